@@ -1,0 +1,11 @@
+package io.coffer.spi;
+
+/** Optional groups of {@link DatastoreManager} methods a plugin may implement. */
+public enum Capability {
+  /** list / create / delete databases. */
+  DATABASES,
+  /** list / create / delete users, grant / revoke access, change password. */
+  USERS,
+  /** enable the engine superuser ("root enable" in Trove). */
+  ROOT
+}

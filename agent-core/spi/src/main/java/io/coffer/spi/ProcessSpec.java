@@ -1,0 +1,39 @@
+package io.coffer.spi;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to run a datastore server in the foreground, for the runtime's supervisor.
+ *
+ * <p>The runtime starts {@code command} as a child process with {@code environment} added to its
+ * own, stops it with SIGTERM and waits up to {@code stopTimeout} before SIGKILL, and restarts it
+ * with backoff when it exits on its own. Standard output and error go to {@code logFile}.
+ *
+ * @param command program and arguments, never passed through a shell
+ * @param environment extra environment variables
+ * @param workingDir working directory
+ * @param logFile where the server's stdout/stderr are appended
+ * @param stopTimeout how long a clean shutdown may take after SIGTERM
+ */
+public record ProcessSpec(
+    List<String> command,
+    Map<String, String> environment,
+    Path workingDir,
+    Path logFile,
+    Duration stopTimeout) {
+
+  public ProcessSpec {
+    command = List.copyOf(command);
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("command must not be empty");
+    }
+    environment = environment == null ? Map.of() : Map.copyOf(environment);
+    Objects.requireNonNull(workingDir, "workingDir");
+    Objects.requireNonNull(logFile, "logFile");
+    stopTimeout = stopTimeout == null ? Duration.ofSeconds(60) : stopTimeout;
+  }
+}
