@@ -18,13 +18,21 @@ import java.util.Objects;
  * @param workingDir working directory
  * @param logFile where the server's stdout/stderr are appended
  * @param stopTimeout how long a clean shutdown may take after SIGTERM
+ * @param pidFile where the server writes its pid, or null; lets a restarted agent adopt a server
+ *     that survived the agent (e.g. after the agent was killed) instead of starting a second one
  */
 public record ProcessSpec(
     List<String> command,
     Map<String, String> environment,
     Path workingDir,
     Path logFile,
-    Duration stopTimeout) {
+    Duration stopTimeout,
+    Path pidFile) {
+
+  /** A spec without a pid file. */
+  public ProcessSpec(List<String> command, Map<String, String> environment, Path workingDir, Path logFile, Duration stopTimeout) {
+    this(command, environment, workingDir, logFile, stopTimeout, null);
+  }
 
   public ProcessSpec {
     command = List.copyOf(command);

@@ -1,0 +1,121 @@
+package io.coffer.agent;
+
+import io.coffer.agent.channel.ControlChannel;
+import io.coffer.agent.command.CommandExecutor;
+import io.coffer.agent.command.OperationKinds;
+import io.coffer.agent.config.AgentConfig;
+import io.coffer.agent.journal.JobJournal;
+import io.coffer.agent.plugin.PluginHost;
+import io.coffer.agent.probe.HeartbeatSource;
+import io.coffer.agent.supervision.ProcessSupervisor;
+import io.coffer.proto.v1.Hello;
+import io.coffer.spi.DatastoreContext;
+import io.coffer.spi.DatastoreManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+
+/**
+ * One agent: journal, plugin, supervised datastore, command executor and the channel to the control,
+ * started in that order and closed in reverse.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  /** Acknowledged jobs are forgotten after this long. */
+  private static final Duration JOURNAL_RETENTION = Duration.ofDays(7);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private ProcessSupervisor supervisor;
+  private ControlChannel channel;
+  private DatastoreManager manager;
+
+  private Agent() {}
+
+  public static Agent start(AgentConfig config) throws IOException {
+    Agent agent = new Agent();
+    try {
+      agent.boot(config);
+      return agent;
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+  }
+
+  private void boot(AgentConfig config) throws IOException {
+    long startedAt = System.currentTimeMillis();
+    Files.createDirectories(config.stateDir());
+    JobJournal journal = JobJournal.open(config.stateDir());
+    resources.add(journal);
+    int aborted = journal.abortInterrupted();
+    if (aborted > 0) {
+      log.warn("{} job(s) were interrupted by the previous agent exit and are reported ABORTED", aborted);
+    }
+    journal.prune(Clock.systemUTC().instant().minus(JOURNAL_RETENTION));
+
+    PluginHost plugins = PluginHost.load(config.pluginsDir());
+    resources.add(plugins);
+    AgentConfig.Datastore ds = config.datastore();
+    manager = plugins.datastore(ds.engine());
+    manager.init(new DatastoreContext(config.instanceId(), ds.dataDir(), ds.runDir(), ds.bindAddress(), ds.port(),
+        ds.osUser(), ds.settings()));
+    resources.add(manager::close);
+
+    supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);
+    resources.add(supervisor);
+    CommandExecutor executor = new CommandExecutor(manager, journal, supervisor.whenReady(), Clock.systemUTC());
+    resources.add(executor);
+    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor);
+    List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());
+    channel = new ControlChannel(config,
+        () -> Hello.newBuilder()
+            .setInstanceId(config.instanceId())
+            .setAgentVersion(Version.current())
+            .setDatastore(heartbeats.datastore())
+            .addAllPlugins(plugins.describe())
+            .addAllCapabilities(capabilities)
+            .setHeartbeatIntervalMillis((int) config.heartbeatInterval().toMillis())
+            .setStartedAtMillis(startedAt),
+        heartbeats::next, executor, journal);
+    resources.add(channel);
+
+    supervisor.start();
+    channel.start();
+    log.info("agent for instance {} started ({} plugin, control {}:{})", config.instanceId(), ds.engine(),
+        config.control().host(), config.control().port());
+  }
+
+  /** The datastore manager the plugin provided (for tests and diagnostics). */
+  public DatastoreManager datastoreManager() {
+    return manager;
+  }
+
+  public ProcessSupervisor supervisor() {
+    return supervisor;
+  }
+
+  /** true while connected to the control. */
+  public Flux<Boolean> connected() {
+    return channel.connected();
+  }
+
+  /** Stops the channel first (no new commands), then the datastore, then releases the rest. */
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("error while stopping: {}", e.getMessage());
+      }
+    }
+    resources.clear();
+  }
+}

@@ -1,0 +1,36 @@
+package io.coffer.agent.channel;
+
+import io.coffer.agent.config.AgentConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/** Builds the agent's gRPC channel to the control: TLS 1.3 with the agent's client certificate. */
+final class ChannelFactory {
+  private ChannelFactory() {}
+
+  static ManagedChannel create(AgentConfig.Control control) throws IOException {
+    SslContext ssl;
+    try {
+      ssl = GrpcSslContexts.forClient()
+          .trustManager(control.caFile().toFile())
+          .keyManager(control.certFile().toFile(), control.keyFile().toFile())
+          .protocols("TLSv1.3")
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IOException("cannot load the agent's TLS files (" + control.certFile() + ", " + control.keyFile()
+          + ", " + control.caFile() + "): " + e.getMessage(), e);
+    }
+    return NettyChannelBuilder.forAddress(control.host(), control.port())
+        .sslContext(ssl)
+        // a dead connection is noticed within ~10 s even between heartbeats
+        .keepAliveTime(5, TimeUnit.SECONDS)
+        .keepAliveTimeout(5, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
+        .build();
+  }
+}

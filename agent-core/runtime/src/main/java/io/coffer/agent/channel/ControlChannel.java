@@ -1,0 +1,211 @@
+package io.coffer.agent.channel;
+
+import io.coffer.agent.command.CommandExecutor;
+import io.coffer.agent.config.AgentConfig;
+import io.coffer.agent.journal.JobJournal;
+import io.coffer.proto.v1.AgentFrame;
+import io.coffer.proto.v1.AgentGatewayGrpc;
+import io.coffer.proto.v1.Command;
+import io.coffer.proto.v1.ControlFrame;
+import io.coffer.proto.v1.Heartbeat;
+import io.coffer.proto.v1.Hello;
+import io.coffer.proto.v1.Result;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The agent's end of the agent channel: dials OUT to the control, keeps one {@code Connect} stream
+ * open, and reconnects with exponential backoff and full jitter (capped by
+ * {@code control.maxBackoff}, 30 s by default) whenever it breaks.
+ *
+ * <p>Each stream starts with a Hello listing the command ids whose results the control has not
+ * acknowledged, followed by those results from the journal; then heartbeats flow every
+ * {@code heartbeatInterval} and commands are executed as they arrive.
+ */
+public final class ControlChannel implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
+
+  private final AgentConfig config;
+  private final Supplier<Hello.Builder> hello;
+  private final Supplier<Mono<Heartbeat>> heartbeat;
+  private final CommandExecutor executor;
+  private final JobJournal journal;
+  private final ManagedChannel channel;
+  private final Backoff backoff;
+  private final Sinks.Many<Boolean> connected = Sinks.many().replay().latest();
+  private volatile Session session;
+  private volatile boolean stopping;
+
+  /**
+   * @param hello a Hello with everything but the unacknowledged command ids
+   * @param heartbeat probes the datastore; must not block
+   */
+  public ControlChannel(AgentConfig config, Supplier<Hello.Builder> hello, Supplier<Mono<Heartbeat>> heartbeat,
+      CommandExecutor executor, JobJournal journal) throws IOException {
+    this.config = config;
+    this.hello = hello;
+    this.heartbeat = heartbeat;
+    this.executor = executor;
+    this.journal = journal;
+    this.channel = ChannelFactory.create(config.control());
+    this.backoff = new Backoff(Duration.ofMillis(250), config.control().maxBackoff());
+    connected.tryEmitNext(false);
+  }
+
+  public void start() {
+    connect();
+  }
+
+  /** true while a stream is open and welcomed by the control. */
+  public Flux<Boolean> connected() {
+    return connected.asFlux();
+  }
+
+  private void connect() {
+    if (stopping) {
+      return;
+    }
+    Session s = new Session();
+    session = s;
+    AgentGatewayGrpc.newStub(channel).connect(s);
+    List<Result> pending = journal.unacknowledged();
+    s.send(AgentFrame.newBuilder().setHello(hello.get()
+        .clearUnacknowledgedCommandIds()
+        .addAllUnacknowledgedCommandIds(pending.stream().map(Result::getCommandId).toList())
+        .setJournalFormat(JobJournal.FORMAT)).build());
+    pending.forEach(r -> s.send(AgentFrame.newBuilder().setResult(r).build()));
+    s.heartbeats = Flux.interval(Duration.ZERO, config.heartbeatInterval())
+        .onBackpressureDrop()
+        .concatMap(i -> heartbeat.get(), 1)
+        .subscribe(hb -> s.send(AgentFrame.newBuilder().setHeartbeat(hb).build()),
+            e -> log.error("heartbeat stopped", e));
+    if (s.isClosed()) {
+      s.heartbeats.dispose(); // the stream died while it was being set up
+    }
+  }
+
+  private void reconnectLater(Throwable cause) {
+    connected.tryEmitNext(false);
+    if (stopping) {
+      return;
+    }
+    Duration wait = backoff.next();
+    Status status = cause == null ? Status.UNAVAILABLE.withDescription("stream closed by the control") : Status.fromThrowable(cause);
+    log.warn("agent channel to {}:{} down ({}: {}); reconnecting in {} ms", config.control().host(), config.control().port(),
+        status.getCode(), status.getDescription(), wait.toMillis());
+    Schedulers.parallel().schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends a result on whichever stream is open now; if none is, the journal keeps it for the next. */
+  private void deliver(Result result) {
+    Session s = session;
+    if (s != null) {
+      s.send(AgentFrame.newBuilder().setResult(result).build());
+    }
+  }
+
+  private void onCommand(Command command) {
+    executor.execute(command).subscribe(this::deliver,
+        e -> log.error("command {} produced no result", command.getCommandId(), e));
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    Session s = session;
+    if (s != null) {
+      s.end(true);
+    }
+    channel.shutdown();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channel.shutdownNow();
+  }
+
+  /** One Connect stream. */
+  private final class Session implements ClientResponseObserver<AgentFrame, ControlFrame> {
+    private ClientCallStreamObserver<AgentFrame> out;
+    private volatile Disposable heartbeats;
+    private boolean closed;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<AgentFrame> requestStream) {
+      this.out = requestStream;
+    }
+
+    synchronized void send(AgentFrame frame) {
+      if (!closed) {
+        out.onNext(frame);
+      }
+    }
+
+    @Override
+    public void onNext(ControlFrame frame) {
+      switch (frame.getFrameCase()) {
+        case WELCOME -> {
+          backoff.reset();
+          connected.tryEmitNext(true);
+          log.info("connected to the control as instance {}", frame.getWelcome().getInstanceId());
+        }
+        case COMMAND -> onCommand(frame.getCommand());
+        case RESULT_ACK -> {
+          String id = frame.getResultAck().getCommandId();
+          // a journal write: keep it off the gRPC event loop
+          Schedulers.boundedElastic().schedule(() -> journal.acknowledge(id));
+        }
+        case CANCEL -> log.info("cancel of {} received; jobs run to completion in this version", frame.getCancel().getCommandId());
+        default -> log.warn("ignoring unknown control frame {}", frame.getFrameCase());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (end(false)) {
+        reconnectLater(t);
+      }
+    }
+
+    @Override
+    public void onCompleted() {
+      if (end(false)) {
+        reconnectLater(null);
+      }
+    }
+
+    synchronized boolean isClosed() {
+      return closed;
+    }
+
+    /** @return true the first time */
+    synchronized boolean end(boolean halfClose) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      if (heartbeats != null) {
+        heartbeats.dispose();
+      }
+      if (halfClose) {
+        out.onCompleted();
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.coffer.agent.command;
+
+import com.google.rpc.Code;
+import io.coffer.agent.journal.JobJournal;
+import io.coffer.proto.v1.Command;
+import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.Result;
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Executes commands exactly once per command id.
+ *
+ * <p>Mutating commands: a journaled result is returned as it is; otherwise the command waits for
+ * the datastore to be ready (until its deadline), is journaled as RUNNING, runs, and its result is
+ * journaled before it is returned. A command re-delivered while it runs joins the running job.
+ * Mutating jobs run one at a time on a dedicated thread (the per-instance operation lock);
+ * read-only commands run concurrently on {@link Schedulers#boundedElastic()} and are not journaled.
+ */
+public final class CommandExecutor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+  private final OperationDispatcher dispatcher;
+  private final JobJournal journal;
+  private final Mono<Void> ready;
+  private final Clock clock;
+  private final Scheduler mutations = Schedulers.newSingle("coffer-mutations");
+  private final ConcurrentMap<String, Mono<Result>> inFlight = new ConcurrentHashMap<>();
+
+  /**
+   * @param ready completes when the datastore accepts administrative calls
+   */
+  public CommandExecutor(DatastoreManager manager, JobJournal journal, Mono<Void> ready, Clock clock) {
+    this.dispatcher = new OperationDispatcher(manager, clock);
+    this.journal = journal;
+    this.ready = ready;
+    this.clock = clock;
+  }
+
+  /** The command's result; never completes with an error: failures are Results with a status. */
+  public Mono<Result> execute(Command command) {
+    String id = command.getCommandId();
+    if (id.isEmpty()) {
+      return Mono.just(failure(id, Code.INVALID_ARGUMENT, "command_id", "command_id is required"));
+    }
+    Operation.KindCase kind = command.getOperation().getKindCase();
+    if (OperationKinds.readOnly(kind)) {
+      return awaitReady(command)
+          .then(Mono.fromCallable(() -> run(command)).subscribeOn(Schedulers.boundedElastic()))
+          .onErrorResume(e -> Mono.just(unavailable(id, e)));
+    }
+    return inFlight.computeIfAbsent(id, k -> journaled(command)
+        .doFinally(signal -> inFlight.remove(k))
+        .cache());
+  }
+
+  private Mono<Result> journaled(Command command) {
+    String id = command.getCommandId();
+    return Mono.fromCallable(() -> journal.find(id))
+        .subscribeOn(mutations)
+        .flatMap(existing -> existing.<Mono<Result>>map(job -> Mono.just(job.result().orElseGet(() ->
+                failure(id, Code.ABORTED, "", "the job was interrupted"))))
+            .orElseGet(() -> awaitReady(command)
+                .then(Mono.fromCallable(() -> runJournaled(command)).subscribeOn(mutations))
+                .onErrorResume(e -> Mono.fromCallable(() -> journalOutcome(command, unavailable(id, e))).subscribeOn(mutations))))
+        .onErrorResume(e -> {
+          // the journal itself failed: nothing ran, the control may retry
+          log.error("job journal failed for command {}", id, e);
+          return Mono.just(failure(id, Code.UNAVAILABLE, "", "the agent cannot write its job journal: " + e.getMessage()));
+        });
+  }
+
+  private Result runJournaled(Command command) {
+    String id = command.getCommandId();
+    if (!journal.begin(id, OperationKinds.name(command.getOperation().getKindCase()))) {
+      return journal.find(id).flatMap(JobJournal.Job::result)
+          .orElseGet(() -> failure(id, Code.ABORTED, "", "the job was interrupted"));
+    }
+    Result result = run(command);
+    journal.finish(id, result);
+    return result;
+  }
+
+  /** Journals an outcome reached without running the job (e.g. deadline passed), so it is definite. */
+  private Result journalOutcome(Command command, Result result) {
+    if (journal.begin(command.getCommandId(), OperationKinds.name(command.getOperation().getKindCase()))) {
+      journal.finish(command.getCommandId(), result);
+      return result;
+    }
+    return journal.find(command.getCommandId()).flatMap(JobJournal.Job::result).orElse(result);
+  }
+
+  private Mono<Void> awaitReady(Command command) {
+    Optional<Duration> left = remaining(command);
+    if (left.isPresent() && left.get().isNegative()) {
+      return Mono.error(new TimeoutException("the command's deadline passed before it could start"));
+    }
+    return left.map(d -> ready.timeout(d, Mono.error(new TimeoutException("the datastore was not ready before the command's deadline"))))
+        .orElse(ready);
+  }
+
+  private Optional<Duration> remaining(Command command) {
+    if (!command.hasDeadline() || command.getDeadline().getSeconds() == 0) {
+      return Optional.empty();
+    }
+    Instant deadline = Instant.ofEpochSecond(command.getDeadline().getSeconds(), command.getDeadline().getNanos());
+    return Optional.of(Duration.between(clock.instant(), deadline));
+  }
+
+  private Result run(Command command) {
+    String id = command.getCommandId();
+    try {
+      return Result.newBuilder()
+          .setCommandId(id)
+          .setStatus(Statuses.OK)
+          .setPayload(dispatcher.run(command.getOperation()))
+          .build();
+    } catch (DatastoreException e) {
+      if (e.code() == DatastoreException.Code.INTERNAL) {
+        log.error("command {} ({}) failed", id, OperationKinds.name(command.getOperation().getKindCase()), e);
+      }
+      return Result.newBuilder().setCommandId(id).setStatus(Statuses.of(e)).build();
+    } catch (RuntimeException e) {
+      log.error("command {} ({}) failed in the plugin", id, OperationKinds.name(command.getOperation().getKindCase()), e);
+      return failure(id, Code.INTERNAL, "", "internal error in the datastore plugin (" + e.getClass().getSimpleName() + "); see the agent log");
+    }
+  }
+
+  private static Result unavailable(String id, Throwable e) {
+    Code code = e instanceof TimeoutException ? Code.DEADLINE_EXCEEDED : Code.UNAVAILABLE;
+    return failure(id, code, "", e.getMessage());
+  }
+
+  static Result failure(String id, Code code, String field, String message) {
+    return Result.newBuilder().setCommandId(id).setStatus(Statuses.of(code, field, message)).build();
+  }
+
+  @Override
+  public void close() {
+    mutations.dispose();
+  }
+}

@@ -1,0 +1,109 @@
+package io.coffer.agent.command;
+
+import io.coffer.proto.v1.Database;
+import io.coffer.proto.v1.DatabaseList;
+import io.coffer.proto.v1.Done;
+import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.OperationResult;
+import io.coffer.proto.v1.Pong;
+import io.coffer.proto.v1.RootCredentials;
+import io.coffer.proto.v1.User;
+import io.coffer.proto.v1.UserList;
+import io.coffer.spi.Capability;
+import io.coffer.spi.Credentials;
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.Secret;
+import io.coffer.spi.UserAccount;
+import java.time.Clock;
+
+/**
+ * Runs one operation against the plugin: translates proto messages to SPI calls and back.
+ * Blocking; the executor calls it on a scheduler that allows blocking.
+ */
+final class OperationDispatcher {
+  private static final OperationResult DONE = OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
+
+  private final DatastoreManager manager;
+  private final Clock clock;
+
+  OperationDispatcher(DatastoreManager manager, Clock clock) {
+    this.manager = manager;
+    this.clock = clock;
+  }
+
+  /** Rejects operations the plugin did not declare, before anything runs. */
+  void checkSupported(Operation op) {
+    if (op.getKindCase() == Operation.KindCase.KIND_NOT_SET) {
+      throw DatastoreException.invalidArgument("operation", "is required");
+    }
+    Capability needed = OperationKinds.capability(op.getKindCase());
+    if (needed != null && !manager.capabilities().contains(needed)) {
+      throw DatastoreException.unimplemented(OperationKinds.name(op.getKindCase()) + " on " + manager.engine());
+    }
+    if (op.hasExtension() && !manager.extensions().contains(op.getExtension().getName())) {
+      throw DatastoreException.unimplemented("extension '" + op.getExtension().getName() + "' on " + manager.engine());
+    }
+  }
+
+  OperationResult run(Operation op) {
+    checkSupported(op);
+    return switch (op.getKindCase()) {
+      case PING -> OperationResult.newBuilder()
+          .setPong(Pong.newBuilder().setAgentTimeMillis(clock.millis())).build();
+      case LIST_DATABASES -> {
+        DatabaseList.Builder list = DatabaseList.newBuilder();
+        manager.listDatabases().forEach(d -> list.addDatabases(Database.newBuilder()
+            .setName(d.name()).setCharacterSet(d.characterSet()).setCollation(d.collation())));
+        yield OperationResult.newBuilder().setDatabases(list).build();
+      }
+      case CREATE_DATABASE -> {
+        Database d = op.getCreateDatabase().getDatabase();
+        manager.createDatabase(new io.coffer.spi.Database(d.getName(), d.getCharacterSet(), d.getCollation()));
+        yield DONE;
+      }
+      case DELETE_DATABASE -> {
+        manager.deleteDatabase(op.getDeleteDatabase().getName());
+        yield DONE;
+      }
+      case LIST_USERS -> {
+        UserList.Builder list = UserList.newBuilder();
+        manager.listUsers().forEach(u -> list.addUsers(User.newBuilder()
+            .setName(u.name()).setHost(u.host()).addAllDatabases(u.databases())));
+        yield OperationResult.newBuilder().setUsers(list).build();
+      }
+      case CREATE_USER -> {
+        var c = op.getCreateUser();
+        manager.createUser(new UserAccount(c.getName(), c.getHost(), c.getDatabasesList()), Secret.of(c.getPassword()));
+        yield DONE;
+      }
+      case DELETE_USER -> {
+        manager.deleteUser(op.getDeleteUser().getName(), op.getDeleteUser().getHost());
+        yield DONE;
+      }
+      case GRANT_ACCESS -> {
+        var g = op.getGrantAccess();
+        manager.grantAccess(g.getName(), g.getHost(), g.getDatabasesList());
+        yield DONE;
+      }
+      case REVOKE_ACCESS -> {
+        var r = op.getRevokeAccess();
+        manager.revokeAccess(r.getName(), r.getHost(), r.getDatabasesList());
+        yield DONE;
+      }
+      case CHANGE_PASSWORD -> {
+        var p = op.getChangePassword();
+        manager.changePassword(p.getName(), p.getHost(), Secret.of(p.getPassword()));
+        yield DONE;
+      }
+      case ENABLE_ROOT -> {
+        Credentials root = manager.enableRoot();
+        yield OperationResult.newBuilder().setRoot(RootCredentials.newBuilder()
+            .setName(root.name()).setPassword(root.password().reveal())).build();
+      }
+      case EXTENSION -> OperationResult.newBuilder()
+          .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();
+      case KIND_NOT_SET -> throw DatastoreException.invalidArgument("operation", "is required");
+    };
+  }
+}

@@ -1,0 +1,54 @@
+package io.coffer.agent.command;
+
+import io.coffer.proto.v1.Operation;
+import io.coffer.spi.Capability;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Names and properties of operation kinds: the name is the proto oneof field (e.g. "create_database"). */
+public final class OperationKinds {
+  private static final Set<Operation.KindCase> READ_ONLY =
+      EnumSet.of(Operation.KindCase.PING, Operation.KindCase.LIST_DATABASES, Operation.KindCase.LIST_USERS);
+
+  private OperationKinds() {}
+
+  public static String name(Operation.KindCase kind) {
+    if (kind == Operation.KindCase.KIND_NOT_SET) {
+      return "none";
+    }
+    return Operation.getDescriptor().findFieldByNumber(kind.getNumber()).getName();
+  }
+
+  /** Read-only operations are not journaled: running one twice is harmless. */
+  public static boolean readOnly(Operation.KindCase kind) {
+    return READ_ONLY.contains(kind);
+  }
+
+  /** The capability an operation needs, or null when every plugin has it. */
+  public static Capability capability(Operation.KindCase kind) {
+    return switch (kind) {
+      case LIST_DATABASES, CREATE_DATABASE, DELETE_DATABASE -> Capability.DATABASES;
+      case LIST_USERS, CREATE_USER, DELETE_USER, GRANT_ACCESS, REVOKE_ACCESS, CHANGE_PASSWORD -> Capability.USERS;
+      case ENABLE_ROOT -> Capability.ROOT;
+      default -> null;
+    };
+  }
+
+  /** Operation names a plugin with these capabilities supports, as advertised in Hello. */
+  public static List<String> supported(Set<Capability> capabilities, Set<String> extensions) {
+    List<String> out = new ArrayList<>();
+    for (Operation.KindCase kind : Operation.KindCase.values()) {
+      if (kind == Operation.KindCase.KIND_NOT_SET || kind == Operation.KindCase.EXTENSION) {
+        continue;
+      }
+      Capability needed = capability(kind);
+      if (needed == null || capabilities.contains(needed)) {
+        out.add(name(kind));
+      }
+    }
+    extensions.stream().sorted().map(e -> "extension:" + e).forEach(out::add);
+    return out;
+  }
+}

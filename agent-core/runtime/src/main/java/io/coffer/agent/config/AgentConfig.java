@@ -1,0 +1,52 @@
+package io.coffer.agent.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The agent's validated configuration (see {@link AgentConfigLoader} for the file format).
+ *
+ * @param instanceId the instance this agent manages; must equal the identity in its certificate
+ * @param control how to reach the control
+ * @param stateDir the agent's private directory: job journal, run files
+ * @param pluginsDir where PF4J finds plugin zips/jars
+ * @param heartbeatInterval time between heartbeats
+ * @param datastore the managed datastore
+ */
+public record AgentConfig(
+    String instanceId,
+    Control control,
+    Path stateDir,
+    Path pluginsDir,
+    Duration heartbeatInterval,
+    Datastore datastore) {
+
+  /**
+   * @param host control host name as written in its certificate (e.g. localhost)
+   * @param port agent gateway port
+   * @param caFile PEM bundle of the Coffer CA
+   * @param certFile this agent's certificate chain (PEM)
+   * @param keyFile this agent's PKCS#8 private key (PEM)
+   * @param maxBackoff cap of the reconnect backoff
+   */
+  public record Control(String host, int port, Path caFile, Path certFile, Path keyFile, Duration maxBackoff) {}
+
+  /**
+   * @param engine plugin engine id, e.g. mysql
+   * @param dataDir the engine's data directory
+   * @param runDir sockets, pid files, rendered configuration
+   * @param bindAddress address the server listens on
+   * @param port server port
+   * @param osUser OS account for the server process (empty: plugin default)
+   * @param settings engine-specific settings, passed to the plugin as they are
+   */
+  public record Datastore(
+      String engine,
+      Path dataDir,
+      Path runDir,
+      String bindAddress,
+      int port,
+      String osUser,
+      Map<String, String> settings) {}
+}

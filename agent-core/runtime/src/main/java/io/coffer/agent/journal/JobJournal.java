@@ -1,0 +1,231 @@
+package io.coffer.agent.journal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.coffer.proto.v1.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's durable record of mutating jobs, keyed by command id: a job is journaled (fsync'd)
+ * before it runs and its Result after, so that a re-delivered command returns the journaled result
+ * instead of running twice, and results survive agent restarts until the control acknowledges them.
+ *
+ * <p>Stored in SQLite ({@code journal.db} in the state directory, mode 0600) in WAL mode with
+ * {@code synchronous=FULL}: every commit is on disk before the call returns. Only the operation
+ * kind is kept, never the command's payload, so passwords in commands never reach the disk.
+ * The format is versioned with {@code PRAGMA user_version} ({@link #FORMAT}); a newer agent
+ * migrates older journals, an older agent refuses a newer journal.
+ */
+public final class JobJournal implements AutoCloseable {
+  /** Journal format version, advertised in Hello. */
+  public static final int FORMAT = 1;
+
+  private final Connection db;
+  private final Clock clock;
+
+  private JobJournal(Connection db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** Opens (creating if needed) the journal in {@code stateDir}. */
+  public static JobJournal open(Path stateDir) throws IOException {
+    return open(stateDir, Clock.systemUTC());
+  }
+
+  public static JobJournal open(Path stateDir, Clock clock) throws IOException {
+    Files.createDirectories(stateDir);
+    Path file = stateDir.resolve("journal.db");
+    if (!Files.exists(file)) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    try {
+      Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+      try (Statement s = db.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute("PRAGMA busy_timeout=5000");
+        int version;
+        try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+          version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > FORMAT) {
+          db.close();
+          throw new IOException(file + " has journal format " + version + "; this agent reads up to " + FORMAT
+              + " (was the agent downgraded?)");
+        }
+        if (version == 0) {
+          s.execute("""
+              CREATE TABLE IF NOT EXISTS jobs (
+                command_id  TEXT PRIMARY KEY,
+                operation   TEXT NOT NULL,
+                state       TEXT NOT NULL CHECK (state IN ('RUNNING', 'DONE')),
+                result      BLOB,
+                acked       INTEGER NOT NULL DEFAULT 0,
+                created_at  INTEGER NOT NULL,
+                finished_at INTEGER
+              )""");
+          s.execute("CREATE INDEX IF NOT EXISTS jobs_unacked ON jobs (acked, state)");
+          s.execute("PRAGMA user_version = " + FORMAT);
+        }
+      }
+      return new JobJournal(db, clock);
+    } catch (SQLException e) {
+      throw new IOException("cannot open job journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A journaled job. {@code result} is empty while RUNNING. */
+  public record Job(String commandId, String operation, State state, Optional<Result> result, boolean acknowledged) {}
+
+  public enum State { RUNNING, DONE }
+
+  /**
+   * Records that {@code commandId} starts now. Durable when it returns.
+   *
+   * @return false when the journal already has this command id (nothing written)
+   */
+  public synchronized boolean begin(String commandId, String operation) {
+    try (PreparedStatement ps = db.prepareStatement(
+        "INSERT OR IGNORE INTO jobs (command_id, operation, state, created_at) VALUES (?, ?, 'RUNNING', ?)")) {
+      ps.setString(1, commandId);
+      ps.setString(2, operation);
+      ps.setLong(3, clock.millis());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new JournalException("begin " + commandId, e);
+    }
+  }
+
+  /** Records the job's result. Durable when it returns. */
+  public synchronized void finish(String commandId, Result result) {
+    try (PreparedStatement ps = db.prepareStatement(
+        "UPDATE jobs SET state = 'DONE', result = ?, finished_at = ? WHERE command_id = ?")) {
+      ps.setBytes(1, result.toByteArray());
+      ps.setLong(2, clock.millis());
+      ps.setString(3, commandId);
+      if (ps.executeUpdate() != 1) {
+        throw new JournalException("finish " + commandId + ": no such job", null);
+      }
+    } catch (SQLException e) {
+      throw new JournalException("finish " + commandId, e);
+    }
+  }
+
+  /** The control has the result; it need not be re-sent. */
+  public synchronized void acknowledge(String commandId) {
+    try (PreparedStatement ps = db.prepareStatement("UPDATE jobs SET acked = 1 WHERE command_id = ? AND state = 'DONE'")) {
+      ps.setString(1, commandId);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new JournalException("acknowledge " + commandId, e);
+    }
+  }
+
+  public synchronized Optional<Job> find(String commandId) {
+    try (PreparedStatement ps = db.prepareStatement(
+        "SELECT command_id, operation, state, result, acked FROM jobs WHERE command_id = ?")) {
+      ps.setString(1, commandId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new JournalException("find " + commandId, e);
+    }
+  }
+
+  /** Results of finished jobs the control has not acknowledged, oldest first. */
+  public synchronized List<Result> unacknowledged() {
+    List<Result> out = new ArrayList<>();
+    try (PreparedStatement ps = db.prepareStatement(
+        "SELECT command_id, operation, state, result, acked FROM jobs WHERE acked = 0 AND state = 'DONE' ORDER BY finished_at")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          job(rs).result().ifPresent(out::add);
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new JournalException("list unacknowledged", e);
+    }
+  }
+
+  /**
+   * Called at start-up: jobs left RUNNING by a previous agent process were interrupted. They are
+   * finished as ABORTED (the change may or may not have been applied) so the control learns a
+   * definite outcome instead of waiting forever.
+   *
+   * @return how many jobs were aborted
+   */
+  public synchronized int abortInterrupted() {
+    List<String> running = new ArrayList<>();
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT command_id FROM jobs WHERE state = 'RUNNING'")) {
+      while (rs.next()) {
+        running.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new JournalException("list running", e);
+    }
+    for (String id : running) {
+      finish(id, Result.newBuilder()
+          .setCommandId(id)
+          .setStatus(Status.newBuilder()
+              .setCode(Code.ABORTED_VALUE)
+              .setMessage("the agent restarted while this command was running; it may or may not have taken effect"))
+          .build());
+    }
+    return running.size();
+  }
+
+  /** Forgets acknowledged jobs finished before {@code cutoff}. */
+  public synchronized int prune(Instant cutoff) {
+    try (PreparedStatement ps = db.prepareStatement("DELETE FROM jobs WHERE acked = 1 AND finished_at < ?")) {
+      ps.setLong(1, cutoff.toEpochMilli());
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new JournalException("prune", e);
+    }
+  }
+
+  private static Job job(ResultSet rs) throws SQLException {
+    byte[] bytes = rs.getBytes(4);
+    Optional<Result> result;
+    try {
+      result = bytes == null ? Optional.empty() : Optional.of(Result.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException e) {
+      throw new SQLException("corrupt result for " + rs.getString(1), e);
+    }
+    return new Job(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3)), result, rs.getInt(5) == 1);
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      db.close();
+    } catch (SQLException ignored) {
+      // closing: nothing left to protect
+    }
+  }
+
+  /** The journal could not be read or written: the agent must not run the job. */
+  public static final class JournalException extends RuntimeException {
+    JournalException(String what, Throwable cause) {
+      super("job journal: " + what + (cause == null ? "" : ": " + cause.getMessage()), cause);
+    }
+  }
+}

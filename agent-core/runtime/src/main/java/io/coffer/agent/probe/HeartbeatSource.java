@@ -1,0 +1,74 @@
+package io.coffer.agent.probe;
+
+import io.coffer.agent.supervision.ProcessSupervisor;
+import io.coffer.proto.v1.Datastore;
+import io.coffer.proto.v1.Health;
+import io.coffer.proto.v1.Heartbeat;
+import io.coffer.proto.v1.Role;
+import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.Probe;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Builds heartbeats: the supervisor's view (starting, stopped) or, once the server is ready, the
+ * plugin's probe, which gets one second before it counts as unhealthy.
+ */
+public final class HeartbeatSource {
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+  private final DatastoreManager manager;
+  private final ProcessSupervisor supervisor;
+  private final AtomicLong sequence = new AtomicLong();
+  private volatile String version = "";
+
+  public HeartbeatSource(DatastoreManager manager, ProcessSupervisor supervisor) {
+    this.manager = manager;
+    this.supervisor = supervisor;
+  }
+
+  public Mono<Heartbeat> next() {
+    long seq = sequence.incrementAndGet();
+    return switch (supervisor.state()) {
+      case READY -> Mono.fromCallable(this::probe)
+          .subscribeOn(Schedulers.boundedElastic())
+          .timeout(PROBE_TIMEOUT, Mono.fromSupplier(() -> Probe.unhealthy("probe did not answer within 1 s")))
+          .onErrorResume(e -> Mono.just(Probe.unhealthy("probe failed: " + e.getMessage())))
+          .map(p -> heartbeat(seq, health(p.health()), role(p.role()), p.detail()).putAllMetrics(p.metrics()).build());
+      case STARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STARTING, Role.ROLE_UNSPECIFIED, "starting").build());
+      case RESTARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "exited; restarting").build());
+      case STOPPED -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "stopped").build());
+    };
+  }
+
+  /** The datastore as last seen, for Hello. */
+  public Datastore datastore() {
+    return Datastore.newBuilder().setEngine(manager.engine()).setVersion(version).build();
+  }
+
+  private Probe probe() {
+    if (version.isEmpty()) {
+      version = manager.serverVersion();
+    }
+    return manager.probe();
+  }
+
+  private Heartbeat.Builder heartbeat(long seq, Health health, Role role, String detail) {
+    return Heartbeat.newBuilder().setSequence(seq).setHealth(health).setRole(role).setDetail(detail).setDatastore(datastore());
+  }
+
+  private static Health health(Probe.Health h) {
+    return h == Probe.Health.HEALTHY ? Health.HEALTH_HEALTHY : Health.HEALTH_UNHEALTHY;
+  }
+
+  private static Role role(Probe.Role r) {
+    return switch (r) {
+      case STANDALONE -> Role.ROLE_STANDALONE;
+      case PRIMARY -> Role.ROLE_PRIMARY;
+      case REPLICA -> Role.ROLE_REPLICA;
+      case UNKNOWN -> Role.ROLE_UNSPECIFIED;
+    };
+  }
+}

@@ -1,0 +1,213 @@
+package io.coffer.agent.supervision;
+
+import io.coffer.spi.ProcessSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Runs the datastore server as the agent's child, like an init process would: starts it, waits for
+ * readiness, restarts it with exponential backoff (1 s doubling to 30 s) when it exits on its own,
+ * and stops it with SIGTERM, then SIGKILL after the spec's stop timeout.
+ *
+ * <p>A server that outlived a previous agent process (the agent was killed) is adopted through its
+ * pid file rather than started twice.
+ */
+public final class ProcessSupervisor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProcessSupervisor.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** Lifecycle of the supervised server. */
+  public enum State { STOPPED, STARTING, READY, RESTARTING }
+
+  private final String name;
+  private final ProcessSpec spec;
+  private final Runnable prepare;
+  private final Consumer<Duration> readinessCheck;
+  private final Duration readyTimeout;
+  private final Sinks.Many<State> states = Sinks.many().replay().latest();
+  private volatile State state = State.STOPPED;
+  private volatile ProcessHandle current;
+  private volatile boolean stopping;
+  private Thread loop;
+
+  /**
+   * @param prepare idempotent preparation run before each start (the plugin's prepare)
+   * @param readinessCheck blocks until the server is ready or throws (the plugin's awaitReady)
+   */
+  public ProcessSupervisor(String name, ProcessSpec spec, Runnable prepare, Consumer<Duration> readinessCheck,
+      Duration readyTimeout) {
+    this.name = name;
+    this.spec = spec;
+    this.prepare = prepare;
+    this.readinessCheck = readinessCheck;
+    this.readyTimeout = readyTimeout;
+    emit(State.STOPPED);
+  }
+
+  public synchronized void start() {
+    if (loop != null) {
+      return;
+    }
+    loop = new Thread(this::superviseLoop, "coffer-supervisor-" + name);
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public Flux<State> states() {
+    return states.asFlux();
+  }
+
+  /** Completes when the server is (or next becomes) ready. */
+  public Mono<Void> whenReady() {
+    return states.asFlux().filter(s -> s == State.READY).next().then();
+  }
+
+  /** pid of the running server, if any. */
+  public Optional<Long> pid() {
+    ProcessHandle p = current;
+    return p == null ? Optional.empty() : Optional.of(p.pid());
+  }
+
+  private void superviseLoop() {
+    Duration backoff = Duration.ofSeconds(1);
+    while (!stopping) {
+      emit(State.STARTING);
+      try {
+        ProcessHandle process = adoptOrLaunch();
+        current = process;
+        readinessCheck.accept(readyTimeout);
+        if (stopping) {
+          break;
+        }
+        emit(State.READY);
+        backoff = Duration.ofSeconds(1);
+        log.info("{} is ready (pid {})", name, process.pid());
+        process.onExit().join();
+        if (stopping) {
+          break;
+        }
+        log.warn("{} (pid {}) exited on its own; restarting in {} s; see {}", name, process.pid(), backoff.toSeconds(), spec.logFile());
+      } catch (RuntimeException | IOException e) {
+        if (stopping) {
+          break;
+        }
+        log.error("{} failed to start: {}; retrying in {} s; see {}", name, e.getMessage(), backoff.toSeconds(), spec.logFile());
+        kill(current);
+      }
+      emit(State.RESTARTING);
+      sleep(backoff);
+      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+    emit(State.STOPPED);
+  }
+
+  private ProcessHandle adoptOrLaunch() throws IOException {
+    Optional<ProcessHandle> survivor = survivor();
+    if (survivor.isPresent()) {
+      log.info("adopting {} still running from before the agent restarted (pid {})", name, survivor.get().pid());
+      return survivor.get();
+    }
+    prepare.run();
+    Files.createDirectories(spec.logFile().getParent());
+    ProcessBuilder pb = new ProcessBuilder(spec.command())
+        .directory(spec.workingDir().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+    pb.environment().putAll(spec.environment());
+    Process process = pb.start();
+    log.info("started {} (pid {}): {}", name, process.pid(), spec.command().get(0));
+    return process.toHandle();
+  }
+
+  /** A live process named in the pid file that runs the same program. */
+  private Optional<ProcessHandle> survivor() {
+    Path pidFile = spec.pidFile();
+    if (pidFile == null || !Files.isRegularFile(pidFile)) {
+      return Optional.empty();
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      String program = Path.of(spec.command().get(0)).getFileName().toString();
+      return ProcessHandle.of(pid)
+          .filter(ProcessSupervisor::alive)
+          .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().equals(program)).orElse(false));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Alive and not a zombie (an orphan may linger as a zombie until PID 1 reaps it). */
+  static boolean alive(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return false;
+    }
+    try {
+      return Files.readAllLines(Path.of("/proc/" + h.pid() + "/status")).stream()
+          .noneMatch(l -> l.startsWith("State:") && l.contains("Z"));
+    } catch (IOException e) {
+      return h.isAlive();
+    }
+  }
+
+  /** Stops the server: SIGTERM, then SIGKILL after the stop timeout. */
+  @Override
+  public void close() {
+    stopping = true;
+    ProcessHandle p = current;
+    if (p != null && alive(p)) {
+      log.info("stopping {} (pid {})", name, p.pid());
+      p.destroy();
+      try {
+        p.onExit().get(spec.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.warn("{} did not stop within {} s; killing it", name, spec.stopTimeout().toSeconds());
+        kill(p);
+      }
+      waitGone(p);
+    }
+    if (loop != null) {
+      loop.interrupt();
+    }
+    emit(State.STOPPED);
+  }
+
+  private static void kill(ProcessHandle p) {
+    if (p != null && p.isAlive()) {
+      p.destroyForcibly();
+      waitGone(p);
+    }
+  }
+
+  private static void waitGone(ProcessHandle p) {
+    for (int i = 0; i < 100 && alive(p); i++) {
+      sleep(Duration.ofMillis(50));
+    }
+  }
+
+  private synchronized void emit(State s) {
+    state = s;
+    states.tryEmitNext(s);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
