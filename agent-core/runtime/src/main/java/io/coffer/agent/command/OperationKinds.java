@@ -1,17 +1,14 @@
 package io.coffer.agent.command;
 
 import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.OperationsProto;
 import io.coffer.spi.Capability;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /** Names and properties of operation kinds: the name is the proto oneof field (e.g. "create_database"). */
 public final class OperationKinds {
-  private static final Set<Operation.KindCase> READ_ONLY =
-      EnumSet.of(Operation.KindCase.PING, Operation.KindCase.LIST_DATABASES, Operation.KindCase.LIST_USERS);
-
   private OperationKinds() {}
 
   public static String name(Operation.KindCase kind) {
@@ -21,9 +18,10 @@ public final class OperationKinds {
     return Operation.getDescriptor().findFieldByNumber(kind.getNumber()).getName();
   }
 
-  /** Read-only operations are not journaled: running one twice is harmless. */
+  /** Read-only operations (marked so in the proto) are not journaled: running one twice is harmless. */
   public static boolean readOnly(Operation.KindCase kind) {
-    return READ_ONLY.contains(kind);
+    return kind != Operation.KindCase.KIND_NOT_SET
+        && Operation.getDescriptor().findFieldByNumber(kind.getNumber()).getOptions().getExtension(OperationsProto.readOnly);
   }
 
   /** The capability an operation needs, or null when every plugin has it. */

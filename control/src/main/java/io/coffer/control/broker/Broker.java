@@ -1,0 +1,202 @@
+package io.coffer.control.broker;
+
+import com.google.protobuf.Timestamp;
+import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.registry.AgentSession;
+import io.coffer.control.store.StateStore;
+import io.coffer.control.store.StateStore.StoredCommand;
+import io.coffer.proto.v1.Command;
+import io.coffer.proto.v1.ControlFrame;
+import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.OperationResult;
+import io.coffer.proto.v1.Result;
+import io.coffer.proto.v1.ResultAck;
+import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Routes commands to agents over their outbound streams and correlates results by command id.
+ *
+ * <p>A mutating command is journaled in the {@link StateStore} before it is sent; it is re-sent
+ * each time its agent (re)connects until a Result arrives, and the Result is acknowledged only
+ * after it is stored. A command for a disconnected agent waits until its deadline. Re-using a
+ * command id returns the first outcome; re-using it for another operation or instance is refused.
+ * A Result is accepted only from the agent the command was sent to.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  private final StateStore store;
+  private final AgentRegistry registry;
+  private final Clock clock;
+  /** All store access on one thread: SQLite writes are serial anyway, and gRPC threads never block. */
+  private final Scheduler storeThread = Schedulers.newSingle("coffer-store");
+  private final ConcurrentMap<String, Waiter> waiting = new ConcurrentHashMap<>();
+
+  /** A command some caller waits for. */
+  private record Waiter(String instanceId, Command command, boolean journaled, Sinks.One<Result> result) {}
+
+  public Broker(StateStore store, AgentRegistry registry, Clock clock) {
+    this.store = store;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * Sends {@code operation} to {@code instanceId}'s agent and waits for its result.
+   *
+   * @param kind operation kind name, e.g. "create_database"
+   * @param readOnly read-only operations are not journaled
+   * @return the payload of a successful result; otherwise an error carrying the agent's status
+   *     (a {@link io.grpc.StatusRuntimeException}), or UNAVAILABLE / DEADLINE_EXCEEDED after
+   *     {@code timeout}
+   */
+  public Mono<OperationResult> dispatch(String instanceId, String commandId, String kind, boolean readOnly,
+      Operation operation, Duration timeout) {
+    if (!registry.known(instanceId)) {
+      return Mono.error(Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException());
+    }
+    Instant deadline = clock.instant().plus(timeout);
+    Command command = Command.newBuilder()
+        .setCommandId(commandId)
+        .setDeadline(Timestamp.newBuilder().setSeconds(deadline.getEpochSecond()).setNanos(deadline.getNano()))
+        .setOperation(operation)
+        .build();
+    Mono<Result> result = readOnly
+        ? Mono.defer(() -> submit(instanceId, command, false))
+        : Mono.fromCallable(() -> store.insertIfAbsent(instanceId, kind, command, clock.instant()))
+            .subscribeOn(storeThread)
+            .flatMap(existing -> existing.isPresent()
+                ? replay(existing.get(), instanceId, kind)
+                : submit(instanceId, command, true));
+    return result
+        .flatMap(r -> r.getStatus().getCode() == 0
+            ? Mono.just(r.getPayload())
+            : Mono.error(StatusProto.toStatusRuntimeException(r.getStatus())))
+        .timeout(timeout, Mono.defer(() -> Mono.error(timedOut(instanceId, timeout))));
+  }
+
+  /** A command id seen before: its outcome, or join the wait for it. */
+  private Mono<Result> replay(StoredCommand stored, String instanceId, String kind) {
+    if (!stored.instanceId().equals(instanceId) || !stored.operation().equals(kind)) {
+      return Mono.error(Status.ALREADY_EXISTS.withDescription("command_id '" + stored.commandId() + "' was already used for "
+          + stored.operation() + " on instance " + stored.instanceId()).asRuntimeException());
+    }
+    if (stored.result().isPresent()) {
+      return Mono.just(stored.result().get());
+    }
+    return submit(instanceId, stored.command().orElseThrow(), true);
+  }
+
+  /** Registers a waiter (or joins an existing one) and sends the command if the agent is connected. */
+  private Mono<Result> submit(String instanceId, Command command, boolean journaled) {
+    Waiter w = waiting.computeIfAbsent(command.getCommandId(),
+        id -> new Waiter(instanceId, command, journaled, Sinks.one()));
+    registry.session(instanceId).ifPresent(s -> s.send(ControlFrame.newBuilder().setCommand(w.command()).build()));
+    // when the last caller gives up, stop holding the waiter; a journaled command is picked up
+    // again from the store when its agent reconnects
+    return w.result().asMono().doFinally(signal -> {
+      if (w.result().currentSubscriberCount() == 0) {
+        waiting.remove(command.getCommandId(), w);
+      }
+    });
+  }
+
+  private Throwable timedOut(String instanceId, Duration timeout) {
+    if (registry.session(instanceId).isEmpty()) {
+      return Status.UNAVAILABLE.withDescription("the agent of instance " + instanceId + " is not connected (waited "
+          + timeout.toMillis() + " ms); the command stays queued until its deadline and can be queried by command_id").asRuntimeException();
+    }
+    return Status.DEADLINE_EXCEEDED.withDescription("no result from the agent of instance " + instanceId + " within "
+        + timeout.toMillis() + " ms; query the command by command_id for its outcome").asRuntimeException();
+  }
+
+  /** An agent (re)connected: send it everything still waiting for its result. */
+  public void onConnected(AgentSession session) {
+    Mono.fromCallable(() -> store.pending(session.instanceId()))
+        .subscribeOn(storeThread)
+        .subscribe(pending -> {
+          for (StoredCommand c : pending) {
+            c.command().ifPresent(cmd -> {
+              waiting.computeIfAbsent(cmd.getCommandId(), id -> new Waiter(session.instanceId(), cmd, true, Sinks.one()));
+              session.send(ControlFrame.newBuilder().setCommand(cmd).build());
+            });
+          }
+          waiting.values().stream()
+              .filter(w -> !w.journaled() && w.instanceId().equals(session.instanceId()))
+              .forEach(w -> session.send(ControlFrame.newBuilder().setCommand(w.command()).build()));
+        }, e -> log.error("cannot re-send pending commands to {}", session.instanceId(), e));
+  }
+
+  /**
+   * A Result from {@code session}'s agent. Stored first, then acknowledged; results for commands
+   * of another instance are refused and logged.
+   */
+  public void onResult(AgentSession session, Result result) {
+    String id = result.getCommandId();
+    Waiter w = waiting.get(id);
+    if (w != null && !w.journaled()) {
+      if (!w.instanceId().equals(session.instanceId())) {
+        refuse(session, id, w.instanceId());
+        return;
+      }
+      waiting.remove(id, w);
+      w.result().tryEmitValue(result);
+      return;
+    }
+    Mono.fromCallable(() -> {
+          Optional<StoredCommand> stored = store.find(id);
+          if (stored.isEmpty()) {
+            return Boolean.TRUE; // unknown or pruned: nothing to record, just stop the re-sending
+          }
+          if (!stored.get().instanceId().equals(session.instanceId())) {
+            refuse(session, id, stored.get().instanceId());
+            return Boolean.FALSE;
+          }
+          store.complete(id, result, clock.instant());
+          return Boolean.TRUE;
+        })
+        .subscribeOn(storeThread)
+        .subscribe(accepted -> {
+          if (accepted) {
+            Waiter done = waiting.remove(id);
+            if (done != null) {
+              done.result().tryEmitValue(result);
+            }
+            session.send(ControlFrame.newBuilder().setResultAck(ResultAck.newBuilder().setCommandId(id)).build());
+          }
+        }, e -> log.error("cannot record the result of command {}; the agent will re-send it", id, e));
+  }
+
+  private static void refuse(AgentSession session, String commandId, String owner) {
+    log.warn("SECURITY: instance {} sent a result for command {} of instance {}; ignored", session.instanceId(), commandId, owner);
+  }
+
+  /** The journaled state of a command (for CommandService). */
+  public Mono<Optional<StoredCommand>> find(String commandId) {
+    return Mono.fromCallable(() -> store.find(commandId)).subscribeOn(storeThread);
+  }
+
+  /** Forgets finished commands older than {@code retention}. */
+  public Mono<Integer> prune(Duration retention) {
+    return Mono.fromCallable(() -> store.prune(clock.instant().minus(retention))).subscribeOn(storeThread);
+  }
+
+  @Override
+  public void close() {
+    waiting.values().forEach(w -> w.result().tryEmitError(Status.UNAVAILABLE.withDescription("the control is shutting down").asRuntimeException()));
+    storeThread.dispose();
+  }
+}

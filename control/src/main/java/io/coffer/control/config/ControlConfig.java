@@ -1,0 +1,177 @@
+package io.coffer.control.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.coffer.control.ca.CofferHome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The control's configuration. Every setting has an embedded default derived from {@link CofferHome},
+ * so {@code coffer control start} works with no file at all.
+ *
+ * <p>YAML keys (all optional): {@code home}, {@code agentListen} (host:port, default
+ * 127.0.0.1:7443), {@code apiListen} (default 127.0.0.1:7444), {@code caFile}, {@code certFile},
+ * {@code keyFile}, {@code stateDir}, {@code tokens} (list of {@code {name, token}} bearer tokens for
+ * the northbound API, tokens at least 32 characters), {@code defaultTimeout} (30s),
+ * {@code commandRetention} (7d), {@code heartbeatMisses} (3).
+ *
+ * @param agentListen where agents connect (mTLS, client certificate required)
+ * @param apiListen where northbound callers connect (TLS; client certificate or bearer token)
+ */
+public record ControlConfig(
+    CofferHome home,
+    HostPort agentListen,
+    HostPort apiListen,
+    Path caFile,
+    Path certFile,
+    Path keyFile,
+    Path stateDir,
+    List<ApiToken> tokens,
+    Duration defaultTimeout,
+    Duration commandRetention,
+    int heartbeatMisses) {
+
+  /** A bearer token accepted on the northbound API, for callers without a client certificate. */
+  public record ApiToken(String name, String token) {
+    @Override
+    public String toString() {
+      return "ApiToken[" + name + "]";
+    }
+  }
+
+  public ControlConfig {
+    tokens = List.copyOf(tokens);
+  }
+
+  /** Defaults for everything, with files under {@code home}. */
+  public static ControlConfig defaults(CofferHome home) {
+    return new ControlConfig(
+        home,
+        new HostPort("127.0.0.1", 7443),
+        new HostPort("127.0.0.1", 7444),
+        home.caCert(),
+        home.controlCert(),
+        home.controlKey(),
+        home.stateDir(),
+        List.of(),
+        Duration.ofSeconds(30),
+        Duration.ofDays(7),
+        3);
+  }
+
+  /** Same configuration with both listeners on the given ports (0 = any free port). */
+  public ControlConfig withPorts(int agentPort, int apiPort) {
+    return new ControlConfig(home, new HostPort(agentListen.host(), agentPort), new HostPort(apiListen.host(), apiPort),
+        caFile, certFile, keyFile, stateDir, tokens, defaultTimeout, commandRetention, heartbeatMisses);
+  }
+
+  public ControlConfig withTokens(List<ApiToken> newTokens) {
+    return new ControlConfig(home, agentListen, apiListen, caFile, certFile, keyFile, stateDir, newTokens,
+        defaultTimeout, commandRetention, heartbeatMisses);
+  }
+
+  /** Raw YAML shape; every field optional. */
+  record File(
+      String home,
+      String agentListen,
+      String apiListen,
+      String caFile,
+      String certFile,
+      String keyFile,
+      String stateDir,
+      List<ApiToken> tokens,
+      String defaultTimeout,
+      String commandRetention,
+      Integer heartbeatMisses) {}
+
+  /**
+   * Reads a YAML file over the defaults.
+   *
+   * @throws ConfigException naming the file and the setting at fault
+   */
+  public static ControlConfig load(Path file) {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    File raw;
+    try {
+      raw = yaml.readValue(Files.readAllBytes(file), File.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(file + ": unknown setting '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
+    } catch (JsonMappingException e) {
+      throw new ConfigException(file + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    if (raw == null) {
+      raw = new File(null, null, null, null, null, null, null, null, null, null, null);
+    }
+    List<String> errors = new ArrayList<>();
+    CofferHome home = raw.home() != null ? new CofferHome(Path.of(raw.home())) : CofferHome.fromEnvironment();
+    ControlConfig d = defaults(home);
+    HostPort agentListen = parse(errors, "agentListen", raw.agentListen(), d.agentListen());
+    HostPort apiListen = parse(errors, "apiListen", raw.apiListen(), d.apiListen());
+    Duration timeout = duration(errors, "defaultTimeout", raw.defaultTimeout(), d.defaultTimeout());
+    Duration retention = duration(errors, "commandRetention", raw.commandRetention(), d.commandRetention());
+    int misses = raw.heartbeatMisses() == null ? d.heartbeatMisses() : raw.heartbeatMisses();
+    if (misses < 1 || misses > 100) {
+      errors.add("heartbeatMisses must be between 1 and 100");
+    }
+    List<ApiToken> tokens = raw.tokens() == null ? List.of() : raw.tokens();
+    for (int i = 0; i < tokens.size(); i++) {
+      ApiToken t = tokens.get(i);
+      if (t.name() == null || t.name().isBlank()) {
+        errors.add("tokens[" + i + "].name is required");
+      }
+      if (t.token() == null || t.token().length() < 32) {
+        errors.add("tokens[" + i + "].token must be at least 32 characters");
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(file + ": " + String.join("; ", errors));
+    }
+    return new ControlConfig(
+        home,
+        agentListen,
+        apiListen,
+        raw.caFile() != null ? Path.of(raw.caFile()) : d.caFile(),
+        raw.certFile() != null ? Path.of(raw.certFile()) : d.certFile(),
+        raw.keyFile() != null ? Path.of(raw.keyFile()) : d.keyFile(),
+        raw.stateDir() != null ? Path.of(raw.stateDir()) : d.stateDir(),
+        tokens,
+        timeout,
+        retention,
+        misses);
+  }
+
+  private static HostPort parse(List<String> errors, String key, String value, HostPort fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return HostPort.parse(value);
+    } catch (IllegalArgumentException e) {
+      errors.add(key + ": " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  private static Duration duration(List<String> errors, String key, String value, Duration fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      errors.add(key + ": " + e.getMessage());
+      return fallback;
+    }
+  }
+}

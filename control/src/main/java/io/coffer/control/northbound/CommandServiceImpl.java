@@ -1,0 +1,54 @@
+package io.coffer.control.northbound;
+
+import com.google.protobuf.Timestamp;
+import io.coffer.control.broker.Broker;
+import io.coffer.control.store.StateStore.StoredCommand;
+import io.coffer.proto.v1.CommandServiceGrpc;
+import io.coffer.proto.v1.CommandState;
+import io.coffer.proto.v1.CommandStatus;
+import io.coffer.proto.v1.GetCommandRequest;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import reactor.core.publisher.Mono;
+
+/** The journaled state of any mutating command, by command id. */
+public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceImplBase {
+  private final Broker broker;
+
+  CommandServiceImpl(Broker broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> out) {
+    Replies.reply(() -> {
+      String id = Requests.required("command_id", request.getCommandId());
+      return broker.find(id).flatMap(found -> found.map(c -> Mono.just(status(c)))
+          .orElseGet(() -> Mono.error(Errors.notFound("no command '" + id + "' (unknown, read-only, or past retention)"))));
+    }, out);
+  }
+
+  private static CommandStatus status(StoredCommand c) {
+    CommandStatus.Builder b = CommandStatus.newBuilder()
+        .setCommandId(c.commandId())
+        .setInstanceId(c.instanceId())
+        .setOperation(c.operation())
+        .setCreated(ts(c.created()));
+    c.finished().ifPresent(f -> b.setFinished(ts(f)));
+    if (c.result().isEmpty()) {
+      return b.setState(CommandState.COMMAND_STATE_PENDING).build();
+    }
+    var status = c.result().get().getStatus();
+    if (status.getCode() == 0) {
+      return b.setState(CommandState.COMMAND_STATE_SUCCEEDED).build();
+    }
+    return b.setState(CommandState.COMMAND_STATE_FAILED)
+        .setErrorCode(io.grpc.Status.fromCodeValue(status.getCode()).getCode().name())
+        .setErrorMessage(status.getMessage())
+        .build();
+  }
+
+  private static Timestamp ts(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+}

@@ -1,0 +1,29 @@
+package io.coffer.control.northbound;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+
+/** Northbound errors with the same details agents use: ErrorInfo, and BadRequest naming the field. */
+final class Errors {
+  private Errors() {}
+
+  static StatusRuntimeException invalidArgument(String field, String problem) {
+    String message = field + ": " + problem;
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(Code.INVALID_ARGUMENT_VALUE)
+        .setMessage(message)
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain("coffer.io").setReason("INVALID_ARGUMENT")
+            .putMetadata("field", field).build()))
+        .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(
+            BadRequest.FieldViolation.newBuilder().setField(field).setDescription(message)).build()))
+        .build());
+  }
+
+  static StatusRuntimeException notFound(String message) {
+    return io.grpc.Status.NOT_FOUND.withDescription(message).asRuntimeException();
+  }
+}

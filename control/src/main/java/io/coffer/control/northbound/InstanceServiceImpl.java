@@ -1,0 +1,33 @@
+package io.coffer.control.northbound;
+
+import io.coffer.control.registry.AgentRegistry;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.InstanceServiceGrpc;
+import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.ListInstancesRequest;
+import io.coffer.proto.v1.ListInstancesResponse;
+import io.grpc.stub.StreamObserver;
+import reactor.core.publisher.Mono;
+
+/** Instances and their status, from the registry (no agent round trip). */
+public final class InstanceServiceImpl extends InstanceServiceGrpc.InstanceServiceImplBase {
+  private final AgentRegistry registry;
+
+  public InstanceServiceImpl(AgentRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void listInstances(ListInstancesRequest request, StreamObserver<ListInstancesResponse> out) {
+    Replies.reply(() -> Mono.just(ListInstancesResponse.newBuilder().addAllInstances(registry.list()).build()), out);
+  }
+
+  @Override
+  public void getInstance(GetInstanceRequest request, StreamObserver<InstanceStatus> out) {
+    Replies.reply(() -> {
+      String id = Requests.instanceId(request.getInstanceId());
+      return Mono.justOrEmpty(registry.status(id))
+          .switchIfEmpty(Mono.error(() -> Errors.notFound("instance '" + id + "' is not known to the control")));
+    }, out);
+  }
+}

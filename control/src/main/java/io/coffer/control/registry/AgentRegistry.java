@@ -1,0 +1,137 @@
+package io.coffer.control.registry;
+
+import com.google.protobuf.Timestamp;
+import io.coffer.proto.v1.Datastore;
+import io.coffer.proto.v1.Heartbeat;
+import io.coffer.proto.v1.Hello;
+import io.coffer.proto.v1.InstanceState;
+import io.coffer.proto.v1.InstanceStatus;
+import io.grpc.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * What the control knows about each instance: its open agent session (at most one; a newer stream
+ * replaces an older one), its latest Hello and heartbeat. An instance is CONNECTED while its stream
+ * is open and heartbeats arrive; after {@code heartbeatMisses} missed intervals, or when the stream
+ * closes, it is UNREACHABLE.
+ */
+public final class AgentRegistry {
+  private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final int heartbeatMisses;
+
+  public AgentRegistry(Clock clock, int heartbeatMisses) {
+    this.clock = clock;
+    this.heartbeatMisses = heartbeatMisses;
+  }
+
+  private static final class Entry {
+    volatile AgentSession session;
+    volatile Hello hello;
+    volatile Heartbeat heartbeat;
+    volatile Instant lastSeen;
+  }
+
+  /** An instance known from an earlier run of the control (its stream is not open yet). */
+  public void remember(String instanceId, Hello hello, Instant lastConnected) {
+    Entry e = entries.computeIfAbsent(instanceId, k -> new Entry());
+    if (e.hello == null) {
+      e.hello = hello;
+      e.lastSeen = lastConnected;
+    }
+  }
+
+  /** Registers a new stream, closing any older stream of the same instance. */
+  public void attach(AgentSession session) {
+    Entry e = entries.computeIfAbsent(session.instanceId(), k -> new Entry());
+    AgentSession old;
+    synchronized (e) {
+      old = e.session;
+      e.session = session;
+      e.hello = session.hello();
+      e.heartbeat = null;
+      e.lastSeen = session.connectedAt();
+    }
+    if (old != null && old != session) {
+      old.close(Status.ABORTED.withDescription("replaced by a newer connection of the same instance"));
+    }
+  }
+
+  /** The stream ended; only detaches it if it is still the current one. */
+  public void detach(AgentSession session) {
+    Entry e = entries.get(session.instanceId());
+    if (e != null) {
+      synchronized (e) {
+        if (e.session == session) {
+          e.session = null;
+        }
+      }
+    }
+  }
+
+  public void heartbeat(AgentSession session, Heartbeat heartbeat) {
+    Entry e = entries.get(session.instanceId());
+    if (e != null && e.session == session) {
+      e.heartbeat = heartbeat;
+      e.lastSeen = clock.instant();
+    }
+  }
+
+  public boolean known(String instanceId) {
+    return entries.containsKey(instanceId);
+  }
+
+  /** The open session of an instance, if connected. */
+  public Optional<AgentSession> session(String instanceId) {
+    Entry e = entries.get(instanceId);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.session).filter(AgentSession::isOpen);
+  }
+
+  public Optional<InstanceStatus> status(String instanceId) {
+    Entry e = entries.get(instanceId);
+    return e == null ? Optional.empty() : Optional.of(status(instanceId, e));
+  }
+
+  public List<InstanceStatus> list() {
+    return entries.entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .map(en -> status(en.getKey(), en.getValue()))
+        .sorted(Comparator.comparing(InstanceStatus::getInstanceId))
+        .toList();
+  }
+
+  private InstanceStatus status(String id, Entry e) {
+    Hello hello = e.hello;
+    Heartbeat hb = e.heartbeat;
+    AgentSession session = e.session;
+    Instant lastSeen = e.lastSeen;
+    InstanceStatus.Builder b = InstanceStatus.newBuilder().setInstanceId(id);
+    long interval = hello == null || hello.getHeartbeatIntervalMillis() == 0 ? 2000 : hello.getHeartbeatIntervalMillis();
+    boolean fresh = lastSeen != null
+        && Duration.between(lastSeen, clock.instant()).toMillis() <= heartbeatMisses * interval;
+    b.setState(session != null && session.isOpen() && fresh ? InstanceState.INSTANCE_STATE_CONNECTED
+        : InstanceState.INSTANCE_STATE_UNREACHABLE);
+    if (hello != null) {
+      b.setAgentVersion(hello.getAgentVersion()).addAllCapabilities(hello.getCapabilitiesList()).setDatastore(hello.getDatastore());
+    }
+    if (hb != null) {
+      b.setHealth(hb.getHealth()).setRole(hb.getRole()).setDetail(hb.getDetail());
+      if (hb.hasDatastore() && !hb.getDatastore().getVersion().isEmpty()) {
+        b.setDatastore(hb.getDatastore());
+      } else if (hello == null) {
+        b.setDatastore(Datastore.getDefaultInstance());
+      }
+    }
+    if (lastSeen != null && hb != null) {
+      b.setLastHeartbeat(Timestamp.newBuilder().setSeconds(lastSeen.getEpochSecond()).setNanos(lastSeen.getNano()));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,30 @@
+package io.coffer.control.security;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.util.Optional;
+
+/** Admits only agent identities ({@code coffer://instance/ID}) to the agent gateway. */
+public final class AgentAuthInterceptor implements ServerInterceptor {
+  /** The calling agent's identity, for services behind this interceptor. */
+  public static final Context.Key<Identity> IDENTITY = Context.key("coffer-agent-identity");
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    Optional<Identity> id = PeerCertificates.identity(call);
+    if (id.isEmpty()) {
+      call.close(Status.UNAUTHENTICATED.withDescription("an agent certificate issued by the Coffer CA is required"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    if (id.get().kind() != Identity.Kind.AGENT) {
+      call.close(Status.PERMISSION_DENIED.withDescription("certificate of " + id.get().uri() + " is not an agent identity"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return Contexts.interceptCall(Context.current().withValue(IDENTITY, id.get()), call, headers, next);
+  }
+}

@@ -1,0 +1,35 @@
+package io.coffer.control.security;
+
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+
+/** Server TLS for the control: TLS 1.3 only, client certificates verified against the Coffer CA. */
+public final class TlsContexts {
+  private TlsContexts() {}
+
+  /**
+   * @param clientAuth REQUIRE for the agent gateway (no certificate, no handshake); OPTIONAL for the
+   *     northbound API, where a bearer token may stand in for a certificate
+   */
+  public static SslContext server(Path certFile, Path keyFile, Path caFile, ClientAuth clientAuth) throws IOException {
+    for (Path p : new Path[] {certFile, keyFile, caFile}) {
+      if (!Files.isReadable(p)) {
+        throw new IOException(p + " is missing or unreadable; run `coffer certs init` first");
+      }
+    }
+    try {
+      return GrpcSslContexts.forServer(certFile.toFile(), keyFile.toFile())
+          .trustManager(caFile.toFile())
+          .clientAuth(clientAuth)
+          .protocols("TLSv1.3")
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IOException("cannot load TLS files " + certFile + ", " + keyFile + ", " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.coffer.control.server;
+
+import io.coffer.control.broker.Broker;
+import io.coffer.control.config.ControlConfig;
+import io.coffer.control.gateway.AgentGatewayService;
+import io.coffer.control.northbound.NorthboundServices;
+import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.security.AgentAuthInterceptor;
+import io.coffer.control.security.ApiAuthInterceptor;
+import io.coffer.control.security.TlsContexts;
+import io.coffer.control.store.SqliteStateStore;
+import io.coffer.control.store.StateStore;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.ClientAuth;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+
+/**
+ * The running control: the agent gateway (mTLS, client certificate required) and the northbound
+ * API (TLS, client certificate or bearer token) on two listeners, over one broker and state store.
+ */
+public final class ControlServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private Server agentServer;
+  private Server apiServer;
+
+  private ControlServer() {}
+
+  /** Starts both listeners; returns once they accept connections. */
+  public static ControlServer start(ControlConfig config) throws IOException {
+    ControlServer server = new ControlServer();
+    try {
+      server.boot(config);
+      return server;
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void boot(ControlConfig config) throws IOException {
+    Clock clock = Clock.systemUTC();
+    StateStore store = SqliteStateStore.open(config.stateDir());
+    resources.add(store);
+    AgentRegistry registry = new AgentRegistry(clock, config.heartbeatMisses());
+    store.instances().forEach(i -> registry.remember(i.instanceId(), i.hello(), i.lastConnected()));
+    Broker broker = new Broker(store, registry, clock);
+    resources.add(broker);
+
+    agentServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.agentListen().host(), config.agentListen().port()))
+        .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
+        .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock), new AgentAuthInterceptor()))
+        // agents ping every 5 s so that a dead connection is noticed within ~10 s
+        .permitKeepAliveTime(4, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .keepAliveTime(10, TimeUnit.SECONDS)
+        .keepAliveTimeout(5, TimeUnit.SECONDS)
+        .build()
+        .start();
+    resources.add(() -> stop(agentServer));
+
+    NettyServerBuilder api = NettyServerBuilder.forAddress(new InetSocketAddress(config.apiListen().host(), config.apiListen().port()))
+        .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL));
+    ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
+    for (BindableService service : NorthboundServices.create(broker, registry, config.defaultTimeout())) {
+      api.addService(ServerInterceptors.intercept(service, auth));
+    }
+    apiServer = api.build().start();
+    resources.add(() -> stop(apiServer));
+
+    Disposable pruning = Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
+        .concatMap(i -> broker.prune(config.commandRetention()))
+        .subscribe(n -> log.debug("pruned {} finished commands", n), e -> log.error("pruning stopped", e));
+    resources.add(pruning::dispose);
+    log.info("control listening: agents on {}:{}, API on {}:{}", config.agentListen().host(), agentPort(),
+        config.apiListen().host(), apiPort());
+  }
+
+  private static void stop(Server server) throws InterruptedException {
+    server.shutdown();
+    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+      server.shutdownNow();
+    }
+  }
+
+  /** Bound port of the agent gateway. */
+  public int agentPort() {
+    return agentServer.getPort();
+  }
+
+  /** Bound port of the northbound API. */
+  public int apiPort() {
+    return apiServer.getPort();
+  }
+
+  /** Blocks until {@link #close()} is called. */
+  public void awaitTermination() throws InterruptedException {
+    apiServer.awaitTermination();
+    agentServer.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("error while stopping: {}", e.getMessage());
+      }
+    }
+    resources.clear();
+  }
+}

@@ -1,0 +1,219 @@
+package io.coffer.control.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.coffer.proto.v1.Command;
+import io.coffer.proto.v1.Hello;
+import io.coffer.proto.v1.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded state store: one SQLite file ({@code control.db}, mode 0600) in WAL mode with
+ * {@code synchronous=FULL}, so a command is on disk before it is sent to an agent. Needs no set-up.
+ */
+public final class SqliteStateStore implements StateStore {
+  private static final int FORMAT = 1;
+  private final Connection db;
+
+  private SqliteStateStore(Connection db) {
+    this.db = db;
+  }
+
+  public static SqliteStateStore open(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve("control.db");
+    if (!Files.exists(file)) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    try {
+      Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+      try (Statement s = db.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute("PRAGMA busy_timeout=5000");
+        int version;
+        try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+          version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > FORMAT) {
+          db.close();
+          throw new IOException(file + " has format " + version + "; this control reads up to " + FORMAT);
+        }
+        if (version == 0) {
+          s.execute("""
+              CREATE TABLE IF NOT EXISTS commands (
+                command_id  TEXT PRIMARY KEY,
+                instance_id TEXT NOT NULL,
+                operation   TEXT NOT NULL,
+                state       TEXT NOT NULL CHECK (state IN ('PENDING', 'DONE')),
+                command     BLOB,
+                result      BLOB,
+                created_at  INTEGER NOT NULL,
+                finished_at INTEGER
+              )""");
+          s.execute("CREATE INDEX IF NOT EXISTS commands_pending ON commands (instance_id, state, created_at)");
+          s.execute("""
+              CREATE TABLE IF NOT EXISTS instances (
+                instance_id    TEXT PRIMARY KEY,
+                hello          BLOB NOT NULL,
+                last_connected INTEGER NOT NULL
+              )""");
+          s.execute("PRAGMA user_version = " + FORMAT);
+        }
+      }
+      return new SqliteStateStore(db);
+    } catch (SQLException e) {
+      throw new IOException("cannot open state store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command, Instant now) {
+    Optional<StoredCommand> existing = find(command.getCommandId());
+    if (existing.isPresent()) {
+      return existing;
+    }
+    try (PreparedStatement ps = db.prepareStatement(
+        "INSERT INTO commands (command_id, instance_id, operation, state, command, created_at) VALUES (?, ?, ?, 'PENDING', ?, ?)")) {
+      ps.setString(1, command.getCommandId());
+      ps.setString(2, instanceId);
+      ps.setString(3, operation);
+      ps.setBytes(4, command.toByteArray());
+      ps.setLong(5, now.toEpochMilli());
+      ps.executeUpdate();
+      return Optional.empty();
+    } catch (SQLException e) {
+      throw new StoreException("journal command " + command.getCommandId(), e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<StoredCommand> find(String commandId) {
+    try (PreparedStatement ps = db.prepareStatement(
+        "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands WHERE command_id = ?")) {
+      ps.setString(1, commandId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(command(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("find command " + commandId, e);
+    }
+  }
+
+  @Override
+  public synchronized boolean complete(String commandId, Result result, Instant now) {
+    try (PreparedStatement ps = db.prepareStatement(
+        "UPDATE commands SET state = 'DONE', result = ?, command = NULL, finished_at = ? WHERE command_id = ? AND state = 'PENDING'")) {
+      ps.setBytes(1, result.toByteArray());
+      ps.setLong(2, now.toEpochMilli());
+      ps.setString(3, commandId);
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new StoreException("complete command " + commandId, e);
+    }
+  }
+
+  @Override
+  public synchronized List<StoredCommand> pending(String instanceId) {
+    try (PreparedStatement ps = db.prepareStatement(
+        "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands "
+            + "WHERE instance_id = ? AND state = 'PENDING' ORDER BY created_at")) {
+      ps.setString(1, instanceId);
+      List<StoredCommand> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(command(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("list pending commands", e);
+    }
+  }
+
+  @Override
+  public synchronized int prune(Instant cutoff) {
+    try (PreparedStatement ps = db.prepareStatement("DELETE FROM commands WHERE state = 'DONE' AND finished_at < ?")) {
+      ps.setLong(1, cutoff.toEpochMilli());
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("prune commands", e);
+    }
+  }
+
+  @Override
+  public synchronized void saveInstance(String instanceId, Hello hello, Instant now) {
+    try (PreparedStatement ps = db.prepareStatement(
+        "INSERT INTO instances (instance_id, hello, last_connected) VALUES (?, ?, ?) "
+            + "ON CONFLICT (instance_id) DO UPDATE SET hello = excluded.hello, last_connected = excluded.last_connected")) {
+      ps.setString(1, instanceId);
+      ps.setBytes(2, hello.toByteArray());
+      ps.setLong(3, now.toEpochMilli());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("save instance " + instanceId, e);
+    }
+  }
+
+  @Override
+  public synchronized List<KnownInstance> instances() {
+    List<KnownInstance> out = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet rs = s.executeQuery("SELECT instance_id, hello, last_connected FROM instances ORDER BY instance_id")) {
+      while (rs.next()) {
+        out.add(new KnownInstance(rs.getString(1), Hello.parseFrom(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))));
+      }
+      return out;
+    } catch (SQLException | InvalidProtocolBufferException e) {
+      throw new StoreException("list instances", e);
+    }
+  }
+
+  private static StoredCommand command(ResultSet rs) throws SQLException {
+    try {
+      byte[] cmd = rs.getBytes(5);
+      byte[] res = rs.getBytes(6);
+      long finished = rs.getLong(8);
+      boolean hasFinished = !rs.wasNull();
+      return new StoredCommand(
+          rs.getString(1),
+          rs.getString(2),
+          rs.getString(3),
+          State.valueOf(rs.getString(4)),
+          cmd == null ? Optional.empty() : Optional.of(Command.parseFrom(cmd)),
+          res == null ? Optional.empty() : Optional.of(Result.parseFrom(res)),
+          Instant.ofEpochMilli(rs.getLong(7)),
+          hasFinished ? Optional.of(Instant.ofEpochMilli(finished)) : Optional.empty());
+    } catch (InvalidProtocolBufferException e) {
+      throw new SQLException("corrupt command row " + rs.getString(1), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      db.close();
+    } catch (SQLException ignored) {
+      // closing
+    }
+  }
+
+  /** The store could not be read or written. */
+  public static final class StoreException extends RuntimeException {
+    StoreException(String what, Throwable cause) {
+      super("state store: " + what + ": " + cause.getMessage(), cause);
+    }
+  }
+}
