@@ -1,0 +1,169 @@
+package io.coffer.plugin.mysql;
+
+import io.coffer.plugin.mysql.server.DataDirInitializer;
+import io.coffer.plugin.mysql.server.OsAccount;
+import io.coffer.plugin.mysql.server.Readiness;
+import io.coffer.plugin.mysql.server.ServerCommand;
+import io.coffer.plugin.mysql.server.ServerSettings;
+import io.coffer.plugin.mysql.sql.AdminSession;
+import io.coffer.plugin.mysql.sql.DatabaseAdmin;
+import io.coffer.plugin.mysql.sql.RootAccess;
+import io.coffer.plugin.mysql.sql.ServerStatus;
+import io.coffer.plugin.mysql.sql.SocketConnector;
+import io.coffer.plugin.mysql.sql.UserAdmin;
+import io.coffer.spi.Capability;
+import io.coffer.spi.Credentials;
+import io.coffer.spi.Database;
+import io.coffer.spi.DatastoreContext;
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.Probe;
+import io.coffer.spi.ProcessSpec;
+import io.coffer.spi.Secret;
+import io.coffer.spi.UserAccount;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/**
+ * The MySQL/MariaDB datastore: initialises the data directory with mariadb-install-db, describes
+ * the mariadbd process for the runtime to supervise, and administers databases, users and root
+ * over the server's UNIX socket as {@code root@localhost}, which MariaDB authenticates by the
+ * socket peer's OS account
+ * (<a href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>): no
+ * administrative password exists anywhere. Settings are documented in {@link ServerSettings}.
+ */
+@Extension
+public final class MysqlDatastoreManager implements DatastoreManager {
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Everything built by {@link #init}; published at once so readers never see half of it. */
+  private record Instance(
+      ServerSettings settings,
+      DataDirInitializer initializer,
+      AdminSession admin,
+      ServerStatus status,
+      DatabaseAdmin databases,
+      UserAdmin users,
+      RootAccess root) {}
+
+  private volatile Instance instance;
+
+  @Override
+  public String engine() {
+    return "mysql";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
+  }
+
+  @Override
+  public void init(DatastoreContext context) {
+    OsAccount agent = OsAccount.current();
+    ServerSettings settings = ServerSettings.from(context, agent);
+    SocketConnector connector = new SocketConnector(settings.socket(), CONNECT_TIMEOUT, agent.root() ? "root" : agent.name());
+    AdminSession admin = new AdminSession(connector, true);
+    instance = new Instance(settings, new DataDirInitializer(settings), admin, new ServerStatus(connector),
+        new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin));
+  }
+
+  @Override
+  public void prepare() {
+    instance().initializer().prepare();
+  }
+
+  @Override
+  public ProcessSpec serverProcess() {
+    return ServerCommand.spec(instance().settings());
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) {
+    Instance i = instance();
+    // No first-start setup: root@localhost (unix_socket) is all the agent needs.
+    Readiness.await(timeout, "MariaDB on " + i.settings().socket(), i.status()::ping);
+  }
+
+  @Override
+  public Probe probe() {
+    Instance i = instance;
+    return i == null ? Probe.unhealthy("plugin not initialised") : i.status().probe();
+  }
+
+  @Override
+  public String serverVersion() {
+    Instance i = instance;
+    return i == null ? "" : i.status().version();
+  }
+
+  @Override
+  public void close() {
+    Instance i = instance;
+    if (i != null) {
+      i.status().close();
+      i.admin().close();
+    }
+  }
+
+  @Override
+  public List<Database> listDatabases() {
+    return instance().databases().list();
+  }
+
+  @Override
+  public void createDatabase(Database database) {
+    instance().databases().create(database);
+  }
+
+  @Override
+  public void deleteDatabase(String name) {
+    instance().databases().delete(name);
+  }
+
+  @Override
+  public List<UserAccount> listUsers() {
+    return instance().users().list();
+  }
+
+  @Override
+  public void createUser(UserAccount user, Secret password) {
+    instance().users().create(user, password);
+  }
+
+  @Override
+  public void deleteUser(String name, String host) {
+    instance().users().delete(name, host);
+  }
+
+  @Override
+  public void grantAccess(String name, String host, List<String> databases) {
+    instance().users().grantAccess(name, host, databases);
+  }
+
+  @Override
+  public void revokeAccess(String name, String host, List<String> databases) {
+    instance().users().revokeAccess(name, host, databases);
+  }
+
+  @Override
+  public void changePassword(String name, String host, Secret password) {
+    instance().users().changePassword(name, host, password);
+  }
+
+  @Override
+  public Credentials enableRoot() {
+    return instance().root().enable();
+  }
+
+  private Instance instance() {
+    Instance i = instance;
+    if (i == null) {
+      throw DatastoreException.failedPrecondition("the mysql plugin has not been initialised");
+    }
+    return i;
+  }
+}

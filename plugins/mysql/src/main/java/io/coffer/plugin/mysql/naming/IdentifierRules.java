@@ -1,0 +1,104 @@
+package io.coffer.plugin.mysql.naming;
+
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.Secret;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Validates every user-supplied name before any SQL runs, so that bad input is rejected with
+ * INVALID_ARGUMENT and never reaches the server.
+ *
+ * <p>The rules are deliberately narrower than what MariaDB accepts when identifiers are quoted
+ * (<a href="https://mariadb.com/kb/en/identifier-names/">Identifier Names</a>): a portable,
+ * unambiguous subset that needs no escaping in file names, grant tables or client tools. Limits
+ * follow MariaDB: database names up to 64 characters, user names up to 80 characters
+ * (<a href="https://mariadb.com/kb/en/create-user/">CREATE USER</a>), host names up to 255.
+ */
+public final class IdentifierRules {
+
+  public static final int MAX_DATABASE_NAME = 64;
+  public static final int MAX_USER_NAME = 80;
+  public static final int MAX_HOST = 255;
+  public static final int MAX_PASSWORD = 256;
+  public static final int MAX_CHARSET_NAME = 32;
+
+  private static final Pattern DATABASE_CHARS = Pattern.compile("[A-Za-z0-9_$-]");
+  private static final Pattern USER_CHARS = Pattern.compile("[A-Za-z0-9_.$-]");
+  // Host names and IPv4 literals; '%' and '_' are MariaDB's host wildcards.
+  private static final Pattern HOST_CHARS = Pattern.compile("[A-Za-z0-9._%-]");
+  // IPv6 literals (also IPv4-mapped, e.g. ::ffff:10.0.0.1), optionally with '%' wildcards.
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.%]*:[0-9A-Fa-f:.%]*");
+  private static final Pattern CHARSET_CHARS = Pattern.compile("[A-Za-z0-9_]");
+
+  private IdentifierRules() {}
+
+  /** A database name: 1-64 of {@code A-Z a-z 0-9 _ $ -}. All digits is fine: we always quote. */
+  public static String databaseName(String field, String name) {
+    return check(field, name, MAX_DATABASE_NAME, DATABASE_CHARS, "letters A-Z a-z, digits, '_', '$' and '-'");
+  }
+
+  /** A user name: 1-80 of {@code A-Z a-z 0-9 _ . $ -}. Does not check reserved names. */
+  public static String userName(String field, String name) {
+    return check(field, name, MAX_USER_NAME, USER_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
+  }
+
+  /**
+   * A host pattern: {@code %}, {@code localhost}, a host name or IPv4 literal of
+   * {@code A-Z a-z 0-9 . - _ %}, or an IPv6 literal; at most 255 characters. Returned in lower
+   * case, as MariaDB stores host names case-insensitively.
+   */
+  public static String host(String field, String host) {
+    if (host != null && !host.isEmpty() && host.length() <= MAX_HOST && IPV6.matcher(host).matches()) {
+      return host.toLowerCase(Locale.ROOT);
+    }
+    return check(field, host, MAX_HOST, HOST_CHARS,
+            "'%', 'localhost', a host name or IPv4 address of letters, digits, '.', '-', '_' and '%', or an IPv6 address")
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /** A password: 1-256 characters, no NUL. The message never includes the value. */
+  public static Secret password(String field, Secret password) {
+    if (password == null || password.isEmpty()) {
+      throw DatastoreException.invalidArgument(field, "must not be empty");
+    }
+    String value = password.reveal();
+    if (value.length() > MAX_PASSWORD) {
+      throw DatastoreException.invalidArgument(field, "must be at most " + MAX_PASSWORD + " characters");
+    }
+    if (value.indexOf('\0') >= 0) {
+      throw DatastoreException.invalidArgument(field, "must not contain NUL characters");
+    }
+    return password;
+  }
+
+  /** A character set or collation name: 1-32 of {@code A-Z a-z 0-9 _}. */
+  public static String charsetName(String field, String name) {
+    return check(field, name, MAX_CHARSET_NAME, CHARSET_CHARS, "letters A-Z a-z, digits and '_'");
+  }
+
+  private static String check(String field, String value, int max, Pattern allowed, String allowedText) {
+    if (value == null || value.isEmpty()) {
+      throw DatastoreException.invalidArgument(field, "must not be empty");
+    }
+    if (value.length() > max) {
+      throw DatastoreException.invalidArgument(
+          field, "must be at most " + max + " characters, got " + value.length());
+    }
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (!allowed.matcher(Character.toString(cp)).matches()) {
+        throw DatastoreException.invalidArgument(
+            field, "contains " + describe(cp) + " at position " + (i + 1) + "; allowed: " + allowedText);
+      }
+      i += Character.charCount(cp);
+    }
+    return value;
+  }
+
+  // Shows printable ASCII as is and anything else as a code point, so messages stay readable.
+  private static String describe(int cp) {
+    String code = String.format("U+%04X", cp);
+    return cp > 0x20 && cp < 0x7f ? code + " '" + (char) cp + "'" : code;
+  }
+}

@@ -1,0 +1,92 @@
+package io.coffer.plugin.mysql.sql;
+
+import io.coffer.spi.Probe;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Readiness, health and version checks on a dedicated connection, each bounded in time, so that a
+ * long administrative command never delays a heartbeat. Metrics come from
+ * <a href="https://mariadb.com/kb/en/server-status-variables/">status variables</a>
+ * {@code Threads_connected} and {@code Uptime}.
+ */
+public final class ServerStatus implements AutoCloseable {
+
+  private static final Duration PROBE_LIMIT = Duration.ofSeconds(1);
+  private static final String METRICS_SQL =
+      "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', 'Uptime')";
+
+  private final AdminSession session;
+  private final TimeBox timeBox = new TimeBox("coffer-mysql-status");
+
+  public ServerStatus(SocketConnector connector) {
+    // No validation ping: the check itself is the ping; a dead connection is replaced and retried once.
+    this.session = new AdminSession(connector, false);
+  }
+
+  /** Throws unless {@code SELECT 1} answers within {@code limit}. */
+  public void ping(Duration limit) throws Exception {
+    timeBox.call(() -> session.callRetrying(c -> {
+      selectOne(c);
+      return null;
+    }), limit);
+  }
+
+  /** Never throws. */
+  public Probe probe() {
+    try {
+      Map<String, Double> metrics = timeBox.call(() -> session.callRetrying(c -> {
+        selectOne(c);
+        return metrics(c);
+      }), PROBE_LIMIT);
+      return new Probe(Probe.Health.HEALTHY, Probe.Role.STANDALONE, "", metrics);
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return Probe.unhealthy("MariaDB is not answering: " + why);
+    }
+  }
+
+  /** {@code SELECT VERSION()}, or empty when the server does not answer. */
+  public String version() {
+    try {
+      return timeBox.call(() -> session.callRetrying(c -> {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+          return rs.next() ? rs.getString(1) : "";
+        }
+      }), Duration.ofSeconds(5));
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  private static void selectOne(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.setQueryTimeout((int) PROBE_LIMIT.toSeconds());
+      try (ResultSet rs = st.executeQuery("SELECT 1")) {
+        rs.next();
+      }
+    }
+  }
+
+  private static Map<String, Double> metrics(Connection c) throws SQLException {
+    Map<String, Double> out = new HashMap<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(METRICS_SQL)) {
+      while (rs.next()) {
+        String name = rs.getString(1).equalsIgnoreCase("Uptime") ? "uptime_seconds" : "connections";
+        out.put(name, Double.parseDouble(rs.getString(2)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    timeBox.close();
+    session.close();
+  }
+}

@@ -1,0 +1,116 @@
+package io.coffer.plugin.mysql.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coffer.spi.DatastoreContext;
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.ProcessSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerSettingsTest {
+
+  private static final OsAccount ALICE = new OsAccount("alice", false);
+
+  @TempDir Path tmp;
+  private Path binDir;
+
+  @BeforeEach
+  void fakeBinaries() throws IOException {
+    binDir = Files.createDirectory(tmp.resolve("bin"));
+    FakeBinaries.script(binDir, "mariadbd", "exit 0");
+    FakeBinaries.script(binDir, "mariadb-install-db", "exit 0");
+  }
+
+  private DatastoreContext context(String osUser, Map<String, String> settings) {
+    return new DatastoreContext("i-1", tmp.resolve("data"), tmp.resolve("run"), "127.0.0.1", 3307, osUser, settings);
+  }
+
+  @Test
+  void nonRootAgentRunsTheServerAsItselfWithoutUserSwitch() {
+    ServerSettings s = ServerSettings.from(context("", Map.of("binDir", binDir.toString())), ALICE);
+    assertThat(s.osUser()).isEqualTo("alice");
+    assertThat(s.switchUser()).isFalse();
+    assertThat(s.innodbBufferPoolSize()).isEqualTo("128M");
+
+    ProcessSpec spec = ServerCommand.spec(s);
+    assertThat(spec.command()).containsExactly(
+        binDir.resolve("mariadbd").toString(), "--no-defaults",
+        "--datadir=" + tmp.resolve("data"), "--port=3307", "--bind-address=127.0.0.1",
+        "--socket=" + tmp.resolve("run/mysqld.sock"), "--pid-file=" + tmp.resolve("run/mysqld.pid"),
+        "--log-error=" + tmp.resolve("run/mariadb.err"), "--skip-name-resolve",
+        "--innodb-buffer-pool-size=128M", "--max-connections=100");
+    assertThat(spec.logFile()).isEqualTo(tmp.resolve("run/mariadbd.out"));
+    assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(new DataDirInitializer(s).installCommand()).containsExactly(
+        binDir.resolve("mariadb-install-db").toString(), "--no-defaults", "--datadir=" + tmp.resolve("data"),
+        "--auth-root-authentication-method=socket", "--skip-test-db");
+  }
+
+  @Test
+  void rootAgentDefaultsToTheMysqlAccountAndSwitchesUser() {
+    ServerSettings s;
+    try {
+      s = ServerSettings.from(context("", Map.of("binDir", binDir.toString(), "innodbBufferPoolSize", "16M")),
+          new OsAccount("root", true));
+    } catch (DatastoreException e) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(!"datastore.osUser".equals(e.field()), "no mysql OS account here");
+      throw e;
+    }
+    assertThat(s.osUser()).isEqualTo("mysql");
+    assertThat(ServerCommand.spec(s).command()).contains("--user=mysql", "--innodb-buffer-pool-size=16M");
+    assertThat(ServerCommand.spec(s).command().get(1)).isEqualTo("--no-defaults");
+    assertThat(new DataDirInitializer(s).installCommand()).contains("--user=mysql");
+  }
+
+  @Test
+  void rejectsUnknownSettingsNamingTheKey() {
+    assertInvalid("datastore.settings.bufferPool",
+        () -> ServerSettings.from(context("", Map.of("binDir", binDir.toString(), "bufferPool", "1G")), ALICE));
+  }
+
+  @Test
+  void rejectsBadValues() {
+    assertInvalid("datastore.settings.innodbBufferPoolSize", () -> ServerSettings.from(
+        context("", Map.of("binDir", binDir.toString(), "innodbBufferPoolSize", "16M --skip-grant-tables")), ALICE));
+    assertInvalid("datastore.settings.binDir",
+        () -> ServerSettings.from(context("", Map.of("binDir", tmp.resolve("nowhere").toString())), ALICE))
+        .hasMessageContaining("no executable mariadbd");
+    assertInvalid("datastore.osUser",
+        () -> ServerSettings.from(context("mysql", Map.of("binDir", binDir.toString())), ALICE));
+    assertInvalid("datastore.osUser", () -> ServerSettings.from(
+        context("no-such-account-x", Map.of("binDir", binDir.toString())), new OsAccount("root", true)));
+    DatastoreContext badPort = new DatastoreContext(
+        "i", tmp.resolve("d"), tmp.resolve("r"), "127.0.0.1", 0, "", Map.of("binDir", binDir.toString()));
+    assertInvalid("datastore.port", () -> ServerSettings.from(badPort, ALICE));
+    DatastoreContext longRunDir = new DatastoreContext(
+        "i", tmp.resolve("d"), tmp.resolve("r".repeat(100)), "127.0.0.1", 3306, "", Map.of("binDir", binDir.toString()));
+    assertInvalid("datastore.runDir", () -> ServerSettings.from(longRunDir, ALICE));
+  }
+
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
+      String field, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    return assertThatThrownBy(call).isInstanceOfSatisfying(DatastoreException.class, e -> {
+      assertThat(e.code()).isEqualTo(DatastoreException.Code.INVALID_ARGUMENT);
+      assertThat(e.field()).isEqualTo(field);
+    });
+  }
+
+  /** Shell scripts standing in for MariaDB programs. */
+  static final class FakeBinaries {
+    static Path script(Path dir, String name, String body) throws IOException {
+      Path file = dir.resolve(name);
+      Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return file;
+    }
+  }
+}
