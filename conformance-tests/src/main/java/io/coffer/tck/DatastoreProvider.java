@@ -1,0 +1,32 @@
+package io.coffer.tck;
+
+import io.coffer.agent.config.AgentConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a plugin supplies to run the TCK against its engine. */
+public interface DatastoreProvider {
+
+  /** Engine id, as the plugin's DatastoreManager reports it. */
+  String engine();
+
+  /** Directory holding the plugin zip; PF4J loads it from there, never from the test classpath. */
+  Path pluginsDir();
+
+  /**
+   * The {@code datastore} section of the agent configuration for a fresh, empty instance.
+   *
+   * @param workDir an empty directory owned by this instance
+   * @param port a free TCP port on 127.0.0.1
+   */
+  AgentConfig.Datastore datastore(Path workDir, int port);
+
+  /** An ordinary client of the server listening on {@code port}, to check outcomes. */
+  DataPlane dataPlane(int port);
+
+  /** Database names the engine must refuse (quotes, separators, empty, too long, ...). */
+  List<String> badDatabaseNames();
+
+  /** User names the engine must refuse. */
+  List<String> badUserNames();
+}

@@ -1,0 +1,302 @@
+package io.coffer.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.coffer.agent.Agent;
+import io.coffer.proto.v1.ChangePasswordRequest;
+import io.coffer.proto.v1.CommandOptions;
+import io.coffer.proto.v1.CommandState;
+import io.coffer.proto.v1.CreateDatabaseRequest;
+import io.coffer.proto.v1.CreateUserRequest;
+import io.coffer.proto.v1.Database;
+import io.coffer.proto.v1.DeleteDatabaseRequest;
+import io.coffer.proto.v1.DeleteUserRequest;
+import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.GetCommandRequest;
+import io.coffer.proto.v1.GrantAccessRequest;
+import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.ListDatabasesRequest;
+import io.coffer.proto.v1.ListUsersRequest;
+import io.coffer.proto.v1.RevokeAccessRequest;
+import io.coffer.proto.v1.User;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The engine-agnostic suite: lifecycle, databases, users, bad names, idempotency. Every call goes
+ * through the northbound API to a real control, over mTLS to a real agent that loaded the plugin
+ * with PF4J and supervises a real server; outcomes are checked by connecting to that server as an
+ * ordinary client.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class DatastoreTck {
+  private static final String PASSWORD = "S3cret-pass-word";
+
+  protected Testbed bed;
+  protected Agent agent;
+  protected DatastoreProvider provider;
+  protected DataPlane data;
+  protected String instance;
+
+  /** The plugin's provider. */
+  protected abstract DatastoreProvider provider();
+
+  @BeforeAll
+  void startInstance() throws Exception {
+    provider = provider();
+    // traversable (0755): the datastore runs as its own OS user and must reach its directories
+    Path work = Files.createTempDirectory("coffer-tck-" + provider.engine(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    bed = Testbed.start(work);
+    instance = "tck-" + provider.engine();
+    int port = Ports.free();
+    agent = bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve("instance"), port)));
+    bed.awaitHealthy(instance, Duration.ofSeconds(90));
+    data = provider.dataPlane(port);
+  }
+
+  @AfterAll
+  void stopInstance() {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  // ---- lifecycle ----
+
+  @Test
+  void instanceIsConnectedHealthyAndReportsItsDatastore() throws Exception {
+    InstanceStatus status = bed.awaitHealthy(instance, Duration.ofSeconds(10));
+    assertThat(status.getDatastore().getEngine()).isEqualTo(provider.engine());
+    assertThat(status.getDatastore().getVersion()).isNotBlank();
+    assertThat(status.getCapabilitiesList()).contains("create_database", "create_user");
+    assertThat(status.hasLastHeartbeat()).isTrue();
+  }
+
+  // ---- databases ----
+
+  @Test
+  void databaseIsCreatedListedAndDeleted() {
+    String db = unique("db");
+    createDatabase(db);
+    assertThat(databaseNames()).contains(db);
+
+    bed.databases().deleteDatabase(DeleteDatabaseRequest.newBuilder().setInstanceId(instance).setName(db).build());
+    assertThat(databaseNames()).doesNotContain(db);
+  }
+
+  @Test
+  void creatingAnExistingDatabaseIsAlreadyExists() {
+    String db = unique("dup");
+    createDatabase(db);
+    assertThat(code(() -> createDatabase(db))).isEqualTo(Status.Code.ALREADY_EXISTS);
+  }
+
+  @Test
+  void deletingAMissingDatabaseIsNotFound() {
+    assertThat(code(() -> bed.databases().deleteDatabase(
+        DeleteDatabaseRequest.newBuilder().setInstanceId(instance).setName(unique("missing")).build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  // ---- users ----
+
+  @Test
+  void userCreatedWithAccessCanWriteAndRead() throws Exception {
+    String db = unique("app");
+    String user = unique("u");
+    createDatabase(db);
+    createUser(user, PASSWORD, db);
+
+    assertThat(data.writeAndRead(user, PASSWORD, db, "hello")).isEqualTo("hello");
+    assertThat(users()).anySatisfy(u -> {
+      assertThat(u.getName()).isEqualTo(user);
+      assertThat(u.getDatabasesList()).contains(db);
+    });
+  }
+
+  @Test
+  void grantAndRevokeChangeWhatTheUserCanUse() {
+    String db = unique("g");
+    String user = unique("u");
+    createDatabase(db);
+    createUser(user, PASSWORD);
+    assertThat(data.canUse(user, PASSWORD, db)).isFalse();
+
+    bed.users().grantAccess(GrantAccessRequest.newBuilder().setInstanceId(instance).setName(user).addDatabases(db).build());
+    assertThat(data.canUse(user, PASSWORD, db)).isTrue();
+
+    bed.users().revokeAccess(RevokeAccessRequest.newBuilder().setInstanceId(instance).setName(user).addDatabases(db).build());
+    assertThat(data.canUse(user, PASSWORD, db)).isFalse();
+  }
+
+  @Test
+  void changedPasswordReplacesTheOldOne() {
+    String db = unique("p");
+    String user = unique("u");
+    createDatabase(db);
+    createUser(user, PASSWORD, db);
+
+    bed.users().changePassword(ChangePasswordRequest.newBuilder().setInstanceId(instance).setName(user)
+        .setPassword("An0ther-password").build());
+    assertThat(data.canUse(user, "An0ther-password", db)).isTrue();
+    assertThat(data.canUse(user, PASSWORD, db)).isFalse();
+  }
+
+  @Test
+  void deletedUserCanNoLongerLogIn() {
+    String db = unique("d");
+    String user = unique("u");
+    createDatabase(db);
+    createUser(user, PASSWORD, db);
+    bed.users().deleteUser(DeleteUserRequest.newBuilder().setInstanceId(instance).setName(user).build());
+
+    assertThat(data.canUse(user, PASSWORD, db)).isFalse();
+    assertThat(users()).noneMatch(u -> u.getName().equals(user));
+  }
+
+  @Test
+  void enabledRootCanUseEveryDatabase() throws Exception {
+    String db = unique("r");
+    createDatabase(db);
+    var root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()).getCredentials();
+    assertThat(root.getPassword()).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(data.writeAndRead(root.getName(), root.getPassword(), db, "root")).isEqualTo("root");
+  }
+
+  @Test
+  void creatingAUserForAMissingDatabaseLeavesNothingBehind() {
+    String user = unique("u");
+    assertThat(code(() -> createUser(user, PASSWORD, unique("nodb")))).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(users()).noneMatch(u -> u.getName().equals(user));
+  }
+
+  // ---- bad input ----
+
+  List<String> badDatabaseNames() {
+    return provider.badDatabaseNames();
+  }
+
+  List<String> badUserNames() {
+    return provider.badUserNames();
+  }
+
+  @ParameterizedTest
+  @MethodSource("badDatabaseNames")
+  void badDatabaseNameIsRefusedAndNothingChanges(String name) {
+    List<String> before = databaseNames();
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> createDatabase(name));
+    assertThat(e).as("creating database %s", name).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("name");
+    assertThat(databaseNames()).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @MethodSource("badUserNames")
+  void badUserNameIsRefusedAndNothingChanges(String name) {
+    List<User> before = users();
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> createUser(name, PASSWORD));
+    assertThat(e).as("creating user %s", name).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("name");
+    assertThat(users()).isEqualTo(before);
+  }
+
+  @Test
+  void missingFieldsAreRefusedNamingTheField() {
+    assertThat(description(() -> bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance).build())))
+        .contains("database.name");
+    assertThat(description(() -> bed.databases().createDatabase(CreateDatabaseRequest.newBuilder()
+        .setDatabase(Database.newBuilder().setName("x")).build())))
+        .contains("instance_id");
+    assertThat(description(() -> bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName("nopass").build())))
+        .contains("password");
+    assertThat(description(() -> bed.users().grantAccess(GrantAccessRequest.newBuilder().setInstanceId(instance).setName("x").build())))
+        .contains("databases");
+    assertThat(description(() -> bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance)
+        .setOptions(CommandOptions.newBuilder().setCommandId("bad id; drop")).setDatabase(Database.newBuilder().setName("x")).build())))
+        .contains("options.command_id");
+  }
+
+  @Test
+  void unknownInstanceIsNotFound() {
+    assertThat(code(() -> bed.databases().listDatabases(ListDatabasesRequest.newBuilder().setInstanceId("no-such-instance").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  // ---- idempotency ----
+
+  @Test
+  void theSameCommandIdTakesEffectOnce() {
+    String db = unique("idem");
+    String commandId = UUID.randomUUID().toString();
+    CreateDatabaseRequest request = CreateDatabaseRequest.newBuilder().setInstanceId(instance)
+        .setOptions(CommandOptions.newBuilder().setCommandId(commandId))
+        .setDatabase(Database.newBuilder().setName(db)).build();
+    bed.databases().createDatabase(request);
+    // a retry with the same id returns the first outcome instead of ALREADY_EXISTS
+    assertThat(bed.databases().createDatabase(request).getCommandId()).isEqualTo(commandId);
+    assertThat(databaseNames()).containsOnlyOnce(db);
+    assertThat(bed.commands().getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build()).getState())
+        .isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
+
+    // the same id for another operation is refused
+    assertThat(code(() -> bed.databases().deleteDatabase(DeleteDatabaseRequest.newBuilder().setInstanceId(instance)
+        .setOptions(CommandOptions.newBuilder().setCommandId(commandId)).setName(db).build())))
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(databaseNames()).contains(db);
+  }
+
+  // ---- helpers ----
+
+  protected static String unique(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  protected void createDatabase(String name) {
+    bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance)
+        .setDatabase(Database.newBuilder().setName(name)).build());
+  }
+
+  protected void createUser(String name, String password, String... databases) {
+    bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName(name).setPassword(password)
+        .addAllDatabases(List.of(databases)).build());
+  }
+
+  protected List<String> databaseNames() {
+    return bed.databases().listDatabases(ListDatabasesRequest.newBuilder().setInstanceId(instance).build())
+        .getDatabasesList().stream().map(Database::getName).sorted().toList();
+  }
+
+  protected List<User> users() {
+    return bed.users().listUsers(ListUsersRequest.newBuilder().setInstanceId(instance).build()).getUsersList();
+  }
+
+  protected static Status.Code code(Runnable call) {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    assertThat(e).as("the call should have failed").isNotNull();
+    return e.getStatus().getCode();
+  }
+
+  protected static String description(Runnable call) {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    assertThat(e).as("the call should have failed").isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    return e.getStatus().getDescription();
+  }
+
+}

@@ -1,0 +1,201 @@
+package io.coffer.tck;
+
+import io.coffer.agent.Agent;
+import io.coffer.agent.config.AgentConfig;
+import io.coffer.control.ca.CertificateAuthority;
+import io.coffer.control.ca.CofferHome;
+import io.coffer.control.config.ControlConfig;
+import io.coffer.control.server.ControlServer;
+import io.coffer.proto.v1.CommandServiceGrpc;
+import io.coffer.proto.v1.DatabaseServiceGrpc;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.Health;
+import io.coffer.proto.v1.InstanceServiceGrpc;
+import io.coffer.proto.v1.InstanceState;
+import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.UserServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real control and real agents on loopback, with their own PKI in a temporary directory: the
+ * CA, the control's server certificate, an admin client certificate and one certificate per agent.
+ */
+public final class Testbed implements AutoCloseable {
+  private final Path root;
+  private final CofferHome home;
+  private final CertificateAuthority ca;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private ControlConfig controlConfig;
+  private ControlServer control;
+  private ManagedChannel api;
+
+  private Testbed(Path root) {
+    this.root = root;
+    this.home = new CofferHome(root.resolve("home"));
+    this.ca = CertificateAuthority.create(home.caCert(), home.caKey());
+    ca.issueServer("coffer-control", List.of("localhost"), List.of("127.0.0.1"),
+        CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.controlCert(), home.controlKey());
+    ca.issueClient("admin", CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.clientCert("admin"), home.clientKey("admin"));
+  }
+
+  /** PKI under {@code root}, and a control on free ports. */
+  public static Testbed start(Path root) throws IOException {
+    Testbed bed = new Testbed(root);
+    bed.controlConfig = ControlConfig.defaults(bed.home).withPorts(0, 0);
+    bed.startControl();
+    return bed;
+  }
+
+  /** Starts the control again on the same ports and state (after {@link #stopControl()}). */
+  public void startControl() throws IOException {
+    control = ControlServer.start(controlConfig);
+    controlConfig = controlConfig.withPorts(control.agentPort(), control.apiPort());
+    api = channel(home.clientCert("admin"), home.clientKey("admin"));
+  }
+
+  public void stopControl() {
+    api.shutdownNow();
+    control.close();
+  }
+
+  public CofferHome home() {
+    return home;
+  }
+
+  public CertificateAuthority ca() {
+    return ca;
+  }
+
+  public ControlServer control() {
+    return control;
+  }
+
+  /** A northbound channel authenticated with the given client certificate. */
+  public ManagedChannel channel(Path cert, Path key) {
+    try {
+      return NettyChannelBuilder.forAddress("localhost", control.apiPort())
+          .sslContext(GrpcSslContexts.forClient().trustManager(home.caCert().toFile())
+              .keyManager(cert.toFile(), key.toFile()).protocols("TLSv1.3").build())
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public InstanceServiceGrpc.InstanceServiceBlockingStub instances() {
+    return InstanceServiceGrpc.newBlockingStub(api);
+  }
+
+  public DatabaseServiceGrpc.DatabaseServiceBlockingStub databases() {
+    return DatabaseServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  public UserServiceGrpc.UserServiceBlockingStub users() {
+    return UserServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  public CommandServiceGrpc.CommandServiceBlockingStub commands() {
+    return CommandServiceGrpc.newBlockingStub(api);
+  }
+
+  /** Issues an agent certificate and writes an agent configuration for {@code instanceId}. */
+  public AgentConfig agentConfig(String instanceId, Path pluginsDir, AgentConfig.Datastore datastore) {
+    ca.issueAgent(instanceId, CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.agentCert(instanceId), home.agentKey(instanceId));
+    return new AgentConfig(instanceId,
+        new AgentConfig.Control("localhost", control.agentPort(), home.caCert(), home.agentCert(instanceId),
+            home.agentKey(instanceId), Duration.ofSeconds(2)),
+        root.resolve("agents").resolve(instanceId),
+        pluginsDir,
+        Duration.ofMillis(500),
+        datastore);
+  }
+
+  /** The same settings as YAML, for starting the agent as a separate process. */
+  public Path writeAgentConfig(AgentConfig c) throws IOException {
+    Path file = root.resolve("agents").resolve(c.instanceId() + ".yaml");
+    Files.createDirectories(file.getParent());
+    AgentConfig.Datastore d = c.datastore();
+    StringBuilder settings = new StringBuilder();
+    for (Map.Entry<String, String> e : d.settings().entrySet()) {
+      settings.append("    ").append(e.getKey()).append(": \"").append(e.getValue()).append("\"\n");
+    }
+    Files.writeString(file, """
+        instanceId: %s
+        stateDir: %s
+        pluginsDir: %s
+        heartbeatInterval: %dms
+        control:
+          address: %s:%d
+          caFile: %s
+          certFile: %s
+          keyFile: %s
+          maxBackoff: %ds
+        datastore:
+          engine: %s
+          dataDir: %s
+          runDir: %s
+          bindAddress: %s
+          port: %d
+          osUser: "%s"
+          settings:
+        %s""".formatted(c.instanceId(), c.stateDir(), c.pluginsDir(), c.heartbeatInterval().toMillis(),
+        c.control().host(), c.control().port(), c.control().caFile(), c.control().certFile(), c.control().keyFile(),
+        c.control().maxBackoff().toSeconds(), d.engine(), d.dataDir(), d.runDir(), d.bindAddress(), d.port(), d.osUser(),
+        settings.length() == 0 ? "    {}\n" : settings));
+    return file;
+  }
+
+  /** Starts an agent in this JVM (it loads its plugin with PF4J from the plugins directory). */
+  public Agent startAgent(AgentConfig config) throws IOException {
+    Agent agent = Agent.start(config);
+    closeables.add(agent);
+    return agent;
+  }
+
+  /** Waits until the instance is connected and its datastore healthy. */
+  public InstanceStatus awaitHealthy(String instanceId, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    InstanceStatus last = null;
+    while (System.nanoTime() < end) {
+      try {
+        last = instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
+        if (last.getState() == InstanceState.INSTANCE_STATE_CONNECTED && last.getHealth() == Health.HEALTH_HEALTHY) {
+          return last;
+        }
+      } catch (StatusRuntimeException e) {
+        // not known yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("instance " + instanceId + " not healthy within " + timeout + "; last status: " + last);
+  }
+
+  @Override
+  public void close() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    if (api != null) {
+      api.shutdownNow();
+    }
+    if (control != null) {
+      control.close();
+    }
+  }
+}

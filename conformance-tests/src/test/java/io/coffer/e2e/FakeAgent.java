@@ -1,0 +1,84 @@
+package io.coffer.e2e;
+
+import io.coffer.proto.v1.AgentFrame;
+import io.coffer.proto.v1.AgentGatewayGrpc;
+import io.coffer.proto.v1.Command;
+import io.coffer.proto.v1.ControlFrame;
+import io.coffer.proto.v1.Heartbeat;
+import io.coffer.proto.v1.Health;
+import io.coffer.proto.v1.Hello;
+import io.coffer.proto.v1.Result;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A raw agent-channel client for security tests: it speaks the protocol directly, so a test can
+ * make it misbehave (claim another id, answer another agent's command).
+ */
+final class FakeAgent implements AutoCloseable {
+  final BlockingQueue<ControlFrame> received = new LinkedBlockingQueue<>();
+  final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+  private final ManagedChannel channel;
+  private final StreamObserver<AgentFrame> out;
+
+  /** Connects with the given client certificate (or none when {@code cert} is null) and says Hello. */
+  FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId) throws Exception {
+    SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
+    if (cert != null) {
+      ssl.keyManager(cert.toFile(), key.toFile());
+    }
+    channel = NettyChannelBuilder.forAddress("localhost", port).sslContext(ssl.build()).build();
+    out = AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
+      @Override
+      public void onNext(ControlFrame value) {
+        received.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        closed.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        closed.complete(null);
+      }
+    });
+    send(AgentFrame.newBuilder().setHello(Hello.newBuilder().setInstanceId(claimedId).setAgentVersion("fake")
+        .setHeartbeatIntervalMillis(60_000)).build());
+    send(AgentFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setHealth(Health.HEALTH_HEALTHY)).build());
+  }
+
+  synchronized void send(AgentFrame frame) {
+    out.onNext(frame);
+  }
+
+  void sendResult(Result result) {
+    send(AgentFrame.newBuilder().setResult(result).build());
+  }
+
+  /** The next Command sent to this agent (skipping other frames). */
+  Command nextCommand() throws InterruptedException {
+    while (true) {
+      ControlFrame f = received.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+      if (f == null) {
+        throw new AssertionError("no command received");
+      }
+      if (f.hasCommand()) {
+        return f.getCommand();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+}

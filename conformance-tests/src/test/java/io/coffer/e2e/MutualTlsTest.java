@@ -1,0 +1,171 @@
+package io.coffer.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.rpc.Code;
+import io.coffer.control.ca.CertificateAuthority;
+import io.coffer.proto.v1.Command;
+import io.coffer.proto.v1.CommandOptions;
+import io.coffer.proto.v1.CommandReply;
+import io.coffer.proto.v1.CommandState;
+import io.coffer.proto.v1.CreateDatabaseRequest;
+import io.coffer.proto.v1.Database;
+import io.coffer.proto.v1.DatabaseServiceGrpc;
+import io.coffer.proto.v1.Done;
+import io.coffer.proto.v1.GetCommandRequest;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.InstanceServiceGrpc;
+import io.coffer.proto.v1.ListInstancesRequest;
+import io.coffer.proto.v1.OperationResult;
+import io.coffer.proto.v1.Result;
+import io.coffer.tck.Testbed;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who may talk to the control, and who may answer what. Real TLS 1.3 on loopback. */
+class MutualTlsTest {
+  @TempDir Path dir;
+  Testbed bed;
+
+  @BeforeEach
+  void start() throws Exception {
+    bed = Testbed.start(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    bed.close();
+  }
+
+  private Path[] agentCert(String id) {
+    Path cert = dir.resolve(id + ".pem");
+    Path key = dir.resolve(id + ".key");
+    bed.ca().issueAgent(id, Duration.ofDays(1), cert, key);
+    return new Path[] {cert, key};
+  }
+
+  private int agentPort() {
+    return bed.control().agentPort();
+  }
+
+  @Test
+  void agentCertificateFromAnotherCaIsRefused() throws Exception {
+    CertificateAuthority other = CertificateAuthority.create(dir.resolve("other/ca.pem"), dir.resolve("other/ca.key"));
+    other.issueAgent("intruder", Duration.ofDays(1), dir.resolve("intruder.pem"), dir.resolve("intruder.key"));
+    try (FakeAgent a = new FakeAgent(agentPort(), bed.home().caCert(), dir.resolve("intruder.pem"), dir.resolve("intruder.key"), "intruder")) {
+      Throwable t = a.closed.get(20, TimeUnit.SECONDS);
+      assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+    assertThat(unknown("intruder")).isTrue();
+  }
+
+  @Test
+  void agentWithoutCertificateIsRefused() throws Exception {
+    try (FakeAgent a = new FakeAgent(agentPort(), bed.home().caCert(), null, null, "anonymous")) {
+      Throwable t = a.closed.get(20, TimeUnit.SECONDS);
+      assertThat(t).isNotNull();
+    }
+    assertThat(unknown("anonymous")).isTrue();
+  }
+
+  @Test
+  void clientCertificateIsNotAnAgentIdentity() throws Exception {
+    try (FakeAgent a = new FakeAgent(agentPort(), bed.home().caCert(), bed.home().clientCert("admin"), bed.home().clientKey("admin"), "admin")) {
+      Throwable t = a.closed.get(20, TimeUnit.SECONDS);
+      assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+  }
+
+  @Test
+  void theInstanceIdComesFromTheCertificateNotTheHello() throws Exception {
+    Path[] a = agentCert("alpha");
+    try (FakeAgent agent = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "bravo")) {
+      assertThat(agent.received.poll(20, TimeUnit.SECONDS).getWelcome().getInstanceId()).isEqualTo("alpha");
+      assertThat(unknown("alpha")).isFalse();
+      assertThat(unknown("bravo")).isTrue();
+    }
+  }
+
+  @Test
+  void agentCannotAnswerAnotherAgentsCommand() throws Exception {
+    Path[] a = agentCert("alpha");
+    Path[] b = agentCert("bravo");
+    try (FakeAgent alpha = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha");
+        FakeAgent bravo = new FakeAgent(agentPort(), bed.home().caCert(), b[0], b[1], "bravo")) {
+      alpha.received.poll(20, TimeUnit.SECONDS); // welcome
+      bravo.received.poll(20, TimeUnit.SECONDS);
+      CompletableFuture<CommandReply> call = CompletableFuture.supplyAsync(() -> bed.databases().createDatabase(
+          CreateDatabaseRequest.newBuilder().setInstanceId("alpha")
+              .setOptions(CommandOptions.newBuilder().setCommandId("cmd-for-alpha").setTimeoutMillis(3000))
+              .setDatabase(Database.newBuilder().setName("x")).build()));
+      Command command = alpha.nextCommand();
+      assertThat(command.getCommandId()).isEqualTo("cmd-for-alpha");
+
+      Result forged = Result.newBuilder().setCommandId("cmd-for-alpha")
+          .setStatus(com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE))
+          .setPayload(OperationResult.newBuilder().setDone(Done.getDefaultInstance())).build();
+      bravo.sendResult(forged);
+
+      Throwable failure = catchThrowableOfType(Exception.class, () -> call.get(20, TimeUnit.SECONDS));
+      assertThat(Status.fromThrowable(failure.getCause()).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(state("cmd-for-alpha")).isEqualTo(CommandState.COMMAND_STATE_PENDING);
+      assertThat(bravo.received).noneMatch(f -> f.hasResultAck());
+
+      alpha.sendResult(forged); // the real owner's answer is accepted and acknowledged
+      assertThat(alpha.received.poll(20, TimeUnit.SECONDS).getResultAck().getCommandId()).isEqualTo("cmd-for-alpha");
+      assertThat(state("cmd-for-alpha")).isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
+    }
+  }
+
+  @Test
+  void northboundWithoutCredentialsIsUnauthenticated() throws Exception {
+    ManagedChannel anonymous = NettyChannelBuilder.forAddress("localhost", bed.control().apiPort())
+        .sslContext(GrpcSslContexts.forClient().trustManager(bed.home().caCert().toFile()).build()).build();
+    try {
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> InstanceServiceGrpc.newBlockingStub(anonymous).listInstances(ListInstancesRequest.getDefaultInstance()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    } finally {
+      anonymous.shutdownNow();
+    }
+  }
+
+  @Test
+  void northboundRefusesAgentCertificates() {
+    Path[] a = agentCert("alpha");
+    ManagedChannel asAgent = bed.channel(a[0], a[1]);
+    try {
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> DatabaseServiceGrpc.newBlockingStub(asAgent).createDatabase(CreateDatabaseRequest.newBuilder()
+              .setInstanceId("alpha").setDatabase(Database.newBuilder().setName("x")).build()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    } finally {
+      asAgent.shutdownNow();
+    }
+  }
+
+  private boolean unknown(String id) {
+    try {
+      bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(id).build());
+      return false;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+    }
+  }
+
+  private CommandState state(String commandId) {
+    return bed.commands().getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build()).getState();
+  }
+}

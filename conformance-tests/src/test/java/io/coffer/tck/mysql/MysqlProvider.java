@@ -1,0 +1,85 @@
+package io.coffer.tck.mysql;
+
+import io.coffer.agent.config.AgentConfig;
+import io.coffer.tck.DataPlane;
+import io.coffer.tck.DatastoreProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Assumptions;
+
+/** Runs the TCK against a real MariaDB that the agent's MySQL plugin starts and supervises. */
+public final class MysqlProvider implements DatastoreProvider {
+
+  /** Skips (with the reason) when MariaDB is not installed. */
+  public static MysqlProvider requireMariadb() {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/mariadbd")) || onPath("mariadbd"),
+        "mariadbd is not installed (apt-get install mariadb-server)");
+    return new MysqlProvider();
+  }
+
+  private static boolean onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String engine() {
+    return "mysql";
+  }
+
+  @Override
+  public Path pluginsDir() {
+    return Path.of(System.getProperty("coffer.plugins.dir", "target/plugins"));
+  }
+
+  @Override
+  public AgentConfig.Datastore datastore(Path workDir, int port) {
+    return new AgentConfig.Datastore("mysql", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "", Map.of());
+  }
+
+  @Override
+  public DataPlane dataPlane(int port) {
+    return (user, password, database, value) -> {
+      Properties p = new Properties();
+      p.setProperty("user", user);
+      p.setProperty("password", password);
+      p.setProperty("connectTimeout", "5000");
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database, p);
+          Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS tck_rows (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(200))");
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO tck_rows (v) VALUES (?)")) {
+          ins.setString(1, value);
+          ins.executeUpdate();
+        }
+        try (ResultSet rs = s.executeQuery("SELECT v FROM tck_rows ORDER BY id DESC LIMIT 1")) {
+          rs.next();
+          return rs.getString(1);
+        }
+      }
+    };
+  }
+
+  @Override
+  public List<String> badDatabaseNames() {
+    return List.of("", "quo'te", "back`tick", "semi;colon", "x; DROP DATABASE mysql", "sp ace", "dq\"uote",
+        "sl/ash", "back\\slash", "x".repeat(65), "ünïcødé", "mysql", "information_schema");
+  }
+
+  @Override
+  public List<String> badUserNames() {
+    return List.of("", "quo'te", "back`tick", "semi;colon", "x'@'%' IDENTIFIED BY 'p", "sp ace", "x".repeat(81),
+        "root", "mariadb.sys");
+  }
+}
