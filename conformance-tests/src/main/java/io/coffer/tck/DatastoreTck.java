@@ -1,6 +1,7 @@
 package io.coffer.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.coffer.agent.Agent;
@@ -84,6 +85,14 @@ public abstract class DatastoreTck {
     assertThat(status.getDatastore().getVersion()).isNotBlank();
     assertThat(status.getCapabilitiesList()).contains("create_database", "create_user");
     assertThat(status.hasLastHeartbeat()).isTrue();
+  }
+
+  @Test
+  void pluginIsLoadedByPf4jFromThePluginsDirectoryNotTheClasspath() {
+    Class<?> manager = agent.datastoreManager().getClass();
+    assertThat(manager.getClassLoader()).isInstanceOf(org.pf4j.PluginClassLoader.class);
+    assertThatThrownBy(() -> Class.forName(manager.getName(), false, DatastoreTck.class.getClassLoader()))
+        .isInstanceOf(ClassNotFoundException.class);
   }
 
   // ---- databases ----

@@ -1,0 +1,220 @@
+package io.coffer.control.cli;
+
+import com.google.protobuf.Message;
+import io.coffer.control.ca.CofferHome;
+import io.coffer.control.security.Identity;
+import io.coffer.proto.v1.ChangePasswordRequest;
+import io.coffer.proto.v1.CommandReply;
+import io.coffer.proto.v1.CommandServiceGrpc;
+import io.coffer.proto.v1.CommandStatus;
+import io.coffer.proto.v1.CreateDatabaseRequest;
+import io.coffer.proto.v1.CreateUserRequest;
+import io.coffer.proto.v1.DatabaseServiceGrpc;
+import io.coffer.proto.v1.DeleteDatabaseRequest;
+import io.coffer.proto.v1.DeleteUserRequest;
+import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.EnableRootResponse;
+import io.coffer.proto.v1.GetCommandRequest;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.GrantAccessRequest;
+import io.coffer.proto.v1.InstanceServiceGrpc;
+import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.ListDatabasesRequest;
+import io.coffer.proto.v1.ListDatabasesResponse;
+import io.coffer.proto.v1.ListInstancesRequest;
+import io.coffer.proto.v1.ListInstancesResponse;
+import io.coffer.proto.v1.ListUsersRequest;
+import io.coffer.proto.v1.ListUsersResponse;
+import io.coffer.proto.v1.RevokeAccessRequest;
+import io.coffer.proto.v1.UserServiceGrpc;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.ClientAuth;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A stand-in for the control's northbound API, over the same TLS set-up (TLS 1.3, the control
+ * certificate of a Coffer home, client certificates optional): records what the CLI sends, answers
+ * with canned replies or errors.
+ */
+final class FakeControl implements AutoCloseable {
+
+  /** Requests received, in order. */
+  final List<Message> requests = new CopyOnWriteArrayList<>();
+  /** Per call, what the caller presented: "coffer://client/NAME", "Bearer TOKEN" or "anonymous". */
+  final List<String> callers = new CopyOnWriteArrayList<>();
+  /** Canned replies by method name ("ListInstances"); default: an empty reply echoing the command id. */
+  final Map<String, Message> replies = new ConcurrentHashMap<>();
+  /** Errors by method name, thrown instead of replying. */
+  final Map<String, StatusRuntimeException> errors = new ConcurrentHashMap<>();
+
+  private final Server server;
+
+  FakeControl(CofferHome home) throws IOException {
+    ServerInterceptor who = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        callers.add(caller(call, headers));
+        return next.startCall(call, headers);
+      }
+    };
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .sslContext(GrpcSslContexts.forServer(home.controlCert().toFile(), home.controlKey().toFile())
+            .trustManager(home.caCert().toFile())
+            .clientAuth(ClientAuth.OPTIONAL)
+            .protocols("TLSv1.3")
+            .build())
+        .addService(ServerInterceptors.intercept(new Instances(), who))
+        .addService(ServerInterceptors.intercept(new Databases(), who))
+        .addService(ServerInterceptors.intercept(new Users(), who))
+        .addService(ServerInterceptors.intercept(new Commands(), who))
+        .build()
+        .start();
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  @SuppressWarnings("unchecked")
+  <T extends Message> T last(Class<T> type) {
+    for (int i = requests.size() - 1; i >= 0; i--) {
+      if (type.isInstance(requests.get(i))) {
+        return (T) requests.get(i);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " received; got " + requests);
+  }
+
+  private static String caller(ServerCall<?, ?> call, Metadata headers) {
+    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    try {
+      if (session != null && session.getPeerCertificates().length > 0) {
+        return Identity.of((X509Certificate) session.getPeerCertificates()[0])
+            .map(id -> id.uri().toString()).orElse("unknown certificate");
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      // no client certificate
+    }
+    String authorization = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+    return authorization != null ? authorization : "anonymous";
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends Message> void answer(String method, Message request, T fallback, StreamObserver<T> out) {
+    requests.add(request);
+    StatusRuntimeException error = errors.get(method);
+    if (error != null) {
+      out.onError(error);
+      return;
+    }
+    out.onNext((T) replies.getOrDefault(method, fallback));
+    out.onCompleted();
+  }
+
+  private static CommandReply reply(io.coffer.proto.v1.CommandOptions options) {
+    return CommandReply.newBuilder().setCommandId(options.getCommandId()).build();
+  }
+
+  private final class Instances extends InstanceServiceGrpc.InstanceServiceImplBase {
+    @Override
+    public void listInstances(ListInstancesRequest request, StreamObserver<ListInstancesResponse> out) {
+      answer("ListInstances", request, ListInstancesResponse.getDefaultInstance(), out);
+    }
+
+    @Override
+    public void getInstance(GetInstanceRequest request, StreamObserver<InstanceStatus> out) {
+      answer("GetInstance", request, InstanceStatus.newBuilder().setInstanceId(request.getInstanceId()).build(), out);
+    }
+  }
+
+  private final class Databases extends DatabaseServiceGrpc.DatabaseServiceImplBase {
+    @Override
+    public void createDatabase(CreateDatabaseRequest request, StreamObserver<CommandReply> out) {
+      answer("CreateDatabase", request, reply(request.getOptions()), out);
+    }
+
+    @Override
+    public void listDatabases(ListDatabasesRequest request, StreamObserver<ListDatabasesResponse> out) {
+      answer("ListDatabases", request, ListDatabasesResponse.getDefaultInstance(), out);
+    }
+
+    @Override
+    public void deleteDatabase(DeleteDatabaseRequest request, StreamObserver<CommandReply> out) {
+      answer("DeleteDatabase", request, reply(request.getOptions()), out);
+    }
+  }
+
+  private final class Users extends UserServiceGrpc.UserServiceImplBase {
+    @Override
+    public void createUser(CreateUserRequest request, StreamObserver<CommandReply> out) {
+      answer("CreateUser", request, reply(request.getOptions()), out);
+    }
+
+    @Override
+    public void listUsers(ListUsersRequest request, StreamObserver<ListUsersResponse> out) {
+      answer("ListUsers", request, ListUsersResponse.getDefaultInstance(), out);
+    }
+
+    @Override
+    public void deleteUser(DeleteUserRequest request, StreamObserver<CommandReply> out) {
+      answer("DeleteUser", request, reply(request.getOptions()), out);
+    }
+
+    @Override
+    public void grantAccess(GrantAccessRequest request, StreamObserver<CommandReply> out) {
+      answer("GrantAccess", request, reply(request.getOptions()), out);
+    }
+
+    @Override
+    public void revokeAccess(RevokeAccessRequest request, StreamObserver<CommandReply> out) {
+      answer("RevokeAccess", request, reply(request.getOptions()), out);
+    }
+
+    @Override
+    public void changePassword(ChangePasswordRequest request, StreamObserver<CommandReply> out) {
+      answer("ChangePassword", request, reply(request.getOptions()), out);
+    }
+
+    @Override
+    public void enableRoot(EnableRootRequest request, StreamObserver<EnableRootResponse> out) {
+      answer("EnableRoot", request,
+          EnableRootResponse.newBuilder().setCommandId(request.getOptions().getCommandId()).build(), out);
+    }
+  }
+
+  private final class Commands extends CommandServiceGrpc.CommandServiceImplBase {
+    @Override
+    public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> out) {
+      answer("GetCommand", request, CommandStatus.newBuilder().setCommandId(request.getCommandId()).build(), out);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
