@@ -8,6 +8,10 @@ import io.coffer.control.config.ControlConfig;
 import io.coffer.control.server.ControlServer;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
+import io.coffer.proto.v1.DiagnosticsServiceGrpc;
+import io.coffer.tck.process.AgentProcess;
+import io.coffer.tck.process.ChaosProxy;
+import io.coffer.tck.process.ControlProcess;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.Health;
 import io.coffer.proto.v1.InstanceServiceGrpc;
@@ -39,6 +43,9 @@ public final class Testbed implements AutoCloseable {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private ControlConfig controlConfig;
   private ControlServer control;
+  private ControlProcess controlProcess;
+  private int agentPort;
+  private int apiPort;
   private ManagedChannel api;
 
   private Testbed(Path root) {
@@ -58,16 +65,57 @@ public final class Testbed implements AutoCloseable {
     return bed;
   }
 
+  /** PKI under {@code root}, and a control in its own JVM on free ports (so tests can kill -9 it). */
+  public static Testbed startWithControlProcess(Path root) throws IOException, InterruptedException {
+    Testbed bed = new Testbed(root);
+    bed.agentPort = Ports.free();
+    bed.apiPort = Ports.free();
+    bed.startControlProcess();
+    return bed;
+  }
+
   /** Starts the control again on the same ports and state (after {@link #stopControl()}). */
   public void startControl() throws IOException {
     control = ControlServer.start(controlConfig);
     controlConfig = controlConfig.withPorts(control.agentPort(), control.apiPort());
+    agentPort = control.agentPort();
+    apiPort = control.apiPort();
     api = channel(home.clientCert("admin"), home.clientKey("admin"));
   }
 
   public void stopControl() {
     api.shutdownNow();
     control.close();
+  }
+
+  /** Starts (or restarts, on the same ports and state) the control process. */
+  public void startControlProcess() throws IOException, InterruptedException {
+    controlProcess = ControlProcess.start(home, agentPort, apiPort, root.resolve("logs/control.log"));
+    if (api != null) {
+      api.shutdownNow();
+    }
+    api = channel(home.clientCert("admin"), home.clientKey("admin"));
+  }
+
+  /** SIGKILL of the control process. */
+  public void killControlProcess() throws InterruptedException {
+    controlProcess.kill9();
+  }
+
+  public ControlProcess controlProcess() {
+    return controlProcess;
+  }
+
+  public int agentPort() {
+    return agentPort;
+  }
+
+  public int apiPort() {
+    return apiPort;
+  }
+
+  public Path root() {
+    return root;
   }
 
   public CofferHome home() {
@@ -85,7 +133,7 @@ public final class Testbed implements AutoCloseable {
   /** A northbound channel authenticated with the given client certificate. */
   public ManagedChannel channel(Path cert, Path key) {
     try {
-      return NettyChannelBuilder.forAddress("localhost", control.apiPort())
+      return NettyChannelBuilder.forAddress("localhost", apiPort)
           .sslContext(GrpcSslContexts.forClient().trustManager(home.caCert().toFile())
               .keyManager(cert.toFile(), key.toFile()).protocols("TLSv1.3").build())
           .build();
@@ -112,14 +160,30 @@ public final class Testbed implements AutoCloseable {
 
   /** Issues an agent certificate and writes an agent configuration for {@code instanceId}. */
   public AgentConfig agentConfig(String instanceId, Path pluginsDir, AgentConfig.Datastore datastore) {
+    return agentConfig(instanceId, pluginsDir, datastore, agentPort);
+  }
+
+  /** The same, reaching the control through {@code controlPort} (e.g. a {@link ChaosProxy}). */
+  public AgentConfig agentConfig(String instanceId, Path pluginsDir, AgentConfig.Datastore datastore, int controlPort) {
     ca.issueAgent(instanceId, CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.agentCert(instanceId), home.agentKey(instanceId));
     return new AgentConfig(instanceId,
-        new AgentConfig.Control("localhost", control.agentPort(), home.caCert(), home.agentCert(instanceId),
+        new AgentConfig.Control("localhost", controlPort, home.caCert(), home.agentCert(instanceId),
             home.agentKey(instanceId), Duration.ofSeconds(2)),
         root.resolve("agents").resolve(instanceId),
         pluginsDir,
         Duration.ofMillis(500),
         datastore);
+  }
+
+  /** Starts an agent in its own JVM from {@code config} (written as YAML first). */
+  public AgentProcess startAgentProcess(AgentConfig config) throws IOException {
+    AgentProcess p = AgentProcess.start(writeAgentConfig(config), root.resolve("logs/" + config.instanceId() + ".log"));
+    closeables.add(p);
+    return p;
+  }
+
+  public DiagnosticsServiceGrpc.DiagnosticsServiceBlockingStub diagnostics() {
+    return DiagnosticsServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   /** The same settings as YAML, for starting the agent as a separate process. */
@@ -196,6 +260,13 @@ public final class Testbed implements AutoCloseable {
     }
     if (control != null) {
       control.close();
+    }
+    if (controlProcess != null) {
+      try {
+        controlProcess.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

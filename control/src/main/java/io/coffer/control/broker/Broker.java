@@ -16,9 +16,14 @@ import io.grpc.protobuf.StatusProto;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -29,14 +34,27 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Routes commands to agents over their outbound streams and correlates results by command id.
  *
- * <p>A mutating command is journaled in the {@link StateStore} before it is sent; it is re-sent
- * each time its agent (re)connects until a Result arrives, and the Result is acknowledged only
- * after it is stored. A command for a disconnected agent waits until its deadline. Re-using a
- * command id returns the first outcome; re-using it for another operation or instance is refused.
- * A Result is accepted only from the agent the command was sent to.
+ * <ul>
+ *   <li>A mutating command is journaled in the {@link StateStore} before it is sent, and re-sent
+ *       each time its agent (re)connects until a Result arrives; the Result is acknowledged only
+ *       after it is stored.
+ *   <li>A command for a disconnected agent waits until its deadline (then UNAVAILABLE); it stays
+ *       journaled and is delivered when the agent returns, whose journal makes it run once.
+ *   <li>Re-using a command id returns the first outcome; re-using it for another operation or
+ *       instance is refused (ALREADY_EXISTS).
+ *   <li>A Result is accepted only from the agent the command was sent to.
+ *   <li>What callers may have in flight per instance is capped ({@link InFlightBudget}), and frames
+ *       for an agent that does not read wait in a bounded backlog ({@link AgentSession}), so a
+ *       stuck agent cannot exhaust the control's memory nor slow down other agents.
+ * </ul>
  */
 public final class Broker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
+  /** Commands callers may wait for on one instance. */
+  static final int MAX_IN_FLIGHT = 1024;
+  /** Bytes of commands callers may wait for on one instance. */
+  static final long MAX_IN_FLIGHT_BYTES = 32L << 20;
+  private static final Duration RESEND_PAUSE = Duration.ofMillis(50);
 
   private final StateStore store;
   private final AgentRegistry registry;
@@ -44,6 +62,7 @@ public final class Broker implements AutoCloseable {
   /** All store access on one thread: SQLite writes are serial anyway, and gRPC threads never block. */
   private final Scheduler storeThread = Schedulers.newSingle("coffer-store");
   private final ConcurrentMap<String, Waiter> waiting = new ConcurrentHashMap<>();
+  private final InFlightBudget budget = new InFlightBudget(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES);
 
   /** A command some caller waits for. */
   private record Waiter(String instanceId, Command command, boolean journaled, Sinks.One<Result> result) {}
@@ -60,8 +79,9 @@ public final class Broker implements AutoCloseable {
    * @param kind operation kind name, e.g. "create_database"
    * @param readOnly read-only operations are not journaled
    * @return the payload of a successful result; otherwise an error carrying the agent's status
-   *     (a {@link io.grpc.StatusRuntimeException}), or UNAVAILABLE / DEADLINE_EXCEEDED after
-   *     {@code timeout}
+   *     (a {@link io.grpc.StatusRuntimeException}), NOT_FOUND for an unknown instance,
+   *     RESOURCE_EXHAUSTED when the instance has too much in flight, or UNAVAILABLE /
+   *     DEADLINE_EXCEEDED after {@code timeout}
    */
   public Mono<OperationResult> dispatch(String instanceId, String commandId, String kind, boolean readOnly,
       Operation operation, Duration timeout) {
@@ -74,13 +94,26 @@ public final class Broker implements AutoCloseable {
         .setDeadline(Timestamp.newBuilder().setSeconds(deadline.getEpochSecond()).setNanos(deadline.getNano()))
         .setOperation(operation)
         .build();
-    Mono<Result> result = readOnly
-        ? Mono.defer(() -> submit(instanceId, command, false))
-        : Mono.fromCallable(() -> store.insertIfAbsent(instanceId, kind, command, clock.instant()))
-            .subscribeOn(storeThread)
-            .flatMap(existing -> existing.isPresent()
-                ? replay(existing.get(), instanceId, kind)
-                : submit(instanceId, command, true));
+    long size = command.getSerializedSize();
+    Mono<Result> result = Mono.defer(() -> {
+      if (!budget.tryAcquire(instanceId, size)) {
+        return Mono.error(Status.RESOURCE_EXHAUSTED.withDescription("instance " + instanceId + " has " + MAX_IN_FLIGHT
+            + " commands or " + (MAX_IN_FLIGHT_BYTES >> 20) + " MiB in flight; its agent is not keeping up, retry later").asRuntimeException());
+      }
+      AtomicBoolean released = new AtomicBoolean();
+      Mono<Result> run = readOnly
+          ? submit(instanceId, command, false)
+          : Mono.fromCallable(() -> store.insertIfAbsent(instanceId, kind, command, clock.instant()))
+              .subscribeOn(storeThread)
+              .flatMap(existing -> existing.isPresent()
+                  ? replay(existing.get(), instanceId, kind)
+                  : submit(instanceId, command, true));
+      return run.doFinally(s -> {
+        if (released.compareAndSet(false, true)) {
+          budget.release(instanceId, size);
+        }
+      });
+    });
     return result
         .flatMap(r -> r.getStatus().getCode() == 0
             ? Mono.just(r.getPayload())
@@ -104,7 +137,16 @@ public final class Broker implements AutoCloseable {
   private Mono<Result> submit(String instanceId, Command command, boolean journaled) {
     Waiter w = waiting.computeIfAbsent(command.getCommandId(),
         id -> new Waiter(instanceId, command, journaled, Sinks.one()));
-    registry.session(instanceId).ifPresent(s -> s.send(ControlFrame.newBuilder().setCommand(w.command()).build()));
+    registry.session(instanceId).ifPresent(s -> {
+      if (!s.send(frame(w.command()))) {
+        if (journaled) {
+          resend(s, new ArrayDeque<>(List.of(w.command()))); // journaled: it will get through
+        } else {
+          w.result().tryEmitError(Status.RESOURCE_EXHAUSTED.withDescription("the agent of instance " + instanceId
+              + " is not reading its commands; retry later").asRuntimeException());
+        }
+      }
+    });
     // when the last caller gives up, stop holding the waiter; a journaled command is picked up
     // again from the store when its agent reconnects
     return w.result().asMono().doFinally(signal -> {
@@ -117,27 +159,40 @@ public final class Broker implements AutoCloseable {
   private Throwable timedOut(String instanceId, Duration timeout) {
     if (registry.session(instanceId).isEmpty()) {
       return Status.UNAVAILABLE.withDescription("the agent of instance " + instanceId + " is not connected (waited "
-          + timeout.toMillis() + " ms); the command stays queued until its deadline and can be queried by command_id").asRuntimeException();
+          + timeout.toMillis() + " ms); a change stays journaled and is applied once when the agent returns; "
+          + "query it by command_id").asRuntimeException();
     }
     return Status.DEADLINE_EXCEEDED.withDescription("no result from the agent of instance " + instanceId + " within "
         + timeout.toMillis() + " ms; query the command by command_id for its outcome").asRuntimeException();
   }
 
-  /** An agent (re)connected: send it everything still waiting for its result. */
+  /** An agent (re)connected: send it every journaled command still waiting for its result, then the read-only ones. */
   public void onConnected(AgentSession session) {
     Mono.fromCallable(() -> store.pending(session.instanceId()))
         .subscribeOn(storeThread)
         .subscribe(pending -> {
-          for (StoredCommand c : pending) {
-            c.command().ifPresent(cmd -> {
-              waiting.computeIfAbsent(cmd.getCommandId(), id -> new Waiter(session.instanceId(), cmd, true, Sinks.one()));
-              session.send(ControlFrame.newBuilder().setCommand(cmd).build());
-            });
-          }
+          Deque<Command> queue = new ArrayDeque<>();
+          pending.forEach(c -> c.command().ifPresent(queue::add));
           waiting.values().stream()
               .filter(w -> !w.journaled() && w.instanceId().equals(session.instanceId()))
-              .forEach(w -> session.send(ControlFrame.newBuilder().setCommand(w.command()).build()));
+              .forEach(w -> queue.add(w.command()));
+          resend(session, queue);
         }, e -> log.error("cannot re-send pending commands to {}", session.instanceId(), e));
+  }
+
+  /** Sends as much as the session's backlog takes, and the rest as it drains, until the session closes. */
+  private void resend(AgentSession session, Deque<Command> queue) {
+    while (!queue.isEmpty() && session.isOpen()) {
+      if (!session.send(frame(queue.peek()))) {
+        Schedulers.parallel().schedule(() -> resend(session, queue), RESEND_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
+      queue.poll();
+    }
+  }
+
+  private static ControlFrame frame(Command command) {
+    return ControlFrame.newBuilder().setCommand(command).build();
   }
 
   /**

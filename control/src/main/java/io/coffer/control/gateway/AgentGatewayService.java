@@ -14,6 +14,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
@@ -42,6 +43,14 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
   public StreamObserver<AgentFrame> connect(StreamObserver<ControlFrame> responses) {
     Identity identity = AgentAuthInterceptor.IDENTITY.get();
     ServerCallStreamObserver<ControlFrame> out = (ServerCallStreamObserver<ControlFrame>) responses;
+    AtomicReference<AgentSession> current = new AtomicReference<>();
+    // must be set before this method returns; the session exists only after the Hello
+    out.setOnReadyHandler(() -> {
+      AgentSession s = current.get();
+      if (s != null) {
+        s.drain();
+      }
+    });
     return new StreamObserver<>() {
       private AgentSession session;
 
@@ -71,6 +80,7 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
           log.warn("agent with certificate for {} says it is {}; the certificate wins", identity.name(), hello.getInstanceId());
         }
         session = new AgentSession(identity.name(), hello, clock.instant(), out);
+        current.set(session);
         registry.attach(session);
         AgentSession opened = session;
         Schedulers.boundedElastic().schedule(() -> {

@@ -16,6 +16,7 @@ public final class NorthboundServices {
         new InstanceServiceImpl(registry),
         new DatabaseServiceImpl(calls),
         new UserServiceImpl(calls),
-        new CommandServiceImpl(broker));
+        new CommandServiceImpl(broker),
+        new DiagnosticsServiceImpl(calls));
   }
 }

@@ -5,9 +5,21 @@ import io.coffer.proto.v1.Hello;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Instant;
+import java.util.ArrayDeque;
 
-/** One open agent stream. The instance id comes from the agent's certificate, never from its Hello. */
+/**
+ * One open agent stream. The instance id comes from the agent's certificate, never from its Hello.
+ *
+ * <p>Outbound frames respect gRPC flow control: when the agent does not read, frames wait in a
+ * backlog of at most {@link #MAX_BACKLOG_BYTES}, drained as the transport becomes ready again, so a
+ * slow or stuck agent costs the control a bounded amount of memory.
+ */
 public final class AgentSession {
+  /** Frames held for an agent that is not reading, at most. */
+  public static final long MAX_BACKLOG_BYTES = 4L << 20;
+
+  private final ArrayDeque<ControlFrame> backlog = new ArrayDeque<>();
+  private long backlogBytes;
   private final String instanceId;
   private final Hello hello;
   private final Instant connectedAt;
@@ -33,11 +45,42 @@ public final class AgentSession {
     return connectedAt;
   }
 
-  /** Sends a frame; false when the stream is already closed. */
+  /**
+   * Sends a frame now, or queues it while the agent is not reading.
+   *
+   * @return false when the stream is closed or the backlog is full (the frame was not queued)
+   */
   public synchronized boolean send(ControlFrame frame) {
     if (closed || out.isCancelled()) {
       return false;
     }
+    if (backlog.isEmpty() && out.isReady()) {
+      return write(frame);
+    }
+    int size = frame.getSerializedSize();
+    if (backlogBytes + size > MAX_BACKLOG_BYTES) {
+      return false;
+    }
+    backlog.add(frame);
+    backlogBytes += size;
+    return true;
+  }
+
+  /** The transport can take more: called from gRPC's on-ready handler. */
+  public synchronized void drain() {
+    while (!closed && !backlog.isEmpty() && out.isReady()) {
+      ControlFrame f = backlog.poll();
+      backlogBytes -= f.getSerializedSize();
+      write(f);
+    }
+  }
+
+  /** Bytes waiting for the agent to read. */
+  public synchronized long backlogBytes() {
+    return backlogBytes;
+  }
+
+  private boolean write(ControlFrame frame) {
     try {
       out.onNext(frame);
       return true;
@@ -62,6 +105,8 @@ public final class AgentSession {
   /** The peer went away; nothing more is sent. */
   public synchronized void markClosed() {
     closed = true;
+    backlog.clear();
+    backlogBytes = 0;
   }
 
   public synchronized boolean isOpen() {

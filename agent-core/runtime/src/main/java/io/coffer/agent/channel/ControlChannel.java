@@ -38,6 +38,11 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class ControlChannel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
+  /**
+   * Commands this agent accepts at once. It reads the next frame only when one finishes, so gRPC
+   * flow control pushes back on the control instead of commands piling up in the agent.
+   */
+  static final int MAX_IN_FLIGHT = 32;
 
   private final AgentConfig config;
   private final Supplier<Hello.Builder> hello;
@@ -118,9 +123,10 @@ public final class ControlChannel implements AutoCloseable {
     }
   }
 
-  private void onCommand(Command command) {
-    executor.execute(command).subscribe(this::deliver,
-        e -> log.error("command {} produced no result", command.getCommandId(), e));
+  private void onCommand(Command command, Runnable done) {
+    executor.execute(command)
+        .doFinally(signal -> done.run())
+        .subscribe(this::deliver, e -> log.error("command {} produced no result", command.getCommandId(), e));
   }
 
   @Override
@@ -148,6 +154,15 @@ public final class ControlChannel implements AutoCloseable {
     @Override
     public void beforeStart(ClientCallStreamObserver<AgentFrame> requestStream) {
       this.out = requestStream;
+      requestStream.disableAutoRequestWithInitial(MAX_IN_FLIGHT);
+    }
+
+    private void requestNext() {
+      try {
+        out.request(1);
+      } catch (RuntimeException e) {
+        // the stream is gone; a new session asks for its own frames
+      }
     }
 
     synchronized void send(AgentFrame frame) {
@@ -164,7 +179,10 @@ public final class ControlChannel implements AutoCloseable {
           connected.tryEmitNext(true);
           log.info("connected to the control as instance {}", frame.getWelcome().getInstanceId());
         }
-        case COMMAND -> onCommand(frame.getCommand());
+        case COMMAND -> {
+          onCommand(frame.getCommand(), this::requestNext);
+          return;
+        }
         case RESULT_ACK -> {
           String id = frame.getResultAck().getCommandId();
           // a journal write: keep it off the gRPC event loop
@@ -173,6 +191,7 @@ public final class ControlChannel implements AutoCloseable {
         case CANCEL -> log.info("cancel of {} received; jobs run to completion in this version", frame.getCancel().getCommandId());
         default -> log.warn("ignoring unknown control frame {}", frame.getFrameCase());
       }
+      requestNext();
     }
 
     @Override

@@ -57,7 +57,9 @@ public final class CommandExecutor implements AutoCloseable {
     }
     Operation.KindCase kind = command.getOperation().getKindCase();
     if (OperationKinds.readOnly(kind)) {
-      return awaitReady(command)
+      // ping is the agent's own liveness: it must not wait for the datastore
+      Mono<Void> gate = kind == Operation.KindCase.PING ? Mono.empty() : awaitReady(command);
+      return gate
           .then(Mono.fromCallable(() -> run(command)).subscribeOn(Schedulers.boundedElastic()))
           .onErrorResume(e -> Mono.just(unavailable(id, e)));
     }

@@ -50,7 +50,8 @@ final class OperationDispatcher {
     checkSupported(op);
     return switch (op.getKindCase()) {
       case PING -> OperationResult.newBuilder()
-          .setPong(Pong.newBuilder().setAgentTimeMillis(clock.millis())).build();
+          .setPong(Pong.newBuilder().setAgentTimeMillis(clock.millis()).setPayload(op.getPing().getPayload())).build();
+      case NOOP -> DONE;
       case LIST_DATABASES -> {
         DatabaseList.Builder list = DatabaseList.newBuilder();
         manager.listDatabases().forEach(d -> list.addDatabases(Database.newBuilder()

@@ -1,0 +1,24 @@
+package io.coffer.tck.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code coffer-agent --config FILE} in its own JVM. */
+public final class AgentProcess extends JavaProcess {
+  /** The agent's production JVM settings (as bin/coffer-agent uses them). */
+  public static final List<String> JVM = List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-XX:CICompilerCount=1");
+
+  private AgentProcess(Path config, Path log, List<String> jvm) throws IOException {
+    super(jvm, "io.coffer.agent.AgentMain", List.of("--config", config.toString()), log);
+  }
+
+  public static AgentProcess start(Path config, Path log) throws IOException {
+    return new AgentProcess(config, log, JVM);
+  }
+
+  public static AgentProcess start(Path config, Path log, List<String> jvm) throws IOException {
+    return new AgentProcess(config, log, jvm);
+  }
+}
