@@ -7,7 +7,11 @@ import io.coffer.proto.v1.ControlFrame;
 import io.coffer.proto.v1.Heartbeat;
 import io.coffer.proto.v1.Health;
 import io.coffer.proto.v1.Hello;
+import io.coffer.proto.v1.OperationResult;
+import io.coffer.proto.v1.Pong;
 import io.coffer.proto.v1.Result;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -22,22 +26,51 @@ import java.util.concurrent.LinkedBlockingQueue;
  * A raw agent-channel client for security tests: it speaks the protocol directly, so a test can
  * make it misbehave (claim another id, answer another agent's command).
  */
-final class FakeAgent implements AutoCloseable {
+public final class FakeAgent implements AutoCloseable {
   final BlockingQueue<ControlFrame> received = new LinkedBlockingQueue<>();
   final CompletableFuture<Throwable> closed = new CompletableFuture<>();
   private final ManagedChannel channel;
   private final StreamObserver<AgentFrame> out;
 
+  /** How the fake agent treats what the control sends. */
+  public enum Mode {
+    /** Queue every frame for the test to inspect. */
+    RECORD,
+    /** Answer pings at once (a healthy agent), record the rest. */
+    ANSWER_PINGS,
+    /** Never read anything after the Welcome: gRPC flow control pushes back on the control. */
+    STUCK
+  }
+
   /** Connects with the given client certificate (or none when {@code cert} is null) and says Hello. */
   FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId) throws Exception {
+    this(port, caFile, cert, key, claimedId, Mode.RECORD);
+  }
+
+  public FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId, Mode mode) throws Exception {
     SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
     if (cert != null) {
       ssl.keyManager(cert.toFile(), key.toFile());
     }
     channel = NettyChannelBuilder.forAddress("localhost", port).sslContext(ssl.build()).build();
-    out = AgentGatewayGrpc.newStub(channel).connect(new StreamObserver<>() {
+    out = AgentGatewayGrpc.newStub(channel).connect(new ClientResponseObserver<AgentFrame, ControlFrame>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<AgentFrame> requests) {
+        if (mode == Mode.STUCK) {
+          requests.disableAutoRequestWithInitial(1); // the Welcome, then nothing
+        }
+      }
+
       @Override
       public void onNext(ControlFrame value) {
+        if (mode == Mode.ANSWER_PINGS && value.hasCommand() && value.getCommand().getOperation().hasPing()) {
+          sendResult(Result.newBuilder().setCommandId(value.getCommand().getCommandId())
+              .setStatus(com.google.rpc.Status.newBuilder().setCode(0))
+              .setPayload(OperationResult.newBuilder().setPong(Pong.newBuilder()
+                  .setPayload(value.getCommand().getOperation().getPing().getPayload())))
+              .build());
+          return;
+        }
         received.add(value);
       }
 
