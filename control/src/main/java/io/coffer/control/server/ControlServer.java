@@ -64,10 +64,11 @@ public final class ControlServer implements AutoCloseable {
     agentServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.agentListen().host(), config.agentListen().port()))
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
         .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock), new AgentAuthInterceptor()))
-        // agents ping every 5 s so that a dead connection is noticed within ~10 s
-        .permitKeepAliveTime(4, TimeUnit.SECONDS)
+        // agents ping every 10 s to notice dead connections; the control pings more rarely so as
+        // not to postpone their check (it watches heartbeats: 3 missed ones mark an instance unreachable)
+        .permitKeepAliveTime(5, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .keepAliveTime(10, TimeUnit.SECONDS)
+        .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(5, TimeUnit.SECONDS)
         .build()
         .start();

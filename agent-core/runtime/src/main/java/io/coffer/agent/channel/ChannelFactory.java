@@ -27,9 +27,11 @@ final class ChannelFactory {
     }
     return NettyChannelBuilder.forAddress(control.host(), control.port())
         .sslContext(ssl)
-        // a dead connection is noticed within ~10 s even between heartbeats
-        .keepAliveTime(5, TimeUnit.SECONDS)
-        .keepAliveTimeout(5, TimeUnit.SECONDS)
+        // A silently dead connection is noticed within ~12 s: 10 s is grpc-java's minimum client
+        // keepalive interval. The control pings less often (30 s), because every ping it sends
+        // counts as traffic and would postpone this check.
+        .keepAliveTime(10, TimeUnit.SECONDS)
+        .keepAliveTimeout(2, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
         .build();
   }

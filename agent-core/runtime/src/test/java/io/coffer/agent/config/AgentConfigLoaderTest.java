@@ -1,0 +1,69 @@
+package io.coffer.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigLoaderTest {
+  @TempDir Path dir;
+  Path file;
+
+  @BeforeEach
+  void tlsFiles() throws Exception {
+    for (String f : new String[] {"ca.pem", "a.pem", "a.key"}) {
+      Files.writeString(dir.resolve(f), "x");
+    }
+    file = dir.resolve("agent.yaml");
+  }
+
+  @Test
+  void readsTheFileResolvesRelativePathsAndAppliesEnvironmentOverrides() throws Exception {
+    Files.writeString(file, """
+        instanceId: db1
+        stateDir: state
+        control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
+        datastore: {engine: mysql, dataDir: data, port: 3306, settings: {binDir: /usr/sbin}}
+        """);
+    AgentConfig c = AgentConfigLoader.load(file, Map.of(
+        "COFFER_AGENT_CONTROL__ADDRESS", "control.example:9443",
+        "COFFER_AGENT_HEARTBEAT_INTERVAL", "500ms",
+        "COFFER_AGENT_DATASTORE__SETTINGS__BIN_DIR", "/opt/mariadb/bin",
+        "UNRELATED", "x"));
+    assertThat(c.instanceId()).isEqualTo("db1");
+    assertThat(c.stateDir()).isEqualTo(dir.resolve("state"));
+    assertThat(c.pluginsDir()).isEqualTo(dir.resolve("state/plugins"));
+    assertThat(c.control().host()).isEqualTo("control.example");
+    assertThat(c.control().port()).isEqualTo(9443);
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.datastore().settings()).containsEntry("binDir", "/opt/mariadb/bin");
+    assertThat(c.datastore().runDir()).isEqualTo(dir.resolve("state/run"));
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceNamingItsSetting() throws Exception {
+    Files.writeString(file, """
+        instanceId: DB_1
+        heartbeatInterval: soon
+        colour: blue
+        control: {address: nowhere, caFile: missing.pem, certFile: a.pem, keyFile: a.key}
+        datastore: {engine: mysql, port: 70000}
+        """);
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("instanceId 'DB_1'")
+        .hasMessageContaining("heartbeatInterval 'soon'")
+        .hasMessageContaining("unknown setting 'colour'")
+        .hasMessageContaining("control.address 'nowhere'")
+        .hasMessageContaining("control.caFile")
+        .hasMessageContaining("stateDir is required")
+        .hasMessageContaining("datastore.dataDir is required")
+        .hasMessageContaining("datastore.port must be between 1 and 65535");
+  }
+}
