@@ -59,8 +59,8 @@ public final class Broker implements AutoCloseable {
   private final StateStore store;
   private final AgentRegistry registry;
   private final Clock clock;
-  /** All store access on one thread: SQLite writes are serial anyway, and gRPC threads never block. */
-  private final Scheduler storeThread = Schedulers.newSingle("coffer-store");
+  /** Store calls block until their group commit: never on gRPC threads. */
+  private final Scheduler storeThread = Schedulers.boundedElastic();
   private final ConcurrentMap<String, Waiter> waiting = new ConcurrentHashMap<>();
   private final InFlightBudget budget = new InFlightBudget(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES);
 
@@ -252,6 +252,5 @@ public final class Broker implements AutoCloseable {
   @Override
   public void close() {
     waiting.values().forEach(w -> w.result().tryEmitError(Status.UNAVAILABLE.withDescription("the control is shutting down").asRuntimeException()));
-    storeThread.dispose();
   }
 }

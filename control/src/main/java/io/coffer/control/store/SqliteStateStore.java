@@ -22,13 +22,16 @@ import java.util.Optional;
 /**
  * The embedded state store: one SQLite file ({@code control.db}, mode 0600) in WAL mode with
  * {@code synchronous=FULL}, so a command is on disk before it is sent to an agent. Needs no set-up.
+ * Writes are group-committed ({@link GroupCommitter}): concurrent callers share one fsync.
  */
 public final class SqliteStateStore implements StateStore {
   private static final int FORMAT = 1;
   private final Connection db;
+  private final GroupCommitter writer;
 
-  private SqliteStateStore(Connection db) {
+  private SqliteStateStore(Connection db) throws SQLException {
     this.db = db;
+    this.writer = new GroupCommitter(db, "coffer-store");
   }
 
   public static SqliteStateStore open(Path dir) throws IOException {
@@ -80,103 +83,137 @@ public final class SqliteStateStore implements StateStore {
   }
 
   @Override
-  public synchronized Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command, Instant now) {
-    Optional<StoredCommand> existing = find(command.getCommandId());
-    if (existing.isPresent()) {
-      return existing;
-    }
-    try (PreparedStatement ps = db.prepareStatement(
-        "INSERT INTO commands (command_id, instance_id, operation, state, command, created_at) VALUES (?, ?, ?, 'PENDING', ?, ?)")) {
-      ps.setString(1, command.getCommandId());
-      ps.setString(2, instanceId);
-      ps.setString(3, operation);
-      ps.setBytes(4, command.toByteArray());
-      ps.setLong(5, now.toEpochMilli());
-      ps.executeUpdate();
-      return Optional.empty();
+  public Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command, Instant now) {
+    try {
+      return writer.execute(c -> {
+        Optional<StoredCommand> existing = find(c, command.getCommandId());
+        if (existing.isPresent()) {
+          return existing;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO commands (command_id, instance_id, operation, state, command, created_at) VALUES (?, ?, ?, 'PENDING', ?, ?)")) {
+          ps.setString(1, command.getCommandId());
+          ps.setString(2, instanceId);
+          ps.setString(3, operation);
+          ps.setBytes(4, command.toByteArray());
+          ps.setLong(5, now.toEpochMilli());
+          ps.executeUpdate();
+          return Optional.<StoredCommand>empty();
+        }
+      });
     } catch (SQLException e) {
       throw new StoreException("journal command " + command.getCommandId(), e);
     }
   }
 
   @Override
-  public synchronized Optional<StoredCommand> find(String commandId) {
-    try (PreparedStatement ps = db.prepareStatement(
-        "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands WHERE command_id = ?")) {
-      ps.setString(1, commandId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(command(rs)) : Optional.empty();
-      }
+  public Optional<StoredCommand> find(String commandId) {
+    try {
+      return writer.execute(c -> find(c, commandId));
     } catch (SQLException e) {
       throw new StoreException("find command " + commandId, e);
     }
   }
 
+  private static Optional<StoredCommand> find(Connection c, String commandId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands WHERE command_id = ?")) {
+      ps.setString(1, commandId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(command(rs)) : Optional.empty();
+      }
+    }
+  }
+
   @Override
-  public synchronized boolean complete(String commandId, Result result, Instant now) {
-    try (PreparedStatement ps = db.prepareStatement(
-        "UPDATE commands SET state = 'DONE', result = ?, command = NULL, finished_at = ? WHERE command_id = ? AND state = 'PENDING'")) {
-      ps.setBytes(1, result.toByteArray());
-      ps.setLong(2, now.toEpochMilli());
-      ps.setString(3, commandId);
-      return ps.executeUpdate() == 1;
+  public boolean complete(String commandId, Result result, Instant now) {
+    try {
+      return writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE commands SET state = 'DONE', result = ?, command = NULL, finished_at = ? WHERE command_id = ? AND state = 'PENDING'")) {
+          ps.setBytes(1, result.toByteArray());
+          ps.setLong(2, now.toEpochMilli());
+          ps.setString(3, commandId);
+          return ps.executeUpdate() == 1;
+        }
+      });
     } catch (SQLException e) {
       throw new StoreException("complete command " + commandId, e);
     }
   }
 
   @Override
-  public synchronized List<StoredCommand> pending(String instanceId) {
-    try (PreparedStatement ps = db.prepareStatement(
-        "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands "
-            + "WHERE instance_id = ? AND state = 'PENDING' ORDER BY created_at")) {
-      ps.setString(1, instanceId);
-      List<StoredCommand> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(command(rs));
+  public List<StoredCommand> pending(String instanceId) {
+    try {
+      return writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands "
+                + "WHERE instance_id = ? AND state = 'PENDING' ORDER BY created_at")) {
+          ps.setString(1, instanceId);
+          List<StoredCommand> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(command(rs));
+            }
+          }
+          return out;
         }
-      }
-      return out;
+      });
     } catch (SQLException e) {
       throw new StoreException("list pending commands", e);
     }
   }
 
   @Override
-  public synchronized int prune(Instant cutoff) {
-    try (PreparedStatement ps = db.prepareStatement("DELETE FROM commands WHERE state = 'DONE' AND finished_at < ?")) {
-      ps.setLong(1, cutoff.toEpochMilli());
-      return ps.executeUpdate();
+  public int prune(Instant cutoff) {
+    try {
+      return writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM commands WHERE state = 'DONE' AND finished_at < ?")) {
+          ps.setLong(1, cutoff.toEpochMilli());
+          return ps.executeUpdate();
+        }
+      });
     } catch (SQLException e) {
       throw new StoreException("prune commands", e);
     }
   }
 
   @Override
-  public synchronized void saveInstance(String instanceId, Hello hello, Instant now) {
-    try (PreparedStatement ps = db.prepareStatement(
-        "INSERT INTO instances (instance_id, hello, last_connected) VALUES (?, ?, ?) "
-            + "ON CONFLICT (instance_id) DO UPDATE SET hello = excluded.hello, last_connected = excluded.last_connected")) {
-      ps.setString(1, instanceId);
-      ps.setBytes(2, hello.toByteArray());
-      ps.setLong(3, now.toEpochMilli());
-      ps.executeUpdate();
+  public void saveInstance(String instanceId, Hello hello, Instant now) {
+    try {
+      writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO instances (instance_id, hello, last_connected) VALUES (?, ?, ?) "
+                + "ON CONFLICT (instance_id) DO UPDATE SET hello = excluded.hello, last_connected = excluded.last_connected")) {
+          ps.setString(1, instanceId);
+          ps.setBytes(2, hello.toByteArray());
+          ps.setLong(3, now.toEpochMilli());
+          return ps.executeUpdate();
+        }
+      });
     } catch (SQLException e) {
       throw new StoreException("save instance " + instanceId, e);
     }
   }
 
   @Override
-  public synchronized List<KnownInstance> instances() {
-    List<KnownInstance> out = new ArrayList<>();
-    try (Statement s = db.createStatement();
-        ResultSet rs = s.executeQuery("SELECT instance_id, hello, last_connected FROM instances ORDER BY instance_id")) {
-      while (rs.next()) {
-        out.add(new KnownInstance(rs.getString(1), Hello.parseFrom(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))));
-      }
-      return out;
-    } catch (SQLException | InvalidProtocolBufferException e) {
+  public List<KnownInstance> instances() {
+    try {
+      return writer.execute(c -> {
+        List<KnownInstance> out = new ArrayList<>();
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT instance_id, hello, last_connected FROM instances ORDER BY instance_id")) {
+          while (rs.next()) {
+            try {
+              out.add(new KnownInstance(rs.getString(1), Hello.parseFrom(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))));
+            } catch (InvalidProtocolBufferException e) {
+              throw new SQLException("corrupt instance row " + rs.getString(1), e);
+            }
+          }
+        }
+        return out;
+      });
+    } catch (SQLException e) {
       throw new StoreException("list instances", e);
     }
   }
@@ -202,7 +239,8 @@ public final class SqliteStateStore implements StateStore {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    writer.close();
     try {
       db.close();
     } catch (SQLException ignored) {

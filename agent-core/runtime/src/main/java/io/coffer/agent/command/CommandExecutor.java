@@ -70,13 +70,15 @@ public final class CommandExecutor implements AutoCloseable {
 
   private Mono<Result> journaled(Command command) {
     String id = command.getCommandId();
+    // the operation lock guards the datastore; a no-op touches none, so it runs beside other jobs
+    Scheduler lane = command.getOperation().hasNoop() ? Schedulers.boundedElastic() : mutations;
     return Mono.fromCallable(() -> journal.find(id))
-        .subscribeOn(mutations)
+        .subscribeOn(Schedulers.boundedElastic())
         .flatMap(existing -> existing.<Mono<Result>>map(job -> Mono.just(job.result().orElseGet(() ->
                 failure(id, Code.ABORTED, "", "the job was interrupted"))))
             .orElseGet(() -> awaitReady(command)
-                .then(Mono.fromCallable(() -> runJournaled(command)).subscribeOn(mutations))
-                .onErrorResume(e -> Mono.fromCallable(() -> journalOutcome(command, unavailable(id, e))).subscribeOn(mutations))))
+                .then(Mono.fromCallable(() -> runJournaled(command)).subscribeOn(lane))
+                .onErrorResume(e -> Mono.fromCallable(() -> journalOutcome(command, unavailable(id, e))).subscribeOn(lane))))
         .onErrorResume(e -> {
           // the journal itself failed: nothing ran, the control may retry
           log.error("job journal failed for command {}", id, e);

@@ -28,6 +28,7 @@ import java.util.Optional;
  * <p>Stored in SQLite ({@code journal.db} in the state directory, mode 0600) in WAL mode with
  * {@code synchronous=FULL}: every commit is on disk before the call returns. Only the operation
  * kind is kept, never the command's payload, so passwords in commands never reach the disk.
+ * Writes are group-committed ({@link GroupCommitter}): concurrent jobs share one fsync.
  * The format is versioned with {@code PRAGMA user_version} ({@link #FORMAT}); a newer agent
  * migrates older journals, an older agent refuses a newer journal.
  */
@@ -36,10 +37,12 @@ public final class JobJournal implements AutoCloseable {
   public static final int FORMAT = 1;
 
   private final Connection db;
+  private final GroupCommitter writer;
   private final Clock clock;
 
-  private JobJournal(Connection db, Clock clock) {
+  private JobJournal(Connection db, Clock clock) throws SQLException {
     this.db = db;
+    this.writer = new GroupCommitter(db, "coffer-journal");
     this.clock = clock;
   }
 
@@ -100,66 +103,91 @@ public final class JobJournal implements AutoCloseable {
    *
    * @return false when the journal already has this command id (nothing written)
    */
-  public synchronized boolean begin(String commandId, String operation) {
-    try (PreparedStatement ps = db.prepareStatement(
-        "INSERT OR IGNORE INTO jobs (command_id, operation, state, created_at) VALUES (?, ?, 'RUNNING', ?)")) {
-      ps.setString(1, commandId);
-      ps.setString(2, operation);
-      ps.setLong(3, clock.millis());
-      return ps.executeUpdate() == 1;
+  public boolean begin(String commandId, String operation) {
+    long now = clock.millis();
+    try {
+      return writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT OR IGNORE INTO jobs (command_id, operation, state, created_at) VALUES (?, ?, 'RUNNING', ?)")) {
+          ps.setString(1, commandId);
+          ps.setString(2, operation);
+          ps.setLong(3, now);
+          return ps.executeUpdate() == 1;
+        }
+      });
     } catch (SQLException e) {
       throw new JournalException("begin " + commandId, e);
     }
   }
 
   /** Records the job's result. Durable when it returns. */
-  public synchronized void finish(String commandId, Result result) {
-    try (PreparedStatement ps = db.prepareStatement(
-        "UPDATE jobs SET state = 'DONE', result = ?, finished_at = ? WHERE command_id = ?")) {
-      ps.setBytes(1, result.toByteArray());
-      ps.setLong(2, clock.millis());
-      ps.setString(3, commandId);
-      if (ps.executeUpdate() != 1) {
-        throw new JournalException("finish " + commandId + ": no such job", null);
-      }
+  public void finish(String commandId, Result result) {
+    long now = clock.millis();
+    int updated;
+    try {
+      updated = writer.execute(c -> finish(c, commandId, result, now));
     } catch (SQLException e) {
       throw new JournalException("finish " + commandId, e);
+    }
+    if (updated != 1) {
+      throw new JournalException("finish " + commandId + ": no such job", null);
+    }
+  }
+
+  private static int finish(Connection c, String commandId, Result result, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE jobs SET state = 'DONE', result = ?, finished_at = ? WHERE command_id = ?")) {
+      ps.setBytes(1, result.toByteArray());
+      ps.setLong(2, now);
+      ps.setString(3, commandId);
+      return ps.executeUpdate();
     }
   }
 
   /** The control has the result; it need not be re-sent. */
-  public synchronized void acknowledge(String commandId) {
-    try (PreparedStatement ps = db.prepareStatement("UPDATE jobs SET acked = 1 WHERE command_id = ? AND state = 'DONE'")) {
-      ps.setString(1, commandId);
-      ps.executeUpdate();
+  public void acknowledge(String commandId) {
+    try {
+      writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET acked = 1 WHERE command_id = ? AND state = 'DONE'")) {
+          ps.setString(1, commandId);
+          return ps.executeUpdate();
+        }
+      });
     } catch (SQLException e) {
       throw new JournalException("acknowledge " + commandId, e);
     }
   }
 
-  public synchronized Optional<Job> find(String commandId) {
-    try (PreparedStatement ps = db.prepareStatement(
-        "SELECT command_id, operation, state, result, acked FROM jobs WHERE command_id = ?")) {
-      ps.setString(1, commandId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(job(rs)) : Optional.empty();
-      }
+  public Optional<Job> find(String commandId) {
+    try {
+      return writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT command_id, operation, state, result, acked FROM jobs WHERE command_id = ?")) {
+          ps.setString(1, commandId);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(job(rs)) : Optional.<Job>empty();
+          }
+        }
+      });
     } catch (SQLException e) {
       throw new JournalException("find " + commandId, e);
     }
   }
 
   /** Results of finished jobs the control has not acknowledged, oldest first. */
-  public synchronized List<Result> unacknowledged() {
-    List<Result> out = new ArrayList<>();
-    try (PreparedStatement ps = db.prepareStatement(
-        "SELECT command_id, operation, state, result, acked FROM jobs WHERE acked = 0 AND state = 'DONE' ORDER BY finished_at")) {
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          job(rs).result().ifPresent(out::add);
+  public List<Result> unacknowledged() {
+    try {
+      return writer.execute(c -> {
+        List<Result> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT command_id, operation, state, result, acked FROM jobs WHERE acked = 0 AND state = 'DONE' ORDER BY finished_at");
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            job(rs).result().ifPresent(out::add);
+          }
         }
-      }
-      return out;
+        return out;
+      });
     } catch (SQLException e) {
       throw new JournalException("list unacknowledged", e);
     }
@@ -172,31 +200,40 @@ public final class JobJournal implements AutoCloseable {
    *
    * @return how many jobs were aborted
    */
-  public synchronized int abortInterrupted() {
-    List<String> running = new ArrayList<>();
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT command_id FROM jobs WHERE state = 'RUNNING'")) {
-      while (rs.next()) {
-        running.add(rs.getString(1));
-      }
+  public int abortInterrupted() {
+    long now = clock.millis();
+    try {
+      return writer.execute(c -> {
+        List<String> running = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT command_id FROM jobs WHERE state = 'RUNNING'")) {
+          while (rs.next()) {
+            running.add(rs.getString(1));
+          }
+        }
+        for (String id : running) {
+          finish(c, id, Result.newBuilder()
+              .setCommandId(id)
+              .setStatus(Status.newBuilder()
+                  .setCode(Code.ABORTED_VALUE)
+                  .setMessage("the agent restarted while this command was running; it may or may not have taken effect"))
+              .build(), now);
+        }
+        return running.size();
+      });
     } catch (SQLException e) {
-      throw new JournalException("list running", e);
+      throw new JournalException("abort interrupted jobs", e);
     }
-    for (String id : running) {
-      finish(id, Result.newBuilder()
-          .setCommandId(id)
-          .setStatus(Status.newBuilder()
-              .setCode(Code.ABORTED_VALUE)
-              .setMessage("the agent restarted while this command was running; it may or may not have taken effect"))
-          .build());
-    }
-    return running.size();
   }
 
   /** Forgets acknowledged jobs finished before {@code cutoff}. */
-  public synchronized int prune(Instant cutoff) {
-    try (PreparedStatement ps = db.prepareStatement("DELETE FROM jobs WHERE acked = 1 AND finished_at < ?")) {
-      ps.setLong(1, cutoff.toEpochMilli());
-      return ps.executeUpdate();
+  public int prune(Instant cutoff) {
+    try {
+      return writer.execute(c -> {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE acked = 1 AND finished_at < ?")) {
+          ps.setLong(1, cutoff.toEpochMilli());
+          return ps.executeUpdate();
+        }
+      });
     } catch (SQLException e) {
       throw new JournalException("prune", e);
     }
@@ -214,7 +251,8 @@ public final class JobJournal implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    writer.close();
     try {
       db.close();
     } catch (SQLException ignored) {
