@@ -180,7 +180,12 @@ public final class ProcessSupervisor implements AutoCloseable {
       waitGone(p);
     }
     if (loop != null) {
-      loop.interrupt();
+      loop.interrupt(); // also interrupts a preparation in progress, which then cleans up after itself
+      try {
+        loop.join(15_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     emit(State.STOPPED);
   }

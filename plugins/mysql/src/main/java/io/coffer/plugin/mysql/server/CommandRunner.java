@@ -34,13 +34,31 @@ final class CommandRunner {
     Thread reader = new Thread(() -> tail.consume(process.getInputStream()), "coffer-mysql-output");
     reader.setDaemon(true);
     reader.start();
-    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly().waitFor();
+    boolean exited;
+    try {
+      exited = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // the agent is stopping: leave no helper behind (install-db runs mariadbd --bootstrap below it)
+      killTree(process);
+      throw e;
+    }
+    if (!exited) {
+      killTree(process);
       reader.join(1000);
       return new Result(-1, "killed after " + timeout.toSeconds() + " s\n" + tail.text());
     }
     reader.join(5000);
     return new Result(process.exitValue(), tail.text());
+  }
+
+  private static void killTree(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // best effort: the process may already be gone
+    }
   }
 
   private static final class Tail {

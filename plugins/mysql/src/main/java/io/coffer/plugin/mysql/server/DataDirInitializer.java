@@ -46,7 +46,14 @@ public final class DataDirInitializer {
       }
       Set<Path> before = entries(dataDir);
       log.info("Initialising MariaDB data directory {}", dataDir);
-      CommandRunner.Result result = CommandRunner.run(installCommand(), settings.runDir(), INSTALL_TIMEOUT);
+      CommandRunner.Result result;
+      try {
+        result = CommandRunner.run(installCommand(), settings.runDir(), INSTALL_TIMEOUT);
+      } catch (InterruptedException e) {
+        // a half-initialised directory would pass for initialised next time
+        removeAllBut(dataDir, before);
+        throw e;
+      }
       if (result.exitCode() != 0 || !isInitialised()) {
         removeAllBut(dataDir, before);
         throw DatastoreException.internal(
