@@ -1,15 +1,14 @@
 package io.coffer.control.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.coffer.durability.GroupCommitter;
+import io.coffer.durability.SqliteFile;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.Hello;
 import io.coffer.proto.v1.Result;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,50 +34,28 @@ public final class SqliteStateStore implements StateStore {
   }
 
   public static SqliteStateStore open(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path file = dir.resolve("control.db");
-    if (!Files.exists(file)) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    }
+    Connection db = SqliteFile.open(dir.resolve("control.db"), FORMAT, List.of("""
+        CREATE TABLE IF NOT EXISTS commands (
+          command_id  TEXT PRIMARY KEY,
+          instance_id TEXT NOT NULL,
+          operation   TEXT NOT NULL,
+          state       TEXT NOT NULL CHECK (state IN ('PENDING', 'DONE')),
+          command     BLOB,
+          result      BLOB,
+          created_at  INTEGER NOT NULL,
+          finished_at INTEGER
+        )""",
+        "CREATE INDEX IF NOT EXISTS commands_pending ON commands (instance_id, state, created_at)",
+        """
+        CREATE TABLE IF NOT EXISTS instances (
+          instance_id    TEXT PRIMARY KEY,
+          hello          BLOB NOT NULL,
+          last_connected INTEGER NOT NULL
+        )"""));
     try {
-      Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
-      try (Statement s = db.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=FULL");
-        s.execute("PRAGMA busy_timeout=5000");
-        int version;
-        try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-          version = rs.next() ? rs.getInt(1) : 0;
-        }
-        if (version > FORMAT) {
-          db.close();
-          throw new IOException(file + " has format " + version + "; this control reads up to " + FORMAT);
-        }
-        if (version == 0) {
-          s.execute("""
-              CREATE TABLE IF NOT EXISTS commands (
-                command_id  TEXT PRIMARY KEY,
-                instance_id TEXT NOT NULL,
-                operation   TEXT NOT NULL,
-                state       TEXT NOT NULL CHECK (state IN ('PENDING', 'DONE')),
-                command     BLOB,
-                result      BLOB,
-                created_at  INTEGER NOT NULL,
-                finished_at INTEGER
-              )""");
-          s.execute("CREATE INDEX IF NOT EXISTS commands_pending ON commands (instance_id, state, created_at)");
-          s.execute("""
-              CREATE TABLE IF NOT EXISTS instances (
-                instance_id    TEXT PRIMARY KEY,
-                hello          BLOB NOT NULL,
-                last_connected INTEGER NOT NULL
-              )""");
-          s.execute("PRAGMA user_version = " + FORMAT);
-        }
-      }
       return new SqliteStateStore(db);
     } catch (SQLException e) {
-      throw new IOException("cannot open state store " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot open the state store: " + e.getMessage(), e);
     }
   }
 

@@ -3,13 +3,12 @@ package io.coffer.agent.journal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import io.coffer.durability.GroupCommitter;
+import io.coffer.durability.SqliteFile;
 import io.coffer.proto.v1.Result;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,8 +28,8 @@ import java.util.Optional;
  * {@code synchronous=FULL}: every commit is on disk before the call returns. Only the operation
  * kind is kept, never the command's payload, so passwords in commands never reach the disk.
  * Writes are group-committed ({@link GroupCommitter}): concurrent jobs share one fsync.
- * The format is versioned with {@code PRAGMA user_version} ({@link #FORMAT}); a newer agent
- * migrates older journals, an older agent refuses a newer journal.
+ * The format is versioned ({@link #FORMAT}, see {@link SqliteFile}); a newer agent migrates older
+ * journals, an older agent refuses a newer journal.
  */
 public final class JobJournal implements AutoCloseable {
   /** Journal format version, advertised in Hello. */
@@ -52,44 +51,20 @@ public final class JobJournal implements AutoCloseable {
   }
 
   public static JobJournal open(Path stateDir, Clock clock) throws IOException {
-    Files.createDirectories(stateDir);
-    Path file = stateDir.resolve("journal.db");
-    if (!Files.exists(file)) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    }
+    Connection db = SqliteFile.open(stateDir.resolve("journal.db"), FORMAT, List.of("""
+        CREATE TABLE IF NOT EXISTS jobs (
+          command_id  TEXT PRIMARY KEY,
+          operation   TEXT NOT NULL,
+          state       TEXT NOT NULL CHECK (state IN ('RUNNING', 'DONE')),
+          result      BLOB,
+          acked       INTEGER NOT NULL DEFAULT 0,
+          created_at  INTEGER NOT NULL,
+          finished_at INTEGER
+        )""", "CREATE INDEX IF NOT EXISTS jobs_unacked ON jobs (acked, state)"));
     try {
-      Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
-      try (Statement s = db.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=FULL");
-        s.execute("PRAGMA busy_timeout=5000");
-        int version;
-        try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-          version = rs.next() ? rs.getInt(1) : 0;
-        }
-        if (version > FORMAT) {
-          db.close();
-          throw new IOException(file + " has journal format " + version + "; this agent reads up to " + FORMAT
-              + " (was the agent downgraded?)");
-        }
-        if (version == 0) {
-          s.execute("""
-              CREATE TABLE IF NOT EXISTS jobs (
-                command_id  TEXT PRIMARY KEY,
-                operation   TEXT NOT NULL,
-                state       TEXT NOT NULL CHECK (state IN ('RUNNING', 'DONE')),
-                result      BLOB,
-                acked       INTEGER NOT NULL DEFAULT 0,
-                created_at  INTEGER NOT NULL,
-                finished_at INTEGER
-              )""");
-          s.execute("CREATE INDEX IF NOT EXISTS jobs_unacked ON jobs (acked, state)");
-          s.execute("PRAGMA user_version = " + FORMAT);
-        }
-      }
       return new JobJournal(db, clock);
     } catch (SQLException e) {
-      throw new IOException("cannot open job journal " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot open the job journal: " + e.getMessage(), e);
     }
   }
 

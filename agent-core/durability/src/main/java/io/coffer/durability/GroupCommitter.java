@@ -1,4 +1,4 @@
-package io.coffer.control.store;
+package io.coffer.durability;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,9 +16,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * failure does not undo the others), commits once, then releases their callers. A caller returns
  * only after its change is durable; under concurrency one fsync serves many callers.
  */
-final class GroupCommitter implements AutoCloseable {
+public final class GroupCommitter implements AutoCloseable {
   /** Work on the connection; runs on the writer thread inside a transaction. */
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection db) throws SQLException;
   }
 
@@ -30,7 +30,7 @@ final class GroupCommitter implements AutoCloseable {
   private final Thread writer;
   private volatile boolean closed;
 
-  GroupCommitter(Connection db, String name) throws SQLException {
+  public GroupCommitter(Connection db, String name) throws SQLException {
     this.db = db;
     db.setAutoCommit(false);
     writer = new Thread(this::loop, name);
@@ -39,7 +39,7 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   /** Runs {@code work} in the next group and returns once it is committed. */
-  <T> T execute(Work<T> work) throws SQLException {
+  public <T> T execute(Work<T> work) throws SQLException {
     if (closed) {
       throw new SQLException("closed");
     }
