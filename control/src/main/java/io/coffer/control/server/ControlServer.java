@@ -64,6 +64,8 @@ public final class ControlServer implements AutoCloseable {
     agentServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.agentListen().host(), config.agentListen().port()))
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
         .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock), new AgentAuthInterceptor()))
+        // handlers never block (store work runs on boundedElastic): no thread hand-off per message
+        .directExecutor()
         // agents ping every 10 s to notice dead connections; the control pings more rarely so as
         // not to postpone their check (it watches heartbeats: 3 missed ones mark an instance unreachable)
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -75,7 +77,8 @@ public final class ControlServer implements AutoCloseable {
     resources.add(() -> stop(agentServer));
 
     NettyServerBuilder api = NettyServerBuilder.forAddress(new InetSocketAddress(config.apiListen().host(), config.apiListen().port()))
-        .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL));
+        .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL))
+        .directExecutor();
     ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
     for (BindableService service : NorthboundServices.create(broker, registry, config.defaultTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));

@@ -33,6 +33,8 @@ final class ChannelFactory {
         .keepAliveTime(10, TimeUnit.SECONDS)
         .keepAliveTimeout(2, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
+        // frame handlers never block (jobs and journal writes run on other schedulers)
+        .directExecutor()
         .build();
   }
 }
