@@ -1,0 +1,229 @@
+package io.coffer.agent.backup;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.google.crypto.tink.StreamingAead;
+import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.backup.BackupStorage;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * Reads a backup back: storage → SHA-256 check → Tink StreamingAead → zstd → engine bytes.
+ *
+ * <p>Verify before plaintext: {@link #open} first streams the whole stored object through SHA-256
+ * (constant memory, no local copy) and refuses, before any plaintext exists, when it differs from
+ * the manifest. Only then does it open the object a second time to decrypt. The second pass is
+ * protected too: Tink checks each 1 MiB segment's tag before releasing it and detects truncation
+ * at the end, and the SHA-256 is computed again and checked at end of stream. A second download
+ * was chosen over spooling to a temp area because a backup can be as large as the volume it is
+ * restored onto, so the agent may not have room for both.
+ */
+public final class BackupRestore {
+  private final BackupStorage storage;
+  private final MasterKey masterKey;
+
+  public BackupRestore(BackupStorage storage, MasterKey masterKey) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+  }
+
+  /**
+   * The manifest of a COMPLETED backup.
+   *
+   * @throws NoSuchFileException when the backup does not exist or is not COMPLETED (no manifest)
+   */
+  public BackupManifest manifest(String backupId) throws IOException {
+    try (InputStream in = storage.open(BackupLayout.manifest(backupId))) {
+      return ManifestCodec.decode(in.readAllBytes());
+    } catch (NoSuchFileException e) {
+      NoSuchFileException notCompleted =
+          new NoSuchFileException(backupId, null, "backup does not exist or is not COMPLETED (no manifest)");
+      notCompleted.initCause(e);
+      throw notCompleted;
+    }
+  }
+
+  /**
+   * Verifies the backup and returns its engine stream; the caller closes it. Read it to its end:
+   * only a stream read to EOF without exception is the complete, authentic backup.
+   *
+   * @throws BackupIntegrityException before returning, when the checksum or size differs from the
+   *     manifest or the data key cannot be unwrapped (wrong master key); later, from read(), when a
+   *     segment fails authentication or the object changed since it was verified
+   * @throws NoSuchFileException when the backup is not COMPLETED
+   */
+  public InputStream open(String backupId, ProgressListener progress) throws IOException {
+    BackupManifest manifest = manifest(backupId);
+    if (!manifest.keyId().equals(masterKey.keyId())) {
+      throw new BackupIntegrityException(
+          "backup " + backupId + " is encrypted under master key " + manifest.keyId()
+              + ", not " + masterKey.keyId());
+    }
+    byte[] wrapped;
+    try (InputStream in = storage.open(BackupLayout.wrappedKey(backupId))) {
+      wrapped = in.readAllBytes();
+    }
+    StreamingAead aead = DataKeys.unwrap(wrapped, masterKey, backupId);
+    verifyChecksum(manifest);
+
+    InputStream stored = new ChecksummedInput(storage.open(BackupLayout.data(backupId)), manifest);
+    try {
+      InputStream plaintext = aead.newDecryptingStream(stored, DataKeys.ad(backupId));
+      return new ProgressInput(new ZstdInputStream(new AuthenticatedInput(plaintext, backupId)), progress);
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      stored.close();
+      throw e instanceof IOException io ? io : new BackupIntegrityException("backup " + backupId + ": cannot decrypt", e);
+    }
+  }
+
+  /** First pass: hash the stored object without decrypting anything. */
+  private void verifyChecksum(BackupManifest manifest) throws IOException {
+    MessageDigest sha256 = BackupPipeline.sha256();
+    long size = 0;
+    byte[] buffer = new byte[128 << 10];
+    try (InputStream in = storage.open(BackupLayout.data(manifest.backupId()))) {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        sha256.update(buffer, 0, n);
+        size += n;
+      }
+    }
+    check(manifest, size, sha256.digest());
+  }
+
+  static void check(BackupManifest manifest, long size, byte[] digest) throws BackupIntegrityException {
+    String actual = HexFormat.of().formatHex(digest);
+    if (size != manifest.storedBytes() || !actual.equals(manifest.sha256())) {
+      throw new BackupIntegrityException(
+          "backup " + manifest.backupId() + " is corrupt: stored object has " + size
+              + " bytes, SHA-256 " + actual + "; manifest says " + manifest.storedBytes()
+              + " bytes, SHA-256 " + manifest.sha256());
+    }
+  }
+
+  /** Second pass: hashes again and checks at EOF, in case the object changed after verification. */
+  private static final class ChecksummedInput extends FilterInputStream {
+    private final BackupManifest manifest;
+    private final MessageDigest sha256 = BackupPipeline.sha256();
+    private long size;
+    private boolean checked;
+
+    ChecksummedInput(InputStream in, BackupManifest manifest) {
+      super(in);
+      this.manifest = manifest;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        sha256.update(b, off, n);
+        size += n;
+      } else if (n < 0 && !checked) {
+        checked = true;
+        check(manifest, size, sha256.digest());
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException { // skipped bytes must be hashed too
+      byte[] discard = new byte[(int) Math.min(n, 8192)];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = read(discard, 0, (int) Math.min(discard.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+  }
+
+  /** Reports Tink's failures (tag mismatch, truncation) as what they are. */
+  private static final class AuthenticatedInput extends FilterInputStream {
+    private final String backupId;
+
+    AuthenticatedInput(InputStream in, String backupId) {
+      super(in);
+      this.backupId = backupId;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+
+    private IOException translate(IOException e) {
+      if (e instanceof BackupIntegrityException) {
+        return e;
+      }
+      return new BackupIntegrityException(
+          "backup " + backupId + " failed authentication while decrypting (altered or truncated"
+              + " data, or a storage read error): " + e.getMessage(), e);
+    }
+  }
+
+  /** Counts plaintext for progress events. */
+  private static final class ProgressInput extends FilterInputStream {
+    private final ProgressListener progress;
+    private long total;
+    private long nextEvent = BackupPipeline.PROGRESS_INTERVAL;
+
+    ProgressInput(InputStream in, ProgressListener progress) {
+      super(in);
+      this.progress = progress;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        total += n;
+        if (total >= nextEvent) {
+          progress.onProgress(total, -1);
+          nextEvent = total + BackupPipeline.PROGRESS_INTERVAL;
+        }
+      } else if (n < 0) {
+        progress.onProgress(total, -1);
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.coffer.agent.storage;
+
+import io.coffer.spi.backup.BackupStorage;
+import io.coffer.spi.backup.StorageOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default {@link BackupStorage}: one file per key under a root directory (key
+ * segments become sub-directories). Objects are written to a hidden temporary file in the target
+ * directory, fsynced, then renamed into place atomically and the directory fsynced, so a crash
+ * leaves either the whole object or none. Temporary files (names starting with {@code .}) are
+ * never listed.
+ */
+public final class LocalDirectoryStorage implements BackupStorage {
+  private static final String TEMP_PREFIX = ".tmp-";
+  private final Path root;
+
+  /** @param root created when missing */
+  public LocalDirectoryStorage(Path root) throws IOException {
+    this.root = Files.createDirectories(root).toRealPath();
+  }
+
+  private Path path(String key) {
+    return root.resolve(BackupStorage.checkKey(key));
+  }
+
+  @Override
+  public StorageOutputStream create(String key) throws IOException {
+    Path target = path(key);
+    Files.createDirectories(target.getParent());
+    Path temp = Files.createTempFile(target.getParent(), TEMP_PREFIX, ".part");
+    return new FileOutput(temp, target);
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    return Files.newInputStream(path(key)); // NoSuchFileException when missing
+  }
+
+  @Override
+  public List<String> list(String prefix) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .map(p -> root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"))
+          .filter(k -> k.startsWith(prefix))
+          .sorted()
+          .toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // a directory removed while walking
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(path(key));
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return Files.isRegularFile(path(key));
+  }
+
+  @Override
+  public String toString() {
+    return "local:" + root;
+  }
+
+  /** Writes through a FileChannel so close() can force() the data before the rename. */
+  private static final class FileOutput extends StorageOutputStream {
+    private final Path temp;
+    private final Path target;
+    private final FileChannel channel;
+    private boolean done;
+
+    FileOutput(Path temp, Path target) throws IOException {
+      this.temp = temp;
+      this.target = target;
+      this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (done) {
+        throw new IOException("object " + target + " is already committed or aborted");
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        channel.force(true);
+        channel.close();
+        try {
+          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IOException("cannot commit " + target + " atomically", e);
+        }
+        fsyncDirectory(target.getParent());
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+    }
+
+    @Override
+    public void abort() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+
+    /** Makes the rename itself durable (POSIX: the directory entry lives in the directory). */
+    private static void fsyncDirectory(Path dir) throws IOException {
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      }
+    }
+  }
+}
