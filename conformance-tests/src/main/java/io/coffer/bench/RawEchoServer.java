@@ -11,8 +11,8 @@ import java.net.InetSocketAddress;
 
 /**
  * The baseline server, run in its own JVM: a grpc-java server with the control's TLS setup (TLS 1.3
- * only, client certificate required and verified against the Coffer CA, default executors) that
- * echoes each request.
+ * only, client certificate required and verified against the Coffer CA, and the same direct
+ * executor the control uses, so the baseline is raw gRPC at its best) that echoes each request.
  *
  * <p>Usage: {@code RawEchoServer PORT CERT KEY CA}. Exits when its parent process exits, so that a
  * benchmark killed with SIGKILL does not leave it behind.
@@ -39,6 +39,7 @@ public final class RawEchoServer {
             .protocols("TLSv1.3")
             .build())
         .addService(echo)
+        .directExecutor()
         .build()
         .start();
     System.out.println("raw echo server listening on 127.0.0.1:" + port);
