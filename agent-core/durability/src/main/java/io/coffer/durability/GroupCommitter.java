@@ -14,7 +14,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Group commit for one SQLite connection: a single writer thread takes every operation queued while
  * the previous commit was on disk, runs them in one transaction (each in its own savepoint, so one
  * failure does not undo the others), commits once, then releases their callers. A caller returns
- * only after its change is durable; under concurrency one fsync serves many callers.
+ * only after its change is durable; under concurrency one fsync serves many callers. It owns the
+ * connection from then on, and closes it.
  */
 public final class GroupCommitter implements AutoCloseable {
   /** Work on the connection; runs on the writer thread inside a transaction. */
@@ -118,6 +119,7 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
+  /** Stops the writer, failing whatever is still queued, then closes the connection. */
   @Override
   public void close() {
     closed = true;
@@ -126,6 +128,11 @@ public final class GroupCommitter implements AutoCloseable {
       writer.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      db.close();
+    } catch (SQLException ignored) {
+      // closing: every commit already returned or failed
     }
   }
 }

@@ -25,11 +25,9 @@ import java.util.Optional;
  */
 public final class SqliteStateStore implements StateStore {
   private static final int FORMAT = 1;
-  private final Connection db;
   private final GroupCommitter writer;
 
   private SqliteStateStore(Connection db) throws SQLException {
-    this.db = db;
     this.writer = new GroupCommitter(db, "coffer-store");
   }
 
@@ -218,11 +216,6 @@ public final class SqliteStateStore implements StateStore {
   @Override
   public void close() {
     writer.close();
-    try {
-      db.close();
-    } catch (SQLException ignored) {
-      // closing
-    }
   }
 
   /** The store could not be read or written. */

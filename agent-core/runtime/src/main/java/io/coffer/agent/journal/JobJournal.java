@@ -35,12 +35,10 @@ public final class JobJournal implements AutoCloseable {
   /** Journal format version, advertised in Hello. */
   public static final int FORMAT = 1;
 
-  private final Connection db;
   private final GroupCommitter writer;
   private final Clock clock;
 
   private JobJournal(Connection db, Clock clock) throws SQLException {
-    this.db = db;
     this.writer = new GroupCommitter(db, "coffer-journal");
     this.clock = clock;
   }
@@ -228,11 +226,6 @@ public final class JobJournal implements AutoCloseable {
   @Override
   public void close() {
     writer.close();
-    try {
-      db.close();
-    } catch (SQLException ignored) {
-      // closing: nothing left to protect
-    }
   }
 
   /** The journal could not be read or written: the agent must not run the job. */
