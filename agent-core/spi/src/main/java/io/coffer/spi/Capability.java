@@ -7,5 +7,7 @@ public enum Capability {
   /** list / create / delete users, grant / revoke access, change password. */
   USERS,
   /** enable the engine superuser ("root enable" in Trove). */
-  ROOT
+  ROOT,
+  /** backup and restore through {@link DatastoreManager#backupStrategy()}. */
+  BACKUP
 }

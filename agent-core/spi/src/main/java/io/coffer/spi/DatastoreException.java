@@ -22,7 +22,9 @@ public class DatastoreException extends RuntimeException {
     /** The server is not reachable right now; the operation may be retried. */
     UNAVAILABLE,
     /** Anything else: a bug or an engine error. */
-    INTERNAL
+    INTERNAL,
+    /** Stored data is corrupt or fails authentication (e.g. a backup whose checksum differs). */
+    DATA_LOSS
   }
 
   private final Code code;

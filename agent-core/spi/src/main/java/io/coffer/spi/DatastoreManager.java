@@ -128,6 +128,17 @@ public interface DatastoreManager extends ExtensionPoint {
     throw DatastoreException.unimplemented("root");
   }
 
+  // ---- Capability.BACKUP ----
+
+  /**
+   * The engine side of backup and restore: the runtime owns storage, compression, encryption and
+   * checksums, the strategy only produces and consumes the engine's byte stream. Called once per
+   * backup or restore, after {@link #init}.
+   */
+  default io.coffer.spi.backup.BackupStrategy backupStrategy() {
+    throw DatastoreException.unimplemented("backup");
+  }
+
   // ---- Extensions ----
 
   /** Extension operation names this plugin serves (e.g. {@code "mysql.flush-logs"}). */

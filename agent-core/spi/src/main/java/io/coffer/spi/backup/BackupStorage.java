@@ -48,6 +48,13 @@ public interface BackupStorage extends ExtensionPoint {
   /** Removes an object; does nothing when it does not exist (idempotent). */
   void delete(String key) throws IOException;
 
+  /**
+   * Removes what writers that never finished left under {@code prefix} (a directory prefix such as
+   * {@code "b-42/"}): temporary files, unfinished multipart uploads. Called for a backup whose
+   * writer died (kill -9), when no writer for that prefix can still be running. Idempotent.
+   */
+  void discardUncommitted(String prefix) throws IOException;
+
   /** Whether a committed object exists under {@code key}. */
   boolean exists(String key) throws IOException;
 
