@@ -1,5 +1,7 @@
 package io.coffer.agent;
 
+import io.coffer.agent.backup.BackupService;
+import io.coffer.agent.backup.WorkArea;
 import io.coffer.agent.channel.ControlChannel;
 import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.command.OperationKinds;
@@ -7,6 +9,8 @@ import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.plugin.PluginHost;
 import io.coffer.agent.probe.HeartbeatSource;
+import io.coffer.agent.storage.BackupStorages;
+import io.coffer.agent.supervision.SupervisedServer;
 import io.coffer.agent.supervision.ProcessSupervisor;
 import io.coffer.proto.v1.Hello;
 import io.coffer.spi.DatastoreContext;
@@ -70,7 +74,10 @@ public final class Agent implements AutoCloseable {
 
     supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);
     resources.add(supervisor);
-    CommandExecutor executor = new CommandExecutor(manager, journal, supervisor.whenReady(), Clock.systemUTC());
+    BackupService backups = new BackupService(BackupStorages.open(config.backup(), resources), manager,
+        new SupervisedServer(supervisor), new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC());
+    sweep(backups);
+    CommandExecutor executor = new CommandExecutor(manager, backups, journal, supervisor.whenReady(), Clock.systemUTC());
     resources.add(executor);
     HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor);
     List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());
@@ -90,6 +97,16 @@ public final class Agent implements AutoCloseable {
     channel.start();
     log.info("agent for instance {} started ({} plugin, control {}:{})", config.instanceId(), ds.engine(),
         config.control().host(), config.control().port());
+  }
+
+  /** Cleans up after backups a killed agent left half-written; they were never COMPLETED. */
+  private static void sweep(BackupService backups) {
+    try {
+      backups.sweep();
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot clean up interrupted backups now (backup storage unreachable?); retrying at the next start: {}",
+          e.getMessage());
+    }
   }
 
   /** The datastore manager the plugin provided (for tests and diagnostics). */

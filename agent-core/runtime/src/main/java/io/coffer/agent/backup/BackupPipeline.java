@@ -97,6 +97,11 @@ public final class BackupPipeline {
    * @return whether anything was removed
    */
   public boolean discardIncomplete(String backupId) throws IOException {
+    return discardIncomplete(storage, backupId);
+  }
+
+  /** {@link #discardIncomplete(String)} without a pipeline: it needs no key. */
+  static boolean discardIncomplete(BackupStorage storage, String backupId) throws IOException {
     if (storage.exists(BackupLayout.manifest(backupId))) {
       return false;
     }
@@ -104,6 +109,7 @@ public final class BackupPipeline {
     for (String key : leftovers) {
       storage.delete(key);
     }
+    storage.discardUncommitted(BackupLayout.prefix(backupId)); // a data object cut off mid-write
     return !leftovers.isEmpty();
   }
 

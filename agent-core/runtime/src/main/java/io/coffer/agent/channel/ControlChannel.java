@@ -54,6 +54,7 @@ public final class ControlChannel implements AutoCloseable {
   private final Sinks.Many<Boolean> connected = Sinks.many().replay().latest();
   private volatile Session session;
   private volatile boolean stopping;
+  private Disposable progressFrames;
 
   /**
    * @param hello a Hello with everything but the unacknowledged command ids
@@ -72,6 +73,13 @@ public final class ControlChannel implements AutoCloseable {
   }
 
   public void start() {
+    // progress is best effort: frames for a stream that is down are dropped, the next ones follow
+    progressFrames = executor.progress().subscribe(p -> {
+      Session s = session;
+      if (s != null) {
+        s.send(AgentFrame.newBuilder().setProgress(p).build());
+      }
+    });
     connect();
   }
 
@@ -132,6 +140,9 @@ public final class ControlChannel implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
+    if (progressFrames != null) {
+      progressFrames.dispose();
+    }
     Session s = session;
     if (s != null) {
       s.end(true);

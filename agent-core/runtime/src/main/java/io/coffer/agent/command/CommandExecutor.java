@@ -1,9 +1,11 @@
 package io.coffer.agent.command;
 
 import com.google.rpc.Code;
+import io.coffer.agent.backup.BackupService;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.Progress;
 import io.coffer.proto.v1.Result;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
@@ -16,7 +18,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,15 +42,23 @@ public final class CommandExecutor implements AutoCloseable {
   private final Clock clock;
   private final Scheduler mutations = Schedulers.newSingle("coffer-mutations");
   private final ConcurrentMap<String, Mono<Result>> inFlight = new ConcurrentHashMap<>();
+  private final Sinks.Many<Progress> progress = Sinks.many().multicast().directBestEffort();
 
   /**
+   * @param backups backup, restore and delete of backups for this instance
    * @param ready completes when the datastore accepts administrative calls
    */
-  public CommandExecutor(DatastoreManager manager, JobJournal journal, Mono<Void> ready, Clock clock) {
-    this.dispatcher = new OperationDispatcher(manager, clock);
+  public CommandExecutor(DatastoreManager manager, BackupService backups, JobJournal journal, Mono<Void> ready,
+      Clock clock) {
+    this.dispatcher = new OperationDispatcher(manager, new BackupCommands(backups), clock);
     this.journal = journal;
     this.ready = ready;
     this.clock = clock;
+  }
+
+  /** Progress of long-running jobs, as they report it; dropped when nobody listens. */
+  public Flux<Progress> progress() {
+    return progress.asFlux();
   }
 
   /** The command's result; never completes with an error: failures are Results with a status. */
@@ -129,7 +141,11 @@ public final class CommandExecutor implements AutoCloseable {
       return Result.newBuilder()
           .setCommandId(id)
           .setStatus(Statuses.OK)
-          .setPayload(dispatcher.run(command.getOperation()))
+          .setPayload(dispatcher.run(command.getOperation(), (bytes, total) -> progress.tryEmitNext(Progress.newBuilder()
+              .setCommandId(id)
+              .setBytes(bytes)
+              .setPercent(total > 0 ? (int) Math.min(100, bytes * 100 / total) : -1)
+              .build())))
           .build();
     } catch (DatastoreException e) {
       if (e.code() == DatastoreException.Code.INTERNAL) {

@@ -1,5 +1,6 @@
 package io.coffer.agent.command;
 
+import io.coffer.agent.backup.JobProgress;
 import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.DatabaseList;
 import io.coffer.proto.v1.Done;
@@ -25,10 +26,12 @@ final class OperationDispatcher {
   private static final OperationResult DONE = OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
 
   private final DatastoreManager manager;
+  private final BackupCommands backups;
   private final Clock clock;
 
-  OperationDispatcher(DatastoreManager manager, Clock clock) {
+  OperationDispatcher(DatastoreManager manager, BackupCommands backups, Clock clock) {
     this.manager = manager;
+    this.backups = backups;
     this.clock = clock;
   }
 
@@ -46,7 +49,8 @@ final class OperationDispatcher {
     }
   }
 
-  OperationResult run(Operation op) {
+  /** @param progress receives progress of long jobs (backup, restore) */
+  OperationResult run(Operation op, JobProgress progress) {
     checkSupported(op);
     return switch (op.getKindCase()) {
       case PING -> OperationResult.newBuilder()
@@ -102,6 +106,9 @@ final class OperationDispatcher {
         yield OperationResult.newBuilder().setRoot(RootCredentials.newBuilder()
             .setName(root.name()).setPassword(root.password().reveal())).build();
       }
+      case CREATE_BACKUP -> backups.create(op.getCreateBackup(), progress);
+      case RESTORE_BACKUP -> backups.restore(op.getRestoreBackup(), progress);
+      case DELETE_BACKUP -> backups.delete(op.getDeleteBackup().getBackupId());
       case EXTENSION -> OperationResult.newBuilder()
           .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();
       case KIND_NOT_SET -> throw DatastoreException.invalidArgument("operation", "is required");

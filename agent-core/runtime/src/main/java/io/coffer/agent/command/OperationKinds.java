@@ -30,6 +30,7 @@ public final class OperationKinds {
       case LIST_DATABASES, CREATE_DATABASE, DELETE_DATABASE -> Capability.DATABASES;
       case LIST_USERS, CREATE_USER, DELETE_USER, GRANT_ACCESS, REVOKE_ACCESS, CHANGE_PASSWORD -> Capability.USERS;
       case ENABLE_ROOT -> Capability.ROOT;
+      case CREATE_BACKUP, RESTORE_BACKUP -> Capability.BACKUP;
       default -> null;
     };
   }

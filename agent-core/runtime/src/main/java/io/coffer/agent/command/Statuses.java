@@ -25,6 +25,7 @@ public final class Statuses {
       case UNIMPLEMENTED -> Code.UNIMPLEMENTED;
       case UNAVAILABLE -> Code.UNAVAILABLE;
       case INTERNAL -> Code.INTERNAL;
+      case DATA_LOSS -> Code.DATA_LOSS;
     };
     return of(code, e.field(), e.getMessage());
   }

@@ -20,7 +20,17 @@ public record AgentConfig(
     Path stateDir,
     Path pluginsDir,
     Duration heartbeatInterval,
-    Datastore datastore) {
+    Datastore datastore,
+    Backup backup) {
+
+  /**
+   * Where this agent keeps backups.
+   *
+   * @param storage {@code local} (the embedded default) or {@code s3}
+   * @param localDir the directory of {@code local} storage
+   * @param s3 the bucket of {@code s3} storage; null for local
+   */
+  public record Backup(String storage, Path localDir, io.coffer.agent.storage.S3StorageConfig s3) {}
 
   /**
    * @param host control host name as written in its certificate (e.g. localhost)

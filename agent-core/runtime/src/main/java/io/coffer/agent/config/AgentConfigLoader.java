@@ -40,6 +40,18 @@ import java.util.regex.Pattern;
  *   port: 3306                     # required
  *   osUser: mysql                  # optional
  *   settings: {}                   # engine-specific
+ * backup:                          # optional
+ *   storage: local                 # local (default) | s3
+ *   dir: /var/backups/coffer       # local: default stateDir/backups
+ *   s3:                            # s3: required then
+ *     endpoint: http://10.0.0.5:9000  # omit for AWS
+ *     region: us-east-1
+ *     bucket: backups              # must exist
+ *     prefix: coffer/              # optional; ends with '/'
+ *     accessKey: ...
+ *     secretKey: ...               # better from COFFER_AGENT_BACKUP__S3__SECRET_KEY
+ *     pathStyle: true              # endpoint/bucket addressing (most S3-compatible servers)
+ *     partSize: 8388608            # bytes per multipart part, >= 5 MiB
  * </pre>
  *
  * Relative paths are resolved against the file's directory. Any setting can be overridden by an
@@ -53,7 +65,9 @@ public final class AgentConfigLoader {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
   private static final Map<String, Set<String>> KNOWN = Map.of(
-      "", Set.of("instanceId", "stateDir", "pluginsDir", "heartbeatInterval", "control", "datastore"),
+      "", Set.of("instanceId", "stateDir", "pluginsDir", "heartbeatInterval", "control", "datastore", "backup"),
+      "backup", Set.of("storage", "dir", "s3"),
+      "backup.s3", Set.of("endpoint", "region", "bucket", "prefix", "accessKey", "secretKey", "pathStyle", "partSize"),
       "control", Set.of("address", "caFile", "certFile", "keyFile", "maxBackoff"),
       "datastore", Set.of("engine", "dataDir", "runDir", "bindAddress", "port", "osUser", "settings"));
 
@@ -179,11 +193,72 @@ public final class AgentConfigLoader {
           s.fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
         }
       }
+      AgentConfig.Backup backup = backup(root, stateDir);
       if (!problems.isEmpty()) {
         throw new ConfigException(source, problems);
       }
       return new AgentConfig(instanceId, controlConfig, stateDir, pluginsDir, heartbeat,
-          new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings));
+          new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings), backup);
+    }
+
+    private AgentConfig.Backup backup(ObjectNode root, Path stateDir) {
+      JsonNode node = root.get("backup");
+      if (node != null && !node.isNull() && !node.isObject()) {
+        problems.add("backup must be a mapping");
+        return null;
+      }
+      ObjectNode b = node instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
+      unknown("backup", b);
+      String storage = text(b, "backup.storage", "local");
+      Path dir = path(b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
+      if (storage.equals("local")) {
+        if (b.has("s3")) {
+          problems.add("backup.s3 is set but backup.storage is local");
+        }
+        return new AgentConfig.Backup(storage, dir, null);
+      }
+      if (!storage.equals("s3")) {
+        problems.add("backup.storage '" + storage + "' must be local or s3");
+        return null;
+      }
+      ObjectNode s3 = object(b, "s3");
+      unknown("backup.s3", s3);
+      String endpoint = text(s3, "backup.s3.endpoint", "");
+      java.net.URI endpointUri = null;
+      if (!endpoint.isEmpty()) {
+        try {
+          endpointUri = java.net.URI.create(endpoint);
+          if (endpointUri.getScheme() == null || endpointUri.getHost() == null) {
+            throw new IllegalArgumentException();
+          }
+        } catch (IllegalArgumentException e) {
+          problems.add("backup.s3.endpoint '" + endpoint + "' must be a URL such as https://host:9000");
+        }
+      }
+      String region = text(s3, "backup.s3.region", "us-east-1");
+      String bucket = text(s3, "backup.s3.bucket", null);
+      String prefix = text(s3, "backup.s3.prefix", "");
+      if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+        problems.add("backup.s3.prefix '" + prefix + "' must end with '/'");
+      }
+      String accessKey = text(s3, "backup.s3.accessKey", null);
+      String secretKey = text(s3, "backup.s3.secretKey", null);
+      boolean pathStyle = Boolean.parseBoolean(text(s3, "backup.s3.pathStyle", "true"));
+      int partSize = io.coffer.agent.storage.S3StorageConfig.DEFAULT_PART_SIZE;
+      String part = text(s3, "backup.s3.partSize", String.valueOf(partSize));
+      try {
+        partSize = Integer.parseInt(part);
+        if (partSize < io.coffer.agent.storage.S3StorageConfig.MIN_PART_SIZE) {
+          problems.add("backup.s3.partSize must be at least 5242880 (5 MiB, S3's minimum part)");
+        }
+      } catch (NumberFormatException e) {
+        problems.add("backup.s3.partSize '" + part + "' is not a number of bytes");
+      }
+      if (!problems.isEmpty()) {
+        return null;
+      }
+      return new AgentConfig.Backup(storage, dir, new io.coffer.agent.storage.S3StorageConfig(
+          endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize));
     }
 
     private ObjectNode object(ObjectNode parent, String key) {

@@ -68,6 +68,22 @@ public final class LocalDirectoryStorage implements BackupStorage {
     Files.deleteIfExists(path(key));
   }
 
+  /** Temporary files live beside their target, so they are found in the prefix's directory tree. */
+  @Override
+  public void discardUncommitted(String prefix) throws IOException {
+    Path dir = prefix.isEmpty() ? root : root.resolve(BackupStorage.checkKey(prefix.replaceAll("/+$", "")));
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   @Override
   public boolean exists(String key) {
     return Files.isRegularFile(path(key));

@@ -99,6 +99,19 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
     }
   }
 
+  /** Aborts multipart uploads never completed under the prefix (they are invisible but billed). */
+  @Override
+  public void discardUncommitted(String prefix) throws IOException {
+    String full = config.prefix() + prefix;
+    try {
+      for (var upload : s3.listMultipartUploadsPaginator(b -> b.bucket(config.bucket()).prefix(full)).uploads()) {
+        s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+      }
+    } catch (SdkException e) {
+      throw failure("discard unfinished uploads under", full, e);
+    }
+  }
+
   @Override
   public boolean exists(String key) throws IOException {
     String objectKey = objectKey(key);

@@ -38,6 +38,8 @@ public final class ProcessSupervisor implements AutoCloseable {
   private volatile State state = State.STOPPED;
   private volatile ProcessHandle current;
   private volatile boolean stopping;
+  /** Held down for maintenance (a restore): the loop neither restarts nor adopts the server. */
+  private boolean paused;
   private Thread loop;
 
   /**
@@ -100,6 +102,10 @@ public final class ProcessSupervisor implements AutoCloseable {
         if (stopping) {
           break;
         }
+        if (awaitResumed()) {
+          backoff = Duration.ofSeconds(1);
+          continue;
+        }
         log.warn("{} (pid {}) exited on its own; restarting in {} s; see {}", name, process.pid(), backoff.toSeconds(), spec.logFile());
       } catch (RuntimeException | IOException e) {
         if (stopping) {
@@ -131,6 +137,71 @@ public final class ProcessSupervisor implements AutoCloseable {
     Process process = pb.start();
     log.info("started {} (pid {}): {}", name, process.pid(), spec.command().get(0));
     return process.toHandle();
+  }
+
+  /**
+   * Stops the server for maintenance and keeps it down until {@link #resume}: SIGTERM, then
+   * SIGKILL after the stop timeout. Returns once the process is gone.
+   */
+  public void pause() {
+    synchronized (this) {
+      paused = true;
+    }
+    ProcessHandle p = current;
+    if (p != null && alive(p)) {
+      log.info("stopping {} (pid {}) for maintenance", name, p.pid());
+      terminate(p);
+    }
+    // the loop notices the exit and parks; wait for that so the caller sees a settled state
+    awaitState(State.STOPPED, spec.stopTimeout().plusSeconds(15));
+  }
+
+  /**
+   * Lets a paused server start again and waits until it is ready.
+   *
+   * @throws io.coffer.spi.DatastoreException UNAVAILABLE when it is not ready within {@code timeout}
+   */
+  public void resume(Duration timeout) {
+    synchronized (this) {
+      paused = false;
+      notifyAll();
+    }
+    if (!awaitState(State.READY, timeout)) {
+      throw io.coffer.spi.DatastoreException.unavailable(
+          name + " did not become ready within " + timeout.toSeconds() + " s after maintenance; see " + spec.logFile(), null);
+    }
+  }
+
+  /** Blocks (plain thread wait, so callers may be on Reactor's non-blocking threads) until {@code wanted}. */
+  private boolean awaitState(State wanted, Duration timeout) {
+    try {
+      states.asFlux().filter(s -> s == wanted).next().toFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** After the server exited: parks while paused; true when it was paused (the exit was intended). */
+  private boolean awaitResumed() {
+    synchronized (this) {
+      if (!paused) {
+        return false;
+      }
+      emit(State.STOPPED);
+      while (paused && !stopping) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return true;
+        }
+      }
+      return true;
+    }
   }
 
   /** A live process named in the pid file that runs the same program. */
@@ -170,14 +241,10 @@ public final class ProcessSupervisor implements AutoCloseable {
     ProcessHandle p = current;
     if (p != null && alive(p)) {
       log.info("stopping {} (pid {})", name, p.pid());
-      p.destroy();
-      try {
-        p.onExit().get(spec.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        log.warn("{} did not stop within {} s; killing it", name, spec.stopTimeout().toSeconds());
-        kill(p);
-      }
-      waitGone(p);
+      terminate(p);
+    }
+    synchronized (this) {
+      notifyAll(); // a paused loop wakes up and sees stopping
     }
     if (loop != null) {
       loop.interrupt(); // also interrupts a preparation in progress, which then cleans up after itself
@@ -188,6 +255,17 @@ public final class ProcessSupervisor implements AutoCloseable {
       }
     }
     emit(State.STOPPED);
+  }
+
+  private void terminate(ProcessHandle p) {
+    p.destroy();
+    try {
+      p.onExit().get(spec.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("{} did not stop within {} s; killing it", name, spec.stopTimeout().toSeconds());
+      kill(p);
+    }
+    waitGone(p);
   }
 
   private static void kill(ProcessHandle p) {

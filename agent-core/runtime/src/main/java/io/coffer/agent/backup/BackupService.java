@@ -1,0 +1,264 @@
+package io.coffer.agent.backup;
+
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.backup.BackupRequest;
+import io.coffer.spi.backup.BackupSource;
+import io.coffer.spi.backup.BackupStorage;
+import io.coffer.spi.backup.BackupType;
+import io.coffer.spi.backup.RestoreRequest;
+import io.coffer.spi.backup.RestoreSession;
+import io.coffer.spi.backup.ServerControl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backup, restore and delete for one instance: joins the plugin's {@link
+ * io.coffer.spi.backup.BackupStrategy} (engine bytes) to the pipeline (compression, encryption,
+ * checksum, storage). Validates every request before anything runs and answers with {@link
+ * DatastoreException}s naming the field at fault. Blocking; the command executor runs it on the
+ * mutation lane, one job at a time.
+ *
+ * <p>Crash safety: a backup is marked in progress in the agent's state directory ({@link
+ * WorkArea}) before its first object is written; {@link #sweep} (at agent start) removes what a
+ * killed agent left of such backups, so they end FAILED with nothing left in storage.
+ */
+public final class BackupService {
+  private static final Logger log = LoggerFactory.getLogger(BackupService.class);
+  /** Backup ids are storage key segments and appear in file names: keep them plain. */
+  private static final Pattern BACKUP_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  /** A chain longer than this is a loop or a mistake: one full and hundreds of incrementals at most. */
+  private static final int MAX_CHAIN = 1000;
+
+  private final BackupStorage storage;
+  private final DatastoreManager manager;
+  private final ServerControl server;
+  private final WorkArea work;
+  private final Clock clock;
+
+  public BackupService(BackupStorage storage, DatastoreManager manager, ServerControl server, WorkArea work,
+      Clock clock) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.manager = Objects.requireNonNull(manager, "manager");
+    this.server = Objects.requireNonNull(server, "server");
+    this.work = Objects.requireNonNull(work, "work");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Takes a backup and stores it; COMPLETED when this returns.
+   *
+   * @param parentId required for, and only for, INCREMENTAL
+   * @throws DatastoreException INVALID_ARGUMENT (backup_id, type, parent_id, key), ALREADY_EXISTS
+   *     (backup_id), NOT_FOUND (parent_id), INTERNAL when the tool or storage fails (nothing left
+   *     behind)
+   */
+  public BackupManifest create(String backupId, BackupType type, String parentId, MasterKey key,
+      JobProgress progress) {
+    checkId("backup_id", backupId);
+    if (type == null) {
+      throw DatastoreException.invalidArgument("type", "is required (full, incremental or logical)");
+    }
+    if (!manager.backupStrategy().types().contains(type)) {
+      throw DatastoreException.invalidArgument("type", manager.engine() + " cannot take " + type + " backups");
+    }
+    boolean incremental = type == BackupType.INCREMENTAL;
+    if (incremental == (parentId == null || parentId.isEmpty())) {
+      throw DatastoreException.invalidArgument("parent_id", incremental
+          ? "is required for an incremental backup" : "is only allowed for an incremental backup");
+    }
+    Objects.requireNonNull(key, "key");
+    BackupManifest parent = null;
+    if (incremental) {
+      checkId("parent_id", parentId);
+      parent = manifest("parent_id", parentId, key);
+      if (!parent.engine().equals(manager.engine())) {
+        throw DatastoreException.invalidArgument("parent_id",
+            "backup " + parentId + " is a " + parent.engine() + " backup, not " + manager.engine());
+      }
+      if (parent.type() == BackupType.LOGICAL) {
+        throw DatastoreException.invalidArgument("parent_id",
+            "backup " + parentId + " is logical; an incremental backup needs a full or incremental parent");
+      }
+    }
+    try {
+      if (!storage.list(BackupLayout.prefix(backupId)).isEmpty()) {
+        throw DatastoreException.alreadyExists("backup_id", "backup " + backupId + " already exists in storage");
+      }
+      work.begin(backupId);
+    } catch (IOException e) {
+      throw DatastoreException.unavailable("backup storage " + storage + " is not usable: " + e.getMessage(), e);
+    }
+    BackupPipeline pipeline = new BackupPipeline(storage, key, clock);
+    try (BackupSource source = manager.backupStrategy()
+        .open(new BackupRequest(backupId, type, parent, work.scratch(backupId)))) {
+      BackupJob job = new BackupJob(backupId, manager.engine(), manager.serverVersion(), source.tool(),
+          source.toolVersion(), type, incremental ? parentId : null, () -> finish(source));
+      BackupManifest manifest = pipeline.write(job, source.stream(), (raw, stored) -> progress.report(raw, -1));
+      log.info("backup {} ({}) completed: {} bytes from {}, {} stored", backupId, type, manifest.rawBytes(),
+          source.tool(), manifest.storedBytes());
+      return manifest;
+    } catch (IOException | UncheckedIOException e) {
+      IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      throw DatastoreException.internal("backup " + backupId + " failed and was removed: " + io.getMessage(), io);
+    } finally {
+      work.end(backupId);
+    }
+  }
+
+  /** The tool must have succeeded before the manifest is written; the pipeline asks after EOF. */
+  private static Map<String, String> finish(BackupSource source) {
+    try {
+      return source.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Restores {@code backupId} (with its parents) into this instance, which must be empty.
+   *
+   * @throws DatastoreException INVALID_ARGUMENT (backup_id, key), NOT_FOUND (backup_id, or a parent
+   *     in its chain), FAILED_PRECONDITION (instance not empty), DATA_LOSS (a backup of the chain is
+   *     corrupt or fails authentication: the instance is untouched), INTERNAL
+   */
+  public void restore(String backupId, MasterKey key, JobProgress progress) {
+    checkId("backup_id", backupId);
+    List<BackupManifest> chain = chain(backupId, key);
+    long total = chain.stream().mapToLong(BackupManifest::rawBytes).sum();
+    BackupRestore reader = new BackupRestore(storage, key);
+    try {
+      work.beginRestore(backupId);
+    } catch (IOException e) {
+      throw DatastoreException.unavailable("cannot prepare a scratch directory: " + e.getMessage(), e);
+    }
+    try (RestoreSession session = manager.backupStrategy()
+        .restore(new RestoreRequest(chain, work.scratch(backupId)))) {
+      long done = 0;
+      for (BackupManifest backup : chain) {
+        long before = done;
+        ProgressListener overall = (raw, stored) -> progress.report(before + raw, total);
+        try (InputStream in = reader.open(backup.backupId(), overall)) {
+          session.stage(backup, in);
+          // only a stream read to its end has been fully authenticated
+          if (in.transferTo(java.io.OutputStream.nullOutputStream()) > 0) {
+            throw DatastoreException.internal("the " + manager.engine() + " plugin did not read backup "
+                + backup.backupId() + " to its end", null);
+          }
+        }
+        done += backup.rawBytes();
+      }
+      session.install(server);
+      log.info("restored backup {} ({} backup(s) in its chain)", backupId, chain.size());
+    } catch (IOException | RuntimeException e) {
+      throw translate(backupId, e);
+    } finally {
+      work.endRestore(backupId);
+    }
+  }
+
+  /**
+   * Removes a backup's objects, manifest first; idempotent.
+   *
+   * @throws DatastoreException INVALID_ARGUMENT (backup_id), UNAVAILABLE (storage)
+   */
+  public void delete(String backupId) {
+    checkId("backup_id", backupId);
+    try {
+      storage.delete(BackupLayout.manifest(backupId)); // from now on it is not COMPLETED
+      for (String object : storage.list(BackupLayout.prefix(backupId))) {
+        storage.delete(object);
+      }
+      storage.discardUncommitted(BackupLayout.prefix(backupId));
+    } catch (IOException e) {
+      throw DatastoreException.unavailable("cannot delete backup " + backupId + " from " + storage + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Removes what a killed agent left: the objects of backups it was writing (they never got a
+   * manifest, so they were never COMPLETED) and scratch directories.
+   *
+   * @return ids of the backups whose leftovers were removed
+   */
+  public List<String> sweep() throws IOException {
+    List<String> swept = work.interrupted();
+    for (String id : swept) {
+      BackupPipeline.discardIncomplete(storage, id);
+      work.end(id);
+      log.warn("backup {} was interrupted by an agent exit; its partial objects were removed (FAILED)", id);
+    }
+    work.clearScratch();
+    return swept;
+  }
+
+  /** The chain from the full (or logical) backup to {@code backupId}, full first. */
+  private List<BackupManifest> chain(String backupId, MasterKey key) {
+    Deque<BackupManifest> chain = new ArrayDeque<>();
+    String id = backupId;
+    while (true) {
+      BackupManifest m = manifest("backup_id", id, key);
+      if (!m.engine().equals(manager.engine())) {
+        throw DatastoreException.invalidArgument("backup_id",
+            "backup " + id + " is a " + m.engine() + " backup; this instance runs " + manager.engine());
+      }
+      if (!m.keyId().equals(key.keyId())) {
+        throw DatastoreException.invalidArgument("key",
+            "backup " + id + " is encrypted under key " + m.keyId() + ", not " + key.keyId());
+      }
+      chain.addFirst(m);
+      if (m.type() != BackupType.INCREMENTAL) {
+        return List.copyOf(chain);
+      }
+      if (chain.size() >= MAX_CHAIN) {
+        throw DatastoreException.invalidArgument("backup_id", "the chain of backup " + backupId
+            + " is longer than " + MAX_CHAIN + " backups (a loop?)");
+      }
+      id = m.parentId();
+    }
+  }
+
+  private BackupManifest manifest(String field, String backupId, MasterKey key) {
+    try {
+      return new BackupRestore(storage, key).manifest(backupId);
+    } catch (NoSuchFileException e) {
+      throw DatastoreException.notFound(field, "backup " + backupId + " does not exist or is not COMPLETED in " + storage);
+    } catch (IOException e) {
+      throw DatastoreException.unavailable("cannot read backup " + backupId + " from " + storage + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Integrity failures anywhere in the cause chain are DATA_LOSS; plugin errors pass through. */
+  private static DatastoreException translate(String backupId, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BackupIntegrityException integrity) {
+        return new DatastoreException(DatastoreException.Code.DATA_LOSS, "backup_id",
+            "restore of backup " + backupId + " refused, the instance was not changed: " + integrity.getMessage(), e);
+      }
+    }
+    if (e instanceof DatastoreException d) {
+      return d;
+    }
+    return DatastoreException.internal("restore of backup " + backupId + " failed: " + e.getMessage(), e);
+  }
+
+  private static void checkId(String field, String id) {
+    if (id == null || !BACKUP_ID.matcher(id).matches()) {
+      throw DatastoreException.invalidArgument(field, "'" + id + "' must be 1-64 characters of a-z, 0-9 and '-',"
+          + " starting with a letter or digit");
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.coffer.agent.backup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The agent's local bookkeeping for backups, under its state directory: a marker per backup being
+ * written ({@code in-progress/<id>}, fsynced before the first object goes to storage, so an agent
+ * killed mid-backup knows at its next start which backups to clean up) and a scratch directory per
+ * job ({@code scratch/<id>}) for the engine tools.
+ */
+public final class WorkArea {
+  private final Path inProgress;
+  private final Path scratch;
+
+  public WorkArea(Path root) throws IOException {
+    this.inProgress = Files.createDirectories(root.resolve("in-progress"));
+    this.scratch = Files.createDirectories(root.resolve("scratch"));
+  }
+
+  /** Marks a backup in progress (durably) and creates its empty scratch directory. */
+  void begin(String backupId) throws IOException {
+    Path marker = inProgress.resolve(backupId);
+    try (FileChannel c = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      c.force(true);
+    }
+    try (FileChannel dir = FileChannel.open(inProgress, StandardOpenOption.READ)) {
+      dir.force(true); // the marker's directory entry must survive a crash too
+    }
+    beginRestore(backupId);
+  }
+
+  /** Removes the backup's scratch directory, then its marker. */
+  void end(String backupId) {
+    endRestore(backupId);
+    try {
+      Files.deleteIfExists(inProgress.resolve(backupId));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A fresh, empty scratch directory for a restore (nothing to clean in storage if it dies). */
+  void beginRestore(String jobId) throws IOException {
+    Path dir = scratch(jobId);
+    deleteTree(dir);
+    Files.createDirectories(dir);
+  }
+
+  void endRestore(String jobId) {
+    try {
+      deleteTree(scratch(jobId));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Path scratch(String jobId) {
+    return scratch.resolve(jobId);
+  }
+
+  /** Backups whose marker survived: the agent died while writing them. */
+  List<String> interrupted() throws IOException {
+    try (Stream<Path> markers = Files.list(inProgress)) {
+      return markers.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  void clearScratch() throws IOException {
+    try (Stream<Path> dirs = Files.list(scratch)) {
+      for (Path dir : dirs.toList()) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
