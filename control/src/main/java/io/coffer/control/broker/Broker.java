@@ -9,6 +9,7 @@ import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.ControlFrame;
 import io.coffer.proto.v1.Operation;
 import io.coffer.proto.v1.OperationResult;
+import io.coffer.proto.v1.Progress;
 import io.coffer.proto.v1.Result;
 import io.coffer.proto.v1.ResultAck;
 import io.grpc.Status;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -63,6 +65,19 @@ public final class Broker implements AutoCloseable {
   private final Scheduler storeThread = Schedulers.boundedElastic();
   private final ConcurrentMap<String, Waiter> waiting = new ConcurrentHashMap<>();
   private final InFlightBudget budget = new InFlightBudget(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES);
+  /** Latest progress of running commands; in memory only (the agent sends more as it goes). */
+  private final ConcurrentMap<String, Progress> progress = new ConcurrentHashMap<>();
+  private final List<CompletionListener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Told about every journaled command once its result is durably stored, whoever waits for it
+   * (or nobody: a caller that gave up, a control that restarted). Runs on a store thread; may block
+   * briefly, must not throw.
+   */
+  @FunctionalInterface
+  public interface CompletionListener {
+    void completed(String instanceId, String operation, Result result);
+  }
 
   /** A command some caller waits for. */
   private record Waiter(String instanceId, Command command, boolean journaled, Sinks.One<Result> result) {}
@@ -220,7 +235,16 @@ public final class Broker implements AutoCloseable {
             refuse(session, id, stored.get().instanceId());
             return Boolean.FALSE;
           }
-          store.complete(id, result, clock.instant());
+          if (store.complete(id, result, clock.instant())) {
+            progress.remove(id);
+            for (CompletionListener l : listeners) {
+              try {
+                l.completed(stored.get().instanceId(), stored.get().operation(), result);
+              } catch (RuntimeException e) {
+                log.error("completion listener failed for command {}", id, e);
+              }
+            }
+          }
           return Boolean.TRUE;
         })
         .subscribeOn(storeThread)
@@ -237,6 +261,24 @@ public final class Broker implements AutoCloseable {
 
   private static void refuse(AgentSession session, String commandId, String owner) {
     log.warn("SECURITY: instance {} sent a result for command {} of instance {}; ignored", session.instanceId(), commandId, owner);
+  }
+
+  public void addCompletionListener(CompletionListener listener) {
+    listeners.add(listener);
+  }
+
+  /** A Progress frame from {@code session}'s agent; kept only for commands of that instance. */
+  public void onProgress(AgentSession session, Progress p) {
+    Waiter w = waiting.get(p.getCommandId());
+    if (w == null || !w.instanceId().equals(session.instanceId())) {
+      return; // nobody in this control waits for it (e.g. after a restart): the result still counts
+    }
+    progress.put(p.getCommandId(), p);
+  }
+
+  /** The latest progress of a command still running, if its agent reported any. */
+  public Optional<Progress> progress(String commandId) {
+    return Optional.ofNullable(progress.get(commandId));
   }
 
   /** The journaled state of a command (for CommandService). */

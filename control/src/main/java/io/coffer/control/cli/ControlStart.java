@@ -43,11 +43,8 @@ final class ControlStart extends CliCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, "--home cannot be combined with --config; set 'home' in " + config);
     }
     ControlConfig cfg = config != null ? ControlConfig.load(config) : ControlConfig.defaults(cli().home());
-    cfg = new ControlConfig(cfg.home(),
-        agentListen != null ? agentListen : cfg.agentListen(),
-        apiListen != null ? apiListen : cfg.apiListen(),
-        cfg.caFile(), cfg.certFile(), cfg.keyFile(), cfg.stateDir(), cfg.tokens(), cfg.defaultTimeout(),
-        cfg.commandRetention(), cfg.heartbeatMisses());
+    cfg = cfg.withListeners(agentListen != null ? agentListen : cfg.agentListen(),
+        apiListen != null ? apiListen : cfg.apiListen());
     requireFile(cfg.caFile(), "CA certificate");
     requireFile(cfg.certFile(), "control certificate");
     requireFile(cfg.keyFile(), "control key");

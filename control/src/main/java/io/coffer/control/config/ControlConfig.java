@@ -21,7 +21,9 @@ import java.util.List;
  * 127.0.0.1:7443), {@code apiListen} (default 127.0.0.1:7444), {@code caFile}, {@code certFile},
  * {@code keyFile}, {@code stateDir}, {@code tokens} (list of {@code {name, token}} bearer tokens for
  * the northbound API, tokens at least 32 characters), {@code defaultTimeout} (30s),
- * {@code commandRetention} (7d), {@code heartbeatMisses} (3).
+ * {@code commandRetention} (7d), {@code heartbeatMisses} (3), {@code jobTimeout} (24h: how long a
+ * backup or restore may wait for its agent), {@code scheduleTick} (30s: how often backup schedules
+ * are checked).
  *
  * @param agentListen where agents connect (mTLS, client certificate required)
  * @param apiListen where northbound callers connect (TLS; client certificate or bearer token)
@@ -37,7 +39,9 @@ public record ControlConfig(
     List<ApiToken> tokens,
     Duration defaultTimeout,
     Duration commandRetention,
-    int heartbeatMisses) {
+    int heartbeatMisses,
+    Duration jobTimeout,
+    Duration scheduleTick) {
 
   /** A bearer token accepted on the northbound API, for callers without a client certificate. */
   public record ApiToken(String name, String token) {
@@ -64,18 +68,31 @@ public record ControlConfig(
         List.of(),
         Duration.ofSeconds(30),
         Duration.ofDays(7),
-        3);
+        3,
+        Duration.ofHours(24),
+        Duration.ofSeconds(30));
   }
 
   /** Same configuration with both listeners on the given ports (0 = any free port). */
   public ControlConfig withPorts(int agentPort, int apiPort) {
-    return new ControlConfig(home, new HostPort(agentListen.host(), agentPort), new HostPort(apiListen.host(), apiPort),
-        caFile, certFile, keyFile, stateDir, tokens, defaultTimeout, commandRetention, heartbeatMisses);
+    return withListeners(new HostPort(agentListen.host(), agentPort), new HostPort(apiListen.host(), apiPort));
+  }
+
+  public ControlConfig withListeners(HostPort agents, HostPort api) {
+    return new ControlConfig(home, agents, api,
+        caFile, certFile, keyFile, stateDir, tokens, defaultTimeout, commandRetention, heartbeatMisses, jobTimeout,
+        scheduleTick);
+  }
+
+  /** Same configuration checking backup schedules every {@code tick} (tests use seconds). */
+  public ControlConfig withScheduleTick(Duration tick) {
+    return new ControlConfig(home, agentListen, apiListen, caFile, certFile, keyFile, stateDir, tokens,
+        defaultTimeout, commandRetention, heartbeatMisses, jobTimeout, tick);
   }
 
   public ControlConfig withTokens(List<ApiToken> newTokens) {
     return new ControlConfig(home, agentListen, apiListen, caFile, certFile, keyFile, stateDir, newTokens,
-        defaultTimeout, commandRetention, heartbeatMisses);
+        defaultTimeout, commandRetention, heartbeatMisses, jobTimeout, scheduleTick);
   }
 
   /** Raw YAML shape; every field optional. */
@@ -90,7 +107,9 @@ public record ControlConfig(
       List<ApiToken> tokens,
       String defaultTimeout,
       String commandRetention,
-      Integer heartbeatMisses) {}
+      Integer heartbeatMisses,
+      String jobTimeout,
+      String scheduleTick) {}
 
   /**
    * Reads a YAML file over the defaults.
@@ -111,7 +130,7 @@ public record ControlConfig(
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
     if (raw == null) {
-      raw = new File(null, null, null, null, null, null, null, null, null, null, null);
+      raw = new File(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     List<String> errors = new ArrayList<>();
     CofferHome home = raw.home() != null ? new CofferHome(Path.of(raw.home())) : CofferHome.fromEnvironment();
@@ -120,6 +139,11 @@ public record ControlConfig(
     HostPort apiListen = parse(errors, "apiListen", raw.apiListen(), d.apiListen());
     Duration timeout = duration(errors, "defaultTimeout", raw.defaultTimeout(), d.defaultTimeout());
     Duration retention = duration(errors, "commandRetention", raw.commandRetention(), d.commandRetention());
+    Duration jobTimeout = duration(errors, "jobTimeout", raw.jobTimeout(), d.jobTimeout());
+    Duration tick = duration(errors, "scheduleTick", raw.scheduleTick(), d.scheduleTick());
+    if (tick.toMillis() < 100) {
+      errors.add("scheduleTick must be at least 100ms");
+    }
     int misses = raw.heartbeatMisses() == null ? d.heartbeatMisses() : raw.heartbeatMisses();
     if (misses < 1 || misses > 100) {
       errors.add("heartbeatMisses must be between 1 and 100");
@@ -148,7 +172,9 @@ public record ControlConfig(
         tokens,
         timeout,
         retention,
-        misses);
+        misses,
+        jobTimeout,
+        tick);
   }
 
   private static HostPort parse(List<String> errors, String key, String value, HostPort fallback) {

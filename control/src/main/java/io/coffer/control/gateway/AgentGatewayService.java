@@ -67,7 +67,7 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
         switch (frame.getFrameCase()) {
           case HEARTBEAT -> registry.heartbeat(session, frame.getHeartbeat());
           case RESULT -> broker.onResult(session, frame.getResult());
-          case PROGRESS -> log.debug("{} progress {}", session.instanceId(), frame.getProgress());
+          case PROGRESS -> broker.onProgress(session, frame.getProgress());
           case EVENT -> log.info("{} event {}: {}", session.instanceId(), frame.getEvent().getKind(), frame.getEvent().getMessage());
           case HELLO -> log.warn("{} sent a second Hello; ignored", session.instanceId());
           default -> log.warn("{} sent an unknown frame; ignored", session.instanceId());

@@ -23,9 +23,18 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
   public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> out) {
     Replies.reply(() -> {
       String id = Requests.required("command_id", request.getCommandId());
-      return broker.find(id).flatMap(found -> found.map(c -> Mono.just(status(c)))
+      return broker.find(id).flatMap(found -> found.map(c -> Mono.just(withProgress(status(c))))
           .orElseGet(() -> Mono.error(Errors.notFound("no command '" + id + "' (unknown, read-only, or past retention)"))));
     }, out);
+  }
+
+  private CommandStatus withProgress(CommandStatus status) {
+    if (status.getState() != CommandState.COMMAND_STATE_PENDING) {
+      return status;
+    }
+    return broker.progress(status.getCommandId())
+        .map(p -> status.toBuilder().setProgressBytes(p.getBytes()).setProgressPercent(p.getPercent()).build())
+        .orElse(status);
   }
 
   private static CommandStatus status(StoredCommand c) {

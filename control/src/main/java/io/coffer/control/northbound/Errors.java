@@ -8,10 +8,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
 /** Northbound errors with the same details agents use: ErrorInfo, and BadRequest naming the field. */
-final class Errors {
+public final class Errors {
   private Errors() {}
 
-  static StatusRuntimeException invalidArgument(String field, String problem) {
+  public static StatusRuntimeException invalidArgument(String field, String problem) {
     String message = field + ": " + problem;
     return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
         .setCode(Code.INVALID_ARGUMENT_VALUE)
@@ -23,7 +23,7 @@ final class Errors {
         .build());
   }
 
-  static StatusRuntimeException notFound(String message) {
+  public static StatusRuntimeException notFound(String message) {
     return io.grpc.Status.NOT_FOUND.withDescription(message).asRuntimeException();
   }
 }

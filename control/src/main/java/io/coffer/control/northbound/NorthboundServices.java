@@ -1,5 +1,6 @@
 package io.coffer.control.northbound;
 
+import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.registry.AgentRegistry;
 import io.grpc.BindableService;
@@ -10,13 +11,19 @@ import java.util.List;
 public final class NorthboundServices {
   private NorthboundServices() {}
 
-  public static List<BindableService> create(Broker broker, AgentRegistry registry, Duration defaultTimeout) {
+  /**
+   * @param defaultTimeout how long calls wait for an agent unless they say otherwise
+   * @param jobTimeout the same for backups and restores
+   */
+  public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
+      Duration defaultTimeout, Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
     return List.of(
         new InstanceServiceImpl(registry),
         new DatabaseServiceImpl(calls),
         new UserServiceImpl(calls),
         new CommandServiceImpl(broker),
-        new DiagnosticsServiceImpl(calls));
+        new DiagnosticsServiceImpl(calls),
+        new BackupServiceImpl(backups, jobTimeout));
   }
 }

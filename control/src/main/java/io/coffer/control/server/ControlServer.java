@@ -1,5 +1,9 @@
 package io.coffer.control.server;
 
+import io.coffer.control.backup.BackupCatalog;
+import io.coffer.control.backup.BackupManager;
+import io.coffer.control.backup.BackupScheduler;
+import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.control.gateway.AgentGatewayService;
@@ -80,7 +84,16 @@ public final class ControlServer implements AutoCloseable {
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL))
         .directExecutor();
     ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
-    for (BindableService service : NorthboundServices.create(broker, registry, config.defaultTimeout())) {
+    BackupCatalog catalog = BackupCatalog.open(config.stateDir());
+    resources.add(catalog);
+    BackupManager backups = new BackupManager(catalog, MasterKeyStore.open(config.stateDir()), broker, registry, clock,
+        config.jobTimeout());
+    backups.start();
+    BackupScheduler scheduler = new BackupScheduler(backups, clock, config.scheduleTick());
+    scheduler.start();
+    resources.add(scheduler);
+    for (BindableService service : NorthboundServices.create(broker, registry, backups, config.defaultTimeout(),
+        config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
     apiServer = api.build().start();

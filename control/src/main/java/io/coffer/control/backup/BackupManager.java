@@ -1,0 +1,389 @@
+package io.coffer.control.backup;
+
+import io.coffer.control.broker.Broker;
+import io.coffer.control.registry.AgentRegistry;
+import io.coffer.proto.v1.BackupSchedule;
+import io.coffer.proto.v1.BackupState;
+import io.coffer.proto.v1.BackupType;
+import io.coffer.proto.v1.CreateBackup;
+import io.coffer.proto.v1.DeleteBackup;
+import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.Result;
+import io.coffer.proto.v1.RestoreBackup;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The control's side of backups: validates requests against the catalog, sends the commands
+ * through the {@link Broker} (journaled, re-sent on reconnect, run once), and keeps the catalog in
+ * step with their results, whoever waits for them: results are taken from the broker's completion
+ * events, so a backup started before a control restart is still recorded when it ends.
+ *
+ * <p>Errors are gRPC statuses: NOT_FOUND, INVALID_ARGUMENT (with the field in the message),
+ * FAILED_PRECONDITION, UNIMPLEMENTED.
+ */
+public final class BackupManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BackupManager.class);
+  static final String CREATE = "create_backup";
+  static final String DELETE = "delete_backup";
+  static final String RESTORE = "restore_backup";
+  private static final String DELETE_PREFIX = "delete:";
+
+  private final BackupCatalog catalog;
+  private final MasterKeyStore keys;
+  private final Broker broker;
+  private final AgentRegistry registry;
+  private final Clock clock;
+  /** How long a backup or restore may wait for its agent before it must have started. */
+  private final Duration jobTimeout;
+  private final Scheduler blocking = Schedulers.boundedElastic();
+  private final SecureRandom random = new SecureRandom();
+
+  public BackupManager(BackupCatalog catalog, MasterKeyStore keys, Broker broker, AgentRegistry registry, Clock clock,
+      Duration jobTimeout) {
+    this.catalog = catalog;
+    this.keys = keys;
+    this.broker = broker;
+    this.registry = registry;
+    this.clock = clock;
+    this.jobTimeout = jobTimeout;
+  }
+
+  /** Subscribes to command results and settles what a previous control left pending. */
+  public void start() {
+    broker.addCompletionListener(this::onCompleted);
+    Mono.fromRunnable(this::reconcile).subscribeOn(blocking)
+        .subscribe(null, e -> log.error("cannot reconcile the backup catalog", e));
+  }
+
+  // ---- create ----
+
+  /**
+   * Starts a backup; returns once it is in the catalog (PENDING) and its command is on its way.
+   *
+   * @param parentId for INCREMENTAL: the parent, or "" for the instance's newest full or incremental
+   */
+  public Mono<BackupEntry> create(String instanceId, BackupType type, String parentId, String commandId,
+      String origin) {
+    return Mono.fromCallable(() -> {
+      Optional<BackupEntry> existing = catalog.byCommand(commandId);
+      if (existing.isPresent()) {
+        if (!existing.get().instanceId().equals(instanceId)) {
+          throw Status.ALREADY_EXISTS.withDescription("command_id '" + commandId + "' was already used for backup "
+              + existing.get().backupId() + " of instance " + existing.get().instanceId()).asRuntimeException();
+        }
+        return existing.get(); // a retry: the same backup
+      }
+      InstanceStatus instance = instance(instanceId);
+      requireCapability(instance, CREATE);
+      String parent = type == BackupType.BACKUP_TYPE_INCREMENTAL ? parentFor(instance, parentId) : "";
+      if (type != BackupType.BACKUP_TYPE_INCREMENTAL && !parentId.isEmpty()) {
+        throw invalid("parent_id", "is only allowed for an incremental backup");
+      }
+      BackupEntry entry = catalog.insertIfAbsent(new BackupEntry(newBackupId(), instanceId, type, parent,
+          BackupState.BACKUP_STATE_PENDING, commandId, origin, clock.instant(), null, null, ""));
+      send(entry);
+      return entry;
+    }).subscribeOn(blocking);
+  }
+
+  private String parentFor(InstanceStatus instance, String parentId) {
+    if (parentId.isEmpty()) {
+      return catalog.list(instance.getInstanceId()).stream()
+          .filter(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED && b.type() != BackupType.BACKUP_TYPE_LOGICAL)
+          .findFirst()
+          .orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription("instance " + instance.getInstanceId()
+              + " has no COMPLETED full or incremental backup to build an incremental backup on; take a full backup first")
+              .asRuntimeException())
+          .backupId();
+    }
+    BackupEntry parent = catalog.get(parentId).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("parent_id: no backup '" + parentId + "'").asRuntimeException());
+    if (!parent.instanceId().equals(instance.getInstanceId())) {
+      throw invalid("parent_id", "backup " + parentId + " belongs to instance " + parent.instanceId()
+          + "; an incremental backup builds on a backup of the same instance");
+    }
+    if (parent.state() != BackupState.BACKUP_STATE_COMPLETED) {
+      throw Status.FAILED_PRECONDITION.withDescription("parent_id: backup " + parentId + " is "
+          + stateName(parent.state()) + ", not COMPLETED").asRuntimeException();
+    }
+    if (parent.type() == BackupType.BACKUP_TYPE_LOGICAL) {
+      throw invalid("parent_id", "backup " + parentId + " is logical; an incremental backup needs a full or incremental parent");
+    }
+    String engine = instance.getDatastore().getEngine();
+    if (parent.manifest() != null && !parent.manifest().getEngine().equals(engine)) {
+      throw invalid("parent_id", "backup " + parentId + " is a " + parent.manifest().getEngine()
+          + " backup; instance " + instance.getInstanceId() + " runs " + engine);
+    }
+    return parentId;
+  }
+
+  /** Sends the backup's command; the outcome arrives through {@link #onCompleted}. */
+  private void send(BackupEntry entry) {
+    Operation op = Operation.newBuilder().setCreateBackup(CreateBackup.newBuilder()
+        .setBackupId(entry.backupId())
+        .setType(entry.type())
+        .setParentId(entry.parentId())
+        .setKey(keys.wrappingKey())).build();
+    broker.dispatch(entry.instanceId(), entry.commandId(), CREATE, false, op, jobTimeout)
+        .subscribe(ok -> { }, e -> notSent(entry, e));
+  }
+
+  /** A dispatch error: if the command never got journaled, the backup never started. */
+  private void notSent(BackupEntry entry, Throwable e) {
+    broker.find(entry.commandId()).subscribe(stored -> {
+      if (stored.isEmpty()) {
+        catalog.update(entry.failed("not sent to the agent: " + Status.fromThrowable(e).getDescription(), clock.instant()));
+      }
+      // journaled: it completes when the agent answers, whenever that is
+    }, err -> log.error("cannot check command {}", entry.commandId(), err));
+  }
+
+  // ---- restore ----
+
+  /** Restores {@code backupId} into {@code instanceId} and waits for the outcome (at most {@code timeout}). */
+  public Mono<String> restore(String backupId, String instanceId, String commandId, Duration timeout) {
+    return Mono.fromCallable(() -> {
+          BackupEntry backup = completed("backup_id", backupId);
+          InstanceStatus target = instance(instanceId);
+          requireCapability(target, RESTORE);
+          String engine = target.getDatastore().getEngine();
+          if (!backup.manifest().getEngine().equals(engine)) {
+            throw invalid("instance_id", "instance " + instanceId + " runs " + engine + "; backup " + backupId
+                + " is a " + backup.manifest().getEngine() + " backup");
+          }
+          return Operation.newBuilder().setRestoreBackup(RestoreBackup.newBuilder()
+              .setBackupId(backupId).setKey(keys.wrappingKey())).build();
+        })
+        .subscribeOn(blocking)
+        .flatMap(op -> broker.dispatch(instanceId, commandId, RESTORE, false, op, timeout))
+        .thenReturn(commandId);
+  }
+
+  // ---- delete ----
+
+  /**
+   * Deletes a backup (and with {@code cascade} everything that depends on it, dependents first),
+   * from storage and then from the catalog.
+   *
+   * @return the ids deleted
+   */
+  public Mono<List<String>> delete(String backupId, boolean cascade, Duration timeout) {
+    return Mono.fromCallable(() -> {
+          BackupEntry root = catalog.get(backupId).orElseThrow(() ->
+              Status.NOT_FOUND.withDescription("no backup '" + backupId + "'").asRuntimeException());
+          List<BackupEntry> doomed = dependentsFirst(root);
+          if (doomed.size() > 1 && !cascade) {
+            List<String> children = doomed.subList(0, doomed.size() - 1).stream().map(BackupEntry::backupId).toList();
+            throw Status.FAILED_PRECONDITION.withDescription("backup " + backupId + " is the parent of " + children
+                + "; delete those first, or delete with cascade").asRuntimeException();
+          }
+          for (BackupEntry b : doomed) {
+            if (b.state() == BackupState.BACKUP_STATE_PENDING) {
+              throw Status.FAILED_PRECONDITION.withDescription("backup " + b.backupId()
+                  + " is still running; delete it once it has ended").asRuntimeException();
+            }
+          }
+          return doomed;
+        })
+        .subscribeOn(blocking)
+        .flatMapMany(reactor.core.publisher.Flux::fromIterable)
+        .concatMap(b -> deleteOne(b, timeout).thenReturn(b.backupId()))
+        .collectList();
+  }
+
+  private Mono<Void> deleteOne(BackupEntry b, Duration timeout) {
+    if (b.state() == BackupState.BACKUP_STATE_FAILED) {
+      return Mono.fromRunnable(() -> catalog.delete(b.backupId())).subscribeOn(blocking).then(); // nothing stored
+    }
+    Operation op = Operation.newBuilder().setDeleteBackup(DeleteBackup.newBuilder().setBackupId(b.backupId())).build();
+    String commandId = DELETE_PREFIX + b.backupId() + ":" + UUID.randomUUID();
+    return Mono.fromRunnable(() -> catalog.update(b.deleting())).subscribeOn(blocking)
+        .then(broker.dispatch(b.instanceId(), commandId, DELETE, false, op, timeout))
+        .then(); // the catalog entry goes in onCompleted, also when this caller gave up waiting
+  }
+
+  /** {@code root} and all backups depending on it, each after those that depend on it. */
+  private List<BackupEntry> dependentsFirst(BackupEntry root) {
+    List<BackupEntry> out = new ArrayList<>();
+    Deque<BackupEntry> stack = new ArrayDeque<>(List.of(root));
+    while (!stack.isEmpty()) {
+      BackupEntry b = stack.pop();
+      out.add(0, b);
+      catalog.children(b.backupId()).forEach(stack::push);
+    }
+    return out;
+  }
+
+  // ---- results ----
+
+  private void onCompleted(String instanceId, String operation, Result result) {
+    String commandId = result.getCommandId();
+    boolean ok = result.getStatus().getCode() == 0;
+    switch (operation) {
+      case CREATE -> catalog.byCommand(commandId).ifPresent(entry -> {
+        if (entry.state() != BackupState.BACKUP_STATE_PENDING) {
+          return;
+        }
+        if (ok && result.getPayload().hasBackup()) {
+          catalog.update(entry.completed(result.getPayload().getBackup(), clock.instant()));
+          log.info("backup {} of {} COMPLETED", entry.backupId(), instanceId);
+          applyRetention(instanceId);
+        } else {
+          catalog.update(entry.failed(result.getStatus().getMessage(), clock.instant()));
+          log.warn("backup {} of {} FAILED: {}", entry.backupId(), instanceId, result.getStatus().getMessage());
+        }
+      });
+      case DELETE -> {
+        if (!commandId.startsWith(DELETE_PREFIX)) {
+          return;
+        }
+        String backupId = commandId.substring(DELETE_PREFIX.length(), commandId.lastIndexOf(':'));
+        catalog.get(backupId).ifPresent(entry -> {
+          if (ok) {
+            catalog.delete(backupId);
+            log.info("backup {} deleted", backupId);
+          } else if (entry.state() == BackupState.BACKUP_STATE_DELETING) {
+            // storage refused: it is still there and still restorable
+            catalog.update(new BackupEntry(entry.backupId(), entry.instanceId(), entry.type(), entry.parentId(),
+                BackupState.BACKUP_STATE_COMPLETED, entry.commandId(), entry.origin(), entry.created(), entry.finished(),
+                entry.manifest(), ""));
+            log.warn("backup {} could not be deleted: {}", backupId, result.getStatus().getMessage());
+          }
+        });
+      }
+      default -> { }
+    }
+  }
+
+  /** After a restart: backups whose command ended while no control listened, and deletes to finish. */
+  private void reconcile() {
+    for (BackupEntry entry : catalog.inState(BackupState.BACKUP_STATE_PENDING)) {
+      broker.find(entry.commandId()).blockOptional().flatMap(c -> c).ifPresentOrElse(stored -> {
+        if (stored.result().isPresent()) {
+          onCompleted(entry.instanceId(), CREATE, stored.result().get());
+        }
+        // still pending: the broker re-sends it when the agent connects; its result lands in onCompleted
+      }, () -> catalog.update(entry.failed("its command was lost (past retention)", clock.instant())));
+    }
+    for (BackupEntry entry : catalog.inState(BackupState.BACKUP_STATE_DELETING)) {
+      deleteOne(entry, jobTimeout).subscribe(null, e -> log.warn("backup {} still to be deleted: {}", entry.backupId(),
+          e.getMessage()));
+    }
+    catalog.schedules().forEach(s -> applyRetention(s.schedule().getInstanceId()));
+  }
+
+  // ---- schedules and retention ----
+
+  public Mono<BackupSchedule> setSchedule(BackupSchedule schedule) {
+    return Mono.fromCallable(() -> {
+      instance(schedule.getInstanceId());
+      catalog.putSchedule(schedule, clock.instant());
+      applyRetention(schedule.getInstanceId());
+      return schedule;
+    }).subscribeOn(blocking);
+  }
+
+  public Mono<Optional<BackupSchedule>> schedule(String instanceId) {
+    return Mono.fromCallable(() -> catalog.schedule(instanceId).map(BackupCatalog.ScheduleEntry::schedule))
+        .subscribeOn(blocking);
+  }
+
+  public Mono<Boolean> deleteSchedule(String instanceId) {
+    return Mono.fromCallable(() -> catalog.deleteSchedule(instanceId)).subscribeOn(blocking);
+  }
+
+  /** Deletes what the instance's retention policy lets go; runs in the background. */
+  void applyRetention(String instanceId) {
+    Optional<BackupCatalog.ScheduleEntry> schedule = catalog.schedule(instanceId);
+    if (schedule.isEmpty()) {
+      return;
+    }
+    BackupSchedule s = schedule.get().schedule();
+    List<BackupEntry> expired = new Retention(s.getKeepCount(), s.getKeepDays())
+        .expired(catalog.list(instanceId), clock.instant());
+    reactor.core.publisher.Flux.fromIterable(expired)
+        .concatMap(b -> deleteOne(b, jobTimeout).thenReturn(b.backupId()))
+        .subscribe(id -> log.info("retention of {}: deleted backup {}", instanceId, id),
+            e -> log.warn("retention of {}: {}", instanceId, e.getMessage()));
+  }
+
+  // ---- queries ----
+
+  public Mono<Optional<BackupEntry>> get(String backupId) {
+    return Mono.fromCallable(() -> catalog.get(backupId)).subscribeOn(blocking);
+  }
+
+  public Mono<List<BackupEntry>> list(String instanceId) {
+    return Mono.fromCallable(() -> catalog.list(instanceId)).subscribeOn(blocking);
+  }
+
+  /** The newest COMPLETED full or incremental backup of an instance (for scheduled incrementals). */
+  Optional<BackupEntry> newestPhysical(String instanceId) {
+    return catalog.list(instanceId).stream()
+        .filter(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED && b.type() != BackupType.BACKUP_TYPE_LOGICAL)
+        .findFirst();
+  }
+
+  BackupCatalog catalog() {
+    return catalog;
+  }
+
+  private BackupEntry completed(String field, String backupId) {
+    BackupEntry b = catalog.get(backupId).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription(field + ": no backup '" + backupId + "'").asRuntimeException());
+    if (b.state() != BackupState.BACKUP_STATE_COMPLETED || b.manifest() == null) {
+      throw Status.FAILED_PRECONDITION.withDescription("backup " + backupId + " is " + stateName(b.state())
+          + ", not COMPLETED").asRuntimeException();
+    }
+    return b;
+  }
+
+  private InstanceStatus instance(String instanceId) {
+    return registry.status(instanceId).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException());
+  }
+
+  private static void requireCapability(InstanceStatus instance, String operation) {
+    if (!instance.getCapabilitiesList().contains(operation)) {
+      throw Status.UNIMPLEMENTED.withDescription("instance " + instance.getInstanceId() + " ("
+          + instance.getDatastore().getEngine() + ") does not support " + operation).asRuntimeException();
+    }
+  }
+
+  private String newBackupId() {
+    byte[] bytes = new byte[6];
+    random.nextBytes(bytes);
+    return "bk-" + HexFormat.of().formatHex(bytes);
+  }
+
+  static String stateName(BackupState s) {
+    return s.name().substring("BACKUP_STATE_".length());
+  }
+
+  /** INVALID_ARGUMENT naming the field, with the details the northbound API always attaches. */
+  static StatusRuntimeException invalid(String field, String problem) {
+    return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
+  }
+
+  @Override
+  public void close() {
+    // the catalog is closed by its owner
+  }
+}

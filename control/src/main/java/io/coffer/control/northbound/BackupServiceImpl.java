@@ -1,0 +1,153 @@
+package io.coffer.control.northbound;
+
+import io.coffer.control.backup.BackupEntry;
+import io.coffer.control.backup.BackupManager;
+import io.coffer.control.backup.CronExpression;
+import io.coffer.proto.v1.Backup;
+import io.coffer.proto.v1.BackupSchedule;
+import io.coffer.proto.v1.BackupServiceGrpc;
+import io.coffer.proto.v1.BackupType;
+import io.coffer.proto.v1.CommandReply;
+import io.coffer.proto.v1.CreateBackupRequest;
+import io.coffer.proto.v1.DeleteBackupRequest;
+import io.coffer.proto.v1.DeleteBackupResponse;
+import io.coffer.proto.v1.DeleteBackupScheduleRequest;
+import io.coffer.proto.v1.DeleteBackupScheduleResponse;
+import io.coffer.proto.v1.GetBackupRequest;
+import io.coffer.proto.v1.GetBackupScheduleRequest;
+import io.coffer.proto.v1.ListBackupsRequest;
+import io.coffer.proto.v1.ListBackupsResponse;
+import io.coffer.proto.v1.RestoreBackupRequest;
+import io.coffer.proto.v1.SetBackupScheduleRequest;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
+
+/** Backups, restores and schedules (see northbound.proto); validation here, the work in {@link BackupManager}. */
+public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImplBase {
+  private static final Pattern BACKUP_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  /** Keep-limits beyond these are typos, not policies. */
+  private static final int MAX_KEEP_COUNT = 10_000;
+  private static final int MAX_KEEP_DAYS = 36_500;
+
+  private final BackupManager backups;
+  private final Duration jobTimeout;
+
+  BackupServiceImpl(BackupManager backups, Duration jobTimeout) {
+    this.backups = backups;
+    this.jobTimeout = jobTimeout;
+  }
+
+  @Override
+  public void createBackup(CreateBackupRequest request, StreamObserver<Backup> out) {
+    Replies.reply(() -> {
+      String instance = Requests.instanceId(request.getInstanceId());
+      String commandId = Requests.commandId(request.getOptions());
+      BackupType type = switch (request.getType()) {
+        case BACKUP_TYPE_UNSPECIFIED -> BackupType.BACKUP_TYPE_FULL;
+        case BACKUP_TYPE_FULL, BACKUP_TYPE_INCREMENTAL, BACKUP_TYPE_LOGICAL -> request.getType();
+        default -> throw Errors.invalidArgument("type", "must be full, incremental or logical");
+      };
+      if (!request.getParentId().isEmpty()) {
+        backupId("parent_id", request.getParentId());
+      }
+      return backups.create(instance, type, request.getParentId(), commandId, BackupEntry.ORIGIN_USER)
+          .map(BackupEntry::toProto);
+    }, out);
+  }
+
+  @Override
+  public void getBackup(GetBackupRequest request, StreamObserver<Backup> out) {
+    Replies.reply(() -> {
+      String id = backupId("backup_id", request.getBackupId());
+      return backups.get(id).flatMap(b -> b.map(e -> Mono.just(e.toProto()))
+          .orElseGet(() -> Mono.error(Errors.notFound("no backup '" + id + "'"))));
+    }, out);
+  }
+
+  @Override
+  public void listBackups(ListBackupsRequest request, StreamObserver<ListBackupsResponse> out) {
+    Replies.reply(() -> {
+      String instance = request.getInstanceId().isEmpty() ? "" : Requests.instanceId(request.getInstanceId());
+      return backups.list(instance).map(list -> ListBackupsResponse.newBuilder()
+          .addAllBackups(list.stream().map(BackupEntry::toProto).toList()).build());
+    }, out);
+  }
+
+  @Override
+  public void deleteBackup(DeleteBackupRequest request, StreamObserver<DeleteBackupResponse> out) {
+    Replies.reply(() -> {
+      String id = backupId("backup_id", request.getBackupId());
+      Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
+      return backups.delete(id, request.getCascade(), timeout)
+          .map(ids -> DeleteBackupResponse.newBuilder().addAllDeletedBackupIds(ids).build());
+    }, out);
+  }
+
+  @Override
+  public void restoreBackup(RestoreBackupRequest request, StreamObserver<CommandReply> out) {
+    Replies.reply(() -> {
+      String id = backupId("backup_id", request.getBackupId());
+      String instance = Requests.instanceId(request.getInstanceId());
+      String commandId = Requests.commandId(request.getOptions());
+      Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
+      return backups.restore(id, instance, commandId, timeout)
+          .map(c -> CommandReply.newBuilder().setCommandId(c).build());
+    }, out);
+  }
+
+  @Override
+  public void setBackupSchedule(SetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
+    Replies.reply(() -> {
+      BackupSchedule s = request.getSchedule();
+      Requests.instanceId(s.getInstanceId());
+      cron("schedule.full_cron", Requests.required("schedule.full_cron", s.getFullCron()));
+      if (!s.getIncrementalCron().isEmpty()) {
+        cron("schedule.incremental_cron", s.getIncrementalCron());
+      }
+      if (s.getKeepCount() > MAX_KEEP_COUNT) {
+        throw Errors.invalidArgument("schedule.keep_count", "must be at most " + MAX_KEEP_COUNT + " (0: no limit)");
+      }
+      if (s.getKeepDays() > MAX_KEEP_DAYS) {
+        throw Errors.invalidArgument("schedule.keep_days", "must be at most " + MAX_KEEP_DAYS + " (0: no limit)");
+      }
+      return backups.setSchedule(s);
+    }, out);
+  }
+
+  @Override
+  public void getBackupSchedule(GetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
+    Replies.reply(() -> {
+      String instance = Requests.instanceId(request.getInstanceId());
+      return backups.schedule(instance).flatMap(s -> s.map(Mono::just)
+          .orElseGet(() -> Mono.error(Errors.notFound("instance '" + instance + "' has no backup schedule"))));
+    }, out);
+  }
+
+  @Override
+  public void deleteBackupSchedule(DeleteBackupScheduleRequest request, StreamObserver<DeleteBackupScheduleResponse> out) {
+    Replies.reply(() -> {
+      String instance = Requests.instanceId(request.getInstanceId());
+      return backups.deleteSchedule(instance).map(deleted -> DeleteBackupScheduleResponse.getDefaultInstance());
+    }, out);
+  }
+
+  private static String backupId(String field, String id) {
+    if (id.isEmpty()) {
+      throw Errors.invalidArgument(field, "is required");
+    }
+    if (!BACKUP_ID.matcher(id).matches()) {
+      throw Errors.invalidArgument(field, "'" + id + "' is not a backup id (1-64 characters of a-z, 0-9 and '-')");
+    }
+    return id;
+  }
+
+  private static void cron(String field, String text) {
+    try {
+      CronExpression.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw Errors.invalidArgument(field, e.getMessage());
+    }
+  }
+}
