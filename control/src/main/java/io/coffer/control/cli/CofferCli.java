@@ -3,7 +3,9 @@ package io.coffer.control.cli;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.config.Durations;
 import io.coffer.control.config.HostPort;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -29,7 +31,8 @@ import picocli.CommandLine.ScopeType;
     name = "coffer",
     header = "Coffer: databases as a service, guest agent and control.",
     description = {
-        "Manages the Coffer control, its certificates, and the databases and users of the instances it controls.",
+        "Manages the Coffer control, its certificates, and the databases, users and backups of the instances it "
+            + "controls.",
         "Talks to the control's northbound API over TLS 1.3 with a client certificate from the Coffer home, "
             + "or a bearer token."},
     footer = {
@@ -38,6 +41,7 @@ import picocli.CommandLine.ScopeType;
         "  coffer certs init      create the CA and certificates in the Coffer home",
         "  coffer control start   run the control",
         "  coffer instance list   list the instances whose agents connected",
+        "  coffer backup create   back up an instance; 'coffer restore' restores it",
         "",
         "Exit codes: 0 ok, 1 failure, 2 usage error or invalid argument,",
         "3 not found, 4 already exists, 5 unavailable or timed out."},
@@ -48,6 +52,8 @@ import picocli.CommandLine.ScopeType;
         InstanceCommand.class,
         DatabaseCommand.class,
         UserCommand.class,
+        BackupCommand.class,
+        BackupRestore.class,
         CommandCommand.class,
     })
 public class CofferCli extends CliCommand {
@@ -86,10 +92,12 @@ public class CofferCli extends CliCommand {
   boolean json;
 
   @Option(names = "--timeout", paramLabel = "DURATION", scope = ScopeType.INHERIT, converter = DurationConverter.class,
-      description = "How long to wait for the agent, e.g. 500ms, 30s, 5m (default: the control's, 30s).")
+      description = "How long to wait for the agent, e.g. 500ms, 30s, 5m (default: the control's, 30s; for "
+          + "restore and backup delete, its job timeout, 24h).")
   Duration timeout;
 
   private InputStream stdin = System.in;
+  private Boolean stderrTerminal;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new CofferCli()).execute(args));
@@ -133,6 +141,32 @@ public class CofferCli extends CliCommand {
   CofferCli stdin(InputStream in) {
     this.stdin = in;
     return this;
+  }
+
+  /** Whether stderr is a terminal, where progress is shown on one line rewritten in place. */
+  boolean stderrIsTerminal() {
+    if (stderrTerminal == null) {
+      stderrTerminal = detectStderrTerminal();
+    }
+    return stderrTerminal;
+  }
+
+  /** Replaces the detection, for tests. */
+  CofferCli stderrTerminal(boolean terminal) {
+    this.stderrTerminal = terminal;
+    return this;
+  }
+
+  private static boolean detectStderrTerminal() {
+    if ("dumb".equals(System.getenv("TERM"))) {
+      return false;
+    }
+    try { // Linux: where file descriptor 2 points
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null; // elsewhere: stdin and stdout are a terminal, so most likely stderr too
+    }
   }
 
   /** Installs the one-line error handlers on the top-level {@link CommandLine}. */

@@ -2,6 +2,7 @@ package io.coffer.control.cli;
 
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.config.HostPort;
+import io.coffer.proto.v1.BackupServiceGrpc;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
@@ -126,6 +127,24 @@ final class ControlClient implements AutoCloseable {
     return configure(CommandServiceGrpc.newBlockingStub(channel));
   }
 
+  BackupServiceGrpc.BackupServiceBlockingStub backups() {
+    return configure(BackupServiceGrpc.newBlockingStub(channel));
+  }
+
+  /**
+   * For calls that last as long as a backup job (RestoreBackup, DeleteBackup): the deadline is
+   * {@code --timeout} plus {@link #GRACE}, or none, leaving it to the control (its job timeout,
+   * 24 h by default).
+   */
+  BackupServiceGrpc.BackupServiceBlockingStub backupJobs() {
+    return configureJob(BackupServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** {@link #backupJobs()} as a future stub, to follow a job's progress while waiting for it. */
+  BackupServiceGrpc.BackupServiceFutureStub backupJobsAsync() {
+    return configureJob(BackupServiceGrpc.newFutureStub(channel));
+  }
+
   /** The failure of a call, as a one-line {@link CliException} with a connection hint. */
   CliException failure(StatusRuntimeException e, String commandId) {
     return Errors.of(e, target, channel.getState(false), commandId);
@@ -134,6 +153,11 @@ final class ControlClient implements AutoCloseable {
   private <S extends AbstractStub<S>> S configure(S stub) {
     Duration deadline = timeout != null ? timeout.plus(GRACE) : DEFAULT_DEADLINE;
     S configured = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return credentials != null ? configured.withCallCredentials(credentials) : configured;
+  }
+
+  private <S extends AbstractStub<S>> S configureJob(S stub) {
+    S configured = timeout != null ? stub.withDeadlineAfter(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS) : stub;
     return credentials != null ? configured.withCallCredentials(credentials) : configured;
   }
 

@@ -147,6 +147,55 @@ final class Output {
     return seconds / 86400 + "d ago";
   }
 
+  /** Bytes in binary units, one decimal: {@code 512 B}, {@code 1.5 KiB}, {@code 12.3 MiB}, {@code 1.2 GiB}. */
+  static String bytes(long bytes) {
+    if (bytes < 0) {
+      return "-";
+    }
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double value = bytes / 1024.0;
+    int unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
+  /** Bytes in MiB, one decimal: {@code 123.4 MiB}. */
+  static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  }
+
+  /** A duration for humans: {@code 850ms}, {@code 42s}, {@code 3m05s}, {@code 2h07m}, {@code 3d04h}. */
+  static String duration(Duration duration) {
+    if (duration.isNegative()) {
+      return "-";
+    }
+    long seconds = duration.getSeconds();
+    if (seconds < 1) {
+      return duration.toMillis() + "ms";
+    }
+    if (seconds < 60) {
+      return seconds + "s";
+    }
+    if (seconds < 3600) {
+      return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+    }
+    if (seconds < 86400) {
+      return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+    }
+    return String.format(Locale.ROOT, "%dd%02dh", seconds / 86400, seconds % 86400 / 3600);
+  }
+
+  /** From {@code start} to {@code end}, or "-" when either is not set. */
+  static String duration(Timestamp start, Timestamp end) {
+    return isSet(start) && isSet(end) ? duration(Duration.between(instant(start), instant(end))) : "-";
+  }
+
   static String orDash(String value) {
     return value == null || value.isEmpty() ? "-" : value;
   }

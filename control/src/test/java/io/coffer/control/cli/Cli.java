@@ -30,7 +30,7 @@ final class Cli {
   static Result run(InputStream stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine commandLine = new CommandLine(new CofferCli().stdin(stdin));
+    CommandLine commandLine = new CommandLine(new CofferCli().stdin(stdin).stderrTerminal(false));
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int exitCode = commandLine.execute(args);

@@ -38,6 +38,8 @@ class CofferCliUsageTest {
         "certs init", "certs issue", "control start", "instance list", "instance show",
         "database create", "database list", "database delete",
         "user create", "user list", "user delete", "user grant", "user revoke", "user password", "user enable-root",
+        "backup create", "backup list", "backup show", "backup delete",
+        "backup schedule set", "backup schedule show", "backup schedule delete", "restore",
         "command show");
   }
 
@@ -66,7 +68,8 @@ class CofferCliUsageTest {
   @Test
   void topLevelHelpListsTheCommandGroups() {
     Cli.Result result = Cli.run("--help");
-    assertThat(result.out()).contains("certs", "control", "instance", "database", "user", "command", "Exit codes");
+    assertThat(result.out()).contains("certs", "control", "instance", "database", "user", "backup", "restore", "command",
+        "Exit codes");
   }
 
   static Stream<List<String>> usageErrors() {
@@ -88,7 +91,16 @@ class CofferCliUsageTest {
         List.of("instance", "list", "--timeout", "0s"),
         List.of("--control", "nohostport", "instance", "list"),
         List.of("control", "start", "--api-listen", "x"),
-        List.of("database", "create", "db-1", "shop", "--command-id", "not valid!"));
+        List.of("database", "create", "db-1", "shop", "--command-id", "not valid!"),
+        List.of("backup", "create"),
+        List.of("backup", "create", "db-1", "--incremental", "--logical"),
+        List.of("backup", "create", "db-1", "--parent", "bk-000000000001"),
+        List.of("backup", "delete"),
+        List.of("backup", "schedule", "set", "db-1"),
+        List.of("backup", "schedule", "set", "db-1", "--full", "0 3 * * *", "--keep-days", "-1"),
+        List.of("backup", "schedule", "set", "db-1", "--full", "0 3 * * *", "--keep-count", "many"),
+        List.of("restore", "bk-000000000001"),
+        List.of("restore", "bk-000000000001", "--instance", "db-2", "--command-id", "not valid!"));
   }
 
   @ParameterizedTest

@@ -3,29 +3,45 @@ package io.coffer.control.cli;
 import com.google.protobuf.Message;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.security.Identity;
+import io.coffer.proto.v1.Backup;
+import io.coffer.proto.v1.BackupSchedule;
+import io.coffer.proto.v1.BackupServiceGrpc;
+import io.coffer.proto.v1.BackupState;
+import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.ChangePasswordRequest;
 import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.CommandStatus;
+import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.CreateUserRequest;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
+import io.coffer.proto.v1.DeleteBackupRequest;
+import io.coffer.proto.v1.DeleteBackupResponse;
+import io.coffer.proto.v1.DeleteBackupScheduleRequest;
+import io.coffer.proto.v1.DeleteBackupScheduleResponse;
 import io.coffer.proto.v1.DeleteDatabaseRequest;
 import io.coffer.proto.v1.DeleteUserRequest;
 import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.EnableRootResponse;
+import io.coffer.proto.v1.GetBackupRequest;
+import io.coffer.proto.v1.GetBackupScheduleRequest;
 import io.coffer.proto.v1.GetCommandRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.GrantAccessRequest;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.ListBackupsRequest;
+import io.coffer.proto.v1.ListBackupsResponse;
 import io.coffer.proto.v1.ListDatabasesRequest;
 import io.coffer.proto.v1.ListDatabasesResponse;
 import io.coffer.proto.v1.ListInstancesRequest;
 import io.coffer.proto.v1.ListInstancesResponse;
 import io.coffer.proto.v1.ListUsersRequest;
 import io.coffer.proto.v1.ListUsersResponse;
+import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.RevokeAccessRequest;
+import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.coffer.proto.v1.UserServiceGrpc;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -44,7 +60,9 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -65,6 +83,10 @@ final class FakeControl implements AutoCloseable {
   final Map<String, Message> replies = new ConcurrentHashMap<>();
   /** Errors by method name, thrown instead of replying. */
   final Map<String, StatusRuntimeException> errors = new ConcurrentHashMap<>();
+  /** Replies by method name used once each, in order, before {@link #replies}. */
+  final Map<String, Queue<Message>> queued = new ConcurrentHashMap<>();
+  /** How long to take before answering, by method name, in milliseconds. */
+  final Map<String, Long> delays = new ConcurrentHashMap<>();
 
   private final Server server;
 
@@ -87,8 +109,19 @@ final class FakeControl implements AutoCloseable {
         .addService(ServerInterceptors.intercept(new Databases(), who))
         .addService(ServerInterceptors.intercept(new Users(), who))
         .addService(ServerInterceptors.intercept(new Commands(), who))
+        .addService(ServerInterceptors.intercept(new Backups(), who))
         .build()
         .start();
+  }
+
+  /** Answers {@code method} with {@code replies}, one per call, then with {@link #replies} or the default. */
+  void queue(String method, Message... replies) {
+    queued.computeIfAbsent(method, m -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+  }
+
+  /** Requests of one type received, in order. */
+  <T extends Message> List<T> all(Class<T> type) {
+    return requests.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   int port() {
@@ -126,12 +159,22 @@ final class FakeControl implements AutoCloseable {
   @SuppressWarnings("unchecked")
   private <T extends Message> void answer(String method, Message request, T fallback, StreamObserver<T> out) {
     requests.add(request);
+    Long delay = delays.get(method);
+    if (delay != null) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     StatusRuntimeException error = errors.get(method);
     if (error != null) {
       out.onError(error);
       return;
     }
-    out.onNext((T) replies.getOrDefault(method, fallback));
+    Queue<Message> next = queued.get(method);
+    Message once = next != null ? next.poll() : null;
+    out.onNext((T) (once != null ? once : replies.getOrDefault(method, fallback)));
     out.onCompleted();
   }
 
@@ -210,6 +253,52 @@ final class FakeControl implements AutoCloseable {
     @Override
     public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> out) {
       answer("GetCommand", request, CommandStatus.newBuilder().setCommandId(request.getCommandId()).build(), out);
+    }
+  }
+
+  private final class Backups extends BackupServiceGrpc.BackupServiceImplBase {
+    @Override
+    public void createBackup(CreateBackupRequest request, StreamObserver<Backup> out) {
+      answer("CreateBackup", request, Backup.newBuilder().setBackupId("bk-000000000001")
+          .setInstanceId(request.getInstanceId())
+          .setType(request.getType() == BackupType.BACKUP_TYPE_UNSPECIFIED ? BackupType.BACKUP_TYPE_FULL : request.getType())
+          .setParentId(request.getParentId()).setState(BackupState.BACKUP_STATE_PENDING)
+          .setCommandId(request.getOptions().getCommandId()).setOrigin("user").build(), out);
+    }
+
+    @Override
+    public void getBackup(GetBackupRequest request, StreamObserver<Backup> out) {
+      answer("GetBackup", request, Backup.newBuilder().setBackupId(request.getBackupId()).build(), out);
+    }
+
+    @Override
+    public void listBackups(ListBackupsRequest request, StreamObserver<ListBackupsResponse> out) {
+      answer("ListBackups", request, ListBackupsResponse.getDefaultInstance(), out);
+    }
+
+    @Override
+    public void deleteBackup(DeleteBackupRequest request, StreamObserver<DeleteBackupResponse> out) {
+      answer("DeleteBackup", request, DeleteBackupResponse.newBuilder().addDeletedBackupIds(request.getBackupId()).build(), out);
+    }
+
+    @Override
+    public void restoreBackup(RestoreBackupRequest request, StreamObserver<CommandReply> out) {
+      answer("RestoreBackup", request, reply(request.getOptions()), out);
+    }
+
+    @Override
+    public void setBackupSchedule(SetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
+      answer("SetBackupSchedule", request, request.getSchedule(), out);
+    }
+
+    @Override
+    public void getBackupSchedule(GetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
+      answer("GetBackupSchedule", request, BackupSchedule.newBuilder().setInstanceId(request.getInstanceId()).build(), out);
+    }
+
+    @Override
+    public void deleteBackupSchedule(DeleteBackupScheduleRequest request, StreamObserver<DeleteBackupScheduleResponse> out) {
+      answer("DeleteBackupSchedule", request, DeleteBackupScheduleResponse.getDefaultInstance(), out);
     }
   }
 

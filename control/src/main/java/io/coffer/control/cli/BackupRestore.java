@@ -1,0 +1,74 @@
+package io.coffer.control.cli;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.coffer.proto.v1.CommandReply;
+import io.coffer.proto.v1.RestoreBackupRequest;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code coffer restore BACKUP_ID --instance INSTANCE}. */
+@Command(name = "restore",
+    description = {
+        "Restore a backup into an empty instance of the same engine, and wait until the restore ends.",
+        "The chain of backups it builds on is restored with it, full first. Progress is shown on stderr: MiB "
+            + "processed, and percent done when the agent knows the total.",
+        "Every backup of the chain is verified (SHA-256 and authentication tags) before the instance is changed: "
+            + "a corrupt backup fails with DATA_LOSS and leaves the instance untouched. The target's agent must "
+            + "reach the backup's storage.",
+        "--timeout bounds the whole restore (default: the control's job timeout, 24h). Errors: NOT_FOUND (backup "
+            + "or instance), FAILED_PRECONDITION (backup not completed, instance not empty), DATA_LOSS. "
+            + "Interrupting the wait (Ctrl-C) does not stop the restore: follow it with 'coffer command show ID'."})
+final class BackupRestore extends MutatingCommand {
+
+  @Parameters(index = "0", paramLabel = "BACKUP_ID", description = "The COMPLETED backup to restore.")
+  String backupId;
+
+  @Option(names = "--instance", paramLabel = "INSTANCE", required = true,
+      description = "The instance to restore into: it must be empty and run the backup's engine.")
+  String instanceId;
+
+  @Override
+  int run(ControlClient client) {
+    ListenableFuture<CommandReply> call = client.backupJobsAsync().restoreBackup(RestoreBackupRequest.newBuilder()
+        .setBackupId(backupId).setInstanceId(instanceId).setOptions(options(client)).build());
+    JobProgress progress = new JobProgress(err(), cli().stderrIsTerminal(),
+        "restore of " + backupId + " into " + instanceId);
+    CommandReply reply;
+    try {
+      reply = await(call, client, progress);
+    } finally {
+      progress.clear();
+    }
+    Replies.print(output(), reply, commandId(), "Restored backup " + backupId + " into " + instanceId
+        + " in " + Output.duration(progress.elapsed()));
+    return ExitCodes.OK;
+  }
+
+  /** Waits for the restore's answer, showing its command's progress meanwhile. */
+  private CommandReply await(ListenableFuture<CommandReply> call, ControlClient client, JobProgress progress) {
+    try {
+      while (true) {
+        try {
+          return call.get(JobProgress.POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          progress.poll(client, commandId());
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException status) {
+        throw status; // a one-line error with the command id, from ClientCommand
+      }
+      throw new CliException(ExitCodes.FAILURE, "restore failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILURE, "interrupted; the restore goes on: follow it with 'coffer command show "
+          + commandId() + "'");
+    }
+  }
+}
