@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param type full, incremental or logical
  * @param parent the COMPLETED backup an incremental one builds on (its {@link
  *     BackupManifest#positions()} carry e.g. the LSN to start from); null for other types
- * @param scratchDir an empty directory private to this backup, on the instance's volume, for the
- *     tool's temporary files; the runtime deletes it afterwards
+ * @param scratchDir an empty directory private to this backup, under the agent's state directory,
+ *     for the tool's temporary files; the runtime deletes it afterwards
  */
 public record BackupRequest(String backupId, BackupType type, BackupManifest parent, Path scratchDir) {
   public BackupRequest {

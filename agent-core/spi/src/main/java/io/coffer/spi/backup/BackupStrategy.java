@@ -19,8 +19,10 @@ import java.util.Set;
  * </ul>
  *
  * <p>Methods block and run on the runtime's mutation lane, one job at a time per instance.
- * Errors are {@link io.coffer.spi.DatastoreException}s (INVALID_ARGUMENT, FAILED_PRECONDITION,
- * INTERNAL with the tool's output tail) or {@link java.io.IOException}s from the streams.
+ * {@link #open} and {@link #restore} reject requests with {@link io.coffer.spi.DatastoreException}s
+ * (INVALID_ARGUMENT, FAILED_PRECONDITION); inside {@link BackupSource} and {@link RestoreSession},
+ * failures are {@link java.io.IOException}s (the streams', or a tool's, carrying its exit status
+ * and output tail).
  */
 public interface BackupStrategy {
 

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param chain the backups to apply, in order: one FULL followed by zero or more INCREMENTALs,
  *     each the parent of the next; or a single LOGICAL backup
- * @param scratchDir an empty directory private to this restore, on the instance's volume, for
- *     staging; the runtime deletes it afterwards
+ * @param scratchDir an empty directory private to this restore, under the agent's state
+ *     directory, for staging (it must hold the whole chain); the runtime deletes it afterwards
  */
 public record RestoreRequest(List<BackupManifest> chain, Path scratchDir) {
   public RestoreRequest {

@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql;
 
+import io.coffer.plugin.mysql.backup.MariaBackupStrategy;
 import io.coffer.plugin.mysql.server.DataDirInitializer;
 import io.coffer.plugin.mysql.server.OsAccount;
 import io.coffer.plugin.mysql.server.Readiness;
@@ -21,6 +22,7 @@ import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
+import io.coffer.spi.backup.BackupStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +35,7 @@ import org.pf4j.Extension;
  * socket peer's OS account
  * (<a href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>): no
  * administrative password exists anywhere. Settings are documented in {@link ServerSettings}.
+ * Backups and restores: {@link MariaBackupStrategy}.
  */
 @Extension
 public final class MysqlDatastoreManager implements DatastoreManager {
@@ -42,6 +45,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   /** Everything built by {@link #init}; published at once so readers never see half of it. */
   private record Instance(
       ServerSettings settings,
+      String adminUser,
       DataDirInitializer initializer,
       AdminSession admin,
       ServerStatus status,
@@ -58,16 +62,17 @@ public final class MysqlDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP);
   }
 
   @Override
   public void init(DatastoreContext context) {
     OsAccount agent = OsAccount.current();
     ServerSettings settings = ServerSettings.from(context, agent);
-    SocketConnector connector = new SocketConnector(settings.socket(), CONNECT_TIMEOUT, agent.root() ? "root" : agent.name());
+    String adminUser = agent.root() ? "root" : agent.name();
+    SocketConnector connector = new SocketConnector(settings.socket(), CONNECT_TIMEOUT, adminUser);
     AdminSession admin = new AdminSession(connector, true);
-    instance = new Instance(settings, new DataDirInitializer(settings), admin, new ServerStatus(connector),
+    instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, new ServerStatus(connector),
         new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin));
   }
 
@@ -157,6 +162,12 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   @Override
   public Credentials enableRoot() {
     return instance().root().enable();
+  }
+
+  @Override
+  public BackupStrategy backupStrategy() {
+    Instance i = instance();
+    return new MariaBackupStrategy(i.settings(), i.adminUser(), i.admin(), i.status()::version);
   }
 
   private Instance instance() {

@@ -15,6 +15,10 @@ import java.util.Map;
 public final class ServerCommand {
 
   static final int MAX_CONNECTIONS = 100;
+  /** Binary log base name, relative to the data directory (where mariadbd puts relative names). */
+  public static final String BINLOG_BASENAME = "mariadb-bin";
+  /** Binary logs are purged after a week, so that they cannot fill the volume on their own. */
+  static final Duration BINLOG_RETENTION = Duration.ofDays(7);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   private ServerCommand() {}
@@ -36,6 +40,18 @@ public final class ServerCommand {
     command.add("--skip-name-resolve");
     command.add("--innodb-buffer-pool-size=" + s.innodbBufferPoolSize());
     command.add("--max-connections=" + MAX_CONNECTIONS);
+    // The binary log gives backups a position (binlog file, offset, GTID) and is what replication
+    // and point-in-time recovery will replay; ROW format replays deterministically
+    // (https://mariadb.com/kb/en/activating-the-binary-log/, https://mariadb.com/kb/en/binary-log-formats/).
+    // A relative base name keeps the binlog index valid if the data directory is mounted elsewhere.
+    command.add("--log-bin=" + BINLOG_BASENAME);
+    command.add("--server-id=" + s.serverId());
+    command.add("--binlog-format=ROW");
+    // every committed transaction is in the binlog on disk before it is acknowledged: a crash
+    // cannot lose what point-in-time restore and replicas will replay
+    // (https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#sync_binlog)
+    command.add("--sync-binlog=1");
+    command.add("--binlog-expire-logs-seconds=" + BINLOG_RETENTION.toSeconds());
     // the pid file lets a restarted agent adopt a mariadbd that outlived it instead of starting a second one
     return new ProcessSpec(command, Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
   }

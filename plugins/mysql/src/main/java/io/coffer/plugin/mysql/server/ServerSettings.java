@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 /**
  * The plugin's validated configuration, derived from the {@link DatastoreContext}.
@@ -26,6 +27,9 @@ import java.util.regex.Pattern;
  *
  * @param switchUser whether to pass {@code --user} (only possible, and needed, when the agent is root;
  *     <a href="https://mariadb.com/kb/en/mariadbd-options/#-user">mariadbd --user</a>)
+ * @param serverId the server's
+ *     <a href="https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#server_id">server_id</a>,
+ *     derived from the instance id by {@link #serverId(String)}
  */
 public record ServerSettings(
     Path mariadbd,
@@ -36,7 +40,8 @@ public record ServerSettings(
     int port,
     String osUser,
     boolean switchUser,
-    String innodbBufferPoolSize) {
+    String innodbBufferPoolSize,
+    long serverId) {
 
   public static final String BIN_DIR = "binDir";
   public static final String INNODB_BUFFER_POOL_SIZE = "innodbBufferPoolSize";
@@ -46,6 +51,20 @@ public record ServerSettings(
   private static final int MAX_SOCKET_PATH = 107;
   private static final List<Path> FALLBACK_BIN_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/bin"));
   private static final String DEFAULT_OS_USER = "mysql";
+
+  /**
+   * A server_id (1 to 2^32-1) that is the same every time for an instance, so it survives restarts
+   * and restores without being stored anywhere: the CRC-32 of the instance id. Servers that
+   * replicate from each other need different ids (GTIDs and binlog events carry them, and a server
+   * ignores events with its own id); two instances collide with probability 2^-32, which for the
+   * handful of servers of one replication topology is negligible. CRC-32 can be 0, which MariaDB
+   * treats as "no id", so 0 becomes 1.
+   */
+  public static long serverId(String instanceId) {
+    CRC32 crc = new CRC32();
+    crc.update(instanceId.getBytes(StandardCharsets.UTF_8));
+    return Math.max(1, crc.getValue());
+  }
 
   public Path socket() {
     return runDir.resolve("mysqld.sock");
@@ -100,7 +119,8 @@ public record ServerSettings(
     Path installDb = findBinary("mariadb-install-db", binDir);
     String osUser = osUser(context.osUser(), agent);
     return new ServerSettings(
-        mariadbd, installDb, dataDir, runDir, bind, context.port(), osUser, agent.root(), bufferPool);
+        mariadbd, installDb, dataDir, runDir, bind, context.port(), osUser, agent.root(), bufferPool,
+        serverId(context.instanceId()));
   }
 
   private static String osUser(String configured, OsAccount agent) {

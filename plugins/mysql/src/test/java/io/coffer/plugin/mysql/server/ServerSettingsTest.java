@@ -47,7 +47,9 @@ class ServerSettingsTest {
         "--datadir=" + tmp.resolve("data"), "--port=3307", "--bind-address=127.0.0.1",
         "--socket=" + tmp.resolve("run/mysqld.sock"), "--pid-file=" + tmp.resolve("run/mysqld.pid"),
         "--log-error=" + tmp.resolve("run/mariadb.err"), "--skip-name-resolve",
-        "--innodb-buffer-pool-size=128M", "--max-connections=100");
+        "--innodb-buffer-pool-size=128M", "--max-connections=100",
+        "--log-bin=mariadb-bin", "--server-id=" + ServerSettings.serverId("i-1"), "--binlog-format=ROW", "--sync-binlog=1",
+        "--binlog-expire-logs-seconds=604800");
     assertThat(spec.logFile()).isEqualTo(tmp.resolve("run/mariadbd.out"));
     assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(new DataDirInitializer(s).installCommand()).containsExactly(
@@ -69,6 +71,17 @@ class ServerSettingsTest {
     assertThat(ServerCommand.spec(s).command()).contains("--user=mysql", "--innodb-buffer-pool-size=16M");
     assertThat(ServerCommand.spec(s).command().get(1)).isEqualTo("--no-defaults");
     assertThat(new DataDirInitializer(s).installCommand()).contains("--user=mysql");
+  }
+
+  @Test
+  void serverIdIsStableAndInRange() {
+    assertThat(ServerSettings.serverId("i-1")).isEqualTo(ServerSettings.serverId("i-1"))
+        .isNotEqualTo(ServerSettings.serverId("i-2"));
+    // CRC-32 of "123456789" is the standard check value 0xCBF43926.
+    assertThat(ServerSettings.serverId("123456789")).isEqualTo(0xCBF43926L);
+    for (String id : java.util.List.of("", "db1", "x".repeat(500))) {
+      assertThat(ServerSettings.serverId(id)).isBetween(1L, 0xFFFF_FFFFL);
+    }
   }
 
   @Test
