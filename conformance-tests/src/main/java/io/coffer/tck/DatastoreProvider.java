@@ -3,6 +3,7 @@ package io.coffer.tck;
 import io.coffer.agent.config.AgentConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /** What a plugin supplies to run the TCK against its engine. */
 public interface DatastoreProvider {
@@ -29,4 +30,17 @@ public interface DatastoreProvider {
 
   /** User names the engine must refuse. */
   List<String> badUserNames();
+
+  /** Backup types the plugin supports; empty skips the backup suite. */
+  default Set<io.coffer.proto.v1.BackupType> backupTypes() {
+    return Set.of();
+  }
+
+  /**
+   * Data checks for the backup suite on the server listening on {@code port}, logged in with the
+   * superuser credentials the TCK obtained through the API (Trove's "root enable").
+   */
+  default BackupData backupData(int port, String user, String password) {
+    throw new UnsupportedOperationException(engine() + " has no backup data checks");
+  }
 }

@@ -47,6 +47,7 @@ public final class Testbed implements AutoCloseable {
   private int agentPort;
   private int apiPort;
   private ManagedChannel api;
+  private AgentConfig.Backup backup;
 
   private Testbed(Path root) {
     this.root = root;
@@ -158,6 +159,26 @@ public final class Testbed implements AutoCloseable {
     return CommandServiceGrpc.newBlockingStub(api);
   }
 
+  /** Backups and restores; restores block until done, so the deadline is long. */
+  public io.coffer.proto.v1.BackupServiceGrpc.BackupServiceBlockingStub backups() {
+    return io.coffer.proto.v1.BackupServiceGrpc.newBlockingStub(api).withDeadlineAfter(10, TimeUnit.MINUTES);
+  }
+
+  /** Waits until a backup has ended (COMPLETED or FAILED) and returns it. */
+  public io.coffer.proto.v1.Backup awaitBackup(String backupId, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    io.coffer.proto.v1.Backup b = null;
+    while (System.nanoTime() < end) {
+      b = backups().getBackup(io.coffer.proto.v1.GetBackupRequest.newBuilder().setBackupId(backupId).build());
+      if (b.getState() == io.coffer.proto.v1.BackupState.BACKUP_STATE_COMPLETED
+          || b.getState() == io.coffer.proto.v1.BackupState.BACKUP_STATE_FAILED) {
+        return b;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("backup " + backupId + " did not end within " + timeout + "; last: " + b);
+  }
+
   /** Issues an agent certificate and writes an agent configuration for {@code instanceId}. */
   public AgentConfig agentConfig(String instanceId, Path pluginsDir, AgentConfig.Datastore datastore) {
     return agentConfig(instanceId, pluginsDir, datastore, agentPort);
@@ -172,8 +193,20 @@ public final class Testbed implements AutoCloseable {
         root.resolve("agents").resolve(instanceId),
         pluginsDir,
         Duration.ofMillis(500),
-        datastore);
+        datastore,
+        backup != null ? backup : new AgentConfig.Backup("local", backupDir(), null));
   }
+
+  /** Agents configured from now on keep their backups in {@code storage} (e.g. S3) instead. */
+  public void useBackupStorage(AgentConfig.Backup storage) {
+    this.backup = storage;
+  }
+
+  /** The backup storage every agent of this testbed shares (local storage), so any can restore any backup. */
+  public Path backupDir() {
+    return root.resolve("backups");
+  }
+
 
   /** Starts an agent in its own JVM from {@code config} (written as YAML first). */
   public AgentProcess startAgentProcess(AgentConfig config) throws IOException {
@@ -214,11 +247,35 @@ public final class Testbed implements AutoCloseable {
           port: %d
           osUser: "%s"
           settings:
-        %s""".formatted(c.instanceId(), c.stateDir(), c.pluginsDir(), c.heartbeatInterval().toMillis(),
+        %s%s""".formatted(c.instanceId(), c.stateDir(), c.pluginsDir(), c.heartbeatInterval().toMillis(),
         c.control().host(), c.control().port(), c.control().caFile(), c.control().certFile(), c.control().keyFile(),
         c.control().maxBackoff().toSeconds(), d.engine(), d.dataDir(), d.runDir(), d.bindAddress(), d.port(), d.osUser(),
-        settings.length() == 0 ? "    {}\n" : settings));
+        settings.length() == 0 ? "    {}\n" : settings, backupYaml(c.backup())));
     return file;
+  }
+
+  private static String backupYaml(AgentConfig.Backup b) {
+    if (b == null) {
+      return "";
+    }
+    if (b.s3() == null) {
+      return "backup:\n  storage: local\n  dir: " + b.localDir() + "\n";
+    }
+    var s3 = b.s3();
+    return """
+        backup:
+          storage: s3
+          s3:
+            endpoint: %s
+            region: %s
+            bucket: %s
+            prefix: "%s"
+            accessKey: %s
+            secretKey: %s
+            pathStyle: %s
+            partSize: %d
+        """.formatted(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), s3.secretKey(),
+        s3.pathStyle(), s3.partSize());
   }
 
   /** Starts an agent in this JVM (it loads its plugin with PF4J from the plugins directory). */

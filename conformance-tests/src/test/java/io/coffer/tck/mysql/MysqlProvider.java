@@ -1,6 +1,8 @@
 package io.coffer.tck.mysql;
 
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.proto.v1.BackupType;
+import io.coffer.tck.BackupData;
 import io.coffer.tck.DataPlane;
 import io.coffer.tck.DatastoreProvider;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs the TCK against a real MariaDB that the agent's MySQL plugin starts and supervises. */
@@ -81,5 +84,15 @@ public final class MysqlProvider implements DatastoreProvider {
   public List<String> badUserNames() {
     return List.of("", "quo'te", "back`tick", "semi;colon", "x'@'%' IDENTIFIED BY 'p", "sp ace", "x".repeat(81),
         "root", "mariadb.sys");
+  }
+
+  @Override
+  public Set<BackupType> backupTypes() {
+    return Set.of(BackupType.BACKUP_TYPE_FULL, BackupType.BACKUP_TYPE_INCREMENTAL, BackupType.BACKUP_TYPE_LOGICAL);
+  }
+
+  @Override
+  public BackupData backupData(int port, String user, String password) {
+    return new MysqlBackupData(port, user, password);
   }
 }

@@ -246,7 +246,11 @@ public final class BackupManager implements AutoCloseable {
           log.info("backup {} of {} COMPLETED", entry.backupId(), instanceId);
           applyRetention(instanceId);
         } else {
-          catalog.update(entry.failed(result.getStatus().getMessage(), clock.instant()));
+          String message = result.getStatus().getCode() == com.google.rpc.Code.ABORTED_VALUE
+              // the restarted agent removed what it had stored (its sweep), so say so plainly
+              ? "interrupted: the agent restarted while the backup ran; nothing of it was kept"
+              : result.getStatus().getMessage();
+          catalog.update(entry.failed(message, clock.instant()));
           log.warn("backup {} of {} FAILED: {}", entry.backupId(), instanceId, result.getStatus().getMessage());
         }
       });
