@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.coffer.proto.v1.Backup;
+import io.coffer.proto.v1.BackupSchedule;
+import io.coffer.proto.v1.DeleteBackupScheduleRequest;
+import io.coffer.proto.v1.ListBackupsRequest;
+import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackupRequest;
@@ -233,6 +237,56 @@ public abstract class BackupTck {
         assertThat(bed.backupDir().resolve(id).resolve("manifest.json")).doesNotExist();
         assertThat(bed.backupDir().resolve(id).resolve("data.zst.tink")).doesNotExist();
       }
+    }
+  }
+
+  @Test
+  @Order(9)
+  void aScheduleRetentionPolicyDeletesOlderChainsFromStorage() throws Exception {
+    Backup older = backup(BackupType.BACKUP_TYPE_FULL, "");
+    Backup newest = backup(BackupType.BACKUP_TYPE_FULL, "");
+    // a schedule that will not fire during the test; setting it applies its retention at once
+    bed.backups().setBackupSchedule(SetBackupScheduleRequest.newBuilder().setSchedule(BackupSchedule.newBuilder()
+        .setInstanceId(source).setFullCron("0 0 1 1 *").setKeepCount(1)).build());
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      java.util.List<Backup> left;
+      do {
+        Thread.sleep(200);
+        left = bed.backups().listBackups(ListBackupsRequest.newBuilder().setInstanceId(source).build()).getBackupsList();
+      } while (left.size() > 1 && System.nanoTime() < end);
+      assertThat(left).extracting(Backup::getBackupId).containsExactly(newest.getBackupId());
+      if (Files.isDirectory(bed.backupDir())) {
+        assertThat(bed.backupDir().resolve(older.getBackupId()).resolve("manifest.json")).doesNotExist();
+        assertThat(bed.backupDir().resolve(newest.getBackupId()).resolve("manifest.json")).exists();
+      }
+    } finally {
+      bed.backups().deleteBackupSchedule(DeleteBackupScheduleRequest.newBuilder().setInstanceId(source).build());
+    }
+  }
+
+  @Test
+  @Order(10)
+  void aControlWithAnotherMasterKeyCannotRestoreAndSaysWhy() throws Exception {
+    Backup b = bed.backups().listBackups(ListBackupsRequest.newBuilder().setInstanceId(source).build())
+        .getBackupsList().get(0);
+    Path keyFile = bed.home().stateDir().resolve("backup-master-key.tink");
+    Path saved = keyFile.resolveSibling("saved-master-key");
+    bed.stopControl();
+    Files.move(keyFile, saved); // the control makes a new key at start
+    try {
+      bed.startControl();
+      String target = "bk-wrong-key";
+      try (BackupData targetData = start(target)) {
+        Status wrongKey = status(() -> restore(b.getBackupId(), target));
+        assertThat(wrongKey.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(wrongKey.getDescription()).contains("key").contains(b.getManifest().getKeyId());
+        assertThat(targetData.fingerprint()).isEmpty();
+      }
+    } finally {
+      bed.stopControl();
+      Files.move(saved, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      bed.startControl();
     }
   }
 

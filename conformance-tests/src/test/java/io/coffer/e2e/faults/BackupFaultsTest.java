@@ -45,6 +45,8 @@ class BackupFaultsTest {
         .setInstanceId(f.instance).setType(BackupType.BACKUP_TYPE_FULL).build());
     Path objects = f.bed.backupDir().resolve(started.getBackupId());
     awaitPartialDataObject(objects, Duration.ofSeconds(60));
+    // progress reaches the control while the backup streams
+    assertThat(awaitProgress(started.getCommandId(), Duration.ofSeconds(30))).isPositive();
 
     f.agent.kill9();
     f.startAgent();
@@ -62,12 +64,24 @@ class BackupFaultsTest {
     assertThat(done.getManifest().getRawBytes()).isGreaterThan(160L << 20);
   }
 
+  private long awaitProgress(String commandId, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      long bytes = f.command(commandId).getProgressBytes();
+      if (bytes > 0) {
+        return bytes;
+      }
+      Thread.sleep(10);
+    }
+    return 0;
+  }
+
   /** The data object is being written: its temporary file exists and has grown. */
   private static void awaitPartialDataObject(Path dir, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
       for (Path p : files(dir)) {
-        if (p.getFileName().toString().startsWith(".tmp-") && Files.size(p) > (8 << 20)) {
+        if (p.getFileName().toString().startsWith(".tmp-") && Files.size(p) > (4 << 20)) {
           return;
         }
       }
