@@ -24,7 +24,9 @@ public class DatastoreException extends RuntimeException {
     /** Anything else: a bug or an engine error. */
     INTERNAL,
     /** Stored data is corrupt or fails authentication (e.g. a backup whose checksum differs). */
-    DATA_LOSS
+    DATA_LOSS,
+    /** The job was cancelled by the caller before it completed; it left nothing behind. */
+    CANCELLED
   }
 
   private final Code code;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
+import io.coffer.proto.v1.CancelCommandRequest;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.tck.mysql.MysqlBackupData;
@@ -62,6 +63,27 @@ class BackupFaultsTest {
     Backup done = f.bed.awaitBackup(next.getBackupId(), Duration.ofMinutes(3));
     assertThat(done.getState()).as(done.getErrorMessage()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
     assertThat(done.getManifest().getRawBytes()).isGreaterThan(160L << 20);
+  }
+
+  @Test
+  void aCancelledBackupStopsItsToolKeepsNothingAndEndsFailed() throws Exception {
+    var root = f.bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(f.instance).build()).getCredentials();
+    try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.getName(), root.getPassword())) {
+      data.load("big", 160L << 20);
+    }
+    Backup started = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()
+        .setInstanceId(f.instance).setType(BackupType.BACKUP_TYPE_FULL).build());
+    Path objects = f.bed.backupDir().resolve(started.getBackupId());
+    awaitPartialDataObject(objects, Duration.ofSeconds(60));
+
+    f.bed.commands().cancelCommand(CancelCommandRequest.newBuilder().setCommandId(started.getCommandId()).build());
+
+    Backup failed = f.bed.awaitBackup(started.getBackupId(), Duration.ofSeconds(60));
+    assertThat(failed.getState()).isEqualTo(BackupState.BACKUP_STATE_FAILED);
+    assertThat(failed.getErrorMessage()).contains("cancelled");
+    assertThat(f.command(started.getCommandId()).getErrorCode()).isEqualTo("CANCELLED");
+    assertThat(files(objects)).isEmpty();
+    awaitNoBackupToolFor(f.dir, Duration.ofSeconds(20));
   }
 
   private long awaitProgress(String commandId, Duration timeout) throws InterruptedException {

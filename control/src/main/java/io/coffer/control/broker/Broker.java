@@ -281,6 +281,33 @@ public final class Broker implements AutoCloseable {
     return Optional.ofNullable(progress.get(commandId));
   }
 
+  /**
+   * Sends a Cancel for a journaled command that has not finished to its agent.
+   *
+   * @return the command as journaled now; NOT_FOUND, FAILED_PRECONDITION (finished) or UNAVAILABLE
+   *     (agent not connected) errors
+   */
+  public Mono<StoredCommand> cancel(String commandId) {
+    return find(commandId).flatMap(found -> {
+      StoredCommand c = found.orElse(null);
+      if (c == null) {
+        return Mono.error(Status.NOT_FOUND.withDescription("no command '" + commandId
+            + "' (unknown, read-only, or past retention)").asRuntimeException());
+      }
+      if (c.result().isPresent()) {
+        return Mono.error(Status.FAILED_PRECONDITION.withDescription("command " + commandId
+            + " has already finished").asRuntimeException());
+      }
+      Optional<AgentSession> session = registry.session(c.instanceId());
+      if (session.isEmpty() || !session.get().send(ControlFrame.newBuilder()
+          .setCancel(io.coffer.proto.v1.Cancel.newBuilder().setCommandId(commandId)).build())) {
+        return Mono.error(Status.UNAVAILABLE.withDescription("the agent of instance " + c.instanceId()
+            + " is not reachable now; retry the cancel").asRuntimeException());
+      }
+      return Mono.just(c);
+    });
+  }
+
   /** The journaled state of a command (for CommandService). */
   public Mono<Optional<StoredCommand>> find(String commandId) {
     return Mono.fromCallable(() -> store.find(commandId)).subscribeOn(storeThread);

@@ -3,6 +3,7 @@ package io.coffer.control.northbound;
 import com.google.protobuf.Timestamp;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.store.StateStore.StoredCommand;
+import io.coffer.proto.v1.CancelCommandRequest;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CommandStatus;
@@ -25,6 +26,14 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
       String id = Requests.required("command_id", request.getCommandId());
       return broker.find(id).flatMap(found -> found.map(c -> Mono.just(withProgress(status(c))))
           .orElseGet(() -> Mono.error(Errors.notFound("no command '" + id + "' (unknown, read-only, or past retention)"))));
+    }, out);
+  }
+
+  @Override
+  public void cancelCommand(CancelCommandRequest request, StreamObserver<CommandStatus> out) {
+    Replies.reply(() -> {
+      String id = Requests.required("command_id", request.getCommandId());
+      return broker.cancel(id).map(c -> withProgress(status(c)));
     }, out);
   }
 

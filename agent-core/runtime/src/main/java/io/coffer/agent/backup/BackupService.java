@@ -106,12 +106,17 @@ public final class BackupService {
         .open(new BackupRequest(backupId, type, parent, work.scratch(backupId)))) {
       BackupJob job = new BackupJob(backupId, manager.engine(), manager.serverVersion(), source.tool(),
           source.toolVersion(), type, incremental ? parentId : null, () -> finish(source));
-      BackupManifest manifest = pipeline.write(job, source.stream(), (raw, stored) -> progress.report(raw, -1));
+      BackupManifest manifest = pipeline.write(job, new CancellableInput(source.stream(), progress::cancelled),
+          (raw, stored) -> progress.report(raw, -1));
       log.info("backup {} ({}) completed: {} bytes from {}, {} stored", backupId, type, manifest.rawBytes(),
           source.tool(), manifest.storedBytes());
       return manifest;
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+      if (cancelled(io)) {
+        throw new DatastoreException(DatastoreException.Code.CANCELLED, "",
+            "backup " + backupId + " was cancelled; its tool was stopped and nothing of it was kept", io);
+      }
       throw DatastoreException.internal("backup " + backupId + " failed and was removed: " + io.getMessage(), io);
     } finally {
       work.end(backupId);
@@ -150,7 +155,7 @@ public final class BackupService {
       for (BackupManifest backup : chain) {
         long before = done;
         ProgressListener overall = (raw, stored) -> progress.report(before + raw, total);
-        try (InputStream in = reader.open(backup.backupId(), overall)) {
+        try (InputStream in = new CancellableInput(reader.open(backup.backupId(), overall), progress::cancelled)) {
           session.stage(backup, in);
           // only a stream read to its end has been fully authenticated
           if (in.transferTo(java.io.OutputStream.nullOutputStream()) > 0) {
@@ -159,6 +164,9 @@ public final class BackupService {
           }
         }
         done += backup.rawBytes();
+      }
+      if (progress.cancelled()) { // last chance: from here on the instance changes, and that is not cut short
+        throw new CancellableInput.CancelledException();
       }
       session.install(server);
       log.info("restored backup {} ({} backup(s) in its chain)", backupId, chain.size());
@@ -241,8 +249,21 @@ public final class BackupService {
     }
   }
 
+  private static boolean cancelled(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CancellableInput.CancelledException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Integrity failures anywhere in the cause chain are DATA_LOSS; plugin errors pass through. */
   private static DatastoreException translate(String backupId, Throwable e) {
+    if (cancelled(e)) {
+      return new DatastoreException(DatastoreException.Code.CANCELLED, "",
+          "restore of backup " + backupId + " was cancelled before it changed the instance", e);
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BackupIntegrityException integrity) {
         return new DatastoreException(DatastoreException.Code.DATA_LOSS, "backup_id",

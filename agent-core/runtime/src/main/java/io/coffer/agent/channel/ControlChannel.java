@@ -199,7 +199,7 @@ public final class ControlChannel implements AutoCloseable {
           // a journal write: keep it off the gRPC event loop
           Schedulers.boundedElastic().schedule(() -> journal.acknowledge(id));
         }
-        case CANCEL -> log.info("cancel of {} received; jobs run to completion in this version", frame.getCancel().getCommandId());
+        case CANCEL -> executor.cancel(frame.getCancel().getCommandId());
         default -> log.warn("ignoring unknown control frame {}", frame.getFrameCase());
       }
       requestNext();

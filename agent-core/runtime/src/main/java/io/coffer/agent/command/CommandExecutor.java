@@ -2,6 +2,7 @@ package io.coffer.agent.command;
 
 import com.google.rpc.Code;
 import io.coffer.agent.backup.BackupService;
+import io.coffer.agent.backup.JobProgress;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.Operation;
@@ -12,6 +13,9 @@ import io.coffer.spi.DatastoreManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -43,6 +47,18 @@ public final class CommandExecutor implements AutoCloseable {
   private final Scheduler mutations = Schedulers.newSingle("coffer-mutations");
   private final ConcurrentMap<String, Mono<Result>> inFlight = new ConcurrentHashMap<>();
   private final Sinks.Many<Progress> progress = Sinks.many().multicast().directBestEffort();
+  private static final int MAX_CANCEL_REQUESTS = 10_000;
+  /**
+   * Cancel requests by command id, for jobs running, queued or not yet delivered; the oldest are
+   * forgotten past {@link #MAX_CANCEL_REQUESTS} (requests for jobs that had already finished).
+   */
+  private final Map<String, Boolean> cancelRequests = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > MAX_CANCEL_REQUESTS;
+        }
+      });
 
   /**
    * @param backups backup, restore and delete of backups for this instance
@@ -59,6 +75,15 @@ public final class CommandExecutor implements AutoCloseable {
   /** Progress of long-running jobs, as they report it; dropped when nobody listens. */
   public Flux<Progress> progress() {
     return progress.asFlux();
+  }
+
+  /**
+   * Asks a mutating job to stop. A job not started yet ends CANCELLED without running; a running
+   * backup or restore stops at its next read (a restore only while it stages, before it changes
+   * the instance); other running jobs and finished ones are not affected.
+   */
+  public void cancel(String commandId) {
+    cancelRequests.put(commandId, Boolean.TRUE);
   }
 
   /** The command's result; never completes with an error: failures are Results with a status. */
@@ -104,9 +129,15 @@ public final class CommandExecutor implements AutoCloseable {
       return journal.find(id).flatMap(JobJournal.Job::result)
           .orElseGet(() -> failure(id, Code.ABORTED, "", "the job was interrupted"));
     }
-    Result result = run(command);
-    journal.finish(id, result);
-    return result;
+    try {
+      Result result = cancelRequests.containsKey(id)
+          ? failure(id, Code.CANCELLED, "", "cancelled before it started; nothing was done")
+          : run(command);
+      journal.finish(id, result);
+      return result;
+    } finally {
+      cancelRequests.remove(id);
+    }
   }
 
   /** Journals an outcome reached without running the job (e.g. deadline passed), so it is definite. */
@@ -141,11 +172,21 @@ public final class CommandExecutor implements AutoCloseable {
       return Result.newBuilder()
           .setCommandId(id)
           .setStatus(Statuses.OK)
-          .setPayload(dispatcher.run(command.getOperation(), (bytes, total) -> progress.tryEmitNext(Progress.newBuilder()
-              .setCommandId(id)
-              .setBytes(bytes)
-              .setPercent(total > 0 ? (int) Math.min(100, bytes * 100 / total) : -1)
-              .build())))
+          .setPayload(dispatcher.run(command.getOperation(), new JobProgress() {
+            @Override
+            public void report(long bytes, long total) {
+              progress.tryEmitNext(Progress.newBuilder()
+                  .setCommandId(id)
+                  .setBytes(bytes)
+                  .setPercent(total > 0 ? (int) Math.min(100, bytes * 100 / total) : -1)
+                  .build());
+            }
+
+            @Override
+            public boolean cancelled() {
+              return cancelRequests.containsKey(id);
+            }
+          }))
           .build();
     } catch (DatastoreException e) {
       if (e.code() == DatastoreException.Code.INTERNAL) {

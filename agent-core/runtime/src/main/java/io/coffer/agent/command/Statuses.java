@@ -26,6 +26,7 @@ public final class Statuses {
       case UNAVAILABLE -> Code.UNAVAILABLE;
       case INTERNAL -> Code.INTERNAL;
       case DATA_LOSS -> Code.DATA_LOSS;
+      case CANCELLED -> Code.CANCELLED;
     };
     return of(code, e.field(), e.getMessage());
   }

@@ -168,6 +168,29 @@ class BackupServiceTest {
   }
 
   @Test
+  void aCancelledBackupIsCancelledAndLeavesNothing() throws Exception {
+    engine.next = bytes(4 << 20, 12);
+    JobProgress cancelNow = new JobProgress() {
+      @Override
+      public void report(long bytes, long total) {}
+
+      @Override
+      public boolean cancelled() {
+        return true;
+      }
+    };
+    DatastoreException e = error(() -> service.create("b-c", BackupType.FULL, "", key, cancelNow));
+    assertThat(e.code()).isEqualTo(Code.CANCELLED);
+    assertThat(storage.list("b-c/")).isEmpty();
+    assertThat(engine.closed).isTrue();
+
+    engine.next = bytes(1 << 20, 13);
+    service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
+    assertThat(error(() -> service.restore("b-1", key, cancelNow)).code()).isEqualTo(Code.CANCELLED);
+    assertThat(engine.installs).isZero();
+  }
+
+  @Test
   void theSweepRemovesWhatAKilledAgentLeftOfItsBackup() throws Exception {
     WorkArea work = new WorkArea(dir.resolve("work-mysql"));
     work.begin("b-killed"); // as if the agent died mid-way: marker, a key and a half-written data object
