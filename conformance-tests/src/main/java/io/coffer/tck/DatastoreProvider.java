@@ -31,6 +31,11 @@ public interface DatastoreProvider {
   /** User names the engine must refuse. */
   List<String> badUserNames();
 
+  /** Whether the plugin replicates (runs the replication suite, which also needs {@link #backupData}). */
+  default boolean replication() {
+    return false;
+  }
+
   /** Backup types the plugin supports; empty skips the backup suite. */
   default Set<io.coffer.proto.v1.BackupType> backupTypes() {
     return Set.of();

@@ -164,6 +164,39 @@ public final class Testbed implements AutoCloseable {
     return io.coffer.proto.v1.BackupServiceGrpc.newBlockingStub(api).withDeadlineAfter(10, TimeUnit.MINUTES);
   }
 
+  public io.coffer.proto.v1.ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
+    return io.coffer.proto.v1.ReplicationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** Waits until a workflow has ended and returns it. */
+  public io.coffer.proto.v1.Workflow awaitWorkflow(String workflowId, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    io.coffer.proto.v1.Workflow w = null;
+    while (System.nanoTime() < end) {
+      w = replication().getWorkflow(io.coffer.proto.v1.GetWorkflowRequest.newBuilder().setWorkflowId(workflowId).build());
+      if (w.getState() != io.coffer.proto.v1.WorkflowState.WORKFLOW_STATE_RUNNING) {
+        return w;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("workflow " + workflowId + " did not end within " + timeout + "; last: " + w);
+  }
+
+  /** Waits until an instance's heartbeats report {@code role}. */
+  public InstanceStatus awaitRole(String instanceId, io.coffer.proto.v1.Role role, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    InstanceStatus last = null;
+    while (System.nanoTime() < end) {
+      last = instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
+      if (last.getRole() == role) {
+        return last;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("instance " + instanceId + " not " + role + " within " + timeout + "; last: " + last);
+  }
+
   /** Waits until a backup has ended (COMPLETED or FAILED) and returns it. */
   public io.coffer.proto.v1.Backup awaitBackup(String backupId, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();

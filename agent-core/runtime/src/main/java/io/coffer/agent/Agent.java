@@ -79,7 +79,7 @@ public final class Agent implements AutoCloseable {
     sweep(backups);
     CommandExecutor executor = new CommandExecutor(manager, backups, journal, supervisor.whenReady(), Clock.systemUTC());
     resources.add(executor);
-    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor);
+    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.port());
     List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());
     channel = new ControlChannel(config,
         () -> Hello.newBuilder()

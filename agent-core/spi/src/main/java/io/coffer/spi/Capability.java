@@ -9,5 +9,7 @@ public enum Capability {
   /** enable the engine superuser ("root enable" in Trove). */
   ROOT,
   /** backup and restore through {@link DatastoreManager#backupStrategy()}. */
-  BACKUP
+  BACKUP,
+  /** replicas, promote, switchover and failover through {@link DatastoreManager#replicationStrategy()}. */
+  REPLICATION
 }

@@ -139,6 +139,13 @@ public interface DatastoreManager extends ExtensionPoint {
     throw DatastoreException.unimplemented("backup");
   }
 
+  // ---- Capability.REPLICATION ----
+
+  /** The engine side of replication; see {@link io.coffer.spi.replication.ReplicationStrategy}. */
+  default io.coffer.spi.replication.ReplicationStrategy replicationStrategy() {
+    throw DatastoreException.unimplemented("replication");
+  }
+
   // ---- Extensions ----
 
   /** Extension operation names this plugin serves (e.g. {@code "mysql.flush-logs"}). */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * One backup in the control's catalog.
  *
  * @param parentId the parent of an incremental backup, else ""
- * @param origin {@code "user"} or {@code "schedule"}
+ * @param origin {@code "user"}, {@code "schedule"} or {@code "workflow"} (e.g. creating a replica)
  * @param finished null while PENDING
  * @param manifest null unless COMPLETED
  * @param error "" unless FAILED
@@ -32,6 +32,7 @@ public record BackupEntry(
 
   public static final String ORIGIN_USER = "user";
   public static final String ORIGIN_SCHEDULE = "schedule";
+  public static final String ORIGIN_WORKFLOW = "workflow";
 
   public BackupEntry {
     Objects.requireNonNull(backupId, "backupId");

@@ -328,6 +328,18 @@ public final class BackupManager implements AutoCloseable {
             e -> log.warn("retention of {}: {}", instanceId, e.getMessage()));
   }
 
+  /** Polls the catalog until the backup has ended (COMPLETED or FAILED), at most {@code timeout}. */
+  public Mono<BackupEntry> awaitEnd(String backupId, Duration timeout) {
+    return Mono.fromCallable(() -> catalog.get(backupId).orElseThrow(() ->
+            Status.NOT_FOUND.withDescription("no backup '" + backupId + "'").asRuntimeException()))
+        .subscribeOn(blocking)
+        .flatMap(b -> b.state() == BackupState.BACKUP_STATE_PENDING
+            ? Mono.<BackupEntry>empty() : Mono.just(b))
+        .repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(250)))
+        .timeout(timeout, Mono.error(() -> Status.DEADLINE_EXCEEDED.withDescription("backup " + backupId
+            + " did not end within " + timeout).asRuntimeException()));
+  }
+
   // ---- queries ----
 
   public Mono<Optional<BackupEntry>> get(String backupId) {

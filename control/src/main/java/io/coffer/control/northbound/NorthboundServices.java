@@ -2,6 +2,7 @@ package io.coffer.control.northbound;
 
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.registry.AgentRegistry;
 import io.grpc.BindableService;
 import java.time.Duration;
@@ -16,7 +17,7 @@ public final class NorthboundServices {
    * @param jobTimeout the same for backups and restores
    */
   public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
-      Duration defaultTimeout, Duration jobTimeout) {
+      ReplicationManager replication, Duration defaultTimeout, Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
     return List.of(
         new InstanceServiceImpl(registry),
@@ -24,6 +25,7 @@ public final class NorthboundServices {
         new UserServiceImpl(calls),
         new CommandServiceImpl(broker),
         new DiagnosticsServiceImpl(calls),
-        new BackupServiceImpl(backups, jobTimeout));
+        new BackupServiceImpl(backups, jobTimeout),
+        new ReplicationServiceImpl(replication, registry));
   }
 }

@@ -5,6 +5,10 @@ import io.coffer.control.backup.BackupManager;
 import io.coffer.control.backup.BackupScheduler;
 import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.replication.ReplicationManager;
+import io.coffer.control.replication.Topology;
+import io.coffer.control.workflow.WorkflowRunner;
+import io.coffer.control.workflow.WorkflowStore;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.control.gateway.AgentGatewayService;
 import io.coffer.control.northbound.NorthboundServices;
@@ -92,8 +96,16 @@ public final class ControlServer implements AutoCloseable {
     BackupScheduler scheduler = new BackupScheduler(backups, clock, config.scheduleTick());
     scheduler.start();
     resources.add(scheduler);
-    for (BindableService service : NorthboundServices.create(broker, registry, backups, config.defaultTimeout(),
-        config.jobTimeout())) {
+    WorkflowStore workflows = WorkflowStore.open(config.stateDir());
+    resources.add(workflows);
+    Topology topology = Topology.open(config.stateDir());
+    resources.add(topology);
+    WorkflowRunner runner = new WorkflowRunner(workflows, clock);
+    ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner,
+        config.jobTimeout());
+    runner.resumeAll();
+    for (BindableService service : NorthboundServices.create(broker, registry, backups, replication,
+        config.defaultTimeout(), config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
     apiServer = api.build().start();

@@ -27,11 +27,13 @@ final class OperationDispatcher {
 
   private final DatastoreManager manager;
   private final BackupCommands backups;
+  private final ReplicationCommands replication;
   private final Clock clock;
 
   OperationDispatcher(DatastoreManager manager, BackupCommands backups, Clock clock) {
     this.manager = manager;
     this.backups = backups;
+    this.replication = new ReplicationCommands(manager);
     this.clock = clock;
   }
 
@@ -109,6 +111,12 @@ final class OperationDispatcher {
       case CREATE_BACKUP -> backups.create(op.getCreateBackup(), progress);
       case RESTORE_BACKUP -> backups.restore(op.getRestoreBackup(), progress);
       case DELETE_BACKUP -> backups.delete(op.getDeleteBackup().getBackupId());
+      case PREPARE_REPLICATION_SOURCE -> replication.prepareSource(op.getPrepareReplicationSource());
+      case ATTACH_REPLICA -> replication.attach(op.getAttachReplica());
+      case FENCE_SOURCE -> replication.fence();
+      case AWAIT_REPLICA_POSITION -> replication.awaitPosition(op.getAwaitReplicaPosition());
+      case PROMOTE_REPLICA -> replication.promote();
+      case GET_REPLICATION_STATUS -> replication.status();
       case EXTENSION -> OperationResult.newBuilder()
           .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();
       case KIND_NOT_SET -> throw DatastoreException.invalidArgument("operation", "is required");

@@ -31,6 +31,8 @@ public final class OperationKinds {
       case LIST_USERS, CREATE_USER, DELETE_USER, GRANT_ACCESS, REVOKE_ACCESS, CHANGE_PASSWORD -> Capability.USERS;
       case ENABLE_ROOT -> Capability.ROOT;
       case CREATE_BACKUP, RESTORE_BACKUP -> Capability.BACKUP;
+      case PREPARE_REPLICATION_SOURCE, ATTACH_REPLICA, FENCE_SOURCE, AWAIT_REPLICA_POSITION, PROMOTE_REPLICA,
+          GET_REPLICATION_STATUS -> Capability.REPLICATION;
       default -> null;
     };
   }

@@ -50,6 +50,7 @@ public record AgentConfig(
    * @param port server port
    * @param osUser OS account for the server process (empty: plugin default)
    * @param settings engine-specific settings, passed to the plugin as they are
+   * @param advertiseAddress where clients and replicas reach the server (default: bindAddress)
    */
   public record Datastore(
       String engine,
@@ -58,5 +59,17 @@ public record AgentConfig(
       String bindAddress,
       int port,
       String osUser,
-      Map<String, String> settings) {}
+      Map<String, String> settings,
+      String advertiseAddress) {
+
+    public Datastore {
+      advertiseAddress = advertiseAddress == null || advertiseAddress.isBlank() ? bindAddress : advertiseAddress;
+    }
+
+    /** Advertised at the bind address. */
+    public Datastore(String engine, Path dataDir, Path runDir, String bindAddress, int port, String osUser,
+        Map<String, String> settings) {
+      this(engine, dataDir, runDir, bindAddress, port, osUser, settings, bindAddress);
+    }
+  }
 }

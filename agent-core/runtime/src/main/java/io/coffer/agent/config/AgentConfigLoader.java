@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *   dataDir: /var/lib/mysql        # required
  *   runDir: ...                    # default: stateDir/run
  *   bindAddress: 127.0.0.1
+ *   advertiseAddress: 10.0.0.7     # where clients and replicas reach it; default: bindAddress
  *   port: 3306                     # required
  *   osUser: mysql                  # optional
  *   settings: {}                   # engine-specific
@@ -69,7 +70,7 @@ public final class AgentConfigLoader {
       "backup", Set.of("storage", "dir", "s3"),
       "backup.s3", Set.of("endpoint", "region", "bucket", "prefix", "accessKey", "secretKey", "pathStyle", "partSize"),
       "control", Set.of("address", "caFile", "certFile", "keyFile", "maxBackoff"),
-      "datastore", Set.of("engine", "dataDir", "runDir", "bindAddress", "port", "osUser", "settings"));
+      "datastore", Set.of("engine", "dataDir", "runDir", "bindAddress", "advertiseAddress", "port", "osUser", "settings"));
 
   private AgentConfigLoader() {}
 
@@ -182,6 +183,7 @@ public final class AgentConfigLoader {
       Path dataDir = path(datastore, "datastore.dataDir", null);
       Path runDir = path(datastore, "datastore.runDir", stateDir == null ? null : stateDir.resolve("run"));
       String bind = text(datastore, "datastore.bindAddress", "127.0.0.1");
+      String advertise = text(datastore, "datastore.advertiseAddress", bind);
       int dsPort = integer(datastore, "datastore.port");
       String osUser = text(datastore, "datastore.osUser", "");
       Map<String, String> settings = new LinkedHashMap<>();
@@ -198,7 +200,7 @@ public final class AgentConfigLoader {
         throw new ConfigException(source, problems);
       }
       return new AgentConfig(instanceId, controlConfig, stateDir, pluginsDir, heartbeat,
-          new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings), backup);
+          new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings, advertise), backup);
     }
 
     private AgentConfig.Backup backup(ObjectNode root, Path stateDir) {

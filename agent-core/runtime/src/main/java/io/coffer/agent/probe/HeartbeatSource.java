@@ -23,10 +23,18 @@ public final class HeartbeatSource {
   private final ProcessSupervisor supervisor;
   private final AtomicLong sequence = new AtomicLong();
   private volatile String version = "";
+  private final String host;
+  private final int port;
 
-  public HeartbeatSource(DatastoreManager manager, ProcessSupervisor supervisor) {
+  /**
+   * @param host where clients and replicas reach the datastore
+   * @param port its port
+   */
+  public HeartbeatSource(DatastoreManager manager, ProcessSupervisor supervisor, String host, int port) {
     this.manager = manager;
     this.supervisor = supervisor;
+    this.host = host;
+    this.port = port;
   }
 
   public Mono<Heartbeat> next() {
@@ -45,7 +53,7 @@ public final class HeartbeatSource {
 
   /** The datastore as last seen, for Hello. */
   public Datastore datastore() {
-    return Datastore.newBuilder().setEngine(manager.engine()).setVersion(version).build();
+    return Datastore.newBuilder().setEngine(manager.engine()).setVersion(version).setHost(host).setPort(port).build();
   }
 
   private Probe probe() {

@@ -1,0 +1,193 @@
+package io.coffer.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coffer.agent.Agent;
+import io.coffer.proto.v1.CommandOptions;
+import io.coffer.proto.v1.CreateReplicaRequest;
+import io.coffer.proto.v1.EjectRequest;
+import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.ListReplicasRequest;
+import io.coffer.proto.v1.PromoteRequest;
+import io.coffer.proto.v1.Replica;
+import io.coffer.proto.v1.Role;
+import io.coffer.proto.v1.RootCredentials;
+import io.coffer.proto.v1.Workflow;
+import io.coffer.proto.v1.WorkflowState;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The engine-agnostic replication suite, through the northbound API against real servers: create a
+ * replica from a backup of its source, writes on the source reach it, switchover (the replica
+ * becomes the primary and the old source follows it), then failover after the primary is stopped
+ * (the most advanced replica is promoted and the other follows it). Replicas are compared with
+ * their source by the engine's checksums.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class ReplicationTck {
+  private static final Duration WORKFLOW = Duration.ofMinutes(5);
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+
+  protected Testbed bed;
+  protected DatastoreProvider provider;
+  private Path work;
+  private final Map<String, Integer> ports = new HashMap<>();
+  private final Map<String, Agent> agents = new HashMap<>();
+  /** Superuser credentials of the first source; physical replicas carry the same accounts. */
+  private RootCredentials root;
+
+  protected abstract DatastoreProvider provider();
+
+  @BeforeAll
+  void startSource() throws Exception {
+    provider = provider();
+    Assumptions.assumeTrue(provider.replication(), provider.engine() + " declares no replication");
+    work = Files.createTempDirectory("coffer-replication-tck-" + provider.engine(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    bed = Testbed.start(work);
+    start("rp-a");
+    start("rp-b");
+    root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId("rp-a").build()).getCredentials();
+    try (BackupData a = data("rp-a")) {
+      a.load("app", 4 << 20);
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aReplicaCreatedFromABackupFollowsItsSource() throws Exception {
+    Workflow w = bed.awaitWorkflow(createReplica("rp-a", "rp-b").getWorkflowId(), WORKFLOW);
+    assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    assertThat(w.getDetailsMap()).containsKey("backup_id").doesNotContainKey("password");
+
+    bed.awaitRole("rp-b", Role.ROLE_REPLICA, CONVERGE);
+    assertThat(bed.replication().listReplicas(ListReplicasRequest.newBuilder().setSourceInstanceId("rp-a").build())
+        .getReplicasList()).extracting(Replica::getInstanceId).containsExactly("rp-b");
+    write("rp-a", "after the replica was created");
+    awaitSameData("rp-a", "rp-b");
+  }
+
+  @Test
+  @Order(2)
+  void badReplicaRequestsAreClearErrors() {
+    assertThat(code(() -> createReplica("rp-a", "rp-a"))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(code(() -> createReplica("rp-a", "no-such-instance"))).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(() -> createReplica("rp-a", "rp-b"))).isEqualTo(Status.Code.FAILED_PRECONDITION); // already one
+    assertThat(code(() -> bed.replication().promote(PromoteRequest.newBuilder().setInstanceId("rp-a").build())))
+        .isEqualTo(Status.Code.FAILED_PRECONDITION); // not a replica
+  }
+
+  @Test
+  @Order(3)
+  void switchoverPromotesTheReplicaAndTheOldSourceFollowsIt() throws Exception {
+    write("rp-a", "just before the switchover");
+    Workflow w = bed.awaitWorkflow(bed.replication().promote(PromoteRequest.newBuilder().setInstanceId("rp-b")
+        .setOptions(CommandOptions.newBuilder().setCommandId("switch-1")).build()).getWorkflowId(), WORKFLOW);
+    assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    assertThat(w.getDetailsMap()).containsKey("fenced_position");
+
+    bed.awaitRole("rp-b", Role.ROLE_PRIMARY, CONVERGE);
+    bed.awaitRole("rp-a", Role.ROLE_REPLICA, CONVERGE);
+    write("rp-b", "on the new primary");
+    awaitSameData("rp-b", "rp-a");
+  }
+
+  @Test
+  @Order(4)
+  void failoverPromotesTheMostAdvancedReplicaWhenThePrimaryIsGone() throws Exception {
+    start("rp-c");
+    Workflow created = bed.awaitWorkflow(createReplica("rp-b", "rp-c").getWorkflowId(), WORKFLOW);
+    assertThat(created.getState()).as(created.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    write("rp-b", "before the primary is lost");
+    awaitSameData("rp-b", "rp-c");
+    awaitSameData("rp-b", "rp-a");
+
+    agents.remove("rp-b").close(); // the primary and its server are gone
+    Workflow w = bed.awaitWorkflow(bed.replication().eject(EjectRequest.newBuilder().setSourceInstanceId("rp-b")
+        .build()).getWorkflowId(), WORKFLOW);
+    assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    String promoted = w.getDetailsOrThrow("new_primary");
+    String other = promoted.equals("rp-a") ? "rp-c" : "rp-a";
+
+    bed.awaitRole(promoted, Role.ROLE_PRIMARY, CONVERGE);
+    write(promoted, "after the failover");
+    awaitSameData(promoted, other);
+  }
+
+  // ---- helpers ----
+
+  private void start(String instance) throws Exception {
+    int port = Ports.free();
+    ports.put(instance, port);
+    agents.put(instance, bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(),
+        provider.datastore(work.resolve(instance), port))));
+    bed.awaitHealthy(instance, Duration.ofSeconds(90));
+  }
+
+  private BackupData data(String instance) {
+    return provider.backupData(ports.get(instance), root.getName(), root.getPassword());
+  }
+
+  private Workflow createReplica(String source, String replica) {
+    return bed.replication().createReplica(CreateReplicaRequest.newBuilder()
+        .setSourceInstanceId(source).setInstanceId(replica).build());
+  }
+
+  private void write(String instance, String marker) throws Exception {
+    try (BackupData d = data(instance)) {
+      d.write("app", marker);
+    }
+  }
+
+  private void awaitSameData(String source, String replica) throws Exception {
+    long end = System.nanoTime() + CONVERGE.toNanos();
+    Map<String, String> expected;
+    Map<String, String> actual;
+    do {
+      try (BackupData s = data(source); BackupData r = data(replica)) {
+        expected = s.fingerprint();
+        actual = r.fingerprint();
+      }
+      if (expected.equals(actual)) {
+        return;
+      }
+      Thread.sleep(250);
+    } while (System.nanoTime() < end);
+    assertThat(actual).as("data on %s vs its source %s", replica, source).isEqualTo(expected);
+  }
+
+  private static Status.Code code(Callable<?> call) {
+    try {
+      call.call();
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("the call succeeded");
+  }
+}

@@ -1,0 +1,294 @@
+package io.coffer.control.replication;
+
+import io.coffer.control.backup.BackupEntry;
+import io.coffer.control.backup.BackupManager;
+import io.coffer.control.broker.Broker;
+import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.workflow.Workflow;
+import io.coffer.control.workflow.WorkflowDefinition;
+import io.coffer.control.workflow.WorkflowDefinition.Named;
+import io.coffer.control.workflow.WorkflowRunner;
+import io.coffer.proto.v1.AttachReplica;
+import io.coffer.proto.v1.AwaitReplicaPosition;
+import io.coffer.proto.v1.BackupState;
+import io.coffer.proto.v1.BackupType;
+import io.coffer.proto.v1.FenceSource;
+import io.coffer.proto.v1.GetReplicationStatus;
+import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.OperationResult;
+import io.coffer.proto.v1.PrepareReplicationSource;
+import io.coffer.proto.v1.PromoteReplica;
+import io.coffer.proto.v1.ReplicationStatus;
+import io.grpc.Status;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Replication workflows: create a replica from a backup of its source, switchover (promote a
+ * replica with nothing lost) and failover (eject a lost source). Each step is one command on one
+ * agent, sent with a command id derived from the workflow and step, so a step repeated after a
+ * control restart joins the journaled command instead of running twice.
+ */
+public final class ReplicationManager {
+  public static final String CREATE_REPLICA = "create_replica";
+  public static final String SWITCHOVER = "switchover";
+  public static final String FAILOVER = "failover";
+  /** The replication account on every source; reserved by the plugins. */
+  static final String REPLICATION_USER = "coffer_repl";
+  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration CATCH_UP = Duration.ofSeconds(60);
+  private static final Set<String> SECRETS = Set.of("password");
+
+  private final Broker broker;
+  private final AgentRegistry registry;
+  private final BackupManager backups;
+  private final Topology topology;
+  private final WorkflowRunner runner;
+  private final Duration jobTimeout;
+  private final SecureRandom random = new SecureRandom();
+
+  public ReplicationManager(Broker broker, AgentRegistry registry, BackupManager backups, Topology topology,
+      WorkflowRunner runner, Duration jobTimeout) {
+    this.broker = broker;
+    this.registry = registry;
+    this.backups = backups;
+    this.topology = topology;
+    this.runner = runner;
+    this.jobTimeout = jobTimeout;
+    runner.define(new WorkflowDefinition(CREATE_REPLICA, List.of(
+        new Named("prepare the source's replication account", w -> prepareSource(w, w.param("source"))),
+        new Named("take a full backup of the source", this::backupSource),
+        new Named("restore the backup on the replica", this::restoreOnReplica),
+        new Named("attach the replica to the source", w -> attach(w, w.param("replica"), w.param("source"),
+            positionsOf(w.param("backup_id")))),
+        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
+        SECRETS));
+    runner.define(new WorkflowDefinition(SWITCHOVER, List.of(
+        new Named("fence the source (read-only)", this::fence),
+        new Named("wait until the replica has applied everything", this::catchUp),
+        new Named("promote the replica", w -> promote(w, w.param("replica"))),
+        new Named("prepare the new primary's replication account", w -> prepareSource(w, w.param("replica"))),
+        new Named("attach the old source and the other replicas", w -> attachAll(w, w.param("replica"),
+            with(others(w.param("source"), w.param("replica")), w.param("source")))),
+        new Named("record the topology", w -> record(() -> {
+          List<String> followers = with(others(w.param("source"), w.param("replica")), w.param("source"));
+          topology.clearSource(w.param("replica"));
+          followers.forEach(f -> topology.setSource(f, w.param("replica")));
+        }))), SECRETS));
+    runner.define(new WorkflowDefinition(FAILOVER, List.of(
+        new Named("find the most advanced replica", this::mostAdvanced),
+        new Named("promote it", w -> promote(w, w.param("new_primary"))),
+        new Named("prepare the new primary's replication account", w -> prepareSource(w, w.param("new_primary"))),
+        new Named("attach the other replicas to it", w -> attachAll(w, w.param("new_primary"),
+            others(w.param("source"), w.param("new_primary")))),
+        new Named("record the topology", w -> record(() -> {
+          List<String> followers = others(w.param("source"), w.param("new_primary"));
+          topology.clearSource(w.param("new_primary"));
+          followers.forEach(f -> topology.setSource(f, w.param("new_primary")));
+        }))), SECRETS));
+  }
+
+  // ---- starting workflows (validation happens here, before anything is journaled) ----
+
+  public Mono<Workflow> createReplica(String source, String replica, boolean semiSync, String workflowId) {
+    return Mono.fromCallable(() -> {
+      if (source.equals(replica)) {
+        throw invalid("instance_id", "the replica must be another instance than its source");
+      }
+      InstanceStatus s = instance(source);
+      InstanceStatus r = instance(replica);
+      requireReplication(s);
+      requireReplication(r);
+      if (!s.getDatastore().getEngine().equals(r.getDatastore().getEngine())) {
+        throw invalid("instance_id", "instance " + replica + " runs " + r.getDatastore().getEngine() + ", its source "
+            + s.getDatastore().getEngine());
+      }
+      if (topology.sourceOf(replica).isPresent()) {
+        throw Status.FAILED_PRECONDITION.withDescription("instance " + replica + " already replicates from "
+            + topology.sourceOf(replica).get()).asRuntimeException();
+      }
+      Map<String, String> params = new HashMap<>();
+      params.put("source", source);
+      params.put("replica", replica);
+      params.put("semi_sync", String.valueOf(semiSync));
+      params.put("password", newPassword());
+      return params;
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_REPLICA, p));
+  }
+
+  public Mono<Workflow> promote(String replica, String workflowId) {
+    return Mono.fromCallable(() -> {
+      instance(replica);
+      String source = topology.sourceOf(replica).orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription(
+          "instance " + replica + " is not a replica the control knows of").asRuntimeException());
+      if (registry.session(source).isEmpty()) {
+        throw Status.FAILED_PRECONDITION.withDescription("the source " + source + " is not connected; a switchover"
+            + " needs it to fence it without losing writes. If it is gone, eject it (failover)").asRuntimeException();
+      }
+      Map<String, String> params = new HashMap<>();
+      params.put("source", source);
+      params.put("replica", replica);
+      params.put("semi_sync", "false");
+      params.put("password", newPassword());
+      return params;
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, SWITCHOVER, p));
+  }
+
+  public Mono<Workflow> eject(String source, String workflowId) {
+    return Mono.fromCallable(() -> {
+      instance(source);
+      if (topology.replicasOf(source).isEmpty()) {
+        throw Status.FAILED_PRECONDITION.withDescription("instance " + source + " has no replicas to promote")
+            .asRuntimeException();
+      }
+      Map<String, String> params = new HashMap<>();
+      params.put("source", source);
+      params.put("semi_sync", "false");
+      params.put("password", newPassword());
+      return params;
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, FAILOVER, p));
+  }
+
+  public Mono<List<String>> replicasOf(String source) {
+    return Mono.fromCallable(() -> topology.replicasOf(source)).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  public WorkflowRunner runner() {
+    return runner;
+  }
+
+  // ---- steps ----
+
+  private Mono<Map<String, String>> prepareSource(Workflow w, String source) {
+    Operation op = Operation.newBuilder().setPrepareReplicationSource(PrepareReplicationSource.newBuilder()
+        .setUser(REPLICATION_USER).setPassword(w.param("password"))).build();
+    return call(w, source, "prepare_replication_source", op).thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> backupSource(Workflow w) {
+    return backups.create(w.param("source"), BackupType.BACKUP_TYPE_FULL, "", WorkflowRunner.commandId(w, ""),
+            BackupEntry.ORIGIN_WORKFLOW)
+        .flatMap(b -> backups.awaitEnd(b.backupId(), jobTimeout))
+        .flatMap(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED
+            ? Mono.just(Map.of("backup_id", b.backupId()))
+            : Mono.error(new IllegalStateException("backup " + b.backupId() + " failed: " + b.error())));
+  }
+
+  private Mono<Map<String, String>> restoreOnReplica(Workflow w) {
+    return backups.restore(w.param("backup_id"), w.param("replica"), WorkflowRunner.commandId(w, ""), jobTimeout)
+        .thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> attach(Workflow w, String replica, String source, Mono<Map<String, String>> positions) {
+    return positions.flatMap(pos -> {
+      InstanceStatus s = instance(source);
+      Operation op = Operation.newBuilder().setAttachReplica(AttachReplica.newBuilder()
+          .setSourceHost(s.getDatastore().getHost())
+          .setSourcePort(s.getDatastore().getPort())
+          .setUser(REPLICATION_USER)
+          .setPassword(w.param("password"))
+          .putAllPositions(pos)
+          .setSemiSync(Boolean.parseBoolean(w.param("semi_sync")))).build();
+      return call(w, replica, "attach_replica", op);
+    }).thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> attachAll(Workflow w, String newSource, List<String> followers) {
+    return Flux.fromIterable(followers)
+        .concatMap(f -> attach(w, f, newSource, Mono.just(Map.of())))
+        .then(Mono.just(Map.of()));
+  }
+
+  private Mono<Map<String, String>> fence(Workflow w) {
+    Operation op = Operation.newBuilder().setFenceSource(FenceSource.getDefaultInstance()).build();
+    return call(w, w.param("source"), "fence_source", op)
+        .map(r -> Map.of("fenced_position", r.getPosition().getPosition()));
+  }
+
+  private Mono<Map<String, String>> catchUp(Workflow w) {
+    Operation op = Operation.newBuilder().setAwaitReplicaPosition(AwaitReplicaPosition.newBuilder()
+        .setPosition(w.param("fenced_position")).setTimeoutMillis((int) CATCH_UP.toMillis())).build();
+    return broker.dispatch(w.param("replica"), WorkflowRunner.commandId(w, "await"), "await_replica_position", true, op,
+        CATCH_UP.plusSeconds(10)).thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> promote(Workflow w, String instance) {
+    Operation op = Operation.newBuilder().setPromoteReplica(PromoteReplica.getDefaultInstance()).build();
+    return call(w, instance, "promote_replica", op).thenReturn(Map.of());
+  }
+
+  /** The replica whose applied position is furthest; unreachable replicas are left out. */
+  private Mono<Map<String, String>> mostAdvanced(Workflow w) {
+    Operation op = Operation.newBuilder().setGetReplicationStatus(GetReplicationStatus.getDefaultInstance()).build();
+    return Mono.fromCallable(() -> topology.replicasOf(w.param("source"))).subscribeOn(Schedulers.boundedElastic())
+        .flatMapMany(Flux::fromIterable)
+        .flatMap(r -> broker.dispatch(r, WorkflowRunner.commandId(w, r), "get_replication_status", true, op,
+                Duration.ofSeconds(10))
+            .map(result -> Map.entry(r, result.getReplication()))
+            .onErrorResume(e -> Mono.empty()))
+        .collectList()
+        .flatMap(candidates -> candidates.stream()
+            .max((a, b) -> Positions.compare(a.getValue().getPosition(), b.getValue().getPosition()))
+            .map(best -> Mono.just(Map.of("new_primary", best.getKey(), "new_primary_position", best.getValue().getPosition())))
+            .orElseGet(() -> Mono.error(new IllegalStateException("no replica of " + w.param("source") + " answered"))));
+  }
+
+  private Mono<Map<String, String>> record(Runnable change) {
+    return Mono.fromRunnable(change).subscribeOn(Schedulers.boundedElastic()).thenReturn(Map.of());
+  }
+
+  // ---- helpers ----
+
+  private Mono<OperationResult> call(Workflow w, String instance, String kind, Operation op) {
+    return broker.dispatch(instance, WorkflowRunner.commandId(w, instance), kind, false, op, STEP_TIMEOUT);
+  }
+
+  private Mono<Map<String, String>> positionsOf(String backupId) {
+    return backups.get(backupId).map(b -> b.filter(e -> e.manifest() != null)
+        .map(e -> e.manifest().getPositionsMap())
+        .orElseThrow(() -> new IllegalStateException("backup " + backupId + " has no manifest")));
+  }
+
+  private List<String> others(String source, String except) {
+    List<String> out = new ArrayList<>(topology.replicasOf(source));
+    out.remove(except);
+    return out;
+  }
+
+  private static List<String> with(List<String> list, String extra) {
+    List<String> out = new ArrayList<>(list);
+    out.add(extra);
+    return out;
+  }
+
+  private InstanceStatus instance(String id) {
+    return registry.status(id).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("instance '" + id + "' is not known to the control").asRuntimeException());
+  }
+
+  private static void requireReplication(InstanceStatus s) {
+    if (!s.getCapabilitiesList().contains("attach_replica")) {
+      throw Status.UNIMPLEMENTED.withDescription("instance " + s.getInstanceId() + " (" + s.getDatastore().getEngine()
+          + ") does not support replication").asRuntimeException();
+    }
+  }
+
+  private static io.grpc.StatusRuntimeException invalid(String field, String problem) {
+    return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
+  }
+
+  private String newPassword() {
+    byte[] b = new byte[24];
+    random.nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

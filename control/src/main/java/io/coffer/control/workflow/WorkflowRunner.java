@@ -1,0 +1,129 @@
+package io.coffer.control.workflow;
+
+import io.grpc.Status;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Runs workflows step by step, journaling each step's outcome before the next starts, and resumes
+ * the running ones when the control starts. A failed step fails the workflow (no automatic
+ * compensation: the error says which step and why, and the steps already done stay done).
+ */
+public final class WorkflowRunner {
+  private static final Logger log = LoggerFactory.getLogger(WorkflowRunner.class);
+  private final WorkflowStore store;
+  private final Clock clock;
+  private final Map<String, WorkflowDefinition> definitions = new ConcurrentHashMap<>();
+  /** Workflows this control is running now, so a start request never runs one twice. */
+  private final Map<String, Boolean> active = new ConcurrentHashMap<>();
+  private final Scheduler blocking = Schedulers.boundedElastic();
+
+  public WorkflowRunner(WorkflowStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public void define(WorkflowDefinition definition) {
+    definitions.put(definition.kind(), definition);
+  }
+
+  /** The command id of a workflow's step: re-running the step joins the same journaled command. */
+  public static String commandId(Workflow w, String suffix) {
+    return "wf:" + w.id() + ":" + w.step() + (suffix.isEmpty() ? "" : ":" + suffix);
+  }
+
+  /**
+   * Journals and starts a workflow; a second start with the same id returns the first one.
+   *
+   * @return the workflow as journaled at its start
+   */
+  public Mono<Workflow> start(String id, String kind, Map<String, String> params) {
+    WorkflowDefinition def = definitions.get(kind);
+    if (def == null) {
+      return Mono.error(new IllegalArgumentException("no workflow kind " + kind));
+    }
+    return Mono.fromCallable(() -> store.insertIfAbsent(
+            new Workflow(id, kind, Workflow.State.RUNNING, 0, params, clock.instant(), clock.instant(), "")))
+        .subscribeOn(blocking)
+        .flatMap(w -> {
+          if (!w.kind().equals(kind)) {
+            return Mono.error(Status.ALREADY_EXISTS.withDescription("workflow id '" + id + "' was already used for "
+                + w.kind()).asRuntimeException());
+          }
+          launch(w);
+          return Mono.just(w);
+        });
+  }
+
+  public Mono<Optional<Workflow>> get(String id) {
+    return Mono.fromCallable(() -> store.get(id)).subscribeOn(blocking);
+  }
+
+  /** Resumes every workflow a previous control left running. */
+  public void resumeAll() {
+    Mono.fromCallable(store::running).subscribeOn(blocking).subscribe(list -> list.forEach(w -> {
+      log.info("resuming workflow {} ({}) at step {}", w.id(), w.kind(), w.step());
+      launch(w);
+    }), e -> log.error("cannot resume workflows", e));
+  }
+
+  /** The name of the step a workflow is at, for status displays. */
+  public String stepName(Workflow w) {
+    WorkflowDefinition def = definitions.get(w.kind());
+    if (def == null || w.step() >= def.steps().size()) {
+      return w.state() == Workflow.State.RUNNING ? "finishing" : "";
+    }
+    return def.steps().get(w.step()).name();
+  }
+
+  public int stepCount(String kind) {
+    WorkflowDefinition def = definitions.get(kind);
+    return def == null ? 0 : def.steps().size();
+  }
+
+  private void launch(Workflow w) {
+    if (w.state() != Workflow.State.RUNNING || active.putIfAbsent(w.id(), Boolean.TRUE) != null) {
+      return;
+    }
+    runFrom(w).doFinally(s -> active.remove(w.id()))
+        .subscribe(done -> log.info("workflow {} ({}) {}", done.id(), done.kind(), done.state()),
+            e -> log.error("workflow {} stopped unexpectedly", w.id(), e));
+  }
+
+  private Mono<Workflow> runFrom(Workflow w) {
+    WorkflowDefinition def = definitions.get(w.kind());
+    if (w.step() >= def.steps().size()) {
+      return persist(w.finished(Workflow.State.SUCCEEDED, "", def.secretParams(), clock.instant()));
+    }
+    WorkflowDefinition.Named step = def.steps().get(w.step());
+    return Mono.defer(() -> step.step().run(w))
+        .flatMap(produced -> persist(w.next(produced, clock.instant())))
+        .onErrorResume(e -> {
+          String why = "step " + (w.step() + 1) + " (" + step.name() + ") failed: " + describe(e);
+          log.warn("workflow {} ({}): {}", w.id(), w.kind(), why);
+          return persist(w.finished(Workflow.State.FAILED, why, def.secretParams(), clock.instant()));
+        })
+        .flatMap(next -> next.state() == Workflow.State.RUNNING ? runFrom(next) : Mono.just(next));
+  }
+
+  private Mono<Workflow> persist(Workflow w) {
+    return Mono.fromCallable(() -> {
+      store.update(w);
+      return w;
+    }).subscribeOn(blocking);
+  }
+
+  private static String describe(Throwable e) {
+    if (e instanceof io.grpc.StatusRuntimeException s) {
+      return s.getStatus().getCode() + ": " + s.getStatus().getDescription();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}
