@@ -31,8 +31,8 @@ import picocli.CommandLine.ScopeType;
     name = "coffer",
     header = "Coffer: databases as a service, guest agent and control.",
     description = {
-        "Manages the Coffer control, its certificates, and the databases, users and backups of the instances it "
-            + "controls.",
+        "Manages the Coffer control, its certificates, and the databases, users, backups and replicas of the "
+            + "instances it controls.",
         "Talks to the control's northbound API over TLS 1.3 with a client certificate from the Coffer home, "
             + "or a bearer token."},
     footer = {
@@ -42,6 +42,7 @@ import picocli.CommandLine.ScopeType;
         "  coffer control start   run the control",
         "  coffer instance list   list the instances whose agents connected",
         "  coffer backup create   back up an instance; 'coffer restore' restores it",
+        "  coffer replica create  replicate an instance; 'coffer promote' switches over to it",
         "",
         "Exit codes: 0 ok, 1 failure, 2 usage error or invalid argument,",
         "3 not found, 4 already exists, 5 unavailable or timed out."},
@@ -54,6 +55,10 @@ import picocli.CommandLine.ScopeType;
         UserCommand.class,
         BackupCommand.class,
         BackupRestore.class,
+        ReplicaCommand.class,
+        ReplicaPromote.class,
+        ReplicaEject.class,
+        WorkflowCommand.class,
         CommandCommand.class,
     })
 public class CofferCli extends CliCommand {

@@ -7,6 +7,7 @@ import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.InstanceServiceGrpc;
+import io.coffer.proto.v1.ReplicationServiceGrpc;
 import io.coffer.proto.v1.UserServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ConnectivityState;
@@ -129,6 +130,11 @@ final class ControlClient implements AutoCloseable {
 
   BackupServiceGrpc.BackupServiceBlockingStub backups() {
     return configure(BackupServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** Replicas and their workflows: each call returns at once (a workflow runs in the control). */
+  ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
+    return configure(ReplicationServiceGrpc.newBlockingStub(channel));
   }
 
   /**

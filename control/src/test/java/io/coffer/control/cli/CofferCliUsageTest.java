@@ -40,6 +40,7 @@ class CofferCliUsageTest {
         "user create", "user list", "user delete", "user grant", "user revoke", "user password", "user enable-root",
         "backup create", "backup list", "backup show", "backup delete",
         "backup schedule set", "backup schedule show", "backup schedule delete", "restore",
+        "replica create", "replica list", "promote", "eject", "workflow show",
         "command show");
   }
 
@@ -68,8 +69,8 @@ class CofferCliUsageTest {
   @Test
   void topLevelHelpListsTheCommandGroups() {
     Cli.Result result = Cli.run("--help");
-    assertThat(result.out()).contains("certs", "control", "instance", "database", "user", "backup", "restore", "command",
-        "Exit codes");
+    assertThat(result.out()).contains("certs", "control", "instance", "database", "user", "backup", "restore", "replica",
+        "promote", "eject", "workflow", "command", "Exit codes");
   }
 
   static Stream<List<String>> usageErrors() {
@@ -100,7 +101,13 @@ class CofferCliUsageTest {
         List.of("backup", "schedule", "set", "db-1", "--full", "0 3 * * *", "--keep-days", "-1"),
         List.of("backup", "schedule", "set", "db-1", "--full", "0 3 * * *", "--keep-count", "many"),
         List.of("restore", "bk-000000000001"),
-        List.of("restore", "bk-000000000001", "--instance", "db-2", "--command-id", "not valid!"));
+        List.of("restore", "bk-000000000001", "--instance", "db-2", "--command-id", "not valid!"),
+        List.of("replica", "create", "db-1"),
+        List.of("replica", "create", "db-1", "--instance", "db-1"),
+        List.of("replica", "list"),
+        List.of("promote"),
+        List.of("eject", "db-1", "--command-id", "not valid!"),
+        List.of("workflow", "show"));
   }
 
   @ParameterizedTest

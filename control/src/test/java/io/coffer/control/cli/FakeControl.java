@@ -43,6 +43,15 @@ import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.RevokeAccessRequest;
 import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.coffer.proto.v1.UserServiceGrpc;
+import io.coffer.proto.v1.CreateReplicaRequest;
+import io.coffer.proto.v1.EjectRequest;
+import io.coffer.proto.v1.GetWorkflowRequest;
+import io.coffer.proto.v1.ListReplicasRequest;
+import io.coffer.proto.v1.ListReplicasResponse;
+import io.coffer.proto.v1.PromoteRequest;
+import io.coffer.proto.v1.ReplicationServiceGrpc;
+import io.coffer.proto.v1.Workflow;
+import io.coffer.proto.v1.WorkflowState;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -110,6 +119,7 @@ final class FakeControl implements AutoCloseable {
         .addService(ServerInterceptors.intercept(new Users(), who))
         .addService(ServerInterceptors.intercept(new Commands(), who))
         .addService(ServerInterceptors.intercept(new Backups(), who))
+        .addService(ServerInterceptors.intercept(new Replication(), who))
         .build()
         .start();
   }
@@ -299,6 +309,43 @@ final class FakeControl implements AutoCloseable {
     @Override
     public void deleteBackupSchedule(DeleteBackupScheduleRequest request, StreamObserver<DeleteBackupScheduleResponse> out) {
       answer("DeleteBackupSchedule", request, DeleteBackupScheduleResponse.getDefaultInstance(), out);
+    }
+  }
+
+  /** A workflow just started, at its first step, as the control returns it. */
+  static Workflow started(String id, String kind, int stepCount, String stepName, Map<String, String> details) {
+    return Workflow.newBuilder().setWorkflowId(id).setKind(kind).setState(WorkflowState.WORKFLOW_STATE_RUNNING)
+        .setStepsDone(0).setStepCount(stepCount).setStepName(stepName).putAllDetails(details).build();
+  }
+
+  private final class Replication extends ReplicationServiceGrpc.ReplicationServiceImplBase {
+    @Override
+    public void createReplica(CreateReplicaRequest request, StreamObserver<Workflow> out) {
+      answer("CreateReplica", request, started(request.getOptions().getCommandId(), "create_replica", 5,
+          "prepare the source's replication account", Map.of("source", request.getSourceInstanceId(),
+              "replica", request.getInstanceId(), "semi_sync", String.valueOf(request.getSemiSync()))), out);
+    }
+
+    @Override
+    public void promote(PromoteRequest request, StreamObserver<Workflow> out) {
+      answer("Promote", request, started(request.getOptions().getCommandId(), "switchover", 6,
+          "fence the source (read-only)", Map.of("replica", request.getInstanceId())), out);
+    }
+
+    @Override
+    public void eject(EjectRequest request, StreamObserver<Workflow> out) {
+      answer("Eject", request, started(request.getOptions().getCommandId(), "failover", 5,
+          "find the most advanced replica", Map.of("source", request.getSourceInstanceId())), out);
+    }
+
+    @Override
+    public void listReplicas(ListReplicasRequest request, StreamObserver<ListReplicasResponse> out) {
+      answer("ListReplicas", request, ListReplicasResponse.getDefaultInstance(), out);
+    }
+
+    @Override
+    public void getWorkflow(GetWorkflowRequest request, StreamObserver<Workflow> out) {
+      answer("GetWorkflow", request, Workflow.newBuilder().setWorkflowId(request.getWorkflowId()).build(), out);
     }
   }
 
