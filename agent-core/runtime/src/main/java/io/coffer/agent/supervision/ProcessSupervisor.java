@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -211,14 +213,34 @@ public final class ProcessSupervisor implements AutoCloseable {
       return Optional.empty();
     }
     try {
-      long pid = Long.parseLong(Files.readString(pidFile).trim());
-      String program = Path.of(spec.command().get(0)).getFileName().toString();
+      long pid = pidOf(pidFile);
+      List<String> programs = programs(spec.command());
       return ProcessHandle.of(pid)
           .filter(ProcessSupervisor::alive)
-          .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().equals(program)).orElse(false));
+          .filter(h -> h.info().command().map(c -> programs.contains(Path.of(c).getFileName().toString())).orElse(false));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /** The pid on the pid file's first line: mariadbd writes only that line, PostgreSQL's postmaster.pid more. */
+  static long pidOf(Path pidFile) throws IOException {
+    return Long.parseLong(Files.readString(pidFile).lines().findFirst().orElse("").trim());
+  }
+
+  /**
+   * The file names a process running {@code command} may have: the program itself and, when it is a
+   * wrapper that changes user and then execs the server ({@code setpriv ... -- postgres ...}), the
+   * program after the first {@code --}.
+   */
+  static List<String> programs(List<String> command) {
+    List<String> names = new ArrayList<>();
+    names.add(Path.of(command.get(0)).getFileName().toString());
+    int separator = command.indexOf("--");
+    if (separator > 0 && separator + 1 < command.size()) {
+      names.add(Path.of(command.get(separator + 1)).getFileName().toString());
+    }
+    return names;
   }
 
   /** Alive and not a zombie (an orphan may linger as a zombie until PID 1 reaps it). */
