@@ -1,6 +1,8 @@
 package io.coffer.plugin.mysql;
 
 import io.coffer.plugin.mysql.backup.MariaBackupStrategy;
+import io.coffer.plugin.mysql.replication.MariaDbReplication;
+import io.coffer.plugin.mysql.replication.RoleFile;
 import io.coffer.plugin.mysql.server.DataDirInitializer;
 import io.coffer.plugin.mysql.server.OsAccount;
 import io.coffer.plugin.mysql.server.Readiness;
@@ -23,6 +25,7 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.replication.ReplicationStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +38,7 @@ import org.pf4j.Extension;
  * socket peer's OS account
  * (<a href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>): no
  * administrative password exists anywhere. Settings are documented in {@link ServerSettings}.
- * Backups and restores: {@link MariaBackupStrategy}.
+ * Backups and restores: {@link MariaBackupStrategy}; replication: {@link MariaDbReplication}.
  */
 @Extension
 public final class MysqlDatastoreManager implements DatastoreManager {
@@ -51,7 +54,9 @@ public final class MysqlDatastoreManager implements DatastoreManager {
       ServerStatus status,
       DatabaseAdmin databases,
       UserAdmin users,
-      RootAccess root) {}
+      RootAccess root,
+      RoleFile roleFile,
+      MariaDbReplication replication) {}
 
   private volatile Instance instance;
 
@@ -62,7 +67,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP);
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION);
   }
 
   @Override
@@ -72,13 +77,19 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     String adminUser = agent.root() ? "root" : agent.name();
     SocketConnector connector = new SocketConnector(settings.socket(), CONNECT_TIMEOUT, adminUser);
     AdminSession admin = new AdminSession(connector, true);
-    instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, new ServerStatus(connector),
-        new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin));
+    ServerStatus status = new ServerStatus(connector);
+    RoleFile roleFile = new RoleFile(ServerCommand.initFile(settings));
+    instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, status,
+        new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin), roleFile,
+        new MariaDbReplication(admin, status, roleFile));
   }
 
   @Override
   public void prepare() {
-    instance().initializer().prepare();
+    Instance i = instance();
+    i.initializer().prepare();
+    // mariadbd does not start without its --init-file; a restored data directory has none yet
+    i.roleFile().ensureExists();
   }
 
   @Override
@@ -91,6 +102,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     Instance i = instance();
     // No first-start setup: root@localhost (unix_socket) is all the agent needs.
     Readiness.await(timeout, "MariaDB on " + i.settings().socket(), i.status()::ping);
+    i.replication().afterStart();
   }
 
   @Override
@@ -168,6 +180,11 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   public BackupStrategy backupStrategy() {
     Instance i = instance();
     return new MariaBackupStrategy(i.settings(), i.adminUser(), i.admin(), i.status()::version);
+  }
+
+  @Override
+  public ReplicationStrategy replicationStrategy() {
+    return instance().replication();
   }
 
   private Instance instance() {

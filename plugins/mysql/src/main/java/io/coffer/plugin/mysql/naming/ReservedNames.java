@@ -10,8 +10,12 @@ import java.util.Set;
  * <p>System schemas: <a href="https://mariadb.com/kb/en/the-mysql-database-tables/">mysql</a>,
  * information_schema, performance_schema and sys. System accounts created by
  * <a href="https://mariadb.com/kb/en/mariadb-install-db/">mariadb-install-db</a>: {@code root},
- * {@code mariadb.sys} and {@code mysql}; {@code PUBLIC} is a reserved role name. Comparisons ignore
- * case so that look-alikes such as {@code MySQL} are refused too.
+ * {@code mariadb.sys} and {@code mysql}; {@code PUBLIC} is a reserved role name. Coffer's own accounts
+ * start with {@link #INTERNAL_USER_PREFIX}, such as the replication account ({@code coffer_repl}):
+ * users can neither create, change nor drop them, {@code listUsers} hides them, logical backups do
+ * not export them, and they do not make an instance non-empty for a restore (a replica restored
+ * from a physical backup of its source carries the source's replication account). Comparisons
+ * ignore case so that look-alikes such as {@code MySQL} are refused too.
  */
 public final class ReservedNames {
 
@@ -40,6 +44,19 @@ public final class ReservedNames {
     IdentifierRules.databaseName(field, name);
     if (isSystemDatabase(name)) {
       throw DatastoreException.invalidArgument(field, "'" + name + "' is a system database");
+    }
+    return name;
+  }
+
+  /**
+   * Validates the name of one of the agent's own accounts (e.g. the replication account), which
+   * must be reserved so that users can neither see nor change it.
+   */
+  public static String internalUser(String field, String name) {
+    IdentifierRules.userName(field, name);
+    if (!name.toLowerCase(Locale.ROOT).startsWith(INTERNAL_USER_PREFIX)) {
+      throw DatastoreException.invalidArgument(field, "must start with '" + INTERNAL_USER_PREFIX
+          + "', the prefix of the agent's reserved accounts");
     }
     return name;
   }

@@ -15,7 +15,8 @@ import java.util.List;
 /** Runs a short-lived helper program, never through a shell, keeping the tail of its output. */
 final class CommandRunner {
 
-  private static final int TAIL_LINES = 30;
+  // mariadb-install-db prints the server's real error above a 25-line help text: keep both
+  private static final int TAIL_LINES = 60;
 
   record Result(int exitCode, String outputTail) {}
 

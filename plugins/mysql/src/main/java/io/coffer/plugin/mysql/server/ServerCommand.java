@@ -1,6 +1,7 @@
 package io.coffer.plugin.mysql.server;
 
 import io.coffer.spi.ProcessSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,14 @@ public final class ServerCommand {
   static final int MAX_CONNECTIONS = 100;
   /** Binary log base name, relative to the data directory (where mariadbd puts relative names). */
   public static final String BINLOG_BASENAME = "mariadb-bin";
+  /** Relay log base name (replicas), relative to the data directory like the binary log. */
+  static final String RELAY_LOG_BASENAME = "mariadb-relay-bin";
+  /**
+   * SQL that mariadbd runs at every start, before it accepts connections: the replication role's
+   * global settings, which {@code SET GLOBAL} does not persist. Kept in the data directory (it
+   * belongs to this data, like {@code master.info}); see {@link #initFile}.
+   */
+  public static final String INIT_FILE = "coffer-init.sql";
   /** Binary logs are purged after a week, so that they cannot fill the volume on their own. */
   static final Duration BINLOG_RETENTION = Duration.ofDays(7);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -52,7 +61,27 @@ public final class ServerCommand {
     // (https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#sync_binlog)
     command.add("--sync-binlog=1");
     command.add("--binlog-expire-logs-seconds=" + BINLOG_RETENTION.toSeconds());
+    // Replication (io.coffer.plugin.mysql.replication). A replica logs what it applies, with the
+    // source's GTIDs, so that after a promote the others can continue from it by GTID and backups
+    // taken on it carry positions (https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#log_slave_updates).
+    command.add("--log-slave-updates");
+    command.add("--relay-log=" + RELAY_LOG_BASENAME);
+    // Every instance may serve semi-synchronous replicas; without one connected, commits do not
+    // wait (wait_no_slave=OFF), and AFTER_SYNC shows a commit to nobody before a replica has it
+    // (https://mariadb.com/kb/en/semisynchronous-replication/).
+    command.add("--rpl-semi-sync-master-enabled=ON");
+    command.add("--rpl-semi-sync-master-wait-no-slave=OFF");
+    command.add("--rpl-semi-sync-master-wait-point=AFTER_SYNC");
+    // The role's settings (read_only on a replica or a fenced source) hold from the first
+    // connection after every restart (https://mariadb.com/kb/en/server-system-variables/#init_file).
+    // mariadbd refuses to start when the file is missing: MysqlDatastoreManager.prepare() creates it.
+    command.add("--init-file=" + initFile(s));
     // the pid file lets a restarted agent adopt a mariadbd that outlived it instead of starting a second one
     return new ProcessSpec(command, Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
+  }
+
+  /** The {@code --init-file} of this instance: {@link #INIT_FILE} in the data directory. */
+  public static Path initFile(ServerSettings s) {
+    return s.dataDir().resolve(INIT_FILE);
   }
 }

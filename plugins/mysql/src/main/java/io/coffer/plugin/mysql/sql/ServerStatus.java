@@ -1,6 +1,8 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.mysql.replication.ReplicationSnapshot;
 import io.coffer.spi.Probe;
+import io.coffer.spi.replication.ReplicationStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,10 +12,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Readiness, health and version checks on a dedicated connection, each bounded in time, so that a
- * long administrative command never delays a heartbeat. Metrics come from
+ * Readiness, health, replication and version checks on a dedicated connection, each bounded in
+ * time, so that a long administrative command never delays a heartbeat. Metrics come from
  * <a href="https://mariadb.com/kb/en/server-status-variables/">status variables</a>
- * {@code Threads_connected} and {@code Uptime}.
+ * {@code Threads_connected} and {@code Uptime}; the role, the replication metrics and, when a
+ * replica does not replicate, the reason (its replication error) from {@link ReplicationSnapshot}.
  */
 public final class ServerStatus implements AutoCloseable {
 
@@ -40,15 +43,33 @@ public final class ServerStatus implements AutoCloseable {
   /** Never throws. */
   public Probe probe() {
     try {
-      Map<String, Double> metrics = timeBox.call(() -> session.callRetrying(c -> {
+      return timeBox.call(() -> session.callRetrying(c -> {
         selectOne(c);
-        return metrics(c);
+        Map<String, Double> metrics = metrics(c);
+        ReplicationSnapshot replication = ReplicationSnapshot.read(c);
+        metrics.putAll(replication.metrics());
+        return new Probe(Probe.Health.HEALTHY, replication.role(), replication.problem(), metrics);
       }), PROBE_LIMIT);
-      return new Probe(Probe.Health.HEALTHY, Probe.Role.STANDALONE, "", metrics);
     } catch (Exception e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return Probe.unhealthy("MariaDB is not answering: " + why);
+      return Probe.unhealthy("MariaDB is not answering: " + why(e));
     }
+  }
+
+  /**
+   * Where the server stands in replication. Never throws: when the server does not answer within
+   * the probe's limit, the role is UNKNOWN and {@code lastError} says why.
+   */
+  public ReplicationStatus replication() {
+    try {
+      return timeBox.call(() -> session.callRetrying(ReplicationSnapshot::read), PROBE_LIMIT).toStatus();
+    } catch (Exception e) {
+      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false,
+          "MariaDB is not answering: " + why(e));
+    }
+  }
+
+  private static String why(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** {@code SELECT VERSION()}, or empty when the server does not answer. */

@@ -8,22 +8,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Tiny JDBC helpers: every value is a bound parameter. */
-final class Sql {
+public final class Sql {
 
+  /** Maps the current row of a result set. */
   @FunctionalInterface
-  interface Row<T> {
+  public interface Row<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
   private Sql() {}
 
-  static void update(Connection c, String sql, String... params) throws SQLException {
+  public static void update(Connection c, String sql, String... params) throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params)) {
       ps.executeUpdate();
     }
   }
 
-  static <T> List<T> query(Connection c, String sql, Row<T> row, String... params) throws SQLException {
+  public static <T> List<T> query(Connection c, String sql, Row<T> row, String... params) throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
       List<T> out = new ArrayList<>();
       while (rs.next()) {

@@ -23,18 +23,18 @@ import java.util.Map;
  * engine stream in a file (no compression or encryption here), writes the manifest from
  * {@link BackupSource#finish()}, and feeds stored backups to a restore session in chain order.
  */
-final class RuntimeStandIn {
+public final class RuntimeStandIn {
 
   /** A completed backup: its manifest and its engine bytes. */
-  record Stored(BackupManifest manifest, Path data) {}
+  public record Stored(BackupManifest manifest, Path data) {}
 
   private final Path root;
 
-  RuntimeStandIn(Path root) {
+  public RuntimeStandIn(Path root) {
     this.root = root;
   }
 
-  Stored backup(DatastoreManager source, String id, BackupType type, Stored parent) throws IOException {
+  public Stored backup(DatastoreManager source, String id, BackupType type, Stored parent) throws IOException {
     Path scratch = Files.createDirectories(root.resolve("scratch-" + id));
     Path data = Files.createDirectories(root.resolve("backups")).resolve(id);
     Instant started = Instant.now();
@@ -57,7 +57,7 @@ final class RuntimeStandIn {
         parentId, positions, bytes, bytes, bytes, "0".repeat(64), "none", "none", "test-key", started, Instant.now());
   }
 
-  void restore(DatastoreManager target, List<Stored> chain, ServerControl server) throws IOException {
+  public void restore(DatastoreManager target, List<Stored> chain, ServerControl server) throws IOException {
     Path scratch = Files.createDirectories(root.resolve("restore-" + chain.get(chain.size() - 1).manifest().backupId()
         + "-" + System.nanoTime()));
     try (RestoreSession session = target.backupStrategy()

@@ -32,15 +32,15 @@ import org.junit.jupiter.api.Assumptions;
  * A real mariadbd with its own data directory and port, run by the plugin's manager the way the
  * runtime runs it. Skips the calling test when MariaDB or its backup tools are not installed.
  */
-final class TestInstance implements AutoCloseable {
+public final class TestInstance implements AutoCloseable {
 
-  static final Duration READY = Duration.ofSeconds(30);
+  public static final Duration READY = Duration.ofSeconds(30);
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
-  final MysqlDatastoreManager manager = new MysqlDatastoreManager();
-  final Path base;
-  final Path dataDir;
-  int port;
+  public final MysqlDatastoreManager manager = new MysqlDatastoreManager();
+  public final Path base;
+  public final Path dataDir;
+  public int port;
   private ProcessSpec spec;
   private Process server;
 
@@ -50,7 +50,7 @@ final class TestInstance implements AutoCloseable {
   }
 
   /** Initialises and starts a fresh, empty instance. */
-  static TestInstance start(String name) throws IOException {
+  public static TestInstance start(String name) throws IOException {
     for (Program p : Program.values()) {
       try {
         p.find((Path) null);
@@ -79,7 +79,7 @@ final class TestInstance implements AutoCloseable {
   }
 
   /** Stops and starts the server like the runtime's supervisor; counts the calls. */
-  final class Control implements ServerControl {
+  public final class Control implements ServerControl {
     final AtomicInteger stops = new AtomicInteger();
     final AtomicInteger starts = new AtomicInteger();
 
@@ -97,11 +97,11 @@ final class TestInstance implements AutoCloseable {
     }
   }
 
-  Control control() {
+  public Control control() {
     return new Control();
   }
 
-  void startServer(Duration timeout) {
+  public void startServer(Duration timeout) {
     try {
       server = new ProcessBuilder(spec.command())
           .directory(spec.workingDir().toFile())
@@ -114,7 +114,7 @@ final class TestInstance implements AutoCloseable {
     manager.awaitReady(timeout);
   }
 
-  void stopServer() {
+  public void stopServer() {
     if (server != null && server.isAlive()) {
       server.destroy(); // SIGTERM: mariadbd shuts down cleanly
       try {
@@ -135,7 +135,7 @@ final class TestInstance implements AutoCloseable {
     return server.pid();
   }
 
-  Connection tcp(String user, String password) throws SQLException {
+  public Connection tcp(String user, String password) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("password", password);
@@ -143,11 +143,11 @@ final class TestInstance implements AutoCloseable {
     return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/", props);
   }
 
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return new SocketConnector(base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root").connect();
   }
 
-  void sql(String... statements) throws SQLException {
+  public void sql(String... statements) throws SQLException {
     try (Connection c = connect(); Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
@@ -155,7 +155,7 @@ final class TestInstance implements AutoCloseable {
     }
   }
 
-  List<String> query(String sql) throws SQLException {
+  public List<String> query(String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
     try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       int columns = rs.getMetaData().getColumnCount();
@@ -171,7 +171,7 @@ final class TestInstance implements AutoCloseable {
   }
 
   /** {@code CHECKSUM TABLE} of every base table of every user database, by "db.table". */
-  Map<String, String> checksums() throws SQLException {
+  public Map<String, String> checksums() throws SQLException {
     Map<String, String> out = new TreeMap<>();
     try (Connection c = connect(); Statement st = c.createStatement()) {
       List<String> tables = new ArrayList<>();

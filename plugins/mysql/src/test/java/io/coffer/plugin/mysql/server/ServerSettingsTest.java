@@ -49,7 +49,9 @@ class ServerSettingsTest {
         "--log-error=" + tmp.resolve("run/mariadb.err"), "--skip-name-resolve",
         "--innodb-buffer-pool-size=128M", "--max-connections=100",
         "--log-bin=mariadb-bin", "--server-id=" + ServerSettings.serverId("i-1"), "--binlog-format=ROW", "--sync-binlog=1",
-        "--binlog-expire-logs-seconds=604800");
+        "--binlog-expire-logs-seconds=604800", "--log-slave-updates", "--relay-log=mariadb-relay-bin",
+        "--rpl-semi-sync-master-enabled=ON", "--rpl-semi-sync-master-wait-no-slave=OFF",
+        "--rpl-semi-sync-master-wait-point=AFTER_SYNC", "--init-file=" + tmp.resolve("data/coffer-init.sql"));
     assertThat(spec.logFile()).isEqualTo(tmp.resolve("run/mariadbd.out"));
     assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(new DataDirInitializer(s).installCommand()).containsExactly(

@@ -1,0 +1,301 @@
+package io.coffer.plugin.mysql.replication;
+
+import io.coffer.plugin.mysql.replication.ReplicationSnapshot.ReplicaLink;
+import io.coffer.plugin.mysql.sql.AdminSession;
+import io.coffer.plugin.mysql.sql.ServerStatus;
+import io.coffer.plugin.mysql.sql.Sql;
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.Secret;
+import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.replication.ReplicationSource;
+import io.coffer.spi.replication.ReplicationStatus;
+import io.coffer.spi.replication.ReplicationStrategy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MariaDB replication by GTID, administered over the plugin's socket connection as
+ * {@code root@localhost}:
+ *
+ * <ul>
+ *   <li><b>source</b>: a dedicated account with only
+ *       <a href="https://mariadb.com/kb/en/grant/#replication-slave">REPLICATION SLAVE</a>, which is
+ *       all a replica's connection needs (the binary log dump); the binary log is always on
+ *       ({@link io.coffer.plugin.mysql.server.ServerCommand}).
+ *   <li><b>replica</b>: {@code CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos} ({@link ChangeMaster}),
+ *       {@code read_only}, optionally semi-synchronous.
+ *   <li><b>switchover</b>: {@code read_only} on the source, then
+ *       <a href="https://mariadb.com/kb/en/master_gtid_wait/">MASTER_GTID_WAIT</a> on the replica,
+ *       then {@code STOP SLAVE} and <a href="https://mariadb.com/kb/en/reset-replica/">RESET SLAVE ALL</a>.
+ * </ul>
+ *
+ * <p><b>read_only</b> (<a href="https://mariadb.com/kb/en/server-system-variables/#read_only">read_only</a>):
+ * setting it takes the global read lock, so it waits (at most {@link #LOCK_WAIT}) for statements
+ * that are writing, and from then on no transaction of an account without it commits; so the
+ * position a fence returns is final for those accounts. Accounts with the
+ * <a href="https://mariadb.com/kb/en/grant/#read-only-admin">READ ONLY ADMIN</a> privilege still
+ * write: {@code root@localhost} (the agent) and a {@code root@'%'} enabled with
+ * {@code enableRoot} (ALL PRIVILEGES). MariaDB 10.11 has no {@code super_read_only}. The role's
+ * settings survive restarts through {@link RoleFile}.
+ *
+ * <p><b>Semi-synchronous</b>: every server may serve semi-synchronous replicas (command line; see
+ * ServerCommand: commits wait for a replica's acknowledgement only while one is connected, at most
+ * {@code rpl_semi_sync_master_timeout}, 10 s by default, before falling back to asynchronous); a
+ * replica acknowledges when attached with {@code semiSync}.
+ */
+public final class MariaDbReplication implements ReplicationStrategy {
+
+  private static final Logger log = LoggerFactory.getLogger(MariaDbReplication.class);
+
+  /** How long read_only may wait for running writes before a fence or attach gives up (retryable). */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+  /** How long a promote waits for the replica to apply what it received before it gives up (retryable). */
+  static final Duration DRAIN = Duration.ofSeconds(60);
+  static final Duration MAX_WAIT = Duration.ofDays(1);
+  private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+
+  private final AdminSession admin;
+  private final ServerStatus status;
+  private final RoleFile roleFile;
+
+  public MariaDbReplication(AdminSession admin, ServerStatus status, RoleFile roleFile) {
+    this.admin = admin;
+    this.status = status;
+    this.roleFile = roleFile;
+  }
+
+  /**
+   * CREATE USER IF NOT EXISTS, ALTER USER (rotation) and GRANT REPLICATION SLAVE, for
+   * {@code user@'%'}. The password is hashed by the server first ({@code SELECT PASSWORD(?)}) and
+   * the statements carry only the hash: account statements are written to the binary log as they
+   * are and replicated, and a replica's SQL error quotes them. They are replicated on purpose:
+   * every replica then has the account, so that it can serve as a source after a promote. On an
+   * instance that itself replicates they are kept out of its binary log ({@code sql_log_bin=0}),
+   * which must hold only its source's transactions.
+   */
+  @Override
+  public void prepareSource(String user, Secret password) {
+    String name = ReplicationAccount.user("user", user);
+    ReplicationAccount.password("password", password);
+    admin.execute("prepare the replication account '" + name + "'@'%'", true, c -> {
+      if (scalar(c, "SELECT @@GLOBAL.log_bin").equals("0")) {
+        throw DatastoreException.failedPrecondition("the binary log is off; replicas need it");
+      }
+      boolean replicating = ReplicationSnapshot.readLink(c).isPresent();
+      String hash = scalar(c, "SELECT PASSWORD(?)", password.reveal());
+      if (replicating) {
+        Sql.update(c, "SET SESSION sql_log_bin = 0");
+      }
+      try {
+        Sql.update(c, "CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY PASSWORD ?", name, hash);
+        Sql.update(c, "ALTER USER ?@'%' IDENTIFIED BY PASSWORD ?", name, hash);
+        Sql.update(c, "GRANT REPLICATION SLAVE ON *.* TO ?@'%'", name);
+      } finally {
+        if (replicating) {
+          Sql.update(c, "SET SESSION sql_log_bin = 1");
+        }
+      }
+      enableSemiSyncSource(c);
+      return null;
+    });
+  }
+
+  /**
+   * Read-only first (no local write may slip in), then {@code STOP SLAVE}, then one of:
+   *
+   * <ul>
+   *   <li>no source configured yet and positions given (a freshly restored instance):
+   *       {@code SET GLOBAL gtid_slave_pos} to the backup's GTID position ("" when the backup has
+   *       none: the source had not logged any transaction then), and CHANGE MASTER;
+   *   <li>no source configured and no positions (a former primary, e.g. the old source after a
+   *       switchover): CHANGE MASTER with {@code MASTER_DEMOTE_TO_SLAVE=1};
+   *   <li>a source configured (repointing, or a repeated attach): CHANGE MASTER, keeping
+   *       {@code gtid_slave_pos}; positions are ignored, so a repeated attach never rewinds.
+   * </ul>
+   *
+   * then semi-sync on or off and {@code START SLAVE}.
+   */
+  @Override
+  public void attach(ReplicationSource source) {
+    SourceEndpoint to = SourceEndpoint.of(source);
+    Optional<String> startAt = source.positions().isEmpty() ? Optional.empty()
+        : Optional.of(GtidPosition.check("source.positions." + BackupManifest.POSITION_GTID_SET,
+            source.positions().getOrDefault(BackupManifest.POSITION_GTID_SET, "")));
+    roleFile.replica(source.semiSync());
+    admin.execute("attach to the source " + to, false, c -> { // ChangeMaster hides its own errors' text
+      readOnly(c);
+      Optional<ReplicaLink> current = ReplicationSnapshot.readLink(c);
+      Sql.update(c, "STOP SLAVE");
+      if (current.isEmpty() && startAt.isPresent()) {
+        Sql.update(c, "SET GLOBAL gtid_slave_pos = ?", startAt.get());
+        ChangeMaster.to(c, to, false);
+      } else {
+        ChangeMaster.to(c, to, current.isEmpty());
+      }
+      Sql.update(c, "SET GLOBAL rpl_semi_sync_slave_enabled = " + (source.semiSync() ? "ON" : "OFF"));
+      Sql.update(c, "START SLAVE");
+      return null;
+    });
+  }
+
+  @Override
+  public ReplicationStatus status() {
+    return status.replication();
+  }
+
+  /** read_only, then {@code @@gtid_binlog_pos}: the last transaction committed to the binary log. */
+  @Override
+  public String fence() {
+    boolean replicating = admin.execute("read the replication state", false,
+        c -> ReplicationSnapshot.readLink(c).isPresent());
+    if (!replicating) {
+      roleFile.fenced();
+    }
+    return admin.execute("fence the source", false, c -> {
+      readOnly(c);
+      return scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos");
+    });
+  }
+
+  /** {@code MASTER_GTID_WAIT}: 0 when {@code gtid_slave_pos} reached the position, -1 on timeout. */
+  @Override
+  public void awaitPosition(String position, Duration timeout) {
+    String target = GtidPosition.check("position", position);
+    if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_WAIT) > 0) {
+      throw DatastoreException.invalidArgument("timeout", "must be positive and at most " + MAX_WAIT.toHours() + " h");
+    }
+    String outcome = admin.execute("wait for the GTID position " + target, false, c -> {
+      if (waitFor(c, target, timeout)) {
+        return "";
+      }
+      ReplicationSnapshot now = ReplicationSnapshot.read(c);
+      String why = now.replica().isEmpty() ? "; this instance does not replicate"
+          : now.problem().isEmpty() ? "" : "; " + now.problem();
+      return "position " + target + " not applied within " + timeout.toMillis() + " ms (applied: '"
+          + now.appliedPosition() + "')" + why;
+    });
+    if (!outcome.isEmpty()) {
+      throw DatastoreException.unavailable(outcome, null);
+    }
+  }
+
+  /**
+   * Stops receiving, waits (at most {@link #DRAIN}) until everything received is applied, so that
+   * no transaction the source acknowledged to a client (semi-sync) is lost with the relay log, then
+   * STOP SLAVE, RESET SLAVE ALL, semi-sync replica off and read_only off. Refused with
+   * FAILED_PRECONDITION when the applier stopped on an error with received transactions still
+   * unapplied (repair the replica, or re-seed it).
+   */
+  @Override
+  public void promote() {
+    admin.execute("promote", false, c -> {
+      Optional<ReplicaLink> link = ReplicationSnapshot.readLink(c);
+      if (link.isPresent()) {
+        requireApplierOrNothingPending(c, link.get()); // before anything changes
+        Sql.update(c, "STOP SLAVE IO_THREAD");
+        drainRelayLog(c);
+        Sql.update(c, "STOP SLAVE");
+        Sql.update(c, "RESET SLAVE ALL");
+      }
+      Sql.update(c, "SET GLOBAL rpl_semi_sync_slave_enabled = OFF");
+      enableSemiSyncSource(c);
+      Sql.update(c, "SET GLOBAL read_only = OFF");
+      return null;
+    });
+    roleFile.primary();
+  }
+
+  /**
+   * After each server start: a semi-synchronous replica's receiver thread starts before the
+   * {@link RoleFile} has switched {@code rpl_semi_sync_slave_enabled} on, and so connects
+   * asynchronously; restart it so that it acknowledges again. Best effort: logs and carries on.
+   */
+  public void afterStart() {
+    try {
+      admin.execute("resume semi-synchronous replication", false, c -> {
+        Optional<ReplicaLink> link = ReplicationSnapshot.readLink(c);
+        if (link.isPresent() && !"No".equalsIgnoreCase(link.get().ioState())
+            && scalar(c, "SELECT @@GLOBAL.rpl_semi_sync_slave_enabled").equals("1")
+            && scalar(c, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+                + " WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_SLAVE_STATUS'").equalsIgnoreCase("OFF")) {
+          Sql.update(c, "STOP SLAVE IO_THREAD");
+          Sql.update(c, "START SLAVE IO_THREAD");
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.warn("Could not resume semi-synchronous replication after the start: {}", e.getMessage());
+    }
+  }
+
+  /** Waits until the applier has applied everything the (stopped) receiver received. */
+  private static void drainRelayLog(Connection c) throws SQLException {
+    ReplicaLink stopped = ReplicationSnapshot.readLink(c).orElseThrow();
+    String received = stopped.receivedPosition();
+    if (received.isEmpty() || waitFor(c, received, Duration.ZERO)) {
+      return;
+    }
+    requireApplierOrNothingPending(c, stopped);
+    if (!waitFor(c, received, DRAIN)) {
+      throw DatastoreException.unavailable("cannot promote yet: still applying received transactions up to " + received
+          + " after " + DRAIN.toSeconds() + " s; retry", null);
+    }
+  }
+
+  /** FAILED_PRECONDITION when the applier stopped with received transactions not applied. */
+  private static void requireApplierOrNothingPending(Connection c, ReplicaLink link) throws SQLException {
+    if (!link.applying() && !link.receivedPosition().isEmpty() && !waitFor(c, link.receivedPosition(), Duration.ZERO)) {
+      throw DatastoreException.failedPrecondition("cannot promote: transactions up to " + link.receivedPosition()
+          + " were received but not applied, because replication stopped"
+          + (link.sqlError().isEmpty() ? "" : " on an error: " + link.sqlError()));
+    }
+  }
+
+  /** MASTER_GTID_WAIT; true when reached. A zero timeout only checks. */
+  private static boolean waitFor(Connection c, String position, Duration timeout) throws SQLException {
+    String seconds = String.format(java.util.Locale.ROOT, "%.3f", timeout.toMillis() / 1000.0);
+    return scalar(c, "SELECT MASTER_GTID_WAIT(?, ?)", position, seconds).equals("0");
+  }
+
+  /**
+   * SET GLOBAL read_only = ON, waiting at most {@link #LOCK_WAIT} for running writes; nothing when
+   * it is on already (the wait happened when it was switched on).
+   */
+  private static void readOnly(Connection c) throws SQLException {
+    if (scalar(c, "SELECT @@GLOBAL.read_only").equals("1")) {
+      return;
+    }
+    Sql.update(c, "SET SESSION lock_wait_timeout = " + LOCK_WAIT.toSeconds());
+    try {
+      Sql.update(c, "SET GLOBAL read_only = ON");
+    } catch (SQLException e) {
+      if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT) {
+        throw DatastoreException.unavailable("cannot make the server read-only: writes still running after "
+            + LOCK_WAIT.toSeconds() + " s; retry", null);
+      }
+      throw e;
+    } finally {
+      Sql.update(c, "SET SESSION lock_wait_timeout = DEFAULT");
+    }
+  }
+
+  /**
+   * For a server started before these settings were on its command line (ServerCommand): serve
+   * semi-synchronous replicas, without waiting when none is connected.
+   */
+  private static void enableSemiSyncSource(Connection c) throws SQLException {
+    Sql.update(c, "SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF");
+    Sql.update(c, "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC");
+    Sql.update(c, "SET GLOBAL rpl_semi_sync_master_enabled = ON");
+  }
+
+  private static String scalar(Connection c, String sql, String... params) throws SQLException {
+    List<String> rows = Sql.query(c, sql, rs -> rs.getString(1), params);
+    return rows.isEmpty() || rows.get(0) == null ? "" : rows.get(0);
+  }
+}
