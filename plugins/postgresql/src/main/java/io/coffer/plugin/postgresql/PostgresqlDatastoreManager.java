@@ -1,0 +1,183 @@
+package io.coffer.plugin.postgresql;
+
+import io.coffer.plugin.postgresql.backup.PostgresqlBackupStrategy;
+import io.coffer.plugin.postgresql.server.DataDirInitializer;
+import io.coffer.plugin.postgresql.server.OsAccount;
+import io.coffer.plugin.postgresql.server.Readiness;
+import io.coffer.plugin.postgresql.server.ServerCommand;
+import io.coffer.plugin.postgresql.server.ServerSettings;
+import io.coffer.plugin.postgresql.sql.AdminSession;
+import io.coffer.plugin.postgresql.sql.DatabaseAdmin;
+import io.coffer.plugin.postgresql.sql.InstanceContents;
+import io.coffer.plugin.postgresql.sql.RootAccess;
+import io.coffer.plugin.postgresql.sql.ServerStatus;
+import io.coffer.plugin.postgresql.sql.SocketConnector;
+import io.coffer.plugin.postgresql.sql.UserAdmin;
+import io.coffer.spi.Capability;
+import io.coffer.spi.Credentials;
+import io.coffer.spi.Database;
+import io.coffer.spi.DatastoreContext;
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.Probe;
+import io.coffer.spi.ProcessSpec;
+import io.coffer.spi.Secret;
+import io.coffer.spi.UserAccount;
+import io.coffer.spi.backup.BackupStrategy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/**
+ * The PostgreSQL datastore: initialises the data directory with initdb, describes the postgres
+ * process for the runtime to supervise (run as the {@code postgres} OS account, since PostgreSQL
+ * refuses root), and administers databases, roles and root over the server's UNIX socket as the
+ * admin role {@code coffer_admin}, which peer authentication grants to the agent's OS account
+ * alone: no administrative password exists anywhere. Settings are documented in
+ * {@link ServerSettings}, authentication in {@code server.AccessFiles}. Backups and restores:
+ * {@link PostgresqlBackupStrategy}.
+ */
+@Extension
+public final class PostgresqlDatastoreManager implements DatastoreManager {
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** The admin session idles out after this long, so that it never holds up a smart shutdown for long. */
+  private static final Duration ADMIN_IDLE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Everything built by {@link #init}; published at once so readers never see half of it. */
+  private record Instance(
+      ServerSettings settings,
+      SocketConnector connector,
+      DataDirInitializer initializer,
+      AdminSession admin,
+      ServerStatus status,
+      DatabaseAdmin databases,
+      UserAdmin users,
+      RootAccess root) {}
+
+  private volatile Instance instance;
+
+  @Override
+  public String engine() {
+    return "postgresql";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP);
+  }
+
+  @Override
+  public void init(DatastoreContext context) {
+    ServerSettings settings = ServerSettings.from(context, OsAccount.current());
+    SocketConnector connector = new SocketConnector(settings.socket(), settings.port(), CONNECT_TIMEOUT,
+        ADMIN_IDLE_TIMEOUT);
+    AdminSession admin = new AdminSession(connector, true);
+    instance = new Instance(settings, connector, new DataDirInitializer(settings), admin,
+        new ServerStatus(connector), new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin));
+  }
+
+  @Override
+  public void prepare() {
+    instance().initializer().prepare();
+  }
+
+  @Override
+  public ProcessSpec serverProcess() {
+    return ServerCommand.spec(instance().settings());
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) {
+    Instance i = instance();
+    // No first-start setup: the admin role is initdb's bootstrap superuser.
+    Readiness.await(timeout, "PostgreSQL on " + i.settings().socket(), i.status()::ping);
+  }
+
+  @Override
+  public Probe probe() {
+    Instance i = instance;
+    return i == null ? Probe.unhealthy("plugin not initialised") : i.status().probe();
+  }
+
+  @Override
+  public String serverVersion() {
+    Instance i = instance;
+    return i == null ? "" : i.status().version();
+  }
+
+  @Override
+  public void close() {
+    Instance i = instance;
+    if (i != null) {
+      i.status().close();
+      i.admin().close();
+    }
+  }
+
+  @Override
+  public List<Database> listDatabases() {
+    return instance().databases().list();
+  }
+
+  @Override
+  public void createDatabase(Database database) {
+    instance().databases().create(database);
+  }
+
+  @Override
+  public void deleteDatabase(String name) {
+    instance().databases().delete(name);
+  }
+
+  @Override
+  public List<UserAccount> listUsers() {
+    return instance().users().list();
+  }
+
+  @Override
+  public void createUser(UserAccount user, Secret password) {
+    instance().users().create(user, password);
+  }
+
+  @Override
+  public void deleteUser(String name, String host) {
+    instance().users().delete(name, host);
+  }
+
+  @Override
+  public void grantAccess(String name, String host, List<String> databases) {
+    instance().users().grantAccess(name, host, databases);
+  }
+
+  @Override
+  public void revokeAccess(String name, String host, List<String> databases) {
+    instance().users().revokeAccess(name, host, databases);
+  }
+
+  @Override
+  public void changePassword(String name, String host, Secret password) {
+    instance().users().changePassword(name, host, password);
+  }
+
+  @Override
+  public Credentials enableRoot() {
+    return instance().root().enable();
+  }
+
+  @Override
+  public BackupStrategy backupStrategy() {
+    Instance i = instance();
+    return new PostgresqlBackupStrategy(i.settings(), i.connector(), new InstanceContents(i.admin()),
+        i.status()::version, i.admin()::close);
+  }
+
+  private Instance instance() {
+    Instance i = instance;
+    if (i == null) {
+      throw DatastoreException.failedPrecondition("the postgresql plugin has not been initialised");
+    }
+    return i;
+  }
+}

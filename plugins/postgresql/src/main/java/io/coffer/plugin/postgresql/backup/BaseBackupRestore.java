@@ -1,0 +1,186 @@
+package io.coffer.plugin.postgresql.backup;
+
+import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.backup.RestoreRequest;
+import io.coffer.spi.backup.RestoreSession;
+import io.coffer.spi.backup.ServerControl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a base backup
+ * (<a href="https://www.postgresql.org/docs/15/continuous-archiving.html#BACKUP-PITR-RECOVERY">Recovering
+ * Using a Continuous Archive Backup</a>, without an archive: the backup carries its WAL).
+ *
+ * <p>Staging extracts the tar stream into {@code <scratch>/0} with tar, checks that it is a base
+ * backup of this major version whose {@code backup_label} starts where the manifest says, and has
+ * pg_verifybackup check every file against the backup manifest and parse the WAL; nothing touches
+ * the instance. Install then stops the server, swaps the data directory's contents
+ * ({@link DataDirSwap}) and starts it again: finding {@code backup_label}, PostgreSQL replays the
+ * backup's WAL up to its end point and opens. Any failure from the stop on puts the old contents
+ * back and restarts the server.
+ */
+final class BaseBackupRestore implements RestoreSession {
+
+  private static final Logger log = LoggerFactory.getLogger(BaseBackupRestore.class);
+  private static final Duration EXTRACT_FINISH = Duration.ofMinutes(10);
+  private static final Duration VERIFY = Duration.ofHours(24);
+  private static final Duration START = Duration.ofMinutes(10);
+  private static final int COPY_BUFFER = 64 << 10;
+
+  private final ToolCommands commands;
+  private final Path scratch;
+  private final StagedChain chain;
+  private final Optional<String> serverMajor;
+  private final Runnable disconnect;
+  private final ToolRunner tools;
+
+  /**
+   * @param serverMajor this server's major version, when known
+   * @param disconnect closes the plugin's idle admin session before the server is stopped, so that
+   *     it does not hold up the smart shutdown
+   */
+  BaseBackupRestore(ToolCommands commands, RestoreRequest request, Optional<String> serverMajor, Runnable disconnect) {
+    this.commands = commands;
+    this.scratch = request.scratchDir().toAbsolutePath();
+    this.chain = new StagedChain(request.chain());
+    this.serverMajor = serverMajor;
+    this.disconnect = disconnect;
+    this.tools = new ToolRunner(scratch);
+  }
+
+  @Override
+  public void stage(BackupManifest backup, InputStream stream) throws IOException {
+    int index = chain.next(backup);
+    Path dir = dirOf(index);
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    ToolProcess tar = tools.start(Program.TAR.displayName(), commands.extract(dir), ProcessBuilder.Redirect.PIPE, false);
+    try {
+      copy(stream, tar);
+      tar.check(EXTRACT_FINISH);
+    } finally {
+      tools.done(tar);
+    }
+    check(backup, dir);
+    Path manifest = dir.resolve("backup_manifest");
+    if (Files.exists(manifest)) {
+      tools.run(Program.PG_VERIFYBACKUP.displayName(), commands.verify(dir), VERIFY);
+      Files.delete(manifest); // describes the backup, not part of a data directory
+    }
+    chain.done();
+  }
+
+  /**
+   * Feeds the stream to tar. A failing read (e.g. the runtime found the backup corrupt) is rethrown
+   * as it is, after killing tar; a failing write means tar gave up, which its own output explains.
+   */
+  private static void copy(InputStream from, ToolProcess to) throws IOException {
+    byte[] buffer = new byte[COPY_BUFFER];
+    OutputStream sink = to.stdin();
+    while (true) {
+      int n;
+      try {
+        n = from.read(buffer);
+      } catch (IOException | RuntimeException e) {
+        to.kill();
+        throw e;
+      }
+      try {
+        if (n < 0) {
+          sink.close();
+          return;
+        }
+        sink.write(buffer, 0, n);
+      } catch (IOException e) {
+        int exit = to.await(EXTRACT_FINISH);
+        throw new IOException(to.failure(exit), e);
+      }
+    }
+  }
+
+  private void check(BackupManifest backup, Path dir) throws IOException {
+    String version;
+    String label;
+    try {
+      version = Files.readString(dir.resolve("PG_VERSION"), StandardCharsets.US_ASCII).strip();
+      label = Files.readString(dir.resolve("backup_label"), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IOException("backup " + backup.backupId() + " is not a complete base backup: "
+          + dir.relativize(Path.of(e.getFile())) + " is missing", e);
+    }
+    if (serverMajor.isPresent() && !serverMajor.get().equals(version)) {
+      throw new IOException("backup " + backup.backupId() + " holds a PostgreSQL " + version
+          + " data directory; this server runs PostgreSQL " + serverMajor.get());
+    }
+    String expected = backup.positions().get(BackupPositions.START_LSN);
+    String actual = BackupPositions.labelStart(label);
+    if (expected != null && !expected.equals(actual)) {
+      throw new IOException("backup " + backup.backupId() + " does not match its manifest: its backup_label starts"
+          + " at " + actual + ", the manifest says " + expected);
+    }
+  }
+
+  @Override
+  public void install(ServerControl server) throws IOException {
+    chain.requireComplete();
+    DataDirSwap swap = new DataDirSwap(commands.settings().dataDir(), commands.settings().serverUser());
+    swap.checkClean();
+    log.info("Restore: stopping PostgreSQL to replace {}", commands.settings().dataDir());
+    try {
+      disconnect.run();
+      server.stop();
+      swap.setAside();
+      swap.receive(dirOf(0));
+      swap.install();
+      server.start(START);
+    } catch (IOException | RuntimeException e) {
+      throw rollBack(server, swap, e);
+    }
+    try {
+      swap.discard();
+    } catch (IOException e) {
+      log.warn("Restore succeeded, but the old data in {} could not be deleted: {}", swap.aside(), e.toString());
+    }
+  }
+
+  private IOException rollBack(ServerControl server, DataDirSwap swap, Exception cause) {
+    log.warn("Restore failed ({}); putting the previous data directory back", message(cause));
+    try {
+      server.stop(); // a failed start may have left it half up
+      swap.putBack();
+      server.start(START);
+    } catch (IOException | RuntimeException e) {
+      IOException failed = new IOException("restore failed: " + message(cause)
+          + "; putting the instance back failed too: " + message(e) + "; its previous data is in "
+          + swap.aside() + " and the server may be down", cause);
+      failed.addSuppressed(e);
+      return failed;
+    }
+    return new IOException("restore failed, and the instance was put back as it was (empty) and restarted: "
+        + message(cause), cause);
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  private Path dirOf(int index) {
+    return scratch.resolve(Integer.toString(index));
+  }
+
+  @Override
+  public void close() {
+    tools.close();
+  }
+}

@@ -1,0 +1,91 @@
+package io.coffer.plugin.postgresql.server;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Runs a short-lived helper program (initdb, id), never through a shell and without the agent's
+ * {@code PG*} environment variables, keeping the tail of its output.
+ */
+final class CommandRunner {
+
+  private static final int TAIL_LINES = 30;
+
+  record Result(int exitCode, String outputTail) {}
+
+  private CommandRunner() {}
+
+  /** Runs {@code command}; exit code -1 means it was killed after {@code timeout}. */
+  static Result run(List<String> command, Path workingDir, Duration timeout)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(workingDir.toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // PGDATA, PGPORT, PGOPTIONS ... must not change what PostgreSQL's programs do.
+    builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+    Process process = builder.start();
+    Tail tail = new Tail();
+    // Drain output on a thread so a chatty child cannot block on a full pipe while we wait.
+    Thread reader = new Thread(() -> tail.consume(process.getInputStream()), "coffer-postgresql-output");
+    reader.setDaemon(true);
+    reader.start();
+    boolean exited;
+    try {
+      exited = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // the agent is stopping: leave no helper behind (initdb runs postgres --boot and --single below it)
+      killTree(process);
+      throw e;
+    }
+    if (!exited) {
+      killTree(process);
+      reader.join(1000);
+      return new Result(-1, "killed after " + timeout.toSeconds() + " s\n" + tail.text());
+    }
+    reader.join(5000);
+    return new Result(process.exitValue(), tail.text());
+  }
+
+  private static void killTree(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // best effort: the process may already be gone
+    }
+  }
+
+  private static final class Tail {
+    private final Deque<String> lines = new ArrayDeque<>();
+
+    void consume(InputStream in) {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          synchronized (this) {
+            lines.addLast(line);
+            if (lines.size() > TAIL_LINES) {
+              lines.removeFirst();
+            }
+          }
+        }
+      } catch (IOException e) {
+        // The process is gone; keep what was read.
+      }
+    }
+
+    synchronized String text() {
+      return String.join("\n", lines);
+    }
+  }
+}
