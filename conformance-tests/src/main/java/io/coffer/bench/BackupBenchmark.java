@@ -65,7 +65,7 @@ public final class BackupBenchmark implements Callable<Integer> {
 
   @Option(names = "--profile",
       description = "Also save one mariadb-backup stream and time the pipeline's stages (zstd, AES-GCM, SHA-256, no storage) over it"
-          + " in a JVM with the agent's options, and again without its C1-only flags.")
+          + " in a JVM with the agent's options, and again limited to C1 (-XX:TieredStopAtLevel=1).")
   boolean profile;
 
   @Option(names = "--keep", description = "Keep the work directory (logs, data, the backups taken) after a successful run too.")
@@ -143,7 +143,7 @@ public final class BackupBenchmark implements Callable<Integer> {
         RawBackup.Run saved = raw.save(stream);
         Progress.log(String.format(Locale.ROOT, "profile: %,d bytes in %.2f s (Coffer's manifest counted %,d)", Files.size(stream),
             saved.nanos() / 1e9, report.large.get(report.large.size() - 1).rawBytes()));
-        for (var config : List.of(java.util.Map.entry("agent's JVM options", jvm), java.util.Map.entry("without the C1-only flags", PipelineProfile.withC2(jvm)))) {
+        for (var config : List.of(java.util.Map.entry("agent's JVM options", jvm), java.util.Map.entry("limited to C1", PipelineProfile.withC1Only(jvm)))) {
           Progress.log("profile: pipeline stages, " + config.getKey());
           PipelineProfile.Result r = PipelineProfile.run(config.getKey(), config.getValue(), stream,
               work.resolve("logs/profile-" + report.profiles.size() + ".log"));
@@ -266,7 +266,8 @@ public final class BackupBenchmark implements Callable<Integer> {
     } catch (IOException e) {
       fs = "?";
     }
-    report.setup.add("Coffer: full physical backup, zstd level 3 + Tink AES256_GCM_HKDF_1MB + SHA-256, to local storage"
+    report.setup.add("Coffer: full physical backup, zstd level " + io.coffer.agent.backup.Compression.DEFAULT.level()
+        + " on " + io.coffer.agent.backup.Compression.DEFAULT.workers() + " zstd worker thread(s) + Tink AES256_GCM_HKDF_1MB + SHA-256, to local storage"
         + " on " + fs + " (fsync, rename); " + (keep ? "the backups are kept" : "each backup is deleted after its run"));
   }
 

@@ -75,7 +75,8 @@ public final class Agent implements AutoCloseable {
     supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);
     resources.add(supervisor);
     BackupService backups = new BackupService(BackupStorages.open(config.backup(), resources), manager,
-        new SupervisedServer(supervisor), new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC());
+        new SupervisedServer(supervisor), new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC(),
+        config.backup().compression());
     sweep(backups);
     CommandExecutor executor = new CommandExecutor(manager, backups, journal, supervisor.whenReady(), Clock.systemUTC());
     resources.add(executor);

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a backup: engine stream → zstd → Tink StreamingAead (fresh data key, wrapped by the
  * master key) → SHA-256 → storage, then the manifest, last. Memory is constant: one copy buffer,
- * zstd's window, one 1 MiB encryption segment and whatever the storage buffers (one part for S3).
+ * zstd's window and its workers' jobs (native, a few MiB), one 1 MiB encryption segment and
+ * whatever the storage buffers (one part for S3). See {@link Compression} for the zstd settings.
  *
  * <p>Objects of backup {@code id}: {@code id/key.tink}, {@code id/data.zst.tink},
  * {@code id/manifest.json}. If anything fails (the engine stream throws, storage fails, the thread
@@ -37,18 +38,24 @@ public final class BackupPipeline {
   public static final long PROGRESS_INTERVAL = 16L << 20;
 
   static final String COMPRESSION = "zstd";
-  private static final int ZSTD_LEVEL = 3; // zstd's default: fast, and database pages compress well
   private static final int COPY_BUFFER = 128 << 10;
   private static final Logger log = LoggerFactory.getLogger(BackupPipeline.class);
 
   private final BackupStorage storage;
   private final MasterKey masterKey;
   private final Clock clock;
+  private final Compression compression;
 
+  /** With {@link Compression#DEFAULT}. */
   public BackupPipeline(BackupStorage storage, MasterKey masterKey, Clock clock) {
+    this(storage, masterKey, clock, Compression.DEFAULT);
+  }
+
+  public BackupPipeline(BackupStorage storage, MasterKey masterKey, Clock clock, Compression compression) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.compression = Objects.requireNonNull(compression, "compression");
   }
 
   /**
@@ -126,7 +133,10 @@ public final class BackupPipeline {
       CountingOutputStream stored = new CountingOutputStream(new DigestOutputStream(object, sha256));
       CountingOutputStream compressed =
           new CountingOutputStream(aead.newEncryptingStream(stored, DataKeys.ad(id)));
-      zstd = new ZstdOutputStream(compressed, ZSTD_LEVEL);
+      zstd = new ZstdOutputStream(compressed, compression.level());
+      if (compression.workers() > 0) {
+        zstd.setWorkers(compression.workers()); // compresses beside this thread, which encrypts and hashes
+      }
       long raw = copy(engineStream, zstd, stored, progress);
       // closing the chain writes zstd's last frame and the final AEAD segment, then commits
       zstd.close();

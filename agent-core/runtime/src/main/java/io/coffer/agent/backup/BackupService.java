@@ -47,9 +47,17 @@ public final class BackupService {
   private final ServerControl server;
   private final WorkArea work;
   private final Clock clock;
+  private final Compression compression;
 
+  /** With {@link Compression#DEFAULT}. */
   public BackupService(BackupStorage storage, DatastoreManager manager, ServerControl server, WorkArea work,
       Clock clock) {
+    this(storage, manager, server, work, clock, Compression.DEFAULT);
+  }
+
+  public BackupService(BackupStorage storage, DatastoreManager manager, ServerControl server, WorkArea work,
+      Clock clock, Compression compression) {
+    this.compression = Objects.requireNonNull(compression, "compression");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.manager = Objects.requireNonNull(manager, "manager");
     this.server = Objects.requireNonNull(server, "server");
@@ -101,7 +109,7 @@ public final class BackupService {
     } catch (IOException e) {
       throw DatastoreException.unavailable("backup storage " + storage + " is not usable: " + e.getMessage(), e);
     }
-    BackupPipeline pipeline = new BackupPipeline(storage, key, clock);
+    BackupPipeline pipeline = new BackupPipeline(storage, key, clock, compression);
     try (BackupSource source = manager.backupStrategy()
         .open(new BackupRequest(backupId, type, parent, work.scratch(backupId)))) {
       BackupJob job = new BackupJob(backupId, manager.engine(), manager.serverVersion(), source.tool(),

@@ -29,8 +29,20 @@ public record AgentConfig(
    * @param storage {@code local} (the embedded default) or {@code s3}
    * @param localDir the directory of {@code local} storage
    * @param s3 the bucket of {@code s3} storage; null for local
+   * @param compression zstd level and workers
    */
-  public record Backup(String storage, Path localDir, io.coffer.agent.storage.S3StorageConfig s3) {}
+  public record Backup(String storage, Path localDir, io.coffer.agent.storage.S3StorageConfig s3,
+      io.coffer.agent.backup.Compression compression) {
+
+    public Backup {
+      compression = compression == null ? io.coffer.agent.backup.Compression.DEFAULT : compression;
+    }
+
+    /** With the default compression. */
+    public Backup(String storage, Path localDir, io.coffer.agent.storage.S3StorageConfig s3) {
+      this(storage, localDir, s3, null);
+    }
+  }
 
   /**
    * @param host control host name as written in its certificate (e.g. localhost)

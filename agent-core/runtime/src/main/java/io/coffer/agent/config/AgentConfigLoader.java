@@ -53,6 +53,9 @@ import java.util.regex.Pattern;
  *     secretKey: ...               # better from COFFER_AGENT_BACKUP__S3__SECRET_KEY
  *     pathStyle: true              # endpoint/bucket addressing (most S3-compatible servers)
  *     partSize: 8388608            # bytes per multipart part, >= 5 MiB
+ *   compression:
+ *     level: 1                     # zstd level 1..19
+ *     workers: 2                   # zstd threads 0..64; default: one per core (0: on the pipeline's thread)
  * </pre>
  *
  * Relative paths are resolved against the file's directory. Any setting can be overridden by an
@@ -67,7 +70,8 @@ public final class AgentConfigLoader {
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
   private static final Map<String, Set<String>> KNOWN = Map.of(
       "", Set.of("instanceId", "stateDir", "pluginsDir", "heartbeatInterval", "control", "datastore", "backup"),
-      "backup", Set.of("storage", "dir", "s3"),
+      "backup", Set.of("storage", "dir", "s3", "compression"),
+      "backup.compression", Set.of("level", "workers"),
       "backup.s3", Set.of("endpoint", "region", "bucket", "prefix", "accessKey", "secretKey", "pathStyle", "partSize"),
       "control", Set.of("address", "caFile", "certFile", "keyFile", "maxBackoff"),
       "datastore", Set.of("engine", "dataDir", "runDir", "bindAddress", "advertiseAddress", "port", "osUser", "settings"));
@@ -213,11 +217,12 @@ public final class AgentConfigLoader {
       unknown("backup", b);
       String storage = text(b, "backup.storage", "local");
       Path dir = path(b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
+      io.coffer.agent.backup.Compression compression = compression(b);
       if (storage.equals("local")) {
         if (b.has("s3")) {
           problems.add("backup.s3 is set but backup.storage is local");
         }
-        return new AgentConfig.Backup(storage, dir, null);
+        return new AgentConfig.Backup(storage, dir, null, compression);
       }
       if (!storage.equals("s3")) {
         problems.add("backup.storage '" + storage + "' must be local or s3");
@@ -260,7 +265,42 @@ public final class AgentConfigLoader {
         return null;
       }
       return new AgentConfig.Backup(storage, dir, new io.coffer.agent.storage.S3StorageConfig(
-          endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize));
+          endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize), compression);
+    }
+
+    private io.coffer.agent.backup.Compression compression(ObjectNode backup) {
+      io.coffer.agent.backup.Compression d = io.coffer.agent.backup.Compression.DEFAULT;
+      JsonNode node = backup.get("compression");
+      if (node == null || node.isNull()) {
+        return d;
+      }
+      if (!node.isObject()) {
+        problems.add("backup.compression must be a mapping");
+        return d;
+      }
+      ObjectNode c = (ObjectNode) node;
+      unknown("backup.compression", c);
+      int level = boundedInt(c, "backup.compression.level", d.level(),
+          io.coffer.agent.backup.Compression.MIN_LEVEL, io.coffer.agent.backup.Compression.MAX_LEVEL);
+      int workers = boundedInt(c, "backup.compression.workers", d.workers(), 0,
+          io.coffer.agent.backup.Compression.MAX_WORKERS);
+      return new io.coffer.agent.backup.Compression(level, workers);
+    }
+
+    /** An integer setting within [min, max]; out of range or not a number is a problem, and the default stands. */
+    private int boundedInt(ObjectNode node, String path, int fallback, int min, int max) {
+      String text = text(node, path, String.valueOf(fallback));
+      try {
+        int value = Integer.parseInt(text.trim());
+        if (value < min || value > max) {
+          problems.add(path + " must be " + min + ".." + max + ", not " + value);
+          return fallback;
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        problems.add(path + " '" + text + "' is not a whole number");
+        return fallback;
+      }
     }
 
     private ObjectNode object(ObjectNode parent, String key) {

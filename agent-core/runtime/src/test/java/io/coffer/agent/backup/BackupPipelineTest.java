@@ -77,6 +77,25 @@ class BackupPipelineTest {
   }
 
   @Test
+  void everyCompressionSettingRestoresTheSameBytes() throws Exception {
+    long size = 16L << 20;
+    java.util.Map<Compression, Long> compressed = new java.util.HashMap<>();
+    for (Compression c : List.of(new Compression(1, 0), new Compression(9, 0), new Compression(1, 2))) {
+      String id = "c" + c.level() + "w" + c.workers();
+      BackupManifest written = new BackupPipeline(storage, master, Clock.systemUTC(), c)
+          .write(job(id), compressible(size, SEED), ProgressListener.NONE);
+      try (InputStream plaintext = new BackupRestore(storage, master).open(id, ProgressListener.NONE)) {
+        assertThat(sha256(plaintext)).as(id).isEqualTo(sha256(compressible(size, SEED)));
+      }
+      compressed.put(c, written.compressedBytes());
+    }
+    // the level reaches zstd: the same input compresses to another size
+    assertThat(compressed.get(new Compression(9, 0))).isNotEqualTo(compressed.get(new Compression(1, 0)));
+    assertThatThrownBy(() -> new Compression(0, 1)).hasMessageContaining("level must be 1..19");
+    assertThatThrownBy(() -> new Compression(3, -1)).hasMessageContaining("workers must be 0..64");
+  }
+
+  @Test
   void aFlippedStoredByteIsRefusedBeforeAnyPlaintext() throws Exception {
     new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), compressible(4 << 20, SEED), ProgressListener.NONE);
     flipByte(dir.resolve("b1/data.zst.tink"), Files.size(dir.resolve("b1/data.zst.tink")) / 2);

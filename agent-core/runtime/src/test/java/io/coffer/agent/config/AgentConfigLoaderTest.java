@@ -66,4 +66,29 @@ class AgentConfigLoaderTest {
         .hasMessageContaining("datastore.dataDir is required")
         .hasMessageContaining("datastore.port must be between 1 and 65535");
   }
+
+  @Test
+  void backupCompressionDefaultsToLevelOneOnEveryCoreAndIsValidated() throws Exception {
+    String base = """
+        instanceId: db1
+        stateDir: state
+        control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        """;
+    Files.writeString(file, base);
+    AgentConfig c = AgentConfigLoader.load(file, Map.of());
+    assertThat(c.backup().compression().level()).isEqualTo(1);
+    assertThat(c.backup().compression().workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+
+    Files.writeString(file, base + "backup: {compression: {level: 6}}\n");
+    c = AgentConfigLoader.load(file, Map.of("COFFER_AGENT_BACKUP__COMPRESSION__WORKERS", "0"));
+    assertThat(c.backup().compression()).isEqualTo(new io.coffer.agent.backup.Compression(6, 0));
+
+    Files.writeString(file, base + "backup: {compression: {level: 22, workers: many, speed: max}}\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backup.compression.level must be 1..19, not 22")
+        .hasMessageContaining("backup.compression.workers 'many' is not a whole number")
+        .hasMessageContaining("unknown setting 'backup.compression.speed'");
+  }
 }

@@ -1,0 +1,31 @@
+package io.coffer.agent.backup;
+
+/**
+ * How the backup pipeline compresses with zstd.
+ *
+ * <p>The default is level 1, as Percona XtraBackup's {@code --compress-zstd-level}: database pages
+ * compress nearly as well as at zstd's own default of 3 for a third of the CPU, and a backup is
+ * usually limited by CPU on a small guest. With {@code workers > 0}, zstd compresses in that many
+ * native threads of its own (its multithreaded mode, {@code ZSTD_c_nbWorkers}), so compression runs
+ * beside the pipeline's thread, which encrypts and hashes; the output is a standard zstd frame either
+ * way, and restores decompress it on one thread whatever the workers were.
+ *
+ * @param level zstd level, 1 (fastest) to 19
+ * @param workers zstd worker threads; 0 compresses on the pipeline's own thread
+ */
+public record Compression(int level, int workers) {
+  public static final int MIN_LEVEL = 1;
+  public static final int MAX_LEVEL = 19;
+  public static final int MAX_WORKERS = 64;
+  /** Level 1, one worker per core. */
+  public static final Compression DEFAULT = new Compression(1, Runtime.getRuntime().availableProcessors());
+
+  public Compression {
+    if (level < MIN_LEVEL || level > MAX_LEVEL) {
+      throw new IllegalArgumentException("zstd level must be " + MIN_LEVEL + ".." + MAX_LEVEL + ", not " + level);
+    }
+    if (workers < 0 || workers > MAX_WORKERS) {
+      throw new IllegalArgumentException("zstd workers must be 0.." + MAX_WORKERS + ", not " + workers);
+    }
+  }
+}
