@@ -74,11 +74,12 @@ public final class Agent implements AutoCloseable {
 
     supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);
     resources.add(supervisor);
-    BackupService backups = new BackupService(BackupStorages.open(config.backup(), resources), manager,
-        new SupervisedServer(supervisor), new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC(),
-        config.backup().compression());
+    SupervisedServer server = new SupervisedServer(supervisor);
+    BackupService backups = new BackupService(BackupStorages.open(config.backup(), resources), manager, server,
+        new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC(), config.backup().compression());
     sweep(backups);
-    CommandExecutor executor = new CommandExecutor(manager, backups, journal, supervisor.whenReady(), Clock.systemUTC());
+    CommandExecutor executor = new CommandExecutor(manager, backups, server, journal, supervisor.whenReady(),
+        Clock.systemUTC());
     resources.add(executor);
     HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.port());
     List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());

@@ -86,6 +86,11 @@ public final class PostgresqlProvider implements DatastoreProvider {
   }
 
   @Override
+  public boolean replication() {
+    return true;
+  }
+
+  @Override
   public Set<BackupType> backupTypes() {
     return Set.of(BackupType.BACKUP_TYPE_FULL);
   }

@@ -159,6 +159,15 @@ public final class BackupManager implements AutoCloseable {
 
   /** Restores {@code backupId} into {@code instanceId} and waits for the outcome (at most {@code timeout}). */
   public Mono<String> restore(String backupId, String instanceId, String commandId, Duration timeout) {
+    return restore(backupId, instanceId, commandId, false, timeout);
+  }
+
+  /**
+   * {@link #restore(String, String, String, Duration)}; with {@code asReplica}, for an instance
+   * that is attached as a replica right after (RestoreBackup.as_replica).
+   */
+  public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
+      Duration timeout) {
     return Mono.fromCallable(() -> {
           BackupEntry backup = completed("backup_id", backupId);
           InstanceStatus target = instance(instanceId);
@@ -169,7 +178,7 @@ public final class BackupManager implements AutoCloseable {
                 + " is a " + backup.manifest().getEngine() + " backup");
           }
           return Operation.newBuilder().setRestoreBackup(RestoreBackup.newBuilder()
-              .setBackupId(backupId).setKey(keys.wrappingKey())).build();
+              .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica)).build();
         })
         .subscribeOn(blocking)
         .flatMap(op -> broker.dispatch(instanceId, commandId, RESTORE, false, op, timeout))

@@ -184,7 +184,7 @@ public final class ReplicationManager {
   }
 
   private Mono<Map<String, String>> restoreOnReplica(Workflow w) {
-    return backups.restore(w.param("backup_id"), w.param("replica"), WorkflowRunner.commandId(w, ""), jobTimeout)
+    return backups.restore(w.param("backup_id"), w.param("replica"), WorkflowRunner.commandId(w, ""), true, jobTimeout)
         .thenReturn(Map.of());
   }
 

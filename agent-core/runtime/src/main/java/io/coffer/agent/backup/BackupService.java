@@ -148,6 +148,14 @@ public final class BackupService {
    *     corrupt or fails authentication: the instance is untouched), INTERNAL
    */
   public void restore(String backupId, MasterKey key, JobProgress progress) {
+    restore(backupId, key, false, progress);
+  }
+
+  /**
+   * {@link #restore(String, MasterKey, JobProgress)}, for an instance that is attached as a replica
+   * next when {@code asReplica} (see {@link RestoreRequest#asReplica()}).
+   */
+  public void restore(String backupId, MasterKey key, boolean asReplica, JobProgress progress) {
     checkId("backup_id", backupId);
     List<BackupManifest> chain = chain(backupId, key);
     long total = chain.stream().mapToLong(BackupManifest::rawBytes).sum();
@@ -158,7 +166,7 @@ public final class BackupService {
       throw DatastoreException.unavailable("cannot prepare a scratch directory: " + e.getMessage(), e);
     }
     try (RestoreSession session = manager.backupStrategy()
-        .restore(new RestoreRequest(chain, work.scratch(backupId)))) {
+        .restore(new RestoreRequest(chain, work.scratch(backupId), asReplica))) {
       long done = 0;
       for (BackupManifest backup : chain) {
         long before = done;

@@ -28,7 +28,7 @@ final class BackupCommands {
   }
 
   OperationResult restore(RestoreBackup op, JobProgress progress) {
-    backups.restore(op.getBackupId(), key(op.getKey()), progress);
+    backups.restore(op.getBackupId(), key(op.getKey()), op.getAsReplica(), progress);
     return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
   }
 

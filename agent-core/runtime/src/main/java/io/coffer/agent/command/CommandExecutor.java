@@ -10,6 +10,7 @@ import io.coffer.proto.v1.Progress;
 import io.coffer.proto.v1.Result;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.backup.ServerControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,9 +65,9 @@ public final class CommandExecutor implements AutoCloseable {
    * @param backups backup, restore and delete of backups for this instance
    * @param ready completes when the datastore accepts administrative calls
    */
-  public CommandExecutor(DatastoreManager manager, BackupService backups, JobJournal journal, Mono<Void> ready,
-      Clock clock) {
-    this.dispatcher = new OperationDispatcher(manager, new BackupCommands(backups), clock);
+  public CommandExecutor(DatastoreManager manager, BackupService backups, ServerControl server, JobJournal journal,
+      Mono<Void> ready, Clock clock) {
+    this.dispatcher = new OperationDispatcher(manager, new BackupCommands(backups), server, clock);
     this.journal = journal;
     this.ready = ready;
     this.clock = clock;

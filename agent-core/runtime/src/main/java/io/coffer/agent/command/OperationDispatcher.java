@@ -14,6 +14,7 @@ import io.coffer.spi.Capability;
 import io.coffer.spi.Credentials;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import java.time.Clock;
@@ -30,10 +31,10 @@ final class OperationDispatcher {
   private final ReplicationCommands replication;
   private final Clock clock;
 
-  OperationDispatcher(DatastoreManager manager, BackupCommands backups, Clock clock) {
+  OperationDispatcher(DatastoreManager manager, BackupCommands backups, ServerControl server, Clock clock) {
     this.manager = manager;
     this.backups = backups;
-    this.replication = new ReplicationCommands(manager);
+    this.replication = new ReplicationCommands(manager, server);
     this.clock = clock;
   }
 

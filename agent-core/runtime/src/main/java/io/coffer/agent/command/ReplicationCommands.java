@@ -12,6 +12,7 @@ import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import io.coffer.spi.Secret;
+import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.replication.ReplicationSource;
 import java.time.Duration;
 
@@ -20,9 +21,11 @@ final class ReplicationCommands {
   private static final OperationResult DONE = OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
   private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
   private final DatastoreManager manager;
+  private final ServerControl server;
 
-  ReplicationCommands(DatastoreManager manager) {
+  ReplicationCommands(DatastoreManager manager, ServerControl server) {
     this.manager = manager;
+    this.server = server;
   }
 
   OperationResult prepareSource(PrepareReplicationSource op) {
@@ -41,13 +44,13 @@ final class ReplicationCommands {
       throw DatastoreException.invalidArgument("password", "is required");
     }
     manager.replicationStrategy().attach(new ReplicationSource(op.getSourceHost(), op.getSourcePort(), op.getUser(),
-        Secret.of(op.getPassword()), op.getPositionsMap(), op.getSemiSync()));
+        Secret.of(op.getPassword()), op.getPositionsMap(), op.getSemiSync()), server);
     return DONE;
   }
 
   OperationResult fence() {
     return OperationResult.newBuilder()
-        .setPosition(ReplicationPosition.newBuilder().setPosition(manager.replicationStrategy().fence())).build();
+        .setPosition(ReplicationPosition.newBuilder().setPosition(manager.replicationStrategy().fence(server))).build();
   }
 
   OperationResult awaitPosition(AwaitReplicaPosition op) {

@@ -11,8 +11,18 @@ import java.util.Objects;
  *     each the parent of the next; or a single LOGICAL backup
  * @param scratchDir an empty directory private to this restore, under the agent's state
  *     directory, for staging (it must hold the whole chain); the runtime deletes it afterwards
+ * @param asReplica the instance is to be attached as a replica right after the restore; an engine
+ *     whose replicas must never run as a primary in between (PostgreSQL: the WAL of a primary would
+ *     diverge from its source's at its first checkpoint) starts the server in recovery instead,
+ *     read-only and with no source yet
  */
-public record RestoreRequest(List<BackupManifest> chain, Path scratchDir) {
+public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica) {
+
+  /** A restore that leaves a standalone instance. */
+  public RestoreRequest(List<BackupManifest> chain, Path scratchDir) {
+    this(chain, scratchDir, false);
+  }
+
   public RestoreRequest {
     chain = List.copyOf(chain);
     Objects.requireNonNull(scratchDir, "scratchDir");

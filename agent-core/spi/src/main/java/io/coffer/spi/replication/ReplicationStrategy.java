@@ -1,6 +1,7 @@
 package io.coffer.spi.replication;
 
 import io.coffer.spi.Secret;
+import io.coffer.spi.backup.ServerControl;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,10 @@ import java.time.Duration;
  * <p>Errors are {@link io.coffer.spi.DatastoreException}s: INVALID_ARGUMENT naming the field,
  * FAILED_PRECONDITION when the instance is not in the role the step needs, UNAVAILABLE when the
  * source cannot be reached, INTERNAL with the engine's error.
+ *
+ * <p>Steps that change the role of an engine that must restart for it (PostgreSQL becomes a standby
+ * only through a restart with {@code standby.signal}) get the runtime's {@link ServerControl};
+ * while the step has the server stopped, the runtime does not restart it on its own.
  */
 public interface ReplicationStrategy {
 
@@ -34,8 +39,10 @@ public interface ReplicationStrategy {
    * consistent point of the backup this instance was restored from) or, for an instance that
    * already replicated (repointing after a promote), where it stands. Idempotent: attaching to the
    * source it already follows changes nothing.
+   *
+   * @param server to restart the server where the engine needs it
    */
-  void attach(ReplicationSource source);
+  void attach(ReplicationSource source, ServerControl server);
 
   /** Where this instance stands; must answer within a second and never throw. */
   ReplicationStatus status();
@@ -43,9 +50,12 @@ public interface ReplicationStrategy {
   /**
    * Stops accepting writes (read-only for every account the engine allows) and returns the
    * position of the last committed transaction, for a replica to {@link #awaitPosition} before it
-   * is promoted. Idempotent.
+   * is promoted. Idempotent. A fence outlives restarts of the server and of the agent, until
+   * {@link #promote} or {@link #attach}.
+   *
+   * @param server to restart the server where the engine needs it
    */
-  String fence();
+  String fence(ServerControl server);
 
   /**
    * Blocks until this replica has applied everything up to {@code position} (as {@link #fence}

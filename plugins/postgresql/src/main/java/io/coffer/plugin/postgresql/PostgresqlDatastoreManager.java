@@ -1,6 +1,7 @@
 package io.coffer.plugin.postgresql;
 
 import io.coffer.plugin.postgresql.backup.PostgresqlBackupStrategy;
+import io.coffer.plugin.postgresql.replication.PostgresqlReplication;
 import io.coffer.plugin.postgresql.server.DataDirInitializer;
 import io.coffer.plugin.postgresql.server.OsAccount;
 import io.coffer.plugin.postgresql.server.Readiness;
@@ -24,6 +25,7 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.replication.ReplicationStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +38,7 @@ import org.pf4j.Extension;
  * admin role {@code coffer_admin}, which peer authentication grants to the agent's OS account
  * alone: no administrative password exists anywhere. Settings are documented in
  * {@link ServerSettings}, authentication in {@code server.AccessFiles}. Backups and restores:
- * {@link PostgresqlBackupStrategy}.
+ * {@link PostgresqlBackupStrategy}; streaming replication: {@link PostgresqlReplication}.
  */
 @Extension
 public final class PostgresqlDatastoreManager implements DatastoreManager {
@@ -54,7 +56,8 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
       ServerStatus status,
       DatabaseAdmin databases,
       UserAdmin users,
-      RootAccess root) {}
+      RootAccess root,
+      PostgresqlReplication replication) {}
 
   private volatile Instance instance;
 
@@ -65,7 +68,7 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP);
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION);
   }
 
   @Override
@@ -74,8 +77,10 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
     SocketConnector connector = new SocketConnector(settings.socket(), settings.port(), CONNECT_TIMEOUT,
         ADMIN_IDLE_TIMEOUT);
     AdminSession admin = new AdminSession(connector, true);
-    instance = new Instance(settings, connector, new DataDirInitializer(settings), admin,
-        new ServerStatus(connector), new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin));
+    ServerStatus status = new ServerStatus(connector);
+    instance = new Instance(settings, connector, new DataDirInitializer(settings), admin, status,
+        new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin),
+        new PostgresqlReplication(settings, admin, status, context.instanceId()));
   }
 
   @Override
@@ -171,6 +176,11 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
     Instance i = instance();
     return new PostgresqlBackupStrategy(i.settings(), i.connector(), new InstanceContents(i.admin()),
         i.status()::version, i.admin()::close);
+  }
+
+  @Override
+  public ReplicationStrategy replicationStrategy() {
+    return instance().replication();
   }
 
   private Instance instance() {

@@ -7,6 +7,7 @@ import io.coffer.plugin.mysql.sql.Sql;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.replication.ReplicationSource;
 import io.coffer.spi.replication.ReplicationStatus;
 import io.coffer.spi.replication.ReplicationStrategy;
@@ -121,7 +122,7 @@ public final class MariaDbReplication implements ReplicationStrategy {
    * then semi-sync on or off and {@code START SLAVE}.
    */
   @Override
-  public void attach(ReplicationSource source) {
+  public void attach(ReplicationSource source, ServerControl server) {
     SourceEndpoint to = SourceEndpoint.of(source);
     Optional<String> startAt = source.positions().isEmpty() ? Optional.empty()
         : Optional.of(GtidPosition.check("source.positions." + BackupManifest.POSITION_GTID_SET,
@@ -150,7 +151,7 @@ public final class MariaDbReplication implements ReplicationStrategy {
 
   /** read_only, then {@code @@gtid_binlog_pos}: the last transaction committed to the binary log. */
   @Override
-  public String fence() {
+  public String fence(ServerControl server) { // SET GLOBAL read_only needs no restart
     boolean replicating = admin.execute("read the replication state", false,
         c -> ReplicationSnapshot.readLink(c).isPresent());
     if (!replicating) {

@@ -15,6 +15,7 @@ import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.Probe;
 import io.coffer.spi.Secret;
+import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupType;
 import io.coffer.spi.replication.ReplicationSource;
@@ -56,6 +57,18 @@ class MariaDbReplicationTest {
   private static final Secret PASSWORD = Secret.of("Pa'ss\\wo\"rd`;--1");
   private static final Secret ROTATED = Secret.of("rotated-0123456789");
   private static final Duration CONVERGE = Duration.ofSeconds(30);
+  /** MariaDB changes roles online: a step that tried to restart the server would fail the test. */
+  private static final ServerControl NO_RESTART = new ServerControl() {
+    @Override
+    public void stop() {
+      throw new AssertionError("MariaDB replication must not stop the server");
+    }
+
+    @Override
+    public void start(Duration timeout) {
+      throw new AssertionError("MariaDB replication must not start the server");
+    }
+  };
 
   private final List<TestInstance> instances = new ArrayList<>();
   private TestInstance a;
@@ -131,8 +144,8 @@ class MariaDbReplicationTest {
     assertThat(b.query("SELECT COUNT(*), @@gtid_binlog_pos FROM app.t")).containsExactly("1000|");
     assertThat(b.dataDir.resolve(ServerCommand.INIT_FILE)).isRegularFile();
 
-    b.manager.replicationStrategy().attach(source(a, backupPositions, true));
-    c.manager.replicationStrategy().attach(source(a, backupPositions, false));
+    b.manager.replicationStrategy().attach(source(a, backupPositions, true), NO_RESTART);
+    c.manager.replicationStrategy().attach(source(a, backupPositions, false), NO_RESTART);
     a.sql("INSERT INTO app.t VALUES (1002, 'after the attach')");
     awaitRows(b, 1002);
     awaitRows(c, 1002);
@@ -161,7 +174,7 @@ class MariaDbReplicationTest {
         "Rpl_semi_sync_master_clients|1");
 
     // attaching again (the control repeats steps) with the old positions rewinds nothing
-    b.manager.replicationStrategy().attach(source(a, backupPositions, true));
+    b.manager.replicationStrategy().attach(source(a, backupPositions, true), NO_RESTART);
     a.sql("INSERT INTO app.t VALUES (1003, 'after the second attach')");
     awaitRows(b, 1003);
     assertThat(b.manager.replicationStrategy().status().lastError()).isEmpty();
@@ -192,10 +205,10 @@ class MariaDbReplicationTest {
     ReplicationStrategy ra = a.manager.replicationStrategy();
     ReplicationStrategy rb = b.manager.replicationStrategy();
     a.sql("INSERT INTO app.t VALUES (1005, 'just before the fence')");
-    String fenced = ra.fence();
+    String fenced = ra.fence(NO_RESTART);
     assertThat(fenced).isEqualTo(a.query("SELECT @@gtid_binlog_pos").get(0)).matches("0-\\d+-\\d+");
     assertReadOnlyFor(a);
-    assertThat(ra.fence()).isEqualTo(fenced);
+    assertThat(ra.fence(NO_RESTART)).isEqualTo(fenced);
     assertThat(a.manager.probe().detail()).isEqualTo("read-only (fenced)");
 
     rb.awaitPosition(fenced, Duration.ofSeconds(10));
@@ -210,8 +223,8 @@ class MariaDbReplicationTest {
     }
 
     rb.prepareSource(USER, PASSWORD);
-    c.manager.replicationStrategy().attach(source(b, Map.of(), false)); // repoint
-    ra.attach(source(b, Map.of(), false)); // demote the old source
+    c.manager.replicationStrategy().attach(source(b, Map.of(), false), NO_RESTART); // repoint
+    ra.attach(source(b, Map.of(), false), NO_RESTART); // demote the old source
     b.sql("INSERT INTO app.t VALUES (1007, 'after the switchover')");
     awaitRows(a, 1007);
     awaitRows(c, 1007);
@@ -258,7 +271,7 @@ class MariaDbReplicationTest {
         b.query("SELECT @@gtid_binlog_pos").get(0), Duration.ofMillis(300)));
 
     a.sql("SET sql_log_bin = 0", "DELETE FROM app.t WHERE id = 2000");
-    a.manager.replicationStrategy().attach(source(b, Map.of(), false));
+    a.manager.replicationStrategy().attach(source(b, Map.of(), false), NO_RESTART);
     await(() -> {
       try {
         return a.query("SELECT note FROM app.t WHERE id = 2000").equals(List.of("same key on the source"));
@@ -283,9 +296,9 @@ class MariaDbReplicationTest {
     ReplicationStatus s = awaitStatus(c, st -> !st.lastError().isEmpty());
     assertThat(s.lastError()).contains("Access denied for user 'coffer_repl'");
     assertThat(c.manager.probe().detail()).startsWith("replication is not running: ").contains("Access denied");
-    c.manager.replicationStrategy().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false));
+    c.manager.replicationStrategy().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false), NO_RESTART);
     awaitStatus(c, ReplicationStatus::running);
-    a.manager.replicationStrategy().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false));
+    a.manager.replicationStrategy().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false), NO_RESTART);
     b.sql("INSERT INTO app.t VALUES (1009, 'after the rotation')");
     awaitRows(c, 1009);
     awaitRows(a, 1009);
@@ -296,13 +309,13 @@ class MariaDbReplicationTest {
   void switchingBackDemotesAFormerReplicaWhoseReplicaPositionIsStale() throws Exception {
     // B replicated from A before its promote: its gtid_slave_pos is older than what it committed since
     assertThat(b.query("SELECT @@gtid_slave_pos = @@gtid_binlog_pos")).containsExactly("0");
-    String fenced = b.manager.replicationStrategy().fence();
+    String fenced = b.manager.replicationStrategy().fence(NO_RESTART);
     a.manager.replicationStrategy().awaitPosition(fenced, Duration.ofSeconds(10));
     c.manager.replicationStrategy().awaitPosition(fenced, Duration.ofSeconds(10));
     a.manager.replicationStrategy().promote();
     a.manager.replicationStrategy().prepareSource(USER, PASSWORD);
-    c.manager.replicationStrategy().attach(source(a, Map.of(), true));
-    b.manager.replicationStrategy().attach(source(a, Map.of(), false));
+    c.manager.replicationStrategy().attach(source(a, Map.of(), true), NO_RESTART);
+    b.manager.replicationStrategy().attach(source(a, Map.of(), false), NO_RESTART);
     a.sql("INSERT INTO app.t VALUES (1010, 'back on A')");
     awaitRows(b, 1010);
     awaitRows(c, 1010);
@@ -319,24 +332,24 @@ class MariaDbReplicationTest {
     for (String host : List.of("127.0.0.1'; STOP SLAVE; --", "my host", "", "a..b", "-a.b", "300.1.1.1", "1.2.3.4.5",
         "x".repeat(64) + ".org", "host_name", "::1'")) {
       expect(Code.INVALID_ARGUMENT, "source.host", () -> rc.attach(new ReplicationSource(host, b.port, USER, PASSWORD,
-          Map.of(), false)));
+          Map.of(), false), NO_RESTART));
     }
     for (int port : new int[] {0, -1, 65536}) {
       expect(Code.INVALID_ARGUMENT, "source.port", () -> rc.attach(new ReplicationSource("127.0.0.1", port, USER,
-          PASSWORD, Map.of(), false)));
+          PASSWORD, Map.of(), false), NO_RESTART));
     }
     for (String user : List.of("root", "app", "coffer_x'y", "", "coffer_" + "x".repeat(80))) {
       expect(Code.INVALID_ARGUMENT, "source.user", () -> rc.attach(new ReplicationSource("127.0.0.1", b.port, user,
-          PASSWORD, Map.of(), false)));
+          PASSWORD, Map.of(), false), NO_RESTART));
       expect(Code.INVALID_ARGUMENT, "user", () -> rc.prepareSource(user, PASSWORD));
     }
     for (Secret password : List.of(Secret.of(""), Secret.of("x".repeat(97)), Secret.of("line\nbreak"))) {
       expect(Code.INVALID_ARGUMENT, "source.password", () -> rc.attach(new ReplicationSource("127.0.0.1", b.port,
-          USER, password, Map.of(), false)));
+          USER, password, Map.of(), false), NO_RESTART));
       expect(Code.INVALID_ARGUMENT, "password", () -> rc.prepareSource(USER, password));
     }
     expect(Code.INVALID_ARGUMENT, "source.positions.gtid_set", () -> rc.attach(new ReplicationSource("127.0.0.1",
-        b.port, USER, PASSWORD, Map.of(POSITION_GTID_SET, "0-1-2'; DROP TABLE x"), false)));
+        b.port, USER, PASSWORD, Map.of(POSITION_GTID_SET, "0-1-2'; DROP TABLE x"), false), NO_RESTART));
     expect(Code.INVALID_ARGUMENT, "position", () -> rc.awaitPosition("latest", Duration.ofSeconds(1)));
     expect(Code.INVALID_ARGUMENT, "timeout", () -> rc.awaitPosition("0-1-1", Duration.ZERO));
 

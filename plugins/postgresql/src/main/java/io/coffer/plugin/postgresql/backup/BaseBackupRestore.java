@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.backup;
 
+import io.coffer.plugin.postgresql.server.StandbySignal;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RestoreRequest;
 import io.coffer.spi.backup.RestoreSession;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * pg_verifybackup check every file against the backup manifest and parse the WAL; nothing touches
  * the instance. Install then stops the server, swaps the data directory's contents
  * ({@link DataDirSwap}) and starts it again: finding {@code backup_label}, PostgreSQL replays the
- * backup's WAL up to its end point and opens. Any failure from the stop on puts the old contents
+ * backup's WAL up to its end point and opens; restored as a replica, it stays in recovery instead
+ * ({@link StandbySignal}) until the replica is attached. Any failure from the stop on puts the old contents
  * back and restarts the server.
  */
 final class BaseBackupRestore implements RestoreSession {
@@ -44,6 +46,7 @@ final class BaseBackupRestore implements RestoreSession {
   private final Optional<String> serverMajor;
   private final Runnable disconnect;
   private final ToolRunner tools;
+  private final boolean asReplica;
 
   /**
    * @param serverMajor this server's major version, when known
@@ -57,6 +60,7 @@ final class BaseBackupRestore implements RestoreSession {
     this.serverMajor = serverMajor;
     this.disconnect = disconnect;
     this.tools = new ToolRunner(scratch);
+    this.asReplica = request.asReplica();
   }
 
   @Override
@@ -143,6 +147,10 @@ final class BaseBackupRestore implements RestoreSession {
       swap.setAside();
       swap.receive(dirOf(0));
       swap.install();
+      if (asReplica) {
+        // never open as a primary: its first checkpoint would make its WAL diverge from the source's
+        StandbySignal.create(commands.settings());
+      }
       server.start(START);
     } catch (IOException | RuntimeException e) {
       throw rollBack(server, swap, e);

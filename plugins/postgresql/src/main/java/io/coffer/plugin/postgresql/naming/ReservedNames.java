@@ -23,6 +23,8 @@ public final class ReservedNames {
 
   /** The agent's administrative role: the bootstrap superuser initdb creates. */
   public static final String ADMIN_ROLE = "coffer_admin";
+  /** The replication role: LOGIN REPLICATION, never a superuser (io.coffer.plugin.postgresql.replication). */
+  public static final String REPLICATION_ROLE = "coffer_repl";
   /** The superuser "root enable" turns on for remote login. */
   public static final String ROOT_ROLE = "postgres";
   /** Prefix of the agent's internal roles. */

@@ -26,7 +26,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  *       server's account (a 0750 run directory and {@code unix_socket_permissions=0700}).
  *   <li>Everyone else logs in over TCP with
  *       <a href="https://www.postgresql.org/docs/15/auth-password.html">scram-sha-256</a>.
- *   <li>Replication connections over TCP are rejected until replication is set up.
+ *   <li>Replication connections over TCP are accepted only for the replication role
+ *       ({@link ReservedNames#REPLICATION_ROLE}, which exists once the instance was prepared as a
+ *       source), with scram-sha-256.
  * </ul>
  *
  * The first matching line decides, so the order matters.
@@ -46,9 +48,10 @@ public final class AccessFiles {
         local   all          %1$s                   peer map=%2$s
         local   replication  %1$s                   peer map=%2$s
         host    all          %1$s          all      reject
+        host    replication  %3$s   all      scram-sha-256
         host    replication  all           all      reject
         host    all          all           all      scram-sha-256
-        """.formatted(admin, MAP);
+        """.formatted(admin, MAP, ReservedNames.REPLICATION_ROLE);
   }
 
   static String ident(String agentUser) {

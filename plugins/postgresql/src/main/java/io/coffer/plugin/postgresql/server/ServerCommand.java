@@ -45,6 +45,12 @@ public final class ServerCommand {
     // WAL that base backups and, later, replicas and point-in-time restores need
     // (https://www.postgresql.org/docs/15/runtime-config-wal.html#GUC-WAL-LEVEL)
     option(command, "wal_level", "replica");
+    // A new standby creates its replication slot only once it is attached, after its backup was
+    // restored: keep that much WAL meanwhile. A slot whose standby is gone may hold at most
+    // max_slot_wal_keep_size, so that it cannot fill the volume
+    // (https://www.postgresql.org/docs/15/runtime-config-replication.html#RUNTIME-CONFIG-REPLICATION-SENDER).
+    option(command, "wal_keep_size", "256MB");
+    option(command, "max_slot_wal_keep_size", "4GB");
     // logs go to stderr, which the runtime appends to the output log
     option(command, "logging_collector", "off");
     // the pid file (first line: the postmaster's pid) lets a restarted agent adopt a postmaster

@@ -15,12 +15,12 @@ import org.postgresql.util.PasswordUtil;
  * so the password never reaches the server, its logs ({@code log_statement}) or
  * {@code pg_stat_activity}, and a verifier cannot be replayed as a password.
  */
-final class Passwords {
+public final class Passwords {
 
   private Passwords() {}
 
   /** {@code PASSWORD '<SCRAM-SHA-256 verifier>'}, for CREATE ROLE and ALTER ROLE. */
-  static String clause(Secret password) {
+  public static String clause(Secret password) {
     return "PASSWORD " + SqlIdentifiers.literal(PasswordUtil.encodeScramSha256(password.reveal().toCharArray()));
   }
 }

@@ -78,6 +78,53 @@ public final class ServerStatus implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the server stands in replication, from one query
+   * (<a href="https://www.postgresql.org/docs/15/functions-admin.html#FUNCTIONS-RECOVERY-INFO-TABLE">recovery
+   * information functions</a>,
+   * <a href="https://www.postgresql.org/docs/15/monitoring-stats.html#MONITORING-PG-STAT-WAL-RECEIVER-VIEW">pg_stat_wal_receiver</a>):
+   * the position is the last WAL replayed (standby) or written (primary); the lag is zero when
+   * everything received was replayed, otherwise the age of the last transaction replayed. Never
+   * throws: when the server does not answer in time, the role is UNKNOWN and {@code lastError}
+   * says why.
+   */
+  public io.coffer.spi.replication.ReplicationStatus replication() {
+    try {
+      return timeBox.call(() -> {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(REPLICATION_SQL)) {
+          rs.next();
+          boolean standby = rs.getBoolean(1);
+          String position = rs.getString(2);
+          String receiver = rs.getString(3);
+          String host = rs.getString(4);
+          int port = rs.getInt(5);
+          double lag = rs.getObject(6) == null ? -1 : Math.max(0, rs.getDouble(6));
+          boolean conninfo = rs.getBoolean(7);
+          Probe.Role role = standby ? Probe.Role.REPLICA : rs.getLong(8) > 0 ? Probe.Role.PRIMARY : Probe.Role.STANDALONE;
+          boolean streaming = "streaming".equals(receiver);
+          String error = standby && conninfo && !streaming
+              ? "not streaming from its source (WAL receiver: " + (receiver == null ? "not running" : receiver)
+                  + "); see the server log" : "";
+          return new io.coffer.spi.replication.ReplicationStatus(role, standby && host != null ? host : "",
+              standby && host != null ? port : 0, streaming, standby ? lag : 0, position, standby, error);
+        }
+      }, PROBE_LIMIT);
+    } catch (Exception e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new io.coffer.spi.replication.ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false,
+          "PostgreSQL is not answering: " + why);
+    }
+  }
+
+  private static final String REPLICATION_SQL = "SELECT pg_is_in_recovery(),"
+      + " (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,"
+      + " (SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver),"
+      + " (SELECT sender_port FROM pg_stat_wal_receiver),"
+      + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+      + " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END,"
+      + " current_setting('primary_conninfo') <> '',"
+      + " (SELECT count(*) FROM pg_stat_replication)";
+
   private Connection connect() throws SQLException {
     return connector.connect(AdminSession.MAINTENANCE_DATABASE);
   }

@@ -13,22 +13,22 @@ import java.util.List;
  * that cannot take parameters (CREATE DATABASE, CREATE ROLE, GRANT ...), which callers build only
  * from validated, quoted names ({@code naming.SqlIdentifiers}).
  */
-final class Sql {
+public final class Sql {
 
   @FunctionalInterface
-  interface Row<T> {
+  public interface Row<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
   private Sql() {}
 
-  static void ddl(Connection c, String sql) throws SQLException {
+  public static void ddl(Connection c, String sql) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute(sql);
     }
   }
 
-  static <T> List<T> query(Connection c, String sql, Row<T> row, String... params) throws SQLException {
+  public static <T> List<T> query(Connection c, String sql, Row<T> row, String... params) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
@@ -43,7 +43,7 @@ final class Sql {
     }
   }
 
-  static boolean exists(Connection c, String sql, String... params) throws SQLException {
+  public static boolean exists(Connection c, String sql, String... params) throws SQLException {
     return !query(c, sql, rs -> Boolean.TRUE, params).isEmpty();
   }
 }

@@ -15,12 +15,12 @@ import java.util.concurrent.TimeoutException;
  * stuck, new calls fail at once rather than pile up. Probes must answer within a second even when
  * the server hangs.
  */
-final class TimeBox implements AutoCloseable {
+public final class TimeBox implements AutoCloseable {
 
   private final ExecutorService executor;
   private Future<?> inFlight;
 
-  TimeBox(String threadName) {
+  public TimeBox(String threadName) {
     ClassLoader pluginLoader = TimeBox.class.getClassLoader();
     executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, threadName);
@@ -30,7 +30,7 @@ final class TimeBox implements AutoCloseable {
     });
   }
 
-  synchronized <T> T call(Callable<T> task, Duration limit) throws Exception {
+  public synchronized <T> T call(Callable<T> task, Duration limit) throws Exception {
     if (inFlight != null && !inFlight.isDone()) {
       throw new TimeoutException("an earlier request to PostgreSQL is still unanswered");
     }

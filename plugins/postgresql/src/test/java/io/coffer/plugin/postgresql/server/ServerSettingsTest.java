@@ -78,6 +78,7 @@ class ServerSettingsTest {
         "local all coffer_admin peer map=coffer",
         "local replication coffer_admin peer map=coffer",
         "host all coffer_admin all reject",
+        "host replication coffer_repl all scram-sha-256",
         "host replication all all reject",
         "host all all all scram-sha-256");
     assertThat(AccessFiles.ident("root").lines().filter(l -> !l.startsWith("#")).map(String::trim))
