@@ -1,0 +1,116 @@
+package io.coffer.e2e.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coffer.proto.v1.CreateDatabaseRequest;
+import io.coffer.proto.v1.CreateReplicaRequest;
+import io.coffer.proto.v1.CreateUserRequest;
+import io.coffer.proto.v1.Database;
+import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.RootCredentials;
+import io.coffer.proto.v1.Workflow;
+import io.coffer.proto.v1.WorkflowState;
+import io.coffer.tck.DatastoreProvider;
+import io.coffer.tck.Ports;
+import io.coffer.tck.Testbed;
+import io.coffer.tck.process.AgentProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A source ({@code led-a}) and its replica ({@code led-b}) of one engine, through a real control:
+ * database {@code ledger}, user {@code app}, table {@code entries}, then the replica created by
+ * the create-replica workflow. The source's agent may run in its own JVM, so that a test can kill
+ * it with SIGKILL.
+ */
+final class ReplicatedLedger implements AutoCloseable {
+  static final String APP_PASSWORD = "app-Secret-42-pass";
+  static final String SOURCE = "led-a";
+  static final String REPLICA = "led-b";
+
+  final Testbed bed;
+  final Ledger ledger;
+  final int sourcePort;
+  final int replicaPort;
+  final RootCredentials root;
+  /** The source's agent when it runs in its own JVM, else null. */
+  final AgentProcess sourceProcess;
+
+  private ReplicatedLedger(Testbed bed, Ledger ledger, int sourcePort, int replicaPort, RootCredentials root,
+      AgentProcess sourceProcess) {
+    this.bed = bed;
+    this.ledger = ledger;
+    this.sourcePort = sourcePort;
+    this.replicaPort = replicaPort;
+    this.root = root;
+    this.sourceProcess = sourceProcess;
+  }
+
+  static ReplicatedLedger start(Ledger ledger, boolean semiSync, boolean sourceInItsOwnJvm) throws Exception {
+    DatastoreProvider engine = ledger.provider();
+    Path work = Files.createTempDirectory("coffer-ledger-" + engine.engine(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Testbed bed = Testbed.start(work);
+    try {
+      int portA = Ports.free();
+      int portB = Ports.free();
+      var sourceConfig = bed.agentConfig(SOURCE, engine.pluginsDir(), engine.datastore(work.resolve(SOURCE), portA));
+      AgentProcess process = null;
+      if (sourceInItsOwnJvm) {
+        process = bed.startAgentProcess(sourceConfig);
+      } else {
+        bed.startAgent(sourceConfig);
+      }
+      bed.startAgent(bed.agentConfig(REPLICA, engine.pluginsDir(), engine.datastore(work.resolve(REPLICA), portB)));
+      bed.awaitHealthy(SOURCE, Duration.ofSeconds(90));
+      bed.awaitHealthy(REPLICA, Duration.ofSeconds(90));
+      RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(SOURCE).build())
+          .getCredentials();
+      // the application writes as an ordinary account, which every fence refuses
+      bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(SOURCE)
+          .setDatabase(Database.newBuilder().setName("ledger")).build());
+      bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(SOURCE).setName("app")
+          .setPassword(APP_PASSWORD).addDatabases("ledger").build());
+      try (Connection c = ledger.connect(portA, root.getName(), root.getPassword()); Statement s = c.createStatement()) {
+        ledger.createTable(s);
+      }
+      Workflow created = bed.awaitWorkflow(bed.replication().createReplica(CreateReplicaRequest.newBuilder()
+          .setSourceInstanceId(SOURCE).setInstanceId(REPLICA).setSemiSync(semiSync).build()).getWorkflowId(),
+          Duration.ofMinutes(5));
+      assertThat(created.getState()).as(created.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+      return new ReplicatedLedger(bed, ledger, portA, portB, root, process);
+    } catch (Exception | Error e) {
+      bed.close();
+      throw e;
+    }
+  }
+
+  Connection app(int port) throws SQLException {
+    return ledger.connect(port, "app", APP_PASSWORD);
+  }
+
+  /** Every id in {@code entries} on the server at {@code port}, read as root. */
+  List<Long> ids(int port) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (Connection c = ledger.connect(port, root.getName(), root.getPassword()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id FROM entries")) {
+      while (rs.next()) {
+        ids.add(rs.getLong(1));
+      }
+    }
+    return ids;
+  }
+
+  @Override
+  public void close() {
+    bed.close();
+  }
+}
