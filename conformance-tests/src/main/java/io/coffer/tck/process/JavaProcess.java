@@ -44,6 +44,11 @@ public class JavaProcess implements AutoCloseable {
     return log;
   }
 
+  /** Every live process below this one, e.g. the datastore an agent supervises. */
+  public java.util.List<ProcessHandle> descendants() {
+    return process.descendants().toList();
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   public void kill9() throws InterruptedException {
     process.destroyForcibly();

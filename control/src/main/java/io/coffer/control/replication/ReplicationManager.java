@@ -70,6 +70,7 @@ public final class ReplicationManager {
         new Named("restore the backup on the replica", this::restoreOnReplica),
         new Named("attach the replica to the source", w -> attach(w, w.param("replica"), w.param("source"),
             positionsOf(w.param("backup_id")))),
+        new Named("make the source wait for the replica (semi-sync only)", this::requireSynchronous),
         new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
         SECRETS));
     runner.define(new WorkflowDefinition(SWITCHOVER, List.of(
@@ -169,9 +170,18 @@ public final class ReplicationManager {
   // ---- steps ----
 
   private Mono<Map<String, String>> prepareSource(Workflow w, String source) {
+    return prepareSource(w, source, false);
+  }
+
+  private Mono<Map<String, String>> prepareSource(Workflow w, String source, boolean synchronous) {
     Operation op = Operation.newBuilder().setPrepareReplicationSource(PrepareReplicationSource.newBuilder()
-        .setUser(REPLICATION_USER).setPassword(w.param("password"))).build();
+        .setUser(REPLICATION_USER).setPassword(w.param("password")).setSynchronous(synchronous)).build();
     return call(w, source, "prepare_replication_source", op).thenReturn(Map.of());
+  }
+
+  /** Only now, with a replica attached: a source told earlier would hold every commit until then. */
+  private Mono<Map<String, String>> requireSynchronous(Workflow w) {
+    return Boolean.parseBoolean(w.param("semi_sync")) ? prepareSource(w, w.param("source"), true) : Mono.just(Map.of());
   }
 
   private Mono<Map<String, String>> backupSource(Workflow w) {

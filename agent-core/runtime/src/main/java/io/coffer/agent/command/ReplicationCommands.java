@@ -33,6 +33,9 @@ final class ReplicationCommands {
       throw DatastoreException.invalidArgument("password", "is required");
     }
     manager.replicationStrategy().prepareSource(op.getUser(), Secret.of(op.getPassword()));
+    if (op.getSynchronous()) {
+      manager.replicationStrategy().requireSynchronousReplica();
+    }
     return DONE;
   }
 

@@ -35,6 +35,14 @@ public interface ReplicationStrategy {
   void prepareSource(String user, Secret password);
 
   /**
+   * From now on, a commit on this source returns only once a replica has it, so that a failover to
+   * the most advanced replica loses no acknowledged commit. Called after a replica attached with
+   * {@link ReplicationSource#semiSync()} follows. The default does nothing, for engines whose
+   * replicas ask for it themselves (MariaDB's semi-synchronous replication).
+   */
+  default void requireSynchronousReplica() {}
+
+  /**
    * Replicates from {@code source}, read-only, starting at {@code source.positions()} (the
    * consistent point of the backup this instance was restored from) or, for an instance that
    * already replicated (repointing after a promote), where it stands. Idempotent: attaching to the

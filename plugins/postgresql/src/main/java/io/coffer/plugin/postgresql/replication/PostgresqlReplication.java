@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * A primary that was not fenced (a failed primary that comes back) cannot follow anyone without
  * pg_rewind, which the plugin does not run yet: attach refuses it (FAILED_PRECONDITION). Synchronous
- * replication is not offered yet either (INVALID_ARGUMENT on semi_sync).
+ * replication: {@link #requireSynchronousReplica}; standbys need nothing more (each connects with
+ * its slot's name as {@code application_name}).
  */
 public final class PostgresqlReplication implements ReplicationStrategy {
   private static final Logger log = LoggerFactory.getLogger(PostgresqlReplication.class);
@@ -93,12 +94,27 @@ public final class PostgresqlReplication implements ReplicationStrategy {
     admin.execute("reload the configuration", false, c -> Sql.exists(c, "SELECT pg_reload_conf()"));
   }
 
+  /**
+   * {@code synchronous_standby_names = '*'}: a commit waits until the first connected standby has
+   * flushed it ({@code synchronous_commit = on};
+   * <a href="https://www.postgresql.org/docs/15/warm-standby.html#SYNCHRONOUS-REPLICATION">Synchronous
+   * Replication</a>). With no standby connected, commits wait with no timeout: that is what makes
+   * an acknowledged commit survive a failover.
+   */
+  @Override
+  public void requireSynchronousReplica() {
+    admin.execute("require a synchronous standby", false, c -> {
+      if (inRecovery(c)) {
+        throw DatastoreException.failedPrecondition("this instance is a standby; only a primary waits for standbys");
+      }
+      Sql.ddl(c, "ALTER SYSTEM SET synchronous_standby_names = '*'");
+      return Sql.exists(c, "SELECT pg_reload_conf()");
+    });
+  }
+
   @Override
   public void attach(ReplicationSource source, ServerControl server) {
     SourceConnection to = SourceConnection.of(source);
-    if (source.semiSync()) {
-      throw DatastoreException.invalidArgument("semi_sync", "synchronous replication is not offered for PostgreSQL yet");
-    }
     if (!admin.execute("check the role", false, PostgresqlReplication::inRecovery)) {
       throw DatastoreException.failedPrecondition("this instance is a primary: PostgreSQL follows a source only from"
           + " a backup restored as a replica, after a fence, or as a replica already; rejoining a failed primary needs"
@@ -214,6 +230,8 @@ public final class PostgresqlReplication implements ReplicationStrategy {
           }
         }
         log.info("promoted: this instance is a primary now");
+        // it has no standby yet: waiting for one would hold every commit until one is attached
+        Sql.ddl(c, "ALTER SYSTEM RESET synchronous_standby_names");
       }
       // a promoted server ignores them, but a later fence must not find the old source there
       Sql.ddl(c, "ALTER SYSTEM RESET primary_conninfo");

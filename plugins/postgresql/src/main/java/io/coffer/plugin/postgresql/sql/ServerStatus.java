@@ -83,7 +83,8 @@ public final class ServerStatus implements AutoCloseable {
    * (<a href="https://www.postgresql.org/docs/15/functions-admin.html#FUNCTIONS-RECOVERY-INFO-TABLE">recovery
    * information functions</a>,
    * <a href="https://www.postgresql.org/docs/15/monitoring-stats.html#MONITORING-PG-STAT-WAL-RECEIVER-VIEW">pg_stat_wal_receiver</a>):
-   * the position is the last WAL replayed (standby) or written (primary); the lag is zero when
+   * the position is the last WAL received or replayed, whichever is further (standby: a promote
+   * replays all it received first, so that is what a failover compares), or written (primary); the lag is zero when
    * everything received was replayed, otherwise the age of the last transaction replayed. Never
    * throws: when the server does not answer in time, the role is UNKNOWN and {@code lastError}
    * says why.
@@ -117,7 +118,8 @@ public final class ServerStatus implements AutoCloseable {
   }
 
   private static final String REPLICATION_SQL = "SELECT pg_is_in_recovery(),"
-      + " (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text,"
+      + " (CASE WHEN pg_is_in_recovery() THEN greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())"
+      + " ELSE pg_current_wal_lsn() END)::text,"
       + " (SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver),"
       + " (SELECT sender_port FROM pg_stat_wal_receiver),"
       + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
