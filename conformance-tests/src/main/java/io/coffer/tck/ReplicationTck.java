@@ -7,6 +7,8 @@ import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.EjectRequest;
 import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListReplicasRequest;
 import io.coffer.proto.v1.PromoteRequest;
 import io.coffer.proto.v1.Replica;
@@ -89,6 +91,25 @@ public abstract class ReplicationTck {
         .getReplicasList()).extracting(Replica::getInstanceId).containsExactly("rp-b");
     write("rp-a", "after the replica was created");
     awaitSameData("rp-a", "rp-b");
+    // the heartbeat tells how replication goes, under the same names for every engine
+    InstanceStatus replica = awaitMetric("rp-b", "replication_running", 1.0);
+    assertThat(replica.getMetricsMap()).containsKey("replication_lag_seconds");
+    assertThat(replica.getMetricsOrThrow("replication_lag_seconds")).isBetween(0.0, 60.0);
+    assertThat(awaitMetric("rp-a", "replicas_connected", 1.0).getRole()).isEqualTo(Role.ROLE_PRIMARY);
+  }
+
+  /** The instance's status once its heartbeat carries {@code metric} = {@code value}. */
+  private InstanceStatus awaitMetric(String instance, String metric, double value) throws InterruptedException {
+    long end = System.nanoTime() + CONVERGE.toNanos();
+    InstanceStatus s;
+    do {
+      s = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instance).build());
+      if (s.getMetricsOrDefault(metric, Double.NaN) == value) {
+        return s;
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < end);
+    throw new AssertionError(instance + " never reported " + metric + " = " + value + "; last: " + s.getMetricsMap());
   }
 
   @Test

@@ -122,7 +122,7 @@ public final class AgentRegistry {
       b.setAgentVersion(hello.getAgentVersion()).addAllCapabilities(hello.getCapabilitiesList()).setDatastore(hello.getDatastore());
     }
     if (hb != null) {
-      b.setHealth(hb.getHealth()).setRole(hb.getRole()).setDetail(hb.getDetail());
+      b.setHealth(hb.getHealth()).setRole(hb.getRole()).setDetail(hb.getDetail()).putAllMetrics(hb.getMetricsMap());
       if (hb.hasDatastore() && !hb.getDatastore().getVersion().isEmpty()) {
         b.setDatastore(hb.getDatastore());
       } else if (hello == null) {

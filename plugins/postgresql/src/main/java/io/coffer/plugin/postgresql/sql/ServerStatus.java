@@ -19,7 +19,10 @@ import java.util.Map;
  * (<a href="https://www.postgresql.org/docs/15/monitoring-stats.html#MONITORING-PG-STAT-REPLICATION-VIEW">pg_stat_replication</a>)
  * is a PRIMARY; otherwise STANDALONE. Metrics: client {@code connections}
  * (<a href="https://www.postgresql.org/docs/15/monitoring-stats.html#MONITORING-PG-STAT-ACTIVITY-VIEW">pg_stat_activity</a>)
- * and {@code uptime_seconds} since {@code pg_postmaster_start_time()}.
+ * and {@code uptime_seconds} since {@code pg_postmaster_start_time()}; {@code replicas_connected}
+ * (WAL senders); on a standby {@code replication_running} (1 while its WAL receiver streams, else 0)
+ * and {@code replication_lag_seconds} (0 when it replayed all it received, else the age of the last
+ * transaction replayed), the names the MySQL plugin uses too.
  */
 public final class ServerStatus implements AutoCloseable {
 
@@ -27,7 +30,10 @@ public final class ServerStatus implements AutoCloseable {
   private static final String PROBE_SQL = "SELECT pg_is_in_recovery(),"
       + " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),"
       + " extract(epoch FROM now() - pg_postmaster_start_time()),"
-      + " (SELECT count(*) FROM pg_stat_replication)";
+      + " (SELECT count(*) FROM pg_stat_replication),"
+      + " (SELECT status FROM pg_stat_wal_receiver),"
+      + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+      + " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END";
 
   private final SocketConnector connector;
   private final TimeBox timeBox = new TimeBox("coffer-postgresql-status");
@@ -54,8 +60,17 @@ public final class ServerStatus implements AutoCloseable {
           rs.next();
           Probe.Role role = rs.getBoolean(1) ? Probe.Role.REPLICA
               : rs.getLong(4) > 0 ? Probe.Role.PRIMARY : Probe.Role.STANDALONE;
-          return new Probe(Probe.Health.HEALTHY, role, "",
-              Map.of("connections", (double) rs.getLong(2), "uptime_seconds", Math.floor(rs.getDouble(3))));
+          Map<String, Double> metrics = new java.util.HashMap<>();
+          metrics.put("connections", (double) rs.getLong(2));
+          metrics.put("uptime_seconds", Math.floor(rs.getDouble(3)));
+          metrics.put("replicas_connected", (double) rs.getLong(4));
+          if (role == Probe.Role.REPLICA) {
+            metrics.put("replication_running", "streaming".equals(rs.getString(5)) ? 1.0 : 0.0);
+            if (rs.getObject(6) != null) {
+              metrics.put("replication_lag_seconds", Math.max(0, rs.getDouble(6)));
+            }
+          }
+          return new Probe(Probe.Health.HEALTHY, role, "", metrics);
         }
       }, PROBE_LIMIT);
     } catch (Exception e) {
