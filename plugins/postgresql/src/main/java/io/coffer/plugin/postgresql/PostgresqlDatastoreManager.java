@@ -1,10 +1,10 @@
 package io.coffer.plugin.postgresql;
 
+import io.coffer.plugin.kit.Readiness;
 import io.coffer.plugin.postgresql.backup.PostgresqlBackupStrategy;
 import io.coffer.plugin.postgresql.replication.PostgresqlReplication;
 import io.coffer.plugin.postgresql.server.DataDirInitializer;
 import io.coffer.plugin.postgresql.server.OsAccount;
-import io.coffer.plugin.postgresql.server.Readiness;
 import io.coffer.plugin.postgresql.server.ServerCommand;
 import io.coffer.plugin.postgresql.server.ServerSettings;
 import io.coffer.plugin.postgresql.sql.AdminSession;

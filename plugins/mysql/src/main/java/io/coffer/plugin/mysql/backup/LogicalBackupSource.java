@@ -1,5 +1,7 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.mysql.Tools;
 import io.coffer.plugin.mysql.sql.AccountExport;
 import io.coffer.spi.backup.BackupSource;
 import java.io.ByteArrayInputStream;
@@ -51,7 +53,7 @@ final class LogicalBackupSource implements BackupSource {
       return new LogicalBackupSource(null, null, new SequenceInputStream(prologue, grants), version);
     }
     ToolProcess dump = ToolProcess.start(Program.MARIADB_DUMP.displayName(), commands.dump(databases), scratch,
-        ProcessBuilder.Redirect.from(new File("/dev/null")), true);
+        ProcessBuilder.Redirect.from(new File("/dev/null")), true, Tools.ENV);
     DumpPositions positions = new DumpPositions(dump.stdout());
     InputStream all = new SequenceInputStream(Collections.enumeration(List.of(prologue, positions, grants)));
     return new LogicalBackupSource(dump, positions, all, version);

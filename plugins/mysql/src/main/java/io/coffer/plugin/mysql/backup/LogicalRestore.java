@@ -1,5 +1,8 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.StagedChain;
+import io.coffer.plugin.kit.ToolRunner;
+import io.coffer.plugin.mysql.Tools;
 import io.coffer.plugin.mysql.sql.InstanceReset;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RestoreRequest;
@@ -41,7 +44,7 @@ final class LogicalRestore implements RestoreSession {
     Path scratch = request.scratchDir().toAbsolutePath();
     this.dump = scratch.resolve("dump.sql");
     this.chain = new StagedChain(request.chain());
-    this.tools = new ToolRunner(scratch);
+    this.tools = new ToolRunner(scratch, Tools.ENV);
   }
 
   @Override

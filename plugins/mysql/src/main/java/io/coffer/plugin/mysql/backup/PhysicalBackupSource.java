@@ -1,5 +1,7 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.mysql.Tools;
 import io.coffer.spi.backup.BackupSource;
 import java.io.File;
 import java.io.IOException;
@@ -37,7 +39,7 @@ final class PhysicalBackupSource implements BackupSource {
     Path lsnDir = privateDir(scratch.resolve("lsn"));
     ToolProcess tool = ToolProcess.start(Program.MARIADB_BACKUP.displayName(),
         commands.backup(target, lsnDir, incrementalLsn), scratch,
-        ProcessBuilder.Redirect.from(new File("/dev/null")), true);
+        ProcessBuilder.Redirect.from(new File("/dev/null")), true, Tools.ENV);
     return new PhysicalBackupSource(tool, version, lsnDir);
   }
 

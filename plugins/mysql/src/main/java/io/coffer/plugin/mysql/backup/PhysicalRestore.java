@@ -1,5 +1,9 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.StagedChain;
+import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.kit.ToolRunner;
+import io.coffer.plugin.mysql.Tools;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RestoreRequest;
 import io.coffer.spi.backup.RestoreSession;
@@ -44,7 +48,7 @@ final class PhysicalRestore implements RestoreSession {
     this.commands = commands;
     this.scratch = request.scratchDir().toAbsolutePath();
     this.chain = new StagedChain(request.chain());
-    this.tools = new ToolRunner(scratch);
+    this.tools = new ToolRunner(scratch, Tools.ENV);
   }
 
   @Override

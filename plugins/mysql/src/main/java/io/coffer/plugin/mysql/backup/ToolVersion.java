@@ -1,5 +1,7 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.mysql.Tools;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ final class ToolVersion {
 
   static String of(ToolCommands commands, Program program, Path workingDir) throws IOException {
     ToolProcess tool = ToolProcess.start(program.displayName(), commands.version(program), workingDir,
-        ProcessBuilder.Redirect.from(new File("/dev/null")), false);
+        ProcessBuilder.Redirect.from(new File("/dev/null")), false, Tools.ENV);
     tool.check(TIMEOUT);
     return parse(tool.tail());
   }

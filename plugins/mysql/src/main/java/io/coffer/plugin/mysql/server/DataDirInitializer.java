@@ -1,5 +1,7 @@
 package io.coffer.plugin.mysql.server;
 
+import io.coffer.plugin.kit.CommandRunner;
+import io.coffer.plugin.mysql.Tools;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +50,7 @@ public final class DataDirInitializer {
       log.info("Initialising MariaDB data directory {}", dataDir);
       CommandRunner.Result result;
       try {
-        result = CommandRunner.run(installCommand(), settings.runDir(), INSTALL_TIMEOUT);
+        result = CommandRunner.run(installCommand(), settings.runDir(), INSTALL_TIMEOUT, Tools.ENV);
       } catch (InterruptedException e) {
         // a half-initialised directory would pass for initialised next time
         removeAllBut(dataDir, before);

@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.TimeBox;
 import io.coffer.plugin.mysql.replication.ReplicationSnapshot;
 import io.coffer.spi.Probe;
 import io.coffer.spi.replication.ReplicationStatus;

@@ -1,5 +1,9 @@
 package io.coffer.plugin.postgresql.backup;
 
+import io.coffer.plugin.kit.StagedChain;
+import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.kit.ToolRunner;
+import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.server.StandbySignal;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RestoreRequest;
@@ -59,7 +63,7 @@ final class BaseBackupRestore implements RestoreSession {
     this.chain = new StagedChain(request.chain());
     this.serverMajor = serverMajor;
     this.disconnect = disconnect;
-    this.tools = new ToolRunner(scratch);
+    this.tools = new ToolRunner(scratch, Tools.ENV);
     this.asReplica = request.asReplica();
   }
 

@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql.backup;
 
+import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
 import io.coffer.spi.backup.BackupSource;
 import java.io.File;
@@ -35,7 +37,7 @@ final class BaseBackupSource implements BackupSource {
     WalHold hold = WalHold.acquire(connector, backupId);
     try {
       ToolProcess tool = ToolProcess.start(Program.PG_BASEBACKUP.displayName(),
-          commands.baseBackup("coffer " + backupId), scratch, ProcessBuilder.Redirect.from(new File("/dev/null")), true);
+          commands.baseBackup("coffer " + backupId), scratch, ProcessBuilder.Redirect.from(new File("/dev/null")), true, Tools.ENV);
       return new BaseBackupSource(tool, version, hold);
     } catch (IOException | RuntimeException e) {
       hold.close();

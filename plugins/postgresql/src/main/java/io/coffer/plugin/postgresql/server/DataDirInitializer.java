@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.CommandRunner;
+import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
@@ -56,7 +58,7 @@ public final class DataDirInitializer {
       log.info("Initialising PostgreSQL data directory {}", dataDir);
       CommandRunner.Result result;
       try {
-        result = CommandRunner.run(initdbCommand(), settings.runDir(), INITDB_TIMEOUT);
+        result = CommandRunner.run(initdbCommand(), settings.runDir(), INITDB_TIMEOUT, Tools.ENV);
       } catch (InterruptedException e) {
         // a half-initialised directory would pass for initialised next time
         removeAllBut(dataDir, before);

@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.CommandRunner;
+import io.coffer.plugin.postgresql.Tools;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -46,7 +48,7 @@ public record ServerUser(String name, int uid, int gid, Path setpriv) {
             + " missing (looked in " + SETPRIV + "); install the util-linux package"));
     CommandRunner.Result result;
     try {
-      result = CommandRunner.run(List.of("id", "--", name), Path.of("/"), Duration.ofSeconds(10));
+      result = CommandRunner.run(List.of("id", "--", name), Path.of("/"), Duration.ofSeconds(10), Tools.ENV);
     } catch (IOException e) {
       throw DatastoreException.internal("cannot look up OS account '" + name + "': " + e.getMessage(), e);
     } catch (InterruptedException e) {

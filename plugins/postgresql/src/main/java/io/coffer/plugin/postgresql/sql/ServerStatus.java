@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.sql;
 
+import io.coffer.plugin.kit.TimeBox;
 import io.coffer.spi.Probe;
 import java.sql.Connection;
 import java.sql.ResultSet;

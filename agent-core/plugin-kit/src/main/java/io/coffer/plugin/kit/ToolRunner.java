@@ -1,4 +1,4 @@
-package io.coffer.plugin.postgresql.backup;
+package io.coffer.plugin.kit;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,23 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * Starts the tools of one restore and kills whichever still run when it is closed, possibly from
  * another thread (the runtime cancels by closing). After close, nothing new starts.
  */
-final class ToolRunner implements AutoCloseable {
+public final class ToolRunner implements AutoCloseable {
 
   private final Path workingDir;
   private final Set<ToolProcess> running = ConcurrentHashMap.newKeySet();
+  private final ToolEnvironment env;
   private volatile boolean closed;
 
-  ToolRunner(Path workingDir) {
+  public ToolRunner(Path workingDir, ToolEnvironment env) {
     this.workingDir = workingDir;
+    this.env = env;
   }
 
   /** Starts a tool that the caller feeds or reads; call {@link #done} when it has exited. */
-  ToolProcess start(String name, List<String> command, ProcessBuilder.Redirect stdin, boolean dataOnStdout)
+  public ToolProcess start(String name, List<String> command, ProcessBuilder.Redirect stdin, boolean dataOnStdout)
       throws IOException {
     if (closed) {
       throw new IOException("cancelled: " + name + " was not started");
     }
-    ToolProcess tool = ToolProcess.start(name, command, workingDir, stdin, dataOnStdout);
+    ToolProcess tool = ToolProcess.start(name, command, workingDir, stdin, dataOnStdout, env);
     running.add(tool);
     if (closed) { // close() ran while we were starting it
       tool.kill();
@@ -37,12 +39,12 @@ final class ToolRunner implements AutoCloseable {
     return tool;
   }
 
-  void done(ToolProcess tool) {
+  public void done(ToolProcess tool) {
     running.remove(tool);
   }
 
   /** Runs a tool to completion; throws with its exit status and output tail unless it exits with 0. */
-  void run(String name, List<String> command, ProcessBuilder.Redirect stdin, Duration timeout) throws IOException {
+  public void run(String name, List<String> command, ProcessBuilder.Redirect stdin, Duration timeout) throws IOException {
     ToolProcess tool = start(name, command, stdin, false);
     try {
       tool.check(timeout);
@@ -51,7 +53,7 @@ final class ToolRunner implements AutoCloseable {
     }
   }
 
-  void run(String name, List<String> command, Duration timeout) throws IOException {
+  public void run(String name, List<String> command, Duration timeout) throws IOException {
     run(name, command, ProcessBuilder.Redirect.from(new File("/dev/null")), timeout);
   }
 

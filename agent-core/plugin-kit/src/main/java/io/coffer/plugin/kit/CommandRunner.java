@@ -1,4 +1,4 @@
-package io.coffer.plugin.postgresql.server;
+package io.coffer.plugin.kit;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -13,37 +13,38 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Runs a short-lived helper program (initdb, id), never through a shell and without the agent's
- * {@code PG*} environment variables, keeping the tail of its output.
+ * Runs a short-lived helper program (e.g. initdb, mariadb-install-db, id), never through a shell
+ * and without the environment variables its {@link ToolEnvironment} drops, keeping the tail of its
+ * output.
  */
-final class CommandRunner {
+public final class CommandRunner {
 
-  private static final int TAIL_LINES = 30;
+  // mariadb-install-db prints the server's real error above a 25-line help text: keep both
+  private static final int TAIL_LINES = 60;
 
-  record Result(int exitCode, String outputTail) {}
+  public record Result(int exitCode, String outputTail) {}
 
   private CommandRunner() {}
 
   /** Runs {@code command}; exit code -1 means it was killed after {@code timeout}. */
-  static Result run(List<String> command, Path workingDir, Duration timeout)
+  public static Result run(List<String> command, Path workingDir, Duration timeout, ToolEnvironment env)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workingDir.toFile())
         .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    // PGDATA, PGPORT, PGOPTIONS ... must not change what PostgreSQL's programs do.
-    builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+    env.scrub(builder);
     Process process = builder.start();
     Tail tail = new Tail();
     // Drain output on a thread so a chatty child cannot block on a full pipe while we wait.
-    Thread reader = new Thread(() -> tail.consume(process.getInputStream()), "coffer-postgresql-output");
+    Thread reader = new Thread(() -> tail.consume(process.getInputStream()), "coffer-" + env.engine() + "-output");
     reader.setDaemon(true);
     reader.start();
     boolean exited;
     try {
       exited = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      // the agent is stopping: leave no helper behind (initdb runs postgres --boot and --single below it)
+      // the agent is stopping: leave no helper behind (initdb and install-db run the server below them)
       killTree(process);
       throw e;
     }

@@ -1,4 +1,4 @@
-package io.coffer.plugin.postgresql.backup;
+package io.coffer.plugin.kit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One running tool (pg_basebackup, tar, pg_verifybackup), started without a shell and without the
- * agent's {@code PG*} environment variables. Its diagnostics (stderr, or stdout and stderr together
+ * One running tool (e.g. pg_basebackup, mariadb-backup, tar), started without a shell and without
+ * the environment variables its {@link ToolEnvironment} drops. Its diagnostics (stderr, or stdout and stderr together
  * when stdout is not the data) are drained on a thread into an {@link OutputTail}, so a chatty tool
  * never blocks on a full pipe and its last words end up in error messages.
  */
-final class ToolProcess {
+public final class ToolProcess {
 
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
@@ -26,10 +26,10 @@ final class ToolProcess {
   private final Thread drain;
   private volatile boolean killed;
 
-  private ToolProcess(String name, Process process, InputStream diagnostics) {
+  private ToolProcess(String name, Process process, InputStream diagnostics, ToolEnvironment env) {
     this.name = name;
     this.process = process;
-    this.drain = new Thread(() -> tail.drain(diagnostics), "coffer-postgresql-" + name + "-output");
+    this.drain = new Thread(() -> tail.drain(diagnostics), "coffer-" + env.engine() + "-" + name + "-output");
     drain.setDaemon(true);
     drain.start();
   }
@@ -40,34 +40,34 @@ final class ToolProcess {
    * @param stdin where the tool reads from ({@link ProcessBuilder.Redirect#PIPE} for {@link #stdin()})
    * @param dataOnStdout whether stdout is the tool's data ({@link #stdout()}); otherwise it joins
    *     the diagnostics
+   * @param env which environment variables the tool must not see
    */
-  static ToolProcess start(String name, List<String> command, Path workingDir, ProcessBuilder.Redirect stdin,
-      boolean dataOnStdout) throws IOException {
+  public static ToolProcess start(String name, List<String> command, Path workingDir, ProcessBuilder.Redirect stdin,
+      boolean dataOnStdout, ToolEnvironment env) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectInput(stdin);
-    // PGHOST, PGUSER, PGPASSWORD, PGSERVICE ... would steer the tools away from our socket and role.
-    builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+    env.scrub(builder);
     builder.redirectErrorStream(!dataOnStdout);
     Process process = builder.start();
-    return new ToolProcess(name, process, dataOnStdout ? process.getErrorStream() : process.getInputStream());
+    return new ToolProcess(name, process, dataOnStdout ? process.getErrorStream() : process.getInputStream(), env);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  InputStream stdout() {
+  public InputStream stdout() {
     return process.getInputStream();
   }
 
-  OutputStream stdin() {
+  public OutputStream stdin() {
     return process.getOutputStream();
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -75,7 +75,7 @@ final class ToolProcess {
    * Waits for the tool to exit and returns its exit status. Kills it when it does not exit within
    * {@code timeout}, or when the waiting thread is interrupted.
    */
-  int await(Duration timeout) throws IOException {
+  public int await(Duration timeout) throws IOException {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill();
@@ -92,7 +92,7 @@ final class ToolProcess {
   }
 
   /** Like {@link #await}, and throws unless the tool exited with status 0. */
-  void check(Duration timeout) throws IOException {
+  public void check(Duration timeout) throws IOException {
     int exit = await(timeout);
     if (exit != 0) {
       throw new IOException(failure(exit));
@@ -100,17 +100,17 @@ final class ToolProcess {
   }
 
   /** "name failed (exit N): tail", or says that it was killed. */
-  String failure(int exit) {
+  public String failure(int exit) {
     String how = killed ? " was killed (cancelled)" : " failed (exit " + exit + ")";
     return name + how + tailSuffix();
   }
 
-  String tail() {
+  public String tail() {
     return tail.text();
   }
 
   /** Kills the tool and anything it started; returns once it is gone (or after 10 s). Never throws. */
-  void kill() {
+  public void kill() {
     if (!process.isAlive()) {
       return;
     }

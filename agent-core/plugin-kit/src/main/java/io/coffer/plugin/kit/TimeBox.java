@@ -1,4 +1,4 @@
-package io.coffer.plugin.mysql.sql;
+package io.coffer.plugin.kit;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -10,17 +10,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Bounds the time a caller waits for the server. Connector/J ignores socket and connect timeouts
- * on UNIX sockets, so a hung mariadbd would block a probe forever; the work runs on one worker
- * thread instead, and while an earlier call is still stuck, new calls fail at once rather than
- * pile up.
+ * Bounds the time a caller waits for the server, whatever the driver does (connecting, logging in,
+ * running a statement; MariaDB Connector/J ignores its timeouts on UNIX sockets): the work runs on
+ * one worker thread, and while an earlier call is still stuck, new calls fail at once rather than
+ * pile up. Probes must answer within a second even when the server hangs. The worker's context
+ * class loader is the one that loaded this class, i.e. the plugin's.
  */
-final class TimeBox implements AutoCloseable {
+public final class TimeBox implements AutoCloseable {
 
   private final ExecutorService executor;
   private Future<?> inFlight;
 
-  TimeBox(String threadName) {
+  public TimeBox(String threadName) {
     ClassLoader pluginLoader = TimeBox.class.getClassLoader();
     executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, threadName);
@@ -30,9 +31,9 @@ final class TimeBox implements AutoCloseable {
     });
   }
 
-  synchronized <T> T call(Callable<T> task, Duration limit) throws Exception {
+  public synchronized <T> T call(Callable<T> task, Duration limit) throws Exception {
     if (inFlight != null && !inFlight.isDone()) {
-      throw new TimeoutException("an earlier request to MariaDB is still unanswered");
+      throw new TimeoutException("an earlier request to PostgreSQL is still unanswered");
     }
     Future<T> future = executor.submit(task);
     inFlight = future;
@@ -44,7 +45,7 @@ final class TimeBox implements AutoCloseable {
       }
       throw e;
     } catch (TimeoutException e) {
-      throw new TimeoutException("MariaDB did not answer within " + limit.toMillis() + " ms");
+      throw new TimeoutException("PostgreSQL did not answer within " + limit.toMillis() + " ms");
     }
   }
 

@@ -1,4 +1,4 @@
-package io.coffer.plugin.mysql.backup;
+package io.coffer.plugin.kit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.Deque;
  * The last lines a tool printed, for error messages. Bounded in lines and in line length, so a
  * tool that prints megabytes (or one very long line of garbage) costs a few kilobytes.
  */
-final class OutputTail {
+public final class OutputTail {
 
   static final int MAX_LINES = 30;
   static final int MAX_LINE_BYTES = 500;
@@ -21,7 +21,7 @@ final class OutputTail {
   private boolean currentTruncated;
 
   /** Reads {@code in} to its end on the calling thread; a read error ends it quietly. */
-  void drain(InputStream in) {
+  public void drain(InputStream in) {
     byte[] buffer = new byte[8192];
     try (in) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -55,7 +55,7 @@ final class OutputTail {
   }
 
   /** The lines kept so far, the unfinished last one included. */
-  synchronized String text() {
+  public synchronized String text() {
     StringBuilder out = new StringBuilder(String.join("\n", lines));
     if (current.size() > 0) {
       out.append(out.length() > 0 ? "\n" : "").append(current.toString(StandardCharsets.UTF_8));

@@ -1,4 +1,4 @@
-package io.coffer.plugin.postgresql.server;
+package io.coffer.plugin.kit;
 
 import io.coffer.spi.DatastoreException;
 import java.time.Duration;
