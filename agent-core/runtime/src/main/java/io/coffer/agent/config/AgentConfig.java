@@ -1,5 +1,6 @@
 package io.coffer.agent.config;
 
+import io.coffer.agent.backup.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,10 +33,10 @@ public record AgentConfig(
    * @param compression zstd level and workers
    */
   public record Backup(String storage, Path localDir, io.coffer.agent.storage.S3StorageConfig s3,
-      io.coffer.agent.backup.Compression compression) {
+      Compression compression) {
 
     public Backup {
-      compression = compression == null ? io.coffer.agent.backup.Compression.DEFAULT : compression;
+      compression = compression == null ? Compression.DEFAULT : compression;
     }
 
     /** With the default compression. */

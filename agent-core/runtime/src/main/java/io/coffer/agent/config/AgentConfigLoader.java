@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.coffer.agent.backup.Compression;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,7 +189,7 @@ public final class AgentConfigLoader {
       Path runDir = path(datastore, "datastore.runDir", stateDir == null ? null : stateDir.resolve("run"));
       String bind = text(datastore, "datastore.bindAddress", "127.0.0.1");
       String advertise = text(datastore, "datastore.advertiseAddress", bind);
-      int dsPort = integer(datastore, "datastore.port");
+      int dsPort = integer(datastore, "datastore.port", null, 1, 65535);
       String osUser = text(datastore, "datastore.osUser", "");
       Map<String, String> settings = new LinkedHashMap<>();
       JsonNode s = datastore.get("settings");
@@ -217,7 +218,7 @@ public final class AgentConfigLoader {
       unknown("backup", b);
       String storage = text(b, "backup.storage", "local");
       Path dir = path(b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
-      io.coffer.agent.backup.Compression compression = compression(b);
+      Compression compression = compression(b);
       if (storage.equals("local")) {
         if (b.has("s3")) {
           problems.add("backup.s3 is set but backup.storage is local");
@@ -268,8 +269,8 @@ public final class AgentConfigLoader {
           endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize), compression);
     }
 
-    private io.coffer.agent.backup.Compression compression(ObjectNode backup) {
-      io.coffer.agent.backup.Compression d = io.coffer.agent.backup.Compression.DEFAULT;
+    private Compression compression(ObjectNode backup) {
+      Compression d = Compression.DEFAULT;
       JsonNode node = backup.get("compression");
       if (node == null || node.isNull()) {
         return d;
@@ -280,27 +281,12 @@ public final class AgentConfigLoader {
       }
       ObjectNode c = (ObjectNode) node;
       unknown("backup.compression", c);
-      int level = boundedInt(c, "backup.compression.level", d.level(),
-          io.coffer.agent.backup.Compression.MIN_LEVEL, io.coffer.agent.backup.Compression.MAX_LEVEL);
-      int workers = boundedInt(c, "backup.compression.workers", d.workers(), 0,
-          io.coffer.agent.backup.Compression.MAX_WORKERS);
-      return new io.coffer.agent.backup.Compression(level, workers);
-    }
-
-    /** An integer setting within [min, max]; out of range or not a number is a problem, and the default stands. */
-    private int boundedInt(ObjectNode node, String path, int fallback, int min, int max) {
-      String text = text(node, path, String.valueOf(fallback));
-      try {
-        int value = Integer.parseInt(text.trim());
-        if (value < min || value > max) {
-          problems.add(path + " must be " + min + ".." + max + ", not " + value);
-          return fallback;
-        }
-        return value;
-      } catch (NumberFormatException e) {
-        problems.add(path + " '" + text + "' is not a whole number");
-        return fallback;
+      int level = integer(c, "backup.compression.level", d.level(), Compression.MIN_LEVEL, Compression.MAX_LEVEL);
+      int workers = integer(c, "backup.compression.workers", d.workers(), 0, Compression.MAX_WORKERS);
+      if (!problems.isEmpty()) {
+        return d; // the problems are reported; an out-of-range value must not reach Compression
       }
+      return new Compression(level, workers);
     }
 
     private ObjectNode object(ObjectNode parent, String key) {
@@ -359,21 +345,28 @@ public final class AgentConfigLoader {
       return p;
     }
 
-    private int integer(ObjectNode node, String key) {
+    /**
+     * An integer setting within [min, max]. Missing: {@code fallback}, or a problem when it is null
+     * (required). Not a number or out of range: a problem.
+     */
+    private int integer(ObjectNode node, String key, Integer fallback, int min, int max) {
       JsonNode n = node.get(leaf(key));
       if (n == null || n.isNull()) {
-        problems.add(key + " is required");
-        return 0;
+        if (fallback == null) {
+          problems.add(key + " is required");
+          return 0;
+        }
+        return fallback;
       }
       try {
         int v = Integer.parseInt(n.asText().trim());
-        if (v < 1 || v > 65535) {
-          problems.add(key + " must be between 1 and 65535");
+        if (v < min || v > max) {
+          problems.add(key + " must be between " + min + " and " + max + ", not " + v);
         }
         return v;
       } catch (NumberFormatException e) {
         problems.add(key + " '" + n.asText() + "' is not a number");
-        return 0;
+        return fallback == null ? 0 : fallback;
       }
     }
 

@@ -87,8 +87,8 @@ class AgentConfigLoaderTest {
     Files.writeString(file, base + "backup: {compression: {level: 22, workers: many, speed: max}}\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("backup.compression.level must be 1..19, not 22")
-        .hasMessageContaining("backup.compression.workers 'many' is not a whole number")
+        .hasMessageContaining("backup.compression.level must be between 1 and 19, not 22")
+        .hasMessageContaining("backup.compression.workers 'many' is not a number")
         .hasMessageContaining("unknown setting 'backup.compression.speed'");
   }
 }

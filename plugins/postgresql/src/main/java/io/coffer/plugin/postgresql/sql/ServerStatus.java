@@ -28,13 +28,15 @@ import java.util.Map;
 public final class ServerStatus implements AutoCloseable {
 
   private static final Duration PROBE_LIMIT = Duration.ofSeconds(1);
+  /** A standby's lag in seconds: 0 when it replayed all it received, else the age of its last replayed transaction. */
+  private static final String LAG_SQL = "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+      + " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END";
   private static final String PROBE_SQL = "SELECT pg_is_in_recovery(),"
       + " (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),"
       + " extract(epoch FROM now() - pg_postmaster_start_time()),"
       + " (SELECT count(*) FROM pg_stat_replication),"
       + " (SELECT status FROM pg_stat_wal_receiver),"
-      + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-      + " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END";
+      + " " + LAG_SQL;
 
   private final SocketConnector connector;
   private final TimeBox timeBox = new TimeBox("coffer-postgresql-status");
@@ -138,8 +140,7 @@ public final class ServerStatus implements AutoCloseable {
       + " ELSE pg_current_wal_lsn() END)::text,"
       + " (SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver),"
       + " (SELECT sender_port FROM pg_stat_wal_receiver),"
-      + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-      + " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END,"
+      + " " + LAG_SQL + ","
       + " current_setting('primary_conninfo') <> '',"
       + " (SELECT count(*) FROM pg_stat_replication)";
 
