@@ -54,17 +54,21 @@ abstract class SynchronousFailoverScenario {
     Thread.sleep(3000);
 
     List<ProcessHandle> replica = serverOf(ReplicatedLedger.REPLICA);
+    int duringFreeze;
     signal("STOP", replica);
-    int beforeFreeze = acknowledged.size();
-    Thread.sleep(1500);
-    int duringFreeze = acknowledged.size() - beforeFreeze;
-    List<ProcessHandle> server = pair.sourceProcess.descendants(); // the datastore and its helpers
-    pair.sourceProcess.kill9();
-    server.forEach(ProcessHandle::destroyForcibly); // SIGKILL
-    for (ProcessHandle p : server) {
-      p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      int beforeFreeze = acknowledged.size();
+      Thread.sleep(1500);
+      duringFreeze = acknowledged.size() - beforeFreeze;
+      List<ProcessHandle> server = pair.sourceProcess.descendants(); // the datastore and its helpers
+      pair.sourceProcess.kill9();
+      server.forEach(ProcessHandle::destroyForcibly); // SIGKILL
+      for (ProcessHandle p : server) {
+        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      signal("CONT", replica); // never leave the replica frozen, whatever failed
     }
-    signal("CONT", replica);
     stop.set(true);
     for (Thread t : writers) {
       t.join(30_000);
@@ -88,24 +92,33 @@ abstract class SynchronousFailoverScenario {
         ledger().provider().engine(), acked.size(), duringFreeze);
   }
 
-  /** The replica's server process (found by its data directory on the command line) and those below it. */
+  /** The replica's server processes: those with its data directory on their command line. */
   private static List<ProcessHandle> serverOf(String instance) {
     String marker = "/" + instance + "/";
-    List<ProcessHandle> found = new ArrayList<>();
-    ProcessHandle.current().descendants()
+    List<ProcessHandle> found = ProcessHandle.current().descendants()
         .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
-        .forEach(p -> {
-          found.add(p);
-          p.descendants().forEach(found::add);
-        });
+        .toList();
     assertThat(found).as("processes of " + instance + "'s server").isNotEmpty();
     return found;
   }
 
-  private static void signal(String signal, List<ProcessHandle> processes) throws Exception {
-    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
-    processes.forEach(p -> command.add(Long.toString(p.pid())));
-    assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as("kill -" + signal).isZero();
+  /**
+   * Sends {@code signal} to each server process, which must take it, then to the processes below
+   * it (PostgreSQL's backends and WAL receiver). One of those may have just exited (a probe's
+   * backend), so a failure there is not an error.
+   */
+  private static void signal(String signal, List<ProcessHandle> servers) throws Exception {
+    for (ProcessHandle server : servers) {
+      assertThat(kill(signal, server)).as("kill -" + signal + " " + server.pid()).isZero();
+      for (ProcessHandle below : server.descendants().toList()) {
+        kill(signal, below);
+      }
+    }
+  }
+
+  private static int kill(String signal, ProcessHandle p) throws Exception {
+    return new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
   }
 
   /** Writer {@code w} inserts ids w, w + WRITERS, ...; stops at its first error (the source is gone). */
