@@ -48,4 +48,18 @@ public interface DatastoreProvider {
   default BackupData backupData(int port, String user, String password) {
     throw new UnsupportedOperationException(engine() + " has no backup data checks");
   }
+
+  /** Parameters the configuration suite changes; null skips the suite. */
+  default ConfigurationSamples configurationSamples() {
+    return null;
+  }
+
+  /**
+   * A parameter's value as an ordinary client of the server on {@code port} reads it (PostgreSQL:
+   * {@code SHOW}; MariaDB: {@code SELECT @@GLOBAL.x}; Redis: {@code CONFIG GET}), logged in with the
+   * superuser credentials the TCK obtained through the API.
+   */
+  default String showParameter(int port, String user, String password, String name) {
+    throw new UnsupportedOperationException(engine() + " has no configuration checks");
+  }
 }

@@ -11,5 +11,7 @@ public enum Capability {
   /** backup and restore through {@link DatastoreManager#backupStrategy()}. */
   BACKUP,
   /** replicas, promote, switchover and failover through {@link DatastoreManager#replicationStrategy()}. */
-  REPLICATION
+  REPLICATION,
+  /** server parameters: rules, values and changes through {@link DatastoreManager#configuration()}. */
+  CONFIGURATION
 }

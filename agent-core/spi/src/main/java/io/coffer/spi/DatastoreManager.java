@@ -146,6 +146,13 @@ public interface DatastoreManager extends ExtensionPoint {
     throw DatastoreException.unimplemented("replication");
   }
 
+  // ---- Capability.CONFIGURATION ----
+
+  /** The engine side of configuration; see {@link io.coffer.spi.config.ConfigurationManager}. */
+  default io.coffer.spi.config.ConfigurationManager configuration() {
+    throw DatastoreException.unimplemented("configuration");
+  }
+
   // ---- Extensions ----
 
   /** Extension operation names this plugin serves (e.g. {@code "mysql.flush-logs"}). */

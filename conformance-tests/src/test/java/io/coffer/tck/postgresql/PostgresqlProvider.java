@@ -3,6 +3,7 @@ package io.coffer.tck.postgresql;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.tck.BackupData;
+import io.coffer.tck.ConfigurationSamples;
 import io.coffer.tck.DataPlane;
 import io.coffer.tck.DatastoreProvider;
 import java.nio.file.Files;
@@ -98,5 +99,31 @@ public final class PostgresqlProvider implements DatastoreProvider {
   @Override
   public BackupData backupData(int port, String user, String password) {
     return new PostgresqlBackupData(port, user, password);
+  }
+
+  @Override
+  public ConfigurationSamples configurationSamples() {
+    return new ConfigurationSamples("work_mem", "12MB", "12MB", "max_locks_per_transaction", "128", "128",
+        List.of(Map.entry("statement_timeout", "lots"), Map.entry("statement_timeout", "5 parsecs"),
+            Map.entry("maintenance_work_mem", "1kB"), Map.entry("maintenance_work_mem", "64mb"),
+            Map.entry("jit", "maybe"), Map.entry("log_statement", "everything"),
+            Map.entry("max_parallel_workers", "-1"), Map.entry("random_page_cost", "cheap"),
+            Map.entry("log_line_prefix", "a\nb")),
+        List.of("port", "shared_preload_libraries", "primary_conninfo", "synchronous_standby_names", "shared_buffers",
+            "archive_command", "no_such_parameter", "work_mem = 1; ALTER SYSTEM SET port"));
+  }
+
+  @Override
+  public String showParameter(int port, String user, String password, String name) {
+    try (Connection c = connect(port, user, password, "postgres");
+        PreparedStatement s = c.prepareStatement("SELECT current_setting(?)")) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read " + name + " on port " + port, e);
+    }
   }
 }

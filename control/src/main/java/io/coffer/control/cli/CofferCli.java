@@ -53,6 +53,7 @@ import picocli.CommandLine.ScopeType;
         InstanceCommand.class,
         DatabaseCommand.class,
         UserCommand.class,
+        ConfigCommand.class,
         BackupCommand.class,
         BackupRestore.class,
         ReplicaCommand.class,

@@ -5,6 +5,7 @@ import io.coffer.control.config.HostPort;
 import io.coffer.proto.v1.BackupServiceGrpc;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandServiceGrpc;
+import io.coffer.proto.v1.ConfigurationServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.ReplicationServiceGrpc;
@@ -114,6 +115,15 @@ final class ControlClient implements AutoCloseable {
 
   InstanceServiceGrpc.InstanceServiceBlockingStub instances() {
     return configure(InstanceServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** For restarts, which last as long as the server takes to stop and start: see {@link #backupJobs()}. */
+  InstanceServiceGrpc.InstanceServiceBlockingStub instanceJobs() {
+    return configureJob(InstanceServiceGrpc.newBlockingStub(channel));
+  }
+
+  ConfigurationServiceGrpc.ConfigurationServiceBlockingStub configuration() {
+    return configure(ConfigurationServiceGrpc.newBlockingStub(channel));
   }
 
   DatabaseServiceGrpc.DatabaseServiceBlockingStub databases() {

@@ -6,15 +6,31 @@ import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListInstancesRequest;
 import io.coffer.proto.v1.ListInstancesResponse;
+import io.coffer.proto.v1.CommandReply;
+import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.RestartInstanceRequest;
+import io.coffer.proto.v1.RestartServer;
+import java.time.Duration;
 import io.grpc.stub.StreamObserver;
 import reactor.core.publisher.Mono;
 
-/** Instances and their status, from the registry (no agent round trip). */
+/** Instances and their status, from the registry (no agent round trip), and server restarts. */
 public final class InstanceServiceImpl extends InstanceServiceGrpc.InstanceServiceImplBase {
   private final AgentRegistry registry;
+  private final AgentCalls calls;
+  private final Duration restartTimeout;
 
-  public InstanceServiceImpl(AgentRegistry registry) {
+  InstanceServiceImpl(AgentRegistry registry, AgentCalls calls, Duration restartTimeout) {
     this.registry = registry;
+    this.calls = calls;
+    this.restartTimeout = restartTimeout;
+  }
+
+  @Override
+  public void restartInstance(RestartInstanceRequest request, StreamObserver<CommandReply> out) {
+    Replies.reply(() -> calls.call(request.getInstanceId(), request.getOptions(),
+            Operation.newBuilder().setRestartServer(RestartServer.getDefaultInstance()).build(), restartTimeout)
+        .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build()), out);
   }
 
   @Override

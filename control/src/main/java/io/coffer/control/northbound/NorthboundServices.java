@@ -14,13 +14,14 @@ public final class NorthboundServices {
 
   /**
    * @param defaultTimeout how long calls wait for an agent unless they say otherwise
-   * @param jobTimeout the same for backups and restores
+   * @param jobTimeout the same for backups, restores and server restarts
    */
   public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
       ReplicationManager replication, Duration defaultTimeout, Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
     return List.of(
-        new InstanceServiceImpl(registry),
+        new InstanceServiceImpl(registry, calls, jobTimeout),
+        new ConfigurationServiceImpl(calls),
         new DatabaseServiceImpl(calls),
         new UserServiceImpl(calls),
         new CommandServiceImpl(broker),

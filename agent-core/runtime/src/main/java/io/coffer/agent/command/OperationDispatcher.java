@@ -29,12 +29,14 @@ final class OperationDispatcher {
   private final DatastoreManager manager;
   private final BackupCommands backups;
   private final ReplicationCommands replication;
+  private final ConfigurationCommands configuration;
   private final Clock clock;
 
   OperationDispatcher(DatastoreManager manager, BackupCommands backups, ServerControl server, Clock clock) {
     this.manager = manager;
     this.backups = backups;
     this.replication = new ReplicationCommands(manager, server);
+    this.configuration = new ConfigurationCommands(manager, server);
     this.clock = clock;
   }
 
@@ -118,6 +120,10 @@ final class OperationDispatcher {
       case AWAIT_REPLICA_POSITION -> replication.awaitPosition(op.getAwaitReplicaPosition());
       case PROMOTE_REPLICA -> replication.promote();
       case GET_REPLICATION_STATUS -> replication.status();
+      case LIST_PARAMETER_RULES -> configuration.rules(op.getListParameterRules().getNamesList());
+      case GET_CONFIGURATION -> configuration.values(op.getGetConfiguration().getNamesList());
+      case UPDATE_CONFIGURATION -> configuration.update(op.getUpdateConfiguration());
+      case RESTART_SERVER -> configuration.restart();
       case EXTENSION -> OperationResult.newBuilder()
           .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();
       case KIND_NOT_SET -> throw DatastoreException.invalidArgument("operation", "is required");

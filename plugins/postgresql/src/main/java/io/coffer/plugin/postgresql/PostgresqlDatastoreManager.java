@@ -2,6 +2,7 @@ package io.coffer.plugin.postgresql;
 
 import io.coffer.plugin.kit.Readiness;
 import io.coffer.plugin.postgresql.backup.PostgresqlBackupStrategy;
+import io.coffer.plugin.postgresql.config.PostgresqlConfiguration;
 import io.coffer.plugin.postgresql.replication.PostgresqlReplication;
 import io.coffer.plugin.postgresql.server.DataDirInitializer;
 import io.coffer.plugin.postgresql.server.OsAccount;
@@ -25,6 +26,7 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.replication.ReplicationStrategy;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +59,8 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
       DatabaseAdmin databases,
       UserAdmin users,
       RootAccess root,
-      PostgresqlReplication replication) {}
+      PostgresqlReplication replication,
+      PostgresqlConfiguration configuration) {}
 
   private volatile Instance instance;
 
@@ -68,7 +71,8 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION);
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION,
+        Capability.CONFIGURATION);
   }
 
   @Override
@@ -80,7 +84,7 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
     ServerStatus status = new ServerStatus(connector);
     instance = new Instance(settings, connector, new DataDirInitializer(settings), admin, status,
         new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin),
-        new PostgresqlReplication(settings, admin, status, context.instanceId()));
+        new PostgresqlReplication(settings, admin, status, context.instanceId()), new PostgresqlConfiguration(admin));
   }
 
   @Override
@@ -181,6 +185,11 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
   @Override
   public ReplicationStrategy replicationStrategy() {
     return instance().replication();
+  }
+
+  @Override
+  public ConfigurationManager configuration() {
+    return instance().configuration();
   }
 
   private Instance instance() {
