@@ -5,7 +5,7 @@ import io.coffer.plugin.mysql.backup.MariaBackupStrategy;
 import io.coffer.plugin.mysql.replication.MariaDbReplication;
 import io.coffer.plugin.mysql.replication.RoleFile;
 import io.coffer.plugin.mysql.server.DataDirInitializer;
-import io.coffer.plugin.mysql.server.OsAccount;
+import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.plugin.mysql.sql.AdminSession;

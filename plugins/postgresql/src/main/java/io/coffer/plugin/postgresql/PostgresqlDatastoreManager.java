@@ -5,7 +5,7 @@ import io.coffer.plugin.postgresql.backup.PostgresqlBackupStrategy;
 import io.coffer.plugin.postgresql.config.PostgresqlConfiguration;
 import io.coffer.plugin.postgresql.replication.PostgresqlReplication;
 import io.coffer.plugin.postgresql.server.DataDirInitializer;
-import io.coffer.plugin.postgresql.server.OsAccount;
+import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.postgresql.server.ServerCommand;
 import io.coffer.plugin.postgresql.server.ServerSettings;
 import io.coffer.plugin.postgresql.sql.AdminSession;

@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.server;
 
+import io.coffer.plugin.kit.OsAccount;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;

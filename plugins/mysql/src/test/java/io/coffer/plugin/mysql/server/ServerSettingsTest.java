@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.server;
 
+import io.coffer.plugin.kit.OsAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package io.coffer.plugin.postgresql.backup;
 
-import io.coffer.plugin.postgresql.server.ServerUser;
+import io.coffer.plugin.kit.ServerUser;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

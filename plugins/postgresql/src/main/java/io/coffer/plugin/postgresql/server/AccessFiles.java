@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.ServerUser;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

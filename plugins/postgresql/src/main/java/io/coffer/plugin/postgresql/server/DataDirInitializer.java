@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.Directories;
 import io.coffer.plugin.kit.CommandRunner;
 import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.naming.ReservedNames;

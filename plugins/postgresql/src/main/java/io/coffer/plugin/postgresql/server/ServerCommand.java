@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.ServerUser;
 import io.coffer.spi.ProcessSpec;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.ServerUser;
+import io.coffer.plugin.kit.OsAccount;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import java.nio.charset.StandardCharsets;
@@ -161,6 +163,6 @@ public record ServerSettings(
     if (!OS_USER.matcher(name).matches()) {
       throw DatastoreException.invalidArgument("datastore.osUser", "'" + name + "' is not an OS account name");
     }
-    return ServerUser.lookup(name);
+    return ServerUser.lookup(name, io.coffer.plugin.postgresql.Tools.ENV);
   }
 }

@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.ServerUser;
+import io.coffer.plugin.kit.OsAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -107,9 +109,9 @@ class ServerSettingsTest {
     if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
       return;
     }
-    assertThatThrownBy(() -> ServerUser.lookup("root")).isInstanceOf(DatastoreException.class)
-        .hasMessageContaining("refuses to run as root");
-    assertThatThrownBy(() -> ServerUser.lookup("no-such-account-here")).isInstanceOf(DatastoreException.class)
+    assertThatThrownBy(() -> ServerUser.lookup("root", io.coffer.plugin.postgresql.Tools.ENV)).isInstanceOf(DatastoreException.class)
+        .hasMessageContaining("must run as another account");
+    assertThatThrownBy(() -> ServerUser.lookup("no-such-account-here", io.coffer.plugin.postgresql.Tools.ENV)).isInstanceOf(DatastoreException.class)
         .hasMessageContaining("no OS account");
   }
 

@@ -1,7 +1,5 @@
-package io.coffer.plugin.postgresql.server;
+package io.coffer.plugin.kit;
 
-import io.coffer.plugin.kit.CommandRunner;
-import io.coffer.plugin.postgresql.Tools;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -17,14 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The OS account PostgreSQL runs as when the agent is root: PostgreSQL refuses to run as root
- * (<a href="https://www.postgresql.org/docs/15/postgres-user.html">The PostgreSQL User Account</a>).
+ * The OS account a server runs as when the agent is root: PostgreSQL refuses to run as root
+ * (<a href="https://www.postgresql.org/docs/15/postgres-user.html">The PostgreSQL User Account</a>),
+ * and no server should run as root when it need not.
  *
  * <p>Programs are started through
  * <a href="https://man7.org/linux/man-pages/man1/setpriv.1.html">setpriv</a>, which sets the real
  * and effective user and group ids and the supplementary groups, drops every capability and sets
  * {@code no_new_privs}, then <em>execs</em> the program: the process the agent supervises is the
- * postmaster itself, so SIGTERM reaches it directly and its pid is the one in
+ * server itself (e.g. the postmaster), so SIGTERM reaches it directly and its pid is the one in
  * {@code postmaster.pid}. ({@code runuser} and {@code su} fork and stay in between, and kill their
  * child two seconds after forwarding SIGTERM, which would cut a clean shutdown short.)
  *
@@ -41,14 +40,15 @@ public record ServerUser(String name, int uid, int gid, Path setpriv) {
    * @throws DatastoreException INVALID_ARGUMENT (field {@code datastore.osUser}) when there is no such
    *     account or it is root
    */
-  static ServerUser lookup(String name) {
+  public static ServerUser lookup(String name, ToolEnvironment tools) {
+    String engine = tools.engine();
     String field = "datastore.osUser";
     Path setpriv = SETPRIV.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
-        DatastoreException.invalidArgument(field, "running PostgreSQL as '" + name + "' needs setpriv, which is"
+        DatastoreException.invalidArgument(field, "running " + engine + " as '" + name + "' needs setpriv, which is"
             + " missing (looked in " + SETPRIV + "); install the util-linux package"));
     CommandRunner.Result result;
     try {
-      result = CommandRunner.run(List.of("id", "--", name), Path.of("/"), Duration.ofSeconds(10), Tools.ENV);
+      result = CommandRunner.run(List.of("id", "--", name), Path.of("/"), Duration.ofSeconds(10), tools);
     } catch (IOException e) {
       throw DatastoreException.internal("cannot look up OS account '" + name + "': " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -61,7 +61,7 @@ public record ServerUser(String name, int uid, int gid, Path setpriv) {
     }
     int uid = Integer.parseInt(m.group(1));
     if (uid == 0) {
-      throw DatastoreException.invalidArgument(field, "'" + name + "' is root, and PostgreSQL refuses to run as root");
+      throw DatastoreException.invalidArgument(field, "'" + name + "' is root; " + engine + " must run as another account");
     }
     return new ServerUser(name, uid, Integer.parseInt(m.group(2)), setpriv);
   }

@@ -1,4 +1,4 @@
-package io.coffer.plugin.postgresql.server;
+package io.coffer.plugin.kit;
 
 import java.io.IOException;
 import java.nio.file.Files;
