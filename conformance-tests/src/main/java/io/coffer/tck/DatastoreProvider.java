@@ -49,6 +49,23 @@ public interface DatastoreProvider {
     throw new UnsupportedOperationException(engine() + " has no backup data checks");
   }
 
+  /**
+   * Whether a replica carries its source's accounts (physical replication does; Redis replicates
+   * keys but not ACL users, so the suite enables root on each instance instead).
+   */
+  default boolean replicasCarryAccounts() {
+    return true;
+  }
+
+  /**
+   * Whether databases are created and deleted by name (schemas). False for engines with a fixed
+   * set (Redis' numbered databases): the suite then checks that create and delete are refused as
+   * UNIMPLEMENTED, and creates users without database grants.
+   */
+  default boolean namedDatabases() {
+    return true;
+  }
+
   /** Parameters the configuration suite changes; null skips the suite. */
   default ConfigurationSamples configurationSamples() {
     return null;

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -99,6 +100,13 @@ public abstract class DatastoreTck {
 
   @Test
   void databaseIsCreatedListedAndDeleted() {
+    if (!provider.namedDatabases()) {
+      assertThat(databaseNames()).isNotEmpty();
+      assertThat(code(() -> createDatabase(unique("db")))).isEqualTo(Status.Code.UNIMPLEMENTED);
+      assertThat(code(() -> bed.databases().deleteDatabase(DeleteDatabaseRequest.newBuilder().setInstanceId(instance)
+          .setName(databaseNames().get(0)).build()))).isEqualTo(Status.Code.UNIMPLEMENTED);
+      return;
+    }
     String db = unique("db");
     createDatabase(db);
     assertThat(databaseNames()).contains(db);
@@ -109,6 +117,7 @@ public abstract class DatastoreTck {
 
   @Test
   void creatingAnExistingDatabaseIsAlreadyExists() {
+    Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed");
     String db = unique("dup");
     createDatabase(db);
     assertThat(code(() -> createDatabase(db))).isEqualTo(Status.Code.ALREADY_EXISTS);
@@ -116,6 +125,7 @@ public abstract class DatastoreTck {
 
   @Test
   void deletingAMissingDatabaseIsNotFound() {
+    Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed");
     assertThat(code(() -> bed.databases().deleteDatabase(
         DeleteDatabaseRequest.newBuilder().setInstanceId(instance).setName(unique("missing")).build())))
         .isEqualTo(Status.Code.NOT_FOUND);
@@ -125,20 +135,28 @@ public abstract class DatastoreTck {
 
   @Test
   void userCreatedWithAccessCanWriteAndRead() throws Exception {
-    String db = unique("app");
+    String db = accessibleDatabase("app");
     String user = unique("u");
-    createDatabase(db);
     createUser(user, PASSWORD, db);
 
     assertThat(data.writeAndRead(user, PASSWORD, db, "hello")).isEqualTo("hello");
     assertThat(users()).anySatisfy(u -> {
       assertThat(u.getName()).isEqualTo(user);
-      assertThat(u.getDatabasesList()).contains(db);
+      if (provider.namedDatabases()) {
+        assertThat(u.getDatabasesList()).contains(db);
+      }
     });
   }
 
   @Test
   void grantAndRevokeChangeWhatTheUserCanUse() {
+    if (!provider.namedDatabases()) {
+      String user = unique("u");
+      createUser(user, PASSWORD);
+      assertThat(code(() -> bed.users().grantAccess(GrantAccessRequest.newBuilder().setInstanceId(instance).setName(user)
+          .addDatabases(databaseNames().get(0)).build()))).isEqualTo(Status.Code.UNIMPLEMENTED);
+      return;
+    }
     String db = unique("g");
     String user = unique("u");
     createDatabase(db);
@@ -154,9 +172,8 @@ public abstract class DatastoreTck {
 
   @Test
   void changedPasswordReplacesTheOldOne() {
-    String db = unique("p");
+    String db = accessibleDatabase("p");
     String user = unique("u");
-    createDatabase(db);
     createUser(user, PASSWORD, db);
 
     bed.users().changePassword(ChangePasswordRequest.newBuilder().setInstanceId(instance).setName(user)
@@ -167,9 +184,8 @@ public abstract class DatastoreTck {
 
   @Test
   void deletedUserCanNoLongerLogIn() {
-    String db = unique("d");
+    String db = accessibleDatabase("d");
     String user = unique("u");
-    createDatabase(db);
     createUser(user, PASSWORD, db);
     bed.users().deleteUser(DeleteUserRequest.newBuilder().setInstanceId(instance).setName(user).build());
 
@@ -179,8 +195,7 @@ public abstract class DatastoreTck {
 
   @Test
   void enabledRootCanUseEveryDatabase() throws Exception {
-    String db = unique("r");
-    createDatabase(db);
+    String db = accessibleDatabase("r");
     var root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()).getCredentials();
     assertThat(root.getPassword()).hasSizeGreaterThanOrEqualTo(16);
     assertThat(data.writeAndRead(root.getName(), root.getPassword(), db, "root")).isEqualTo("root");
@@ -189,7 +204,9 @@ public abstract class DatastoreTck {
   @Test
   void creatingAUserForAMissingDatabaseLeavesNothingBehind() {
     String user = unique("u");
-    assertThat(code(() -> createUser(user, PASSWORD, unique("nodb")))).isEqualTo(Status.Code.NOT_FOUND);
+    Status.Code expected = provider.namedDatabases() ? Status.Code.NOT_FOUND : Status.Code.INVALID_ARGUMENT;
+    assertThat(code(() -> bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName(user)
+        .setPassword(PASSWORD).addDatabases(unique("nodb")).build()))).isEqualTo(expected);
     assertThat(users()).noneMatch(u -> u.getName().equals(user));
   }
 
@@ -206,6 +223,7 @@ public abstract class DatastoreTck {
   @ParameterizedTest
   @MethodSource("badDatabaseNames")
   void badDatabaseNameIsRefusedAndNothingChanges(String name) {
+    Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed");
     List<String> before = databaseNames();
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> createDatabase(name));
     assertThat(e).as("creating database %s", name).isNotNull();
@@ -251,6 +269,7 @@ public abstract class DatastoreTck {
 
   @Test
   void theSameCommandIdTakesEffectOnce() {
+    Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed (the configuration suite checks this too)");
     String db = unique("idem");
     String commandId = UUID.randomUUID().toString();
     CreateDatabaseRequest request = CreateDatabaseRequest.newBuilder().setInstanceId(instance)
@@ -281,9 +300,20 @@ public abstract class DatastoreTck {
         .setDatabase(Database.newBuilder().setName(name)).build());
   }
 
+  /** Grants on databases where the engine has them; otherwise the engine's default rights. */
   protected void createUser(String name, String password, String... databases) {
     bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName(name).setPassword(password)
-        .addAllDatabases(List.of(databases)).build());
+        .addAllDatabases(provider.namedDatabases() ? List.of(databases) : List.of()).build());
+  }
+
+  /** A fresh database where databases are named, else the engine's first one. */
+  protected String accessibleDatabase(String prefix) {
+    if (!provider.namedDatabases()) {
+      return databaseNames().get(0);
+    }
+    String db = unique(prefix);
+    createDatabase(db);
+    return db;
   }
 
   protected List<String> databaseNames() {

@@ -54,6 +54,8 @@ public abstract class ReplicationTck {
   private final Map<String, Agent> agents = new HashMap<>();
   /** Superuser credentials of the first source; physical replicas carry the same accounts. */
   private RootCredentials root;
+  /** Per instance, for engines whose replicas do not carry the accounts. */
+  private final Map<String, RootCredentials> roots = new HashMap<>();
 
   protected abstract DatastoreProvider provider();
 
@@ -170,7 +172,9 @@ public abstract class ReplicationTck {
   }
 
   private BackupData data(String instance) {
-    return provider.backupData(ports.get(instance), root.getName(), root.getPassword());
+    RootCredentials login = provider.replicasCarryAccounts() ? root : roots.computeIfAbsent(instance, i -> bed.users()
+        .enableRoot(EnableRootRequest.newBuilder().setInstanceId(i).build()).getCredentials());
+    return provider.backupData(ports.get(instance), login.getName(), login.getPassword());
   }
 
   private Workflow createReplica(String source, String replica) {

@@ -30,6 +30,10 @@ final class UserCreate extends MutatingCommand {
       description = "Grant access to database DB (repeatable, or comma-separated).")
   List<String> databases = new ArrayList<>();
 
+  @Option(names = "--access-rules", paramLabel = "RULES",
+      description = "Engine permission rules (Redis ACL rules, e.g. \"~app:* +@read\"; default: the engine's, see the README).")
+  String accessRules;
+
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   PasswordOptions password;
 
@@ -41,6 +45,9 @@ final class UserCreate extends MutatingCommand {
         .addAllDatabases(databases);
     if (host != null) {
       request.setHost(host);
+    }
+    if (accessRules != null) {
+      request.setAccessRules(accessRules);
     }
     CommandReply reply = client.users().createUser(request.build());
     Replies.print(output(), reply, commandId(), "Created user '" + name + "'" + (host != null ? "@'" + host + "'" : "")

@@ -37,7 +37,7 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
       Requests.required("name", r.getName());
       Requests.required("password", r.getPassword());
       return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setCreateUser(CreateUser.newBuilder()
-          .setName(r.getName()).setHost(r.getHost()).setPassword(r.getPassword()).addAllDatabases(r.getDatabasesList())).build());
+          .setName(r.getName()).setHost(r.getHost()).setPassword(r.getPassword()).addAllDatabases(r.getDatabasesList()).setAccessRules(r.getAccessRules())).build());
     }, out);
   }
 

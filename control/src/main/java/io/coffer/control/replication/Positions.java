@@ -13,7 +13,10 @@ import java.util.Map;
  *       (<a href="https://mariadb.com/kb/en/gtid/">GTID</a>): ahead when no domain is behind and one
  *       is ahead, compared by sequence number per domain;
  *   <li>PostgreSQL LSNs, {@code X/Y} in hex
- *       (<a href="https://www.postgresql.org/docs/15/datatype-pg-lsn.html">pg_lsn</a>).
+ *       (<a href="https://www.postgresql.org/docs/15/datatype-pg-lsn.html">pg_lsn</a>);
+ *   <li>Redis replication offsets, a decimal number of bytes
+ *       (<a href="https://redis.io/docs/latest/operate/oss_and_stack/management/replication/">replication</a>),
+ *       which compare among the replicas of one source.
  * </ul>
  *
  * Empty positions come first. Positions in another notation compare as equal (no winner).
@@ -26,6 +29,9 @@ public final class Positions {
   public static int compare(String a, String b) {
     if (a.isEmpty() || b.isEmpty()) {
       return Boolean.compare(!a.isEmpty(), !b.isEmpty());
+    }
+    if (a.matches("[0-9]{1,18}") && b.matches("[0-9]{1,18}")) {
+      return Long.compare(Long.parseLong(a), Long.parseLong(b));
     }
     if (a.matches("[0-9A-Fa-f]+/[0-9A-Fa-f]+") && b.matches("[0-9A-Fa-f]+/[0-9A-Fa-f]+")) {
       return Long.compareUnsigned(lsn(a), lsn(b));

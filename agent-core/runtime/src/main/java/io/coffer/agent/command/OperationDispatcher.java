@@ -79,12 +79,13 @@ final class OperationDispatcher {
       case LIST_USERS -> {
         UserList.Builder list = UserList.newBuilder();
         manager.listUsers().forEach(u -> list.addUsers(User.newBuilder()
-            .setName(u.name()).setHost(u.host()).addAllDatabases(u.databases())));
+            .setName(u.name()).setHost(u.host()).addAllDatabases(u.databases()).setAccessRules(u.accessRules())));
         yield OperationResult.newBuilder().setUsers(list).build();
       }
       case CREATE_USER -> {
         var c = op.getCreateUser();
-        manager.createUser(new UserAccount(c.getName(), c.getHost(), c.getDatabasesList()), Secret.of(c.getPassword()));
+        manager.createUser(new UserAccount(c.getName(), c.getHost(), c.getDatabasesList(), c.getAccessRules()),
+            Secret.of(c.getPassword()));
         yield DONE;
       }
       case DELETE_USER -> {

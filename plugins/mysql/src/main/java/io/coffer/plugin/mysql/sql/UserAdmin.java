@@ -58,6 +58,9 @@ public final class UserAdmin {
 
   /** Creates the account and its grants; drops it again if a grant fails. */
   public void create(UserAccount user, Secret password) {
+    if (!user.accessRules().isEmpty()) {
+      throw DatastoreException.invalidArgument("access_rules", "this engine grants access per database; leave it empty");
+    }
     Account account = Account.of(user.name(), user.host());
     IdentifierRules.password("password", password);
     List<String> databases = grantTargets(user.databases());

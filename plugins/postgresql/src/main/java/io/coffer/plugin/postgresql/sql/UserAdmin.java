@@ -66,6 +66,9 @@ public final class UserAdmin {
 
   /** Creates the role and grants it access; drops it again if a grant fails. */
   public void create(UserAccount user, Secret password) {
+    if (!user.accessRules().isEmpty()) {
+      throw DatastoreException.invalidArgument("access_rules", "this engine grants access per database; leave it empty");
+    }
     String name = ReservedNames.userRole("name", user.name());
     host(user.host());
     IdentifierRules.password("password", password);

@@ -1,0 +1,120 @@
+package io.coffer.plugin.redis.server;
+
+import io.coffer.plugin.kit.OsAccount;
+import io.coffer.plugin.kit.ServerUser;
+import io.coffer.plugin.redis.Tools;
+import io.coffer.spi.DatastoreContext;
+import io.coffer.spi.DatastoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The plugin's validated configuration, derived from the {@link DatastoreContext}.
+ *
+ * <p>Settings ({@code datastore.settings}), all optional; unknown keys are rejected:
+ *
+ * <ul>
+ *   <li>{@code serverProgram}: the {@code redis-server} program; default {@value #DEFAULT_PROGRAM}
+ *       (Debian's Redis 7.0).
+ * </ul>
+ *
+ * <p>Files: the data directory holds the RDB snapshot ({@code dump.rdb}), the AOF directory, the
+ * server's configuration file ({@code redis.conf}, which {@code CONFIG REWRITE} keeps) and the ACL
+ * file ({@code users.acl}, which {@code ACL SAVE} keeps); the run directory holds the pid file, the
+ * server's log and the admin secret.
+ *
+ * @param serverUser the OS account Redis runs as when the agent is root ({@code redis} by default);
+ *     null when the agent is not root and Redis runs as the agent's own account
+ */
+public record RedisSettings(
+    Path program, Path dataDir, Path runDir, String bindAddress, int port, ServerUser serverUser) {
+
+  public static final String SERVER_PROGRAM = "serverProgram";
+  public static final String DEFAULT_PROGRAM = "/usr/bin/redis-server";
+  private static final Set<String> KNOWN_SETTINGS = Set.of(SERVER_PROGRAM);
+  private static final Pattern OS_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
+  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:_-]+|\\*");
+  private static final String DEFAULT_OS_USER = "redis";
+
+  public Path configFile() {
+    return dataDir.resolve("redis.conf");
+  }
+
+  public Path aclFile() {
+    return dataDir.resolve("users.acl");
+  }
+
+  public Path rdbFile() {
+    return dataDir.resolve("dump.rdb");
+  }
+
+  /** Redis 7's multi-part AOF directory ({@code appenddirname}). */
+  public Path aofDir() {
+    return dataDir.resolve("appendonlydir");
+  }
+
+  public Path pidFile() {
+    return runDir.resolve("redis.pid");
+  }
+
+  public Path outputLog() {
+    return runDir.resolve("redis.log");
+  }
+
+  public Path adminSecret() {
+    return runDir.resolve("admin.secret");
+  }
+
+  /** Where the agent reaches the server: the bind address, or loopback when it binds every address. */
+  public String adminHost() {
+    return bindAddress.equals("*") || bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
+  }
+
+  /** {@code command} run as the server's OS account. */
+  public List<String> asServerUser(List<String> command) {
+    return serverUser == null ? command : serverUser.wrap(command);
+  }
+
+  /** @throws DatastoreException INVALID_ARGUMENT naming the offending {@code datastore.*} field */
+  public static RedisSettings from(DatastoreContext context, OsAccount agent) {
+    Set<String> unknown = new TreeSet<>(context.settings().keySet());
+    unknown.removeAll(KNOWN_SETTINGS);
+    if (!unknown.isEmpty()) {
+      throw DatastoreException.invalidArgument("datastore.settings." + unknown.iterator().next(),
+          "unknown setting; the redis plugin reads " + new TreeSet<>(KNOWN_SETTINGS));
+    }
+    if (context.port() < 1 || context.port() > 65535) {
+      throw DatastoreException.invalidArgument("datastore.port", "must be between 1 and 65535");
+    }
+    String bind = context.bindAddress();
+    if (!ADDRESS.matcher(bind).matches()) {
+      throw DatastoreException.invalidArgument("datastore.bindAddress", "must be one IP address, host name or '*'");
+    }
+    Path program = Path.of(context.setting(SERVER_PROGRAM, DEFAULT_PROGRAM)).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+      throw DatastoreException.invalidArgument("datastore.settings." + SERVER_PROGRAM, "no executable " + program
+          + "; install Redis (apt-get install redis-server) or set " + SERVER_PROGRAM);
+    }
+    return new RedisSettings(program, context.dataDir().toAbsolutePath().normalize(),
+        context.runDir().toAbsolutePath().normalize(), bind, context.port(), serverUser(context.osUser(), agent));
+  }
+
+  private static ServerUser serverUser(String configured, OsAccount agent) {
+    if (!agent.root()) {
+      if (!configured.isEmpty() && !configured.equals(agent.name())) {
+        throw DatastoreException.invalidArgument("datastore.osUser", "the agent runs as '" + agent.name()
+            + "' and cannot start Redis as '" + configured + "'; leave it empty or run the agent as root");
+      }
+      return null;
+    }
+    String name = configured.isEmpty() ? DEFAULT_OS_USER : configured;
+    if (!OS_USER.matcher(name).matches()) {
+      throw DatastoreException.invalidArgument("datastore.osUser", "'" + name + "' is not an OS account name");
+    }
+    return ServerUser.lookup(name, Tools.ENV);
+  }
+}
