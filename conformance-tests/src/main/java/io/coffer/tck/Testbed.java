@@ -155,6 +155,10 @@ public final class Testbed implements AutoCloseable {
     return UserServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
+  public io.coffer.proto.v1.ClusterServiceGrpc.ClusterServiceBlockingStub clusters() {
+    return io.coffer.proto.v1.ClusterServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
   public io.coffer.proto.v1.ConfigurationServiceGrpc.ConfigurationServiceBlockingStub configuration() {
     return io.coffer.proto.v1.ConfigurationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }

@@ -13,5 +13,7 @@ public enum Capability {
   /** replicas, promote, switchover and failover through {@link DatastoreManager#replicationStrategy()}. */
   REPLICATION,
   /** server parameters: rules, values and changes through {@link DatastoreManager#configuration()}. */
-  CONFIGURATION
+  CONFIGURATION,
+  /** sharded clusters through {@link DatastoreManager#clusterStrategy()}. */
+  CLUSTER
 }

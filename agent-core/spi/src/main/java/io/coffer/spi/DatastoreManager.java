@@ -153,6 +153,13 @@ public interface DatastoreManager extends ExtensionPoint {
     throw DatastoreException.unimplemented("configuration");
   }
 
+  // ---- Capability.CLUSTER ----
+
+  /** The engine side of sharded clusters; see {@link io.coffer.spi.cluster.ClusterStrategy}. */
+  default io.coffer.spi.cluster.ClusterStrategy clusterStrategy() {
+    throw DatastoreException.unimplemented("cluster");
+  }
+
   // ---- Extensions ----
 
   /** Extension operation names this plugin serves (e.g. {@code "mysql.flush-logs"}). */

@@ -57,6 +57,7 @@ import picocli.CommandLine.ScopeType;
         BackupCommand.class,
         BackupRestore.class,
         ReplicaCommand.class,
+        ClusterCommand.class,
         ReplicaPromote.class,
         ReplicaEject.class,
         WorkflowCommand.class,

@@ -4,6 +4,7 @@ import io.coffer.control.ca.CofferHome;
 import io.coffer.control.config.HostPort;
 import io.coffer.proto.v1.BackupServiceGrpc;
 import io.coffer.proto.v1.CommandOptions;
+import io.coffer.proto.v1.ClusterServiceGrpc;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.ConfigurationServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
@@ -120,6 +121,11 @@ final class ControlClient implements AutoCloseable {
   /** For restarts, which last as long as the server takes to stop and start: see {@link #backupJobs()}. */
   InstanceServiceGrpc.InstanceServiceBlockingStub instanceJobs() {
     return configureJob(InstanceServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** Cluster workflows: each call returns at once (a workflow runs in the control). */
+  ClusterServiceGrpc.ClusterServiceBlockingStub clusters() {
+    return configure(ClusterServiceGrpc.newBlockingStub(channel));
   }
 
   ConfigurationServiceGrpc.ConfigurationServiceBlockingStub configuration() {

@@ -130,6 +130,9 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
       case "create_replica" -> replica.isEmpty() || source.isEmpty() ? "" : "replica " + replica + " of " + source;
       case "switchover" -> replica.isEmpty() || source.isEmpty() ? "" : replica + " replaces " + source + " as primary";
       case "failover" -> source.isEmpty() ? "" : source + " ejected" + (newPrimary.isEmpty() ? "" : ", new primary " + newPrimary);
+      case "create_cluster" -> "of " + d.getOrDefault("instances", "").replace(",", ", ");
+      case "grow_cluster" -> d.getOrDefault("instance", "") + " joins the cluster of " + d.getOrDefault("member", "");
+      case "shrink_cluster" -> d.getOrDefault("instance", "") + " leaves the cluster of " + d.getOrDefault("member", "");
       default -> "";
     };
     String kind = workflow.getKind().isEmpty() ? "" : workflow.getKind().replace('_', '-').toLowerCase(Locale.ROOT) + " ";

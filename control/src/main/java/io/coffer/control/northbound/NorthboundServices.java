@@ -2,6 +2,7 @@ package io.coffer.control.northbound;
 
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.registry.AgentRegistry;
 import io.grpc.BindableService;
@@ -17,7 +18,7 @@ public final class NorthboundServices {
    * @param jobTimeout the same for backups, restores and server restarts
    */
   public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
-      ReplicationManager replication, Duration defaultTimeout, Duration jobTimeout) {
+      ReplicationManager replication, ClusterManager clusters, Duration defaultTimeout, Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
     return List.of(
         new InstanceServiceImpl(registry, calls, jobTimeout),
@@ -27,6 +28,7 @@ public final class NorthboundServices {
         new CommandServiceImpl(broker),
         new DiagnosticsServiceImpl(calls),
         new BackupServiceImpl(backups, jobTimeout),
-        new ReplicationServiceImpl(replication, registry));
+        new ReplicationServiceImpl(replication, registry),
+        new ClusterServiceImpl(clusters));
   }
 }

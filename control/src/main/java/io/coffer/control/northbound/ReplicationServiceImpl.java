@@ -87,28 +87,6 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
   }
 
   private io.coffer.proto.v1.Workflow toProto(Workflow w) {
-    WorkflowRunner runner = replication.runner();
-    Map<String, String> details = new TreeMap<>(w.params());
-    details.remove("password");
-    return io.coffer.proto.v1.Workflow.newBuilder()
-        .setWorkflowId(w.id())
-        .setKind(w.kind())
-        .setState(switch (w.state()) {
-          case RUNNING -> WorkflowState.WORKFLOW_STATE_RUNNING;
-          case SUCCEEDED -> WorkflowState.WORKFLOW_STATE_SUCCEEDED;
-          case FAILED -> WorkflowState.WORKFLOW_STATE_FAILED;
-        })
-        .setStepsDone(w.step())
-        .setStepCount(runner.stepCount(w.kind()))
-        .setStepName(runner.stepName(w))
-        .setError(w.error())
-        .setCreated(ts(w.created()))
-        .setUpdated(ts(w.updated()))
-        .putAllDetails(details)
-        .build();
-  }
-
-  private static Timestamp ts(Instant i) {
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    return Workflows.toProto(replication.runner(), w);
   }
 }

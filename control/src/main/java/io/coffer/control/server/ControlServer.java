@@ -5,6 +5,7 @@ import io.coffer.control.backup.BackupManager;
 import io.coffer.control.backup.BackupScheduler;
 import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.replication.Topology;
 import io.coffer.control.workflow.WorkflowRunner;
@@ -103,8 +104,9 @@ public final class ControlServer implements AutoCloseable {
     WorkflowRunner runner = new WorkflowRunner(workflows, clock);
     ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner,
         config.jobTimeout());
+    ClusterManager clusters = new ClusterManager(broker, registry, runner);
     runner.resumeAll();
-    for (BindableService service : NorthboundServices.create(broker, registry, backups, replication,
+    for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, clusters,
         config.defaultTimeout(), config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }

@@ -30,6 +30,7 @@ final class OperationDispatcher {
   private final BackupCommands backups;
   private final ReplicationCommands replication;
   private final ConfigurationCommands configuration;
+  private final ClusterCommands cluster;
   private final Clock clock;
 
   OperationDispatcher(DatastoreManager manager, BackupCommands backups, ServerControl server, Clock clock) {
@@ -37,6 +38,7 @@ final class OperationDispatcher {
     this.backups = backups;
     this.replication = new ReplicationCommands(manager, server);
     this.configuration = new ConfigurationCommands(manager, server);
+    this.cluster = new ClusterCommands(manager);
     this.clock = clock;
   }
 
@@ -125,6 +127,15 @@ final class OperationDispatcher {
       case GET_CONFIGURATION -> configuration.values(op.getGetConfiguration().getNamesList());
       case UPDATE_CONFIGURATION -> configuration.update(op.getUpdateConfiguration());
       case RESTART_SERVER -> configuration.restart();
+      case PREPARE_CLUSTER_NODE -> cluster.prepare(op.getPrepareClusterNode().getUser(),
+          op.getPrepareClusterNode().getPassword());
+      case CREATE_CLUSTER -> cluster.create(op.getCreateCluster().getNodesList(),
+          op.getCreateCluster().getReplicasPerPrimary(), op.getCreateCluster().getUser(), op.getCreateCluster().getPassword());
+      case ADD_CLUSTER_NODE -> cluster.add(op.getAddClusterNode().getNode(), op.getAddClusterNode().getUser(),
+          op.getAddClusterNode().getPassword());
+      case REMOVE_CLUSTER_NODE -> cluster.remove(op.getRemoveClusterNode().getNode(),
+          op.getRemoveClusterNode().getUser(), op.getRemoveClusterNode().getPassword());
+      case GET_CLUSTER_STATUS -> cluster.status();
       case EXTENSION -> OperationResult.newBuilder()
           .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();
       case KIND_NOT_SET -> throw DatastoreException.invalidArgument("operation", "is required");

@@ -6,6 +6,7 @@ import io.coffer.plugin.redis.backup.RdbBackupStrategy;
 import io.coffer.plugin.redis.client.AdminClient;
 import io.coffer.plugin.redis.client.Info;
 import io.coffer.plugin.redis.client.ServerStatus;
+import io.coffer.plugin.redis.cluster.RedisCluster;
 import io.coffer.plugin.redis.config.RedisConfiguration;
 import io.coffer.plugin.redis.replication.RedisReplication;
 import io.coffer.plugin.redis.server.AdminSecret;
@@ -25,6 +26,7 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.cluster.ClusterStrategy;
 import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.replication.ReplicationStrategy;
 import java.io.IOException;
@@ -56,7 +58,8 @@ public final class RedisDatastoreManager implements DatastoreManager {
       AclUsers users,
       ConfigFile config,
       RedisConfiguration configuration,
-      RedisReplication replication) {}
+      RedisReplication replication,
+      RedisCluster cluster) {}
 
   private volatile Instance instance;
 
@@ -68,7 +71,7 @@ public final class RedisDatastoreManager implements DatastoreManager {
   @Override
   public Set<Capability> capabilities() {
     return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION,
-        Capability.CONFIGURATION);
+        Capability.CONFIGURATION, Capability.CLUSTER);
   }
 
   @Override
@@ -86,7 +89,8 @@ public final class RedisDatastoreManager implements DatastoreManager {
     AclUsers users = new AclUsers(admin);
     ConfigFile config = new ConfigFile(settings.configFile(), settings.serverUser());
     instance = new Instance(settings, new DataDirInitializer(settings), admin, probe, new ServerStatus(probe), users,
-        config, new RedisConfiguration(admin, config), new RedisReplication(admin, probe, users));
+        config, new RedisConfiguration(admin, config), new RedisReplication(admin, probe, users),
+        new RedisCluster(settings, admin, probe, users));
   }
 
   @Override
@@ -134,6 +138,9 @@ public final class RedisDatastoreManager implements DatastoreManager {
   /** Redis' numbered databases, {@code db0} to {@code dbN-1} ({@code databases} in redis.conf). */
   @Override
   public List<Database> listDatabases() {
+    if (instance().settings().cluster()) {
+      return List.of(new Database("db0", "", "")); // a cluster node has database 0 only
+    }
     String count = instance().admin().call("read databases", c -> c.configGet("databases")).getOrDefault("databases", "16");
     List<Database> out = new ArrayList<>();
     for (int n = 0; n < Integer.parseInt(count); n++) {
@@ -203,6 +210,11 @@ public final class RedisDatastoreManager implements DatastoreManager {
   @Override
   public ReplicationStrategy replicationStrategy() {
     return instance().replication();
+  }
+
+  @Override
+  public ClusterStrategy clusterStrategy() {
+    return instance().cluster();
   }
 
   @Override

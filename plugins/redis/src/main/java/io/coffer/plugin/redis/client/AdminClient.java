@@ -40,6 +40,7 @@ public final class AdminClient implements AutoCloseable {
 
   private final String host;
   private final int port;
+  private final String user;
   private final Supplier<Secret> password;
   private final Duration timeout;
   private final ClientResources resources;
@@ -48,12 +49,18 @@ public final class AdminClient implements AutoCloseable {
 
   /** @param password read at every (re)connect, so a new admin secret is picked up */
   public AdminClient(String host, int port, Supplier<Secret> password) {
-    this(host, port, password, COMMAND_TIMEOUT);
+    this(host, port, AdminSecret.ADMIN_USER, password, COMMAND_TIMEOUT);
   }
 
   public AdminClient(String host, int port, Supplier<Secret> password, Duration timeout) {
+    this(host, port, AdminSecret.ADMIN_USER, password, timeout);
+  }
+
+  /** A client of another server, e.g. a cluster node reached with the cluster account. */
+  public AdminClient(String host, int port, String user, Supplier<Secret> password, Duration timeout) {
     this.host = host;
     this.port = port;
+    this.user = user;
     this.password = password;
     this.timeout = timeout;
     // the plugin's own small event loop: the agent's threads stay the agent's
@@ -92,7 +99,7 @@ public final class AdminClient implements AutoCloseable {
     }
     drop();
     RedisURI uri = RedisURI.builder().withHost(host).withPort(port)
-        .withAuthentication(AdminSecret.ADMIN_USER, password.get().reveal().toCharArray())
+        .withAuthentication(user, password.get().reveal().toCharArray())
         .withTimeout(timeout).withClientName("coffer-agent").build();
     client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()

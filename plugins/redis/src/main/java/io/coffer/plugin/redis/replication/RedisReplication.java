@@ -61,6 +61,10 @@ public final class RedisReplication implements ReplicationStrategy {
     if (!HOST.matcher(source.host()).matches()) {
       throw DatastoreException.invalidArgument("source_host", "must be an IP address or host name");
     }
+    if (!"0".equals(Info.parse(admin.call("read INFO cluster", c -> c.info("cluster"))).get("cluster_enabled"))) {
+      throw DatastoreException.failedPrecondition("a Redis Cluster node gets its replicas with the cluster"
+          + " (replicas_per_primary), not with REPLICAOF");
+    }
     if (source.semiSync()) {
       throw DatastoreException.invalidArgument("semi_sync", "Redis replicates asynchronously only");
     }

@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code serverProgram}: the {@code redis-server} program; default {@value #DEFAULT_PROGRAM}
  *       (Debian's Redis 7.0).
+ *   <li>{@code cliProgram}: the {@code redis-cli} program, which forms clusters; default {@value #DEFAULT_CLI}.
+ *   <li>{@code cluster}: {@code true} to run as a Redis Cluster node ({@code cluster-enabled yes};
+ *       the cluster bus listens on the port + 10000, so the port must be at most 55535); default
+ *       {@code false}. A cluster node has database 0 only and no REPLICAOF replication: its
+ *       replicas come with the cluster.
  * </ul>
  *
  * <p>Files: the data directory holds the RDB snapshot ({@code dump.rdb}), the AOF directory, the
@@ -31,11 +36,17 @@ import java.util.regex.Pattern;
  *     null when the agent is not root and Redis runs as the agent's own account
  */
 public record RedisSettings(
-    Path program, Path dataDir, Path runDir, String bindAddress, int port, ServerUser serverUser) {
+    Path program, Path cli, Path dataDir, Path runDir, String bindAddress, int port, ServerUser serverUser,
+    boolean cluster) {
 
   public static final String SERVER_PROGRAM = "serverProgram";
   public static final String DEFAULT_PROGRAM = "/usr/bin/redis-server";
-  private static final Set<String> KNOWN_SETTINGS = Set.of(SERVER_PROGRAM);
+  public static final String CLI_PROGRAM = "cliProgram";
+  public static final String DEFAULT_CLI = "/usr/bin/redis-cli";
+  public static final String CLUSTER = "cluster";
+  /** The cluster bus port is the client port + 10000. */
+  static final int MAX_CLUSTER_PORT = 65535 - 10000;
+  private static final Set<String> KNOWN_SETTINGS = Set.of(SERVER_PROGRAM, CLI_PROGRAM, CLUSTER);
   private static final Pattern OS_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:_-]+|\\*");
   private static final String DEFAULT_OS_USER = "redis";
@@ -55,6 +66,11 @@ public record RedisSettings(
   /** Redis 7's multi-part AOF directory ({@code appenddirname}). */
   public Path aofDir() {
     return dataDir.resolve("appendonlydir");
+  }
+
+  /** The cluster state file Redis keeps ({@code cluster-config-file}). */
+  public Path nodesFile() {
+    return dataDir.resolve("nodes.conf");
   }
 
   public Path pidFile() {
@@ -99,8 +115,19 @@ public record RedisSettings(
       throw DatastoreException.invalidArgument("datastore.settings." + SERVER_PROGRAM, "no executable " + program
           + "; install Redis (apt-get install redis-server) or set " + SERVER_PROGRAM);
     }
-    return new RedisSettings(program, context.dataDir().toAbsolutePath().normalize(),
-        context.runDir().toAbsolutePath().normalize(), bind, context.port(), serverUser(context.osUser(), agent));
+    Path cli = Path.of(context.setting(CLI_PROGRAM, DEFAULT_CLI)).toAbsolutePath().normalize();
+    String cluster = context.setting(CLUSTER, "false");
+    if (!cluster.equals("true") && !cluster.equals("false")) {
+      throw DatastoreException.invalidArgument("datastore.settings." + CLUSTER, "must be true or false");
+    }
+    boolean clustered = Boolean.parseBoolean(cluster);
+    if (clustered && context.port() > MAX_CLUSTER_PORT) {
+      throw DatastoreException.invalidArgument("datastore.port", "must be at most " + MAX_CLUSTER_PORT
+          + " for a cluster node (its cluster bus listens on the port + 10000)");
+    }
+    return new RedisSettings(program, cli, context.dataDir().toAbsolutePath().normalize(),
+        context.runDir().toAbsolutePath().normalize(), bind, context.port(), serverUser(context.osUser(), agent),
+        clustered);
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {

@@ -42,6 +42,11 @@ public final class ServerCommand {
     // the runtime appends stdout to the output log
     option(command, "logfile", "");
     option(command, "pidfile", s.pidFile().toString());
+    if (s.cluster()) {
+      option(command, "cluster-enabled", "yes");
+      option(command, "cluster-config-file", s.nodesFile().toString());
+      option(command, "cluster-node-timeout", "5000");
+    }
     return new ProcessSpec(s.asServerUser(command), Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
   }
 

@@ -110,6 +110,13 @@ public final class AclUsers {
     save();
   }
 
+  /** The account the cluster's nodes and redis-cli use between nodes: every command (slot moves need admin ones). */
+  public void clusterAccount(String name, Secret password) {
+    setuser("prepare the cluster account", List.of("SETUSER", name, "reset", "on", ">" + password.reveal(), "~*", "&*",
+        "+@all"), true);
+    save();
+  }
+
   public boolean exists(String name) {
     return admin.call("look up user '" + name + "'", c -> c.aclUsers()).contains(name);
   }

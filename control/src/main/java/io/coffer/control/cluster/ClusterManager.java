@@ -1,0 +1,258 @@
+package io.coffer.control.cluster;
+
+import io.coffer.control.broker.Broker;
+import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.workflow.Workflow;
+import io.coffer.control.workflow.WorkflowDefinition;
+import io.coffer.control.workflow.WorkflowDefinition.Named;
+import io.coffer.control.workflow.WorkflowRunner;
+import io.coffer.proto.v1.AddClusterNode;
+import io.coffer.proto.v1.ClusterNode;
+import io.coffer.proto.v1.ClusterNodeAddress;
+import io.coffer.proto.v1.ClusterStatus;
+import io.coffer.proto.v1.CreateCluster;
+import io.coffer.proto.v1.GetClusterStatus;
+import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.OperationResult;
+import io.coffer.proto.v1.PrepareClusterNode;
+import io.coffer.proto.v1.RemoveClusterNode;
+import io.grpc.Status;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Cluster workflows: create, grow and shrink a sharded cluster. Each step is one command per agent
+ * with a command id derived from the workflow and step, so a step repeated after a control restart
+ * joins the journaled command. The control keeps no membership of its own: the engine's view
+ * (GetClusterStatus on a member) is the truth, mapped to instances by their datastore addresses.
+ */
+public final class ClusterManager {
+  public static final String CREATE_CLUSTER = "create_cluster";
+  public static final String GROW_CLUSTER = "grow_cluster";
+  public static final String SHRINK_CLUSTER = "shrink_cluster";
+  /** The account nodes and the engine's cluster tool use between nodes; reserved by the plugins. */
+  static final String CLUSTER_USER = "coffer_cluster";
+  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(30);
+  private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Broker broker;
+  private final AgentRegistry registry;
+  private final WorkflowRunner runner;
+  private final SecureRandom random = new SecureRandom();
+
+  public ClusterManager(Broker broker, AgentRegistry registry, WorkflowRunner runner) {
+    this.broker = broker;
+    this.registry = registry;
+    this.runner = runner;
+    java.util.Set<String> secrets = java.util.Set.of("password");
+    runner.define(new WorkflowDefinition(CREATE_CLUSTER, List.of(
+        new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("instances")))),
+        new Named("form the cluster", this::form)), secrets));
+    runner.define(new WorkflowDefinition(GROW_CLUSTER, List.of(
+        new Named("find the cluster's nodes", this::findNodes),
+        new Named("prepare the cluster account on every node", w -> prepareAll(w, withNew(w))),
+        new Named("add the node and move slots to it", this::addNode)), secrets));
+    runner.define(new WorkflowDefinition(SHRINK_CLUSTER, List.of(
+        new Named("find the cluster's nodes", this::findNodes),
+        new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("nodes")))),
+        new Named("move the node's slots away and remove it", this::removeNode)), secrets));
+  }
+
+  // ---- starting workflows (validation happens here, before anything is journaled) ----
+
+  public Mono<Workflow> create(String datastore, List<String> instances, int replicasPerPrimary, String workflowId) {
+    return Mono.fromCallable(() -> {
+      if (datastore.isEmpty()) {
+        throw invalid("datastore", "is required (e.g. redis)");
+      }
+      if (instances.isEmpty()) {
+        throw invalid("instance_ids", "at least one is required");
+      }
+      if (new HashSet<>(instances).size() != instances.size()) {
+        throw invalid("instance_ids", "an instance appears twice");
+      }
+      for (String id : instances) {
+        InstanceStatus s = instance(id);
+        if (!s.getDatastore().getEngine().equals(datastore)) {
+          throw invalid("instance_ids", "instance " + id + " runs " + s.getDatastore().getEngine() + ", not " + datastore);
+        }
+        requireClusters(s);
+      }
+      Map<String, String> params = new HashMap<>();
+      params.put("instances", String.join(",", instances));
+      params.put("replicas_per_primary", Integer.toString(replicasPerPrimary));
+      params.put("password", newPassword());
+      return params;
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_CLUSTER, p));
+  }
+
+  public Mono<Workflow> grow(String member, String instance, String workflowId) {
+    return change(GROW_CLUSTER, member, instance, workflowId);
+  }
+
+  public Mono<Workflow> shrink(String member, String instance, String workflowId) {
+    return change(SHRINK_CLUSTER, member, instance, workflowId);
+  }
+
+  private Mono<Workflow> change(String kind, String member, String instance, String workflowId) {
+    return Mono.fromCallable(() -> {
+      InstanceStatus m = instance(member);
+      InstanceStatus n = instance(instance);
+      if (member.equals(instance) && kind.equals(GROW_CLUSTER)) {
+        throw invalid("instance_id", "the new node must be another instance than the member");
+      }
+      if (!m.getDatastore().getEngine().equals(n.getDatastore().getEngine())) {
+        throw invalid("instance_id", "instance " + instance + " runs " + n.getDatastore().getEngine() + ", the cluster "
+            + m.getDatastore().getEngine());
+      }
+      requireClusters(m);
+      requireClusters(n);
+      Map<String, String> params = new HashMap<>();
+      params.put("member", member);
+      params.put("instance", instance);
+      params.put("password", newPassword());
+      return params;
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, kind, p));
+  }
+
+  /** The cluster as {@code member} sees it, each node's instance filled in where the control knows it. */
+  public Mono<ClusterStatus> status(String member) {
+    return Mono.fromCallable(() -> {
+      requireClusters(instance(member));
+      return member;
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(this::askStatus).map(s -> {
+      ClusterStatus.Builder out = s.toBuilder().clearNodes();
+      for (ClusterNode node : s.getNodesList()) {
+        out.addNodes(node.toBuilder().setInstanceId(instanceAt(node.getAddress()).orElse("")));
+      }
+      return out.build();
+    });
+  }
+
+  public WorkflowRunner runner() {
+    return runner;
+  }
+
+  // ---- steps ----
+
+  private Mono<Map<String, String>> prepareAll(Workflow w, List<String> instances) {
+    Operation op = Operation.newBuilder().setPrepareClusterNode(PrepareClusterNode.newBuilder()
+        .setUser(CLUSTER_USER).setPassword(w.param("password"))).build();
+    return Flux.fromIterable(instances)
+        .concatMap(i -> call(w, i, "prepare_cluster_node", op))
+        .then(Mono.just(Map.of()));
+  }
+
+  private Mono<Map<String, String>> form(Workflow w) {
+    return Mono.fromCallable(() -> {
+      List<String> instances = list(w.param("instances"));
+      CreateCluster.Builder create = CreateCluster.newBuilder().setUser(CLUSTER_USER).setPassword(w.param("password"))
+          .setReplicasPerPrimary(Integer.parseInt(w.param("replicas_per_primary")));
+      instances.forEach(i -> create.addNodes(address(i)));
+      return Map.entry(instances.get(0), Operation.newBuilder().setCreateCluster(create).build());
+    }).flatMap(e -> call(w, e.getKey(), "create_cluster", e.getValue())).thenReturn(Map.of());
+  }
+
+  /** Every node of the member's cluster, as instances; a node the control does not know stops the workflow. */
+  private Mono<Map<String, String>> findNodes(Workflow w) {
+    return askStatus(w.param("member")).map(s -> {
+      if (!s.getEnabled() || s.getNodesCount() < 2) {
+        throw Status.FAILED_PRECONDITION.withDescription("instance " + w.param("member") + " is not in a cluster")
+            .asRuntimeException();
+      }
+      List<String> nodes = new ArrayList<>();
+      for (ClusterNode node : s.getNodesList()) {
+        nodes.add(instanceAt(node.getAddress()).orElseThrow(() -> new IllegalStateException("cluster node "
+            + node.getAddress().getHost() + ":" + node.getAddress().getPort() + " is no instance the control knows")));
+      }
+      // a node other than the one leaving runs the change
+      String runner = nodes.stream().filter(n -> !n.equals(w.param("instance"))).findFirst()
+          .orElseThrow(() -> new IllegalStateException("the cluster has no other node"));
+      return Map.of("nodes", String.join(",", nodes), "runner", runner);
+    });
+  }
+
+  private Mono<Map<String, String>> addNode(Workflow w) {
+    return Mono.fromCallable(() -> Operation.newBuilder().setAddClusterNode(AddClusterNode.newBuilder()
+            .setNode(address(w.param("instance"))).setUser(CLUSTER_USER).setPassword(w.param("password"))).build())
+        .flatMap(op -> call(w, w.param("runner"), "add_cluster_node", op)).thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> removeNode(Workflow w) {
+    return Mono.fromCallable(() -> {
+      if (!list(w.param("nodes")).contains(w.param("instance"))) {
+        throw Status.FAILED_PRECONDITION.withDescription("instance " + w.param("instance") + " is not in the cluster of "
+            + w.param("member")).asRuntimeException();
+      }
+      return Operation.newBuilder().setRemoveClusterNode(RemoveClusterNode.newBuilder()
+          .setNode(address(w.param("instance"))).setUser(CLUSTER_USER).setPassword(w.param("password"))).build();
+    }).flatMap(op -> call(w, w.param("runner"), "remove_cluster_node", op)).thenReturn(Map.of());
+  }
+
+  // ---- helpers ----
+
+  private Mono<ClusterStatus> askStatus(String member) {
+    Operation op = Operation.newBuilder().setGetClusterStatus(GetClusterStatus.getDefaultInstance()).build();
+    return broker.dispatch(member, java.util.UUID.randomUUID().toString(), "get_cluster_status", true, op,
+        STATUS_TIMEOUT).map(OperationResult::getCluster);
+  }
+
+  private Mono<OperationResult> call(Workflow w, String instance, String kind, Operation op) {
+    return broker.dispatch(instance, WorkflowRunner.commandId(w, instance), kind, false, op, STEP_TIMEOUT);
+  }
+
+  private List<String> withNew(Workflow w) {
+    List<String> out = new ArrayList<>(list(w.param("nodes")));
+    if (!out.contains(w.param("instance"))) {
+      out.add(w.param("instance"));
+    }
+    return out;
+  }
+
+  private ClusterNodeAddress address(String instance) {
+    InstanceStatus s = instance(instance);
+    return ClusterNodeAddress.newBuilder().setHost(s.getDatastore().getHost()).setPort(s.getDatastore().getPort()).build();
+  }
+
+  private Optional<String> instanceAt(ClusterNodeAddress a) {
+    return registry.list().stream().filter(s -> s.getDatastore().getHost().equals(a.getHost())
+        && s.getDatastore().getPort() == a.getPort()).map(InstanceStatus::getInstanceId).findFirst();
+  }
+
+  private static List<String> list(String csv) {
+    return Arrays.asList(csv.split(","));
+  }
+
+  private InstanceStatus instance(String id) {
+    return registry.status(id).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("instance '" + id + "' is not known to the control").asRuntimeException());
+  }
+
+  private static void requireClusters(InstanceStatus s) {
+    if (!s.getCapabilitiesList().contains("create_cluster")) {
+      throw Status.UNIMPLEMENTED.withDescription("instance " + s.getInstanceId() + " (" + s.getDatastore().getEngine()
+          + ") does not form clusters").asRuntimeException();
+    }
+  }
+
+  private static io.grpc.StatusRuntimeException invalid(String field, String problem) {
+    return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
+  }
+
+  private String newPassword() {
+    byte[] b = new byte[24];
+    random.nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}
