@@ -3,6 +3,7 @@ package io.coffer.tck.mysql;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.tck.BackupData;
+import io.coffer.tck.ConfigurationSamples;
 import io.coffer.tck.DataPlane;
 import io.coffer.tck.DatastoreProvider;
 import java.nio.file.Files;
@@ -99,5 +100,33 @@ public final class MysqlProvider implements DatastoreProvider {
   @Override
   public BackupData backupData(int port, String user, String password) {
     return new MysqlBackupData(port, user, password);
+  }
+
+  @Override
+  public ConfigurationSamples configurationSamples() {
+    return new ConfigurationSamples("long_query_time", "2.5", "2.500000", "performance_schema", "ON", "ON",
+        List.of(Map.entry("wait_timeout", "lots"), Map.entry("wait_timeout", "0"), Map.entry("wait_timeout", "30s"),
+            Map.entry("max_allowed_packet", "1"), Map.entry("max_allowed_packet", "64X"),
+            Map.entry("slow_query_log", "maybe"), Map.entry("event_scheduler", "SOMETIMES"),
+            Map.entry("sql_mode", "STRICT_TRANS_TABLES\nX"), Map.entry("sql_mode", "NO_SUCH_MODE")),
+        List.of("port", "datadir", "read_only", "server_id", "log_bin", "max_connections", "innodb_buffer_pool_size",
+            "init_file", "plugin_load_add", "no_such_variable", "wait_timeout=1; SET GLOBAL read_only"));
+  }
+
+  @Override
+  public String showParameter(int port, String user, String password, String name) {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", p);
+        PreparedStatement s = c.prepareStatement("SHOW GLOBAL VARIABLES LIKE ?")) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getString(2);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read " + name + " on port " + port, e);
+    }
   }
 }

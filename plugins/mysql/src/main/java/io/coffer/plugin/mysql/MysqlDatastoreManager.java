@@ -6,6 +6,8 @@ import io.coffer.plugin.mysql.replication.MariaDbReplication;
 import io.coffer.plugin.mysql.replication.RoleFile;
 import io.coffer.plugin.mysql.server.DataDirInitializer;
 import io.coffer.plugin.kit.OsAccount;
+import io.coffer.plugin.mysql.config.MariaDbConfiguration;
+import io.coffer.plugin.mysql.config.ParameterFile;
 import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.plugin.mysql.sql.AdminSession;
@@ -25,6 +27,7 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.replication.ReplicationStrategy;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +59,9 @@ public final class MysqlDatastoreManager implements DatastoreManager {
       UserAdmin users,
       RootAccess root,
       RoleFile roleFile,
-      MariaDbReplication replication) {}
+      MariaDbReplication replication,
+      ParameterFile parameters,
+      MariaDbConfiguration configuration) {}
 
   private volatile Instance instance;
 
@@ -67,7 +72,8 @@ public final class MysqlDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION);
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION,
+        Capability.CONFIGURATION);
   }
 
   @Override
@@ -79,9 +85,10 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     AdminSession admin = new AdminSession(connector, true);
     ServerStatus status = new ServerStatus(connector);
     RoleFile roleFile = new RoleFile(ServerCommand.initFile(settings));
+    ParameterFile parameters = new ParameterFile(settings.dataDir().resolve(ServerCommand.PARAMETER_FILE));
     instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, status,
         new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin), roleFile,
-        new MariaDbReplication(admin, status, roleFile));
+        new MariaDbReplication(admin, status, roleFile), parameters, new MariaDbConfiguration(admin, parameters));
   }
 
   @Override
@@ -90,6 +97,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     i.initializer().prepare();
     // mariadbd does not start without its --init-file; a restored data directory has none yet
     i.roleFile().ensureExists();
+    i.parameters().ensureExists();
   }
 
   @Override
@@ -185,6 +193,11 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   @Override
   public ReplicationStrategy replicationStrategy() {
     return instance().replication();
+  }
+
+  @Override
+  public ConfigurationManager configuration() {
+    return instance().configuration();
   }
 
   private Instance instance() {

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The mariadbd command line the runtime supervises. Everything is given on the command line with
- * {@code --no-defaults}, so no my.cnf on the host can interfere
- * (<a href="https://mariadb.com/kb/en/mariadbd-options/">mariadbd options</a>). mariadbd shuts down
- * cleanly on SIGTERM.
+ * The mariadbd command line the runtime supervises. The only option file read is the instance's
+ * own ({@code --defaults-file}, {@link #PARAMETER_FILE}, the parameters set through Coffer), so no
+ * my.cnf on the host can interfere; everything the agent relies on is on the command line, which
+ * overrides the file (<a href="https://mariadb.com/kb/en/mariadbd-options/">mariadbd options</a>).
+ * mariadbd shuts down cleanly on SIGTERM.
  */
 public final class ServerCommand {
 
@@ -26,6 +27,8 @@ public final class ServerCommand {
    * belongs to this data, like {@code master.info}); see {@link #initFile}.
    */
   public static final String INIT_FILE = "coffer-init.sql";
+  /** The option file of parameters set through Coffer, in the data directory beside {@link #INIT_FILE}. */
+  public static final String PARAMETER_FILE = "coffer-parameters.cnf";
   /** Binary logs are purged after a week, so that they cannot fill the volume on their own. */
   static final Duration BINLOG_RETENTION = Duration.ofDays(7);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -35,7 +38,7 @@ public final class ServerCommand {
   public static ProcessSpec spec(ServerSettings s) {
     List<String> command = new ArrayList<>();
     command.add(s.mariadbd().toString());
-    command.add("--no-defaults"); // must come first
+    command.add("--defaults-file=" + s.dataDir().resolve(PARAMETER_FILE)); // must come first
     if (s.switchUser()) {
       command.add("--user=" + s.osUser());
     }

@@ -44,7 +44,7 @@ class ServerSettingsTest {
 
     ProcessSpec spec = ServerCommand.spec(s);
     assertThat(spec.command()).containsExactly(
-        binDir.resolve("mariadbd").toString(), "--no-defaults",
+        binDir.resolve("mariadbd").toString(), "--defaults-file=" + tmp.resolve("data").resolve("coffer-parameters.cnf"),
         "--datadir=" + tmp.resolve("data"), "--port=3307", "--bind-address=127.0.0.1",
         "--socket=" + tmp.resolve("run/mysqld.sock"), "--pid-file=" + tmp.resolve("run/mysqld.pid"),
         "--log-error=" + tmp.resolve("run/mariadb.err"), "--skip-name-resolve",
@@ -72,7 +72,8 @@ class ServerSettingsTest {
     }
     assertThat(s.osUser()).isEqualTo("mysql");
     assertThat(ServerCommand.spec(s).command()).contains("--user=mysql", "--innodb-buffer-pool-size=16M");
-    assertThat(ServerCommand.spec(s).command().get(1)).isEqualTo("--no-defaults");
+    // only the instance's own option file is read, and it must come first
+    assertThat(ServerCommand.spec(s).command().get(1)).startsWith("--defaults-file=").endsWith("coffer-parameters.cnf");
     assertThat(new DataDirInitializer(s).installCommand()).contains("--user=mysql");
   }
 
