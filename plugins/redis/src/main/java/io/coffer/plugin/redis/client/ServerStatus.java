@@ -31,6 +31,11 @@ public final class ServerStatus {
     metrics.put("connections", (double) info.number("connected_clients", 0));
     metrics.put("uptime_seconds", (double) info.number("uptime_in_seconds", 0));
     metrics.put("used_memory_bytes", (double) info.number("used_memory", 0));
+    // INFO replication: where this node stands in its source's stream, in bytes
+    long offset = info.number("slave_repl_offset", info.number("master_repl_offset", -1));
+    if (offset >= 0) {
+      metrics.put("replication_offset_bytes", (double) offset);
+    }
     long replicas = info.number("connected_slaves", 0);
     metrics.put("replicas_connected", (double) replicas);
     Probe.Role role;
