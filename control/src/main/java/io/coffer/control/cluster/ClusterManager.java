@@ -18,7 +18,6 @@ import io.coffer.proto.v1.OperationResult;
 import io.coffer.proto.v1.PrepareClusterNode;
 import io.coffer.proto.v1.RemoveClusterNode;
 import io.grpc.Status;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +48,6 @@ public final class ClusterManager {
   private final Broker broker;
   private final AgentRegistry registry;
   private final WorkflowRunner runner;
-  private final SecureRandom random = new SecureRandom();
 
   public ClusterManager(Broker broker, AgentRegistry registry, WorkflowRunner runner) {
     this.broker = broker;
@@ -92,7 +90,7 @@ public final class ClusterManager {
       Map<String, String> params = new HashMap<>();
       params.put("instances", String.join(",", instances));
       params.put("replicas_per_primary", Integer.toString(replicasPerPrimary));
-      params.put("password", newPassword());
+      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
       return params;
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_CLUSTER, p));
   }
@@ -121,7 +119,7 @@ public final class ClusterManager {
       Map<String, String> params = new HashMap<>();
       params.put("member", member);
       params.put("instance", instance);
-      params.put("password", newPassword());
+      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
       return params;
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, kind, p));
   }
@@ -250,9 +248,4 @@ public final class ClusterManager {
     return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
   }
 
-  private String newPassword() {
-    byte[] b = new byte[24];
-    random.nextBytes(b);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
 }

@@ -21,7 +21,6 @@ import io.coffer.proto.v1.PrepareReplicationSource;
 import io.coffer.proto.v1.PromoteReplica;
 import io.coffer.proto.v1.ReplicationStatus;
 import io.grpc.Status;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +53,6 @@ public final class ReplicationManager {
   private final Topology topology;
   private final WorkflowRunner runner;
   private final Duration jobTimeout;
-  private final SecureRandom random = new SecureRandom();
 
   public ReplicationManager(Broker broker, AgentRegistry registry, BackupManager backups, Topology topology,
       WorkflowRunner runner, Duration jobTimeout) {
@@ -121,7 +119,7 @@ public final class ReplicationManager {
       params.put("source", source);
       params.put("replica", replica);
       params.put("semi_sync", String.valueOf(semiSync));
-      params.put("password", newPassword());
+      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
       return params;
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_REPLICA, p));
   }
@@ -139,7 +137,7 @@ public final class ReplicationManager {
       params.put("source", source);
       params.put("replica", replica);
       params.put("semi_sync", "false");
-      params.put("password", newPassword());
+      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
       return params;
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, SWITCHOVER, p));
   }
@@ -154,7 +152,7 @@ public final class ReplicationManager {
       Map<String, String> params = new HashMap<>();
       params.put("source", source);
       params.put("semi_sync", "false");
-      params.put("password", newPassword());
+      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
       return params;
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, FAILOVER, p));
   }
@@ -296,9 +294,4 @@ public final class ReplicationManager {
     return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
   }
 
-  private String newPassword() {
-    byte[] b = new byte[24];
-    random.nextBytes(b);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
 }
