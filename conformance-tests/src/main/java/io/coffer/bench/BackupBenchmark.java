@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,7 +101,7 @@ public final class BackupBenchmark implements Callable<Integer> {
     try (Cleanup cleanup = new Cleanup().onShutdown()) {
       cleanup.add(() -> Leftovers.reap(work));
       Progress.log("starting the control (work directory " + work + ")");
-      Testbed bed = cleanup.add(Testbed.startWithControlProcess(work));
+      Testbed bed = cleanup.add(Testbed.startWithControlProcess(work).keepRoot());
       AgentLauncher agents = new AgentLauncher(bed, pluginsDir, work, cleanup, agentLaunch, jvm, repo.resolve("agent-core/runtime/target"));
       Progress.log("starting the agent and its MariaDB");
       AgentHandle agent = agents.launch(INSTANCE);
@@ -163,7 +164,7 @@ public final class BackupBenchmark implements Callable<Integer> {
     if (keep) {
       System.out.println("Work directory kept: " + work);
     } else {
-      RawBackup.deleteTree(work);
+      PathUtils.deleteDirectory(work);
     }
     return 0;
   }

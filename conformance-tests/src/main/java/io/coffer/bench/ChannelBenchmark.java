@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,7 +76,7 @@ public final class ChannelBenchmark implements Callable<Integer> {
     try (Cleanup cleanup = new Cleanup().onShutdown()) {
       cleanup.add(() -> Leftovers.reap(work));
       Progress.log("starting the control (work directory " + work + ")");
-      Testbed bed = cleanup.add(Testbed.startWithControlProcess(work));
+      Testbed bed = cleanup.add(Testbed.startWithControlProcess(work).keepRoot());
       byte[] payload = new byte[settings.payloadBytes()];
       new Random(42).nextBytes(payload); // the content does not matter; fixed for repeatability
       RawBaseline.run(bed, work, settings, payload, report);
@@ -95,7 +95,7 @@ public final class ChannelBenchmark implements Callable<Integer> {
     if (keep) {
       System.out.println("Work directory kept: " + work);
     } else {
-      deleteTree(work);
+      PathUtils.deleteDirectory(work);
     }
     return 0;
   }
@@ -140,11 +140,4 @@ public final class ChannelBenchmark implements Callable<Integer> {
     report.setup.add(s.describe());
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * The baseline: {@code mariadb-backup --backup --stream=xbstream > /dev/null}, with exactly the
@@ -109,7 +110,7 @@ final class RawBackup {
       throw new IOException("mariadb-backup failed (exit " + p.exitValue() + "): " + tail(log));
     }
     long cpu = ProcStat.childrenCpuMillis(self) - childCpuBefore;
-    deleteTree(dir);
+    PathUtils.deleteDirectory(dir);
     return new Run(nanos, cpu, serverCpu);
   }
 
@@ -125,17 +126,6 @@ final class RawBackup {
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

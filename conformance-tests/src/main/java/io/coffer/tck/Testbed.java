@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * A real control and real agents on loopback, with their own PKI in a temporary directory: the
@@ -48,6 +49,7 @@ public final class Testbed implements AutoCloseable {
   private int apiPort;
   private ManagedChannel api;
   private AgentConfig.Backup backup;
+  private boolean keepRoot;
 
   private Testbed(Path root) {
     this.root = root;
@@ -58,7 +60,7 @@ public final class Testbed implements AutoCloseable {
     ca.issueClient("admin", CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.clientCert("admin"), home.clientKey("admin"));
   }
 
-  /** PKI under {@code root}, and a control on free ports. */
+  /** PKI under {@code root}, and a control on free ports; {@link #close()} deletes {@code root}. */
   public static Testbed start(Path root) throws IOException {
     Testbed bed = new Testbed(root);
     bed.controlConfig = ControlConfig.defaults(bed.home).withPorts(0, 0);
@@ -73,6 +75,12 @@ public final class Testbed implements AutoCloseable {
     bed.apiPort = Ports.free();
     bed.startControlProcess();
     return bed;
+  }
+
+  /** {@link #close()} leaves the root in place (for callers that decide themselves, like the benchmarks). */
+  public Testbed keepRoot() {
+    keepRoot = true;
+    return this;
   }
 
   /** Starts the control again on the same ports and state (after {@link #stopControl()}). */
@@ -365,6 +373,27 @@ public final class Testbed implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    deleteRoot();
+  }
+
+  /**
+   * The testbed owns its root: data directories, backups and logs go with it, so a suite's disk use
+   * stays that of its largest test instead of the sum of all of them. {@code COFFER_KEEP_WORK=1}
+   * keeps it for a post-mortem.
+   */
+  private void deleteRoot() {
+    if (keepRoot) {
+      return;
+    }
+    if ("1".equals(System.getenv("COFFER_KEEP_WORK"))) {
+      System.err.println("testbed: work directory kept: " + root);
+      return;
+    }
+    try {
+      PathUtils.deleteDirectory(root);
+    } catch (IOException e) {
+      System.err.println("testbed: could not delete " + root + ": " + e);
     }
   }
 }
