@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The plugin against a real redis-server it describes (started here as the runtime would):
@@ -32,12 +33,13 @@ class RedisServerTest {
   private final RedisDatastoreManager manager = new RedisDatastoreManager();
   private Process server;
   private int port;
+  @TempDir static Path dir; // deleted by JUnit after the class
 
   @BeforeAll
   void start() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
-    Path dir = Files.createTempDirectory("coffer-redis-plugin",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    // the server's OS account (redis) must reach its directories under it
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     try (var s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
