@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -172,9 +173,24 @@ public abstract class ReplicationTck {
   }
 
   private BackupData data(String instance) {
-    RootCredentials login = provider.replicasCarryAccounts() ? root : roots.computeIfAbsent(instance, i -> bed.users()
-        .enableRoot(EnableRootRequest.newBuilder().setInstanceId(i).build()).getCredentials());
+    RootCredentials login = credentials(instance);
     return provider.backupData(ports.get(instance), login.getName(), login.getPassword());
+  }
+
+  /** The instances running now (for engine-specific checks in a subclass, after the ordered tests). */
+  protected Set<String> runningInstances() {
+    return Set.copyOf(agents.keySet());
+  }
+
+  /** The port {@code instance}'s server listens on. */
+  protected int port(String instance) {
+    return ports.get(instance);
+  }
+
+  /** A superuser login on {@code instance}. */
+  protected RootCredentials credentials(String instance) {
+    return provider.replicasCarryAccounts() ? root : roots.computeIfAbsent(instance, i -> bed.users()
+        .enableRoot(EnableRootRequest.newBuilder().setInstanceId(i).build()).getCredentials());
   }
 
   private Workflow createReplica(String source, String replica) {

@@ -23,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,6 +129,35 @@ public final class PostgresqlReplication implements ReplicationStrategy {
       return Sql.exists(c, "SELECT pg_reload_conf()");
     });
     log.info("attached to {}:{} with replication slot {}", to.host(), to.port(), slot);
+    try {
+      dropStaleSlots();
+    } catch (DatastoreException e) {
+      log.warn("attached, but stale replication slots remain: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * A standby keeps the slots it served as a primary (an old primary after a switchover, or one
+   * rejoining): nobody streams from them any more, yet each one holds back WAL recycling until the
+   * disk fills. Coffer does not cascade, so every inactive Coffer slot on a standby is stale; an
+   * active one (a standby still streaming) is left alone.
+   */
+  private void dropStaleSlots() {
+    List<String> dropped = admin.execute("drop stale replication slots", false, c -> {
+      List<String> stale = Sql.query(c, "SELECT slot_name FROM pg_replication_slots"
+          + " WHERE slot_type = 'physical' AND NOT active AND slot_name LIKE ?", rs -> rs.getString(1),
+          SlotName.likePattern());
+      for (String name : stale) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+          ps.setString(1, name);
+          ps.executeQuery().close();
+        }
+      }
+      return stale;
+    });
+    if (!dropped.isEmpty()) {
+      log.info("dropped stale replication slots {}", dropped);
+    }
   }
 
   /** Makes this standby's slot exist on the source (idempotent), reserving WAL from now on. */

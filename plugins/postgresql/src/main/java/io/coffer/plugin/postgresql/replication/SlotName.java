@@ -19,6 +19,11 @@ final class SlotName {
 
   private SlotName() {}
 
+  /** A LIKE pattern matching every slot name {@link #of} makes (the underscore escaped). */
+  static String likePattern() {
+    return "coffer\\_%";
+  }
+
   static String of(String instanceId) {
     String name = PREFIX + instanceId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     if (name.length() <= MAX) {
