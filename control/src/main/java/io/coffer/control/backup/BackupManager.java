@@ -90,7 +90,7 @@ public final class BackupManager implements AutoCloseable {
         }
         return existing.get(); // a retry: the same backup
       }
-      InstanceStatus instance = instance(instanceId);
+      InstanceStatus instance = registry.require(instanceId);
       requireCapability(instance, CREATE);
       String parent = type == BackupType.BACKUP_TYPE_INCREMENTAL ? parentFor(instance, parentId) : "";
       if (type != BackupType.BACKUP_TYPE_INCREMENTAL && !parentId.isEmpty()) {
@@ -170,7 +170,7 @@ public final class BackupManager implements AutoCloseable {
       Duration timeout) {
     return Mono.fromCallable(() -> {
           BackupEntry backup = completed("backup_id", backupId);
-          InstanceStatus target = instance(instanceId);
+          InstanceStatus target = registry.require(instanceId);
           requireCapability(target, RESTORE);
           String engine = target.getDatastore().getEngine();
           if (!backup.manifest().getEngine().equals(engine)) {
@@ -306,7 +306,7 @@ public final class BackupManager implements AutoCloseable {
 
   public Mono<BackupSchedule> setSchedule(BackupSchedule schedule) {
     return Mono.fromCallable(() -> {
-      instance(schedule.getInstanceId());
+      registry.require(schedule.getInstanceId());
       catalog.putSchedule(schedule, clock.instant());
       applyRetention(schedule.getInstanceId());
       return schedule;
@@ -380,10 +380,6 @@ public final class BackupManager implements AutoCloseable {
     return b;
   }
 
-  private InstanceStatus instance(String instanceId) {
-    return registry.status(instanceId).orElseThrow(() ->
-        Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException());
-  }
 
   private static void requireCapability(InstanceStatus instance, String operation) {
     if (!instance.getCapabilitiesList().contains(operation)) {

@@ -81,7 +81,7 @@ public final class ClusterManager {
         throw invalid("instance_ids", "an instance appears twice");
       }
       for (String id : instances) {
-        InstanceStatus s = instance(id);
+        InstanceStatus s = registry.require(id);
         if (!s.getDatastore().getEngine().equals(datastore)) {
           throw invalid("instance_ids", "instance " + id + " runs " + s.getDatastore().getEngine() + ", not " + datastore);
         }
@@ -105,8 +105,8 @@ public final class ClusterManager {
 
   private Mono<Workflow> change(String kind, String member, String instance, String workflowId) {
     return Mono.fromCallable(() -> {
-      InstanceStatus m = instance(member);
-      InstanceStatus n = instance(instance);
+      InstanceStatus m = registry.require(member);
+      InstanceStatus n = registry.require(instance);
       if (member.equals(instance) && kind.equals(GROW_CLUSTER)) {
         throw invalid("instance_id", "the new node must be another instance than the member");
       }
@@ -127,7 +127,7 @@ public final class ClusterManager {
   /** The cluster as {@code member} sees it, each node's instance filled in where the control knows it. */
   public Mono<ClusterStatus> status(String member) {
     return Mono.fromCallable(() -> {
-      requireClusters(instance(member));
+      requireClusters(registry.require(member));
       return member;
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(this::askStatus).map(s -> {
       ClusterStatus.Builder out = s.toBuilder().clearNodes();
@@ -219,7 +219,7 @@ public final class ClusterManager {
   }
 
   private ClusterNodeAddress address(String instance) {
-    InstanceStatus s = instance(instance);
+    InstanceStatus s = registry.require(instance);
     return ClusterNodeAddress.newBuilder().setHost(s.getDatastore().getHost()).setPort(s.getDatastore().getPort()).build();
   }
 
@@ -232,10 +232,6 @@ public final class ClusterManager {
     return Arrays.asList(csv.split(","));
   }
 
-  private InstanceStatus instance(String id) {
-    return registry.status(id).orElseThrow(() ->
-        Status.NOT_FOUND.withDescription("instance '" + id + "' is not known to the control").asRuntimeException());
-  }
 
   private static void requireClusters(InstanceStatus s) {
     if (!s.getCapabilitiesList().contains("create_cluster")) {

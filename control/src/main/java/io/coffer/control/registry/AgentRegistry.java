@@ -99,6 +99,16 @@ public final class AgentRegistry {
     return e == null ? Optional.empty() : Optional.of(status(instanceId, e));
   }
 
+  /**
+   * The status of an instance the workflows and managers need to exist.
+   *
+   * @throws io.grpc.StatusRuntimeException NOT_FOUND when no agent ever said hello for it
+   */
+  public InstanceStatus require(String instanceId) {
+    return status(instanceId).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException());
+  }
+
   public List<InstanceStatus> list() {
     return entries.entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())

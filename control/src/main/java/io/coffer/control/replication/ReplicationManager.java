@@ -103,8 +103,8 @@ public final class ReplicationManager {
       if (source.equals(replica)) {
         throw invalid("instance_id", "the replica must be another instance than its source");
       }
-      InstanceStatus s = instance(source);
-      InstanceStatus r = instance(replica);
+      InstanceStatus s = registry.require(source);
+      InstanceStatus r = registry.require(replica);
       requireReplication(s);
       requireReplication(r);
       if (!s.getDatastore().getEngine().equals(r.getDatastore().getEngine())) {
@@ -126,7 +126,7 @@ public final class ReplicationManager {
 
   public Mono<Workflow> promote(String replica, String workflowId) {
     return Mono.fromCallable(() -> {
-      instance(replica);
+      registry.require(replica);
       String source = topology.sourceOf(replica).orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription(
           "instance " + replica + " is not a replica the control knows of").asRuntimeException());
       if (registry.session(source).isEmpty()) {
@@ -144,7 +144,7 @@ public final class ReplicationManager {
 
   public Mono<Workflow> eject(String source, String workflowId) {
     return Mono.fromCallable(() -> {
-      instance(source);
+      registry.require(source);
       if (topology.replicasOf(source).isEmpty()) {
         throw Status.FAILED_PRECONDITION.withDescription("instance " + source + " has no replicas to promote")
             .asRuntimeException();
@@ -198,7 +198,7 @@ public final class ReplicationManager {
 
   private Mono<Map<String, String>> attach(Workflow w, String replica, String source, Mono<Map<String, String>> positions) {
     return positions.flatMap(pos -> {
-      InstanceStatus s = instance(source);
+      InstanceStatus s = registry.require(source);
       Operation op = Operation.newBuilder().setAttachReplica(AttachReplica.newBuilder()
           .setSourceHost(s.getDatastore().getHost())
           .setSourcePort(s.getDatastore().getPort())
@@ -278,10 +278,6 @@ public final class ReplicationManager {
     return out;
   }
 
-  private InstanceStatus instance(String id) {
-    return registry.status(id).orElseThrow(() ->
-        Status.NOT_FOUND.withDescription("instance '" + id + "' is not known to the control").asRuntimeException());
-  }
 
   private static void requireReplication(InstanceStatus s) {
     if (!s.getCapabilitiesList().contains("attach_replica")) {
