@@ -139,5 +139,4 @@ public final class ChannelBenchmark implements Callable<Integer> {
     report.setup.add("control and raw echo server: " + String.join(" ", EchoServerProcess.JVM) + "; client: this JVM, one HTTP/2 connection");
     report.setup.add(s.describe());
   }
-
 }

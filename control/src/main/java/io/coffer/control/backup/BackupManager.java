@@ -380,7 +380,6 @@ public final class BackupManager implements AutoCloseable {
     return b;
   }
 
-
   private static void requireCapability(InstanceStatus instance, String operation) {
     if (!instance.getCapabilitiesList().contains(operation)) {
       throw Status.UNIMPLEMENTED.withDescription("instance " + instance.getInstanceId() + " ("

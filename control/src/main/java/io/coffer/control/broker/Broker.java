@@ -101,7 +101,7 @@ public final class Broker implements AutoCloseable {
   public Mono<OperationResult> dispatch(String instanceId, String commandId, String kind, boolean readOnly,
       Operation operation, Duration timeout) {
     if (!registry.known(instanceId)) {
-      return Mono.error(Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException());
+      return Mono.error(AgentRegistry.unknown(instanceId));
     }
     Instant deadline = clock.instant().plus(timeout);
     Command command = Command.newBuilder()

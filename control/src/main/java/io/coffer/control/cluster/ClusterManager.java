@@ -232,7 +232,6 @@ public final class ClusterManager {
     return Arrays.asList(csv.split(","));
   }
 
-
   private static void requireClusters(InstanceStatus s) {
     if (!s.getCapabilitiesList().contains("create_cluster")) {
       throw Status.UNIMPLEMENTED.withDescription("instance " + s.getInstanceId() + " (" + s.getDatastore().getEngine()

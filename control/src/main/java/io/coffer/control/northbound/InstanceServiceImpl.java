@@ -43,7 +43,7 @@ public final class InstanceServiceImpl extends InstanceServiceGrpc.InstanceServi
     Replies.reply(() -> {
       String id = Requests.instanceId(request.getInstanceId());
       return Mono.justOrEmpty(registry.status(id))
-          .switchIfEmpty(Mono.error(() -> Errors.notFound("instance '" + id + "' is not known to the control")));
+          .switchIfEmpty(Mono.error(() -> AgentRegistry.unknown(id)));
     }, out);
   }
 }

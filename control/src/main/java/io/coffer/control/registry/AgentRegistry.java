@@ -7,6 +7,7 @@ import io.coffer.proto.v1.Hello;
 import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.InstanceStatus;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,8 +106,12 @@ public final class AgentRegistry {
    * @throws io.grpc.StatusRuntimeException NOT_FOUND when no agent ever said hello for it
    */
   public InstanceStatus require(String instanceId) {
-    return status(instanceId).orElseThrow(() ->
-        Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException());
+    return status(instanceId).orElseThrow(() -> unknown(instanceId));
+  }
+
+  /** The one NOT_FOUND every call about an instance no agent said hello for gets. */
+  public static StatusRuntimeException unknown(String instanceId) {
+    return Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException();
   }
 
   public List<InstanceStatus> list() {

@@ -278,7 +278,6 @@ public final class ReplicationManager {
     return out;
   }
 
-
   private static void requireReplication(InstanceStatus s) {
     if (!s.getCapabilitiesList().contains("attach_replica")) {
       throw Status.UNIMPLEMENTED.withDescription("instance " + s.getInstanceId() + " (" + s.getDatastore().getEngine()
