@@ -112,7 +112,11 @@ final class DataDirSwap {
     Files.delete(incoming);
   }
 
-  /** Undoes {@link #setAside}, {@link #receive} and {@link #install}, however far they got. */
+  /**
+   * Undoes {@link #setAside}, {@link #receive} and {@link #install}, however far they got, and
+   * removes whatever appeared in the data directory since: signal files the restore created, and
+   * what the server renamed or wrote while it ran on the restored files (e.g. backup_label.old).
+   */
   void putBack() throws IOException {
     for (String name : installed) {
       deleteTree(dataDir.resolve(name));
@@ -120,6 +124,11 @@ final class DataDirSwap {
     installed.clear();
     deleteTree(incoming);
     if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
+      for (Path entry : entries(dataDir)) { // every old entry is aside: the rest came with the restore
+        if (!FIXED.contains(entry.getFileName().toString())) {
+          deleteTree(entry);
+        }
+      }
       for (Path entry : entries(aside)) {
         Files.move(entry, dataDir.resolve(entry.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
       }
