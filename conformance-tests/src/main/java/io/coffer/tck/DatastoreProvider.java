@@ -42,6 +42,14 @@ public interface DatastoreProvider {
   }
 
   /**
+   * Whether the plugin archives its log and restores to a point in time (runs the point-in-time
+   * suite, which also needs {@link #backupData}).
+   */
+  default boolean pointInTimeRestore() {
+    return false;
+  }
+
+  /**
    * Data checks for the backup suite on the server listening on {@code port}, logged in with the
    * superuser credentials the TCK obtained through the API (Trove's "root enable").
    */

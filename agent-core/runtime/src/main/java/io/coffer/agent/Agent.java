@@ -1,5 +1,7 @@
 package io.coffer.agent;
 
+import io.coffer.agent.archive.ArchiveKeys;
+import io.coffer.agent.archive.LogArchiver;
 import io.coffer.agent.backup.BackupService;
 import io.coffer.agent.backup.WorkArea;
 import io.coffer.agent.channel.ControlChannel;
@@ -10,17 +12,20 @@ import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.plugin.PluginHost;
 import io.coffer.agent.probe.HeartbeatSource;
 import io.coffer.agent.storage.BackupStorages;
-import io.coffer.agent.supervision.SupervisedServer;
 import io.coffer.agent.supervision.ProcessSupervisor;
+import io.coffer.agent.supervision.SupervisedServer;
 import io.coffer.proto.v1.Hello;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.backup.BackupStorage;
+import io.coffer.spi.backup.LogArchiving;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -34,6 +39,8 @@ public final class Agent implements AutoCloseable {
   /** Acknowledged jobs are forgotten after this long. */
   private static final Duration JOURNAL_RETENTION = Duration.ofDays(7);
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+  /** How often the archiver looks for completed log files (a flush wakes it at once). */
+  private static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(2);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private ProcessSupervisor supervisor;
@@ -75,13 +82,20 @@ public final class Agent implements AutoCloseable {
     supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);
     resources.add(supervisor);
     SupervisedServer server = new SupervisedServer(supervisor);
-    BackupService backups = new BackupService(BackupStorages.open(config.backup(), resources), manager, server,
+    BackupStorage storage = BackupStorages.open(config.backup(), resources);
+    BackupService backups = new BackupService(storage, manager, server,
         new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC(), config.backup().compression());
     sweep(backups);
+    ArchiveKeys archiveKeys = ArchiveKeys.open(config.stateDir());
+    LogArchiver archiver = archiver(manager, storage, archiveKeys, config.instanceId());
+    if (archiver != null) {
+      backups.archiveWith(archiver);
+    }
     CommandExecutor executor = new CommandExecutor(manager, backups, server, journal, supervisor.whenReady(),
         Clock.systemUTC());
     resources.add(executor);
-    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.port());
+    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.port(),
+        archiver == null ? Optional::empty : () -> Optional.of(archiver.status()));
     List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());
     channel = new ControlChannel(config,
         () -> Hello.newBuilder()
@@ -92,13 +106,28 @@ public final class Agent implements AutoCloseable {
             .addAllCapabilities(capabilities)
             .setHeartbeatIntervalMillis((int) config.heartbeatInterval().toMillis())
             .setStartedAtMillis(startedAt),
-        heartbeats::next, executor, journal);
+        heartbeats::next, executor, journal, archiveKeys);
     resources.add(channel);
 
     supervisor.start();
+    if (archiver != null) {
+      resources.add(archiver);
+      archiver.start();
+    }
     channel.start();
     log.info("agent for instance {} started ({} plugin, control {}:{})", config.instanceId(), ds.engine(),
         config.control().host(), config.control().port());
+  }
+
+  /** The log archiver of a plugin that archives its log, or null. */
+  private static LogArchiver archiver(DatastoreManager manager, BackupStorage storage, ArchiveKeys keys,
+      String instanceId) {
+    if (!manager.capabilities().contains(io.coffer.spi.Capability.BACKUP)) {
+      return null;
+    }
+    Optional<LogArchiving> archiving = manager.logArchiving();
+    return archiving.map(a -> new LogArchiver(storage, a, keys, instanceId, Clock.systemUTC(), ARCHIVE_INTERVAL))
+        .orElse(null);
   }
 
   /** Cleans up after backups a killed agent left half-written; they were never COMPLETED. */

@@ -139,6 +139,15 @@ public interface DatastoreManager extends ExtensionPoint {
     throw DatastoreException.unimplemented("backup");
   }
 
+  /**
+   * Continuous archiving of the engine's log, for point-in-time restores; empty when the engine
+   * has none (the default). The runtime asks once, after {@link #init}, and archives for as long
+   * as the agent runs. Requires {@link Capability#BACKUP}.
+   */
+  default java.util.Optional<io.coffer.spi.backup.LogArchiving> logArchiving() {
+    return java.util.Optional.empty();
+  }
+
   // ---- Capability.REPLICATION ----
 
   /** The engine side of replication; see {@link io.coffer.spi.replication.ReplicationStrategy}. */

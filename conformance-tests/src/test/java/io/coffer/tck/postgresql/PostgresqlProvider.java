@@ -92,6 +92,11 @@ public final class PostgresqlProvider implements DatastoreProvider {
   }
 
   @Override
+  public boolean pointInTimeRestore() {
+    return true;
+  }
+
+  @Override
   public Set<BackupType> backupTypes() {
     return Set.of(BackupType.BACKUP_TYPE_FULL);
   }

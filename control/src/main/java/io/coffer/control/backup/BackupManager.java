@@ -1,5 +1,6 @@
 package io.coffer.control.backup;
 
+import com.google.protobuf.Timestamp;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.proto.v1.BackupSchedule;
@@ -9,8 +10,8 @@ import io.coffer.proto.v1.CreateBackup;
 import io.coffer.proto.v1.DeleteBackup;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.Operation;
-import io.coffer.proto.v1.Result;
 import io.coffer.proto.v1.RestoreBackup;
+import io.coffer.proto.v1.Result;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.SecureRandom;
@@ -47,6 +48,7 @@ public final class BackupManager implements AutoCloseable {
 
   private final BackupCatalog catalog;
   private final MasterKeyStore keys;
+  private final ArchiveKeyStore archiveKeys;
   private final Broker broker;
   private final AgentRegistry registry;
   private final Clock clock;
@@ -55,8 +57,9 @@ public final class BackupManager implements AutoCloseable {
   private final Scheduler blocking = Schedulers.boundedElastic();
   private final SecureRandom random = new SecureRandom();
 
-  public BackupManager(BackupCatalog catalog, MasterKeyStore keys, Broker broker, AgentRegistry registry, Clock clock,
-      Duration jobTimeout) {
+  public BackupManager(BackupCatalog catalog, MasterKeyStore keys, ArchiveKeyStore archiveKeys, Broker broker,
+      AgentRegistry registry, Clock clock, Duration jobTimeout) {
+    this.archiveKeys = archiveKeys;
     this.catalog = catalog;
     this.keys = keys;
     this.broker = broker;
@@ -159,7 +162,7 @@ public final class BackupManager implements AutoCloseable {
 
   /** Restores {@code backupId} into {@code instanceId} and waits for the outcome (at most {@code timeout}). */
   public Mono<String> restore(String backupId, String instanceId, String commandId, Duration timeout) {
-    return restore(backupId, instanceId, commandId, false, timeout);
+    return restore(backupId, instanceId, commandId, false, null, timeout);
   }
 
   /**
@@ -168,6 +171,16 @@ public final class BackupManager implements AutoCloseable {
    */
   public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
       Duration timeout) {
+    return restore(backupId, instanceId, commandId, asReplica, null, timeout);
+  }
+
+  /**
+   * {@link #restore(String, String, String, boolean, Duration)} to a point in time when {@code
+   * targetTime} is set: the agent replays the archived log after the backup up to it, reading it
+   * with the private archive key, which is sent for this restore only.
+   */
+  public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
+      Timestamp targetTime, Duration timeout) {
     return Mono.fromCallable(() -> {
           BackupEntry backup = completed("backup_id", backupId);
           InstanceStatus target = registry.require(instanceId);
@@ -177,8 +190,12 @@ public final class BackupManager implements AutoCloseable {
             throw invalid("instance_id", "instance " + instanceId + " runs " + engine + "; backup " + backupId
                 + " is a " + backup.manifest().getEngine() + " backup");
           }
-          return Operation.newBuilder().setRestoreBackup(RestoreBackup.newBuilder()
-              .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica)).build();
+          RestoreBackup.Builder restore = RestoreBackup.newBuilder()
+              .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica);
+          if (targetTime != null) {
+            restore.setTargetTime(targetTime).setArchiveKey(archiveKeys.privateKey());
+          }
+          return Operation.newBuilder().setRestoreBackup(restore).build();
         })
         .subscribeOn(blocking)
         .flatMap(op -> broker.dispatch(instanceId, commandId, RESTORE, false, op, timeout))

@@ -10,8 +10,6 @@ import io.coffer.proto.v1.WrappingKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 
 /**
@@ -51,10 +49,7 @@ public final class MasterKeyStore {
   private static void create(Path file) throws IOException, GeneralSecurityException {
     byte[] bytes = TinkProtoKeysetFormat.serializeKeyset(
         KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM")), InsecureSecretKeyAccess.get());
-    Path temp = Files.createTempFile(file.getParent(), ".master-key", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.write(temp, bytes);
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE); // never a half-written key file
+    KeyFiles.writeSecret(file, bytes);
   }
 
   /** The key as commands carry it. */

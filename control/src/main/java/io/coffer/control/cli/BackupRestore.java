@@ -1,9 +1,11 @@
 package io.coffer.control.cli;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.Timestamp;
 import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.grpc.StatusRuntimeException;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code coffer restore BACKUP_ID --instance INSTANCE}. */
+/** {@code coffer restore BACKUP_ID --instance INSTANCE [--target-time TIME]}. */
 @Command(name = "restore",
     description = {
         "Restore a backup into an empty instance of the same engine, and wait until the restore ends.",
@@ -20,6 +22,10 @@ import picocli.CommandLine.Parameters;
         "Every backup of the chain is verified (SHA-256 and authentication tags) before the instance is changed: "
             + "a corrupt backup fails with DATA_LOSS and leaves the instance untouched. The target's agent must "
             + "reach the backup's storage.",
+        "With --target-time, a point-in-time restore: after the backup, the instance's archived log (WAL) is "
+            + "replayed up to that instant, keeping every transaction committed at or before it and none after. "
+            + "The time must be after the backup finished and not after the newest archived log ('coffer archive "
+            + "flush' archives everything up to now); otherwise INVALID_ARGUMENT names target_time.",
         "--timeout bounds the whole restore (default: the control's job timeout, 24h). Errors: NOT_FOUND (backup "
             + "or instance), FAILED_PRECONDITION (backup not completed, instance not empty), DATA_LOSS. "
             + "Interrupting the wait (Ctrl-C) does not stop the restore: follow it with 'coffer command show ID'."})
@@ -32,10 +38,19 @@ final class BackupRestore extends MutatingCommand {
       description = "The instance to restore into: it must be empty and run the backup's engine.")
   String instanceId;
 
+  @Option(names = "--target-time", paramLabel = "TIME", converter = InstantConverter.class,
+      description = "Restore to this point in time: an ISO-8601 instant with its offset, e.g. "
+          + "2026-12-04T10:15:30Z or 2026-12-04T11:15:30.5+01:00.")
+  Instant targetTime;
+
   @Override
   int run(ControlClient client) {
-    ListenableFuture<CommandReply> call = client.backupJobsAsync().restoreBackup(RestoreBackupRequest.newBuilder()
-        .setBackupId(backupId).setInstanceId(instanceId).setOptions(options(client)).build());
+    RestoreBackupRequest.Builder request = RestoreBackupRequest.newBuilder()
+        .setBackupId(backupId).setInstanceId(instanceId).setOptions(options(client));
+    if (targetTime != null) {
+      request.setTargetTime(Timestamp.newBuilder().setSeconds(targetTime.getEpochSecond()).setNanos(targetTime.getNano()));
+    }
+    ListenableFuture<CommandReply> call = client.backupJobsAsync().restoreBackup(request.build());
     JobProgress progress = new JobProgress(err(), cli().stderrIsTerminal(),
         "restore of " + backupId + " into " + instanceId);
     CommandReply reply;
@@ -45,7 +60,7 @@ final class BackupRestore extends MutatingCommand {
       progress.clear();
     }
     Replies.print(output(), reply, commandId(), "Restored backup " + backupId + " into " + instanceId
-        + " in " + Output.duration(progress.elapsed()));
+        + (targetTime == null ? "" : " up to " + targetTime) + " in " + Output.duration(progress.elapsed()));
     return ExitCodes.OK;
   }
 

@@ -8,13 +8,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * {@code coffer}: the command line of Coffer. One class per command, as in Cassandra's nodetool;
@@ -56,6 +56,7 @@ import picocli.CommandLine.ScopeType;
         ConfigCommand.class,
         BackupCommand.class,
         BackupRestore.class,
+        ArchiveCommand.class,
         ReplicaCommand.class,
         ClusterCommand.class,
         ReplicaPromote.class,

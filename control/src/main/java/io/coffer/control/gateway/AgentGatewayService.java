@@ -8,6 +8,7 @@ import io.coffer.control.security.Identity;
 import io.coffer.control.store.StateStore;
 import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
+import io.coffer.proto.v1.ArchiveKey;
 import io.coffer.proto.v1.ControlFrame;
 import io.coffer.proto.v1.Welcome;
 import io.grpc.Status;
@@ -31,8 +32,12 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
   private final Broker broker;
   private final StateStore store;
   private final Clock clock;
+  private final ArchiveKey archiveKey;
 
-  public AgentGatewayService(AgentRegistry registry, Broker broker, StateStore store, Clock clock) {
+  /** @param archiveKey the public log archive key every agent gets in its Welcome */
+  public AgentGatewayService(AgentRegistry registry, Broker broker, StateStore store, Clock clock,
+      ArchiveKey archiveKey) {
+    this.archiveKey = archiveKey;
     this.registry = registry;
     this.broker = broker;
     this.store = store;
@@ -90,7 +95,8 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
             log.error("cannot remember instance {}", opened.instanceId(), e);
           }
         });
-        session.send(ControlFrame.newBuilder().setWelcome(Welcome.newBuilder().setInstanceId(identity.name())).build());
+        session.send(ControlFrame.newBuilder().setWelcome(Welcome.newBuilder().setInstanceId(identity.name())
+            .setArchiveKey(archiveKey)).build());
         log.info("agent {} connected (agent {}, {} {}, {} unacknowledged results)", identity.name(), hello.getAgentVersion(),
             hello.getDatastore().getEngine(), hello.getDatastore().getVersion(), hello.getUnacknowledgedCommandIdsCount());
         broker.onConnected(session);

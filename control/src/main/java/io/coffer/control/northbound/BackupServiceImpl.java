@@ -1,5 +1,6 @@
 package io.coffer.control.northbound;
 
+import com.google.protobuf.Timestamp;
 import io.coffer.control.backup.BackupEntry;
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.backup.CronExpression;
@@ -13,10 +14,14 @@ import io.coffer.proto.v1.DeleteBackupRequest;
 import io.coffer.proto.v1.DeleteBackupResponse;
 import io.coffer.proto.v1.DeleteBackupScheduleRequest;
 import io.coffer.proto.v1.DeleteBackupScheduleResponse;
+import io.coffer.proto.v1.FlushLogArchive;
+import io.coffer.proto.v1.FlushLogArchiveRequest;
 import io.coffer.proto.v1.GetBackupRequest;
 import io.coffer.proto.v1.GetBackupScheduleRequest;
 import io.coffer.proto.v1.ListBackupsRequest;
 import io.coffer.proto.v1.ListBackupsResponse;
+import io.coffer.proto.v1.LogArchiveFlushed;
+import io.coffer.proto.v1.Operation;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.grpc.stub.StreamObserver;
@@ -32,10 +37,12 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
   private static final int MAX_KEEP_DAYS = 36_500;
 
   private final BackupManager backups;
+  private final AgentCalls calls;
   private final Duration jobTimeout;
 
-  BackupServiceImpl(BackupManager backups, Duration jobTimeout) {
+  BackupServiceImpl(BackupManager backups, AgentCalls calls, Duration jobTimeout) {
     this.backups = backups;
+    this.calls = calls;
     this.jobTimeout = jobTimeout;
   }
 
@@ -92,8 +99,27 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
       String instance = Requests.instanceId(request.getInstanceId());
       String commandId = Requests.commandId(request.getOptions());
       Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
-      return backups.restore(id, instance, commandId, timeout)
+      Timestamp target = request.hasTargetTime() ? targetTime(request.getTargetTime()) : null;
+      return backups.restore(id, instance, commandId, false, target, timeout)
           .map(c -> CommandReply.newBuilder().setCommandId(c).build());
+    }, out);
+  }
+
+  private static Timestamp targetTime(Timestamp t) {
+    if (t.getSeconds() <= 0 || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
+      throw Errors.invalidArgument("target_time", "is not a valid instant after 1970");
+    }
+    return t;
+  }
+
+  @Override
+  public void flushLogArchive(FlushLogArchiveRequest request, StreamObserver<LogArchiveFlushed> out) {
+    Replies.reply(() -> {
+      Duration wait = Duration.ofSeconds(request.getTimeoutSeconds() == 0 ? 120 : request.getTimeoutSeconds());
+      Operation op = Operation.newBuilder().setFlushLogArchive(
+          FlushLogArchive.newBuilder().setTimeoutSeconds(request.getTimeoutSeconds())).build();
+      return calls.call(request.getInstanceId(), request.getOptions(), op, wait.plusSeconds(30))
+          .map(o -> o.result().getLogArchive());
     }, out);
   }
 

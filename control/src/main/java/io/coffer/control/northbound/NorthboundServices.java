@@ -3,8 +3,8 @@ package io.coffer.control.northbound;
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.cluster.ClusterManager;
-import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.replication.ReplicationManager;
 import io.grpc.BindableService;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class NorthboundServices {
         new UserServiceImpl(calls),
         new CommandServiceImpl(broker),
         new DiagnosticsServiceImpl(calls),
-        new BackupServiceImpl(backups, jobTimeout),
+        new BackupServiceImpl(backups, calls, jobTimeout),
         new ReplicationServiceImpl(replication, registry),
         new ClusterServiceImpl(clusters));
   }

@@ -1,24 +1,25 @@
 package io.coffer.control.server;
 
+import io.coffer.control.backup.ArchiveKeyStore;
 import io.coffer.control.backup.BackupCatalog;
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.backup.BackupScheduler;
 import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.cluster.ClusterManager;
-import io.coffer.control.replication.ReplicationManager;
-import io.coffer.control.replication.Topology;
-import io.coffer.control.workflow.WorkflowRunner;
-import io.coffer.control.workflow.WorkflowStore;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.control.gateway.AgentGatewayService;
 import io.coffer.control.northbound.NorthboundServices;
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.replication.ReplicationManager;
+import io.coffer.control.replication.Topology;
 import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.ApiAuthInterceptor;
 import io.coffer.control.security.TlsContexts;
 import io.coffer.control.store.SqliteStateStore;
 import io.coffer.control.store.StateStore;
+import io.coffer.control.workflow.WorkflowRunner;
+import io.coffer.control.workflow.WorkflowStore;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -68,11 +69,12 @@ public final class ControlServer implements AutoCloseable {
     AgentRegistry registry = new AgentRegistry(clock, config.heartbeatMisses());
     store.instances().forEach(i -> registry.remember(i.instanceId(), i.hello(), i.lastConnected()));
     Broker broker = new Broker(store, registry, clock);
+    ArchiveKeyStore archiveKeys = ArchiveKeyStore.open(config.stateDir());
     resources.add(broker);
 
     agentServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.agentListen().host(), config.agentListen().port()))
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
-        .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock), new AgentAuthInterceptor()))
+        .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock, archiveKeys.publicKey()), new AgentAuthInterceptor()))
         // handlers never block (store work runs on boundedElastic): no thread hand-off per message
         .directExecutor()
         // agents ping every 10 s to notice dead connections; the control pings more rarely so as
@@ -91,7 +93,7 @@ public final class ControlServer implements AutoCloseable {
     ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
     BackupCatalog catalog = BackupCatalog.open(config.stateDir());
     resources.add(catalog);
-    BackupManager backups = new BackupManager(catalog, MasterKeyStore.open(config.stateDir()), broker, registry, clock,
+    BackupManager backups = new BackupManager(catalog, MasterKeyStore.open(config.stateDir()), archiveKeys, broker, registry, clock,
         config.jobTimeout());
     backups.start();
     BackupScheduler scheduler = new BackupScheduler(backups, clock, config.scheduleTick());

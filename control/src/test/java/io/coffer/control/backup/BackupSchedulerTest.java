@@ -43,7 +43,7 @@ class BackupSchedulerTest {
         .addCapabilities("create_backup").addCapabilities("restore_backup").build(), clock.instant());
     Broker broker = new Broker(store, registry, clock);
     catalog = BackupCatalog.open(dir);
-    manager = new BackupManager(catalog, MasterKeyStore.open(dir), broker, registry, clock, Duration.ofHours(1));
+    manager = new BackupManager(catalog, MasterKeyStore.open(dir), ArchiveKeyStore.open(dir), broker, registry, clock, Duration.ofHours(1));
     scheduler = new BackupScheduler(manager, clock, Duration.ofSeconds(1));
   }
 

@@ -1,5 +1,8 @@
 package io.coffer.agent.backup;
 
+import io.coffer.agent.archive.ArchiveKeys;
+import io.coffer.agent.archive.LogArchiver;
+import io.coffer.agent.archive.LogFetch;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.backup.BackupManifest;
@@ -7,6 +10,8 @@ import io.coffer.spi.backup.BackupRequest;
 import io.coffer.spi.backup.BackupSource;
 import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.BackupType;
+import io.coffer.spi.backup.LogArchiving;
+import io.coffer.spi.backup.RecoveryTarget;
 import io.coffer.spi.backup.RestoreRequest;
 import io.coffer.spi.backup.RestoreSession;
 import io.coffer.spi.backup.ServerControl;
@@ -17,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +54,18 @@ public final class BackupService {
   private final WorkArea work;
   private final Clock clock;
   private final Compression compression;
+  private volatile LogArchiver archiver;
+
+  /**
+   * A point-in-time restore's extra input: where to stop, and the archive's private key to read
+   * the log with.
+   */
+  public record PointInTime(RecoveryTarget target, ArchiveKeys.PrivateKey archiveKey) {
+    public PointInTime {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(archiveKey, "archiveKey");
+    }
+  }
 
   /** With {@link Compression#DEFAULT}. */
   public BackupService(BackupStorage storage, DatastoreManager manager, ServerControl server, WorkArea work,
@@ -63,6 +81,14 @@ public final class BackupService {
     this.server = Objects.requireNonNull(server, "server");
     this.work = Objects.requireNonNull(work, "work");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * The instance archives its log through {@code archiver}: backups record its archive
+   * ({@link BackupManifest#POSITION_LOG_ARCHIVE}), so they can be restored to a point in time.
+   */
+  public void archiveWith(LogArchiver archiver) {
+    this.archiver = archiver;
   }
 
   /**
@@ -112,8 +138,9 @@ public final class BackupService {
     BackupPipeline pipeline = new BackupPipeline(storage, key, clock, compression);
     try (BackupSource source = manager.backupStrategy()
         .open(new BackupRequest(backupId, type, parent, work.scratch(backupId)))) {
+      LogArchiver archive = archiver;
       BackupJob job = new BackupJob(backupId, manager.engine(), manager.serverVersion(), source.tool(),
-          source.toolVersion(), type, incremental ? parentId : null, () -> finish(source));
+          source.toolVersion(), type, incremental ? parentId : null, () -> positions(finish(source), archive));
       BackupManifest manifest = pipeline.write(job, new CancellableInput(source.stream(), progress::cancelled),
           (raw, stored) -> progress.report(raw, -1));
       log.info("backup {} ({}) completed: {} bytes from {}, {} stored", backupId, type, manifest.rawBytes(),
@@ -129,6 +156,15 @@ public final class BackupService {
     } finally {
       work.end(backupId);
     }
+  }
+
+  private static Map<String, String> positions(Map<String, String> engine, LogArchiver archive) {
+    if (archive == null) {
+      return engine;
+    }
+    Map<String, String> all = new LinkedHashMap<>(engine);
+    all.put(BackupManifest.POSITION_LOG_ARCHIVE, archive.archiveId());
+    return all;
   }
 
   /** The tool must have succeeded before the manifest is written; the pipeline asks after EOF. */
@@ -156,8 +192,23 @@ public final class BackupService {
    * next when {@code asReplica} (see {@link RestoreRequest#asReplica()}).
    */
   public void restore(String backupId, MasterKey key, boolean asReplica, JobProgress progress) {
+    restore(backupId, key, asReplica, null, progress);
+  }
+
+  /**
+   * {@link #restore(String, MasterKey, boolean, JobProgress)}, then, with {@code pointInTime},
+   * replays the archived log that follows the backup up to the target (a point-in-time restore).
+   * The log is downloaded and verified before the instance is changed, like the backups.
+   *
+   * @throws DatastoreException also INVALID_ARGUMENT (target_time before the end of the backup, or
+   *     after the newest archived log, or combined with as_replica), FAILED_PRECONDITION (the backup
+   *     was taken without log archiving; this engine archives no log)
+   */
+  public void restore(String backupId, MasterKey key, boolean asReplica, PointInTime pointInTime,
+      JobProgress progress) {
     checkId("backup_id", backupId);
     List<BackupManifest> chain = chain(backupId, key);
+    LogFetch logs = pointInTime == null ? null : planLogs(chain.get(chain.size() - 1), pointInTime, asReplica);
     long total = chain.stream().mapToLong(BackupManifest::rawBytes).sum();
     BackupRestore reader = new BackupRestore(storage, key);
     try {
@@ -165,8 +216,10 @@ public final class BackupService {
     } catch (IOException e) {
       throw DatastoreException.unavailable("cannot prepare a scratch directory: " + e.getMessage(), e);
     }
-    try (RestoreSession session = manager.backupStrategy()
-        .restore(new RestoreRequest(chain, work.scratch(backupId), asReplica))) {
+    java.nio.file.Path scratch = work.scratch(backupId);
+    java.nio.file.Path logDir = logs == null ? null : scratch.resolve("archived-log");
+    try (RestoreSession session = manager.backupStrategy().restore(new RestoreRequest(chain, scratch, asReplica,
+        pointInTime == null ? null : pointInTime.target(), logDir))) {
       long done = 0;
       for (BackupManifest backup : chain) {
         long before = done;
@@ -181,6 +234,11 @@ public final class BackupService {
         }
         done += backup.rawBytes();
       }
+      if (logs != null) {
+        long bytes = logs.into(logDir, pointInTime.archiveKey());
+        log.info("fetched {} archived log file(s), {} bytes, to replay up to {}", logs.names().size(), bytes,
+            pointInTime.target().time());
+      }
       if (progress.cancelled()) { // last chance: from here on the instance changes, and that is not cut short
         throw new CancellableInput.CancelledException();
       }
@@ -190,6 +248,59 @@ public final class BackupService {
       throw translate(backupId, e);
     } finally {
       work.endRestore(backupId);
+    }
+  }
+
+  /**
+   * Closes the engine's current log file and waits until it is archived; see {@link
+   * LogArchiver#flush}.
+   *
+   * @throws DatastoreException FAILED_PRECONDITION when this instance archives no log
+   */
+  public LogArchiver.Archived flushLogArchive(java.time.Duration timeout) {
+    LogArchiver a = archiver;
+    if (a == null) {
+      throw DatastoreException.failedPrecondition("this " + manager.engine() + " instance archives no log");
+    }
+    return a.flush(timeout);
+  }
+
+  /** The archive this instance's log goes to, or null. */
+  public String archiveId() {
+    LogArchiver a = archiver;
+    return a == null ? null : a.archiveId();
+  }
+
+  /** Checks a point-in-time restore against the backup and the archive, before anything runs. */
+  private LogFetch planLogs(BackupManifest base, PointInTime pointInTime, boolean asReplica) {
+    if (asReplica) {
+      throw DatastoreException.invalidArgument("target_time", "a point-in-time restore leaves a primary;"
+          + " it cannot be combined with as_replica");
+    }
+    LogArchiving archiving = manager.logArchiving().orElseThrow(() -> DatastoreException.failedPrecondition(
+        "the " + manager.engine() + " plugin archives no log, so it cannot restore to a point in time"));
+    String archiveId = base.positions().get(BackupManifest.POSITION_LOG_ARCHIVE);
+    if (archiveId == null) {
+      throw DatastoreException.failedPrecondition("backup " + base.backupId() + " was taken without log archiving,"
+          + " so it cannot be restored to a point in time; restore it without a target time");
+    }
+    java.time.Instant target = pointInTime.target().time();
+    if (base.finishedAt() != null && target.isBefore(base.finishedAt())) {
+      throw DatastoreException.invalidArgument("target_time", target + " is before backup " + base.backupId()
+          + " finished (" + base.finishedAt() + "); choose a later time or an earlier backup");
+    }
+    try {
+      LogFetch fetch = LogFetch.plan(storage, archiveId, name -> archiving.neededAfter(base, name));
+      java.time.Instant newest = fetch.newestArchivedAt();
+      if (target.isAfter(newest)) {
+        throw DatastoreException.invalidArgument("target_time", target + " is after the newest archived log of "
+            + archiveId + " (archived " + newest + "); the archive may lag by up to " + archiving.maxDelay().toSeconds()
+            + " s: flush it (coffer archive flush) or wait");
+      }
+      return fetch;
+    } catch (IOException e) {
+      throw DatastoreException.unavailable("cannot read the log archive " + archiveId + " from " + storage + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -1,10 +1,12 @@
 package io.coffer.agent.channel;
 
+import io.coffer.agent.archive.ArchiveKeys;
 import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
+import io.coffer.proto.v1.ArchiveKey;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.ControlFrame;
 import io.coffer.proto.v1.Heartbeat;
@@ -49,6 +51,7 @@ public final class ControlChannel implements AutoCloseable {
   private final Supplier<Mono<Heartbeat>> heartbeat;
   private final CommandExecutor executor;
   private final JobJournal journal;
+  private final ArchiveKeys archiveKeys;
   private final ManagedChannel channel;
   private final Backoff backoff;
   private final Sinks.Many<Boolean> connected = Sinks.many().replay().latest();
@@ -61,7 +64,8 @@ public final class ControlChannel implements AutoCloseable {
    * @param heartbeat probes the datastore; must not block
    */
   public ControlChannel(AgentConfig config, Supplier<Hello.Builder> hello, Supplier<Mono<Heartbeat>> heartbeat,
-      CommandExecutor executor, JobJournal journal) throws IOException {
+      CommandExecutor executor, JobJournal journal, ArchiveKeys archiveKeys) throws IOException {
+    this.archiveKeys = archiveKeys;
     this.config = config;
     this.hello = hello;
     this.heartbeat = heartbeat;
@@ -70,6 +74,14 @@ public final class ControlChannel implements AutoCloseable {
     this.channel = ChannelFactory.create(config.control());
     this.backoff = new Backoff(Duration.ofMillis(250), config.control().maxBackoff());
     connected.tryEmitNext(false);
+  }
+
+  private void keepArchiveKey(ArchiveKey key) {
+    try {
+      archiveKeys.update(key.getKeyId(), key.getKeyset().toByteArray());
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot keep the log archive key {} the control sent: {}", key.getKeyId(), e.getMessage());
+    }
   }
 
   public void start() {
@@ -189,6 +201,11 @@ public final class ControlChannel implements AutoCloseable {
           backoff.reset();
           connected.tryEmitNext(true);
           log.info("connected to the control as instance {}", frame.getWelcome().getInstanceId());
+          if (frame.getWelcome().hasArchiveKey()) {
+            ArchiveKey key = frame.getWelcome().getArchiveKey();
+            // a file write: keep it off the gRPC event loop
+            Schedulers.boundedElastic().schedule(() -> keepArchiveKey(key));
+          }
         }
         case COMMAND -> {
           onCommand(frame.getCommand(), this::requestNext);

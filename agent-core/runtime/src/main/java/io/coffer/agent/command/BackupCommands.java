@@ -1,21 +1,30 @@
 package io.coffer.agent.command;
 
 import com.google.protobuf.Timestamp;
+import io.coffer.agent.archive.ArchiveKeys;
+import io.coffer.agent.archive.LogArchiver;
 import io.coffer.agent.backup.BackupService;
-import io.coffer.agent.backup.MasterKey;
 import io.coffer.agent.backup.JobProgress;
+import io.coffer.agent.backup.MasterKey;
+import io.coffer.proto.v1.ArchiveKey;
 import io.coffer.proto.v1.CreateBackup;
 import io.coffer.proto.v1.Done;
+import io.coffer.proto.v1.FlushLogArchive;
+import io.coffer.proto.v1.LogArchiveFlushed;
 import io.coffer.proto.v1.OperationResult;
 import io.coffer.proto.v1.RestoreBackup;
 import io.coffer.proto.v1.WrappingKey;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.BackupType;
+import io.coffer.spi.backup.RecoveryTarget;
+import java.time.Duration;
 import java.time.Instant;
 
 /** Translates the backup operations between proto and {@link BackupService}. */
 final class BackupCommands {
+  private static final int DEFAULT_FLUSH_SECONDS = 120;
+  private static final int MAX_FLUSH_SECONDS = 3600;
   private final BackupService backups;
 
   BackupCommands(BackupService backups) {
@@ -28,8 +37,38 @@ final class BackupCommands {
   }
 
   OperationResult restore(RestoreBackup op, JobProgress progress) {
-    backups.restore(op.getBackupId(), key(op.getKey()), op.getAsReplica(), progress);
+    BackupService.PointInTime pointInTime = null;
+    if (op.hasTargetTime()) {
+      Timestamp t = op.getTargetTime();
+      if (t.getSeconds() <= 0 || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
+        throw DatastoreException.invalidArgument("target_time", "is not a valid instant after 1970");
+      }
+      pointInTime = new BackupService.PointInTime(
+          new RecoveryTarget(Instant.ofEpochSecond(t.getSeconds(), t.getNanos())), archiveKey(op.getArchiveKey()));
+    }
+    backups.restore(op.getBackupId(), key(op.getKey()), op.getAsReplica(), pointInTime, progress);
     return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
+  }
+
+  OperationResult flushLogArchive(FlushLogArchive op) {
+    int seconds = op.getTimeoutSeconds() == 0 ? DEFAULT_FLUSH_SECONDS : op.getTimeoutSeconds();
+    if (seconds > MAX_FLUSH_SECONDS) {
+      throw DatastoreException.invalidArgument("timeout_seconds", "must be at most " + MAX_FLUSH_SECONDS);
+    }
+    LogArchiver.Archived done = backups.flushLogArchive(Duration.ofSeconds(seconds));
+    return OperationResult.newBuilder().setLogArchive(LogArchiveFlushed.newBuilder()
+        .setArchiveId(backups.archiveId()).setFile(done.name()).setArchivedAt(timestamp(done.at()))).build();
+  }
+
+  private static ArchiveKeys.PrivateKey archiveKey(ArchiveKey key) {
+    if (key.getKeyId().isEmpty() || key.getKeyset().isEmpty()) {
+      throw DatastoreException.invalidArgument("archive_key", "a point-in-time restore needs the archive's private key");
+    }
+    try {
+      return ArchiveKeys.PrivateKey.fromKeyset(key.getKeyId(), key.getKeyset().toByteArray());
+    } catch (IllegalArgumentException e) {
+      throw DatastoreException.invalidArgument("archive_key.keyset", e.getMessage());
+    }
   }
 
   OperationResult delete(String backupId) {

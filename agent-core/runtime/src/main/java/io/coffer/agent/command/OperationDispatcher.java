@@ -14,9 +14,9 @@ import io.coffer.spi.Capability;
 import io.coffer.spi.Credentials;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
-import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
+import io.coffer.spi.backup.ServerControl;
 import java.time.Clock;
 
 /**
@@ -117,6 +117,7 @@ final class OperationDispatcher {
       case CREATE_BACKUP -> backups.create(op.getCreateBackup(), progress);
       case RESTORE_BACKUP -> backups.restore(op.getRestoreBackup(), progress);
       case DELETE_BACKUP -> backups.delete(op.getDeleteBackup().getBackupId());
+      case FLUSH_LOG_ARCHIVE -> backups.flushLogArchive(op.getFlushLogArchive());
       case PREPARE_REPLICATION_SOURCE -> replication.prepareSource(op.getPrepareReplicationSource());
       case ATTACH_REPLICA -> replication.attach(op.getAttachReplica());
       case FENCE_SOURCE -> replication.fence();

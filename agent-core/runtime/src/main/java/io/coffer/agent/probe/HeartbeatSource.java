@@ -1,5 +1,6 @@
 package io.coffer.agent.probe;
 
+import io.coffer.agent.archive.LogArchiver;
 import io.coffer.agent.supervision.ProcessSupervisor;
 import io.coffer.proto.v1.Datastore;
 import io.coffer.proto.v1.Health;
@@ -8,7 +9,12 @@ import io.coffer.proto.v1.Role;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -25,16 +31,20 @@ public final class HeartbeatSource {
   private volatile String version = "";
   private final String host;
   private final int port;
+  private final Supplier<Optional<LogArchiver.Status>> archive;
 
   /**
    * @param host where clients and replicas reach the datastore
    * @param port its port
+   * @param archive the log archiver's status, when the instance archives its log
    */
-  public HeartbeatSource(DatastoreManager manager, ProcessSupervisor supervisor, String host, int port) {
+  public HeartbeatSource(DatastoreManager manager, ProcessSupervisor supervisor, String host, int port,
+      Supplier<Optional<LogArchiver.Status>> archive) {
     this.manager = manager;
     this.supervisor = supervisor;
     this.host = host;
     this.port = port;
+    this.archive = archive;
   }
 
   public Mono<Heartbeat> next() {
@@ -44,11 +54,31 @@ public final class HeartbeatSource {
           .subscribeOn(Schedulers.boundedElastic())
           .timeout(PROBE_TIMEOUT, Mono.fromSupplier(() -> Probe.unhealthy("probe did not answer within 1 s")))
           .onErrorResume(e -> Mono.just(Probe.unhealthy("probe failed: " + e.getMessage())))
-          .map(p -> heartbeat(seq, health(p.health()), role(p.role()), p.detail()).putAllMetrics(p.metrics()).build());
+          .map(p -> heartbeat(seq, health(p.health()), role(p.role()), p.detail()).putAllMetrics(p.metrics())
+              .putAllMetrics(archiveMetrics()).build());
       case STARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STARTING, Role.ROLE_UNSPECIFIED, "starting").build());
       case RESTARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "exited; restarting").build());
       case STOPPED -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "stopped").build());
     };
+  }
+
+  /**
+   * {@code log_archive_pending_files}: completed log files not archived yet;
+   * {@code log_archive_last_age_seconds}: since the newest file was archived by this agent process
+   * (absent before the first); {@code log_archive_failing}: 1 while archiving fails (the agent's log
+   * says why).
+   */
+  private Map<String, Double> archiveMetrics() {
+    Optional<LogArchiver.Status> status = archive.get();
+    if (status.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Double> m = new HashMap<>();
+    m.put("log_archive_pending_files", (double) status.get().pending());
+    m.put("log_archive_failing", status.get().error().isEmpty() ? 0.0 : 1.0);
+    status.get().last().ifPresent(a -> m.put("log_archive_last_age_seconds",
+        Math.max(0, Duration.between(a.at(), Instant.now()).toMillis() / 1000.0)));
+    return m;
   }
 
   /** The datastore as last seen, for Hello. */

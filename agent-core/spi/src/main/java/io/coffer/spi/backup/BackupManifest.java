@@ -60,6 +60,11 @@ public record BackupManifest(
   public static final String POSITION_GTID_SET = "gtid_set";
   /** Log sequence number (InnoDB LSN, PostgreSQL WAL LSN). */
   public static final String POSITION_LSN = "lsn";
+  /**
+   * Id of the log archive that continues this backup (the runtime records it when the instance
+   * archives its log, see {@link LogArchiving}); a point-in-time restore replays log from it.
+   */
+  public static final String POSITION_LOG_ARCHIVE = "log_archive";
 
   public BackupManifest {
     Objects.requireNonNull(backupId, "backupId");

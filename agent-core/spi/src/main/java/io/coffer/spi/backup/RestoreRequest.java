@@ -15,12 +15,23 @@ import java.util.Objects;
  *     whose replicas must never run as a primary in between (PostgreSQL: the WAL of a primary would
  *     diverge from its source's at its first checkpoint) starts the server in recovery instead,
  *     read-only and with no source yet
+ * @param recoveryTarget for a point-in-time restore, where replaying archived log stops; null to restore
+ *     the chain as it is
+ * @param archivedLog with a target: a directory holding the archived log files the restore needs
+ *     ({@link LogArchiving#neededAfter}), already verified and decrypted, under their
+ *     {@link LogFile#name()}s; available from {@link RestoreSession#stage} on until the restore ends
  */
-public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica) {
+public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica, RecoveryTarget recoveryTarget,
+    Path archivedLog) {
 
   /** A restore that leaves a standalone instance. */
   public RestoreRequest(List<BackupManifest> chain, Path scratchDir) {
     this(chain, scratchDir, false);
+  }
+
+  /** A restore of the chain as it is, with no log replayed. */
+  public RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica) {
+    this(chain, scratchDir, asReplica, null, null);
   }
 
   public RestoreRequest {
@@ -28,6 +39,12 @@ public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolea
     Objects.requireNonNull(scratchDir, "scratchDir");
     if (chain.isEmpty()) {
       throw new IllegalArgumentException("a restore needs at least one backup");
+    }
+    if ((recoveryTarget == null) != (archivedLog == null)) {
+      throw new IllegalArgumentException("archived log comes with, and only with, a recovery target");
+    }
+    if (recoveryTarget != null && asReplica) {
+      throw new IllegalArgumentException("a point-in-time restore leaves a primary, not a replica");
     }
   }
 

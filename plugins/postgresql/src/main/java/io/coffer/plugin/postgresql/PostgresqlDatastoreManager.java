@@ -1,11 +1,12 @@
 package io.coffer.plugin.postgresql;
 
+import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.kit.Readiness;
 import io.coffer.plugin.postgresql.backup.PostgresqlBackupStrategy;
+import io.coffer.plugin.postgresql.backup.WalArchiving;
 import io.coffer.plugin.postgresql.config.PostgresqlConfiguration;
 import io.coffer.plugin.postgresql.replication.PostgresqlReplication;
 import io.coffer.plugin.postgresql.server.DataDirInitializer;
-import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.postgresql.server.ServerCommand;
 import io.coffer.plugin.postgresql.server.ServerSettings;
 import io.coffer.plugin.postgresql.sql.AdminSession;
@@ -26,10 +27,12 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.replication.ReplicationStrategy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -180,6 +183,12 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
     Instance i = instance();
     return new PostgresqlBackupStrategy(i.settings(), i.connector(), new InstanceContents(i.admin()),
         i.status()::version, i.admin()::close);
+  }
+
+  @Override
+  public Optional<LogArchiving> logArchiving() {
+    Instance i = instance();
+    return Optional.of(new WalArchiving(i.settings(), i.admin()));
   }
 
   @Override

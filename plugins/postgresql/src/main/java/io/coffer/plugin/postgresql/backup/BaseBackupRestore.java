@@ -5,6 +5,8 @@ import io.coffer.plugin.kit.ToolProcess;
 import io.coffer.plugin.kit.ToolRunner;
 import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.server.StandbySignal;
+import io.coffer.plugin.postgresql.sql.SocketConnector;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RestoreRequest;
 import io.coffer.spi.backup.RestoreSession;
@@ -42,6 +44,8 @@ final class BaseBackupRestore implements RestoreSession {
   private static final Duration EXTRACT_FINISH = Duration.ofMinutes(10);
   private static final Duration VERIFY = Duration.ofHours(24);
   private static final Duration START = Duration.ofMinutes(10);
+  private static final Duration RECOVERY_START = Duration.ofSeconds(30);
+  private static final Duration RECOVERY = Duration.ofHours(24);
   private static final int COPY_BUFFER = 64 << 10;
 
   private final ToolCommands commands;
@@ -51,13 +55,17 @@ final class BaseBackupRestore implements RestoreSession {
   private final Runnable disconnect;
   private final ToolRunner tools;
   private final boolean asReplica;
+  private final PointInTimeRecovery pointInTime;
 
   /**
    * @param serverMajor this server's major version, when known
    * @param disconnect closes the plugin's idle admin session before the server is stopped, so that
    *     it does not hold up the smart shutdown
    */
-  BaseBackupRestore(ToolCommands commands, RestoreRequest request, Optional<String> serverMajor, Runnable disconnect) {
+  BaseBackupRestore(ToolCommands commands, SocketConnector connector, RestoreRequest request,
+      Optional<String> serverMajor, Runnable disconnect) {
+    this.pointInTime = request.recoveryTarget() == null ? null
+        : new PointInTimeRecovery(commands.settings(), connector, request.recoveryTarget(), request.archivedLog());
     this.commands = commands;
     this.scratch = request.scratchDir().toAbsolutePath();
     this.chain = new StagedChain(request.chain());
@@ -155,8 +163,22 @@ final class BaseBackupRestore implements RestoreSession {
         // never open as a primary: its first checkpoint would make its WAL diverge from the source's
         StandbySignal.create(commands.settings());
       }
-      server.start(START);
+      if (pointInTime == null) {
+        server.start(START);
+      } else {
+        pointInTime.configure();
+        try {
+          server.start(RECOVERY_START);
+        } catch (DatastoreException e) {
+          // still replaying before it accepts connections, or recovery failed: the wait below tells
+          log.info("Restore: PostgreSQL not ready yet ({}); waiting for recovery", e.getMessage());
+        }
+        pointInTime.awaitPromotion(RECOVERY);
+      }
     } catch (IOException | RuntimeException e) {
+      if (pointInTime != null) {
+        pointInTime.cleanUp();
+      }
       throw rollBack(server, swap, e);
     }
     try {

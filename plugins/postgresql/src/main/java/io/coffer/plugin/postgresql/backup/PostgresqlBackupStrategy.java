@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
  *
  * <p>A restore replaces the whole instance, so it is only allowed into an empty one (no user
  * database, no user role); it brings the source's roles along, as any copy of a data directory
- * does ({@link BaseBackupRestore}). Incremental backups and point-in-time restores need WAL
- * archiving, which comes with a later change.
+ * does ({@link BaseBackupRestore}). With a recovery target, the restore replays the archived WAL
+ * that follows the backup ({@link WalArchiving}) up to it ({@link PointInTimeRecovery}).
  */
 public final class PostgresqlBackupStrategy implements BackupStrategy {
 
@@ -75,7 +75,7 @@ public final class PostgresqlBackupStrategy implements BackupStrategy {
     String version = serverVersion.get();
     ChainRules.checkChain(request.chain(), version);
     requireEmpty();
-    return new BaseBackupRestore(commands, request, ChainRules.major(version), disconnect);
+    return new BaseBackupRestore(commands, connector, request, ChainRules.major(version), disconnect);
   }
 
   /** A restore replaces everything: refuse rather than silently destroy data. */

@@ -1,7 +1,7 @@
 package io.coffer.plugin.postgresql.server;
 
-import io.coffer.plugin.kit.Directories;
 import io.coffer.plugin.kit.CommandRunner;
+import io.coffer.plugin.kit.Directories;
 import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import io.coffer.spi.DatastoreException;
@@ -51,6 +51,7 @@ public final class DataDirInitializer {
     try {
       Directories.ensure(dataDir, PosixFilePermissions.fromString("rwx------"), settings.serverUser());
       Directories.ensure(settings.runDir(), PosixFilePermissions.fromString("rwxr-x---"), settings.serverUser());
+      Directories.ensure(settings.walSpoolDir(), PosixFilePermissions.fromString("rwx------"), settings.serverUser());
       AccessFiles.render(settings);
       if (isInitialised()) {
         return;

@@ -52,6 +52,12 @@ public final class ServerCommand {
     // (https://www.postgresql.org/docs/15/runtime-config-replication.html#RUNTIME-CONFIG-REPLICATION-SENDER).
     option(command, "wal_keep_size", "256MB");
     option(command, "max_slot_wal_keep_size", "4GB");
+    // continuous archiving through the agent (backup.WalArchiving): basic_archive copies each
+    // completed segment into the spool, fsynced, with no shell involved
+    option(command, "archive_mode", "on");
+    option(command, "archive_library", "basic_archive");
+    option(command, "basic_archive.archive_directory", s.walSpoolDir().toString());
+    option(command, "archive_timeout", Long.toString(s.archiveTimeout().toSeconds()));
     // logs go to stderr, which the runtime appends to the output log
     option(command, "logging_collector", "off");
     // the pid file (first line: the postmaster's pid) lets a restarted agent adopt a postmaster

@@ -1,12 +1,13 @@
 package io.coffer.plugin.postgresql.server;
 
-import io.coffer.plugin.kit.ServerUser;
 import io.coffer.plugin.kit.OsAccount;
+import io.coffer.plugin.kit.ServerUser;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,7 +26,15 @@ import java.util.regex.Pattern;
  *       default {@code 128MB}.
  *   <li>{@code maxConnections}: <a href="https://www.postgresql.org/docs/15/runtime-config-connection.html#GUC-MAX-CONNECTIONS">max_connections</a>,
  *       default 100.
+ *   <li>{@code archiveTimeout}: <a href="https://www.postgresql.org/docs/15/runtime-config-wal.html#GUC-ARCHIVE-TIMEOUT">archive_timeout</a>
+ *       in seconds, 10 to 86400, default 300: the longest a commit waits before its WAL segment is
+ *       completed and archived, i.e. how far a point-in-time restore may lag behind the present.
  * </ul>
+ *
+ * <p>The WAL spool ({@link #walSpoolDir()}), where the server's archiver leaves completed segments
+ * for the agent, and the directory a point-in-time restore replays WAL from ({@link
+ * #restoreWalDir()}) sit beside the data directory: a restore replaces the data directory's
+ * contents, and a spooled segment must outlive that.
  *
  * @param serverUser the OS account PostgreSQL runs as when the agent is root; null when the agent
  *     is not root, and PostgreSQL then runs as the agent's own account
@@ -40,13 +49,17 @@ public record ServerSettings(
     ServerUser serverUser,
     String agentUser,
     String sharedBuffers,
-    int maxConnections) {
+    int maxConnections,
+    Duration archiveTimeout) {
 
   public static final String BIN_DIR = "binDir";
   public static final String SHARED_BUFFERS = "sharedBuffers";
   public static final String MAX_CONNECTIONS = "maxConnections";
+  public static final String ARCHIVE_TIMEOUT = "archiveTimeout";
+  private static final int MIN_ARCHIVE_TIMEOUT = 10;
+  private static final int MAX_ARCHIVE_TIMEOUT = 86_400;
   public static final String DEFAULT_BIN_DIR = "/usr/lib/postgresql/15/bin";
-  private static final Set<String> KNOWN_SETTINGS = Set.of(BIN_DIR, SHARED_BUFFERS, MAX_CONNECTIONS);
+  private static final Set<String> KNOWN_SETTINGS = Set.of(BIN_DIR, SHARED_BUFFERS, MAX_CONNECTIONS, ARCHIVE_TIMEOUT);
   private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,9}(kB|MB|GB)?");
   private static final Pattern COUNT = Pattern.compile("[1-9][0-9]{0,4}");
   // sun_path in struct sockaddr_un holds 108 bytes including the terminating NUL.
@@ -68,6 +81,16 @@ public record ServerSettings(
   /** Written by the postmaster; its first line is the postmaster's pid. */
   public Path pidFile() {
     return dataDir.resolve("postmaster.pid");
+  }
+
+  /** Completed WAL files waiting for the agent to archive them (basic_archive's archive_directory). */
+  public Path walSpoolDir() {
+    return dataDir.resolveSibling(dataDir.getFileName() + ".wal-spool");
+  }
+
+  /** Archived WAL a point-in-time restore replays (restore_command copies from here). */
+  public Path restoreWalDir() {
+    return dataDir.resolveSibling(dataDir.getFileName() + ".restore-wal");
   }
 
   public Path hbaFile() {
@@ -134,6 +157,12 @@ public record ServerSettings(
     if (!COUNT.matcher(maxConnections).matches()) {
       throw DatastoreException.invalidArgument("datastore.settings." + MAX_CONNECTIONS, "must be a number from 1 to 99999");
     }
+    String archiveTimeout = context.setting(ARCHIVE_TIMEOUT, "300");
+    if (!COUNT.matcher(archiveTimeout).matches() || Integer.parseInt(archiveTimeout) < MIN_ARCHIVE_TIMEOUT
+        || Integer.parseInt(archiveTimeout) > MAX_ARCHIVE_TIMEOUT) {
+      throw DatastoreException.invalidArgument("datastore.settings." + ARCHIVE_TIMEOUT,
+          "must be a number of seconds from " + MIN_ARCHIVE_TIMEOUT + " to " + MAX_ARCHIVE_TIMEOUT);
+    }
     Path binDir = Path.of(context.setting(BIN_DIR, DEFAULT_BIN_DIR)).toAbsolutePath().normalize();
     for (String program : REQUIRED_PROGRAMS) {
       Path p = binDir.resolve(program);
@@ -147,7 +176,8 @@ public record ServerSettings(
           + "' cannot be mapped to a PostgreSQL role in pg_ident.conf", null);
     }
     return new ServerSettings(binDir, dataDir, runDir, bind, context.port(), serverUser(context.osUser(), agent),
-        agent.name(), sharedBuffers, Integer.parseInt(maxConnections));
+        agent.name(), sharedBuffers, Integer.parseInt(maxConnections),
+        Duration.ofSeconds(Integer.parseInt(archiveTimeout)));
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {

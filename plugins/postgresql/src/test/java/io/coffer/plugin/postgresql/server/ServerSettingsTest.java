@@ -1,10 +1,10 @@
 package io.coffer.plugin.postgresql.server;
 
-import io.coffer.plugin.kit.ServerUser;
-import io.coffer.plugin.kit.OsAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.plugin.kit.OsAccount;
+import io.coffer.plugin.kit.ServerUser;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.ProcessSpec;
@@ -60,7 +60,7 @@ class ServerSettingsTest {
   @Test
   void asRootTheServerAndInitdbRunAsThePostgresAccountThroughSetpriv() {
     ServerSettings s = new ServerSettings(binDir, dir.resolve("data"), dir.resolve("run"), "127.0.0.1", 5432,
-        new ServerUser("postgres", 101, 104, Path.of("/usr/bin/setpriv")), "root", "128MB", 100);
+        new ServerUser("postgres", 101, 104, Path.of("/usr/bin/setpriv")), "root", "128MB", 100, java.time.Duration.ofMinutes(5));
     List<String> setpriv = List.of("/usr/bin/setpriv", "--reuid=101", "--regid=104", "--init-groups", "--inh-caps=-all",
         "--no-new-privs", "--");
     assertThat(ServerCommand.spec(s).command()).startsWith(setpriv.toArray(String[]::new))

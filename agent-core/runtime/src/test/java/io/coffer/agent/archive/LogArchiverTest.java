@@ -1,0 +1,169 @@
+package io.coffer.agent.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coffer.agent.backup.BackupIntegrityException;
+import io.coffer.agent.storage.LocalDirectoryStorage;
+import io.coffer.spi.DatastoreException;
+import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.backup.LogArchiving;
+import io.coffer.spi.backup.LogFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The archiver against real local storage, with a spool directory standing in for the engine
+ * (logic only: the PostgreSQL suite runs it against a real server).
+ */
+class LogArchiverTest {
+  @TempDir Path dir;
+
+  /** Files in a spool directory; switchLog "completes" a new one. */
+  private final class Spool implements LogArchiving {
+    final Path spool;
+    int next = 1;
+
+    Spool(Path spool) throws IOException {
+      this.spool = Files.createDirectories(spool);
+    }
+
+    String complete(int bytes) throws IOException {
+      String name = String.format("%024X", next++);
+      byte[] data = new byte[bytes];
+      new Random(next).nextBytes(data);
+      Path temp = spool.resolve("archtemp." + name);
+      Files.write(temp, data);
+      Files.move(temp, spool.resolve(name));
+      return name;
+    }
+
+    @Override
+    public List<LogFile> ready() throws IOException {
+      try (Stream<Path> s = Files.list(spool)) {
+        return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("archtemp")).sorted()
+            .map(n -> new LogFile(n, spool.resolve(n))).toList();
+      }
+    }
+
+    @Override
+    public void archived(LogFile file) throws IOException {
+      Files.delete(file.path());
+    }
+
+    @Override
+    public String switchLog() {
+      try {
+        return complete(1000);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public boolean neededAfter(BackupManifest base, String name) {
+      return true;
+    }
+
+    @Override
+    public Duration maxDelay() {
+      return Duration.ofMinutes(5);
+    }
+  }
+
+  @Test
+  void archivesEveryCompletedFileDropsTheSpooledCopyAndReadsBackTheSameBytes() throws Exception {
+    LocalDirectoryStorage storage = new LocalDirectoryStorage(dir.resolve("storage"));
+    Spool spool = new Spool(dir.resolve("spool"));
+    ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-1");
+    ArchiveKeys keys = ArchiveKeys.open(Files.createDirectories(dir.resolve("state")));
+    keys.update(pair.keyId(), pair.publicKeyset());
+    String first = spool.complete(3 << 20);
+    byte[] firstBytes = Files.readAllBytes(spool.spool.resolve(first));
+    try (LogArchiver archiver = new LogArchiver(storage, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
+      archiver.start();
+      LogArchiver.Archived flushed = archiver.flush(Duration.ofSeconds(10));
+      assertThat(spool.ready()).isEmpty();
+      assertThat(storage.list("logs/db-1/")).hasSize(2).last().isEqualTo("logs/db-1/" + flushed.name());
+    }
+    LogFetch fetch = LogFetch.plan(storage, "db-1", n -> true);
+    assertThat(fetch.newestArchivedAt()).isBeforeOrEqualTo(Instant.now());
+    Path restored = dir.resolve("restored");
+    fetch.into(restored, pair.privateKey());
+    assertThat(Files.readAllBytes(restored.resolve(first))).isEqualTo(firstBytes);
+  }
+
+  @Test
+  void waitsForTheKeyWithoutLosingFilesAndKeepsItAcrossRestarts() throws Exception {
+    LocalDirectoryStorage storage = new LocalDirectoryStorage(dir.resolve("storage"));
+    Spool spool = new Spool(dir.resolve("spool"));
+    Path state = Files.createDirectories(dir.resolve("state"));
+    spool.complete(100);
+    try (LogArchiver archiver = new LogArchiver(storage, spool, ArchiveKeys.open(state), "db-1", Clock.systemUTC(),
+        Duration.ofMillis(50))) {
+      archiver.start();
+      assertThatThrownBy(() -> archiver.flush(Duration.ofMillis(500)))
+          .isInstanceOf(DatastoreException.class).hasMessageContaining("no archive key");
+      assertThat(spool.ready()).hasSize(2); // still spooled
+    }
+    ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-2");
+    ArchiveKeys.open(state).update(pair.keyId(), pair.publicKeyset());
+    try (LogArchiver archiver = new LogArchiver(storage, spool, ArchiveKeys.open(state), "db-1", Clock.systemUTC(),
+        Duration.ofMillis(50))) { // a restarted agent, before it reconnects
+      archiver.start();
+      archiver.flush(Duration.ofSeconds(10));
+    }
+    assertThat(spool.ready()).isEmpty();
+    assertThat(storage.list("logs/db-1/")).hasSize(3);
+  }
+
+  @Test
+  void aFlippedByteOrAnotherKeyFailsTheFetchAsAnIntegrityError() throws Exception {
+    LocalDirectoryStorage storage = new LocalDirectoryStorage(dir.resolve("storage"));
+    Spool spool = new Spool(dir.resolve("spool"));
+    ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-3");
+    ArchiveKeys keys = ArchiveKeys.open(Files.createDirectories(dir.resolve("state")));
+    keys.update(pair.keyId(), pair.publicKeyset());
+    try (LogArchiver archiver = new LogArchiver(storage, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
+      archiver.start();
+      archiver.flush(Duration.ofSeconds(10));
+    }
+    ArchiveTestKeys other = ArchiveTestKeys.generate("ak-3");
+    assertThatThrownBy(() -> LogFetch.plan(storage, "db-1", n -> true).into(dir.resolve("a"), other.privateKey()))
+        .isInstanceOf(BackupIntegrityException.class).hasMessageContaining("cannot unwrap");
+
+    Path object;
+    try (Stream<Path> files = Files.walk(dir.resolve("storage"))) {
+      object = files.filter(Files::isRegularFile).filter(p -> p.toString().contains("logs")).findFirst().orElseThrow();
+    }
+    try (FileChannel c = FileChannel.open(object, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      long at = c.size() - 10;
+      c.read(one, at);
+      one.put(0, (byte) (one.get(0) ^ 1)).rewind();
+      c.write(one, at);
+    }
+    assertThatThrownBy(() -> LogFetch.plan(storage, "db-1", n -> true).into(dir.resolve("b"), pair.privateKey()))
+        .isInstanceOf(BackupIntegrityException.class);
+    assertThat(dir.resolve("b").resolve(object.getFileName().toString())).doesNotExist();
+  }
+
+  @Test
+  void anArchiveIdThatIsNotOneKeySegmentIsRefused() {
+    assertThatThrownBy(() -> ArchiveLayout.prefix("../x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ArchiveLayout.prefix("a/b")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+}

@@ -1,0 +1,198 @@
+package io.coffer.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Timestamp;
+import io.coffer.proto.v1.Backup;
+import io.coffer.proto.v1.BackupState;
+import io.coffer.proto.v1.BackupType;
+import io.coffer.proto.v1.CreateBackupRequest;
+import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.FlushLogArchiveRequest;
+import io.coffer.proto.v1.LogArchiveFlushed;
+import io.coffer.proto.v1.RestoreBackupRequest;
+import io.coffer.proto.v1.RootCredentials;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The engine-agnostic point-in-time restore suite: a full backup, then writes at t1, t2 and t3 with
+ * the log archived continuously by the agent; restores into fresh instances to a time between the
+ * writes must hold exactly the writes up to that time (compared by the engine's fingerprints), and
+ * targets outside what the backup and the archive cover must fail with INVALID_ARGUMENT naming
+ * target_time, leaving the target empty.
+ *
+ * <p>Times are taken from this JVM's clock, which is the servers' (all on this machine); the suite
+ * leaves more than a second between a write and a target so that clock granularity cannot decide.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class PointInTimeTck {
+  private static final Duration GAP = Duration.ofMillis(1200);
+  private static final Duration JOB = Duration.ofMinutes(5);
+
+  protected Testbed bed;
+  protected DatastoreProvider provider;
+  private Path work;
+  private BackupData source;
+  private Backup full;
+  private Map<String, String> atT2;
+  private Instant betweenT2AndT3;
+  private Map<String, String> atT3;
+  private Instant afterT3;
+
+  protected abstract DatastoreProvider provider();
+
+  @BeforeAll
+  void startSourceBackUpAndWrite() throws Exception {
+    provider = provider();
+    Assumptions.assumeTrue(provider.pointInTimeRestore(), provider.engine() + " declares no point-in-time restore");
+    work = Files.createTempDirectory("coffer-pitr-tck-" + provider.engine(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    bed = Testbed.start(work);
+    source = start("pitr-src");
+    source.load("ledger", 2 << 20);
+    full = backup("pitr-src");
+
+    source.write("ledger", "t1");
+    Thread.sleep(GAP.toMillis());
+    source.write("ledger", "t2");
+    atT2 = source.fingerprint();
+    Thread.sleep(GAP.toMillis());
+    betweenT2AndT3 = Instant.now();
+    Thread.sleep(GAP.toMillis());
+    source.write("ledger", "t3");
+    atT3 = source.fingerprint();
+    Thread.sleep(GAP.toMillis());
+    afterT3 = Instant.now();
+    Thread.sleep(GAP.toMillis());
+    assertThat(atT3).isNotEqualTo(atT2);
+
+    LogArchiveFlushed flushed = flush("pitr-src");
+    assertThat(flushed.getArchiveId()).isEqualTo("pitr-src");
+    assertThat(flushed.getFile()).isNotEmpty();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (source != null) {
+      source.close();
+    }
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void restoreToATimeBetweenT2AndT3HoldsExactlyTheWritesUpToT2() throws Exception {
+    assertThat(restoreIntoFresh("pitr-t2", betweenT2AndT3)).isEqualTo(atT2);
+  }
+
+  @Test
+  @Order(2)
+  void restoreToATimeAfterTheLastWriteHoldsEveryWrite() throws Exception {
+    assertThat(restoreIntoFresh("pitr-t3", afterT3)).isEqualTo(atT3);
+  }
+
+  @Test
+  @Order(3)
+  void aRestoredInstanceIsAPrimaryThatArchivesItsOwnLog() throws Exception {
+    // pitr-t3 took the writes above; it must take new ones and archive them apart from its source
+    LogArchiveFlushed flushed = flush("pitr-t3");
+    assertThat(flushed.getArchiveId()).isEqualTo("pitr-t3");
+  }
+
+  @Test
+  @Order(4)
+  void aTargetBeforeTheBackupEndedIsRefusedAndTheInstanceStaysEmpty() throws Exception {
+    Instant beforeBackup = Instant.ofEpochSecond(full.getManifest().getStartedAt().getSeconds()).minusSeconds(60);
+    try (BackupData target = start("pitr-early")) {
+      Status status = status(() -> restore("pitr-early", beforeBackup));
+      assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(status.getDescription()).contains("target_time").contains("before backup " + full.getBackupId());
+      assertThat(target.fingerprint()).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aTargetAfterTheNewestArchivedLogIsRefusedAndTheInstanceStaysEmpty() throws Exception {
+    try (BackupData target = start("pitr-late")) {
+      Status status = status(() -> restore("pitr-late", Instant.now().plus(Duration.ofHours(1))));
+      assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(status.getDescription()).contains("target_time").contains("after the newest archived log");
+      assertThat(target.fingerprint()).isEmpty();
+    }
+  }
+
+  // ---- helpers ----
+
+  private BackupData start(String instance) throws Exception {
+    int port = Ports.free();
+    bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
+    bed.awaitHealthy(instance, Duration.ofSeconds(90));
+    RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
+        .getCredentials();
+    return provider.backupData(port, root.getName(), root.getPassword());
+  }
+
+  private Map<String, String> restoreIntoFresh(String instance, Instant target) throws Exception {
+    int port = Ports.free();
+    bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
+    bed.awaitHealthy(instance, Duration.ofSeconds(90));
+    restore(instance, target);
+    bed.awaitHealthy(instance, Duration.ofSeconds(90));
+    RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
+        .getCredentials();
+    try (BackupData restored = provider.backupData(port, root.getName(), root.getPassword())) {
+      Map<String, String> fingerprint = restored.fingerprint();
+      restored.write("ledger", "after-restore"); // it is a primary
+      return fingerprint;
+    }
+  }
+
+  private void restore(String instance, Instant target) {
+    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(full.getBackupId())
+        .setInstanceId(instance)
+        .setTargetTime(Timestamp.newBuilder().setSeconds(target.getEpochSecond()).setNanos(target.getNano()))
+        .build());
+  }
+
+  private Backup backup(String instance) throws InterruptedException {
+    Backup started = bed.backups().createBackup(CreateBackupRequest.newBuilder()
+        .setInstanceId(instance).setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup done = bed.awaitBackup(started.getBackupId(), JOB);
+    assertThat(done.getState()).as("backup %s: %s", done.getBackupId(), done.getErrorMessage())
+        .isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
+    assertThat(done.getManifest().getPositionsMap()).containsEntry("log_archive", instance);
+    return done;
+  }
+
+  private LogArchiveFlushed flush(String instance) {
+    return bed.backups().flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(instance).build());
+  }
+
+  private static Status status(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
+    }
+    throw new AssertionError("the call succeeded");
+  }
+}
