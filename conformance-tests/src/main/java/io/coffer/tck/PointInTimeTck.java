@@ -7,6 +7,7 @@ import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackupRequest;
+import io.coffer.proto.v1.DeleteBackupRequest;
 import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.FlushLogArchiveRequest;
 import io.coffer.proto.v1.LogArchiveFlushed;
@@ -14,12 +15,15 @@ import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.RootCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the log archived continuously by the agent; restores into fresh instances to a time between the
  * writes must hold exactly the writes up to that time (compared by the engine's fingerprints), and
  * targets outside what the backup and the archive cover must fail with INVALID_ARGUMENT naming
- * target_time, leaving the target empty.
+ * target_time, leaving the target empty. Deleting a backup removes the archived log only it needed.
  *
  * <p>Times are taken from this JVM's clock, which is the servers' (all on this machine); the suite
  * leaves more than a second between a write and a target so that clock granularity cannot decide.
@@ -140,7 +144,35 @@ public abstract class PointInTimeTck {
     }
   }
 
+  @Test
+  @Order(6)
+  void deletingABackupRemovesTheArchivedLogOnlyItNeeded() throws Exception {
+    flush("pitr-src"); // the next backup starts in a later log file
+    Backup second = backup("pitr-src");
+    source.write("ledger", "after-second-backup");
+    Map<String, String> expected = source.fingerprint();
+    Thread.sleep(GAP.toMillis());
+    Instant target = Instant.now();
+    Thread.sleep(GAP.toMillis());
+    flush("pitr-src");
+    List<String> before = archived("pitr-src");
+
+    bed.backups().deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(full.getBackupId()).build());
+
+    List<String> after = archived("pitr-src");
+    assertThat(after).isNotEmpty().hasSizeLessThan(before.size()).doesNotContain(before.get(0));
+    assertThat(before).containsAll(after);
+    assertThat(restoreIntoFresh("pitr-b2", second, target)).isEqualTo(expected);
+  }
+
   // ---- helpers ----
+
+  /** The files of an archive in the testbed's local storage, in name order. */
+  private List<String> archived(String archiveId) throws IOException {
+    try (Stream<Path> files = Files.list(bed.backupDir().resolve("logs").resolve(archiveId))) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+    }
+  }
 
   private BackupData start(String instance) throws Exception {
     int port = Ports.free();
@@ -152,10 +184,14 @@ public abstract class PointInTimeTck {
   }
 
   private Map<String, String> restoreIntoFresh(String instance, Instant target) throws Exception {
+    return restoreIntoFresh(instance, full, target);
+  }
+
+  private Map<String, String> restoreIntoFresh(String instance, Backup backup, Instant target) throws Exception {
     int port = Ports.free();
     bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
-    restore(instance, target);
+    restore(instance, backup, target);
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
     RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
         .getCredentials();
@@ -167,7 +203,11 @@ public abstract class PointInTimeTck {
   }
 
   private void restore(String instance, Instant target) {
-    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(full.getBackupId())
+    restore(instance, full, target);
+  }
+
+  private void restore(String instance, Backup backup, Instant target) {
+    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(backup.getBackupId())
         .setInstanceId(instance)
         .setTargetTime(Timestamp.newBuilder().setSeconds(target.getEpochSecond()).setNanos(target.getNano()))
         .build());

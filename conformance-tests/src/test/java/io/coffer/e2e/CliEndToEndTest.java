@@ -83,5 +83,20 @@ class CliEndToEndTest {
     Run unknown = coffer("database", "list", "nope");
     assertThat(unknown.exit()).isEqualTo(3);
     assertThat(unknown.err()).contains("NOT_FOUND");
+
+    Run badTime = coffer("restore", "bk-1", "--instance", "cli-db", "--target-time", "yesterday noon");
+    assertThat(badTime.exit()).isEqualTo(2);
+    assertThat(badTime.err()).contains("--target-time").contains("ISO-8601").doesNotContain("Exception");
+  }
+
+  @Test
+  void archiveFlushReportsTheLastArchivedBinlogFile() {
+    Run flushed = coffer("archive", "flush", "cli-db");
+    assertThat(flushed.exit()).as(flushed.err()).isZero();
+    assertThat(flushed.out()).contains("Archived cli-db's log up to mariadb-bin.").contains("archive cli-db");
+
+    Run json = coffer("--json", "archive", "flush", "cli-db", "--wait", "30");
+    assertThat(json.exit()).as(json.err()).isZero();
+    assertThat(json.out()).contains("\"archiveId\": \"cli-db\"").contains("\"file\": \"mariadb-bin.");
   }
 }

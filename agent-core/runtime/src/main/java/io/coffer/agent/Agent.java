@@ -87,7 +87,7 @@ public final class Agent implements AutoCloseable {
         new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC(), config.backup().compression());
     sweep(backups);
     ArchiveKeys archiveKeys = ArchiveKeys.open(config.stateDir());
-    LogArchiver archiver = archiver(manager, storage, archiveKeys, config.instanceId());
+    LogArchiver archiver = archiver(manager, storage, archiveKeys, config.instanceId(), supervisor);
     if (archiver != null) {
       backups.archiveWith(archiver);
     }
@@ -121,12 +121,13 @@ public final class Agent implements AutoCloseable {
 
   /** The log archiver of a plugin that archives its log, or null. */
   private static LogArchiver archiver(DatastoreManager manager, BackupStorage storage, ArchiveKeys keys,
-      String instanceId) {
+      String instanceId, ProcessSupervisor supervisor) {
     if (!manager.capabilities().contains(io.coffer.spi.Capability.BACKUP)) {
       return null;
     }
     Optional<LogArchiving> archiving = manager.logArchiving();
-    return archiving.map(a -> new LogArchiver(storage, a, keys, instanceId, Clock.systemUTC(), ARCHIVE_INTERVAL))
+    return archiving.map(a -> new LogArchiver(storage, a, keys, instanceId, Clock.systemUTC(), ARCHIVE_INTERVAL,
+        () -> supervisor.state() == ProcessSupervisor.State.READY))
         .orElse(null);
   }
 

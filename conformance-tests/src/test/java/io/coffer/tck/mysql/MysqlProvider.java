@@ -93,6 +93,11 @@ public final class MysqlProvider implements DatastoreProvider {
   }
 
   @Override
+  public boolean pointInTimeRestore() {
+    return true;
+  }
+
+  @Override
   public Set<BackupType> backupTypes() {
     return Set.of(BackupType.BACKUP_TYPE_FULL, BackupType.BACKUP_TYPE_INCREMENTAL, BackupType.BACKUP_TYPE_LOGICAL);
   }

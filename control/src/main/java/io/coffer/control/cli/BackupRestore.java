@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
         "Every backup of the chain is verified (SHA-256 and authentication tags) before the instance is changed: "
             + "a corrupt backup fails with DATA_LOSS and leaves the instance untouched. The target's agent must "
             + "reach the backup's storage.",
-        "With --target-time, a point-in-time restore: after the backup, the instance's archived log (WAL) is "
-            + "replayed up to that instant, keeping every transaction committed at or before it and none after. "
+        "With --target-time, a point-in-time restore: after the backup, the instance's archived log (WAL, binary "
+            + "logs) is replayed up to that instant, keeping every transaction committed at or before it and none "
+            + "after (MariaDB: to the second, see the README). "
             + "The time must be after the backup finished and not after the newest archived log ('coffer archive "
             + "flush' archives everything up to now); otherwise INVALID_ARGUMENT names target_time.",
         "--timeout bounds the whole restore (default: the control's job timeout, 24h). Errors: NOT_FOUND (backup "

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class LogArchiver implements AutoCloseable {
   private final String archiveId;
   private final Clock clock;
   private final Duration interval;
+  private final BooleanSupplier serverReady;
   private final Semaphore wake = new Semaphore(0);
   private final Thread thread;
   private volatile boolean stopping;
@@ -51,6 +53,16 @@ public final class LogArchiver implements AutoCloseable {
 
   public LogArchiver(BackupStorage storage, LogArchiving archiving, ArchiveKeys keys, String archiveId, Clock clock,
       Duration interval) {
+    this(storage, archiving, keys, archiveId, clock, interval, () -> true);
+  }
+
+  /**
+   * @param serverReady whether the engine's server is up; rounds are skipped while it is not (at
+   *     start, during a restore), since the plugin may need it to list its files
+   */
+  public LogArchiver(BackupStorage storage, LogArchiving archiving, ArchiveKeys keys, String archiveId, Clock clock,
+      Duration interval, BooleanSupplier serverReady) {
+    this.serverReady = serverReady;
     this.storage = Objects.requireNonNull(storage, "storage");
     this.archiving = Objects.requireNonNull(archiving, "archiving");
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -99,6 +111,9 @@ public final class LogArchiver implements AutoCloseable {
   }
 
   private void archiveReady() throws IOException {
+    if (!serverReady.getAsBoolean()) {
+      return;
+    }
     List<LogFile> ready = archiving.ready();
     pending = ready.size();
     if (ready.isEmpty()) {

@@ -19,8 +19,10 @@ final class BackupLayout {
 
   /** Written last; its presence means COMPLETED. */
   static String manifest(String backupId) {
-    return backupId + "/manifest.json";
+    return backupId + "/" + MANIFEST_NAME;
   }
+
+  static final String MANIFEST_NAME = "manifest.json";
 
   static String prefix(String backupId) {
     return backupId + "/";

@@ -39,6 +39,11 @@ public final class BackupRestore {
    * @throws NoSuchFileException when the backup does not exist or is not COMPLETED (no manifest)
    */
   public BackupManifest manifest(String backupId) throws IOException {
+    return manifest(storage, backupId);
+  }
+
+  /** {@link #manifest(String)} without a key: manifests are not encrypted. */
+  static BackupManifest manifest(BackupStorage storage, String backupId) throws IOException {
     try (InputStream in = storage.open(BackupLayout.manifest(backupId))) {
       return ManifestCodec.decode(in.readAllBytes());
     } catch (NoSuchFileException e) {

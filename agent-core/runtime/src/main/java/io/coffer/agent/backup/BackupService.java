@@ -3,6 +3,7 @@ package io.coffer.agent.backup;
 import io.coffer.agent.archive.ArchiveKeys;
 import io.coffer.agent.archive.LogArchiver;
 import io.coffer.agent.archive.LogFetch;
+import io.coffer.agent.archive.LogRetention;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.backup.BackupManifest;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -311,6 +313,12 @@ public final class BackupService {
    */
   public void delete(String backupId) {
     checkId("backup_id", backupId);
+    BackupManifest deleted = null;
+    try {
+      deleted = BackupRestore.manifest(storage, backupId);
+    } catch (IOException e) {
+      // not COMPLETED (or unreadable): nothing of an archive depends on it
+    }
     try {
       storage.delete(BackupLayout.manifest(backupId)); // from now on it is not COMPLETED
       for (String object : storage.list(BackupLayout.prefix(backupId))) {
@@ -320,6 +328,40 @@ public final class BackupService {
     } catch (IOException e) {
       throw DatastoreException.unavailable("cannot delete backup " + backupId + " from " + storage + ": "
           + e.getMessage(), e);
+    }
+    if (deleted != null) {
+      pruneLogArchive(deleted);
+    }
+  }
+
+  /**
+   * After a backup is gone, removes the archived log no remaining backup needs ({@link
+   * LogRetention}). A failure only logs: the files stay and the next delete tries again.
+   */
+  private void pruneLogArchive(BackupManifest deleted) {
+    String archiveId = deleted.positions().get(BackupManifest.POSITION_LOG_ARCHIVE);
+    Optional<LogArchiving> archiving = manager.logArchiving();
+    if (archiveId == null || archiving.isEmpty()) {
+      return;
+    }
+    try {
+      List<BackupManifest> backups = new java.util.ArrayList<>();
+      for (String key : storage.list("")) {
+        if (key.endsWith("/" + BackupLayout.MANIFEST_NAME) && key.indexOf('/') == key.lastIndexOf('/')) {
+          try {
+            backups.add(BackupRestore.manifest(storage, key.substring(0, key.indexOf('/'))));
+          } catch (NoSuchFileException gone) {
+            // deleted meanwhile
+          }
+        }
+      }
+      int pruned = LogRetention.prune(storage, archiveId, backups, archiving.get());
+      if (pruned > 0) {
+        log.info("log archive {}: removed {} file(s) that no remaining backup needs", archiveId, pruned);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("log archive {}: cannot remove the files no backup needs now ({}); the next delete retries",
+          archiveId, e.getMessage());
     }
   }
 

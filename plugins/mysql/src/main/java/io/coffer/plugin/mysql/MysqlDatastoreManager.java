@@ -1,5 +1,8 @@
 package io.coffer.plugin.mysql;
 
+import io.coffer.plugin.mysql.backup.BinlogArchiving;
+import io.coffer.spi.backup.LogArchiving;
+import java.util.Optional;
 import io.coffer.plugin.kit.Readiness;
 import io.coffer.plugin.mysql.backup.MariaBackupStrategy;
 import io.coffer.plugin.mysql.replication.MariaDbReplication;
@@ -182,6 +185,12 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   @Override
   public Credentials enableRoot() {
     return instance().root().enable();
+  }
+
+  @Override
+  public Optional<LogArchiving> logArchiving() {
+    Instance i = instance();
+    return Optional.of(new BinlogArchiving(i.settings(), i.admin(), i.settings().binlogArchiveInterval()));
   }
 
   @Override

@@ -92,6 +92,12 @@ final class DataDirSwap {
     installed.clear();
     deleteTree(incoming);
     if (Files.isDirectory(aside)) {
+      // every old entry is aside: the rest appeared since (files the server wrote on the restored data)
+      for (Path entry : entries(dataDir)) {
+        if (!FIXED.contains(entry.getFileName().toString())) {
+          deleteTree(entry);
+        }
+      }
       for (Path entry : entries(aside)) {
         Files.move(entry, dataDir.resolve(entry.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
       }

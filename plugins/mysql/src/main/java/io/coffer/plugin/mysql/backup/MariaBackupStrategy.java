@@ -93,6 +93,10 @@ public final class MariaBackupStrategy implements BackupStrategy {
   public RestoreSession restore(RestoreRequest request) {
     ChainRules.checkChain(request.chain(), serverVersion.get());
     requireEmpty();
+    if (request.recoveryTarget() != null && request.chain().get(0).type() == BackupType.LOGICAL) {
+      throw DatastoreException.invalidArgument("target_time", "point-in-time restores start from a full"
+          + " (physical) backup; backup " + request.chain().get(0).backupId() + " is logical");
+    }
     return request.chain().get(0).type() == BackupType.LOGICAL
         ? new LogicalRestore(commands, reset, request)
         : new PhysicalRestore(commands, request);

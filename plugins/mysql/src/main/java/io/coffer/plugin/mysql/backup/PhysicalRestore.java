@@ -43,12 +43,18 @@ final class PhysicalRestore implements RestoreSession {
   private final StagedChain chain;
   private final List<BackupMetadata> staged = new ArrayList<>();
   private final ToolRunner tools;
+  private final BinlogReplay replay;
+  private final BackupManifest target;
 
   PhysicalRestore(ToolCommands commands, RestoreRequest request) {
     this.commands = commands;
     this.scratch = request.scratchDir().toAbsolutePath();
     this.chain = new StagedChain(request.chain());
-    this.tools = new ToolRunner(scratch, Tools.ENV);
+    // TZ=UTC: mariadb-binlog reads --stop-datetime in its local time zone
+    this.tools = new ToolRunner(scratch, Tools.ENV.with("TZ", "UTC"));
+    this.target = request.target();
+    this.replay = request.recoveryTarget() == null ? null
+        : new BinlogReplay(commands, request.recoveryTarget(), request.archivedLog(), scratch);
   }
 
   @Override
@@ -144,6 +150,10 @@ final class PhysicalRestore implements RestoreSession {
     } catch (IOException e) {
       throw new IOException("preparing the backup failed, the instance was not changed: " + e.getMessage(), e);
     }
+    BackupManifest last = target;
+    if (replay != null) {
+      replay.files(last); // the archive must continue the backup: checked before anything changes
+    }
     DataDirSwap swap = new DataDirSwap(commands.settings().dataDir());
     swap.checkClean();
     log.info("Restore: stopping MariaDB to replace {}", commands.settings().dataDir());
@@ -155,7 +165,12 @@ final class PhysicalRestore implements RestoreSession {
         tools.run("chown", commands.chown(incoming), CHOWN);
       }
       swap.install();
+      // the restored server begins a new sequence of binlog files, none of them archived yet
+      BinlogArchiving.forgetArchived(commands.settings());
       server.start(START);
+      if (replay != null) {
+        replay.run(tools, last);
+      }
     } catch (IOException | RuntimeException e) {
       throw rollBack(server, swap, e);
     }

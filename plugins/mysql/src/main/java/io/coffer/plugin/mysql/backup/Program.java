@@ -21,6 +21,8 @@ enum Program {
   MARIADB_DUMP("mariadb-client", List.of("mariadb-dump")),
   /** The <a href="https://mariadb.com/kb/en/mariadb-command-line-client/">mariadb</a> command-line client. */
   MARIADB("mariadb-client", List.of("mariadb")),
+  /** <a href="https://mariadb.com/kb/en/mariadb-binlog/">mariadb-binlog</a>, which decodes binary logs to SQL. */
+  MARIADB_BINLOG("mariadb-client", List.of("mariadb-binlog", "mysqlbinlog")),
   CHOWN("coreutils", List.of("chown"));
 
   private static final List<Path> FALLBACK_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/bin"));

@@ -118,6 +118,19 @@ final class ToolCommands {
         "--binary-mode", "--skip-print-query-on-error");
   }
 
+  /**
+   * Decodes binary log {@code files} (in order) to SQL on stdout, from {@code startPosition} in the
+   * first, up to the first event stamped at or after {@code stopDatetime} (local time of the tool:
+   * run it with {@code TZ=UTC}). The output sets each transaction's GTID, so replayed transactions
+   * keep their ids.
+   */
+  List<String> binlogReplay(List<Path> files, String startPosition, String stopDatetime) {
+    List<String> command = new ArrayList<>(List.of(path(Program.MARIADB_BINLOG), "--no-defaults",
+        "--start-position=" + startPosition, "--stop-datetime=" + stopDatetime));
+    files.forEach(f -> command.add(f.toAbsolutePath().toString()));
+    return command;
+  }
+
   /** Whether restored files must be handed to the server's OS account (only root can, and must). */
   boolean chownNeeded() {
     return settings.switchUser();

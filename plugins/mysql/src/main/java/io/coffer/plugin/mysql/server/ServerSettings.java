@@ -12,6 +12,7 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -42,11 +43,17 @@ public record ServerSettings(
     String osUser,
     boolean switchUser,
     String innodbBufferPoolSize,
-    long serverId) {
+    long serverId,
+    Duration binlogArchiveInterval) {
 
   public static final String BIN_DIR = "binDir";
   public static final String INNODB_BUFFER_POOL_SIZE = "innodbBufferPoolSize";
-  private static final Set<String> KNOWN_SETTINGS = Set.of(BIN_DIR, INNODB_BUFFER_POOL_SIZE);
+  /**
+   * {@code binlogArchiveInterval}: the longest a commit stays in the open binary log file before the
+   * agent closes it (FLUSH BINARY LOGS) so that it is archived, in seconds, 10 to 86400, default 300.
+   */
+  public static final String BINLOG_ARCHIVE_INTERVAL = "binlogArchiveInterval";
+  private static final Set<String> KNOWN_SETTINGS = Set.of(BIN_DIR, INNODB_BUFFER_POOL_SIZE, BINLOG_ARCHIVE_INTERVAL);
   private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,12}[KMGkmg]?");
   // sun_path in struct sockaddr_un holds 108 bytes including the terminating NUL.
   private static final int MAX_SOCKET_PATH = 107;
@@ -121,7 +128,8 @@ public record ServerSettings(
     String osUser = osUser(context.osUser(), agent);
     return new ServerSettings(
         mariadbd, installDb, dataDir, runDir, bind, context.port(), osUser, agent.root(), bufferPool,
-        serverId(context.instanceId()));
+        serverId(context.instanceId()),
+        io.coffer.plugin.kit.DurationSetting.seconds(context, BINLOG_ARCHIVE_INTERVAL, 300, 10, 86_400));
   }
 
   private static String osUser(String configured, OsAccount agent) {

@@ -7,6 +7,7 @@ import io.coffer.spi.DatastoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.coffer.plugin.kit.DurationSetting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -157,12 +158,8 @@ public record ServerSettings(
     if (!COUNT.matcher(maxConnections).matches()) {
       throw DatastoreException.invalidArgument("datastore.settings." + MAX_CONNECTIONS, "must be a number from 1 to 99999");
     }
-    String archiveTimeout = context.setting(ARCHIVE_TIMEOUT, "300");
-    if (!COUNT.matcher(archiveTimeout).matches() || Integer.parseInt(archiveTimeout) < MIN_ARCHIVE_TIMEOUT
-        || Integer.parseInt(archiveTimeout) > MAX_ARCHIVE_TIMEOUT) {
-      throw DatastoreException.invalidArgument("datastore.settings." + ARCHIVE_TIMEOUT,
-          "must be a number of seconds from " + MIN_ARCHIVE_TIMEOUT + " to " + MAX_ARCHIVE_TIMEOUT);
-    }
+    Duration archiveTimeout = DurationSetting.seconds(context, ARCHIVE_TIMEOUT, 300, MIN_ARCHIVE_TIMEOUT,
+        MAX_ARCHIVE_TIMEOUT);
     Path binDir = Path.of(context.setting(BIN_DIR, DEFAULT_BIN_DIR)).toAbsolutePath().normalize();
     for (String program : REQUIRED_PROGRAMS) {
       Path p = binDir.resolve(program);
@@ -176,8 +173,7 @@ public record ServerSettings(
           + "' cannot be mapped to a PostgreSQL role in pg_ident.conf", null);
     }
     return new ServerSettings(binDir, dataDir, runDir, bind, context.port(), serverUser(context.osUser(), agent),
-        agent.name(), sharedBuffers, Integer.parseInt(maxConnections),
-        Duration.ofSeconds(Integer.parseInt(archiveTimeout)));
+        agent.name(), sharedBuffers, Integer.parseInt(maxConnections), archiveTimeout);
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {
