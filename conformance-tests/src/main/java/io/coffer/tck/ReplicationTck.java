@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coffer.agent.Agent;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CreateReplicaRequest;
+import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.EjectRequest;
+import io.coffer.proto.v1.RejoinReplicaRequest;
 import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.InstanceStatus;
@@ -53,6 +55,8 @@ public abstract class ReplicationTck {
   private Path work;
   private final Map<String, Integer> ports = new HashMap<>();
   private final Map<String, Agent> agents = new HashMap<>();
+  private String newPrimary;
+  private final Map<String, AgentConfig> configs = new HashMap<>();
   /** Superuser credentials of the first source; physical replicas carry the same accounts. */
   private RootCredentials root;
   /** Per instance, for engines whose replicas do not carry the accounts. */
@@ -156,10 +160,36 @@ public abstract class ReplicationTck {
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     String promoted = w.getDetailsOrThrow("new_primary");
     String other = promoted.equals("rp-a") ? "rp-c" : "rp-a";
+    newPrimary = promoted;
 
     bed.awaitRole(promoted, Role.ROLE_PRIMARY, CONVERGE);
     write(promoted, "after the failover");
     awaitSameData(promoted, other);
+  }
+
+  @Test
+  @Order(5)
+  void aFailedPrimaryThatComesBackRejoinsAsAReplicaOfTheNewPrimary() throws Exception {
+    Assumptions.assumeTrue(newPrimary != null, "the failover test did not run");
+    restart("rp-b"); // the lost primary comes back with its data, still believing it is the primary
+    if (rejoinDiscardsDivergentWrites()) {
+      write("rp-b", "written by the old primary after the failover"); // its successor never gets this
+    }
+    Workflow w = bed.awaitWorkflow(bed.replication().rejoinReplica(RejoinReplicaRequest.newBuilder()
+        .setInstanceId("rp-b").setSourceInstanceId(newPrimary).build()).getWorkflowId(), WORKFLOW);
+    assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+
+    bed.awaitRole("rp-b", Role.ROLE_REPLICA, CONVERGE);
+    write(newPrimary, "after the rejoin");
+    awaitSameData(newPrimary, "rp-b");
+  }
+
+  /**
+   * Whether a rejoin rewinds a former primary's history (PostgreSQL: pg_rewind), so that the suite
+   * may make it diverge before the rejoin and expect its own writes gone afterwards.
+   */
+  protected boolean rejoinDiscardsDivergentWrites() {
+    return false;
   }
 
   // ---- helpers ----
@@ -167,8 +197,15 @@ public abstract class ReplicationTck {
   private void start(String instance) throws Exception {
     int port = Ports.free();
     ports.put(instance, port);
-    agents.put(instance, bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(),
-        provider.datastore(work.resolve(instance), port))));
+    AgentConfig config = bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port));
+    configs.put(instance, config);
+    agents.put(instance, bed.startAgent(config));
+    bed.awaitHealthy(instance, Duration.ofSeconds(90));
+  }
+
+  /** Starts a stopped instance's agent again, with its data, port and certificate. */
+  private void restart(String instance) throws Exception {
+    agents.put(instance, bed.startAgent(configs.get(instance)));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
   }
 

@@ -13,11 +13,16 @@ import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-/** PostgreSQL streaming replication passes the replication suite, and leaves no stale slots behind. */
+/** PostgreSQL streaming replication passes the replication suite (a failed primary rejoins with pg_rewind), and leaves no stale slots behind. */
 class PostgresqlReplicationTckTest extends ReplicationTck {
   @Override
   protected DatastoreProvider provider() {
     return PostgresqlProvider.requirePostgresql();
+  }
+
+  @Override
+  protected boolean rejoinDiscardsDivergentWrites() {
+    return true; // pg_rewind
   }
 
   /**

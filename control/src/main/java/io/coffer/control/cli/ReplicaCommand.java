@@ -9,5 +9,5 @@ import picocli.CommandLine.Command;
             + "from a lost source with 'coffer eject'.",
         "Each change runs as a workflow in the control: its steps run one after the other on the agents involved, "
             + "each journaled, so a control that restarts resumes it. Follow one with 'coffer workflow show ID'."},
-    subcommands = {ReplicaCreate.class, ReplicaList.class})
+    subcommands = {ReplicaCreate.class, ReplicaList.class, ReplicaRejoin.class})
 final class ReplicaCommand extends CliCommand {}

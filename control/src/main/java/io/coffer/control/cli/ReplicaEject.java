@@ -9,8 +9,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eject",
     description = {
         "Failover: a source is gone. Promote its most advanced replica (by applied position) and attach the other "
-            + "replicas to it, and wait until it is done. The control forgets the old source: rebuild it as a "
-            + "replica of the new primary ('coffer replica create', once it is empty).",
+            + "replicas to it, and wait until it is done. The control forgets the old source: when it comes back, "
+            + "make it a replica of the new primary with 'coffer replica rejoin'.",
         "The old source is not fenced: use this only when it is really gone (transactions it committed that no "
             + "replica received are lost). While it is reachable, use 'coffer promote' (switchover).",
         "Steps: 1. find the most advanced replica (replicas that do not answer are left out); 2. promote it; "

@@ -7,6 +7,7 @@ import io.coffer.control.workflow.Workflow;
 import io.coffer.control.workflow.WorkflowRunner;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.EjectRequest;
+import io.coffer.proto.v1.RejoinReplicaRequest;
 import io.coffer.proto.v1.GetWorkflowRequest;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListReplicasRequest;
@@ -54,6 +55,15 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
     Replies.reply(() -> {
       String source = Requests.instanceId(request.getSourceInstanceId());
       return replication.eject(source, Requests.commandId(request.getOptions())).map(this::toProto);
+    }, out);
+  }
+
+  @Override
+  public void rejoinReplica(RejoinReplicaRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
+    Replies.reply(() -> {
+      String instance = Requests.instanceId(request.getInstanceId());
+      String source = Requests.required("source_instance_id", request.getSourceInstanceId());
+      return replication.rejoin(instance, source, Requests.commandId(request.getOptions())).map(this::toProto);
     }, out);
   }
 

@@ -41,6 +41,7 @@ public final class ReplicationManager {
   public static final String CREATE_REPLICA = "create_replica";
   public static final String SWITCHOVER = "switchover";
   public static final String FAILOVER = "failover";
+  public static final String REJOIN = "rejoin";
   /** The replication account on every source; reserved by the plugins. */
   static final String REPLICATION_USER = "coffer_repl";
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
@@ -94,9 +95,43 @@ public final class ReplicationManager {
           topology.clearSource(w.param("new_primary"));
           followers.forEach(f -> topology.setSource(f, w.param("new_primary")));
         }))), SECRETS));
+    runner.define(new WorkflowDefinition(REJOIN, List.of(
+        new Named("prepare the source's replication account", w -> prepareSource(w, w.param("source"))),
+        new Named("rewind the instance where needed and attach it to the source", w -> attach(w, w.param("replica"),
+            w.param("source"), Mono.just(Map.of()), jobTimeout)), // a rewind copies what changed: it may take long
+        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
+        SECRETS));
   }
 
   // ---- starting workflows (validation happens here, before anything is journaled) ----
+
+  /** A former primary (or any instance that kept its data) follows {@code source} again. */
+  public Mono<Workflow> rejoin(String instance, String source, String workflowId) {
+    return Mono.fromCallable(() -> {
+      if (source.equals(instance)) {
+        throw invalid("source_instance_id", "an instance cannot follow itself");
+      }
+      InstanceStatus s = registry.require(source);
+      InstanceStatus r = registry.require(instance);
+      requireReplication(s);
+      requireReplication(r);
+      if (!s.getDatastore().getEngine().equals(r.getDatastore().getEngine())) {
+        throw invalid("source_instance_id", "instance " + instance + " runs " + r.getDatastore().getEngine()
+            + ", " + source + " runs " + s.getDatastore().getEngine());
+      }
+      java.util.Optional<String> current = topology.sourceOf(instance);
+      if (current.isPresent() && !current.get().equals(source)) {
+        throw Status.FAILED_PRECONDITION.withDescription("instance " + instance + " replicates from " + current.get()
+            + "; promote or eject first").asRuntimeException();
+      }
+      Map<String, String> params = new HashMap<>();
+      params.put("source", source);
+      params.put("replica", instance);
+      params.put("semi_sync", "false");
+      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
+      return params;
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, REJOIN, p));
+  }
 
   public Mono<Workflow> createReplica(String source, String replica, boolean semiSync, String workflowId) {
     return Mono.fromCallable(() -> {
@@ -197,6 +232,11 @@ public final class ReplicationManager {
   }
 
   private Mono<Map<String, String>> attach(Workflow w, String replica, String source, Mono<Map<String, String>> positions) {
+    return attach(w, replica, source, positions, STEP_TIMEOUT);
+  }
+
+  private Mono<Map<String, String>> attach(Workflow w, String replica, String source, Mono<Map<String, String>> positions,
+      Duration timeout) {
     return positions.flatMap(pos -> {
       InstanceStatus s = registry.require(source);
       Operation op = Operation.newBuilder().setAttachReplica(AttachReplica.newBuilder()
@@ -206,7 +246,7 @@ public final class ReplicationManager {
           .setPassword(w.param("password"))
           .putAllPositions(pos)
           .setSemiSync(Boolean.parseBoolean(w.param("semi_sync")))).build();
-      return call(w, replica, "attach_replica", op);
+      return broker.dispatch(replica, WorkflowRunner.commandId(w, replica), "attach_replica", false, op, timeout);
     }).thenReturn(Map.of());
   }
 

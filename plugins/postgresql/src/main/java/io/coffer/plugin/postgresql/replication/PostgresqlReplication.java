@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *       settings are reset.
  * </ul>
  *
- * A primary that was not fenced (a failed primary that comes back) cannot follow anyone without
- * pg_rewind, which the plugin does not run yet: attach refuses it (FAILED_PRECONDITION). Synchronous
+ * A primary that was not fenced (a failed primary that comes back after a failover) is rewound to
+ * the source's timeline first ({@link Rewind}), then attached like any standby. Synchronous
  * replication: {@link #requireSynchronousReplica}; standbys need nothing more (each connects with
  * its slot's name as {@code application_name}).
  */
@@ -85,6 +85,10 @@ public final class PostgresqlReplication implements ReplicationStrategy {
       }
       boolean exists = Sql.exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", SourceConnection.USER);
       Sql.ddl(c, (exists ? "ALTER ROLE " : "CREATE ROLE ") + role + (exists ? " WITH" : "") + attributes);
+      for (String function : Rewind.GRANTS) { // for pg_rewind, when a failed primary rejoins this one
+        Sql.ddl(c, "GRANT EXECUTE ON FUNCTION " + function + " TO " + role);
+      }
+      Sql.ddl(c, "GRANT pg_checkpoint TO " + role); // see Rewind.checkpointSource
       return null;
     });
     try {
@@ -116,12 +120,12 @@ public final class PostgresqlReplication implements ReplicationStrategy {
   @Override
   public void attach(ReplicationSource source, ServerControl server) {
     SourceConnection to = SourceConnection.of(source);
+    createSlotOn(to); // first: the slot keeps the WAL a rewound server will stream
     if (!admin.execute("check the role", false, PostgresqlReplication::inRecovery)) {
-      throw DatastoreException.failedPrecondition("this instance is a primary: PostgreSQL follows a source only from"
-          + " a backup restored as a replica, after a fence, or as a replica already; rejoining a failed primary needs"
-          + " pg_rewind, which the plugin does not run yet");
+      endClientSessions(); // a smart shutdown waits for every session, idle ones included
+      admin.close();
+      Rewind.toStandbyOf(settings, to, slot, server);
     }
-    createSlotOn(to);
     String conninfo = to.conninfo(slot);
     admin.execute("attach to " + to.host() + ":" + to.port(), true, c -> {
       Sql.ddl(c, "ALTER SYSTEM SET primary_conninfo = " + literal(conninfo));
@@ -191,8 +195,7 @@ public final class PostgresqlReplication implements ReplicationStrategy {
   public String fence(ServerControl server) {
     boolean standby = admin.execute("check the role", false, PostgresqlReplication::inRecovery);
     if (!standby) {
-      admin.execute("end client sessions", false, c -> Sql.exists(c, "SELECT pg_terminate_backend(pid)"
-          + " FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"));
+      endClientSessions();
       try {
         StandbySignal.create(settings); // from here on every start is a standby's, even after a crash
       } catch (IOException e) {
@@ -210,6 +213,11 @@ public final class PostgresqlReplication implements ReplicationStrategy {
       }
       return lsn;
     });
+  }
+
+  private void endClientSessions() {
+    admin.execute("end client sessions", false, c -> Sql.exists(c, "SELECT pg_terminate_backend(pid)"
+        + " FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"));
   }
 
   @Override
