@@ -10,6 +10,7 @@ import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.DeleteBackupRequest;
 import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.FlushLogArchiveRequest;
+import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.LogArchiveFlushed;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.RootCredentials;
@@ -89,6 +90,26 @@ public abstract class PointInTimeTck {
     LogArchiveFlushed flushed = flush("pitr-src");
     assertThat(flushed.getArchiveId()).isEqualTo("pitr-src");
     assertThat(flushed.getFile()).isNotEmpty();
+    awaitArchiveHealthyInHeartbeat("pitr-src");
+  }
+
+  /** The heartbeat reports the archive: nothing pending, nothing failing, a recent last file. */
+  private void awaitArchiveHealthyInHeartbeat(String instance) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Map<String, Double> metrics;
+    do {
+      metrics = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instance).build())
+          .getMetricsMap();
+      if (metrics.getOrDefault("log_archive_pending_files", -1.0) == 0.0
+          && metrics.getOrDefault("log_archive_failing", -1.0) == 0.0
+          && metrics.containsKey("log_archive_last_age_seconds")) {
+        return;
+      }
+      Thread.sleep(250);
+    } while (System.nanoTime() < end);
+    assertThat(metrics).as("log archive metrics of %s", instance)
+        .containsEntry("log_archive_pending_files", 0.0).containsEntry("log_archive_failing", 0.0)
+        .containsKey("log_archive_last_age_seconds");
   }
 
   @AfterAll

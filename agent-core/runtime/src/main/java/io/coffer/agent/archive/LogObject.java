@@ -123,7 +123,8 @@ public final class LogObject {
           + ": wrong archive key, or the object was altered", e);
     }
     try {
-      return new IntegrityInput(new ZstdInputStream(aead.newDecryptingStream(in, ad)), objectKey);
+      StorageInput stored = new StorageInput(in);
+      return new IntegrityInput(new ZstdInputStream(aead.newDecryptingStream(stored, ad)), stored, objectKey);
     } catch (GeneralSecurityException e) {
       throw new BackupIntegrityException(objectKey + " fails authentication", e);
     }
@@ -134,12 +135,49 @@ public final class LogObject {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Reports Tink's authentication failures (plain IOExceptions) as integrity failures. */
+  /**
+   * Remembers the storage's own read error (storage unreachable, connection reset), which Tink
+   * reports as a failed decryption, so that {@link IntegrityInput} does not take it for tampering.
+   */
+  private static final class StorageInput extends java.io.FilterInputStream {
+    volatile IOException failure;
+
+    StorageInput(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Reports Tink's authentication failures (plain IOExceptions) as integrity failures; the
+   * storage's own read errors pass through as they are.
+   */
   private static final class IntegrityInput extends java.io.FilterInputStream {
     private final String objectKey;
+    private final StorageInput stored;
 
-    IntegrityInput(InputStream in, String objectKey) {
+    IntegrityInput(InputStream in, StorageInput stored, String objectKey) {
       super(in);
+      this.stored = stored;
       this.objectKey = objectKey;
     }
 
@@ -162,6 +200,9 @@ public final class LogObject {
     }
 
     private IOException fail(IOException e) {
+      if (stored.failure != null) {
+        return stored.failure;
+      }
       return e instanceof BackupIntegrityException ? e
           : new BackupIntegrityException(objectKey + " is corrupt or was altered: " + e.getMessage(), e);
     }

@@ -7,9 +7,12 @@ import io.coffer.agent.backup.BackupIntegrityException;
 import io.coffer.agent.storage.LocalDirectoryStorage;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.backup.BackupStorage;
+import io.coffer.spi.backup.StorageOutputStream;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.backup.LogFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -158,6 +161,66 @@ class LogArchiverTest {
     assertThatThrownBy(() -> LogFetch.plan(storage, "db-1", n -> true).into(dir.resolve("b"), pair.privateKey()))
         .isInstanceOf(BackupIntegrityException.class);
     assertThat(dir.resolve("b").resolve(object.getFileName().toString())).doesNotExist();
+  }
+
+  @Test
+  void aStorageThatFailsMidReadIsAStorageErrorNotTampering() throws Exception {
+    LocalDirectoryStorage local = new LocalDirectoryStorage(dir.resolve("storage"));
+    Spool spool = new Spool(dir.resolve("spool"));
+    ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-4");
+    ArchiveKeys keys = ArchiveKeys.open(Files.createDirectories(dir.resolve("state")));
+    keys.update(pair.keyId(), pair.publicKeyset());
+    spool.complete(4 << 20);
+    try (LogArchiver archiver = new LogArchiver(local, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
+      archiver.start();
+      archiver.flush(Duration.ofSeconds(10));
+    }
+    BackupStorage flaky = new BackupStorage() { // the connection drops after 1 MiB of each object
+      @Override
+      public StorageOutputStream create(String key) throws IOException {
+        return local.create(key);
+      }
+
+      @Override
+      public InputStream open(String key) throws IOException {
+        InputStream in = local.open(key);
+        return new java.io.FilterInputStream(in) {
+          long read;
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (read > (1 << 20)) {
+              throw new java.net.SocketException("connection reset");
+            }
+            int n = super.read(b, off, len);
+            read += Math.max(n, 0);
+            return n;
+          }
+        };
+      }
+
+      @Override
+      public List<String> list(String prefix) throws IOException {
+        return local.list(prefix);
+      }
+
+      @Override
+      public void delete(String key) throws IOException {
+        local.delete(key);
+      }
+
+      @Override
+      public void discardUncommitted(String prefix) throws IOException {
+        local.discardUncommitted(prefix);
+      }
+
+      @Override
+      public boolean exists(String key) throws IOException {
+        return local.exists(key);
+      }
+    };
+    assertThatThrownBy(() -> LogFetch.plan(flaky, "db-1", n -> true).into(dir.resolve("c"), pair.privateKey()))
+        .isInstanceOf(java.net.SocketException.class).isNotInstanceOf(BackupIntegrityException.class);
   }
 
   @Test
