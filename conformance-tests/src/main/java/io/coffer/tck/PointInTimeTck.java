@@ -39,7 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the log archived continuously by the agent; restores into fresh instances to a time between the
  * writes must hold exactly the writes up to that time (compared by the engine's fingerprints), and
  * targets outside what the backup and the archive cover must fail with INVALID_ARGUMENT naming
- * target_time, leaving the target empty. Deleting a backup removes the archived log only it needed.
+ * target_time, leaving the target empty. Deleting a backup removes the archived log only it needed;
+ * a restore to the end of the archive holds everything archived.
  *
  * <p>Times are taken from this JVM's clock, which is the servers' (all on this machine); the suite
  * leaves more than a second between a write and a target so that clock granularity cannot decide.
@@ -59,6 +60,7 @@ public abstract class PointInTimeTck {
   private Instant betweenT2AndT3;
   private Map<String, String> atT3;
   private Instant afterT3;
+  private Backup second;
 
   protected abstract DatastoreProvider provider();
 
@@ -184,6 +186,28 @@ public abstract class PointInTimeTck {
     assertThat(after).isNotEmpty().hasSizeLessThan(before.size()).doesNotContain(before.get(0));
     assertThat(before).containsAll(after);
     assertThat(restoreIntoFresh("pitr-b2", second, target)).isEqualTo(expected);
+    this.second = second;
+  }
+
+  @Test
+  @Order(7)
+  void restoreToTheEndOfTheArchiveHoldsEveryArchivedWrite() throws Exception {
+    Assumptions.assumeTrue(second != null, "the retention test did not run");
+    source.write("ledger", "the last write before the disaster");
+    Map<String, String> expected = source.fingerprint();
+    flush("pitr-src");
+    int port = Ports.free();
+    bed.startAgent(bed.agentConfig("pitr-latest", provider.pluginsDir(),
+        provider.datastore(work.resolve("pitr-latest"), port)));
+    bed.awaitHealthy("pitr-latest", Duration.ofSeconds(90));
+    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(second.getBackupId())
+        .setInstanceId("pitr-latest").setToEndOfArchive(true).build());
+    bed.awaitHealthy("pitr-latest", Duration.ofSeconds(90));
+    RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId("pitr-latest").build())
+        .getCredentials();
+    try (BackupData restored = provider.backupData(port, root.getName(), root.getPassword())) {
+      assertThat(restored.fingerprint()).isEqualTo(expected);
+    }
   }
 
   // ---- helpers ----

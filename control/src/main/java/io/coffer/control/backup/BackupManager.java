@@ -181,6 +181,12 @@ public final class BackupManager implements AutoCloseable {
    */
   public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
       Timestamp targetTime, Duration timeout) {
+    return restore(backupId, instanceId, commandId, asReplica, targetTime, false, timeout);
+  }
+
+  /** {@link #restore(String, String, String, boolean, Timestamp, Duration)}, or to the end of the archive. */
+  public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
+      Timestamp targetTime, boolean toEndOfArchive, Duration timeout) {
     return Mono.fromCallable(() -> {
           BackupEntry backup = completed("backup_id", backupId);
           InstanceStatus target = registry.require(instanceId);
@@ -194,6 +200,8 @@ public final class BackupManager implements AutoCloseable {
               .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica);
           if (targetTime != null) {
             restore.setTargetTime(targetTime).setArchiveKey(archiveKeys.privateKey());
+          } else if (toEndOfArchive) {
+            restore.setToEndOfArchive(true).setArchiveKey(archiveKeys.privateKey());
           }
           return Operation.newBuilder().setRestoreBackup(restore).build();
         })

@@ -44,10 +44,18 @@ final class BackupRestore extends MutatingCommand {
           + "2026-12-04T10:15:30Z or 2026-12-04T11:15:30.5+01:00.")
   Instant targetTime;
 
+  @Option(names = "--latest", description = "Restore as much as the log archive holds: the backup, then every "
+      + "archived log file after it (disaster recovery). Not with --target-time.")
+  boolean latest;
+
   @Override
   int run(ControlClient client) {
     RestoreBackupRequest.Builder request = RestoreBackupRequest.newBuilder()
         .setBackupId(backupId).setInstanceId(instanceId).setOptions(options(client));
+    if (latest && targetTime != null) {
+      throw new CliException(ExitCodes.USAGE, "give --target-time or --latest, not both");
+    }
+    request.setToEndOfArchive(latest);
     if (targetTime != null) {
       request.setTargetTime(Timestamp.newBuilder().setSeconds(targetTime.getEpochSecond()).setNanos(targetTime.getNano()));
     }
@@ -61,7 +69,7 @@ final class BackupRestore extends MutatingCommand {
       progress.clear();
     }
     Replies.print(output(), reply, commandId(), "Restored backup " + backupId + " into " + instanceId
-        + (targetTime == null ? "" : " up to " + targetTime) + " in " + Output.duration(progress.elapsed()));
+        + (targetTime == null ? (latest ? " up to the end of its log archive" : "") : " up to " + targetTime) + " in " + Output.duration(progress.elapsed()));
     return ExitCodes.OK;
   }
 

@@ -100,7 +100,10 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
       String commandId = Requests.commandId(request.getOptions());
       Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
       Timestamp target = request.hasTargetTime() ? targetTime(request.getTargetTime()) : null;
-      return backups.restore(id, instance, commandId, false, target, timeout)
+      if (target != null && request.getToEndOfArchive()) {
+        throw Errors.invalidArgument("target_time", "give a target time or to_end_of_archive, not both");
+      }
+      return backups.restore(id, instance, commandId, false, target, request.getToEndOfArchive(), timeout)
           .map(c -> CommandReply.newBuilder().setCommandId(c).build());
     }, out);
   }

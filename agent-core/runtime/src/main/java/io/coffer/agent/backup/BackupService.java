@@ -239,7 +239,7 @@ public final class BackupService {
       if (logs != null) {
         long bytes = logs.into(logDir, pointInTime.archiveKey());
         log.info("fetched {} archived log file(s), {} bytes, to replay up to {}", logs.names().size(), bytes,
-            pointInTime.target().time());
+            pointInTime.target().endOfArchive() ? "their end" : pointInTime.target().time());
       }
       if (progress.cancelled()) { // last chance: from here on the instance changes, and that is not cut short
         throw new CancellableInput.CancelledException();
@@ -287,14 +287,14 @@ public final class BackupService {
           + " so it cannot be restored to a point in time; restore it without a target time");
     }
     java.time.Instant target = pointInTime.target().time();
-    if (base.finishedAt() != null && target.isBefore(base.finishedAt())) {
+    if (target != null && base.finishedAt() != null && target.isBefore(base.finishedAt())) {
       throw DatastoreException.invalidArgument("target_time", target + " is before backup " + base.backupId()
           + " finished (" + base.finishedAt() + "); choose a later time or an earlier backup");
     }
     try {
       LogFetch fetch = LogFetch.plan(storage, archiveId, name -> archiving.neededAfter(base, name));
       java.time.Instant newest = fetch.newestArchivedAt();
-      if (target.isAfter(newest)) {
+      if (target != null && target.isAfter(newest)) {
         throw DatastoreException.invalidArgument("target_time", target + " is after the newest archived log of "
             + archiveId + " (archived " + newest + "); the archive may lag by up to " + archiving.maxDelay().toSeconds()
             + " s: flush it (coffer archive flush) or wait");

@@ -38,13 +38,19 @@ final class BackupCommands {
 
   OperationResult restore(RestoreBackup op, JobProgress progress) {
     BackupService.PointInTime pointInTime = null;
+    if (op.hasTargetTime() && op.getToEndOfArchive()) {
+      throw DatastoreException.invalidArgument("target_time", "give a target time or to_end_of_archive, not both");
+    }
+    if (op.getToEndOfArchive()) {
+      pointInTime = new BackupService.PointInTime(RecoveryTarget.END_OF_ARCHIVE, archiveKey(op.getArchiveKey()));
+    }
     if (op.hasTargetTime()) {
       Timestamp t = op.getTargetTime();
       if (t.getSeconds() <= 0 || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
         throw DatastoreException.invalidArgument("target_time", "is not a valid instant after 1970");
       }
       pointInTime = new BackupService.PointInTime(
-          new RecoveryTarget(Instant.ofEpochSecond(t.getSeconds(), t.getNanos())), archiveKey(op.getArchiveKey()));
+          RecoveryTarget.at(Instant.ofEpochSecond(t.getSeconds(), t.getNanos())), archiveKey(op.getArchiveKey()));
     }
     backups.restore(op.getBackupId(), key(op.getKey()), op.getAsReplica(), pointInTime, progress);
     return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();

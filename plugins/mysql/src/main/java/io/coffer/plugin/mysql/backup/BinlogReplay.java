@@ -76,13 +76,14 @@ final class BinlogReplay {
   /** With the restored server running: replays up to the target. */
   void run(ToolRunner tools, BackupManifest base) throws IOException {
     List<Path> files = files(base);
-    String stop = BINLOG_TIME.format(target.time().truncatedTo(ChronoUnit.SECONDS));
+    String stop = target.endOfArchive() ? null : BINLOG_TIME.format(target.time().truncatedTo(ChronoUnit.SECONDS));
     Path sql = scratch.resolve("binlog-replay.sql");
     Files.deleteIfExists(sql);
     // decoded rows are user data: readable by the agent only
     Files.createFile(sql, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    log.info("Restore: replaying {} archived binary log file(s) from {}:{} up to {} UTC", files.size(),
-        files.get(0).getFileName(), base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET), stop);
+    log.info("Restore: replaying {} archived binary log file(s) from {}:{} up to {}", files.size(),
+        files.get(0).getFileName(), base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
+        stop == null ? "their end" : stop + " UTC");
     ToolProcess decode = tools.start(Program.MARIADB_BINLOG.displayName(), commands.binlogReplay(files,
         base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET), stop),
         ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), true);

@@ -121,12 +121,15 @@ final class ToolCommands {
   /**
    * Decodes binary log {@code files} (in order) to SQL on stdout, from {@code startPosition} in the
    * first, up to the first event stamped at or after {@code stopDatetime} (local time of the tool:
-   * run it with {@code TZ=UTC}). The output sets each transaction's GTID, so replayed transactions
+   * run it with {@code TZ=UTC}), or to their end when it is null. The output sets each transaction's GTID, so replayed transactions
    * keep their ids.
    */
   List<String> binlogReplay(List<Path> files, String startPosition, String stopDatetime) {
     List<String> command = new ArrayList<>(List.of(path(Program.MARIADB_BINLOG), "--no-defaults",
-        "--start-position=" + startPosition, "--stop-datetime=" + stopDatetime));
+        "--start-position=" + startPosition));
+    if (stopDatetime != null) {
+      command.add("--stop-datetime=" + stopDatetime);
+    }
     files.forEach(f -> command.add(f.toAbsolutePath().toString()));
     return command;
   }

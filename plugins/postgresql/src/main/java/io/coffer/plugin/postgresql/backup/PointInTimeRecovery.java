@@ -85,10 +85,11 @@ final class PointInTimeRecovery {
     }
     String lines = "\n# Coffer point-in-time restore; removed once recovery has ended\n"
         + "restore_command = 'cp \"" + dir + "/%f\" \"%p\"'\n"
-        + "recovery_target_time = '" + PG_TIME.format(target.time()) + "'\n"
-        + "recovery_target_inclusive = on\n"
-        + "recovery_target_timeline = 'latest'\n"
-        + "recovery_target_action = 'promote'\n";
+        + (target.endOfArchive() ? "" // recovery then ends, and the server promotes itself, at the end of the archive
+            : "recovery_target_time = '" + PG_TIME.format(target.time()) + "'\n"
+                + "recovery_target_inclusive = on\n"
+                + "recovery_target_action = 'promote'\n")
+        + "recovery_target_timeline = 'latest'\n";
     Files.writeString(settings.dataDir().resolve("postgresql.auto.conf"), lines, StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
     Path signal = settings.dataDir().resolve(SIGNAL);
@@ -98,7 +99,7 @@ final class PointInTimeRecovery {
       settings.serverUser().chown(signal);
     }
     logOffset = Files.exists(settings.outputLog()) ? Files.size(settings.outputLog()) : 0;
-    log.info("Restore: replaying archived WAL up to {}", PG_TIME.format(target.time()));
+    log.info("Restore: replaying archived WAL up to {}", where());
   }
 
   /**
@@ -123,16 +124,20 @@ final class PointInTimeRecovery {
       }
       String fatal = fatalSinceStart();
       if (fatal != null) {
-        throw new IOException("PostgreSQL could not recover to " + PG_TIME.format(target.time()) + ": " + fatal);
+        throw new IOException("PostgreSQL could not recover to " + where() + ": " + fatal);
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException("recovery to " + PG_TIME.format(target.time()) + " did not end within "
+        throw new IOException("recovery to " + where() + " did not end within "
             + timeout.toMinutes() + " min");
       }
       sleep();
     }
     DataDirSwap.deleteTree(settings.restoreWalDir());
-    log.info("Restore: recovered to {} and promoted", PG_TIME.format(target.time()));
+    log.info("Restore: recovered to {} and promoted", where());
+  }
+
+  private String where() {
+    return target.endOfArchive() ? "the end of the archive" : PG_TIME.format(target.time());
   }
 
   /** Removes what {@link #configure} left, after a failure. */
