@@ -58,9 +58,14 @@ final class AgentLauncher {
    * starts right before the spawn, so provisioning is not counted as start time.
    */
   AgentHandle launch(String instanceId) throws IOException {
+    return launch(instanceId, "mysql", Map.of());
+  }
+
+  /** {@link #launch(String)} for another engine, with its plugin settings. */
+  AgentHandle launch(String instanceId, String engine, Map<String, String> settings) throws IOException {
     Path instanceDir = workDir.resolve("instances").resolve(instanceId);
-    AgentConfig config = bed.agentConfig(instanceId, pluginsDir, new AgentConfig.Datastore("mysql",
-        instanceDir.resolve("data"), instanceDir.resolve("run"), "127.0.0.1", Ports.free(), "", Map.of()));
+    AgentConfig config = bed.agentConfig(instanceId, pluginsDir, new AgentConfig.Datastore(engine,
+        instanceDir.resolve("data"), instanceDir.resolve("run"), "127.0.0.1", Ports.free(), "", settings));
     Path file = bed.writeAgentConfig(config);
     Path log = workDir.resolve("logs").resolve(instanceId + ".log");
     Files.createDirectories(log.getParent());
