@@ -53,7 +53,7 @@ public abstract class PointInTimeTck {
 
   protected Testbed bed;
   protected DatastoreProvider provider;
-  private Path work;
+  protected Path work;
   private BackupData source;
   private Backup full;
   private Map<String, String> atT2;
@@ -64,13 +64,23 @@ public abstract class PointInTimeTck {
 
   protected abstract DatastoreProvider provider();
 
+  /** A testbed of the subclass's choosing (e.g. with S3 storage); by default local storage. */
+  protected Testbed startTestbed(Path root) throws Exception {
+    return Testbed.start(root);
+  }
+
+  /** Where the storage keeps the objects of a log archive as files (local storage by default). */
+  protected Path archiveDir(String archiveId) {
+    return bed.backupDir().resolve("logs").resolve(archiveId);
+  }
+
   @BeforeAll
   void startSourceBackUpAndWrite() throws Exception {
     provider = provider();
     Assumptions.assumeTrue(provider.pointInTimeRestore(), provider.engine() + " declares no point-in-time restore");
     work = Files.createTempDirectory("coffer-pitr-tck-" + provider.engine(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    bed = Testbed.start(work);
+    bed = startTestbed(work);
     source = start("pitr-src");
     source.load("ledger", 2 << 20);
     full = backup("pitr-src");
@@ -214,7 +224,7 @@ public abstract class PointInTimeTck {
 
   /** The files of an archive in the testbed's local storage, in name order. */
   private List<String> archived(String archiveId) throws IOException {
-    try (Stream<Path> files = Files.list(bed.backupDir().resolve("logs").resolve(archiveId))) {
+    try (Stream<Path> files = Files.list(archiveDir(archiveId))) {
       return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
     }
   }
