@@ -15,6 +15,7 @@ import io.coffer.agent.storage.BackupStorages;
 import io.coffer.agent.supervision.ProcessSupervisor;
 import io.coffer.agent.supervision.SupervisedServer;
 import io.coffer.proto.v1.Hello;
+import io.coffer.spi.Capability;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.backup.BackupStorage;
@@ -122,7 +123,7 @@ public final class Agent implements AutoCloseable {
   /** The log archiver of a plugin that archives its log, or null. */
   private static LogArchiver archiver(DatastoreManager manager, BackupStorage storage, ArchiveKeys keys,
       String instanceId, ProcessSupervisor supervisor) {
-    if (!manager.capabilities().contains(io.coffer.spi.Capability.BACKUP)) {
+    if (!manager.capabilities().contains(Capability.BACKUP)) {
       return null;
     }
     Optional<LogArchiving> archiving = manager.logArchiving();

@@ -20,8 +20,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -218,8 +222,8 @@ public final class BackupService {
     } catch (IOException e) {
       throw DatastoreException.unavailable("cannot prepare a scratch directory: " + e.getMessage(), e);
     }
-    java.nio.file.Path scratch = work.scratch(backupId);
-    java.nio.file.Path logDir = logs == null ? null : scratch.resolve("archived-log");
+    Path scratch = work.scratch(backupId);
+    Path logDir = logs == null ? null : scratch.resolve("archived-log");
     try (RestoreSession session = manager.backupStrategy().restore(new RestoreRequest(chain, scratch, asReplica,
         pointInTime == null ? null : pointInTime.target(), logDir))) {
       long done = 0;
@@ -259,7 +263,7 @@ public final class BackupService {
    *
    * @throws DatastoreException FAILED_PRECONDITION when this instance archives no log
    */
-  public LogArchiver.Archived flushLogArchive(java.time.Duration timeout) {
+  public LogArchiver.Archived flushLogArchive(Duration timeout) {
     LogArchiver a = archiver;
     if (a == null) {
       throw DatastoreException.failedPrecondition("this " + manager.engine() + " instance archives no log");
@@ -286,14 +290,14 @@ public final class BackupService {
       throw DatastoreException.failedPrecondition("backup " + base.backupId() + " was taken without log archiving,"
           + " so it cannot be restored to a point in time; restore it without a target time");
     }
-    java.time.Instant target = pointInTime.target().time();
+    Instant target = pointInTime.target().time();
     if (target != null && base.finishedAt() != null && target.isBefore(base.finishedAt())) {
       throw DatastoreException.invalidArgument("target_time", target + " is before backup " + base.backupId()
           + " finished (" + base.finishedAt() + "); choose a later time or an earlier backup");
     }
     try {
       LogFetch fetch = LogFetch.plan(storage, archiveId, name -> archiving.neededAfter(base, name));
-      java.time.Instant newest = fetch.newestArchivedAt();
+      Instant newest = fetch.newestArchivedAt();
       if (target != null && target.isAfter(newest)) {
         throw DatastoreException.invalidArgument("target_time", target + " is after the newest archived log of "
             + archiveId + " (archived " + newest + "); the archive may lag by up to " + archiving.maxDelay().toSeconds()
@@ -345,7 +349,7 @@ public final class BackupService {
       return;
     }
     try {
-      List<BackupManifest> backups = new java.util.ArrayList<>();
+      List<BackupManifest> backups = new ArrayList<>();
       for (String key : storage.list("")) {
         if (key.endsWith("/" + BackupLayout.MANIFEST_NAME) && key.indexOf('/') == key.lastIndexOf('/')) {
           try {
