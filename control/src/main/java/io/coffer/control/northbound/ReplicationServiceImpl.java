@@ -1,10 +1,8 @@
 package io.coffer.control.northbound;
 
-import com.google.protobuf.Timestamp;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.workflow.Workflow;
-import io.coffer.control.workflow.WorkflowRunner;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.EjectRequest;
 import io.coffer.proto.v1.RejoinReplicaRequest;
@@ -15,11 +13,7 @@ import io.coffer.proto.v1.ListReplicasResponse;
 import io.coffer.proto.v1.PromoteRequest;
 import io.coffer.proto.v1.Replica;
 import io.coffer.proto.v1.ReplicationServiceGrpc;
-import io.coffer.proto.v1.WorkflowState;
 import io.grpc.stub.StreamObserver;
-import java.time.Instant;
-import java.util.Map;
-import java.util.TreeMap;
 import reactor.core.publisher.Mono;
 
 /** Replicas, switchover and failover (see northbound.proto); the workflows run in {@link ReplicationManager}. */

@@ -19,7 +19,6 @@ import io.coffer.proto.v1.Operation;
 import io.coffer.proto.v1.OperationResult;
 import io.coffer.proto.v1.PrepareReplicationSource;
 import io.coffer.proto.v1.PromoteReplica;
-import io.coffer.proto.v1.ReplicationStatus;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,10 @@
 package io.coffer.agent.archive;
 
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.BackupStorage;
+import io.coffer.spi.backup.LogArchiving;
+import io.coffer.spi.backup.RecoveryTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +28,41 @@ public final class LogFetch {
     this.storage = storage;
     this.archiveId = archiveId;
     this.names = names;
+  }
+
+  /**
+   * The log a point-in-time restore of {@code base} to {@code target} needs, checked first: the
+   * backup names its archive, the target is after the backup ended and not after the newest
+   * archived file.
+   *
+   * @throws DatastoreException FAILED_PRECONDITION (no archive, or nothing archived after the
+   *     backup), INVALID_ARGUMENT (field target_time), UNAVAILABLE (storage)
+   */
+  public static LogFetch forRestore(BackupStorage storage, LogArchiving archiving, BackupManifest base,
+      RecoveryTarget target) {
+    String archiveId = base.positions().get(BackupManifest.POSITION_LOG_ARCHIVE);
+    if (archiveId == null) {
+      throw DatastoreException.failedPrecondition("backup " + base.backupId() + " was taken without log archiving,"
+          + " so it cannot be restored to a point in time; restore it without a target time");
+    }
+    Instant time = target.time();
+    if (time != null && base.finishedAt() != null && time.isBefore(base.finishedAt())) {
+      throw DatastoreException.invalidArgument("target_time", time + " is before backup " + base.backupId()
+          + " finished (" + base.finishedAt() + "); choose a later time or an earlier backup");
+    }
+    try {
+      LogFetch fetch = plan(storage, archiveId, name -> archiving.neededAfter(base, name));
+      Instant newest = fetch.newestArchivedAt();
+      if (time != null && time.isAfter(newest)) {
+        throw DatastoreException.invalidArgument("target_time", time + " is after the newest archived log of "
+            + archiveId + " (archived " + newest + "); the archive may lag by up to " + archiving.maxDelay().toSeconds()
+            + " s: flush it (coffer archive flush) or wait");
+      }
+      return fetch;
+    } catch (IOException e) {
+      throw DatastoreException.unavailable("cannot read the log archive " + archiveId + " from " + storage + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**

@@ -5,6 +5,8 @@ import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.LogArchiving;
 import java.io.IOException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an archive to what its backups need: a file stays while some COMPLETED backup of the
@@ -16,11 +18,38 @@ import java.util.List;
  * not written yet can need a file this removes.
  */
 public final class LogRetention {
+  private static final Logger log = LoggerFactory.getLogger(LogRetention.class);
+
   private LogRetention() {}
 
   /** Names of archive files no backup in {@code kept} needs. */
   static List<String> unneeded(List<String> names, List<BackupManifest> kept, LogArchiving archiving) {
     return names.stream().filter(n -> kept.stream().noneMatch(b -> archiving.neededAfter(b, n))).toList();
+  }
+
+  /** Lists every COMPLETED backup of the storage. */
+  public interface Backups {
+    List<BackupManifest> completed() throws IOException;
+  }
+
+  /**
+   * After {@code deleted} is gone: prunes its archive. A failure only logs: the files stay and the
+   * next delete tries again.
+   */
+  public static void afterDelete(BackupStorage storage, BackupManifest deleted, Backups backups, LogArchiving archiving) {
+    String archiveId = deleted.positions().get(BackupManifest.POSITION_LOG_ARCHIVE);
+    if (archiveId == null) {
+      return;
+    }
+    try {
+      int pruned = prune(storage, archiveId, backups.completed(), archiving);
+      if (pruned > 0) {
+        log.info("log archive {}: removed {} file(s) that no remaining backup needs", archiveId, pruned);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("log archive {}: cannot remove the files no backup needs now ({}); the next delete retries",
+          archiveId, e.getMessage());
+    }
   }
 
   /**

@@ -23,7 +23,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -285,29 +283,7 @@ public final class BackupService {
     }
     LogArchiving archiving = manager.logArchiving().orElseThrow(() -> DatastoreException.failedPrecondition(
         "the " + manager.engine() + " plugin archives no log, so it cannot restore to a point in time"));
-    String archiveId = base.positions().get(BackupManifest.POSITION_LOG_ARCHIVE);
-    if (archiveId == null) {
-      throw DatastoreException.failedPrecondition("backup " + base.backupId() + " was taken without log archiving,"
-          + " so it cannot be restored to a point in time; restore it without a target time");
-    }
-    Instant target = pointInTime.target().time();
-    if (target != null && base.finishedAt() != null && target.isBefore(base.finishedAt())) {
-      throw DatastoreException.invalidArgument("target_time", target + " is before backup " + base.backupId()
-          + " finished (" + base.finishedAt() + "); choose a later time or an earlier backup");
-    }
-    try {
-      LogFetch fetch = LogFetch.plan(storage, archiveId, name -> archiving.neededAfter(base, name));
-      Instant newest = fetch.newestArchivedAt();
-      if (target != null && target.isAfter(newest)) {
-        throw DatastoreException.invalidArgument("target_time", target + " is after the newest archived log of "
-            + archiveId + " (archived " + newest + "); the archive may lag by up to " + archiving.maxDelay().toSeconds()
-            + " s: flush it (coffer archive flush) or wait");
-      }
-      return fetch;
-    } catch (IOException e) {
-      throw DatastoreException.unavailable("cannot read the log archive " + archiveId + " from " + storage + ": "
-          + e.getMessage(), e);
-    }
+    return LogFetch.forRestore(storage, archiving, base, pointInTime.target());
   }
 
   /**
@@ -343,30 +319,22 @@ public final class BackupService {
    * LogRetention}). A failure only logs: the files stay and the next delete tries again.
    */
   private void pruneLogArchive(BackupManifest deleted) {
-    String archiveId = deleted.positions().get(BackupManifest.POSITION_LOG_ARCHIVE);
-    Optional<LogArchiving> archiving = manager.logArchiving();
-    if (archiveId == null || archiving.isEmpty()) {
-      return;
-    }
-    try {
-      List<BackupManifest> backups = new ArrayList<>();
-      for (String key : storage.list("")) {
-        if (key.endsWith("/" + BackupLayout.MANIFEST_NAME) && key.indexOf('/') == key.lastIndexOf('/')) {
-          try {
-            backups.add(BackupRestore.manifest(storage, key.substring(0, key.indexOf('/'))));
-          } catch (NoSuchFileException gone) {
-            // deleted meanwhile
-          }
+    manager.logArchiving().ifPresent(archiving -> LogRetention.afterDelete(storage, deleted, this::completed, archiving));
+  }
+
+  /** The manifests of every COMPLETED backup in the storage. */
+  private List<BackupManifest> completed() throws IOException {
+    List<BackupManifest> backups = new ArrayList<>();
+    for (String key : storage.list("")) {
+      if (key.endsWith("/" + BackupLayout.MANIFEST_NAME) && key.indexOf('/') == key.lastIndexOf('/')) {
+        try {
+          backups.add(BackupRestore.manifest(storage, key.substring(0, key.indexOf('/'))));
+        } catch (NoSuchFileException gone) {
+          // deleted meanwhile
         }
       }
-      int pruned = LogRetention.prune(storage, archiveId, backups, archiving.get());
-      if (pruned > 0) {
-        log.info("log archive {}: removed {} file(s) that no remaining backup needs", archiveId, pruned);
-      }
-    } catch (IOException | RuntimeException e) {
-      log.warn("log archive {}: cannot remove the files no backup needs now ({}); the next delete retries",
-          archiveId, e.getMessage());
     }
+    return backups;
   }
 
   /**

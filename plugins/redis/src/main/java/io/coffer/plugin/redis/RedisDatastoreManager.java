@@ -4,7 +4,6 @@ import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.kit.Readiness;
 import io.coffer.plugin.redis.backup.RdbBackupStrategy;
 import io.coffer.plugin.redis.client.AdminClient;
-import io.coffer.plugin.redis.client.Info;
 import io.coffer.plugin.redis.client.ServerStatus;
 import io.coffer.plugin.redis.cluster.RedisCluster;
 import io.coffer.plugin.redis.config.RedisConfiguration;
