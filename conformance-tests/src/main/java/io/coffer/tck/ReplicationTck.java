@@ -3,7 +3,13 @@ package io.coffer.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.agent.Agent;
+import io.coffer.proto.v1.Backup;
+import io.coffer.proto.v1.BackupState;
+import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CommandOptions;
+import io.coffer.proto.v1.CreateBackupRequest;
+import io.coffer.proto.v1.DeleteBackupRequest;
+import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.EjectRequest;
@@ -121,6 +127,34 @@ public abstract class ReplicationTck {
 
   @Test
   @Order(2)
+  void aBackupOfASourceIsTakenOnItsCaughtUpReplicaAndRestoresItsData() throws Exception {
+    write("rp-a", "before a backup of rp-a");
+    awaitSameData("rp-a", "rp-b");
+    awaitCaughtUp("rp-b");
+    Backup started = bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId("rp-a")
+        .setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup done = bed.awaitBackup(started.getBackupId(), WORKFLOW);
+    assertThat(done.getState()).as(done.getErrorMessage()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
+    assertThat(done.getInstanceId()).isEqualTo("rp-a");
+    assertThat(done.getTakenOnInstanceId()).as("the backup spares the primary").isEqualTo("rp-b");
+
+    Map<String, String> expected;
+    try (BackupData source = data("rp-a")) {
+      expected = source.fingerprint();
+    }
+    start("rp-copy");
+    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(done.getBackupId())
+        .setInstanceId("rp-copy").build());
+    bed.awaitHealthy("rp-copy", Duration.ofSeconds(90));
+    try (BackupData copy = data("rp-copy")) {
+      assertThat(copy.fingerprint()).isEqualTo(expected);
+    }
+    agents.remove("rp-copy").close();
+    bed.backups().deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(done.getBackupId()).build());
+  }
+
+  @Test
+  @Order(2)
   void badReplicaRequestsAreClearErrors() {
     assertThat(code(() -> createReplica("rp-a", "rp-a"))).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(code(() -> createReplica("rp-a", "no-such-instance"))).isEqualTo(Status.Code.NOT_FOUND);
@@ -193,6 +227,22 @@ public abstract class ReplicationTck {
   }
 
   // ---- helpers ----
+
+  /** Until the heartbeat shows the replica streaming and at most a second behind. */
+  private void awaitCaughtUp(String replica) throws InterruptedException {
+    long end = System.nanoTime() + CONVERGE.toNanos();
+    Map<String, Double> metrics;
+    do {
+      metrics = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(replica).build())
+          .getMetricsMap();
+      if (metrics.getOrDefault("replication_running", 0.0) == 1.0
+          && metrics.getOrDefault("replication_lag_seconds", 99.0) <= 1.0) {
+        return;
+      }
+      Thread.sleep(250);
+    } while (System.nanoTime() < end);
+    throw new AssertionError(replica + " is not caught up: " + metrics);
+  }
 
   private void start(String instance) throws Exception {
     int port = Ports.free();

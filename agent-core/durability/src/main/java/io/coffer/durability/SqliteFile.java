@@ -26,6 +26,15 @@ public final class SqliteFile {
    * @throws IOException when the file cannot be opened or has a newer format
    */
   public static Connection open(Path file, int format, List<String> schema) throws IOException {
+    return open(file, format, schema, java.util.Map.of());
+  }
+
+  /**
+   * {@link #open(Path, int, List)}, migrating an older file: {@code migrations.get(v)} turns
+   * format {@code v - 1} into {@code v}, and runs for every {@code v} after the file's format.
+   */
+  public static Connection open(Path file, int format, List<String> schema, java.util.Map<Integer, List<String>> migrations)
+      throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     if (!Files.exists(file)) {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -48,6 +57,13 @@ public final class SqliteFile {
         if (version == 0) {
           for (String statement : schema) {
             s.execute(statement);
+          }
+          s.execute("PRAGMA user_version = " + format);
+        } else if (version < format) {
+          for (int v = version + 1; v <= format; v++) {
+            for (String statement : migrations.getOrDefault(v, List.of())) {
+              s.execute(statement);
+            }
           }
           s.execute("PRAGMA user_version = " + format);
         }

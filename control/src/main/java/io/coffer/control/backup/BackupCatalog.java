@@ -24,9 +24,11 @@ import java.util.Optional;
  * gRPC and Reactor non-blocking threads.
  */
 public final class BackupCatalog implements AutoCloseable {
-  private static final int FORMAT = 1;
-  private static final String COLUMNS =
-      "backup_id, instance_id, type, parent_id, state, command_id, origin, created_at, finished_at, manifest, error";
+  /** 2: taken_on. */
+  private static final int FORMAT = 2;
+  private static final String COLUMNS = "backup_id, instance_id, type, parent_id, state, command_id, origin,"
+      + " created_at, finished_at, manifest, error, taken_on";
+  private static final String VALUES = "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
   private final GroupCommitter db;
 
   /** The schedule of an instance and when each kind last ran. */
@@ -49,7 +51,8 @@ public final class BackupCatalog implements AutoCloseable {
           created_at  INTEGER NOT NULL,
           finished_at INTEGER,
           manifest    BLOB,
-          error       TEXT NOT NULL
+          error       TEXT NOT NULL,
+          taken_on    TEXT NOT NULL DEFAULT ''
         )""",
         "CREATE INDEX IF NOT EXISTS backups_instance ON backups (instance_id, created_at)",
         "CREATE INDEX IF NOT EXISTS backups_parent ON backups (parent_id)",
@@ -59,7 +62,8 @@ public final class BackupCatalog implements AutoCloseable {
           schedule         BLOB NOT NULL,
           last_full        INTEGER NOT NULL,
           last_incremental INTEGER NOT NULL
-        )"""));
+        )"""),
+        java.util.Map.of(2, List.of("ALTER TABLE backups ADD COLUMN taken_on TEXT NOT NULL DEFAULT ''")));
     try {
       return new BackupCatalog(new GroupCommitter(c, "coffer-backup-catalog"));
     } catch (SQLException e) {
@@ -74,7 +78,7 @@ public final class BackupCatalog implements AutoCloseable {
       if (existing.isPresent()) {
         return existing.get();
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO backups (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO backups (" + COLUMNS + ") " + VALUES)) {
         bind(ps, entry);
         ps.executeUpdate();
       }
@@ -89,7 +93,7 @@ public final class BackupCatalog implements AutoCloseable {
         ps.setString(1, entry.backupId());
         ps.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO backups (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO backups (" + COLUMNS + ") " + VALUES)) {
         bind(ps, entry);
         ps.executeUpdate();
       }
@@ -203,6 +207,7 @@ public final class BackupCatalog implements AutoCloseable {
     }
     ps.setBytes(10, e.manifest() == null ? null : e.manifest().toByteArray());
     ps.setString(11, e.error());
+    ps.setString(12, e.takenOn());
   }
 
   private static List<BackupEntry> query(Connection c, String where, Object... args) throws SQLException {
@@ -219,7 +224,7 @@ public final class BackupCatalog implements AutoCloseable {
           out.add(new BackupEntry(rs.getString(1), rs.getString(2), BackupType.forNumber(rs.getInt(3)),
               rs.getString(4), BackupState.forNumber(rs.getInt(5)), rs.getString(6), rs.getString(7),
               Instant.ofEpochMilli(rs.getLong(8)), hasFinished ? Instant.ofEpochMilli(finished) : null,
-              manifest == null ? null : parseManifest(manifest), rs.getString(11)));
+              manifest == null ? null : parseManifest(manifest), rs.getString(11), rs.getString(12)));
         }
       }
     }

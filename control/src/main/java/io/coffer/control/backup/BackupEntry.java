@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param finished null while PENDING
  * @param manifest null unless COMPLETED
  * @param error "" unless FAILED
+ * @param takenOn the instance whose agent takes (took) the backup and deletes it: the instance
+ *     itself, or one of its caught-up replicas
  */
 public record BackupEntry(
     String backupId,
@@ -28,7 +30,8 @@ public record BackupEntry(
     Instant created,
     Instant finished,
     BackupManifest manifest,
-    String error) {
+    String error,
+    String takenOn) {
 
   public static final String ORIGIN_USER = "user";
   public static final String ORIGIN_SCHEDULE = "schedule";
@@ -41,21 +44,28 @@ public record BackupEntry(
     Objects.requireNonNull(state, "state");
     parentId = parentId == null ? "" : parentId;
     error = error == null ? "" : error;
+    takenOn = takenOn == null || takenOn.isEmpty() ? instanceId : takenOn;
+  }
+
+  /** A backup taken on the instance itself. */
+  public BackupEntry(String backupId, String instanceId, BackupType type, String parentId, BackupState state,
+      String commandId, String origin, Instant created, Instant finished, BackupManifest manifest, String error) {
+    this(backupId, instanceId, type, parentId, state, commandId, origin, created, finished, manifest, error, instanceId);
   }
 
   BackupEntry completed(BackupManifest m, Instant at) {
     return new BackupEntry(backupId, instanceId, type, parentId, BackupState.BACKUP_STATE_COMPLETED, commandId,
-        origin, created, at, m, "");
+        origin, created, at, m, "", takenOn);
   }
 
   BackupEntry failed(String message, Instant at) {
     return new BackupEntry(backupId, instanceId, type, parentId, BackupState.BACKUP_STATE_FAILED, commandId,
-        origin, created, at, null, message);
+        origin, created, at, null, message, takenOn);
   }
 
   BackupEntry deleting() {
     return new BackupEntry(backupId, instanceId, type, parentId, BackupState.BACKUP_STATE_DELETING, commandId,
-        origin, created, finished, manifest, error);
+        origin, created, finished, manifest, error, takenOn);
   }
 
   /** When it stopped running; for retention, a COMPLETED backup's age counts from here. */
@@ -73,7 +83,8 @@ public record BackupEntry(
         .setCommandId(commandId)
         .setOrigin(origin)
         .setCreated(ts(created))
-        .setErrorMessage(error);
+        .setErrorMessage(error)
+        .setTakenOnInstanceId(takenOn);
     if (finished != null) {
       b.setFinished(ts(finished));
     }

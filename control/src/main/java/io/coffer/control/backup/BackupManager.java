@@ -56,6 +56,10 @@ public final class BackupManager implements AutoCloseable {
   private final Duration jobTimeout;
   private final Scheduler blocking = Schedulers.boundedElastic();
   private final SecureRandom random = new SecureRandom();
+  /** The replicas of an instance (the replication topology); none until replication says so. */
+  private volatile java.util.function.Function<String, List<String>> replicasOf = id -> List.of();
+  /** A replica this far behind or more does not take its primary's backups. */
+  static final double CAUGHT_UP_SECONDS = 5;
 
   public BackupManager(BackupCatalog catalog, MasterKeyStore keys, ArchiveKeyStore archiveKeys, Broker broker,
       AgentRegistry registry, Clock clock, Duration jobTimeout) {
@@ -66,6 +70,46 @@ public final class BackupManager implements AutoCloseable {
     this.registry = registry;
     this.clock = clock;
     this.jobTimeout = jobTimeout;
+  }
+
+  /**
+   * Full and logical backups asked of an instance with replicas are then taken on a healthy,
+   * caught-up one (see {@link #hostFor}); {@code replicasOf} gives the replicas of an instance.
+   */
+  public void takeBackupsOnReplicas(java.util.function.Function<String, List<String>> replicasOf) {
+    this.replicasOf = replicasOf;
+  }
+
+  /**
+   * Where a backup of {@code instance} runs, as managed services do to spare the primary: an
+   * incremental backup where its parent was taken (its LSNs are that server's); a workflow's backup
+   * (e.g. seeding a replica) on the instance itself; otherwise the connected, healthy replica with the
+   * least replication lag, at most {@link #CAUGHT_UP_SECONDS}, or the instance itself when none is.
+   */
+  private String hostFor(InstanceStatus instance, BackupType type, String parent, String origin) {
+    if (type == BackupType.BACKUP_TYPE_INCREMENTAL) {
+      return catalog.get(parent).map(BackupEntry::takenOn).orElse(instance.getInstanceId());
+    }
+    if (BackupEntry.ORIGIN_WORKFLOW.equals(origin)) {
+      return instance.getInstanceId();
+    }
+    String best = instance.getInstanceId();
+    double bestLag = CAUGHT_UP_SECONDS;
+    for (String replica : replicasOf.apply(instance.getInstanceId())) {
+      Optional<InstanceStatus> s = registry.status(replica);
+      if (s.isEmpty() || s.get().getState() != io.coffer.proto.v1.InstanceState.INSTANCE_STATE_CONNECTED
+          || s.get().getHealth() != io.coffer.proto.v1.Health.HEALTH_HEALTHY
+          || s.get().getRole() != io.coffer.proto.v1.Role.ROLE_REPLICA
+          || s.get().getMetricsOrDefault("replication_running", 0) != 1.0) {
+        continue;
+      }
+      double lag = s.get().getMetricsOrDefault("replication_lag_seconds", Double.MAX_VALUE);
+      if (lag <= bestLag) {
+        best = replica;
+        bestLag = lag;
+      }
+    }
+    return best;
   }
 
   /** Subscribes to command results and settles what a previous control left pending. */
@@ -100,7 +144,11 @@ public final class BackupManager implements AutoCloseable {
         throw invalid("parent_id", "is only allowed for an incremental backup");
       }
       BackupEntry entry = catalog.insertIfAbsent(new BackupEntry(newBackupId(), instanceId, type, parent,
-          BackupState.BACKUP_STATE_PENDING, commandId, origin, clock.instant(), null, null, ""));
+          BackupState.BACKUP_STATE_PENDING, commandId, origin, clock.instant(), null, null, "",
+          hostFor(instance, type, parent, origin)));
+      if (!entry.takenOn().equals(instanceId)) {
+        log.info("backup {} of {} is taken on its replica {}", entry.backupId(), instanceId, entry.takenOn());
+      }
       send(entry);
       return entry;
     }).subscribeOn(blocking);
@@ -144,7 +192,7 @@ public final class BackupManager implements AutoCloseable {
         .setType(entry.type())
         .setParentId(entry.parentId())
         .setKey(keys.wrappingKey())).build();
-    broker.dispatch(entry.instanceId(), entry.commandId(), CREATE, false, op, jobTimeout)
+    broker.dispatch(entry.takenOn(), entry.commandId(), CREATE, false, op, jobTimeout)
         .subscribe(ok -> { }, e -> notSent(entry, e));
   }
 
@@ -249,7 +297,7 @@ public final class BackupManager implements AutoCloseable {
     Operation op = Operation.newBuilder().setDeleteBackup(DeleteBackup.newBuilder().setBackupId(b.backupId())).build();
     String commandId = DELETE_PREFIX + b.backupId() + ":" + UUID.randomUUID();
     return Mono.fromRunnable(() -> catalog.update(b.deleting())).subscribeOn(blocking)
-        .then(broker.dispatch(b.instanceId(), commandId, DELETE, false, op, timeout))
+        .then(broker.dispatch(b.takenOn(), commandId, DELETE, false, op, timeout))
         .then(); // the catalog entry goes in onCompleted, also when this caller gave up waiting
   }
 
@@ -277,15 +325,15 @@ public final class BackupManager implements AutoCloseable {
         }
         if (ok && result.getPayload().hasBackup()) {
           catalog.update(entry.completed(result.getPayload().getBackup(), clock.instant()));
-          log.info("backup {} of {} COMPLETED", entry.backupId(), instanceId);
-          applyRetention(instanceId);
+          log.info("backup {} of {} COMPLETED", entry.backupId(), entry.instanceId());
+          applyRetention(entry.instanceId()); // the owner's policy, wherever the backup ran
         } else {
           String message = result.getStatus().getCode() == com.google.rpc.Code.ABORTED_VALUE
               // the restarted agent removed what it had stored (its sweep), so say so plainly
               ? "interrupted: the agent restarted while the backup ran; nothing of it was kept"
               : result.getStatus().getMessage();
           catalog.update(entry.failed(message, clock.instant()));
-          log.warn("backup {} of {} FAILED: {}", entry.backupId(), instanceId, result.getStatus().getMessage());
+          log.warn("backup {} of {} FAILED: {}", entry.backupId(), entry.instanceId(), result.getStatus().getMessage());
         }
       });
       case DELETE -> {
@@ -301,7 +349,7 @@ public final class BackupManager implements AutoCloseable {
             // storage refused: it is still there and still restorable
             catalog.update(new BackupEntry(entry.backupId(), entry.instanceId(), entry.type(), entry.parentId(),
                 BackupState.BACKUP_STATE_COMPLETED, entry.commandId(), entry.origin(), entry.created(), entry.finished(),
-                entry.manifest(), ""));
+                entry.manifest(), "", entry.takenOn()));
             log.warn("backup {} could not be deleted: {}", backupId, result.getStatus().getMessage());
           }
         });

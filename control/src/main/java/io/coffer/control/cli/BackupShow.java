@@ -41,6 +41,7 @@ final class BackupShow extends ClientCommand {
         new String[] {"Parent", Output.orDash(backup.getParentId())},
         new String[] {"State", Output.label(backup.getState(), "BACKUP_STATE_")},
         new String[] {"Origin", Output.orDash(backup.getOrigin())},
+        new String[] {"Taken on", Output.orDash(backup.getTakenOnInstanceId())},
         new String[] {"Command", Output.orDash(backup.getCommandId())},
         new String[] {"Created", Output.time(backup.getCreated())},
         new String[] {"Finished", Output.time(backup.getFinished())}));

@@ -106,6 +106,7 @@ public final class ControlServer implements AutoCloseable {
     WorkflowRunner runner = new WorkflowRunner(workflows, clock);
     ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner,
         config.jobTimeout());
+    backups.takeBackupsOnReplicas(topology::replicasOf);
     ClusterManager clusters = new ClusterManager(broker, registry, runner);
     runner.resumeAll();
     for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, clusters,

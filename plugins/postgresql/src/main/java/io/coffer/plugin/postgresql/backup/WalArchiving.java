@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * deletes each once it is in the archive. {@code archive_timeout} bounds how long a commit waits in
  * an unfinished segment ({@link ServerSettings}, 5 min by default).
  *
- * <p>A standby in recovery archives nothing ({@code archive_mode = on}, not {@code always}); it
- * starts archiving when it is promoted.
+ * <p>A standby archives too ({@code archive_mode = always}), the WAL it receives from its primary,
+ * into its own archive: backups taken on it are restored to a point in time from there.
+ * {@link #switchLog} runs on a primary only; a standby completes its segment when the primary
+ * switches.
  */
 public final class WalArchiving implements LogArchiving {
   private final ServerSettings settings;

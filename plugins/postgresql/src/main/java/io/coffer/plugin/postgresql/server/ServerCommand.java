@@ -53,8 +53,9 @@ public final class ServerCommand {
     option(command, "wal_keep_size", "256MB");
     option(command, "max_slot_wal_keep_size", "4GB");
     // continuous archiving through the agent (backup.WalArchiving): basic_archive copies each
-    // completed segment into the spool, fsynced, with no shell involved
-    option(command, "archive_mode", "on");
+    // completed segment into the spool, fsynced, with no shell involved; "always": a standby archives
+    // the WAL it receives too, so a backup taken on it (the default when it is caught up) has its archive
+    option(command, "archive_mode", "always");
     option(command, "archive_library", "basic_archive");
     option(command, "basic_archive.archive_directory", s.walSpoolDir().toString());
     option(command, "archive_timeout", Long.toString(s.archiveTimeout().toSeconds()));
