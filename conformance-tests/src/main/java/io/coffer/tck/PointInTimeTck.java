@@ -61,6 +61,8 @@ public abstract class PointInTimeTck {
   private Map<String, String> atT3;
   private Instant afterT3;
   private Backup second;
+  private final Map<String, Integer> ports = new java.util.HashMap<>();
+  private final Map<String, RootCredentials> roots = new java.util.HashMap<>();
 
   protected abstract DatastoreProvider provider();
 
@@ -231,11 +233,38 @@ public abstract class PointInTimeTck {
 
   private BackupData start(String instance) throws Exception {
     int port = Ports.free();
+    ports.put(instance, port);
     bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
     RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
         .getCredentials();
+    roots.put(instance, root);
     return provider.backupData(port, root.getName(), root.getPassword());
+  }
+
+  /** The port of an instance this suite started (e.g. "pitr-src"). */
+  protected int port(String instance) {
+    return ports.get(instance);
+  }
+
+  /** The superuser login of an instance this suite started. */
+  protected RootCredentials root(String instance) {
+    return roots.get(instance);
+  }
+
+  /** The source's data checks. */
+  protected BackupData source() {
+    return source;
+  }
+
+  /** The newest backup of the source the ordered tests took (after test 6), or null. */
+  protected Backup secondBackup() {
+    return second;
+  }
+
+  /** Closes the source's current log file and waits until it is archived. */
+  protected LogArchiveFlushed flushSource() {
+    return flush("pitr-src");
   }
 
   private Map<String, String> restoreIntoFresh(String instance, Instant target) throws Exception {
@@ -243,10 +272,23 @@ public abstract class PointInTimeTck {
   }
 
   private Map<String, String> restoreIntoFresh(String instance, Backup backup, Instant target) throws Exception {
+    return restoreIntoFresh(instance, backup, r -> r.setTargetTime(
+        Timestamp.newBuilder().setSeconds(target.getEpochSecond()).setNanos(target.getNano())));
+  }
+
+  /**
+   * Restores {@code backup} into a fresh instance with the target {@code target} sets on the
+   * request, and returns the restored data's fingerprint (after checking that it takes writes).
+   */
+  protected Map<String, String> restoreIntoFresh(String instance, Backup backup,
+      java.util.function.Consumer<RestoreBackupRequest.Builder> target) throws Exception {
     int port = Ports.free();
     bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
-    restore(instance, backup, target);
+    RestoreBackupRequest.Builder request = RestoreBackupRequest.newBuilder().setBackupId(backup.getBackupId())
+        .setInstanceId(instance);
+    target.accept(request);
+    bed.backups().restoreBackup(request.build());
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
     RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
         .getCredentials();

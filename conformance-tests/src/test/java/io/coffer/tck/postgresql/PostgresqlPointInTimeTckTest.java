@@ -1,12 +1,55 @@
 package io.coffer.tck.postgresql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coffer.proto.v1.RootCredentials;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.PointInTimeTck;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
-/** PostgreSQL point-in-time restores from a base backup and the WAL archived through the agent. */
+/**
+ * PostgreSQL point-in-time restores from a base backup and the WAL archived through the agent; and
+ * PostgreSQL's other recovery targets: a WAL position and a named restore point.
+ */
 class PostgresqlPointInTimeTckTest extends PointInTimeTck {
   @Override
   protected DatastoreProvider provider() {
     return PostgresqlProvider.requirePostgresql();
+  }
+
+  @Test
+  @Order(20)
+  void restoresStopAtANamedRestorePointAndAtAnLsn() throws Exception {
+    Assumptions.assumeTrue(secondBackup() != null, "the ordered tests did not run");
+    source().write("ledger", "before the restore point");
+    Map<String, String> atPoint = source().fingerprint();
+    String lsn = sql("SELECT pg_create_restore_point('before-migration')::text");
+    source().write("ledger", "after the restore point");
+    Map<String, String> atLsnOnly = source().fingerprint();
+    String lsnAfter = sql("SELECT pg_current_wal_insert_lsn()::text");
+    source().write("ledger", "after the lsn");
+    flushSource();
+    assertThat(atLsnOnly).isNotEqualTo(atPoint);
+
+    assertThat(restoreIntoFresh("pitr-name", secondBackup(), r -> r.setTargetName("before-migration")))
+        .isEqualTo(atPoint);
+    assertThat(restoreIntoFresh("pitr-lsn", secondBackup(), r -> r.setTargetLsn(lsnAfter)))
+        .isEqualTo(atLsnOnly);
+    assertThat(lsn).matches("[0-9A-F]+/[0-9A-F]+");
+  }
+
+  private String sql(String query) throws Exception {
+    RootCredentials root = root("pitr-src");
+    try (Connection c = PostgresqlProvider.connect(port("pitr-src"), root.getName(), root.getPassword(), "postgres");
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 }

@@ -210,7 +210,7 @@ public final class BackupManager implements AutoCloseable {
 
   /** Restores {@code backupId} into {@code instanceId} and waits for the outcome (at most {@code timeout}). */
   public Mono<String> restore(String backupId, String instanceId, String commandId, Duration timeout) {
-    return restore(backupId, instanceId, commandId, false, null, timeout);
+    return restore(backupId, instanceId, commandId, false, PointInTime.NONE, timeout);
   }
 
   /**
@@ -219,22 +219,33 @@ public final class BackupManager implements AutoCloseable {
    */
   public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
       Duration timeout) {
-    return restore(backupId, instanceId, commandId, asReplica, null, timeout);
+    return restore(backupId, instanceId, commandId, asReplica, PointInTime.NONE, timeout);
   }
 
   /**
-   * {@link #restore(String, String, String, boolean, Duration)} to a point in time when {@code
-   * targetTime} is set: the agent replays the archived log after the backup up to it, reading it
-   * with the private archive key, which is sent for this restore only.
+   * Where a point-in-time restore stops: at most one of a time, the end of the archive, an LSN and
+   * a restore point's name (the agent checks them); {@link #NONE} restores the backup as it is.
    */
-  public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
-      Timestamp targetTime, Duration timeout) {
-    return restore(backupId, instanceId, commandId, asReplica, targetTime, false, timeout);
+  public record PointInTime(Timestamp time, boolean endOfArchive, String lsn, String name) {
+    public static final PointInTime NONE = new PointInTime(null, false, "", "");
+
+    public PointInTime {
+      lsn = lsn == null ? "" : lsn;
+      name = name == null ? "" : name;
+    }
+
+    boolean any() {
+      return time != null || endOfArchive || !lsn.isEmpty() || !name.isEmpty();
+    }
   }
 
-  /** {@link #restore(String, String, String, boolean, Timestamp, Duration)}, or to the end of the archive. */
+  /**
+   * A restore of {@code backupId}; with a {@code pointInTime} target, the agent then replays the
+   * archived log after the backup up to it, reading it with the private archive key, which is sent
+   * for this restore only.
+   */
   public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
-      Timestamp targetTime, boolean toEndOfArchive, Duration timeout) {
+      PointInTime pointInTime, Duration timeout) {
     return Mono.fromCallable(() -> {
           BackupEntry backup = completed("backup_id", backupId);
           InstanceStatus target = registry.require(instanceId);
@@ -246,10 +257,12 @@ public final class BackupManager implements AutoCloseable {
           }
           RestoreBackup.Builder restore = RestoreBackup.newBuilder()
               .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica);
-          if (targetTime != null) {
-            restore.setTargetTime(targetTime).setArchiveKey(archiveKeys.privateKey());
-          } else if (toEndOfArchive) {
-            restore.setToEndOfArchive(true).setArchiveKey(archiveKeys.privateKey());
+          if (pointInTime.any()) {
+            restore.setToEndOfArchive(pointInTime.endOfArchive()).setTargetLsn(pointInTime.lsn())
+                .setTargetName(pointInTime.name()).setArchiveKey(archiveKeys.privateKey());
+            if (pointInTime.time() != null) {
+              restore.setTargetTime(pointInTime.time());
+            }
           }
           return Operation.newBuilder().setRestoreBackup(restore).build();
         })

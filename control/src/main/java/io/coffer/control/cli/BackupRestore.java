@@ -44,6 +44,14 @@ final class BackupRestore extends MutatingCommand {
           + "2026-12-04T10:15:30Z or 2026-12-04T11:15:30.5+01:00.")
   Instant targetTime;
 
+  @Option(names = "--target-lsn", paramLabel = "LSN",
+      description = "Restore up to and including this WAL position (PostgreSQL, e.g. 0/3000060).")
+  String targetLsn;
+
+  @Option(names = "--target-name", paramLabel = "NAME",
+      description = "Restore up to this named restore point (PostgreSQL: SELECT pg_create_restore_point('NAME')).")
+  String targetName;
+
   @Option(names = "--latest", description = "Restore as much as the log archive holds: the backup, then every "
       + "archived log file after it (disaster recovery). Not with --target-time.")
   boolean latest;
@@ -52,10 +60,16 @@ final class BackupRestore extends MutatingCommand {
   int run(ControlClient client) {
     RestoreBackupRequest.Builder request = RestoreBackupRequest.newBuilder()
         .setBackupId(backupId).setInstanceId(instanceId).setOptions(options(client));
-    if (latest && targetTime != null) {
-      throw new CliException(ExitCodes.USAGE, "give --target-time or --latest, not both");
+    if ((latest ? 1 : 0) + (targetTime != null ? 1 : 0) + (targetLsn != null ? 1 : 0) + (targetName != null ? 1 : 0) > 1) {
+      throw new CliException(ExitCodes.USAGE, "give at most one of --target-time, --target-lsn, --target-name, --latest");
     }
     request.setToEndOfArchive(latest);
+    if (targetLsn != null) {
+      request.setTargetLsn(targetLsn);
+    }
+    if (targetName != null) {
+      request.setTargetName(targetName);
+    }
     if (targetTime != null) {
       request.setTargetTime(Timestamp.newBuilder().setSeconds(targetTime.getEpochSecond()).setNanos(targetTime.getNano()));
     }
@@ -69,8 +83,15 @@ final class BackupRestore extends MutatingCommand {
       progress.clear();
     }
     Replies.print(output(), reply, commandId(), "Restored backup " + backupId + " into " + instanceId
-        + (targetTime == null ? (latest ? " up to the end of its log archive" : "") : " up to " + targetTime) + " in " + Output.duration(progress.elapsed()));
+        + upTo() + " in " + Output.duration(progress.elapsed()));
     return ExitCodes.OK;
+  }
+
+  private String upTo() {
+    return targetTime != null ? " up to " + targetTime
+        : targetLsn != null ? " up to LSN " + targetLsn
+        : targetName != null ? " up to restore point " + targetName
+        : latest ? " up to the end of its log archive" : "";
   }
 
   /** Waits for the restore's answer, showing its command's progress meanwhile. */

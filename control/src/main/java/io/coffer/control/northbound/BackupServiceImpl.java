@@ -100,10 +100,15 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
       String commandId = Requests.commandId(request.getOptions());
       Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
       Timestamp target = request.hasTargetTime() ? targetTime(request.getTargetTime()) : null;
-      if (target != null && request.getToEndOfArchive()) {
-        throw Errors.invalidArgument("target_time", "give a target time or to_end_of_archive, not both");
+      int targets = (target != null ? 1 : 0) + (request.getToEndOfArchive() ? 1 : 0)
+          + (request.getTargetLsn().isEmpty() ? 0 : 1) + (request.getTargetName().isEmpty() ? 0 : 1);
+      if (targets > 1) {
+        throw Errors.invalidArgument("target_time",
+            "give at most one of target_time, target_lsn, target_name and to_end_of_archive");
       }
-      return backups.restore(id, instance, commandId, false, target, request.getToEndOfArchive(), timeout)
+      BackupManager.PointInTime pit = new BackupManager.PointInTime(target, request.getToEndOfArchive(),
+          request.getTargetLsn(), request.getTargetName());
+      return backups.restore(id, instance, commandId, false, pit, timeout)
           .map(c -> CommandReply.newBuilder().setCommandId(c).build());
     }, out);
   }

@@ -220,7 +220,7 @@ class BackupCommandsTest {
   @Test
   void showPrintsTheManifest() {
     control.replies.put("GetBackup", backup("bk-000000000001", BackupState.BACKUP_STATE_COMPLETED)
-        .setFinished(at(1_700_000_067)).setManifest(manifest()).build());
+        .setFinished(at(1_700_000_067)).setManifest(manifest()).setTakenOnInstanceId("db-1-replica").build());
     Cli.Result result = coffer("backup", "show", "bk-000000000001");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.out().lines()).containsExactly(
@@ -230,6 +230,7 @@ class BackupCommandsTest {
         "Parent:           -",
         "State:            completed",
         "Origin:           user",
+        "Taken on:         db-1-replica",
         "Command:          c-1",
         "Created:          2023-11-14T22:13:20Z",
         "Finished:         2023-11-14T22:14:27Z",

@@ -38,11 +38,20 @@ final class BackupCommands {
 
   OperationResult restore(RestoreBackup op, JobProgress progress) {
     BackupService.PointInTime pointInTime = null;
-    if (op.hasTargetTime() && op.getToEndOfArchive()) {
-      throw DatastoreException.invalidArgument("target_time", "give a target time or to_end_of_archive, not both");
+    int targets = (op.hasTargetTime() ? 1 : 0) + (op.getToEndOfArchive() ? 1 : 0) + (op.getTargetLsn().isEmpty() ? 0 : 1)
+        + (op.getTargetName().isEmpty() ? 0 : 1);
+    if (targets > 1) {
+      throw DatastoreException.invalidArgument("target_time",
+          "give at most one of target_time, target_lsn, target_name and to_end_of_archive");
     }
     if (op.getToEndOfArchive()) {
       pointInTime = new BackupService.PointInTime(RecoveryTarget.END_OF_ARCHIVE, archiveKey(op.getArchiveKey()));
+    }
+    if (!op.getTargetLsn().isEmpty()) {
+      pointInTime = new BackupService.PointInTime(RecoveryTarget.atLsn(op.getTargetLsn()), archiveKey(op.getArchiveKey()));
+    }
+    if (!op.getTargetName().isEmpty()) {
+      pointInTime = new BackupService.PointInTime(RecoveryTarget.atName(op.getTargetName()), archiveKey(op.getArchiveKey()));
     }
     if (op.hasTargetTime()) {
       Timestamp t = op.getTargetTime();

@@ -93,6 +93,12 @@ public final class MariaBackupStrategy implements BackupStrategy {
   public RestoreSession restore(RestoreRequest request) {
     ChainRules.checkChain(request.chain(), serverVersion.get());
     requireEmpty();
+    if (request.recoveryTarget() != null && request.recoveryTarget().lsn() != null) {
+      throw DatastoreException.invalidArgument("target_lsn", "MariaDB restores to a time or to the end of the archive");
+    }
+    if (request.recoveryTarget() != null && request.recoveryTarget().name() != null) {
+      throw DatastoreException.invalidArgument("target_name", "MariaDB has no named restore points; restore to a time");
+    }
     if (request.recoveryTarget() != null && request.chain().get(0).type() == BackupType.LOGICAL) {
       throw DatastoreException.invalidArgument("target_time", "point-in-time restores start from a full"
           + " (physical) backup; backup " + request.chain().get(0).backupId() + " is logical");

@@ -4,6 +4,7 @@ import io.coffer.plugin.kit.Directories;
 import io.coffer.plugin.postgresql.server.ServerSettings;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
 import io.coffer.plugin.postgresql.sql.Sql;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.RecoveryTarget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,9 @@ final class PointInTimeRecovery {
   private static final Logger log = LoggerFactory.getLogger(PointInTimeRecovery.class);
   /** What may appear unquoted in restore_command's shell line. */
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9/._+-]+");
+  private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
+  /** What Coffer accepts as a restore point name: plain, so it needs no quoting (PostgreSQL allows 63 bytes). */
+  private static final Pattern RESTORE_POINT = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
   private static final DateTimeFormatter PG_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(ZoneOffset.UTC);
   private static final List<String> SETTINGS = List.of("restore_command", "recovery_target_time",
@@ -86,9 +90,7 @@ final class PointInTimeRecovery {
     String lines = "\n# Coffer point-in-time restore; removed once recovery has ended\n"
         + "restore_command = 'cp \"" + dir + "/%f\" \"%p\"'\n"
         + (target.endOfArchive() ? "" // recovery then ends, and the server promotes itself, at the end of the archive
-            : "recovery_target_time = '" + PG_TIME.format(target.time()) + "'\n"
-                + "recovery_target_inclusive = on\n"
-                + "recovery_target_action = 'promote'\n")
+            : targetSetting() + "recovery_target_inclusive = on\n" + "recovery_target_action = 'promote'\n")
         + "recovery_target_timeline = 'latest'\n";
     Files.writeString(settings.dataDir().resolve("postgresql.auto.conf"), lines, StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
@@ -137,7 +139,36 @@ final class PointInTimeRecovery {
   }
 
   private String where() {
-    return target.endOfArchive() ? "the end of the archive" : PG_TIME.format(target.time());
+    return target.endOfArchive() ? "the end of the archive"
+        : target.lsn() != null ? "LSN " + target.lsn()
+        : target.name() != null ? "restore point " + target.name()
+        : PG_TIME.format(target.time());
+  }
+
+  /** The recovery_target_* line; the LSN and the name were validated ({@link #check}), so need no escaping. */
+  private String targetSetting() {
+    if (target.lsn() != null) {
+      return "recovery_target_lsn = '" + target.lsn() + "'\n";
+    }
+    if (target.name() != null) {
+      return "recovery_target_name = '" + target.name() + "'\n";
+    }
+    return "recovery_target_time = '" + PG_TIME.format(target.time()) + "'\n";
+  }
+
+  /**
+   * Refuses targets PostgreSQL would misread, before anything runs.
+   *
+   * @throws DatastoreException INVALID_ARGUMENT naming target_lsn or target_name
+   */
+  static void check(RecoveryTarget target) {
+    if (target.lsn() != null && !LSN.matcher(target.lsn()).matches()) {
+      throw DatastoreException.invalidArgument("target_lsn", "must be a PostgreSQL LSN such as 0/3000060");
+    }
+    if (target.name() != null && !RESTORE_POINT.matcher(target.name()).matches()) {
+      throw DatastoreException.invalidArgument("target_name",
+          "must be a restore point name of 1-63 characters of [A-Za-z0-9_.-]");
+    }
   }
 
   /** Removes what {@link #configure} left, after a failure. */

@@ -74,6 +74,9 @@ public final class PostgresqlBackupStrategy implements BackupStrategy {
   public RestoreSession restore(RestoreRequest request) {
     String version = serverVersion.get();
     ChainRules.checkChain(request.chain(), version);
+    if (request.recoveryTarget() != null) {
+      PointInTimeRecovery.check(request.recoveryTarget());
+    }
     requireEmpty();
     return new BaseBackupRestore(commands, connector, request, ChainRules.major(version), disconnect);
   }
