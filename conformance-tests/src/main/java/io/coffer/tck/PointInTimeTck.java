@@ -139,7 +139,10 @@ public abstract class PointInTimeTck {
   @Test
   @Order(1)
   void restoreToATimeBetweenT2AndT3HoldsExactlyTheWritesUpToT2() throws Exception {
-    assertThat(restoreIntoFresh("pitr-t2", betweenT2AndT3)).isEqualTo(atT2);
+    // no backup named: the control picks the source's newest backup before the target, the full one
+    assertThat(restoreIntoFresh("pitr-t2", full, r -> r.setBackupId("").setSourceInstanceId("pitr-src")
+        .setTargetTime(Timestamp.newBuilder().setSeconds(betweenT2AndT3.getEpochSecond())
+            .setNanos(betweenT2AndT3.getNano())))).isEqualTo(atT2);
   }
 
   @Test
@@ -164,6 +167,11 @@ public abstract class PointInTimeTck {
       Status status = status(() -> restore("pitr-early", beforeBackup));
       assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(status.getDescription()).contains("target_time").contains("before backup " + full.getBackupId());
+      Status none = status(() -> bed.backups().restoreBackup(RestoreBackupRequest.newBuilder()
+          .setSourceInstanceId("pitr-src").setInstanceId("pitr-early")
+          .setTargetTime(Timestamp.newBuilder().setSeconds(beforeBackup.getEpochSecond())).build()));
+      assertThat(none.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(none.getDescription()).contains("no COMPLETED full or incremental backup");
       assertThat(target.fingerprint()).isEmpty();
     }
   }

@@ -456,6 +456,21 @@ public final class BackupManager implements AutoCloseable {
     return catalog;
   }
 
+  /**
+   * The newest COMPLETED full or incremental backup of {@code instanceId} that names a log archive
+   * and whose engine finished it before {@code before}: where a point-in-time restore starts.
+   */
+  public Optional<String> newestForPointInTime(String instanceId, java.time.Instant before) {
+    return catalog.list(instanceId).stream()
+        .filter(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED && b.manifest() != null)
+        .filter(b -> b.type() != BackupType.BACKUP_TYPE_LOGICAL)
+        .filter(b -> b.manifest().getPositionsMap().containsKey("log_archive"))
+        .filter(b -> java.time.Instant.ofEpochSecond(b.manifest().getFinishedAt().getSeconds(),
+            b.manifest().getFinishedAt().getNanos()).isBefore(before))
+        .map(BackupEntry::backupId)
+        .findFirst(); // the catalog lists an instance's backups newest first
+  }
+
   private BackupEntry completed(String field, String backupId) {
     BackupEntry b = catalog.get(backupId).orElseThrow(() ->
         Status.NOT_FOUND.withDescription(field + ": no backup '" + backupId + "'").asRuntimeException());

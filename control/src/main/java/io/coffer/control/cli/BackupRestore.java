@@ -32,8 +32,14 @@ import picocli.CommandLine.Parameters;
             + "Interrupting the wait (Ctrl-C) does not stop the restore: follow it with 'coffer command show ID'."})
 final class BackupRestore extends MutatingCommand {
 
-  @Parameters(index = "0", paramLabel = "BACKUP_ID", description = "The COMPLETED backup to restore.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "BACKUP_ID",
+      description = "The COMPLETED backup to restore; may be left out with --from and --target-time or --latest.")
   String backupId;
+
+  @Option(names = "--from", paramLabel = "INSTANCE",
+      description = "With --target-time or --latest and no BACKUP_ID: restore INSTANCE's newest full or incremental "
+          + "backup that finished before the target (for --latest: its newest), chosen by the control.")
+  String fromInstance;
 
   @Option(names = "--instance", paramLabel = "INSTANCE", required = true,
       description = "The instance to restore into: it must be empty and run the backup's engine.")
@@ -58,8 +64,12 @@ final class BackupRestore extends MutatingCommand {
 
   @Override
   int run(ControlClient client) {
+    if ((backupId == null) == (fromInstance == null)) {
+      throw new CliException(ExitCodes.USAGE, "give a BACKUP_ID or --from INSTANCE (with --target-time or --latest)");
+    }
     RestoreBackupRequest.Builder request = RestoreBackupRequest.newBuilder()
-        .setBackupId(backupId).setInstanceId(instanceId).setOptions(options(client));
+        .setBackupId(backupId == null ? "" : backupId).setSourceInstanceId(fromInstance == null ? "" : fromInstance)
+        .setInstanceId(instanceId).setOptions(options(client));
     if ((latest ? 1 : 0) + (targetTime != null ? 1 : 0) + (targetLsn != null ? 1 : 0) + (targetName != null ? 1 : 0) > 1) {
       throw new CliException(ExitCodes.USAGE, "give at most one of --target-time, --target-lsn, --target-name, --latest");
     }
@@ -75,16 +85,20 @@ final class BackupRestore extends MutatingCommand {
     }
     ListenableFuture<CommandReply> call = client.backupJobsAsync().restoreBackup(request.build());
     JobProgress progress = new JobProgress(err(), cli().stderrIsTerminal(),
-        "restore of " + backupId + " into " + instanceId);
+        "restore of " + what() + " into " + instanceId);
     CommandReply reply;
     try {
       reply = await(call, client, progress);
     } finally {
       progress.clear();
     }
-    Replies.print(output(), reply, commandId(), "Restored backup " + backupId + " into " + instanceId
+    Replies.print(output(), reply, commandId(), "Restored " + what() + " into " + instanceId
         + upTo() + " in " + Output.duration(progress.elapsed()));
     return ExitCodes.OK;
+  }
+
+  private String what() {
+    return backupId != null ? "backup " + backupId : "the newest backup of " + fromInstance;
   }
 
   private String upTo() {

@@ -95,7 +95,8 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
   @Override
   public void restoreBackup(RestoreBackupRequest request, StreamObserver<CommandReply> out) {
     Replies.reply(() -> {
-      String id = backupId("backup_id", request.getBackupId());
+      String id = request.getBackupId().isEmpty() && !request.getSourceInstanceId().isEmpty()
+          ? chooseBackup(request) : backupId("backup_id", request.getBackupId());
       String instance = Requests.instanceId(request.getInstanceId());
       String commandId = Requests.commandId(request.getOptions());
       Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
@@ -111,6 +112,21 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
       return backups.restore(id, instance, commandId, false, pit, timeout)
           .map(c -> CommandReply.newBuilder().setCommandId(c).build());
     }, out);
+  }
+
+  /** The backup a point-in-time restore of {@code source_instance_id} starts from. */
+  private String chooseBackup(RestoreBackupRequest request) {
+    String source = Requests.instanceId(request.getSourceInstanceId());
+    if (!request.hasTargetTime() && !request.getToEndOfArchive()) {
+      throw Errors.invalidArgument("backup_id", "is required unless a target_time or to_end_of_archive is given"
+          + " with source_instance_id");
+    }
+    java.time.Instant before = request.hasTargetTime()
+        ? java.time.Instant.ofEpochSecond(request.getTargetTime().getSeconds(), request.getTargetTime().getNanos())
+        : java.time.Instant.MAX;
+    return backups.newestForPointInTime(source, before).orElseThrow(() -> io.grpc.Status.FAILED_PRECONDITION
+        .withDescription("instance " + source + " has no COMPLETED full or incremental backup with log archiving"
+            + (request.hasTargetTime() ? " that finished before " + before : "")).asRuntimeException());
   }
 
   private static Timestamp targetTime(Timestamp t) {
