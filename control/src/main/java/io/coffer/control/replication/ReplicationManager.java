@@ -104,31 +104,47 @@ public final class ReplicationManager {
 
   // ---- starting workflows (validation happens here, before anything is journaled) ----
 
+  /**
+   * Both instances exist, replicate and run the same engine.
+   *
+   * @param field the request field an engine mismatch is blamed on
+   */
+  private void requireReplicationPair(String source, String replica, String field) {
+    InstanceStatus s = registry.require(source);
+    InstanceStatus r = registry.require(replica);
+    requireReplication(s);
+    requireReplication(r);
+    if (!s.getDatastore().getEngine().equals(r.getDatastore().getEngine())) {
+      throw invalid(field, "instance " + replica + " runs " + r.getDatastore().getEngine() + ", its source "
+          + source + " runs " + s.getDatastore().getEngine());
+    }
+  }
+
+  /** A workflow's parameters, with a fresh replication password (a secret: see SECRETS). */
+  private static Map<String, String> params(String source, String replica, boolean semiSync) {
+    Map<String, String> params = new HashMap<>();
+    params.put("source", source);
+    if (replica != null) {
+      params.put("replica", replica);
+    }
+    params.put("semi_sync", String.valueOf(semiSync));
+    params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
+    return params;
+  }
+
   /** A former primary (or any instance that kept its data) follows {@code source} again. */
   public Mono<Workflow> rejoin(String instance, String source, String workflowId) {
     return Mono.fromCallable(() -> {
       if (source.equals(instance)) {
         throw invalid("source_instance_id", "an instance cannot follow itself");
       }
-      InstanceStatus s = registry.require(source);
-      InstanceStatus r = registry.require(instance);
-      requireReplication(s);
-      requireReplication(r);
-      if (!s.getDatastore().getEngine().equals(r.getDatastore().getEngine())) {
-        throw invalid("source_instance_id", "instance " + instance + " runs " + r.getDatastore().getEngine()
-            + ", " + source + " runs " + s.getDatastore().getEngine());
-      }
+      requireReplicationPair(source, instance, "source_instance_id");
       java.util.Optional<String> current = topology.sourceOf(instance);
       if (current.isPresent() && !current.get().equals(source)) {
         throw Status.FAILED_PRECONDITION.withDescription("instance " + instance + " replicates from " + current.get()
             + "; promote or eject first").asRuntimeException();
       }
-      Map<String, String> params = new HashMap<>();
-      params.put("source", source);
-      params.put("replica", instance);
-      params.put("semi_sync", "false");
-      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
-      return params;
+      return params(source, instance, false);
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, REJOIN, p));
   }
 
@@ -137,24 +153,12 @@ public final class ReplicationManager {
       if (source.equals(replica)) {
         throw invalid("instance_id", "the replica must be another instance than its source");
       }
-      InstanceStatus s = registry.require(source);
-      InstanceStatus r = registry.require(replica);
-      requireReplication(s);
-      requireReplication(r);
-      if (!s.getDatastore().getEngine().equals(r.getDatastore().getEngine())) {
-        throw invalid("instance_id", "instance " + replica + " runs " + r.getDatastore().getEngine() + ", its source "
-            + s.getDatastore().getEngine());
-      }
+      requireReplicationPair(source, replica, "instance_id");
       if (topology.sourceOf(replica).isPresent()) {
         throw Status.FAILED_PRECONDITION.withDescription("instance " + replica + " already replicates from "
             + topology.sourceOf(replica).get()).asRuntimeException();
       }
-      Map<String, String> params = new HashMap<>();
-      params.put("source", source);
-      params.put("replica", replica);
-      params.put("semi_sync", String.valueOf(semiSync));
-      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
-      return params;
+      return params(source, replica, semiSync);
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_REPLICA, p));
   }
 
@@ -167,12 +171,7 @@ public final class ReplicationManager {
         throw Status.FAILED_PRECONDITION.withDescription("the source " + source + " is not connected; a switchover"
             + " needs it to fence it without losing writes. If it is gone, eject it (failover)").asRuntimeException();
       }
-      Map<String, String> params = new HashMap<>();
-      params.put("source", source);
-      params.put("replica", replica);
-      params.put("semi_sync", "false");
-      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
-      return params;
+      return params(source, replica, false);
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, SWITCHOVER, p));
   }
 
@@ -183,11 +182,7 @@ public final class ReplicationManager {
         throw Status.FAILED_PRECONDITION.withDescription("instance " + source + " has no replicas to promote")
             .asRuntimeException();
       }
-      Map<String, String> params = new HashMap<>();
-      params.put("source", source);
-      params.put("semi_sync", "false");
-      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
-      return params;
+      return params(source, null, false);
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, FAILOVER, p));
   }
 

@@ -86,21 +86,36 @@ class LogArchiverTest {
     }
   }
 
-  @Test
-  void archivesEveryCompletedFileDropsTheSpooledCopyAndReadsBackTheSameBytes() throws Exception {
-    LocalDirectoryStorage storage = new LocalDirectoryStorage(dir.resolve("storage"));
-    Spool spool = new Spool(dir.resolve("spool"));
-    ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-1");
+  private LocalDirectoryStorage storage() throws IOException {
+    return new LocalDirectoryStorage(dir.resolve("storage"));
+  }
+
+  /** The agent's key store, holding the public half of {@code pair}. */
+  private ArchiveKeys keysWith(ArchiveTestKeys pair) throws IOException {
     ArchiveKeys keys = ArchiveKeys.open(Files.createDirectories(dir.resolve("state")));
     keys.update(pair.keyId(), pair.publicKeyset());
-    String first = spool.complete(3 << 20);
-    byte[] firstBytes = Files.readAllBytes(spool.spool.resolve(first));
+    return keys;
+  }
+
+  /** Runs an archiver until everything completed so far, and one flush more, is archived. */
+  private static LogArchiver.Archived archiveAll(BackupStorage storage, Spool spool, ArchiveKeys keys) {
     try (LogArchiver archiver = new LogArchiver(storage, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
       archiver.start();
-      LogArchiver.Archived flushed = archiver.flush(Duration.ofSeconds(10));
-      assertThat(spool.ready()).isEmpty();
-      assertThat(storage.list("logs/db-1/")).hasSize(2).last().isEqualTo("logs/db-1/" + flushed.name());
+      return archiver.flush(Duration.ofSeconds(10));
     }
+  }
+
+  @Test
+  void archivesEveryCompletedFileDropsTheSpooledCopyAndReadsBackTheSameBytes() throws Exception {
+    LocalDirectoryStorage storage = storage();
+    Spool spool = new Spool(dir.resolve("spool"));
+    ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-1");
+    ArchiveKeys keys = keysWith(pair);
+    String first = spool.complete(3 << 20);
+    byte[] firstBytes = Files.readAllBytes(spool.spool.resolve(first));
+    LogArchiver.Archived flushed = archiveAll(storage, spool, keys);
+    assertThat(spool.ready()).isEmpty();
+    assertThat(storage.list("logs/db-1/")).hasSize(2).last().isEqualTo("logs/db-1/" + flushed.name());
     LogFetch fetch = LogFetch.plan(storage, "db-1", n -> true);
     assertThat(fetch.newestArchivedAt()).isBeforeOrEqualTo(Instant.now());
     Path restored = dir.resolve("restored");
@@ -110,7 +125,7 @@ class LogArchiverTest {
 
   @Test
   void waitsForTheKeyWithoutLosingFilesAndKeepsItAcrossRestarts() throws Exception {
-    LocalDirectoryStorage storage = new LocalDirectoryStorage(dir.resolve("storage"));
+    LocalDirectoryStorage storage = storage();
     Spool spool = new Spool(dir.resolve("spool"));
     Path state = Files.createDirectories(dir.resolve("state"));
     spool.complete(100);
@@ -123,26 +138,16 @@ class LogArchiverTest {
     }
     ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-2");
     ArchiveKeys.open(state).update(pair.keyId(), pair.publicKeyset());
-    try (LogArchiver archiver = new LogArchiver(storage, spool, ArchiveKeys.open(state), "db-1", Clock.systemUTC(),
-        Duration.ofMillis(50))) { // a restarted agent, before it reconnects
-      archiver.start();
-      archiver.flush(Duration.ofSeconds(10));
-    }
+    archiveAll(storage, spool, ArchiveKeys.open(state)); // a restarted agent, before it reconnects
     assertThat(spool.ready()).isEmpty();
     assertThat(storage.list("logs/db-1/")).hasSize(3);
   }
 
   @Test
   void aFlippedByteOrAnotherKeyFailsTheFetchAsAnIntegrityError() throws Exception {
-    LocalDirectoryStorage storage = new LocalDirectoryStorage(dir.resolve("storage"));
-    Spool spool = new Spool(dir.resolve("spool"));
+    LocalDirectoryStorage storage = storage();
     ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-3");
-    ArchiveKeys keys = ArchiveKeys.open(Files.createDirectories(dir.resolve("state")));
-    keys.update(pair.keyId(), pair.publicKeyset());
-    try (LogArchiver archiver = new LogArchiver(storage, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
-      archiver.start();
-      archiver.flush(Duration.ofSeconds(10));
-    }
+    archiveAll(storage, new Spool(dir.resolve("spool")), keysWith(pair));
     ArchiveTestKeys other = ArchiveTestKeys.generate("ak-3");
     assertThatThrownBy(() -> LogFetch.plan(storage, "db-1", n -> true).into(dir.resolve("a"), other.privateKey()))
         .isInstanceOf(BackupIntegrityException.class).hasMessageContaining("cannot unwrap");
@@ -165,16 +170,11 @@ class LogArchiverTest {
 
   @Test
   void aStorageThatFailsMidReadIsAStorageErrorNotTampering() throws Exception {
-    LocalDirectoryStorage local = new LocalDirectoryStorage(dir.resolve("storage"));
+    LocalDirectoryStorage local = storage();
     Spool spool = new Spool(dir.resolve("spool"));
     ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-4");
-    ArchiveKeys keys = ArchiveKeys.open(Files.createDirectories(dir.resolve("state")));
-    keys.update(pair.keyId(), pair.publicKeyset());
     spool.complete(4 << 20);
-    try (LogArchiver archiver = new LogArchiver(local, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
-      archiver.start();
-      archiver.flush(Duration.ofSeconds(10));
-    }
+    archiveAll(local, spool, keysWith(pair));
     BackupStorage flaky = new BackupStorage() { // the connection drops after 1 MiB of each object
       @Override
       public StorageOutputStream create(String key) throws IOException {
