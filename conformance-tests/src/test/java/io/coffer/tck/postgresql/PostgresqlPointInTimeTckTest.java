@@ -1,10 +1,15 @@
 package io.coffer.tck.postgresql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.RootCredentials;
+import io.coffer.tck.BackupData;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.PointInTimeTck;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -42,6 +47,23 @@ class PostgresqlPointInTimeTckTest extends PointInTimeTck {
     assertThat(restoreIntoFresh("pitr-lsn", secondBackup(), r -> r.setTargetLsn(lsnAfter)))
         .isEqualTo(atLsnOnly);
     assertThat(lsn).matches("[0-9A-F]+/[0-9A-F]+");
+  }
+
+  @Test
+  @Order(21)
+  void aMalformedLsnOrRestorePointNameIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
+    Assumptions.assumeTrue(secondBackup() != null, "the ordered tests did not run");
+    for (var target : Map.of("target_lsn", RestoreBackupRequest.newBuilder().setTargetLsn("0/1'; DROP TABLE x; --"),
+        "target_name", RestoreBackupRequest.newBuilder().setTargetName("it's")).entrySet()) {
+      StatusRuntimeException e = catchThrowableOfType(() -> bed.backups().restoreBackup(target.getValue()
+          .setBackupId(secondBackup().getBackupId()).setInstanceId("pitr-late").build()), StatusRuntimeException.class);
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).contains(target.getKey());
+    }
+    RootCredentials late = root("pitr-late");
+    try (BackupData target = provider.backupData(port("pitr-late"), late.getName(), late.getPassword())) {
+      assertThat(target.fingerprint()).isEmpty();
+    }
   }
 
   private String sql(String query) throws Exception {
