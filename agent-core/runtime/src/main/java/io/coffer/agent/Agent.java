@@ -77,7 +77,7 @@ public final class Agent implements AutoCloseable {
     AgentConfig.Datastore ds = config.datastore();
     manager = plugins.datastore(ds.engine());
     manager.init(new DatastoreContext(config.instanceId(), ds.dataDir(), ds.runDir(), ds.bindAddress(), ds.port(),
-        ds.osUser(), ds.settings()));
+        ds.osUser(), ds.settings(), ds.advertiseAddress()));
     resources.add(manager::close);
 
     supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);

@@ -14,6 +14,6 @@ public enum Capability {
   REPLICATION,
   /** server parameters: rules, values and changes through {@link DatastoreManager#configuration()}. */
   CONFIGURATION,
-  /** sharded clusters through {@link DatastoreManager#clusterStrategy()}. */
+  /** clusters (sharded, or synchronous multi-primary) through {@link DatastoreManager#clusterStrategy()}. */
   CLUSTER
 }

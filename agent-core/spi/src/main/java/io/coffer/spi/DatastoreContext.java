@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param osUser the OS account the server process runs as, or empty for the agent's own account
  * @param settings engine-specific settings from {@code datastore.settings} (e.g. {@code binDir});
  *     plugins document the keys they read and reject unknown ones
+ * @param advertiseAddress where clients and the other nodes of a cluster reach the server
+ *     ({@code datastore.advertiseAddress}, by default the bind address)
  */
 public record DatastoreContext(
     String instanceId,
@@ -23,7 +25,8 @@ public record DatastoreContext(
     String bindAddress,
     int port,
     String osUser,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    String advertiseAddress) {
 
   public DatastoreContext {
     Objects.requireNonNull(instanceId, "instanceId");
@@ -32,6 +35,13 @@ public record DatastoreContext(
     Objects.requireNonNull(bindAddress, "bindAddress");
     osUser = osUser == null ? "" : osUser;
     settings = settings == null ? Map.of() : Map.copyOf(settings);
+    advertiseAddress = advertiseAddress == null || advertiseAddress.isEmpty() ? bindAddress : advertiseAddress;
+  }
+
+  /** A context whose server is reached at its bind address. */
+  public DatastoreContext(String instanceId, Path dataDir, Path runDir, String bindAddress, int port, String osUser,
+      Map<String, String> settings) {
+    this(instanceId, dataDir, runDir, bindAddress, port, osUser, settings, bindAddress);
   }
 
   /** A setting, or {@code fallback} when absent. */

@@ -164,7 +164,7 @@ public interface DatastoreManager extends ExtensionPoint {
 
   // ---- Capability.CLUSTER ----
 
-  /** The engine side of sharded clusters; see {@link io.coffer.spi.cluster.ClusterStrategy}. */
+  /** The engine side of clusters; see {@link io.coffer.spi.cluster.ClusterStrategy}. */
   default io.coffer.spi.cluster.ClusterStrategy clusterStrategy() {
     throw DatastoreException.unimplemented("cluster");
   }

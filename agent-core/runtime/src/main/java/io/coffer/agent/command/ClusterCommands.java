@@ -8,6 +8,7 @@ import io.coffer.proto.v1.OperationResult;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Secret;
+import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.cluster.NodeAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,11 @@ import java.util.List;
 final class ClusterCommands {
   private static final OperationResult DONE = OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
   private final DatastoreManager manager;
+  private final ServerControl server;
 
-  ClusterCommands(DatastoreManager manager) {
+  ClusterCommands(DatastoreManager manager, ServerControl server) {
     this.manager = manager;
+    this.server = server;
   }
 
   OperationResult prepare(String user, String password) {
@@ -27,14 +30,18 @@ final class ClusterCommands {
   }
 
   OperationResult create(List<ClusterNodeAddress> nodes, int replicas, String user, String password) {
-    if (nodes.isEmpty()) {
-      throw DatastoreException.invalidArgument("nodes", "at least one is required");
-    }
-    List<NodeAddress> addresses = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      addresses.add(address("nodes[" + i + "]", nodes.get(i)));
-    }
-    manager.clusterStrategy().create(addresses, replicas, required("user", user), secret(password));
+    manager.clusterStrategy().create(addresses("nodes", nodes), replicas, required("user", user), secret(password),
+        server);
+    return DONE;
+  }
+
+  OperationResult join(List<ClusterNodeAddress> members, String user, String password) {
+    manager.clusterStrategy().join(addresses("members", members), required("user", user), secret(password), server);
+    return DONE;
+  }
+
+  OperationResult leave() {
+    manager.clusterStrategy().leave(server);
     return DONE;
   }
 
@@ -51,11 +58,23 @@ final class ClusterCommands {
   OperationResult status() {
     io.coffer.spi.cluster.ClusterStatus s = manager.clusterStrategy().status();
     ClusterStatus.Builder out = ClusterStatus.newBuilder().setEnabled(s.enabled()).setState(s.state())
-        .setSlotsAssigned(s.slotsAssigned()).setSlotsOk(s.slotsOk());
+        .setSlotsAssigned(s.slotsAssigned()).setSlotsOk(s.slotsOk()).setNodeState(s.nodeState()).setSize(s.size());
     s.nodes().forEach(n -> out.addNodes(ClusterNode.newBuilder().setNodeId(n.nodeId())
-        .setAddress(ClusterNodeAddress.newBuilder().setHost(n.address().host()).setPort(n.address().port()))
+        .setAddress(ClusterNodeAddress.newBuilder().setHost(n.address().host()).setPort(n.address().port())
+            .setPeerPort(n.address().peerPort()))
         .setPrimary(n.primary()).setPrimaryId(n.primaryId()).setSlots(n.slots()).setConnected(n.connected())));
     return OperationResult.newBuilder().setCluster(out).build();
+  }
+
+  private static List<NodeAddress> addresses(String field, List<ClusterNodeAddress> nodes) {
+    if (nodes.isEmpty()) {
+      throw DatastoreException.invalidArgument(field, "at least one is required");
+    }
+    List<NodeAddress> out = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      out.add(address(field + "[" + i + "]", nodes.get(i)));
+    }
+    return out;
   }
 
   private static NodeAddress address(String field, ClusterNodeAddress a) {
@@ -65,7 +84,10 @@ final class ClusterCommands {
     if (a.getPort() < 1 || a.getPort() > 65535) {
       throw DatastoreException.invalidArgument(field + ".port", "must be between 1 and 65535");
     }
-    return new NodeAddress(a.getHost(), a.getPort());
+    if (a.getPeerPort() > 65535) {
+      throw DatastoreException.invalidArgument(field + ".peer_port", "must be between 0 and 65535");
+    }
+    return new NodeAddress(a.getHost(), a.getPort(), a.getPeerPort());
   }
 
   private static String required(String field, String value) {

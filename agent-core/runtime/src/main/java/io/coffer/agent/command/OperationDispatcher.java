@@ -38,7 +38,7 @@ final class OperationDispatcher {
     this.backups = backups;
     this.replication = new ReplicationCommands(manager, server);
     this.configuration = new ConfigurationCommands(manager, server);
-    this.cluster = new ClusterCommands(manager);
+    this.cluster = new ClusterCommands(manager, server);
     this.clock = clock;
   }
 
@@ -136,6 +136,9 @@ final class OperationDispatcher {
           op.getAddClusterNode().getPassword());
       case REMOVE_CLUSTER_NODE -> cluster.remove(op.getRemoveClusterNode().getNode(),
           op.getRemoveClusterNode().getUser(), op.getRemoveClusterNode().getPassword());
+      case JOIN_CLUSTER -> cluster.join(op.getJoinCluster().getMembersList(), op.getJoinCluster().getUser(),
+          op.getJoinCluster().getPassword());
+      case LEAVE_CLUSTER -> cluster.leave();
       case GET_CLUSTER_STATUS -> cluster.status();
       case EXTENSION -> OperationResult.newBuilder()
           .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();

@@ -83,8 +83,20 @@ public final class HeartbeatSource {
 
   /** The datastore as last seen, for Hello. */
   public Datastore datastore() {
-    return Datastore.newBuilder().setEngine(manager.engine()).setVersion(version).setHost(host).setPort(port).build();
+    return Datastore.newBuilder().setEngine(manager.engine()).setVersion(version).setHost(host).setPort(port)
+        .setPeerPort(peerPort()).build();
   }
+
+  /** The engine's node-to-node port, which the control hands to the other nodes of a cluster. */
+  private int peerPort() {
+    if (peerPort < 0) {
+      peerPort = manager.capabilities().contains(io.coffer.spi.Capability.CLUSTER)
+          ? manager.clusterStrategy().peerPort() : 0;
+    }
+    return peerPort;
+  }
+
+  private volatile int peerPort = -1;
 
   private Probe probe() {
     if (version.isEmpty()) {
