@@ -13,6 +13,8 @@ import io.coffer.proto.v1.ClusterStatus;
 import io.coffer.proto.v1.CreateCluster;
 import io.coffer.proto.v1.GetClusterStatus;
 import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.JoinCluster;
+import io.coffer.proto.v1.LeaveCluster;
 import io.coffer.proto.v1.Operation;
 import io.coffer.proto.v1.OperationResult;
 import io.coffer.proto.v1.PrepareClusterNode;
@@ -54,17 +56,22 @@ public final class ClusterManager {
     this.registry = registry;
     this.runner = runner;
     java.util.Set<String> secrets = java.util.Set.of("password");
+    // The same steps serve every engine: each does the work on the node its tools need and checks
+    // the outcome in the other step (see io.coffer.spi.cluster.ClusterStrategy).
     runner.define(new WorkflowDefinition(CREATE_CLUSTER, List.of(
         new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("instances")))),
-        new Named("form the cluster", this::form)), secrets));
+        new Named("form the cluster on the first node", this::form),
+        new Named("join the other nodes, one at a time", this::joinOthers)), secrets));
     runner.define(new WorkflowDefinition(GROW_CLUSTER, List.of(
         new Named("find the cluster's nodes", this::findNodes),
         new Named("prepare the cluster account on every node", w -> prepareAll(w, withNew(w))),
-        new Named("add the node and move slots to it", this::addNode)), secrets));
+        new Named("add the node (Redis: and move slots to it)", this::addNode),
+        new Named("join the new node", this::joinNew)), secrets));
     runner.define(new WorkflowDefinition(SHRINK_CLUSTER, List.of(
         new Named("find the cluster's nodes", this::findNodes),
         new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("nodes")))),
-        new Named("move the node's slots away and remove it", this::removeNode)), secrets));
+        new Named("remove the node (Redis: after moving its slots away)", this::removeNode),
+        new Named("the node leaves", this::leave)), secrets));
   }
 
   // ---- starting workflows (validation happens here, before anything is journaled) ----
@@ -72,7 +79,7 @@ public final class ClusterManager {
   public Mono<Workflow> create(String datastore, List<String> instances, int replicasPerPrimary, String workflowId) {
     return Mono.fromCallable(() -> {
       if (datastore.isEmpty()) {
-        throw invalid("datastore", "is required (e.g. redis)");
+        throw invalid("datastore", "is required (redis or mysql)");
       }
       if (instances.isEmpty()) {
         throw invalid("instance_ids", "at least one is required");
@@ -162,6 +169,30 @@ public final class ClusterManager {
     }).flatMap(e -> call(w, e.getKey(), "create_cluster", e.getValue())).thenReturn(Map.of());
   }
 
+  /** JoinCluster on every node but the first, in order (a Galera joiner takes a full state transfer). */
+  private Mono<Map<String, String>> joinOthers(Workflow w) {
+    List<String> instances = list(w.param("instances"));
+    return Flux.fromIterable(instances.subList(1, instances.size()))
+        .concatMap(i -> Mono.fromCallable(() -> join(w, instances)).flatMap(op -> call(w, i, "join_cluster", op)))
+        .then(Mono.just(Map.of()));
+  }
+
+  private Mono<Map<String, String>> joinNew(Workflow w) {
+    return Mono.fromCallable(() -> join(w, withNew(w)))
+        .flatMap(op -> call(w, w.param("instance"), "join_cluster", op)).thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> leave(Workflow w) {
+    Operation op = Operation.newBuilder().setLeaveCluster(LeaveCluster.getDefaultInstance()).build();
+    return call(w, w.param("instance"), "leave_cluster", op).thenReturn(Map.of());
+  }
+
+  private Operation join(Workflow w, List<String> members) {
+    JoinCluster.Builder join = JoinCluster.newBuilder().setUser(CLUSTER_USER).setPassword(w.param("password"));
+    members.forEach(m -> join.addMembers(address(m)));
+    return Operation.newBuilder().setJoinCluster(join).build();
+  }
+
   /** Every node of the member's cluster, as instances; a node the control does not know stops the workflow. */
   private Mono<Map<String, String>> findNodes(Workflow w) {
     return askStatus(w.param("member")).map(s -> {
@@ -220,7 +251,8 @@ public final class ClusterManager {
 
   private ClusterNodeAddress address(String instance) {
     InstanceStatus s = registry.require(instance);
-    return ClusterNodeAddress.newBuilder().setHost(s.getDatastore().getHost()).setPort(s.getDatastore().getPort()).build();
+    return ClusterNodeAddress.newBuilder().setHost(s.getDatastore().getHost()).setPort(s.getDatastore().getPort())
+        .setPeerPort(s.getDatastore().getPeerPort()).build();
   }
 
   private Optional<String> instanceAt(ClusterNodeAddress a) {

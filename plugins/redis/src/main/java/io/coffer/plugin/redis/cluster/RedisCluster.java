@@ -9,6 +9,7 @@ import io.coffer.plugin.redis.users.AclUsers;
 import io.coffer.plugin.redis.users.UserNames;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
+import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.cluster.ClusterNode;
 import io.coffer.spi.cluster.ClusterStatus;
 import io.coffer.spi.cluster.ClusterStrategy;
@@ -69,7 +70,8 @@ public final class RedisCluster implements ClusterStrategy {
   }
 
   @Override
-  public void create(List<NodeAddress> nodes, int replicasPerPrimary, String user, Secret password) {
+  public void create(List<NodeAddress> nodes, int replicasPerPrimary, String user, Secret password,
+      ServerControl server) {
     requireClusterMode();
     Set<NodeAddress> wanted = new HashSet<>(nodes);
     List<ClusterNodes.Line> known = lines(admin);
@@ -91,6 +93,33 @@ public final class RedisCluster implements ClusterStrategy {
     command.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerPrimary), "--cluster-yes"));
     cli("create the cluster", command, user, password);
     awaitOk(nodes, user, password);
+  }
+
+  /** create (or add) on a member already brought this node in: check that it sees every member and slot served. */
+  @Override
+  public void join(List<NodeAddress> members, String user, Secret password, ServerControl server) {
+    requireClusterMode();
+    List<NodeAddress> all = new ArrayList<>(members);
+    if (all.stream().noneMatch(self()::sameServer)) {
+      all.add(self());
+    }
+    for (NodeAddress m : all) {
+      if (!m.sameServer(self())) {
+        awaitMember(m, true);
+      }
+    }
+    awaitOk(List.of(self()), user, password);
+  }
+
+  /** remove on a member already took this node out (redis-cli del-node resets it): check that it did. */
+  @Override
+  public void leave(ServerControl server) {
+    requireClusterMode();
+    List<ClusterNodes.Line> known = lines(admin);
+    if (known.size() > 1 || known.stream().anyMatch(l -> l.node().slots() > 0)) {
+      throw DatastoreException.failedPrecondition("this node is still a member of a cluster of " + known.size()
+          + " nodes; remove it from another member first");
+    }
   }
 
   @Override
@@ -140,14 +169,14 @@ public final class RedisCluster implements ClusterStrategy {
     try {
       Info info = Info.parse(probe.call("read INFO cluster", c -> c.info("cluster")));
       if (info.number("cluster_enabled", 0) != 1) {
-        return new ClusterStatus(false, "", 0, 0, List.of());
+        return new ClusterStatus(false, "", 0, 0, List.of(), "", 0);
       }
       Info cluster = Info.parse(probe.call("read CLUSTER INFO", c -> c.clusterInfo()));
       List<ClusterNode> nodes = lines(probe).stream().map(ClusterNodes.Line::node).toList();
       return new ClusterStatus(true, cluster.get("cluster_state"), (int) cluster.number("cluster_slots_assigned", 0),
-          (int) cluster.number("cluster_slots_ok", 0), nodes);
+          (int) cluster.number("cluster_slots_ok", 0), nodes, cluster.get("cluster_state"), nodes.size());
     } catch (RuntimeException e) {
-      return new ClusterStatus(settings.cluster(), "unknown", 0, 0, List.of());
+      return new ClusterStatus(settings.cluster(), "unknown", 0, 0, List.of(), "unknown", 0);
     }
   }
 
