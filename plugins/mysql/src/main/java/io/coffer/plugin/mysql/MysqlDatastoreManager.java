@@ -1,6 +1,9 @@
 package io.coffer.plugin.mysql;
 
 import io.coffer.plugin.mysql.backup.BinlogArchiving;
+import io.coffer.plugin.mysql.cluster.GaleraCluster;
+import io.coffer.plugin.mysql.cluster.GaleraOptionFile;
+import io.coffer.spi.cluster.ClusterStrategy;
 import io.coffer.spi.backup.LogArchiving;
 import java.util.Optional;
 import io.coffer.plugin.kit.Readiness;
@@ -44,7 +47,8 @@ import org.pf4j.Extension;
  * socket peer's OS account
  * (<a href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>): no
  * administrative password exists anywhere. Settings are documented in {@link ServerSettings}.
- * Backups and restores: {@link MariaBackupStrategy}; replication: {@link MariaDbReplication}.
+ * Backups and restores: {@link MariaBackupStrategy}; replication: {@link MariaDbReplication};
+ * Galera clusters: {@link GaleraCluster}.
  */
 @Extension
 public final class MysqlDatastoreManager implements DatastoreManager {
@@ -64,7 +68,8 @@ public final class MysqlDatastoreManager implements DatastoreManager {
       RoleFile roleFile,
       MariaDbReplication replication,
       ParameterFile parameters,
-      MariaDbConfiguration configuration) {}
+      MariaDbConfiguration configuration,
+      GaleraCluster galera) {}
 
   private volatile Instance instance;
 
@@ -76,7 +81,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   @Override
   public Set<Capability> capabilities() {
     return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION,
-        Capability.CONFIGURATION);
+        Capability.CONFIGURATION, Capability.CLUSTER);
   }
 
   @Override
@@ -88,10 +93,15 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     AdminSession admin = new AdminSession(connector, true);
     ServerStatus status = new ServerStatus(connector);
     RoleFile roleFile = new RoleFile(ServerCommand.initFile(settings));
-    ParameterFile parameters = new ParameterFile(settings.dataDir().resolve(ServerCommand.PARAMETER_FILE));
+    GaleraOptionFile galeraOptions = new GaleraOptionFile(settings.dataDir(),
+        settings.switchUser() ? Optional.of(settings.osUser()) : Optional.empty());
+    ParameterFile parameters = new ParameterFile(settings.dataDir().resolve(ServerCommand.PARAMETER_FILE),
+        ServerCommand.serverOptionsFile(settings), galeraOptions.path());
+    DatabaseAdmin databases = new DatabaseAdmin(admin);
     instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, status,
-        new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin), roleFile,
-        new MariaDbReplication(admin, status, roleFile), parameters, new MariaDbConfiguration(admin, parameters));
+        databases, new UserAdmin(admin), new RootAccess(admin), roleFile,
+        new MariaDbReplication(admin, status, roleFile), parameters, new MariaDbConfiguration(admin, parameters),
+        new GaleraCluster(settings, admin, status, databases, galeraOptions));
   }
 
   @Override
@@ -101,6 +111,8 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     // mariadbd does not start without its --init-file; a restored data directory has none yet
     i.roleFile().ensureExists();
     i.parameters().ensureExists();
+    ServerCommand.writeServerOptions(i.settings());
+    i.galera().beforeStart();
   }
 
   @Override
@@ -112,7 +124,18 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   public void awaitReady(Duration timeout) {
     Instance i = instance();
     // No first-start setup: root@localhost (unix_socket) is all the agent needs.
-    Readiness.await(timeout, "MariaDB on " + i.settings().socket(), i.status()::ping);
+    while (true) {
+      try {
+        Readiness.await(timeout, "MariaDB on " + i.settings().socket(), i.status()::ping);
+        break;
+      } catch (DatastoreException e) {
+        if (!i.galera().transferringState()) {
+          throw e;
+        }
+        // a Galera joiner opens its socket only after the state transfer, however long that takes
+      }
+    }
+    i.galera().afterStart();
     i.replication().afterStart();
   }
 
@@ -202,6 +225,11 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   @Override
   public ReplicationStrategy replicationStrategy() {
     return instance().replication();
+  }
+
+  @Override
+  public ClusterStrategy clusterStrategy() {
+    return instance().galera();
   }
 
   @Override

@@ -25,9 +25,19 @@ public final class ParameterFile {
       + "[mariadbd]\n";
 
   private final Path file;
+  private final String include;
 
-  public ParameterFile(Path file) {
+  /**
+   * @param includes option files read after this one, in order, where they exist (the agent's
+   *     server options, the Galera membership; {@code !include}, and mariadbd skips a missing one)
+   */
+  public ParameterFile(Path file, Path... includes) {
     this.file = file;
+    StringBuilder text = new StringBuilder();
+    for (Path p : includes) {
+      text.append("!include ").append(p).append('\n');
+    }
+    this.include = text.toString();
   }
 
   public Path path() {
@@ -36,8 +46,12 @@ public final class ParameterFile {
 
   /** Creates an empty file when missing (a new or a freshly restored data directory): mariadbd needs it. */
   public void ensureExists() {
-    if (!Files.isRegularFile(file)) {
-      write(Map.of());
+    try {
+      if (!Files.isRegularFile(file) || !Files.readString(file, StandardCharsets.UTF_8).endsWith(include)) {
+        write(read()); // a file written before the include existed gains it
+      }
+    } catch (IOException e) {
+      throw DatastoreException.internal("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -49,7 +63,7 @@ public final class ParameterFile {
       }
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         int eq = line.indexOf('=');
-        if (!line.startsWith("#") && !line.startsWith("[") && eq > 0) {
+        if (!line.startsWith("#") && !line.startsWith("[") && !line.startsWith("!") && eq > 0) {
           out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
         }
       }
@@ -62,6 +76,7 @@ public final class ParameterFile {
   public synchronized void write(Map<String, String> values) {
     StringBuilder text = new StringBuilder(HEADER);
     new TreeMap<>(values).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    text.append(include);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,

@@ -73,6 +73,11 @@ public record ReplicationSnapshot(
     }
   }
 
+  /** Whether a source is configured (SHOW SLAVE STATUS has a row). */
+  public static boolean replicating(Connection c) throws SQLException {
+    return readLink(c).isPresent();
+  }
+
   /** The configured source, if any: SHOW SLAVE STATUS. */
   static Optional<ReplicaLink> readLink(Connection c) throws SQLException {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {

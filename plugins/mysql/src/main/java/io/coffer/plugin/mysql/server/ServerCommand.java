@@ -50,7 +50,8 @@ public final class ServerCommand {
     command.add("--log-error=" + s.errorLog());
     // Accounts are matched by IP: no DNS look-ups that stall logins when DNS is slow.
     command.add("--skip-name-resolve");
-    command.add("--innodb-buffer-pool-size=" + s.innodbBufferPoolSize());
+    // innodb_buffer_pool_size is in SERVER_OPTIONS_FILE, not here: the Galera SST script hands a
+    // command-line --innodb-buffer-pool-size on to mariabackup, which refuses it (10.11)
     command.add("--max-connections=" + MAX_CONNECTIONS);
     // The binary log gives backups a position (binlog file, offset, GTID) and is what replication
     // and point-in-time recovery will replay; ROW format replays deterministically
@@ -81,6 +82,33 @@ public final class ServerCommand {
     command.add("--init-file=" + initFile(s));
     // the pid file lets a restarted agent adopt a mariadbd that outlived it instead of starting a second one
     return new ProcessSpec(command, Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
+  }
+
+  /**
+   * Options from the agent's settings that must not be on the command line (see {@link #spec}), in
+   * the run directory: rendered before every start, read through the parameter file's
+   * {@code !include}, after the parameters set through Coffer, so the settings win as the command
+   * line does.
+   */
+  public static final String SERVER_OPTIONS_FILE = "coffer-server.cnf";
+
+  public static Path serverOptionsFile(ServerSettings s) {
+    return s.runDir().resolve(SERVER_OPTIONS_FILE);
+  }
+
+  /** Writes {@link #SERVER_OPTIONS_FILE}; nothing in it is secret. */
+  public static void writeServerOptions(ServerSettings s) {
+    String text = "# Written by the Coffer agent from datastore.settings at every start.\n[mariadbd]\n"
+        + "innodb_buffer_pool_size=" + s.innodbBufferPoolSize() + "\n";
+    try {
+      java.nio.file.Files.createDirectories(s.runDir());
+      Path tmp = s.runDir().resolve(SERVER_OPTIONS_FILE + ".tmp");
+      java.nio.file.Files.writeString(tmp, text);
+      java.nio.file.Files.move(tmp, serverOptionsFile(s), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      throw io.coffer.spi.DatastoreException.internal("cannot write " + serverOptionsFile(s) + ": " + e.getMessage(), e);
+    }
   }
 
   /** The {@code --init-file} of this instance: {@link #INIT_FILE} in the data directory. */

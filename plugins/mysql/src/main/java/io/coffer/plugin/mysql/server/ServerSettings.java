@@ -24,7 +24,8 @@ import java.util.zip.CRC32;
  * <p>Settings ({@code datastore.settings}): {@code binDir} (directory holding {@code mariadbd} and
  * {@code mariadb-install-db}; default: search PATH, then /usr/sbin and /usr/bin) and
  * {@code innodbBufferPoolSize} (default {@code 128M}; see
- * <a href="https://mariadb.com/kb/en/innodb-system-variables/#innodb_buffer_pool_size">innodb_buffer_pool_size</a>).
+ * <a href="https://mariadb.com/kb/en/innodb-system-variables/#innodb_buffer_pool_size">innodb_buffer_pool_size</a>),
+ * {@code binlogArchiveInterval} and the Galera ports ({@link GaleraSettings}).
  * Unknown keys are rejected.
  *
  * @param switchUser whether to pass {@code --user} (only possible, and needed, when the agent is root;
@@ -44,7 +45,8 @@ public record ServerSettings(
     boolean switchUser,
     String innodbBufferPoolSize,
     long serverId,
-    Duration binlogArchiveInterval) {
+    Duration binlogArchiveInterval,
+    GaleraSettings galera) {
 
   public static final String BIN_DIR = "binDir";
   public static final String INNODB_BUFFER_POOL_SIZE = "innodbBufferPoolSize";
@@ -53,7 +55,13 @@ public record ServerSettings(
    * agent closes it (FLUSH BINARY LOGS) so that it is archived, in seconds, 10 to 86400, default 300.
    */
   public static final String BINLOG_ARCHIVE_INTERVAL = "binlogArchiveInterval";
-  private static final Set<String> KNOWN_SETTINGS = Set.of(BIN_DIR, INNODB_BUFFER_POOL_SIZE, BINLOG_ARCHIVE_INTERVAL);
+  private static final Set<String> KNOWN_SETTINGS = knownSettings();
+
+  private static Set<String> knownSettings() {
+    Set<String> keys = new java.util.HashSet<>(Set.of(BIN_DIR, INNODB_BUFFER_POOL_SIZE, BINLOG_ARCHIVE_INTERVAL));
+    keys.addAll(GaleraSettings.KEYS);
+    return Set.copyOf(keys);
+  }
   private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,12}[KMGkmg]?");
   // sun_path in struct sockaddr_un holds 108 bytes including the terminating NUL.
   private static final int MAX_SOCKET_PATH = 107;
@@ -129,7 +137,8 @@ public record ServerSettings(
     return new ServerSettings(
         mariadbd, installDb, dataDir, runDir, bind, context.port(), osUser, agent.root(), bufferPool,
         serverId(context.instanceId()),
-        io.coffer.plugin.kit.DurationSetting.seconds(context, BINLOG_ARCHIVE_INTERVAL, 300, 10, 86_400));
+        io.coffer.plugin.kit.DurationSetting.seconds(context, BINLOG_ARCHIVE_INTERVAL, 300, 10, 86_400),
+        GaleraSettings.from(context));
   }
 
   private static String osUser(String configured, OsAccount agent) {

@@ -49,7 +49,10 @@ public final class ServerStatus implements AutoCloseable {
         Map<String, Double> metrics = metrics(c);
         ReplicationSnapshot replication = ReplicationSnapshot.read(c);
         metrics.putAll(replication.metrics());
-        return new Probe(Probe.Health.HEALTHY, replication.role(), replication.problem(), metrics);
+        Map<String, String> wsrep = wsrep(c);
+        metrics.putAll(galeraMetrics(wsrep));
+        String problem = replication.problem().isEmpty() ? galeraProblem(wsrep) : replication.problem();
+        return new Probe(Probe.Health.HEALTHY, replication.role(), problem, metrics);
       }), PROBE_LIMIT);
     } catch (Exception e) {
       return Probe.unhealthy("MariaDB is not answering: " + why(e));
@@ -66,6 +69,67 @@ public final class ServerStatus implements AutoCloseable {
     } catch (Exception e) {
       return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false,
           "MariaDB is not answering: " + why(e));
+    }
+  }
+
+  /**
+   * The {@code wsrep_*} status variables (<a href="https://mariadb.com/kb/en/galera-cluster-status-variables/">Galera
+   * status variables</a>), empty when the server runs without a provider. Never throws: empty too
+   * when the server does not answer within the probe's limit.
+   */
+  public Map<String, String> wsrep() {
+    try {
+      return timeBox.call(() -> session.callRetrying(ServerStatus::wsrep), PROBE_LIMIT);
+    } catch (Exception e) {
+      return Map.of();
+    }
+  }
+
+  private static Map<String, String> wsrep(Connection c) throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep\\_%'")) {
+      while (rs.next()) {
+        out.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
+      }
+    }
+    // without a provider loaded (wsrep off) the variables exist but say nothing
+    return out.getOrDefault("wsrep_provider_name", "").isEmpty() ? Map.of() : out;
+  }
+
+  /**
+   * {@code galera_cluster_size} (wsrep_cluster_size), {@code galera_primary} (1 when
+   * wsrep_cluster_status is Primary), {@code galera_local_state} (wsrep_local_state: 1 joining,
+   * 2 donor, 3 joined, 4 synced) and {@code galera_flow_control_paused} (the fraction of time
+   * replication was paused by flow control since the last FLUSH STATUS).
+   */
+  private static Map<String, Double> galeraMetrics(Map<String, String> wsrep) {
+    if (wsrep.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Double> out = new HashMap<>();
+    number(wsrep, "wsrep_cluster_size").ifPresent(v -> out.put("galera_cluster_size", v));
+    number(wsrep, "wsrep_local_state").ifPresent(v -> out.put("galera_local_state", v));
+    number(wsrep, "wsrep_flow_control_paused").ifPresent(v -> out.put("galera_flow_control_paused", v));
+    out.put("galera_primary", "Primary".equals(wsrep.get("wsrep_cluster_status")) ? 1.0 : 0.0);
+    return out;
+  }
+
+  private static String galeraProblem(Map<String, String> wsrep) {
+    if (wsrep.isEmpty()) {
+      return "";
+    }
+    if (!"Primary".equals(wsrep.get("wsrep_cluster_status"))) {
+      return "galera: " + wsrep.get("wsrep_cluster_status") + " (no quorum)";
+    }
+    String state = wsrep.getOrDefault("wsrep_local_state_comment", "");
+    return state.equals("Synced") ? "" : "galera: " + state;
+  }
+
+  private static java.util.Optional<Double> number(Map<String, String> m, String key) {
+    try {
+      return java.util.Optional.of(Double.parseDouble(m.getOrDefault(key, "")));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty();
     }
   }
 

@@ -99,7 +99,7 @@ class BackupPartsTest {
       p.toFile().setExecutable(true);
     }
     ServerSettings settings = new ServerSettings(bin.resolve("mariadbd"), bin.resolve("mariadb-install-db"),
-        tmp.resolve("data"), tmp.resolve("run"), "127.0.0.1", 3306, "mysql", true, "16M", 7, java.time.Duration.ofMinutes(5));
+        tmp.resolve("data"), tmp.resolve("run"), "127.0.0.1", 3306, "mysql", true, "16M", 7, java.time.Duration.ofMinutes(5), null);
     ToolCommands commands = new ToolCommands(settings, "root");
     String socket = "--socket=" + tmp.resolve("run/mysqld.sock");
 
@@ -129,7 +129,7 @@ class BackupPartsTest {
             e -> assertThat(e.code()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION))
         .hasMessageContaining("install the mariadb-backup package");
     ServerSettings settings = new ServerSettings(tmp.resolve("mariadbd"), tmp.resolve("install"), tmp, tmp,
-        "127.0.0.1", 3306, "mysql", false, "16M", 1, java.time.Duration.ofMinutes(5));
+        "127.0.0.1", 3306, "mysql", false, "16M", 1, java.time.Duration.ofMinutes(5), null);
     assertThat(new ToolCommands(settings, "root").chownNeeded()).isFalse();
   }
 

@@ -48,7 +48,7 @@ class ServerSettingsTest {
         "--datadir=" + tmp.resolve("data"), "--port=3307", "--bind-address=127.0.0.1",
         "--socket=" + tmp.resolve("run/mysqld.sock"), "--pid-file=" + tmp.resolve("run/mysqld.pid"),
         "--log-error=" + tmp.resolve("run/mariadb.err"), "--skip-name-resolve",
-        "--innodb-buffer-pool-size=128M", "--max-connections=100",
+        "--max-connections=100",
         "--log-bin=mariadb-bin", "--server-id=" + ServerSettings.serverId("i-1"), "--binlog-format=ROW", "--sync-binlog=1",
         "--binlog-expire-logs-seconds=604800", "--log-slave-updates", "--relay-log=mariadb-relay-bin",
         "--rpl-semi-sync-master-enabled=ON", "--rpl-semi-sync-master-wait-no-slave=OFF",
@@ -71,7 +71,10 @@ class ServerSettingsTest {
       throw e;
     }
     assertThat(s.osUser()).isEqualTo("mysql");
-    assertThat(ServerCommand.spec(s).command()).contains("--user=mysql", "--innodb-buffer-pool-size=16M");
+    assertThat(ServerCommand.spec(s).command()).contains("--user=mysql");
+    // the buffer pool size is in the server options file (the Galera SST script cannot pass it on)
+    ServerCommand.writeServerOptions(s);
+    assertThat(ServerCommand.serverOptionsFile(s)).content().contains("innodb_buffer_pool_size=16M");
     // only the instance's own option file is read, and it must come first
     assertThat(ServerCommand.spec(s).command().get(1)).startsWith("--defaults-file=").endsWith("coffer-parameters.cnf");
     assertThat(new DataDirInitializer(s).installCommand()).contains("--user=mysql");

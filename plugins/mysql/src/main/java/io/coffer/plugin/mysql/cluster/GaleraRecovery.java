@@ -1,0 +1,86 @@
+package io.coffer.plugin.mysql.cluster;
+
+import io.coffer.plugin.kit.CommandRunner;
+import io.coffer.plugin.mysql.Tools;
+import io.coffer.plugin.mysql.server.ServerCommand;
+import io.coffer.plugin.mysql.server.ServerSettings;
+import io.coffer.spi.DatastoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Before a member starts after a crash: finds the last transaction its InnoDB committed, so that
+ * it rejoins by IST (the writesets it missed, from a donor's gcache) instead of a full SST. A
+ * member that stopped cleanly records its position in {@code grastate.dat}; one that crashed leaves
+ * {@code seqno: -1} there, and only {@code mariadbd --wsrep-recover} can read the position back
+ * from InnoDB. The position goes into the option file as {@code wsrep_start_position} for that one
+ * start, which is what MariaDB's own service wrapper (galera_recovery) does
+ * (<a href="https://mariadb.com/kb/en/galera-cluster-recovery/">Galera cluster recovery</a>).
+ */
+public final class GaleraRecovery {
+  private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position: ([0-9a-f-]{36}:-?[0-9]+)");
+  private static final Pattern UNKNOWN_SEQNO = Pattern.compile("(?m)^seqno:\\s*-1\\s*$");
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+  private final ServerSettings settings;
+  private final GaleraOptionFile options;
+
+  public GaleraRecovery(ServerSettings settings, GaleraOptionFile options) {
+    this.settings = settings;
+    this.options = options;
+  }
+
+  /** Runs before every start; does nothing for a server running alone or a member that stopped cleanly. */
+  public void beforeStart() {
+    if (!options.member() || options.read().containsKey(GaleraOptionFile.START_POSITION) || !crashed()) {
+      return;
+    }
+    recover().ifPresent(position -> options.set(GaleraOptionFile.START_POSITION, position));
+  }
+
+  private boolean crashed() {
+    Path state = settings.dataDir().resolve("grastate.dat");
+    try {
+      return Files.exists(state) && UNKNOWN_SEQNO.matcher(Files.readString(state, StandardCharsets.UTF_8)).find();
+    } catch (IOException e) {
+      return false; // mariadbd reports an unreadable state file itself
+    }
+  }
+
+  private Optional<String> recover() {
+    Path log = settings.runDir().resolve("wsrep-recover.log");
+    List<String> command = new ArrayList<>(ServerCommand.spec(settings).command());
+    command.removeIf(a -> a.startsWith("--log-error="));
+    command.add("--log-error=" + log);
+    command.add("--wsrep-recover");
+    try {
+      Files.deleteIfExists(log);
+      CommandRunner.Result r = CommandRunner.run(command, settings.dataDir(), TIMEOUT, Tools.ENV);
+      String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      Matcher m = RECOVERED.matcher(text + "\n" + r.outputTail());
+      String position = null;
+      while (m.find()) {
+        position = m.group(1);
+      }
+      if (r.exitCode() != 0 || position == null) {
+        throw DatastoreException.internal("mariadbd --wsrep-recover found no position (exit " + r.exitCode()
+            + "); see " + log, null);
+      }
+      // seqno -1: nothing committed through Galera yet; the node asks for a full state transfer
+      return position.endsWith(":-1") ? Optional.empty() : Optional.of(position);
+    } catch (IOException e) {
+      throw DatastoreException.internal("cannot run mariadbd --wsrep-recover: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DatastoreException.unavailable("interrupted while recovering the Galera position", e);
+    }
+  }
+}
