@@ -4,6 +4,8 @@ import io.coffer.agent.archive.ArchiveKeys;
 import io.coffer.agent.archive.LogArchiver;
 import io.coffer.agent.archive.LogFetch;
 import io.coffer.agent.archive.LogRetention;
+import io.coffer.spi.Capability;
+import io.coffer.spi.Probe;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.backup.BackupManifest;
@@ -210,6 +212,34 @@ public final class BackupService {
    */
   public void restore(String backupId, MasterKey key, boolean asReplica, PointInTime pointInTime,
       JobProgress progress) {
+    restore(backupId, key, asReplica, false, pointInTime, progress);
+  }
+
+  /**
+   * Re-seeds this instance, a replica whose copy is broken, from {@code backupId}: like a restore
+   * as a replica, but its current data is replaced instead of refused (the repair workflow; see
+   * {@link RestoreRequest#reseed()}). Checked here, whatever the control believes: only an
+   * instance that is a replica now is overwritten, never a primary.
+   *
+   * @throws DatastoreException FAILED_PRECONDITION (not a replica; the plugin does no replication),
+   *     and as {@link #restore(String, MasterKey, JobProgress)}
+   */
+  public void reseed(String backupId, MasterKey key, JobProgress progress) {
+    checkId("backup_id", backupId);
+    if (!manager.capabilities().contains(Capability.REPLICATION)) {
+      throw DatastoreException.failedPrecondition("the " + manager.engine() + " plugin does no replication,"
+          + " so there is no replica to re-seed");
+    }
+    Probe.Role role = manager.replicationStrategy().status().role();
+    if (role != Probe.Role.REPLICA) {
+      throw DatastoreException.failedPrecondition("this instance is a " + role + ", not a replica; only a"
+          + " replica's data is replaced by a re-seed");
+    }
+    restore(backupId, key, true, true, null, progress);
+  }
+
+  private void restore(String backupId, MasterKey key, boolean asReplica, boolean reseed, PointInTime pointInTime,
+      JobProgress progress) {
     checkId("backup_id", backupId);
     List<BackupManifest> chain = chain(backupId, key);
     LogFetch logs = pointInTime == null ? null : planLogs(chain.get(chain.size() - 1), pointInTime, asReplica);
@@ -223,7 +253,7 @@ public final class BackupService {
     Path scratch = work.scratch(backupId);
     Path logDir = logs == null ? null : scratch.resolve("archived-log");
     try (RestoreSession session = manager.backupStrategy().restore(new RestoreRequest(chain, scratch, asReplica,
-        pointInTime == null ? null : pointInTime.target(), logDir))) {
+        pointInTime == null ? null : pointInTime.target(), logDir, reseed))) {
       long done = 0;
       for (BackupManifest backup : chain) {
         long before = done;

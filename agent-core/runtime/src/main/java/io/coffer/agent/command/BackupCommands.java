@@ -61,6 +61,14 @@ final class BackupCommands {
       pointInTime = new BackupService.PointInTime(
           RecoveryTarget.at(Instant.ofEpochSecond(t.getSeconds(), t.getNanos())), archiveKey(op.getArchiveKey()));
     }
+    if (op.getReseedReplica()) {
+      if (!op.getAsReplica() || pointInTime != null) {
+        throw DatastoreException.invalidArgument("reseed_replica", "re-seeds a replica: it needs as_replica and"
+            + " no point-in-time target");
+      }
+      backups.reseed(op.getBackupId(), key(op.getKey()), progress);
+      return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
+    }
     backups.restore(op.getBackupId(), key(op.getKey()), op.getAsReplica(), pointInTime, progress);
     return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
   }

@@ -20,9 +20,13 @@ import java.util.Objects;
  * @param archivedLog with a target: a directory holding the archived log files the restore needs
  *     ({@link LogArchiving#neededAfter}), already verified and decrypted, under their
  *     {@link LogFile#name()}s; available from {@link RestoreSession#stage} on until the restore ends
+ * @param reseed (with {@code asReplica}) the instance is a replica whose copy is broken and is
+ *     re-seeded (the repair workflow): its current data is discarded, so the strategy skips its
+ *     "restore needs an empty instance" check; the runtime has checked that the instance is a
+ *     replica. A strategy that cannot replace data in place refuses with FAILED_PRECONDITION.
  */
 public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica, RecoveryTarget recoveryTarget,
-    Path archivedLog) {
+    Path archivedLog, boolean reseed) {
 
   /** A restore that leaves a standalone instance. */
   public RestoreRequest(List<BackupManifest> chain, Path scratchDir) {
@@ -32,6 +36,12 @@ public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolea
   /** A restore of the chain as it is, with no log replayed. */
   public RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica) {
     this(chain, scratchDir, asReplica, null, null);
+  }
+
+  /** A restore into an empty instance (no re-seed). */
+  public RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica, RecoveryTarget recoveryTarget,
+      Path archivedLog) {
+    this(chain, scratchDir, asReplica, recoveryTarget, archivedLog, false);
   }
 
   public RestoreRequest {
@@ -45,6 +55,9 @@ public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolea
     }
     if (recoveryTarget != null && asReplica) {
       throw new IllegalArgumentException("a point-in-time restore leaves a primary, not a replica");
+    }
+    if (reseed && !asReplica) {
+      throw new IllegalArgumentException("only a replica is re-seeded");
     }
   }
 
