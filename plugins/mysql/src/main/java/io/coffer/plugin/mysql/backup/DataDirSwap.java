@@ -82,6 +82,25 @@ final class DataDirSwap {
       installed.add(name);
     }
     Files.delete(incoming);
+    keepInstanceOptions();
+  }
+
+  /**
+   * Copies the instance's own option files ({@code coffer-*.cnf}: its parameters, its cluster
+   * membership) back from the old contents: they describe this instance, not the backed-up data,
+   * and a re-seeded replica must keep its configuration. Copies, so that {@link #putBack} still
+   * finds everything aside.
+   */
+  private void keepInstanceOptions() throws IOException {
+    for (Path entry : entries(aside)) {
+      String name = entry.getFileName().toString();
+      Path target = dataDir.resolve(name);
+      if (name.startsWith("coffer-") && name.endsWith(".cnf") && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+          && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        Files.copy(entry, target, StandardCopyOption.COPY_ATTRIBUTES);
+        installed.add(name);
+      }
+    }
   }
 
   /** Undoes {@link #setAside} and {@link #install}, however far they got. */

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * <p>A restore replaces the whole instance, so it is only allowed into an empty one (no user
- * database, no user account). A physical restore brings the source's {@code mysql} schema with
+ * database, no user account), or, from a physical backup, into a replica being re-seeded
+ * ({@link RestoreRequest#reseed()}), whose copy is thrown away. A physical restore brings the source's {@code mysql} schema with
  * it, as any copy of a data directory does; a logical one never touches the target's internal
  * accounts. The tools run as the agent (OS root) and log in as {@code root@localhost} over the
  * socket, like the plugin's own connections.
@@ -92,7 +93,12 @@ public final class MariaBackupStrategy implements BackupStrategy {
   @Override
   public RestoreSession restore(RestoreRequest request) {
     ChainRules.checkChain(request.chain(), serverVersion.get());
-    requireEmpty();
+    if (!request.reseed()) {
+      requireEmpty();
+    } else if (request.chain().get(0).type() == BackupType.LOGICAL) {
+      throw DatastoreException.failedPrecondition("a replica is re-seeded from a physical backup; backup "
+          + request.chain().get(0).backupId() + " is logical");
+    }
     if (request.recoveryTarget() != null && request.recoveryTarget().lsn() != null) {
       throw DatastoreException.invalidArgument("target_lsn", "MariaDB restores to a time or to the end of the archive");
     }

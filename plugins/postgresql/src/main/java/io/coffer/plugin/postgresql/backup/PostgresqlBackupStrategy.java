@@ -77,7 +77,9 @@ public final class PostgresqlBackupStrategy implements BackupStrategy {
     if (request.recoveryTarget() != null) {
       PointInTimeRecovery.check(request.recoveryTarget());
     }
-    requireEmpty();
+    if (!request.reseed()) { // a replica being re-seeded is a copy of its source: it is replaced
+      requireEmpty();
+    }
     return new BaseBackupRestore(commands, connector, request, ChainRules.major(version), disconnect);
   }
 

@@ -130,7 +130,7 @@ public final class RdbBackupStrategy implements BackupStrategy {
           + " backup, not a Redis one");
     }
     Info keyspace = Info.parse(admin.call("read INFO keyspace", c -> c.info("keyspace")));
-    if (keyspace.asMap().keySet().stream().anyMatch(k -> k.matches("db[0-9]+")) || !users.list().isEmpty()) {
+    if (!request.reseed() && keyspace.asMap().keySet().stream().anyMatch(k -> k.matches("db[0-9]+")) || !users.list().isEmpty()) {
       throw DatastoreException.failedPrecondition("the instance is not empty (it has keys or users); restore into a"
           + " fresh instance");
     }
