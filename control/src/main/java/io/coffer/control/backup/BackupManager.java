@@ -246,6 +246,19 @@ public final class BackupManager implements AutoCloseable {
    */
   public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
       PointInTime pointInTime, Duration timeout) {
+    return restore(backupId, instanceId, commandId, asReplica, false, pointInTime, timeout);
+  }
+
+  /**
+   * Re-seeds {@code replicaId}, a replica, from {@code backupId}: its data is replaced by the
+   * backup's (RestoreBackup.reseed_replica; the agent refuses unless it is a replica).
+   */
+  public Mono<String> reseed(String backupId, String replicaId, String commandId, Duration timeout) {
+    return restore(backupId, replicaId, commandId, true, true, PointInTime.NONE, timeout);
+  }
+
+  private Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
+      boolean reseed, PointInTime pointInTime, Duration timeout) {
     return Mono.fromCallable(() -> {
           BackupEntry backup = completed("backup_id", backupId);
           InstanceStatus target = registry.require(instanceId);
@@ -256,7 +269,7 @@ public final class BackupManager implements AutoCloseable {
                 + " is a " + backup.manifest().getEngine() + " backup");
           }
           RestoreBackup.Builder restore = RestoreBackup.newBuilder()
-              .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica);
+              .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica).setReseedReplica(reseed);
           if (pointInTime.any()) {
             restore.setToEndOfArchive(pointInTime.endOfArchive()).setTargetLsn(pointInTime.lsn())
                 .setTargetName(pointInTime.name()).setArchiveKey(archiveKeys.privateKey());

@@ -129,6 +129,7 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
     String about = switch (workflow.getKind()) {
       case "create_replica" -> replica.isEmpty() || source.isEmpty() ? "" : "replica " + replica + " of " + source;
       case "switchover" -> replica.isEmpty() || source.isEmpty() ? "" : replica + " replaces " + source + " as primary";
+      case "repair_replica" -> replica.isEmpty() || source.isEmpty() ? "" : replica + " re-seeded from " + source;
       case "failover" -> source.isEmpty() ? "" : source + " ejected" + (newPrimary.isEmpty() ? "" : ", new primary " + newPrimary);
       case "create_cluster" -> "of " + d.getOrDefault("instances", "").replace(",", ", ");
       case "grow_cluster" -> d.getOrDefault("instance", "") + " joins the cluster of " + d.getOrDefault("member", "");

@@ -6,6 +6,7 @@ import io.coffer.control.workflow.Workflow;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.EjectRequest;
 import io.coffer.proto.v1.RejoinReplicaRequest;
+import io.coffer.proto.v1.RepairReplicaRequest;
 import io.coffer.proto.v1.GetWorkflowRequest;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListReplicasRequest;
@@ -16,7 +17,7 @@ import io.coffer.proto.v1.ReplicationServiceGrpc;
 import io.grpc.stub.StreamObserver;
 import reactor.core.publisher.Mono;
 
-/** Replicas, switchover and failover (see northbound.proto); the workflows run in {@link ReplicationManager}. */
+/** Replicas, switchover, failover, rejoin and repair (see northbound.proto); the workflows run in {@link ReplicationManager}. */
 public final class ReplicationServiceImpl extends ReplicationServiceGrpc.ReplicationServiceImplBase {
   private final ReplicationManager replication;
   private final AgentRegistry registry;
@@ -58,6 +59,15 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
       String instance = Requests.instanceId(request.getInstanceId());
       String source = Requests.required("source_instance_id", request.getSourceInstanceId());
       return replication.rejoin(instance, source, Requests.commandId(request.getOptions())).map(this::toProto);
+    }, out);
+  }
+
+  @Override
+  public void repairReplica(RepairReplicaRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
+    Replies.reply(() -> {
+      String replica = Requests.instanceId(request.getInstanceId());
+      return replication.repair(replica, request.getSemiSync(), Requests.commandId(request.getOptions()))
+          .map(this::toProto);
     }, out);
   }
 

@@ -32,7 +32,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Replication workflows: create a replica from a backup of its source, switchover (promote a
- * replica with nothing lost) and failover (eject a lost source). Each step is one command on one
+ * replica with nothing lost), failover (eject a lost source), rejoin (a former primary follows
+ * again) and repair (re-seed a broken replica from a fresh backup). Each step is one command on one
  * agent, sent with a command id derived from the workflow and step, so a step repeated after a
  * control restart joins the journaled command instead of running twice.
  */
@@ -41,6 +42,7 @@ public final class ReplicationManager {
   public static final String SWITCHOVER = "switchover";
   public static final String FAILOVER = "failover";
   public static final String REJOIN = "rejoin";
+  public static final String REPAIR = "repair_replica";
   /** The replication account on every source; reserved by the plugins. */
   static final String REPLICATION_USER = "coffer_repl";
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
@@ -98,6 +100,15 @@ public final class ReplicationManager {
         new Named("prepare the source's replication account", w -> prepareSource(w, w.param("source"))),
         new Named("rewind the instance where needed and attach it to the source", w -> attach(w, w.param("replica"),
             w.param("source"), Mono.just(Map.of()), jobTimeout)), // a rewind copies what changed: it may take long
+        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
+        SECRETS));
+    runner.define(new WorkflowDefinition(REPAIR, List.of(
+        new Named("prepare the source's replication account", w -> prepareSource(w, w.param("source"))),
+        new Named("take a full backup of the source", this::backupSource),
+        new Named("re-seed the replica from the backup (its data is replaced)", this::reseedReplica),
+        new Named("attach the replica to the source", w -> attach(w, w.param("replica"), w.param("source"),
+            positionsOf(w.param("backup_id")))),
+        new Named("make the source wait for the replica (semi-sync only)", this::requireSynchronous),
         new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
         SECRETS));
   }
@@ -162,6 +173,22 @@ public final class ReplicationManager {
     }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_REPLICA, p));
   }
 
+  /** Re-seeds a replica the control knows of from a fresh full backup of its (connected) source. */
+  public Mono<Workflow> repair(String replica, boolean semiSync, String workflowId) {
+    return Mono.fromCallable(() -> {
+      registry.require(replica);
+      String source = topology.sourceOf(replica).orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription(
+          "instance " + replica + " is not a replica the control knows of; only a replica is re-seeded")
+          .asRuntimeException());
+      requireReplicationPair(source, replica, "instance_id");
+      if (registry.session(source).isEmpty()) {
+        throw Status.FAILED_PRECONDITION.withDescription("the source " + source + " is not connected; a repair"
+            + " takes a fresh backup of it. If it is gone, eject it (failover)").asRuntimeException();
+      }
+      return params(source, replica, semiSync);
+    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, REPAIR, p));
+  }
+
   public Mono<Workflow> promote(String replica, String workflowId) {
     return Mono.fromCallable(() -> {
       registry.require(replica);
@@ -222,6 +249,11 @@ public final class ReplicationManager {
 
   private Mono<Map<String, String>> restoreOnReplica(Workflow w) {
     return backups.restore(w.param("backup_id"), w.param("replica"), WorkflowRunner.commandId(w, ""), true, jobTimeout)
+        .thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> reseedReplica(Workflow w) {
+    return backups.reseed(w.param("backup_id"), w.param("replica"), WorkflowRunner.commandId(w, ""), jobTimeout)
         .thenReturn(Map.of());
   }
 

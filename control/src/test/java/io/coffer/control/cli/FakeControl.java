@@ -45,6 +45,7 @@ import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.coffer.proto.v1.UserServiceGrpc;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.EjectRequest;
+import io.coffer.proto.v1.RepairReplicaRequest;
 import io.coffer.proto.v1.GetWorkflowRequest;
 import io.coffer.proto.v1.ListReplicasRequest;
 import io.coffer.proto.v1.ListReplicasResponse;
@@ -336,6 +337,12 @@ final class FakeControl implements AutoCloseable {
     public void eject(EjectRequest request, StreamObserver<Workflow> out) {
       answer("Eject", request, started(request.getOptions().getCommandId(), "failover", 5,
           "find the most advanced replica", Map.of("source", request.getSourceInstanceId())), out);
+    }
+
+    @Override
+    public void repairReplica(RepairReplicaRequest request, StreamObserver<Workflow> out) {
+      answer("RepairReplica", request, started(request.getOptions().getCommandId(), "repair_replica", 6,
+          "prepare the source's replication account", Map.of("replica", request.getInstanceId())), out);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.ListReplicasRequest;
 import io.coffer.proto.v1.ListReplicasResponse;
 import io.coffer.proto.v1.PromoteRequest;
+import io.coffer.proto.v1.RepairReplicaRequest;
 import io.coffer.proto.v1.Replica;
 import io.coffer.proto.v1.Role;
 import io.coffer.proto.v1.Workflow;
@@ -176,6 +177,31 @@ class ReplicationCommandsTest {
     assertThat(WorkflowStartingCommand.title(Workflow.newBuilder().setKind("failover").putDetails("source", "db-1")
         .putDetails("new_primary", "db-3").build(), "fo-1"))
         .isEqualTo("failover workflow fo-1 (db-1 ejected, new primary db-3)");
+  }
+
+  @Test
+  void repairStartsItsWorkflowAndWaits() {
+    control.queue("GetWorkflow", Workflow.newBuilder().setWorkflowId("rr-1").setKind("repair_replica")
+        .setState(WorkflowState.WORKFLOW_STATE_SUCCEEDED).setStepsDone(6).setStepCount(6)
+        .putDetails("source", "db-1").putDetails("replica", "db-2").putDetails("backup_id", "b-7").build());
+    Cli.Result result = coffer("replica", "repair", "db-2", "--semi-sync", "--command-id", "rr-1");
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    RepairReplicaRequest repair = control.last(RepairReplicaRequest.class);
+    assertThat(repair.getInstanceId()).isEqualTo("db-2");
+    assertThat(repair.getSemiSync()).isTrue();
+    assertThat(repair.getOptions().getCommandId()).isEqualTo("rr-1");
+    assertThat(result.out()).startsWith("Started repair-replica workflow rr-1\n"
+        + "Completed repair-replica workflow rr-1 (db-2 re-seeded from db-1):\n  state:      succeeded\n"
+        + "  steps:      6/6\n");
+    assertThat(result.out()).contains("  backup_id:  b-7\n");
+
+    control.errors.put("RepairReplica", Status.FAILED_PRECONDITION.withDescription(
+        "instance db-1 is not a replica the control knows of; only a replica is re-seeded").asRuntimeException());
+    result = coffer("replica", "repair", "db-1", "--command-id", "rr-2");
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo("coffer: FAILED_PRECONDITION: instance db-1 is not a replica the control "
+        + "knows of; only a replica is re-seeded (command-id rr-2)\n");
+    assertThat(coffer("replica", "repair").exitCode()).isEqualTo(2);
   }
 
   @Test
