@@ -17,4 +17,13 @@ public final class Ports {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Whether {@code port} can be bound on loopback now. */
+  public static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }

@@ -171,14 +171,20 @@ class RedisClusterTest {
     return bed.awaitWorkflow(started.getWorkflowId(), WORKFLOW);
   }
 
-  /** A port whose cluster bus port (+10000) is valid too. */
-  private static int clusterPort() {
-    while (true) {
-      int p = Ports.free();
-      if (p <= 55535) {
+  /**
+   * A port whose cluster bus port (+10000) is free too. Both lie below Linux's ephemeral range
+   * (32768 and up), so no outgoing connection of this run can take the bus port between this
+   * check and the node's start: a node whose bus port is taken never starts (CI once saw that).
+   */
+  private int clusterPort() {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int p = 20_000 + random.nextInt(2_700);
+      if (!ports.containsValue(p) && Ports.isFree(p) && Ports.isFree(p + 10_000)) {
         return p;
       }
     }
+    throw new IllegalStateException("no free port pair (p, p+10000) between 20000 and 32767");
   }
 
   /** Reads keys and the cluster state while a change runs. */
