@@ -2,17 +2,14 @@ package io.coffer.tck.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.ClusterNode;
 import io.coffer.proto.v1.ClusterStatus;
 import io.coffer.proto.v1.CreateClusterRequest;
-import io.coffer.proto.v1.CreateUserRequest;
 import io.coffer.proto.v1.GetClusterRequest;
 import io.coffer.proto.v1.GrowClusterRequest;
 import io.coffer.proto.v1.ShrinkClusterRequest;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
-import io.coffer.tck.Ports;
 import io.coffer.tck.Testbed;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -58,23 +55,10 @@ class RedisClusterTest {
 
   @BeforeAll
   void startNodes() throws Exception {
-    RedisProvider provider = RedisProvider.requireRedis();
     Path work = Files.createTempDirectory("coffer-redis-cluster",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
-    for (String id : List.of("rc-a", "rc-b", "rc-c", "rc-d")) {
-      int port = clusterPort();
-      ports.put(id, port);
-      AgentConfig.Datastore ds = new AgentConfig.Datastore("redis", work.resolve(id).resolve("data"),
-          work.resolve(id).resolve("run"), "127.0.0.1", port, "", Map.of("cluster", "true"));
-      bed.startAgent(bed.agentConfig(id, provider.pluginsDir(), ds));
-    }
-    for (String id : ports.keySet()) {
-      bed.awaitHealthy(id, Duration.ofSeconds(90));
-      // ACL users are per node in Redis Cluster: the application's account exists on each
-      bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(id).setName(USER).setPassword(PASSWORD)
-          .setAccessRules("~* &* +@all").build());
-    }
+    ports.putAll(RedisClusterNodes.start(bed, work, List.of("rc-a", "rc-b", "rc-c", "rc-d"), USER, PASSWORD));
   }
 
   @AfterAll
@@ -169,22 +153,6 @@ class RedisClusterTest {
 
   private Workflow run(Workflow started) throws InterruptedException {
     return bed.awaitWorkflow(started.getWorkflowId(), WORKFLOW);
-  }
-
-  /**
-   * A port whose cluster bus port (+10000) is free too. Both lie below Linux's ephemeral range
-   * (32768 and up), so no outgoing connection of this run can take the bus port between this
-   * check and the node's start: a node whose bus port is taken never starts (CI once saw that).
-   */
-  private int clusterPort() {
-    java.util.Random random = new java.util.Random();
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      int p = 20_000 + random.nextInt(2_700);
-      if (!ports.containsValue(p) && Ports.isFree(p) && Ports.isFree(p + 10_000)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no free port pair (p, p+10000) between 20000 and 32767");
   }
 
   /** Reads keys and the cluster state while a change runs. */
