@@ -130,7 +130,9 @@ public final class RdbBackupStrategy implements BackupStrategy {
           + " backup, not a Redis one");
     }
     Info keyspace = Info.parse(admin.call("read INFO keyspace", c -> c.info("keyspace")));
-    if (!request.reseed() && keyspace.asMap().keySet().stream().anyMatch(k -> k.matches("db[0-9]+")) || !users.list().isEmpty()) {
+    boolean hasKeys = keyspace.asMap().keySet().stream().anyMatch(k -> k.matches("db[0-9]+"));
+    // a replica being re-seeded is replaced: its keys are its source's, its ACL users (per server) stay
+    if (!request.reseed() && (hasKeys || !users.list().isEmpty())) {
       throw DatastoreException.failedPrecondition("the instance is not empty (it has keys or users); restore into a"
           + " fresh instance");
     }
