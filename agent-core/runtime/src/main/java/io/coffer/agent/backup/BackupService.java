@@ -9,6 +9,7 @@ import io.coffer.spi.Probe;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.backup.BackupManifest;
+import io.coffer.spi.replication.ReplicationStatus;
 import io.coffer.spi.backup.BackupRequest;
 import io.coffer.spi.backup.BackupSource;
 import io.coffer.spi.backup.BackupStorage;
@@ -219,7 +220,10 @@ public final class BackupService {
    * Re-seeds this instance, a replica whose copy is broken, from {@code backupId}: like a restore
    * as a replica, but its current data is replaced instead of refused (the repair workflow; see
    * {@link RestoreRequest#reseed()}). Checked here, whatever the control believes: only an
-   * instance that is a replica now is overwritten, never a primary.
+   * instance that follows a source now (a replica with a source configured; a fenced PostgreSQL
+   * primary is in recovery too, but has none) is overwritten, or one whose own re-seed has not
+   * been attached yet ({@link #replicaAttached}), so that a repair whose attach failed can be
+   * repeated. Never a primary.
    *
    * @throws DatastoreException FAILED_PRECONDITION (not a replica; the plugin does no replication),
    *     and as {@link #restore(String, MasterKey, JobProgress)}
@@ -230,12 +234,32 @@ public final class BackupService {
       throw DatastoreException.failedPrecondition("the " + manager.engine() + " plugin does no replication,"
           + " so there is no replica to re-seed");
     }
-    Probe.Role role = manager.replicationStrategy().status().role();
-    if (role != Probe.Role.REPLICA) {
-      throw DatastoreException.failedPrecondition("this instance is a " + role + ", not a replica; only a"
-          + " replica's data is replaced by a re-seed");
+    if (!work.reseedPending()) {
+      ReplicationStatus status = manager.replicationStrategy().status();
+      if (status.role() != Probe.Role.REPLICA || status.sourceHost().isEmpty()) {
+        throw DatastoreException.failedPrecondition("this instance is a " + status.role()
+            + (status.role() == Probe.Role.REPLICA ? " with no source" : "") + ", not a replica following a source;"
+            + " only a replica's data is replaced by a re-seed");
+      }
+    }
+    try {
+      work.markReseed();
+    } catch (IOException e) {
+      throw DatastoreException.internal("cannot record the re-seed in " + e.getMessage(), e);
     }
     restore(backupId, key, true, true, null, progress);
+  }
+
+  /**
+   * This instance now follows a source, or was promoted: a pending re-seed is over, and only a
+   * replica following a source may be re-seeded again.
+   */
+  public void replicaAttached() {
+    try {
+      work.clearReseed();
+    } catch (IOException e) {
+      throw DatastoreException.internal("cannot clear the re-seed marker: " + e.getMessage(), e);
+    }
   }
 
   private void restore(String backupId, MasterKey key, boolean asReplica, boolean reseed, PointInTime pointInTime,

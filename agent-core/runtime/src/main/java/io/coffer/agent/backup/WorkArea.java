@@ -19,10 +19,34 @@ import java.util.stream.Stream;
 public final class WorkArea {
   private final Path inProgress;
   private final Path scratch;
+  private final Path reseedPending;
 
   public WorkArea(Path root) throws IOException {
     this.inProgress = Files.createDirectories(root.resolve("in-progress"));
     this.scratch = Files.createDirectories(root.resolve("scratch"));
+    this.reseedPending = root.resolve("reseed-pending");
+  }
+
+  /**
+   * Marks (durably) that this instance is being re-seeded as a replica: from then until it is
+   * attached to a source or promoted, it may be re-seeded again although it has no source (a repair
+   * whose attach failed can be repeated).
+   */
+  void markReseed() throws IOException {
+    try (FileChannel c = FileChannel.open(reseedPending, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      c.force(true);
+    }
+    try (FileChannel dir = FileChannel.open(reseedPending.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+  }
+
+  boolean reseedPending() {
+    return Files.exists(reseedPending);
+  }
+
+  void clearReseed() throws IOException {
+    Files.deleteIfExists(reseedPending);
   }
 
   /** Marks a backup in progress (durably) and creates its empty scratch directory. */

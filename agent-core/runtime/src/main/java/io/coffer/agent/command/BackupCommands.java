@@ -27,6 +27,11 @@ final class BackupCommands {
   private static final int MAX_FLUSH_SECONDS = 3600;
   private final BackupService backups;
 
+  /** See {@link BackupService#replicaAttached}. */
+  void replicaAttached() {
+    backups.replicaAttached();
+  }
+
   BackupCommands(BackupService backups) {
     this.backups = backups;
   }

@@ -36,7 +36,7 @@ final class OperationDispatcher {
   OperationDispatcher(DatastoreManager manager, BackupCommands backups, ServerControl server, Clock clock) {
     this.manager = manager;
     this.backups = backups;
-    this.replication = new ReplicationCommands(manager, server);
+    this.replication = new ReplicationCommands(manager, server, backups::replicaAttached);
     this.configuration = new ConfigurationCommands(manager, server);
     this.cluster = new ClusterCommands(manager, server);
     this.clock = clock;

@@ -22,8 +22,11 @@ final class ReplicationCommands {
   private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
   private final DatastoreManager manager;
   private final ServerControl server;
+  /** Told when this instance follows a source or was promoted (a pending re-seed is over). */
+  private final Runnable roleSettled;
 
-  ReplicationCommands(DatastoreManager manager, ServerControl server) {
+  ReplicationCommands(DatastoreManager manager, ServerControl server, Runnable roleSettled) {
+    this.roleSettled = roleSettled;
     this.manager = manager;
     this.server = server;
   }
@@ -48,6 +51,7 @@ final class ReplicationCommands {
     }
     manager.replicationStrategy().attach(new ReplicationSource(op.getSourceHost(), op.getSourcePort(), op.getUser(),
         Secret.of(op.getPassword()), op.getPositionsMap(), op.getSemiSync()), server);
+    roleSettled.run();
     return DONE;
   }
 
@@ -64,6 +68,7 @@ final class ReplicationCommands {
 
   OperationResult promote() {
     manager.replicationStrategy().promote();
+    roleSettled.run();
     return DONE;
   }
 

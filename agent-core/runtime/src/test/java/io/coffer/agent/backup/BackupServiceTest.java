@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.coffer.agent.storage.LocalDirectoryStorage;
 import io.coffer.spi.Capability;
 import io.coffer.spi.DatastoreContext;
-import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreException.Code;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
+import io.coffer.spi.Secret;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.BackupRequest;
 import io.coffer.spi.backup.BackupSource;
@@ -20,6 +21,9 @@ import io.coffer.spi.backup.BackupType;
 import io.coffer.spi.backup.RestoreRequest;
 import io.coffer.spi.backup.RestoreSession;
 import io.coffer.spi.backup.ServerControl;
+import io.coffer.spi.replication.ReplicationSource;
+import io.coffer.spi.replication.ReplicationStatus;
+import io.coffer.spi.replication.ReplicationStrategy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -228,6 +232,50 @@ class BackupServiceTest {
     return b;
   }
 
+  @Test
+  void onlyAReplicaFollowingASourceIsReseededAndAFailedRepairCanBeRepeated() throws Exception {
+    engine.next = bytes(1 << 20, 7);
+    service.create("b-seed", BackupType.FULL, "", key, JobProgress.NONE);
+    for (ReplicationStatus notAReplica : List.of(
+        status(Probe.Role.PRIMARY, ""), status(Probe.Role.STANDALONE, ""),
+        status(Probe.Role.REPLICA, ""))) { // in recovery with no source: a fenced PostgreSQL primary
+      engine.replication = notAReplica;
+      DatastoreException e = catchThrowableOfType(
+          () -> service.reseed("b-seed", key, JobProgress.NONE), DatastoreException.class);
+      assertThat(e.code()).as(notAReplica.toString()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
+    }
+    assertThat(engine.installs).isZero();
+
+    engine.replication = status(Probe.Role.REPLICA, "10.0.0.5");
+    service.reseed("b-seed", key, JobProgress.NONE);
+    assertThat(engine.installs).isEqualTo(1);
+    assertThat(engine.lastRestore.reseed()).isTrue();
+    assertThat(engine.lastRestore.asReplica()).isTrue();
+
+    // re-seeded, not attached yet (its attach failed): a standalone now, and a repeated repair goes on
+    engine.replication = status(Probe.Role.STANDALONE, "");
+    BackupService restarted = serviceFor(engine); // the marker is on disk: it outlives an agent restart
+    restarted.reseed("b-seed", key, JobProgress.NONE);
+    assertThat(engine.installs).isEqualTo(2);
+    // once it follows a source (or was promoted), it is judged by its role again
+    restarted.replicaAttached();
+    assertThat(catchThrowableOfType(() -> restarted.reseed("b-seed", key, JobProgress.NONE),
+        DatastoreException.class).code()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
+    assertThat(engine.installs).isEqualTo(2);
+  }
+
+  @Test
+  void aPluginWithoutReplicationHasNothingToReseed() {
+    engine.next = bytes(1 << 10, 8);
+    service.create("b-x", BackupType.FULL, "", key, JobProgress.NONE);
+    assertThat(catchThrowableOfType(() -> service.reseed("b-x", key, JobProgress.NONE), DatastoreException.class)
+        .code()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
+  }
+
+  private static ReplicationStatus status(Probe.Role role, String sourceHost) {
+    return new ReplicationStatus(role, sourceHost, sourceHost.isEmpty() ? 0 : 3306, false, -1, "", true, "");
+  }
+
   record Staged(String backupId, byte[] bytes) {}
 
   /** A scripted engine: backs up {@code next}, records what is staged and installed. */
@@ -239,6 +287,9 @@ class BackupServiceTest {
     boolean closed;
     int installs;
     int lsn;
+    /** null: no replication capability; else what status() answers. */
+    ReplicationStatus replication;
+    RestoreRequest lastRestore;
     BackupRequest lastRequest;
     final List<Staged> staged = new ArrayList<>();
     final ServerControl server = new ServerControl() {
@@ -295,6 +346,7 @@ class BackupServiceTest {
 
     @Override
     public RestoreSession restore(RestoreRequest request) {
+      lastRestore = request;
       return new RestoreSession() {
         @Override
         public void stage(BackupManifest backup, InputStream stream) throws IOException {
@@ -324,7 +376,34 @@ class BackupServiceTest {
 
     @Override
     public Set<Capability> capabilities() {
-      return Set.of(Capability.BACKUP);
+      return replication == null ? Set.of(Capability.BACKUP) : Set.of(Capability.BACKUP, Capability.REPLICATION);
+    }
+
+    @Override
+    public ReplicationStrategy replicationStrategy() {
+      return new ReplicationStrategy() {
+        @Override
+        public void prepareSource(String user, Secret password) {}
+
+        @Override
+        public void attach(ReplicationSource source, ServerControl server) {}
+
+        @Override
+        public ReplicationStatus status() {
+          return replication;
+        }
+
+        @Override
+        public String fence(ServerControl server) {
+          return "";
+        }
+
+        @Override
+        public void awaitPosition(String position, Duration timeout) {}
+
+        @Override
+        public void promote() {}
+      };
     }
 
     @Override
