@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,8 +71,11 @@ final class DataDirSwap {
     return incoming;
   }
 
-  /** Moves the restored files up into the data directory. */
-  void install() throws IOException {
+  /**
+   * Moves the restored files up into the data directory; for a re-seeded replica, also keeps the
+   * instance's own files (see {@link #keepInstanceFiles}).
+   */
+  void install(boolean reseed) throws IOException {
     for (Path entry : entries(incoming)) {
       String name = entry.getFileName().toString();
       if (FIXED.contains(name)) {
@@ -82,22 +86,25 @@ final class DataDirSwap {
       installed.add(name);
     }
     Files.delete(incoming);
-    keepInstanceOptions();
+    if (reseed) {
+      keepInstanceFiles();
+    }
   }
 
   /**
-   * Copies the instance's own option files ({@code coffer-*.cnf}: its parameters, its cluster
-   * membership) back from the old contents: they describe this instance, not the backed-up data,
-   * and a re-seeded replica must keep its configuration. Copies, so that {@link #putBack} still
-   * finds everything aside.
+   * Copies a re-seeded replica's own files back from its old contents: its option files
+   * ({@code coffer-*.cnf}: its parameters) and its role file ({@code coffer-init.sql}:
+   * {@code read_only}, so that it takes no stray write between its start and its attach). They
+   * describe this instance, not the backed-up data. Copies, so that {@link #putBack} still finds
+   * everything aside. A plain restore keeps none: it leaves a new standalone instance.
    */
-  private void keepInstanceOptions() throws IOException {
+  private void keepInstanceFiles() throws IOException {
     for (Path entry : entries(aside)) {
       String name = entry.getFileName().toString();
       Path target = dataDir.resolve(name);
-      if (name.startsWith("coffer-") && name.endsWith(".cnf") && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
-          && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        Files.copy(entry, target, StandardCopyOption.COPY_ATTRIBUTES);
+      boolean own = name.startsWith("coffer-") && name.endsWith(".cnf") || name.equals(ServerCommand.INIT_FILE);
+      if (own && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) { // the instance's, not its source's
+        Files.copy(entry, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         installed.add(name);
       }
     }

@@ -45,6 +45,7 @@ final class PhysicalRestore implements RestoreSession {
   private final ToolRunner tools;
   private final BinlogReplay replay;
   private final BackupManifest target;
+  private final boolean reseed;
 
   PhysicalRestore(ToolCommands commands, RestoreRequest request) {
     this.commands = commands;
@@ -53,6 +54,7 @@ final class PhysicalRestore implements RestoreSession {
     // TZ=UTC: mariadb-binlog reads --stop-datetime in its local time zone
     this.tools = new ToolRunner(scratch, Tools.ENV.with("TZ", "UTC"));
     this.target = request.target();
+    this.reseed = request.reseed();
     this.replay = request.recoveryTarget() == null ? null
         : new BinlogReplay(commands, request.recoveryTarget(), request.archivedLog(), scratch);
   }
@@ -164,7 +166,7 @@ final class PhysicalRestore implements RestoreSession {
       if (commands.chownNeeded()) {
         tools.run("chown", commands.chown(incoming), CHOWN);
       }
-      swap.install();
+      swap.install(reseed);
       // the restored server begins a new sequence of binlog files, none of them archived yet
       BinlogArchiving.forgetArchived(commands.settings());
       server.start(START);
@@ -194,7 +196,7 @@ final class PhysicalRestore implements RestoreSession {
       failed.addSuppressed(e);
       return failed;
     }
-    return new IOException("restore failed, and the instance was put back as it was (empty) and restarted: "
+    return new IOException("restore failed, and the instance was put back as it was and restarted: "
         + message(cause), cause);
   }
 

@@ -3,6 +3,7 @@ package io.coffer.plugin.mysql.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
@@ -150,7 +151,7 @@ class BackupPartsTest {
     Files.writeString(incoming.resolve("ibdata1"), "new");
     Files.writeString(incoming.resolve("shop.frm"), "new");
     Files.createDirectories(incoming.resolve("lost+found"));
-    swap.install();
+    swap.install(false);
     assertThat(Files.readString(data.resolve("mysql/user.MAD"))).isEqualTo("new");
 
     swap.putBack();
@@ -160,10 +161,35 @@ class BackupPartsTest {
 
     DataDirSwap again = new DataDirSwap(data);
     Files.writeString(again.setAside().resolve("ibdata1"), "new");
-    again.install();
+    again.install(false);
     again.discard();
     assertThat(names(data)).containsExactlyInAnyOrder("lost+found", "ibdata1");
     assertThat(Files.readString(data.resolve("ibdata1"))).isEqualTo("new");
+  }
+
+  @Test
+  void aReseedKeepsTheInstancesOwnFilesAndAPlainRestoreNone() throws IOException {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("ibdata1"), "old");
+    Files.writeString(data.resolve("coffer-server.cnf"), "[mariadbd]\nmax_connections=77\n");
+    Files.writeString(data.resolve(ServerCommand.INIT_FILE), "SET GLOBAL read_only = ON;\n");
+    Files.writeString(data.resolve("other.cnf"), "not ours");
+
+    DataDirSwap reseed = new DataDirSwap(data);
+    Files.writeString(reseed.setAside().resolve("ibdata1"), "new");
+    reseed.install(true);
+    assertThat(names(data)).contains("ibdata1", "coffer-server.cnf", ServerCommand.INIT_FILE).doesNotContain("other.cnf");
+    assertThat(Files.readString(data.resolve(ServerCommand.INIT_FILE))).contains("read_only = ON");
+    reseed.putBack(); // the kept copies go too: the old files come back whole
+    assertThat(names(data)).containsExactlyInAnyOrder("ibdata1", "coffer-server.cnf", ServerCommand.INIT_FILE,
+        "other.cnf");
+    assertThat(Files.readString(data.resolve("ibdata1"))).isEqualTo("old");
+
+    DataDirSwap restore = new DataDirSwap(data);
+    Files.writeString(restore.setAside().resolve("ibdata1"), "new");
+    restore.install(false);
+    restore.discard();
+    assertThat(names(data)).containsExactly("ibdata1");
   }
 
   @Test

@@ -55,6 +55,7 @@ final class BaseBackupRestore implements RestoreSession {
   private final Runnable disconnect;
   private final ToolRunner tools;
   private final boolean asReplica;
+  private final boolean reseed;
   private final PointInTimeRecovery pointInTime;
 
   /**
@@ -73,6 +74,7 @@ final class BaseBackupRestore implements RestoreSession {
     this.disconnect = disconnect;
     this.tools = new ToolRunner(scratch, Tools.ENV);
     this.asReplica = request.asReplica();
+    this.reseed = request.reseed();
   }
 
   @Override
@@ -159,6 +161,11 @@ final class BaseBackupRestore implements RestoreSession {
       swap.setAside();
       swap.receive(dirOf(0));
       swap.install();
+      if (reseed) {
+        // a re-seeded replica keeps its own settings (ALTER SYSTEM, e.g. 'coffer config set' and its
+        // primary_conninfo), not its source's
+        swap.keepOwn("postgresql.auto.conf");
+      }
       if (asReplica) {
         // never open as a primary: its first checkpoint would make its WAL diverge from the source's
         StandbySignal.create(commands.settings());
@@ -201,7 +208,7 @@ final class BaseBackupRestore implements RestoreSession {
       failed.addSuppressed(e);
       return failed;
     }
-    return new IOException("restore failed, and the instance was put back as it was (empty) and restarted: "
+    return new IOException("restore failed, and the instance was put back as it was and restarted: "
         + message(cause), cause);
   }
 

@@ -113,6 +113,18 @@ final class DataDirSwap {
   }
 
   /**
+   * Puts the old contents' copy of {@code name} (a file) in place of the restored one, for a
+   * re-seeded replica's own settings. Copies, so that {@link #putBack} still finds everything aside.
+   */
+  void keepOwn(String name) throws IOException {
+    Path own = aside.resolve(name);
+    if (Files.isRegularFile(own, LinkOption.NOFOLLOW_LINKS)) {
+      Files.copy(own, dataDir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+      installed.add(name);
+    }
+  }
+
+  /**
    * Undoes {@link #setAside}, {@link #receive} and {@link #install}, however far they got, and
    * removes whatever appeared in the data directory since: signal files the restore created, and
    * what the server renamed or wrote while it ran on the restored files (e.g. backup_label.old).

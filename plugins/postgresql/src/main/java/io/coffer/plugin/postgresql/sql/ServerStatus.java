@@ -138,8 +138,13 @@ public final class ServerStatus implements AutoCloseable {
   private static final String REPLICATION_SQL = "SELECT pg_is_in_recovery(),"
       + " (CASE WHEN pg_is_in_recovery() THEN greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())"
       + " ELSE pg_current_wal_lsn() END)::text,"
-      + " (SELECT status FROM pg_stat_wal_receiver), (SELECT sender_host FROM pg_stat_wal_receiver),"
-      + " (SELECT sender_port FROM pg_stat_wal_receiver),"
+      + " (SELECT status FROM pg_stat_wal_receiver),"
+      // the source a standby follows: the WAL receiver's, or while it does not stream, the one its
+      // primary_conninfo names (written by SourceConnection as "host=H port=P ...")
+      + " coalesce((SELECT sender_host FROM pg_stat_wal_receiver),"
+      + " substring(current_setting('primary_conninfo') from 'host=([^ ]+)')),"
+      + " coalesce((SELECT sender_port FROM pg_stat_wal_receiver),"
+      + " substring(current_setting('primary_conninfo') from 'port=([0-9]+)')::int),"
       + " " + LAG_SQL + ","
       + " current_setting('primary_conninfo') <> '',"
       + " (SELECT count(*) FROM pg_stat_replication)";
