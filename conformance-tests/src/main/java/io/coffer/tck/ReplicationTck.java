@@ -11,6 +11,9 @@ import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.DeleteBackupRequest;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.CreateReplicaRequest;
+import io.coffer.proto.v1.CreateUserRequest;
+import io.coffer.proto.v1.ListUsersRequest;
+import io.coffer.proto.v1.User;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.EjectRequest;
 import io.coffer.proto.v1.RejoinReplicaRequest;
@@ -23,6 +26,7 @@ import io.coffer.proto.v1.PromoteRequest;
 import io.coffer.proto.v1.Replica;
 import io.coffer.proto.v1.Role;
 import io.coffer.proto.v1.RootCredentials;
+import io.coffer.proto.v1.UpdateConfigurationRequest;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
 import io.grpc.Status;
@@ -239,6 +243,15 @@ public abstract class ReplicationTck {
           .build()).getReplicasList()).filteredOn(r -> r.getInstanceId().equals("rp-b"))
           .extracting(Replica::getDetail).containsExactly(broken.getDetail());
     } // else: the engine's replicas cannot break this way; a healthy replica is re-seeded all the same
+    if (!provider.replicasCarryAccounts()) { // its own accounts are the replica's, not the backup's: they stay
+      bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId("rp-b").setName("kept_user")
+          .setPassword("kept-user-pass-1").build());
+    }
+    ConfigurationSamples config = provider.configurationSamples();
+    if (config != null) { // so does its configuration
+      bed.configuration().updateConfiguration(UpdateConfigurationRequest.newBuilder().setInstanceId("rp-b")
+          .putValues(config.live(), config.liveValue()).build());
+    }
 
     Workflow w = bed.awaitWorkflow(bed.replication().repairReplica(RepairReplicaRequest.newBuilder()
         .setInstanceId("rp-b").setOptions(CommandOptions.newBuilder().setCommandId("repair-1")).build())
@@ -251,6 +264,15 @@ public abstract class ReplicationTck {
     write(newPrimary, "after the repair");
     awaitSameData(newPrimary, "rp-b");
     awaitMetric("rp-b", "replication_running", 1.0);
+    if (config != null) {
+      RootCredentials login = credentials("rp-b");
+      assertThat(provider.showParameter(port("rp-b"), login.getName(), login.getPassword(), config.live()))
+          .as("rp-b's own %s after the repair", config.live()).isEqualTo(config.liveShown());
+    }
+    if (!provider.replicasCarryAccounts()) {
+      assertThat(bed.users().listUsers(ListUsersRequest.newBuilder().setInstanceId("rp-b").build()).getUsersList())
+          .extracting(User::getName).contains("kept_user");
+    }
     assertThat(bed.replication().listReplicas(ListReplicasRequest.newBuilder().setSourceInstanceId(newPrimary).build())
         .getReplicasList()).extracting(Replica::getInstanceId).contains("rp-b");
     // a repair of the primary is refused: only a replica is ever overwritten
