@@ -7,10 +7,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes the control's key files: mode 0600 from the start, and atomically (never half a key). */
-final class KeyFiles {
+public final class KeyFiles {
   private KeyFiles() {}
 
-  static void writeSecret(Path file, byte[] bytes) throws IOException {
+  public static void writeSecret(Path file, byte[] bytes) throws IOException {
     Path temp = Files.createTempFile(file.getParent(), ".key", ".tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.write(temp, bytes);

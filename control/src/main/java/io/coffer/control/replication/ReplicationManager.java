@@ -47,7 +47,8 @@ public final class ReplicationManager {
   static final String REPLICATION_USER = "coffer_repl";
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration CATCH_UP = Duration.ofSeconds(60);
-  private static final Set<String> SECRETS = Set.of("password");
+  /** No workflow parameter is secret: passwords are derived when a step needs them (ReplicationPasswords). */
+  private static final Set<String> SECRETS = Set.of();
 
   private final Broker broker;
   private final AgentRegistry registry;
@@ -55,9 +56,11 @@ public final class ReplicationManager {
   private final Topology topology;
   private final WorkflowRunner runner;
   private final Duration jobTimeout;
+  private final ReplicationPasswords passwords;
 
   public ReplicationManager(Broker broker, AgentRegistry registry, BackupManager backups, Topology topology,
-      WorkflowRunner runner, Duration jobTimeout) {
+      WorkflowRunner runner, ReplicationPasswords passwords, Duration jobTimeout) {
+    this.passwords = passwords;
     this.broker = broker;
     this.registry = registry;
     this.backups = backups;
@@ -131,7 +134,7 @@ public final class ReplicationManager {
     }
   }
 
-  /** A workflow's parameters, with a fresh replication password (a secret: see SECRETS). */
+  /** A workflow's parameters. */
   private static Map<String, String> params(String source, String replica, boolean semiSync) {
     Map<String, String> params = new HashMap<>();
     params.put("source", source);
@@ -139,7 +142,6 @@ public final class ReplicationManager {
       params.put("replica", replica);
     }
     params.put("semi_sync", String.valueOf(semiSync));
-    params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
     return params;
   }
 
@@ -229,7 +231,7 @@ public final class ReplicationManager {
 
   private Mono<Map<String, String>> prepareSource(Workflow w, String source, boolean synchronous) {
     Operation op = Operation.newBuilder().setPrepareReplicationSource(PrepareReplicationSource.newBuilder()
-        .setUser(REPLICATION_USER).setPassword(w.param("password")).setSynchronous(synchronous)).build();
+        .setUser(REPLICATION_USER).setPassword(passwords.forSource(source)).setSynchronous(synchronous)).build();
     return call(w, source, "prepare_replication_source", op).thenReturn(Map.of());
   }
 
@@ -269,7 +271,7 @@ public final class ReplicationManager {
           .setSourceHost(s.getDatastore().getHost())
           .setSourcePort(s.getDatastore().getPort())
           .setUser(REPLICATION_USER)
-          .setPassword(w.param("password"))
+          .setPassword(passwords.forSource(source))
           .putAllPositions(pos)
           .setSemiSync(Boolean.parseBoolean(w.param("semi_sync")))).build();
       return broker.dispatch(replica, WorkflowRunner.commandId(w, replica), "attach_replica", false, op, timeout);

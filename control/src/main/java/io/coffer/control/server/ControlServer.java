@@ -12,6 +12,7 @@ import io.coffer.control.gateway.AgentGatewayService;
 import io.coffer.control.northbound.NorthboundServices;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
+import io.coffer.control.replication.ReplicationPasswords;
 import io.coffer.control.replication.Topology;
 import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.ApiAuthInterceptor;
@@ -105,6 +106,7 @@ public final class ControlServer implements AutoCloseable {
     resources.add(topology);
     WorkflowRunner runner = new WorkflowRunner(workflows, clock);
     ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner,
+        ReplicationPasswords.open(config.stateDir()),
         config.jobTimeout());
     backups.takeBackupsOnReplicas(topology::replicasOf);
     ClusterManager clusters = new ClusterManager(broker, registry, runner);
