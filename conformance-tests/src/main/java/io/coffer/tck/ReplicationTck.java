@@ -9,6 +9,7 @@ import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.DeleteBackupRequest;
+import io.coffer.proto.v1.RestartInstanceRequest;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.CreateUserRequest;
@@ -199,6 +200,14 @@ public abstract class ReplicationTck {
     write("rp-b", "before the primary is lost");
     awaitSameData("rp-b", "rp-c");
     awaitSameData("rp-b", "rp-a");
+    // creating rp-c prepared rp-b's replication account again: rp-a, attached before, must still be
+    // let in when it reconnects (here: after its source's server restarts)
+    bed.instances().withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
+        .restartInstance(RestartInstanceRequest.newBuilder().setInstanceId("rp-b").build());
+    bed.awaitHealthy("rp-b", Duration.ofSeconds(90));
+    write("rp-b", "after the source restarted");
+    awaitSameData("rp-b", "rp-a");
+    awaitSameData("rp-b", "rp-c");
 
     agents.remove("rp-b").close(); // the primary and its server are gone
     Workflow w = bed.awaitWorkflow(bed.replication().eject(EjectRequest.newBuilder().setSourceInstanceId("rp-b")
