@@ -54,7 +54,8 @@ class PostgresqlPointInTimeTckTest extends PointInTimeTck {
   void aMalformedLsnOrRestorePointNameIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
     Assumptions.assumeTrue(secondBackup() != null, "the ordered tests did not run");
     for (var target : Map.of("target_lsn", RestoreBackupRequest.newBuilder().setTargetLsn("0/1'; DROP TABLE x; --"),
-        "target_name", RestoreBackupRequest.newBuilder().setTargetName("it's")).entrySet()) {
+        "target_name", RestoreBackupRequest.newBuilder().setTargetName("it's"),
+        "target_gtid", RestoreBackupRequest.newBuilder().setTargetGtid("0-1-42")).entrySet()) {
       StatusRuntimeException e = catchThrowableOfType(() -> bed.backups().restoreBackup(target.getValue()
           .setBackupId(secondBackup().getBackupId()).setInstanceId("pitr-late").build()), StatusRuntimeException.class);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

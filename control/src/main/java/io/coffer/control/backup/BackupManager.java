@@ -226,16 +226,17 @@ public final class BackupManager implements AutoCloseable {
    * Where a point-in-time restore stops: at most one of a time, the end of the archive, an LSN and
    * a restore point's name (the agent checks them); {@link #NONE} restores the backup as it is.
    */
-  public record PointInTime(Timestamp time, boolean endOfArchive, String lsn, String name) {
-    public static final PointInTime NONE = new PointInTime(null, false, "", "");
+  public record PointInTime(Timestamp time, boolean endOfArchive, String lsn, String name, String gtid) {
+    public static final PointInTime NONE = new PointInTime(null, false, "", "", "");
 
     public PointInTime {
       lsn = lsn == null ? "" : lsn;
       name = name == null ? "" : name;
+      gtid = gtid == null ? "" : gtid;
     }
 
     boolean any() {
-      return time != null || endOfArchive || !lsn.isEmpty() || !name.isEmpty();
+      return time != null || endOfArchive || !lsn.isEmpty() || !name.isEmpty() || !gtid.isEmpty();
     }
   }
 
@@ -272,7 +273,8 @@ public final class BackupManager implements AutoCloseable {
               .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica).setReseedReplica(reseed);
           if (pointInTime.any()) {
             restore.setToEndOfArchive(pointInTime.endOfArchive()).setTargetLsn(pointInTime.lsn())
-                .setTargetName(pointInTime.name()).setArchiveKey(archiveKeys.privateKey());
+                .setTargetName(pointInTime.name()).setTargetGtid(pointInTime.gtid())
+                .setArchiveKey(archiveKeys.privateKey());
             if (pointInTime.time() != null) {
               restore.setTargetTime(pointInTime.time());
             }

@@ -58,6 +58,12 @@ final class BackupRestore extends MutatingCommand {
       description = "Restore up to this named restore point (PostgreSQL: SELECT pg_create_restore_point('NAME')).")
   String targetName;
 
+  @Option(names = "--target-gtid", paramLabel = "GTID",
+      description = "Restore up to and including this transaction (MariaDB GTID, e.g. 0-1-42, as SELECT "
+          + "@@gtid_binlog_pos shows it; one per domain, comma-separated). Flush the archive first "
+          + "('coffer archive flush') if the transaction is recent.")
+  String targetGtid;
+
   @Option(names = "--latest", description = "Restore as much as the log archive holds: the backup, then every "
       + "archived log file after it (disaster recovery). Not with --target-time.")
   boolean latest;
@@ -70,8 +76,10 @@ final class BackupRestore extends MutatingCommand {
     RestoreBackupRequest.Builder request = RestoreBackupRequest.newBuilder()
         .setBackupId(backupId == null ? "" : backupId).setSourceInstanceId(fromInstance == null ? "" : fromInstance)
         .setInstanceId(instanceId).setOptions(options(client));
-    if ((latest ? 1 : 0) + (targetTime != null ? 1 : 0) + (targetLsn != null ? 1 : 0) + (targetName != null ? 1 : 0) > 1) {
-      throw new CliException(ExitCodes.USAGE, "give at most one of --target-time, --target-lsn, --target-name, --latest");
+    if ((latest ? 1 : 0) + (targetTime != null ? 1 : 0) + (targetLsn != null ? 1 : 0) + (targetName != null ? 1 : 0)
+        + (targetGtid != null ? 1 : 0) > 1) {
+      throw new CliException(ExitCodes.USAGE,
+          "give at most one of --target-time, --target-lsn, --target-name, --target-gtid, --latest");
     }
     request.setToEndOfArchive(latest);
     if (targetLsn != null) {
@@ -79,6 +87,9 @@ final class BackupRestore extends MutatingCommand {
     }
     if (targetName != null) {
       request.setTargetName(targetName);
+    }
+    if (targetGtid != null) {
+      request.setTargetGtid(targetGtid);
     }
     if (targetTime != null) {
       request.setTargetTime(Timestamp.newBuilder().setSeconds(targetTime.getEpochSecond()).setNanos(targetTime.getNano()));
@@ -105,6 +116,7 @@ final class BackupRestore extends MutatingCommand {
     return targetTime != null ? " up to " + targetTime
         : targetLsn != null ? " up to LSN " + targetLsn
         : targetName != null ? " up to restore point " + targetName
+        : targetGtid != null ? " up to GTID " + targetGtid
         : latest ? " up to the end of its log archive" : "";
   }
 

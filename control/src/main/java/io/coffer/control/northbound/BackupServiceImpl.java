@@ -102,13 +102,14 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
       Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
       Timestamp target = request.hasTargetTime() ? targetTime(request.getTargetTime()) : null;
       int targets = (target != null ? 1 : 0) + (request.getToEndOfArchive() ? 1 : 0)
-          + (request.getTargetLsn().isEmpty() ? 0 : 1) + (request.getTargetName().isEmpty() ? 0 : 1);
+          + (request.getTargetLsn().isEmpty() ? 0 : 1) + (request.getTargetName().isEmpty() ? 0 : 1)
+          + (request.getTargetGtid().isEmpty() ? 0 : 1);
       if (targets > 1) {
         throw Errors.invalidArgument("target_time",
-            "give at most one of target_time, target_lsn, target_name and to_end_of_archive");
+            "give at most one of target_time, target_lsn, target_name, target_gtid and to_end_of_archive");
       }
       BackupManager.PointInTime pit = new BackupManager.PointInTime(target, request.getToEndOfArchive(),
-          request.getTargetLsn(), request.getTargetName());
+          request.getTargetLsn(), request.getTargetName(), request.getTargetGtid());
       return backups.restore(id, instance, commandId, false, pit, timeout)
           .map(c -> CommandReply.newBuilder().setCommandId(c).build());
     }, out);

@@ -311,6 +311,23 @@ class BackupCommandsTest {
   }
 
   @Test
+  void aGtidTargetIsSentAndNamedInTheSummaryAndOnlyOneTargetIsTaken() {
+    Cli.Result result = coffer("restore", "bk-000000000001", "--instance", "db-2", "--target-gtid", "0-1-42",
+        "--command-id", "r-9");
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    RestoreBackupRequest sent = control.last(RestoreBackupRequest.class);
+    assertThat(sent.getTargetGtid()).isEqualTo("0-1-42");
+    assertThat(sent.hasTargetTime()).isFalse();
+    assertThat(result.out()).startsWith("Restored backup bk-000000000001 into db-2 up to GTID 0-1-42 in ");
+
+    int before = control.all(RestoreBackupRequest.class).size();
+    result = coffer("restore", "bk-000000000001", "--instance", "db-2", "--target-gtid", "0-1-42", "--latest");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("give at most one of --target-time, --target-lsn, --target-name, --target-gtid");
+    assertThat(control.all(RestoreBackupRequest.class)).hasSize(before);
+  }
+
+  @Test
   void restoreErrorsAreOneLine() {
     control.errors.put("RestoreBackup", Status.FAILED_PRECONDITION
         .withDescription("instance db-2 is not empty: it has databases shop").asRuntimeException());

@@ -44,10 +44,10 @@ final class BackupCommands {
   OperationResult restore(RestoreBackup op, JobProgress progress) {
     BackupService.PointInTime pointInTime = null;
     int targets = (op.hasTargetTime() ? 1 : 0) + (op.getToEndOfArchive() ? 1 : 0) + (op.getTargetLsn().isEmpty() ? 0 : 1)
-        + (op.getTargetName().isEmpty() ? 0 : 1);
+        + (op.getTargetName().isEmpty() ? 0 : 1) + (op.getTargetGtid().isEmpty() ? 0 : 1);
     if (targets > 1) {
       throw DatastoreException.invalidArgument("target_time",
-          "give at most one of target_time, target_lsn, target_name and to_end_of_archive");
+          "give at most one of target_time, target_lsn, target_name, target_gtid and to_end_of_archive");
     }
     if (op.getToEndOfArchive()) {
       pointInTime = new BackupService.PointInTime(RecoveryTarget.END_OF_ARCHIVE, archiveKey(op.getArchiveKey()));
@@ -57,6 +57,9 @@ final class BackupCommands {
     }
     if (!op.getTargetName().isEmpty()) {
       pointInTime = new BackupService.PointInTime(RecoveryTarget.atName(op.getTargetName()), archiveKey(op.getArchiveKey()));
+    }
+    if (!op.getTargetGtid().isEmpty()) {
+      pointInTime = new BackupService.PointInTime(RecoveryTarget.atGtid(op.getTargetGtid()), archiveKey(op.getArchiveKey()));
     }
     if (op.hasTargetTime()) {
       Timestamp t = op.getTargetTime();

@@ -2,6 +2,7 @@ package io.coffer.plugin.mysql.backup;
 
 import io.coffer.plugin.kit.ToolProcess;
 import io.coffer.plugin.kit.ToolRunner;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RecoveryTarget;
 import java.io.IOException;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Binary log events carry whole seconds, so the restore stops at the start of the second the
  * target falls in ({@code --stop-datetime}): no transaction after the target is replayed, and
- * those committed earlier in that same second are not either.
+ * those committed earlier in that same second are not either. A GTID target is exact: up to and
+ * including that transaction ({@code --stop-position} with GTIDs, MariaDB 10.8 and later), and
+ * checked against the archive before the instance is touched ({@link #requireReachable}).
  */
 final class BinlogReplay {
   private static final Logger log = LoggerFactory.getLogger(BinlogReplay.class);
@@ -73,19 +76,46 @@ final class BinlogReplay {
     return files;
   }
 
+  /**
+   * Before anything changes, for a GTID target: the archived files after the backup must reach it
+   * (mariadb-binlog warns "Did not reach stop position" at their end otherwise).
+   *
+   * @throws DatastoreException INVALID_ARGUMENT (target_gtid) when they do not
+   */
+  void requireReachable(ToolRunner tools, BackupManifest base) throws IOException {
+    if (target.gtid() == null) {
+      return;
+    }
+    ToolProcess decode = tools.start(Program.MARIADB_BINLOG.displayName(), commands.binlogReplay(files(base),
+        base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET), null, target.gtid()),
+        ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), true);
+    try {
+      decode.stdout().transferTo(OutputStream.nullOutputStream());
+      decode.check(DECODE);
+      if (decode.tail().contains("Did not reach stop position")) {
+        throw DatastoreException.invalidArgument("target_gtid", target.gtid() + " is not in the archived binary logs"
+            + " after backup " + base.backupId() + "; if it committed recently, flush the archive (coffer archive"
+            + " flush) and retry");
+      }
+    } finally {
+      tools.done(decode);
+    }
+  }
+
   /** With the restored server running: replays up to the target. */
   void run(ToolRunner tools, BackupManifest base) throws IOException {
     List<Path> files = files(base);
-    String stop = target.endOfArchive() ? null : BINLOG_TIME.format(target.time().truncatedTo(ChronoUnit.SECONDS));
+    String stop = target.endOfArchive() || target.time() == null ? null
+        : BINLOG_TIME.format(target.time().truncatedTo(ChronoUnit.SECONDS));
     Path sql = scratch.resolve("binlog-replay.sql");
     Files.deleteIfExists(sql);
     // decoded rows are user data: readable by the agent only
     Files.createFile(sql, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     log.info("Restore: replaying {} archived binary log file(s) from {}:{} up to {}", files.size(),
         files.get(0).getFileName(), base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
-        stop == null ? "their end" : stop + " UTC");
+        target.gtid() != null ? "GTID " + target.gtid() : stop == null ? "their end" : stop + " UTC");
     ToolProcess decode = tools.start(Program.MARIADB_BINLOG.displayName(), commands.binlogReplay(files,
-        base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET), stop),
+        base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET), stop, target.gtid()),
         ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), true);
     try (OutputStream out = Files.newOutputStream(sql, StandardOpenOption.WRITE)) {
       decode.stdout().transferTo(out);

@@ -8,6 +8,7 @@ import io.coffer.plugin.mysql.sql.InstanceReset;
 import io.coffer.plugin.mysql.sql.UserAdmin;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.BackupRequest;
 import io.coffer.spi.backup.BackupSource;
 import io.coffer.spi.backup.BackupStrategy;
@@ -100,7 +101,12 @@ public final class MariaBackupStrategy implements BackupStrategy {
           + request.chain().get(0).backupId() + " is logical");
     }
     if (request.recoveryTarget() != null && request.recoveryTarget().lsn() != null) {
-      throw DatastoreException.invalidArgument("target_lsn", "MariaDB restores to a time or to the end of the archive");
+      throw DatastoreException.invalidArgument("target_lsn", "MariaDB restores to a time, a GTID (target_gtid) or"
+          + " to the end of the archive");
+    }
+    if (request.recoveryTarget() != null && request.recoveryTarget().gtid() != null) {
+      GtidTarget.parse(request.recoveryTarget().gtid())
+          .requireAfter(request.target().positions().get(BackupManifest.POSITION_GTID_SET), request.target().backupId());
     }
     if (request.recoveryTarget() != null && request.recoveryTarget().name() != null) {
       throw DatastoreException.invalidArgument("target_name", "MariaDB has no named restore points; restore to a time");

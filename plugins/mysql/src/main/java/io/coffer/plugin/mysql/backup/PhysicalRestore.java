@@ -155,6 +155,7 @@ final class PhysicalRestore implements RestoreSession {
     BackupManifest last = target;
     if (replay != null) {
       replay.files(last); // the archive must continue the backup: checked before anything changes
+      replay.requireReachable(tools, last);
     }
     DataDirSwap swap = new DataDirSwap(commands.settings().dataDir());
     swap.checkClean();

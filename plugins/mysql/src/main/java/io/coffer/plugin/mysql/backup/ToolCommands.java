@@ -124,11 +124,14 @@ final class ToolCommands {
    * run it with {@code TZ=UTC}), or to their end when it is null. The output sets each transaction's GTID, so replayed transactions
    * keep their ids.
    */
-  List<String> binlogReplay(List<Path> files, String startPosition, String stopDatetime) {
+  List<String> binlogReplay(List<Path> files, String startPosition, String stopDatetime, String stopGtids) {
     List<String> command = new ArrayList<>(List.of(path(Program.MARIADB_BINLOG), "--no-defaults",
         "--start-position=" + startPosition));
     if (stopDatetime != null) {
       command.add("--stop-datetime=" + stopDatetime);
+    }
+    if (stopGtids != null) { // validated by GtidTarget: digits, dashes and commas only
+      command.add("--stop-position=" + stopGtids);
     }
     files.forEach(f -> command.add(f.toAbsolutePath().toString()));
     return command;

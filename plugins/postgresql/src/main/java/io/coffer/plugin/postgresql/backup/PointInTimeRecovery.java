@@ -162,6 +162,10 @@ final class PointInTimeRecovery {
    * @throws DatastoreException INVALID_ARGUMENT naming target_lsn or target_name
    */
   static void check(RecoveryTarget target) {
+    if (target.gtid() != null) {
+      throw DatastoreException.invalidArgument("target_gtid", "PostgreSQL has no GTIDs; give a time, an LSN"
+          + " (target_lsn) or a restore point (target_name)");
+    }
     if (target.lsn() != null && !LSN.matcher(target.lsn()).matches()) {
       throw DatastoreException.invalidArgument("target_lsn", "must be a PostgreSQL LSN such as 0/3000060");
     }
