@@ -3,6 +3,7 @@ package io.coffer.plugin.redis.backup;
 import io.coffer.plugin.redis.client.AdminClient;
 import io.coffer.plugin.redis.server.ConfigFile;
 import io.coffer.plugin.redis.server.RedisSettings;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RestoreSession;
 import io.coffer.spi.backup.ServerControl;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -26,11 +28,17 @@ import java.util.Arrays;
  * writes a fresh AOF from the loaded data), as the
  * <a href="https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/">persistence
  * guide</a> describes.
+ *
+ * <p>The instance's current files ({@code dump.rdb}, the AOF directory) are set aside first, not
+ * deleted (a re-seeded replica has data): a failed install puts them back and restarts the server
+ * as it was; a successful one deletes them. Left aside by an agent that died mid-install, they
+ * make the next restore refuse (FAILED_PRECONDITION) rather than guess which copy is good.
  */
 final class RdbRestore implements RestoreSession {
   /** Redis 7.0 writes and reads RDB version 10. */
   static final int MAX_RDB_VERSION = 10;
   private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+  static final String ASIDE = ".coffer-before-restore";
 
   private final RedisSettings settings;
   private final ConfigFile config;
@@ -73,30 +81,56 @@ final class RdbRestore implements RestoreSession {
     if (!Files.isRegularFile(staged)) {
       throw new IOException("nothing was staged");
     }
+    Path rdbAside = aside(settings.rdbFile());
+    Path aofAside = aside(settings.aofDir());
+    for (Path p : new Path[] {rdbAside, aofAside}) {
+      if (Files.exists(p)) {
+        throw DatastoreException.failedPrecondition("an earlier restore was interrupted: the instance's previous data"
+            + " is in " + p + "; move it back or delete it, then retry");
+      }
+    }
     boolean aof = config.get("appendonly").map("yes"::equalsIgnoreCase).orElse(false);
     server.stop();
     try {
+      setAside(settings.rdbFile(), rdbAside);
+      setAside(settings.aofDir(), aofAside);
       Files.move(staged, settings.rdbFile(), StandardCopyOption.REPLACE_EXISTING);
       if (settings.serverUser() != null) {
         settings.serverUser().chown(settings.rdbFile());
       }
-      deleteTree(settings.aofDir());
       if (aof) {
         config.set("appendonly", "no");
       }
       server.start(START_TIMEOUT);
     } catch (IOException | RuntimeException e) {
-      // the instance was empty: make it empty again
+      server.stop(); // a failed start may have left it half up
       Files.deleteIfExists(settings.rdbFile());
+      deleteTree(settings.aofDir());
+      setAside(rdbAside, settings.rdbFile());
+      setAside(aofAside, settings.aofDir());
       if (aof) {
         config.set("appendonly", "yes");
       }
       server.start(START_TIMEOUT);
-      throw new IOException("the snapshot could not be installed; the instance was put back empty: " + e.getMessage(), e);
+      throw new IOException("the snapshot could not be installed; the instance was put back as it was: "
+          + e.getMessage(), e);
     }
+    Files.deleteIfExists(rdbAside);
+    deleteTree(aofAside);
     if (aof) {
       admin.call("turn AOF back on", c -> c.configSet("appendonly", "yes"));
       admin.call("rewrite redis.conf", c -> c.configRewrite());
+    }
+  }
+
+  private static Path aside(Path p) {
+    return p.resolveSibling(p.getFileName() + ASIDE);
+  }
+
+  /** Moves {@code from} (a file or a directory, if it exists) to {@code to}. */
+  private static void setAside(Path from, Path to) throws IOException {
+    if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
   }
 
