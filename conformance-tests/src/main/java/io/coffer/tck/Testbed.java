@@ -184,14 +184,21 @@ public final class Testbed implements AutoCloseable {
     return io.coffer.proto.v1.ReplicationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
-  /** Waits until a workflow has ended and returns it. */
+  /** Waits until a workflow has ended and returns it (through a control restart too: UNAVAILABLE is waited out). */
   public io.coffer.proto.v1.Workflow awaitWorkflow(String workflowId, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     io.coffer.proto.v1.Workflow w = null;
     while (System.nanoTime() < end) {
-      w = replication().getWorkflow(io.coffer.proto.v1.GetWorkflowRequest.newBuilder().setWorkflowId(workflowId).build());
-      if (w.getState() != io.coffer.proto.v1.WorkflowState.WORKFLOW_STATE_RUNNING) {
-        return w;
+      try {
+        w = replication().getWorkflow(io.coffer.proto.v1.GetWorkflowRequest.newBuilder().setWorkflowId(workflowId)
+            .build());
+        if (w.getState() != io.coffer.proto.v1.WorkflowState.WORKFLOW_STATE_RUNNING) {
+          return w;
+        }
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+          throw e;
+        }
       }
       Thread.sleep(200);
     }

@@ -11,7 +11,6 @@ import io.coffer.proto.v1.GetWorkflowRequest;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
 import io.coffer.tck.Testbed;
-import io.grpc.StatusRuntimeException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -63,7 +62,7 @@ class RedisClusterControlKillTest {
     Thread.sleep(500);
     bed.startControlProcess(); // same ports and state directory; the agents reconnect by themselves
 
-    Workflow w = awaitEnd(started.getWorkflowId(), Duration.ofMinutes(5));
+    Workflow w = bed.awaitWorkflow(started.getWorkflowId(), Duration.ofMinutes(5));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     ClusterStatus s = bed.clusters().getCluster(GetClusterRequest.newBuilder().setMemberInstanceId("rk-a").build());
     assertThat(s.getState()).isEqualTo("ok");
@@ -101,23 +100,6 @@ class RedisClusterControlKillTest {
       Thread.sleep(10);
     } while (System.nanoTime() < end);
     throw new AssertionError("workflow " + id + " never got past step " + steps + ": " + w);
-  }
-
-  private Workflow awaitEnd(String id, Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    Workflow w = null;
-    while (System.nanoTime() < end) {
-      try {
-        w = workflow(id);
-        if (w.getState() != WorkflowState.WORKFLOW_STATE_RUNNING) {
-          return w;
-        }
-      } catch (StatusRuntimeException e) {
-        // the control is still starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("workflow " + id + " did not end within " + timeout + "; last: " + w);
   }
 
   private Workflow workflow(String id) {

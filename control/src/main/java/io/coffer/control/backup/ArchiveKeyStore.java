@@ -1,14 +1,12 @@
 package io.coffer.control.backup;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HybridConfig;
 import com.google.protobuf.ByteString;
 import io.coffer.proto.v1.ArchiveKey;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 
@@ -37,11 +35,7 @@ public final class ArchiveKeyStore {
     Path file = stateDir.resolve(FILE);
     try {
       HybridConfig.register();
-      if (!Files.exists(file)) {
-        KeyFiles.writeSecret(file, TinkProtoKeysetFormat.serializeKeyset(
-            KeysetHandle.generateNew(KeyTemplates.get(TEMPLATE)), InsecureSecretKeyAccess.get()));
-      }
-      byte[] bytes = Files.readAllBytes(file);
+      byte[] bytes = KeyFiles.readOrCreateKeyset(file, TEMPLATE);
       KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(bytes, InsecureSecretKeyAccess.get());
       String id = "ak-" + String.format("%08x", keyset.getPrimary().getId());
       byte[] pub = TinkProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());

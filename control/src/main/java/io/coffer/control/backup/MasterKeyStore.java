@@ -1,14 +1,12 @@
 package io.coffer.control.backup;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.protobuf.ByteString;
 import io.coffer.proto.v1.WrappingKey;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 
@@ -34,22 +32,13 @@ public final class MasterKeyStore {
     Path file = stateDir.resolve(FILE);
     try {
       AeadConfig.register();
-      if (!Files.exists(file)) {
-        create(file);
-      }
-      byte[] bytes = Files.readAllBytes(file);
+      byte[] bytes = KeyFiles.readOrCreateKeyset(file, "AES256_GCM");
       KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(bytes, InsecureSecretKeyAccess.get());
       String id = "mk-" + String.format("%08x", keyset.getPrimary().getId());
       return new MasterKeyStore(WrappingKey.newBuilder().setKeyId(id).setKeyset(ByteString.copyFrom(bytes)).build());
     } catch (GeneralSecurityException e) {
       throw new IOException(file + " is not a Tink keyset: " + e.getMessage(), e);
     }
-  }
-
-  private static void create(Path file) throws IOException, GeneralSecurityException {
-    byte[] bytes = TinkProtoKeysetFormat.serializeKeyset(
-        KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM")), InsecureSecretKeyAccess.get());
-    KeyFiles.writeSecret(file, bytes);
   }
 
   /** The key as commands carry it. */

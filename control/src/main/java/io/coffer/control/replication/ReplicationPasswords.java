@@ -1,7 +1,6 @@
 package io.coffer.control.replication;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.prf.PrfConfig;
@@ -9,7 +8,6 @@ import com.google.crypto.tink.prf.PrfSet;
 import io.coffer.control.backup.KeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -39,11 +37,8 @@ public final class ReplicationPasswords {
     Path file = stateDir.resolve(FILE);
     try {
       PrfConfig.register();
-      if (!Files.exists(file)) {
-        KeyFiles.writeSecret(file, TinkProtoKeysetFormat.serializeKeyset(
-            KeysetHandle.generateNew(KeyTemplates.get("HMAC_SHA256_PRF")), InsecureSecretKeyAccess.get()));
-      }
-      KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(Files.readAllBytes(file), InsecureSecretKeyAccess.get());
+      KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(KeyFiles.readOrCreateKeyset(file, "HMAC_SHA256_PRF"),
+          InsecureSecretKeyAccess.get());
       return new ReplicationPasswords(keyset.getPrimitive(PrfSet.class));
     } catch (GeneralSecurityException e) {
       throw new IOException(file + " is not a Tink PRF keyset: " + e.getMessage(), e);

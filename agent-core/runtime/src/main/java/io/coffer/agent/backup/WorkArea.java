@@ -33,12 +33,7 @@ public final class WorkArea {
    * whose attach failed can be repeated).
    */
   void markReseed() throws IOException {
-    try (FileChannel c = FileChannel.open(reseedPending, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      c.force(true);
-    }
-    try (FileChannel dir = FileChannel.open(reseedPending.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    }
+    createDurably(reseedPending);
   }
 
   boolean reseedPending() {
@@ -51,14 +46,18 @@ public final class WorkArea {
 
   /** Marks a backup in progress (durably) and creates its empty scratch directory. */
   void begin(String backupId) throws IOException {
-    Path marker = inProgress.resolve(backupId);
+    createDurably(inProgress.resolve(backupId));
+    beginRestore(backupId);
+  }
+
+  /** Creates an empty marker file, synced with its directory entry so that it survives a crash. */
+  private static void createDurably(Path marker) throws IOException {
     try (FileChannel c = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       c.force(true);
     }
-    try (FileChannel dir = FileChannel.open(inProgress, StandardOpenOption.READ)) {
-      dir.force(true); // the marker's directory entry must survive a crash too
+    try (FileChannel dir = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
     }
-    beginRestore(backupId);
   }
 
   /** Removes the backup's scratch directory, then its marker. */
