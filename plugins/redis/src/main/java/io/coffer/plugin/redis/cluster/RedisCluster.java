@@ -93,6 +93,12 @@ public final class RedisCluster implements ClusterStrategy {
     command.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerPrimary), "--cluster-yes"));
     cli("create the cluster", command, user, password);
     awaitOk(nodes, user, password);
+    if (replicasPerPrimary > 0) {
+      // the cluster manager makes nodes replicas with CLUSTER REPLICATE; the others learn it by gossip,
+      // a moment later: done only once every node sees the roles asked for (redis-cli makes
+      // nodes / (replicas + 1) primaries, the rest replicas)
+      awaitReplicas(nodes, nodes.size() - nodes.size() / (replicasPerPrimary + 1), user, password);
+    }
   }
 
   /** create (or add) on a member already brought this node in: check that it sees every member and slot served. */
@@ -237,6 +243,23 @@ public final class RedisCluster implements ClusterStrategy {
           if (System.nanoTime() > deadline) {
             throw DatastoreException.unavailable("cluster node " + n + " is not ok after " + CONVERGE.toSeconds()
                 + " s: " + why, null);
+          }
+          pause();
+        }
+      }
+    }
+  }
+
+  /** Until every node's view holds {@code replicas} replicas. */
+  private void awaitReplicas(List<NodeAddress> nodes, int replicas, String user, Secret password) {
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    for (NodeAddress n : nodes) {
+      try (AdminClient c = new AdminClient(n.host(), n.port(), user, () -> password, NODE_TIMEOUT)) {
+        long seen;
+        while ((seen = lines(c).stream().filter(l -> !l.node().primary()).count()) != replicas) {
+          if (System.nanoTime() > deadline) {
+            throw DatastoreException.unavailable("cluster node " + n + " sees " + seen + " replicas, not " + replicas
+                + ", after " + CONVERGE.toSeconds() + " s", null);
           }
           pause();
         }
