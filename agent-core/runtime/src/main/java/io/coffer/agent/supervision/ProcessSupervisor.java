@@ -43,6 +43,8 @@ public final class ProcessSupervisor implements AutoCloseable {
   /** Held down for maintenance (a restore): the loop neither restarts nor adopts the server. */
   private boolean paused;
   private Thread loop;
+  /** The server this agent started, for its exit status; null for one adopted from before a restart. */
+  private volatile Process launched;
 
   /**
    * @param prepare idempotent preparation run before each start (the plugin's prepare)
@@ -108,7 +110,8 @@ public final class ProcessSupervisor implements AutoCloseable {
           backoff = Duration.ofSeconds(1);
           continue;
         }
-        log.warn("{} (pid {}) exited on its own; restarting in {} s; see {}", name, process.pid(), backoff.toSeconds(), spec.logFile());
+        log.warn("{} (pid {}) exited on its own{}; restarting in {} s; see {}", name, process.pid(), exitStatus(),
+            backoff.toSeconds(), spec.logFile());
       } catch (RuntimeException | IOException e) {
         if (stopping) {
           break;
@@ -124,6 +127,7 @@ public final class ProcessSupervisor implements AutoCloseable {
   }
 
   private ProcessHandle adoptOrLaunch() throws IOException {
+    launched = null;
     Optional<ProcessHandle> survivor = survivor();
     if (survivor.isPresent()) {
       log.info("adopting {} still running from before the agent restarted (pid {})", name, survivor.get().pid());
@@ -137,6 +141,7 @@ public final class ProcessSupervisor implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
     pb.environment().putAll(spec.environment());
     Process process = pb.start();
+    launched = process;
     log.info("started {} (pid {}): {}", name, process.pid(), spec.command().get(0));
     return process.toHandle();
   }
@@ -241,6 +246,12 @@ public final class ProcessSupervisor implements AutoCloseable {
       names.add(Path.of(command.get(separator + 1)).getFileName().toString());
     }
     return names;
+  }
+
+  /** " with exit status N" (128 + the signal's number when a signal ended it), or "" for an adopted server. */
+  private String exitStatus() {
+    Process p = launched;
+    return p == null || p.isAlive() ? "" : " with exit status " + p.exitValue();
   }
 
   /** Alive and not a zombie (an orphan may linger as a zombie until PID 1 reaps it). */
