@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -46,6 +47,8 @@ public final class ClusterManager {
   static final String CLUSTER_USER = "coffer_cluster";
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(30);
   private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
+  /** How long the members may take to agree that a node left (Galera's evs.inactive_timeout is 15 s). */
+  private static final Duration LEAVE_SEEN_TIMEOUT = Duration.ofMinutes(2);
 
   private final Broker broker;
   private final AgentRegistry registry;
@@ -71,7 +74,8 @@ public final class ClusterManager {
         new Named("find the cluster's nodes", this::findNodes),
         new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("nodes")))),
         new Named("remove the node (Redis: after moving its slots away)", this::removeNode),
-        new Named("the node leaves", this::leave)), secrets));
+        new Named("the node leaves", this::leave),
+        new Named("the others see the node gone", this::awaitGone)), secrets));
   }
 
   // ---- starting workflows (validation happens here, before anything is journaled) ----
@@ -185,6 +189,42 @@ public final class ClusterManager {
   private Mono<Map<String, String>> leave(Workflow w) {
     Operation op = Operation.newBuilder().setLeaveCluster(LeaveCluster.getDefaultInstance()).build();
     return call(w, w.param("instance"), "leave_cluster", op).thenReturn(Map.of());
+  }
+
+  /**
+   * The members install the smaller view asynchronously: a Galera leaver's shutdown returns once it
+   * sent its leave message, before the others agreed on it. The shrink ends only when the runner's
+   * view no longer holds the node, so a caller that acts on the smaller cluster right away (stops
+   * another node, say) does not meet members that still count the leaver in their quorum.
+   */
+  private Mono<Map<String, String>> awaitGone(Workflow w) {
+    String runnerId = w.param("runner");
+    AtomicReference<String> seen = new AtomicReference<>("no answer yet");
+    return Mono.fromCallable(() -> address(w.param("instance")))
+        .flatMap(leaving -> Mono.defer(() -> askStatus(runnerId))
+            .doOnNext(s -> seen.set("it lists " + s.getNodesCount() + " nodes, counts " + s.getSize() + ", state "
+                + s.getState()))
+            .filter(s -> isWithout(s, leaving))
+            .onErrorResume(e -> {
+              seen.set(e.getMessage()); // the runner's agent may be reconnecting: ask again
+              return Mono.empty();
+            })
+            .repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(250)))
+            .timeout(LEAVE_SEEN_TIMEOUT, Mono.error(() -> Status.DEADLINE_EXCEEDED.withDescription("instance "
+                + runnerId + " still counts " + w.param("instance") + " in its cluster "
+                + LEAVE_SEEN_TIMEOUT.toSeconds() + " s after it left (" + seen.get() + ")").asRuntimeException())))
+        .thenReturn(Map.of());
+  }
+
+  /**
+   * Whether a member's view is settled without {@code node}: it lists nodes (an empty list means the
+   * engine's view could not be read just now), {@code node} is not among them, and it counts no
+   * member more than it lists.
+   */
+  static boolean isWithout(ClusterStatus view, ClusterNodeAddress node) {
+    boolean listed = view.getNodesList().stream().anyMatch(n -> n.getAddress().getHost().equals(node.getHost())
+        && n.getAddress().getPort() == node.getPort());
+    return !listed && view.getNodesCount() > 0 && view.getSize() == view.getNodesCount();
   }
 
   private Operation join(Workflow w, List<String> members) {

@@ -216,11 +216,19 @@ public final class GaleraCluster implements ClusterStrategy {
     }
   }
 
-  /** A clean shutdown is a graceful leave: the others shrink the cluster at once, without a quorum vote. */
+  /**
+   * A clean shutdown is a graceful leave: the others shrink the cluster at once, without a quorum
+   * vote. A node of the Primary component first waits until it is Synced: a donor that left
+   * mid-transfer would fail the joiner's SST, and a node still catching up would leave with fewer
+   * rows than the cluster. A node cut off from the Primary component leaves at once.
+   */
   @Override
   public void leave(ServerControl server) {
     if (!options.member()) {
       return; // left already
+    }
+    if ("Primary".equals(status.wsrep().get("wsrep_cluster_status"))) {
+      awaitSynced(SYNC_TIMEOUT);
     }
     server.stop();
     options.remove();
