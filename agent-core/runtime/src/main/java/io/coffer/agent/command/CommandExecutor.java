@@ -94,10 +94,13 @@ public final class CommandExecutor implements AutoCloseable {
       return Mono.just(failure(id, Code.INVALID_ARGUMENT, "command_id", "command_id is required"));
     }
     Operation.KindCase kind = command.getOperation().getKindCase();
+    if (kind == Operation.KindCase.PING) {
+      // the agent's own liveness: it waits for no datastore and never blocks, so it answers on the
+      // channel's thread (a hand-off to another thread and back cost more than the ping itself)
+      return Mono.fromSupplier(() -> run(command));
+    }
     if (OperationKinds.readOnly(kind)) {
-      // ping is the agent's own liveness: it must not wait for the datastore
-      Mono<Void> gate = kind == Operation.KindCase.PING ? Mono.empty() : awaitReady(command);
-      return gate
+      return awaitReady(command)
           .then(Mono.fromCallable(() -> run(command)).subscribeOn(Schedulers.boundedElastic()))
           .onErrorResume(e -> Mono.just(unavailable(id, e)));
     }
