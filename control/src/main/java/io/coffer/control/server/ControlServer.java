@@ -8,6 +8,7 @@ import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.config.ControlConfig;
+import io.coffer.control.config.HostPort;
 import io.coffer.control.gateway.AgentGatewayService;
 import io.coffer.control.northbound.NorthboundServices;
 import io.coffer.control.registry.AgentRegistry;
@@ -25,7 +26,11 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -73,7 +78,9 @@ public final class ControlServer implements AutoCloseable {
     ArchiveKeyStore archiveKeys = ArchiveKeyStore.open(config.stateDir());
     resources.add(broker);
 
-    agentServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.agentListen().host(), config.agentListen().port()))
+    EventLoopGroup loops = new NioEventLoopGroup(config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
+    resources.add(() -> loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly());
+    agentServer = listener(config.agentListen(), loops)
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
         .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock, archiveKeys.publicKey()), new AgentAuthInterceptor()))
         // handlers never block (store work runs on boundedElastic): no thread hand-off per message
@@ -88,7 +95,7 @@ public final class ControlServer implements AutoCloseable {
         .start();
     resources.add(() -> stop(agentServer));
 
-    NettyServerBuilder api = NettyServerBuilder.forAddress(new InetSocketAddress(config.apiListen().host(), config.apiListen().port()))
+    NettyServerBuilder api = listener(config.apiListen(), loops)
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL))
         .directExecutor();
     ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
@@ -124,6 +131,14 @@ public final class ControlServer implements AutoCloseable {
     resources.add(pruning::dispose);
     log.info("control listening: agents on {}:{}, API on {}:{}", config.agentListen().host(), agentPort(),
         config.apiListen().host(), apiPort());
+  }
+
+  /** Both listeners accept and serve on the same event loops (see ControlConfig#eventLoopThreads). */
+  private static NettyServerBuilder listener(HostPort address, EventLoopGroup loops) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(address.host(), address.port()))
+        .bossEventLoopGroup(loops)
+        .workerEventLoopGroup(loops)
+        .channelType(NioServerSocketChannel.class);
   }
 
   private static void stop(Server server) throws InterruptedException {
