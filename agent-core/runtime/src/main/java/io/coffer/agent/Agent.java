@@ -20,6 +20,7 @@ import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.LogArchiving;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -63,6 +65,9 @@ public final class Agent implements AutoCloseable {
 
   private void boot(AgentConfig config) throws IOException {
     long startedAt = System.currentTimeMillis();
+    CompletableFuture<ManagedChannel> transport = ControlChannel.dial(config);
+    // until the channel owns it: a start that fails on the way must not leave it connecting
+    resources.add(() -> transport.thenAccept(ManagedChannel::shutdownNow));
     Files.createDirectories(config.stateDir());
     JobJournal journal = JobJournal.open(config.stateDir());
     resources.add(journal);
@@ -98,7 +103,7 @@ public final class Agent implements AutoCloseable {
     HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.port(),
         archiver == null ? Optional::empty : () -> Optional.of(archiver.status()));
     List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());
-    channel = new ControlChannel(config,
+    channel = new ControlChannel(config, transport,
         () -> Hello.newBuilder()
             .setInstanceId(config.instanceId())
             .setAgentVersion(Version.current())

@@ -6,12 +6,38 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /** Builds the agent's gRPC channel to the control: TLS 1.3 with the agent's client certificate. */
 final class ChannelFactory {
   private ChannelFactory() {}
+
+  /**
+   * Builds the channel and starts connecting on a thread of its own: loading TLS and Netty and the
+   * handshake with the control take about a third of the agent's start, and need nothing the rest
+   * of the start prepares. Completes exceptionally with an {@link UncheckedIOException} when the
+   * TLS files cannot be loaded.
+   */
+  static CompletableFuture<ManagedChannel> dial(AgentConfig.Control control) {
+    CompletableFuture<ManagedChannel> dialed = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        ManagedChannel channel = create(control);
+        channel.getState(true); // connect now, before the first stream asks for it
+        dialed.complete(channel);
+      } catch (IOException e) {
+        dialed.completeExceptionally(new UncheckedIOException(e));
+      } catch (RuntimeException | Error e) {
+        dialed.completeExceptionally(e);
+      }
+    }, "coffer-dial");
+    t.setDaemon(true);
+    t.start();
+    return dialed;
+  }
 
   static ManagedChannel create(AgentConfig.Control control) throws IOException {
     SslContext ssl;

@@ -17,8 +17,11 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,18 +63,36 @@ public final class ControlChannel implements AutoCloseable {
   private Disposable progressFrames;
 
   /**
+   * The transport to the control, connecting already: {@link ControlChannel} opens its stream on it.
+   * Start it first thing, so the agent's other start-up work overlaps the TLS set-up and handshake.
+   */
+  public static CompletableFuture<ManagedChannel> dial(AgentConfig config) {
+    return ChannelFactory.dial(config.control());
+  }
+
+  /**
+   * @param transport from {@link #dial}; this channel shuts it down when it closes
    * @param hello a Hello with everything but the unacknowledged command ids
    * @param heartbeat probes the datastore; must not block
+   * @throws IOException when the agent's TLS files cannot be loaded
    */
-  public ControlChannel(AgentConfig config, Supplier<Hello.Builder> hello, Supplier<Mono<Heartbeat>> heartbeat,
-      CommandExecutor executor, JobJournal journal, ArchiveKeys archiveKeys) throws IOException {
+  public ControlChannel(AgentConfig config, CompletableFuture<ManagedChannel> transport, Supplier<Hello.Builder> hello,
+      Supplier<Mono<Heartbeat>> heartbeat, CommandExecutor executor, JobJournal journal, ArchiveKeys archiveKeys)
+      throws IOException {
     this.archiveKeys = archiveKeys;
     this.config = config;
     this.hello = hello;
     this.heartbeat = heartbeat;
     this.executor = executor;
     this.journal = journal;
-    this.channel = ChannelFactory.create(config.control());
+    try {
+      this.channel = transport.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      throw e;
+    }
     this.backoff = new Backoff(Duration.ofMillis(250), config.control().maxBackoff());
     connected.tryEmitNext(false);
   }
