@@ -3,6 +3,7 @@ package io.coffer.agent;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
 import io.coffer.agent.config.ConfigException;
+import io.coffer.agent.logging.AgentLogging;
 import io.coffer.agent.plugin.PluginHost;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class AgentMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    AgentLogging.install();
     CommandLine cli = new CommandLine(new AgentMain());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("coffer-agent: " + e.getMessage());
