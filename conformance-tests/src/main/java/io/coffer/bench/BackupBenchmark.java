@@ -268,7 +268,7 @@ public final class BackupBenchmark implements Callable<Integer> {
       fs = "?";
     }
     report.setup.add("Coffer: full physical backup, zstd level " + io.coffer.agent.backup.Compression.DEFAULT.level()
-        + " on " + io.coffer.agent.backup.Compression.DEFAULT.workers() + " zstd worker thread(s) + Tink AES256_GCM_HKDF_1MB + SHA-256, to local storage"
+        + " on " + io.coffer.agent.backup.Compression.DEFAULT.workers() + " zstd worker thread(s) + Tink " + io.coffer.agent.crypto.StreamKeys.SCHEME + " + SHA-256, to local storage"
         + " on " + fs + " (fsync, rename); " + (keep ? "the backups are kept" : "each backup is deleted after its run"));
   }
 

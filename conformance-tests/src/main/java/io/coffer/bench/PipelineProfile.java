@@ -1,11 +1,10 @@
 package io.coffer.bench;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import io.coffer.agent.backup.Compression;
-import com.google.crypto.tink.KeyTemplates;
-import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import io.coffer.agent.backup.Compression;
+import io.coffer.agent.crypto.StreamKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where the backup pipeline's time goes ({@code --profile}): the stages of BackupPipeline (zstd
- * with the agent's default {@link Compression}, level 1 on one worker thread per core, Tink AES256_GCM_HKDF_1MB streaming encryption, SHA-256; the same libraries, buffer and
+ * with the agent's default {@link Compression}, level 1 on one worker thread per core, Tink streaming encryption with the agent's data keys ({@link StreamKeys}), SHA-256; the same libraries, buffer and
  * order) run one at a time over a saved mariadb-backup stream, with no storage underneath, in a
  * child JVM with given options: the agent's, and the same limited to C1
  * ({@code -XX:TieredStopAtLevel=1}, the agent's setting until it was measured here), to show what
@@ -88,7 +87,7 @@ public final class PipelineProfile {
   }
 
   private static OutputStream aead(OutputStream out) throws IOException, GeneralSecurityException {
-    return KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM_HKDF_1MB")).getPrimitive(StreamingAead.class)
+    return StreamKeys.generate().getPrimitive(StreamingAead.class)
         .newEncryptingStream(out, "bench".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 

@@ -3,12 +3,12 @@ package io.coffer.agent.archive;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import io.coffer.agent.backup.BackupIntegrityException;
+import io.coffer.agent.crypto.StreamKeys;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -27,7 +27,7 @@ import java.time.Instant;
  *        | wrapped data key (int32 length, bytes) | zstd stream, encrypted (Tink StreamingAead)
  * </pre>
  *
- * <p>Each file gets a fresh AES256_GCM_HKDF_1MB data key, wrapped with the archive's public key
+ * <p>Each file gets a fresh data key ({@link StreamKeys}), wrapped with the archive's public key
  * ({@link ArchiveKeys}). The object key, the time and the key id are the associated data of both
  * the wrapping and the stream, so a file cannot be renamed, re-dated or swapped for another
  * without failing authentication; reading it to its end checks every segment's tag.
@@ -36,7 +36,6 @@ public final class LogObject {
   private static final byte[] MAGIC = "CLOG".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION = 1;
   private static final int MAX_WRAPPED = 64 << 10;
-  private static final String DATA_KEY = "AES256_GCM_HKDF_1MB";
 
   static {
     try {
@@ -58,7 +57,7 @@ public final class LogObject {
   static void write(InputStream file, OutputStream out, String objectKey, Instant archivedAt,
       ArchiveKeys.PublicKey key) throws IOException {
     try {
-      KeysetHandle dataKey = KeysetHandle.generateNew(KeyTemplates.get(DATA_KEY));
+      KeysetHandle dataKey = StreamKeys.generate();
       byte[] ad = ad(objectKey, archivedAt, key.keyId());
       byte[] wrapped = key.encrypt().encrypt(
           TinkProtoKeysetFormat.serializeKeyset(dataKey, InsecureSecretKeyAccess.get()), ad);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a backup: engine stream → zstd → Tink StreamingAead (fresh data key, wrapped by the
  * master key) → SHA-256 → storage, then the manifest, last. Memory is constant: one copy buffer,
- * zstd's window and its workers' jobs (native, a few MiB), one 1 MiB encryption segment and
+ * zstd's window and its workers' jobs (native, a few MiB), one 16 KiB encryption segment and
  * whatever the storage buffers (one part for S3). See {@link Compression} for the zstd settings.
  *
  * <p>Objects of backup {@code id}: {@code id/key.tink}, {@code id/data.zst.tink},

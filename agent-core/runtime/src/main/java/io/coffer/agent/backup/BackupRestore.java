@@ -19,7 +19,7 @@ import java.util.Objects;
  * <p>Verify before plaintext: {@link #open} first streams the whole stored object through SHA-256
  * (constant memory, no local copy) and refuses, before any plaintext exists, when it differs from
  * the manifest. Only then does it open the object a second time to decrypt. The second pass is
- * protected too: Tink checks each 1 MiB segment's tag before releasing it and detects truncation
+ * protected too: Tink checks each segment's tag before releasing it and detects truncation
  * at the end, and the SHA-256 is computed again and checked at end of stream. A second download
  * was chosen over spooling to a temp area because a backup can be as large as the volume it is
  * restored onto, so the agent may not have room for both.

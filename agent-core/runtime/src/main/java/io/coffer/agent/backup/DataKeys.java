@@ -1,23 +1,22 @@
 package io.coffer.agent.backup;
 
-import com.google.crypto.tink.KeyTemplates;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import io.coffer.agent.crypto.StreamKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
 /**
- * Per-backup data keys: a fresh Tink StreamingAead keyset (AES-256-GCM-HKDF, 1 MiB segments, so
- * memory per stream is one segment), stored only wrapped by the master key. The backup id is the
+ * Per-backup data keys: a fresh Tink StreamingAead keyset ({@link StreamKeys}: AES-256-GCM-HKDF,
+ * 16 KiB segments, so memory per stream is one segment), stored only wrapped by the master key. The backup id is the
  * associated data of both the wrapping and the stream, so neither a key nor a data object can be
  * swapped between backups without failing authentication.
  */
 final class DataKeys {
-  static final String TEMPLATE = "AES256_GCM_HKDF_1MB";
-  static final String SCHEME = "tink:" + TEMPLATE;
+  static final String SCHEME = StreamKeys.SCHEME;
 
   static {
     try {
@@ -31,7 +30,7 @@ final class DataKeys {
   private DataKeys() {}
 
   static KeysetHandle generate() throws GeneralSecurityException {
-    return KeysetHandle.generateNew(KeyTemplates.get(TEMPLATE));
+    return StreamKeys.generate();
   }
 
   static byte[] wrap(KeysetHandle keyset, MasterKey master, String backupId)

@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param storedBytes bytes of the stored data object (compressed and encrypted)
  * @param sha256 lower-case hex SHA-256 of the stored data object
  * @param compression compression format, e.g. {@code "zstd"}
- * @param encryption encryption scheme, e.g. {@code "tink:AES256_GCM_HKDF_1MB"}
+ * @param encryption encryption scheme, e.g. {@code "tink:AES256_GCM_HKDF_16KB"} (AES-256-GCM-HKDF in 16 KiB segments)
  * @param keyId id of the master key that wraps this backup's data key
  * @param startedAt when the engine stream started
  * @param finishedAt when the data object was committed
