@@ -282,6 +282,9 @@ public final class AgentConfigLoader {
       ObjectNode c = (ObjectNode) node;
       unknown("backup.compression", c);
       int level = integer(c, "backup.compression.level", d.level(), Compression.MIN_LEVEL, Compression.MAX_LEVEL);
+      if (level == 0) {
+        problems.add("backup.compression.level must not be 0 (zstd would take its default, 3): use -7..-1 or 1..19");
+      }
       int workers = integer(c, "backup.compression.workers", d.workers(), 0, Compression.MAX_WORKERS);
       if (!problems.isEmpty()) {
         return d; // the problems are reported; an out-of-range value must not reach Compression

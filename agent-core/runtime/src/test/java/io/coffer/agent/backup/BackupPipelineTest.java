@@ -80,7 +80,8 @@ class BackupPipelineTest {
   void everyCompressionSettingRestoresTheSameBytes() throws Exception {
     long size = 16L << 20;
     java.util.Map<Compression, Long> compressed = new java.util.HashMap<>();
-    for (Compression c : List.of(new Compression(1, 0), new Compression(9, 0), new Compression(1, 2))) {
+    for (Compression c : List.of(new Compression(1, 0), new Compression(9, 0), new Compression(1, 2),
+        new Compression(-3, 0))) {
       String id = "c" + c.level() + "w" + c.workers();
       BackupManifest written = new BackupPipeline(storage, master, Clock.systemUTC(), c)
           .write(job(id), compressible(size, SEED), ProgressListener.NONE);
@@ -91,7 +92,8 @@ class BackupPipelineTest {
     }
     // the level reaches zstd: the same input compresses to another size
     assertThat(compressed.get(new Compression(9, 0))).isNotEqualTo(compressed.get(new Compression(1, 0)));
-    assertThatThrownBy(() -> new Compression(0, 1)).hasMessageContaining("level must be 1..19");
+    assertThat(compressed.get(new Compression(-3, 0))).isGreaterThan(compressed.get(new Compression(1, 0)));
+    assertThatThrownBy(() -> new Compression(0, 1)).hasMessageContaining("level must be -7..-1 or 1..19");
     assertThatThrownBy(() -> new Compression(3, -1)).hasMessageContaining("workers must be 0..64");
   }
 

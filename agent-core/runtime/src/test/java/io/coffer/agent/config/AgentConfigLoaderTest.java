@@ -87,8 +87,15 @@ class AgentConfigLoaderTest {
     Files.writeString(file, base + "backup: {compression: {level: 22, workers: many, speed: max}}\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("backup.compression.level must be between 1 and 19, not 22")
+        .hasMessageContaining("backup.compression.level must be between -7 and 19, not 22")
         .hasMessageContaining("backup.compression.workers 'many' is not a number")
         .hasMessageContaining("unknown setting 'backup.compression.speed'");
+
+    Files.writeString(file, base + "backup: {compression: {level: 0}}\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backup.compression.level must not be 0");
+    Files.writeString(file, base + "backup: {compression: {level: -3}}\n");
+    assertThat(AgentConfigLoader.load(file, Map.of()).backup().compression().level()).isEqualTo(-3);
   }
 }
