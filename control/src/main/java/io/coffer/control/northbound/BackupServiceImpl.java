@@ -28,6 +28,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Backups, restores and schedules (see northbound.proto); validation here, the work in {@link BackupManager}. */
 public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImplBase {
@@ -95,8 +96,11 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
   @Override
   public void restoreBackup(RestoreBackupRequest request, StreamObserver<CommandReply> out) {
     Replies.reply(() -> {
-      String id = request.getBackupId().isEmpty() && !request.getSourceInstanceId().isEmpty()
-          ? chooseBackup(request) : backupId("backup_id", request.getBackupId());
+      boolean choose = request.getBackupId().isEmpty() && !request.getSourceInstanceId().isEmpty();
+      // choosing reads the catalog (SQLite, which may wait for a group commit): off the event loop
+      Mono<String> id = choose
+          ? chooseBackup(request)
+          : Mono.just(backupId("backup_id", request.getBackupId()));
       String instance = Requests.instanceId(request.getInstanceId());
       String commandId = Requests.commandId(request.getOptions());
       Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
@@ -110,13 +114,16 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
       }
       BackupManager.PointInTime pit = new BackupManager.PointInTime(target, request.getToEndOfArchive(),
           request.getTargetLsn(), request.getTargetName(), request.getTargetGtid());
-      return backups.restore(id, instance, commandId, false, pit, timeout)
+      return id.flatMap(backup -> backups.restore(backup, instance, commandId, false, pit, timeout))
           .map(c -> CommandReply.newBuilder().setCommandId(c).build());
     }, out);
   }
 
-  /** The backup a point-in-time restore of {@code source_instance_id} starts from. */
-  private String chooseBackup(RestoreBackupRequest request) {
+  /**
+   * The backup a point-in-time restore of {@code source_instance_id} starts from. Bad input is
+   * refused at once; the catalog is read on a blocking-capable thread.
+   */
+  private Mono<String> chooseBackup(RestoreBackupRequest request) {
     String source = Requests.instanceId(request.getSourceInstanceId());
     if (!request.hasTargetTime() && !request.getToEndOfArchive()) {
       throw Errors.invalidArgument("backup_id", "is required unless a target_time or to_end_of_archive is given"
@@ -125,9 +132,12 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
     java.time.Instant before = request.hasTargetTime()
         ? java.time.Instant.ofEpochSecond(request.getTargetTime().getSeconds(), request.getTargetTime().getNanos())
         : java.time.Instant.MAX;
-    return backups.newestForPointInTime(source, before).orElseThrow(() -> io.grpc.Status.FAILED_PRECONDITION
-        .withDescription("instance " + source + " has no COMPLETED full or incremental backup with log archiving"
-            + (request.hasTargetTime() ? " that finished before " + before : "")).asRuntimeException());
+    return Mono.fromCallable(() -> backups.newestForPointInTime(source, before)
+            .orElseThrow(() -> io.grpc.Status.FAILED_PRECONDITION
+                .withDescription("instance " + source + " has no COMPLETED full or incremental backup with log"
+                    + " archiving" + (request.hasTargetTime() ? " that finished before " + before : ""))
+                .asRuntimeException()))
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   private static Timestamp targetTime(Timestamp t) {
