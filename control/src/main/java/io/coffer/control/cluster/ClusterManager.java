@@ -193,9 +193,11 @@ public final class ClusterManager {
 
   /**
    * The members install the smaller view asynchronously: a Galera leaver's shutdown returns once it
-   * sent its leave message, before the others agreed on it. The shrink ends only when the runner's
-   * view no longer holds the node, so a caller that acts on the smaller cluster right away (stops
-   * another node, say) does not meet members that still count the leaver in their quorum.
+   * sent its leave message, before the others agreed on it. The shrink ends only when the view of
+   * the node that ran the removal (the runner: the member asked, or another node when that member
+   * is the one leaving) no longer holds the node, so a caller that acts on the smaller cluster right
+   * away (stops another node, say) does not meet members that still count the leaver in their
+   * quorum. Asks again while the runner's agent is unreachable; other errors end the step.
    */
   private Mono<Map<String, String>> awaitGone(Workflow w) {
     String runnerId = w.param("runner");
@@ -205,8 +207,8 @@ public final class ClusterManager {
             .doOnNext(s -> seen.set("it lists " + s.getNodesCount() + " nodes, counts " + s.getSize() + ", state "
                 + s.getState()))
             .filter(s -> isWithout(s, leaving))
-            .onErrorResume(e -> {
-              seen.set(e.getMessage()); // the runner's agent may be reconnecting: ask again
+            .onErrorResume(ClusterManager::worthAskingAgain, e -> {
+              seen.set(e.getMessage()); // the runner's agent is reconnecting or slow: ask again
               return Mono.empty();
             })
             .repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(250)))
@@ -214,6 +216,12 @@ public final class ClusterManager {
                 + runnerId + " still counts " + w.param("instance") + " in its cluster "
                 + LEAVE_SEEN_TIMEOUT.toSeconds() + " s after it left (" + seen.get() + ")").asRuntimeException())))
         .thenReturn(Map.of());
+  }
+
+  /** An answer worth asking again for: the agent is not connected now, or did not answer in time. */
+  private static boolean worthAskingAgain(Throwable e) {
+    Status.Code code = Status.fromThrowable(e).getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
   }
 
   /**

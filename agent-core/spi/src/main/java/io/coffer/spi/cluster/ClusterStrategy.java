@@ -16,8 +16,8 @@ import java.util.List;
  *   <li>grow: {@link #prepareNode} on every node, {@link #add} on a member, then {@link #join} on the
  *       new node;
  *   <li>shrink: {@link #prepareNode} on every node, {@link #remove} on a member, then {@link #leave}
- *       on the node leaving; the shrink ends once that member's {@link #status} no longer lists
- *       the node and its size is the number of nodes it lists.
+ *       on the node leaving; the shrink ends once the {@link #status} of the member that ran
+ *       {@link #remove} no longer lists the node and its size is the number of nodes it lists.
  * </ul>
  *
  * <p>Every step is idempotent: repeated after it took effect, it changes nothing.
