@@ -227,9 +227,7 @@ public final class GaleraCluster implements ClusterStrategy {
     if (!options.member()) {
       return; // left already
     }
-    if ("Primary".equals(status.wsrep().get("wsrep_cluster_status"))) {
-      awaitSynced(SYNC_TIMEOUT);
-    }
+    awaitSyncedUnlessCutOff(SYNC_TIMEOUT);
     server.stop();
     options.remove();
     server.start(START_TIMEOUT);
@@ -365,6 +363,23 @@ public final class GaleraCluster implements ClusterStrategy {
     }
     throw DatastoreException.unavailable("the node is not Synced in a Primary component after " + timeout.toSeconds()
         + " s (" + last + "); see " + settings.errorLog(), null);
+  }
+
+  /**
+   * Until this member is Synced, or no longer in the Primary component (then there is nothing to
+   * wait for: it cannot catch up, and it donates to nobody).
+   */
+  private void awaitSyncedUnlessCutOff(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Map<String, String> w = status.wsrep();
+      if (!"Primary".equals(w.get("wsrep_cluster_status")) || "Synced".equals(w.get("wsrep_local_state_comment"))) {
+        return;
+      }
+      sleep(Duration.ofMillis(500));
+    }
+    throw DatastoreException.unavailable("the node is still not Synced after " + timeout.toSeconds()
+        + " s; it did not leave (see " + settings.errorLog() + ")", null);
   }
 
   private static void sleep(Duration d) {
