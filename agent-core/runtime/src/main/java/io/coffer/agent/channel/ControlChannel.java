@@ -91,6 +91,12 @@ public final class ControlChannel implements AutoCloseable {
       if (e.getCause() instanceof UncheckedIOException io) {
         throw io.getCause();
       }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
       throw e;
     }
     this.backoff = new Backoff(Duration.ofMillis(250), config.control().maxBackoff());

@@ -251,7 +251,13 @@ public final class ProcessSupervisor implements AutoCloseable {
   /** " with exit status N" (128 + the signal's number when a signal ended it), or "" for an adopted server. */
   private String exitStatus() {
     Process p = launched;
-    return p == null || p.isAlive() ? "" : " with exit status " + p.exitValue();
+    try {
+      // the handle's onExit can complete before the Process has collected the status
+      return p == null || !p.waitFor(1, TimeUnit.SECONDS) ? "" : " with exit status " + p.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** Alive and not a zombie (an orphan may linger as a zombie until PID 1 reaps it). */
