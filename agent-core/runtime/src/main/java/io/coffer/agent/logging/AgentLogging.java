@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * and the MariaDB driver at ERROR (it logs every server error, which the plugin maps to statuses).
  *
  * <p>In code rather than a logback.xml because parsing XML is a tenth of the agent's start (about
- * 500 classes: Joran and the JDK's XML parser, for six lines of settings). A file named by
- * {@code -Dlogback.configurationFile}, or a logback-test.xml on the class path, still wins.
+ * 500 classes: Joran and the JDK's XML parser, for six lines of settings). An operator's own
+ * configuration still wins: a file named by {@code -Dlogback.configurationFile}, or a
+ * logback-test.xml or logback.xml on the class path (the agent's jars hold none).
  */
 public final class AgentLogging {
   static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n";
@@ -30,8 +31,7 @@ public final class AgentLogging {
 
   /** Call first thing in main, before any class logs. */
   public static void install() {
-    if (System.getProperty("logback.configurationFile") != null
-        || AgentLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
+    if (configuredElsewhere(System.getProperty("logback.configurationFile"), AgentLogging.class.getClassLoader())) {
       return;
     }
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -52,6 +52,12 @@ public final class AgentLogging {
     root.setLevel(level());
     root.addAppender(stderr);
     QUIET.forEach((name, level) -> context.getLogger(name).setLevel(level));
+  }
+
+  /** Whether logback's own configuration (a named file, or one on the class path) applies instead. */
+  static boolean configuredElsewhere(String configurationFile, ClassLoader classes) {
+    return configurationFile != null || classes.getResource("logback-test.xml") != null
+        || classes.getResource("logback.xml") != null;
   }
 
   /** {@code COFFER_LOG_LEVEL} as a logback level; an unknown name keeps INFO. */

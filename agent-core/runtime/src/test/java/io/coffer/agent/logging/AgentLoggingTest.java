@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 class AgentLoggingTest {
@@ -24,6 +29,16 @@ class AgentLoggingTest {
     assertThat(root.getEffectiveLevel()).isEqualTo(AgentLogging.level()); // INFO unless CI sets COFFER_LOG_LEVEL
     assertThat(context.getLogger("io.grpc.netty").getEffectiveLevel()).isEqualTo(Level.WARN);
     assertThat(context.getLogger("org.mariadb.jdbc.client").getEffectiveLevel()).isEqualTo(Level.ERROR);
+  }
+
+  @Test
+  void anOperatorsOwnConfigurationWins(@TempDir Path dir) throws Exception {
+    ClassLoader none = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+    assertThat(AgentLogging.configuredElsewhere(null, none)).isFalse(); // the agent's own jars: none
+    assertThat(AgentLogging.configuredElsewhere("/etc/coffer/logback.xml", none)).isTrue();
+    Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
+    assertThat(AgentLogging.configuredElsewhere(null, new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)))
+        .isTrue();
   }
 
   @Test
