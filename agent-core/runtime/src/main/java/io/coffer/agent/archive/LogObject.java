@@ -57,7 +57,16 @@ public final class LogObject {
   static void write(InputStream file, OutputStream out, String objectKey, Instant archivedAt,
       ArchiveKeys.PublicKey key) throws IOException {
     try {
-      KeysetHandle dataKey = StreamKeys.generate();
+      write(file, out, objectKey, archivedAt, key, StreamKeys.generate());
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot make a data key for " + objectKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #write} with a given data key (tests write objects as earlier versions did). */
+  static void write(InputStream file, OutputStream out, String objectKey, Instant archivedAt,
+      ArchiveKeys.PublicKey key, KeysetHandle dataKey) throws IOException {
+    try {
       byte[] ad = ad(objectKey, archivedAt, key.keyId());
       byte[] wrapped = key.encrypt().encrypt(
           TinkProtoKeysetFormat.serializeKeyset(dataKey, InsecureSecretKeyAccess.get()), ad);

@@ -281,9 +281,10 @@ public final class AgentConfigLoader {
       }
       ObjectNode c = (ObjectNode) node;
       unknown("backup.compression", c);
-      int level = integer(c, "backup.compression.level", d.level(), Compression.MIN_LEVEL, Compression.MAX_LEVEL);
-      if (level == 0) {
-        problems.add("backup.compression.level must not be 0 (zstd would take its default, 3): use -7..-1 or 1..19");
+      int level = integer(c, "backup.compression.level", d.level(), Integer.MIN_VALUE, Integer.MAX_VALUE);
+      if (level < Compression.MIN_LEVEL || level > Compression.MAX_LEVEL || level == 0) {
+        problems.add("backup.compression.level must be " + Compression.MIN_LEVEL + "..-1 or 1.." + Compression.MAX_LEVEL
+            + ", not " + level + (level == 0 ? " (zstd would take 0 as its default, 3)" : ""));
       }
       int workers = integer(c, "backup.compression.workers", d.workers(), 0, Compression.MAX_WORKERS);
       if (!problems.isEmpty()) {

@@ -87,14 +87,14 @@ class AgentConfigLoaderTest {
     Files.writeString(file, base + "backup: {compression: {level: 22, workers: many, speed: max}}\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("backup.compression.level must be between -7 and 19, not 22")
+        .hasMessageContaining("backup.compression.level must be -7..-1 or 1..19, not 22")
         .hasMessageContaining("backup.compression.workers 'many' is not a number")
         .hasMessageContaining("unknown setting 'backup.compression.speed'");
 
     Files.writeString(file, base + "backup: {compression: {level: 0}}\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("backup.compression.level must not be 0");
+        .hasMessageContaining("backup.compression.level must be -7..-1 or 1..19, not 0 (zstd would take 0 as its default, 3)");
     Files.writeString(file, base + "backup: {compression: {level: -3}}\n");
     assertThat(AgentConfigLoader.load(file, Map.of()).backup().compression().level()).isEqualTo(-3);
   }
