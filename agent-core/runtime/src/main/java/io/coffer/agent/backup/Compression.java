@@ -1,5 +1,7 @@
 package io.coffer.agent.backup;
 
+import java.util.Optional;
+
 /**
  * How the backup pipeline compresses with zstd.
  *
@@ -27,11 +29,20 @@ public record Compression(int level, int workers) {
   public static final Compression DEFAULT = new Compression(1, Runtime.getRuntime().availableProcessors());
 
   public Compression {
-    if (level < MIN_LEVEL || level > MAX_LEVEL || level == 0) {
-      throw new IllegalArgumentException("zstd level must be " + MIN_LEVEL + "..-1 or 1.." + MAX_LEVEL + ", not " + level);
-    }
+    levelProblem(level).ifPresent(problem -> {
+      throw new IllegalArgumentException("zstd level " + problem);
+    });
     if (workers < 0 || workers > MAX_WORKERS) {
       throw new IllegalArgumentException("zstd workers must be 0.." + MAX_WORKERS + ", not " + workers);
     }
+  }
+
+  /** What is wrong with {@code level} ("must be -7..-1 or 1..19, not 0 (...)"), if anything. */
+  public static Optional<String> levelProblem(int level) {
+    if (level >= MIN_LEVEL && level <= MAX_LEVEL && level != 0) {
+      return Optional.empty();
+    }
+    return Optional.of("must be " + MIN_LEVEL + "..-1 or 1.." + MAX_LEVEL + ", not " + level
+        + (level == 0 ? " (zstd would take 0 as its default, 3)" : ""));
   }
 }

@@ -11,9 +11,9 @@ import java.security.GeneralSecurityException;
 
 /**
  * Per-backup data keys: a fresh Tink StreamingAead keyset ({@link StreamKeys}: AES-256-GCM-HKDF,
- * 16 KiB segments, so memory per stream is one segment), stored only wrapped by the master key. The backup id is the
- * associated data of both the wrapping and the stream, so neither a key nor a data object can be
- * swapped between backups without failing authentication.
+ * 16 KiB segments, so memory per stream is one segment), stored only wrapped by the master key.
+ * The backup id is the associated data of both the wrapping and the stream, so neither a key nor a
+ * data object can be swapped between backups without failing authentication.
  */
 final class DataKeys {
   static final String SCHEME = StreamKeys.SCHEME;

@@ -282,10 +282,7 @@ public final class AgentConfigLoader {
       ObjectNode c = (ObjectNode) node;
       unknown("backup.compression", c);
       int level = integer(c, "backup.compression.level", d.level(), Integer.MIN_VALUE, Integer.MAX_VALUE);
-      if (level < Compression.MIN_LEVEL || level > Compression.MAX_LEVEL || level == 0) {
-        problems.add("backup.compression.level must be " + Compression.MIN_LEVEL + "..-1 or 1.." + Compression.MAX_LEVEL
-            + ", not " + level + (level == 0 ? " (zstd would take 0 as its default, 3)" : ""));
-      }
+      Compression.levelProblem(level).ifPresent(problem -> problems.add("backup.compression.level " + problem));
       int workers = integer(c, "backup.compression.workers", d.workers(), 0, Compression.MAX_WORKERS);
       if (!problems.isEmpty()) {
         return d; // the problems are reported; an out-of-range value must not reach Compression

@@ -227,7 +227,7 @@ public final class GaleraCluster implements ClusterStrategy {
     if (!options.member()) {
       return; // left already
     }
-    awaitSyncedUnlessCutOff(SYNC_TIMEOUT);
+    awaitSynced(SYNC_TIMEOUT, true);
     server.stop();
     options.remove();
     server.start(START_TIMEOUT);
@@ -338,7 +338,7 @@ public final class GaleraCluster implements ClusterStrategy {
     if (!options.member() || w.isEmpty()) {
       throw DatastoreException.failedPrecondition("this instance is not a member of a Galera cluster");
     }
-    if (!"Primary".equals(w.get("wsrep_cluster_status")) || !"Synced".equals(w.get("wsrep_local_state_comment"))) {
+    if (!primary(w) || !synced(w)) {
       throw DatastoreException.failedPrecondition("this member is " + w.get("wsrep_local_state_comment") + " in a "
           + w.get("wsrep_cluster_status") + " component; it must be Synced in a Primary one");
     }
@@ -350,11 +350,19 @@ public final class GaleraCluster implements ClusterStrategy {
   }
 
   private void awaitSynced(Duration timeout) {
+    awaitSynced(timeout, false);
+  }
+
+  /**
+   * Until this member is Synced in a Primary component. With {@code cutOffEnds}, a member cut off
+   * from the Primary component also ends the wait: it cannot catch up, and it donates to nobody.
+   */
+  private void awaitSynced(Duration timeout, boolean cutOffEnds) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
       Map<String, String> w = status.wsrep();
-      if ("Primary".equals(w.get("wsrep_cluster_status")) && "Synced".equals(w.get("wsrep_local_state_comment"))) {
+      if ((primary(w) && synced(w)) || (cutOffEnds && !primary(w))) {
         return;
       }
       last = w.isEmpty() ? "not answering" : w.get("wsrep_local_state_comment") + " in a " + w.get("wsrep_cluster_status")
@@ -365,21 +373,12 @@ public final class GaleraCluster implements ClusterStrategy {
         + " s (" + last + "); see " + settings.errorLog(), null);
   }
 
-  /**
-   * Until this member is Synced, or no longer in the Primary component (then there is nothing to
-   * wait for: it cannot catch up, and it donates to nobody).
-   */
-  private void awaitSyncedUnlessCutOff(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Map<String, String> w = status.wsrep();
-      if (!"Primary".equals(w.get("wsrep_cluster_status")) || "Synced".equals(w.get("wsrep_local_state_comment"))) {
-        return;
-      }
-      sleep(Duration.ofMillis(500));
-    }
-    throw DatastoreException.unavailable("the node is still not Synced after " + timeout.toSeconds()
-        + " s; it did not leave (see " + settings.errorLog() + ")", null);
+  private static boolean primary(Map<String, String> wsrep) {
+    return "Primary".equals(wsrep.get("wsrep_cluster_status"));
+  }
+
+  private static boolean synced(Map<String, String> wsrep) {
+    return "Synced".equals(wsrep.get("wsrep_local_state_comment"));
   }
 
   private static void sleep(Duration d) {
