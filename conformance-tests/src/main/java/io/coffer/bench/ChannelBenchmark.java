@@ -42,6 +42,10 @@ public final class ChannelBenchmark implements Callable<Integer> {
       description = "Start-time samples, each a fresh agent, the load agent included (default: 3, or 1 with --quick).")
   Integer starts;
 
+  @Option(names = "--idle", paramLabel = "SECONDS",
+      description = "Quiet seconds between the agent's first healthy status and its idle RSS sample (default: 5, or 2 with --quick).")
+  Integer idle;
+
   @Option(names = "--agent-launch", paramLabel = "MODE",
       description = "PRODUCTION: the agent jar and its own lib directory, as bin/coffer-agent runs it; HARNESS: the tests'"
           + " AgentProcess, on this JVM's classpath (which also holds the control's jars). Default: ${DEFAULT-VALUE}.")
@@ -67,7 +71,7 @@ public final class ChannelBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     preflight();
-    Settings settings = Settings.of(quick, duration, starts);
+    Settings settings = Settings.of(quick, duration, starts, idle);
     List<String> jvm = Stream.of(agentJvm.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     Report report = new Report();
     describeSetup(report, settings, jvm);
@@ -108,6 +112,9 @@ public final class ChannelBenchmark implements Callable<Integer> {
   private void preflight() {
     if ((duration != null && duration < 1) || (starts != null && starts < 1)) {
       throw new ParameterException(spec.commandLine(), "--duration and --starts must be at least 1");
+    }
+    if (idle != null && idle < 0) {
+      throw new ParameterException(spec.commandLine(), "--idle must be 0 or more seconds");
     }
     pluginsDir = pluginsDir.toAbsolutePath();
     repo = repo.toAbsolutePath();

@@ -11,12 +11,13 @@ import java.time.Duration;
 record Settings(int warmupCalls, int measuredCalls, int noopWarmupCalls, int noopMeasuredCalls, int callers,
     Duration loadWarmup, Duration window, Duration idleQuiet, int startSamples, int payloadBytes, long deadlineMillis) {
 
-  static Settings of(boolean quick, Integer durationSeconds, Integer startSamples) {
+  static Settings of(boolean quick, Integer durationSeconds, Integer startSamples, Integer idleSeconds) {
     Duration window = Duration.ofSeconds(durationSeconds != null ? durationSeconds : quick ? 2 : 10);
     int starts = startSamples != null ? startSamples : quick ? 1 : 3;
+    Duration idle = Duration.ofSeconds(idleSeconds != null ? idleSeconds : quick ? 2 : 5);
     return quick
-        ? new Settings(300, 1000, 50, 200, 32, Duration.ofSeconds(1), window, Duration.ofSeconds(2), starts, 16, 10_000)
-        : new Settings(2000, 5000, 200, 1000, 32, Duration.ofSeconds(3), window, Duration.ofSeconds(5), starts, 16, 10_000);
+        ? new Settings(300, 1000, 50, 200, 32, Duration.ofSeconds(1), window, idle, starts, 16, 10_000)
+        : new Settings(2000, 5000, 200, 1000, 32, Duration.ofSeconds(3), window, idle, starts, 16, 10_000);
   }
 
   String describe() {

@@ -1,5 +1,6 @@
 package io.coffer.agent;
 
+import io.coffer.agent.channel.NettyBuffers;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
 import io.coffer.agent.config.ConfigException;
@@ -58,6 +59,7 @@ public final class AgentMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     AgentLogging.install();
+    NettyBuffers.install(); // before anything loads Netty
     CommandLine cli = new CommandLine(new AgentMain());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("coffer-agent: " + e.getMessage());
