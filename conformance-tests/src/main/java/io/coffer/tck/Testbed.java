@@ -266,7 +266,12 @@ public final class Testbed implements AutoCloseable {
 
   /** Starts an agent in its own JVM from {@code config} (written as YAML first). */
   public AgentProcess startAgentProcess(AgentConfig config) throws IOException {
-    AgentProcess p = AgentProcess.start(writeAgentConfig(config), root.resolve("logs/" + config.instanceId() + ".log"));
+    return startAgentProcess(config, AgentProcess.JVM);
+  }
+
+  /** The agent in its own JVM with these JVM options (e.g. {@link AgentProcess#JVM} plus a {@code -D}). */
+  public AgentProcess startAgentProcess(AgentConfig config, List<String> jvm) throws IOException {
+    AgentProcess p = AgentProcess.start(writeAgentConfig(config), root.resolve("logs/" + config.instanceId() + ".log"), jvm);
     closeables.add(p);
     return p;
   }

@@ -43,6 +43,7 @@ public final class AgentMain implements Callable<Integer> {
     }
     Agent agent;
     try {
+      NativeLibraries.install(cfg.stateDir(), System.getProperties());
       agent = Agent.start(cfg);
     } catch (PluginHost.PluginException | IOException e) {
       System.err.println("coffer-agent: " + e.getMessage());

@@ -4,15 +4,20 @@ import io.coffer.agent.config.AgentConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the agent's gRPC channel to the control: TLS 1.3 with the agent's client certificate. */
 final class ChannelFactory {
+  private static final Logger log = LoggerFactory.getLogger(ChannelFactory.class);
+
   private ChannelFactory() {}
 
   /**
@@ -51,6 +56,10 @@ final class ChannelFactory {
       throw new IOException("cannot load the agent's TLS files (" + control.certFile() + ", " + control.keyFile()
           + ", " + control.caFile() + "): " + e.getMessage(), e);
     }
+    // gRPC falls back, silently, to the JDK's slower TLS when BoringSSL cannot load (for one,
+    // when its library cannot be unpacked): say which one this agent got
+    log.info("TLS to the control by {}", OpenSsl.isAvailable() ? OpenSsl.versionString() : "the JDK (BoringSSL unavailable: "
+        + OpenSsl.unavailabilityCause() + ")");
     return NettyChannelBuilder.forAddress(control.host(), control.port())
         .sslContext(ssl)
         // A silently dead connection is noticed within ~12 s: 10 s is grpc-java's minimum client
