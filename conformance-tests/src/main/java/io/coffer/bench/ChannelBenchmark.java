@@ -43,7 +43,7 @@ public final class ChannelBenchmark implements Callable<Integer> {
   Integer starts;
 
   @Option(names = "--idle", paramLabel = "SECONDS",
-      description = "Quiet seconds between the agent's first healthy status and its idle RSS sample (default: 5, or 2 with --quick).")
+      description = "Quiet seconds between the agent's first healthy status and its idle RSS sample (default: 15, or 2 with --quick).")
   Integer idle;
 
   @Option(names = "--agent-launch", paramLabel = "MODE",

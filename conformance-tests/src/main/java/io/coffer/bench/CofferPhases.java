@@ -34,6 +34,7 @@ final class CofferPhases {
     Progress.log("coffer: agent healthy; " + s.idleQuiet().toSeconds() + " s quiet before the idle RSS");
     Thread.sleep(s.idleQuiet().toMillis());
     report.agentIdleKiB = RssSampler.rssKiB(agent.pid());
+    report.agentIdleAfterSeconds = s.idleQuiet().toSeconds();
     report.controlIdleKiB = RssSampler.rssKiB(bed.controlProcess().pid());
 
     Call ping = CofferCalls.ping(channel, MAIN_INSTANCE, payload, s.deadlineMillis());

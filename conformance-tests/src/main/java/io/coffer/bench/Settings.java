@@ -14,7 +14,9 @@ record Settings(int warmupCalls, int measuredCalls, int noopWarmupCalls, int noo
   static Settings of(boolean quick, Integer durationSeconds, Integer startSamples, Integer idleSeconds) {
     Duration window = Duration.ofSeconds(durationSeconds != null ? durationSeconds : quick ? 2 : 10);
     int starts = startSamples != null ? startSamples : quick ? 1 : 3;
-    Duration idle = Duration.ofSeconds(idleSeconds != null ? idleSeconds : quick ? 2 : 5);
+    // idle: once the JIT has compiled what the start made hot and freed its working memory (about
+    // 10 MiB for some seconds after the start)
+    Duration idle = Duration.ofSeconds(idleSeconds != null ? idleSeconds : quick ? 2 : 15);
     return quick
         ? new Settings(300, 1000, 50, 200, 32, Duration.ofSeconds(1), window, idle, starts, 16, 10_000)
         : new Settings(2000, 5000, 200, 1000, 32, Duration.ofSeconds(3), window, idle, starts, 16, 10_000);
