@@ -1,23 +1,30 @@
 package io.coffer.agent.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.coffer.agent.backup.Compression;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads the agent's YAML configuration, applies environment overrides and validates it.
@@ -59,7 +66,12 @@ import java.util.regex.Pattern;
  *     workers: 2                   # zstd threads 0..64; default: one per core (0: on the pipeline's thread)
  * </pre>
  *
- * Relative paths are resolved against the file's directory. Any setting can be overridden by an
+ * Values are taken as written: {@code 0640}, {@code 1.50} or {@code off} reach the setting as
+ * those characters (the YAML is read as a tree of text, with SnakeYAML's composer; no YAML 1.1
+ * typing turns them into 416, 1.5 or false). A value that is {@code ~}, {@code null} or empty is
+ * unset.
+ *
+ * <p>Relative paths are resolved against the file's directory. Any setting can be overridden by an
  * environment variable {@code COFFER_AGENT_<PATH>}: levels separated by {@code __}, words by
  * {@code _} (joined in camelCase); e.g. {@code COFFER_AGENT_CONTROL__ADDRESS},
  * {@code COFFER_AGENT_DATASTORE__DATA_DIR}, {@code COFFER_AGENT_DATASTORE__SETTINGS__BIN_DIR}
@@ -85,38 +97,78 @@ public final class AgentConfigLoader {
   }
 
   public static AgentConfig load(Path file, Map<String, String> env) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
-    } catch (IOException e) {
+    Object root;
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = tree(new Yaml(new SafeConstructor(new LoaderOptions())).compose(in));
+    } catch (IOException | YAMLException e) {
       throw new ConfigException(file.toString(), List.of("cannot read: " + e.getMessage()));
     }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      root = JsonNodeFactory.instance.objectNode();
+    if (root == null) {
+      root = new LinkedHashMap<String, Object>();
     }
-    if (!root.isObject()) {
+    if (!(root instanceof Map<?, ?>)) {
       throw new ConfigException(file.toString(), List.of("the file must be a YAML mapping"));
     }
-    applyEnvironment((ObjectNode) root, env);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = (Map<String, Object>) root;
+    applyEnvironment(settings, env);
     Path base = file.toAbsolutePath().getParent();
-    return new Reader(file.toString(), base).read((ObjectNode) root);
+    return new SettingsReader(file.toString(), base).read(settings);
+  }
+
+  /**
+   * The composed YAML as plain values: a mapping becomes a {@code Map<String, Object>} (in file
+   * order; a repeated key keeps its last value), a sequence a {@code List<Object>}, a scalar its
+   * text as written, a null scalar {@code null}.
+   */
+  static Object tree(Node node) {
+    if (node == null) {
+      return null;
+    }
+    if (node instanceof MappingNode mapping) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (NodeTuple t : mapping.getValue()) {
+        if (!(t.getKeyNode() instanceof ScalarNode key)) {
+          throw new YAMLException("a key at line " + (t.getKeyNode().getStartMark().getLine() + 1) + " is not plain text");
+        }
+        out.put(key.getValue(), tree(t.getValueNode()));
+      }
+      return out;
+    }
+    if (node instanceof SequenceNode sequence) {
+      List<Object> out = new ArrayList<>();
+      sequence.getValue().forEach(n -> out.add(tree(n)));
+      return out;
+    }
+    ScalarNode scalar = (ScalarNode) node;
+    return Tag.NULL.equals(scalar.getTag()) ? null : scalar.getValue();
   }
 
   /** COFFER_AGENT_DATASTORE__DATA_DIR=x sets datastore.dataDir = x. */
-  static void applyEnvironment(ObjectNode root, Map<String, String> env) {
+  static void applyEnvironment(Map<String, Object> root, Map<String, String> env) {
     env.forEach((key, value) -> {
       if (!key.startsWith(ENV_PREFIX)) {
         return;
       }
-      String[] levels = key.substring(ENV_PREFIX.length()).toLowerCase().split("__");
-      ObjectNode node = root;
+      String[] levels = key.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).split("__");
+      Map<String, Object> node = root;
       for (int i = 0; i < levels.length - 1; i++) {
         String name = camel(levels[i]);
-        JsonNode child = node.get(name);
-        node = child instanceof ObjectNode o ? o : node.putObject(name);
+        node = node.get(name) instanceof Map<?, ?> child ? mapping(child) : newChild(node, name);
       }
       node.put(camel(levels[levels.length - 1]), value);
     });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> mapping(Map<?, ?> m) {
+    return (Map<String, Object>) m;
+  }
+
+  private static Map<String, Object> newChild(Map<String, Object> parent, String name) {
+    Map<String, Object> child = new LinkedHashMap<>();
+    parent.put(name, child);
+    return child;
   }
 
   private static String camel(String snake) {
@@ -134,20 +186,20 @@ public final class AgentConfigLoader {
   }
 
   /** Collects every problem before failing, so one run of the agent shows them all. */
-  private static final class Reader {
+  private static final class SettingsReader {
     private final String source;
     private final Path base;
     private final List<String> problems = new ArrayList<>();
 
-    Reader(String source, Path base) {
+    SettingsReader(String source, Path base) {
       this.source = source;
       this.base = base;
     }
 
-    AgentConfig read(ObjectNode root) {
+    AgentConfig read(Map<String, Object> root) {
       unknown("", root);
-      ObjectNode control = object(root, "control");
-      ObjectNode datastore = object(root, "datastore");
+      Map<String, Object> control = object(root, "control");
+      Map<String, Object> datastore = object(root, "datastore");
       unknown("control", control);
       unknown("datastore", datastore);
 
@@ -192,12 +244,18 @@ public final class AgentConfigLoader {
       int dsPort = integer(datastore, "datastore.port", null, 1, 65535);
       String osUser = text(datastore, "datastore.osUser", "");
       Map<String, String> settings = new LinkedHashMap<>();
-      JsonNode s = datastore.get("settings");
-      if (s != null && !s.isNull()) {
-        if (!s.isObject()) {
+      Object s = datastore.get("settings");
+      if (s != null) {
+        if (!(s instanceof Map<?, ?> m)) {
           problems.add("datastore.settings must be a mapping");
         } else {
-          s.fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+          m.forEach((name, value) -> {
+            if (value == null || value instanceof String) {
+              settings.put((String) name, value == null ? "" : (String) value);
+            } else {
+              problems.add("datastore.settings." + name + " must be a single value, not a " + kind(value));
+            }
+          });
         }
       }
       AgentConfig.Backup backup = backup(root, stateDir);
@@ -208,19 +266,19 @@ public final class AgentConfigLoader {
           new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings, advertise), backup);
     }
 
-    private AgentConfig.Backup backup(ObjectNode root, Path stateDir) {
-      JsonNode node = root.get("backup");
-      if (node != null && !node.isNull() && !node.isObject()) {
+    private AgentConfig.Backup backup(Map<String, Object> root, Path stateDir) {
+      Object node = root.get("backup");
+      if (node != null && !(node instanceof Map<?, ?>)) {
         problems.add("backup must be a mapping");
         return null;
       }
-      ObjectNode b = node instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
+      Map<String, Object> b = node == null ? Map.of() : mapping((Map<?, ?>) node);
       unknown("backup", b);
       String storage = text(b, "backup.storage", "local");
       Path dir = path(b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
       Compression compression = compression(b);
       if (storage.equals("local")) {
-        if (b.has("s3")) {
+        if (b.containsKey("s3")) {
           problems.add("backup.s3 is set but backup.storage is local");
         }
         return new AgentConfig.Backup(storage, dir, null, compression);
@@ -229,7 +287,7 @@ public final class AgentConfigLoader {
         problems.add("backup.storage '" + storage + "' must be local or s3");
         return null;
       }
-      ObjectNode s3 = object(b, "s3");
+      Map<String, Object> s3 = object(b, "s3");
       unknown("backup.s3", s3);
       String endpoint = text(s3, "backup.s3.endpoint", "");
       java.net.URI endpointUri = null;
@@ -251,7 +309,11 @@ public final class AgentConfigLoader {
       }
       String accessKey = text(s3, "backup.s3.accessKey", null);
       String secretKey = text(s3, "backup.s3.secretKey", null);
-      boolean pathStyle = Boolean.parseBoolean(text(s3, "backup.s3.pathStyle", "true"));
+      String style = text(s3, "backup.s3.pathStyle", "true");
+      boolean pathStyle = style.equalsIgnoreCase("true");
+      if (!pathStyle && !style.equalsIgnoreCase("false")) {
+        problems.add("backup.s3.pathStyle '" + style + "' must be true or false");
+      }
       int partSize = io.coffer.agent.storage.S3StorageConfig.DEFAULT_PART_SIZE;
       String part = text(s3, "backup.s3.partSize", String.valueOf(partSize));
       try {
@@ -269,17 +331,17 @@ public final class AgentConfigLoader {
           endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize), compression);
     }
 
-    private Compression compression(ObjectNode backup) {
+    private Compression compression(Map<String, Object> backup) {
       Compression d = Compression.DEFAULT;
-      JsonNode node = backup.get("compression");
-      if (node == null || node.isNull()) {
+      Object node = backup.get("compression");
+      if (node == null) {
         return d;
       }
-      if (!node.isObject()) {
+      if (!(node instanceof Map<?, ?> m)) {
         problems.add("backup.compression must be a mapping");
         return d;
       }
-      ObjectNode c = (ObjectNode) node;
+      Map<String, Object> c = mapping(m);
       unknown("backup.compression", c);
       int level = integer(c, "backup.compression.level", d.level(), Integer.MIN_VALUE, Integer.MAX_VALUE);
       Compression.levelProblem(level).ifPresent(problem -> problems.add("backup.compression.level " + problem));
@@ -290,55 +352,67 @@ public final class AgentConfigLoader {
       return new Compression(level, workers);
     }
 
-    private ObjectNode object(ObjectNode parent, String key) {
-      JsonNode n = parent.get(key);
-      if (n == null || n.isNull()) {
+    private Map<String, Object> object(Map<String, Object> parent, String key) {
+      Object n = parent.get(key);
+      if (n == null) {
         problems.add(key + " is required");
-        return JsonNodeFactory.instance.objectNode();
+        return Map.of();
       }
-      if (!n.isObject()) {
+      if (!(n instanceof Map<?, ?> m)) {
         problems.add(key + " must be a mapping");
-        return JsonNodeFactory.instance.objectNode();
+        return Map.of();
       }
-      return (ObjectNode) n;
+      return mapping(m);
     }
 
-    private void unknown(String section, ObjectNode node) {
-      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
+    private void unknown(String section, Map<String, Object> node) {
+      for (String f : node.keySet()) {
         if (!KNOWN.get(section).contains(f)) {
           problems.add("unknown setting '" + (section.isEmpty() ? f : section + "." + f) + "'");
         }
       }
     }
 
+    /**
+     * The setting's text, or null when it is unset. A mapping or a list where one value belongs is
+     * a problem (and counts as unset).
+     */
+    private String value(Map<String, Object> node, String key) {
+      Object n = node.get(leaf(key));
+      if (n == null || n instanceof String) {
+        return (String) n;
+      }
+      problems.add(key + " must be a single value, not a " + kind(n));
+      return null;
+    }
+
     private static String leaf(String dotted) {
       return dotted.substring(dotted.lastIndexOf('.') + 1);
     }
 
-    private String text(ObjectNode node, String key, String fallback) {
-      JsonNode n = node.get(leaf(key));
-      if (n == null || n.isNull() || n.asText().isBlank()) {
+    private String text(Map<String, Object> node, String key, String fallback) {
+      String n = value(node, key);
+      if (n == null || n.isBlank()) {
         if (fallback == null) {
           problems.add(key + " is required");
         }
         return fallback;
       }
-      return n.asText().trim();
+      return n.trim();
     }
 
-    private Path path(ObjectNode node, String key, Path fallback) {
-      JsonNode n = node.get(leaf(key));
-      if (n == null || n.isNull() || n.asText().isBlank()) {
+    private Path path(Map<String, Object> node, String key, Path fallback) {
+      String n = value(node, key);
+      if (n == null || n.isBlank()) {
         if (fallback == null) {
           problems.add(key + " is required");
         }
         return fallback;
       }
-      return base.resolve(n.asText().trim()).normalize();
+      return base.resolve(n.trim()).normalize();
     }
 
-    private Path file(ObjectNode node, String key) {
+    private Path file(Map<String, Object> node, String key) {
       Path p = path(node, key, null);
       if (p != null && !Files.isReadable(p)) {
         problems.add(key + " " + p + " is not a readable file");
@@ -350,9 +424,9 @@ public final class AgentConfigLoader {
      * An integer setting within [min, max]. Missing: {@code fallback}, or a problem when it is null
      * (required). Not a number or out of range: a problem.
      */
-    private int integer(ObjectNode node, String key, Integer fallback, int min, int max) {
-      JsonNode n = node.get(leaf(key));
-      if (n == null || n.isNull()) {
+    private int integer(Map<String, Object> node, String key, Integer fallback, int min, int max) {
+      String n = value(node, key);
+      if (n == null) {
         if (fallback == null) {
           problems.add(key + " is required");
           return 0;
@@ -360,25 +434,25 @@ public final class AgentConfigLoader {
         return fallback;
       }
       try {
-        int v = Integer.parseInt(n.asText().trim());
+        int v = Integer.parseInt(n.trim());
         if (v < min || v > max) {
           problems.add(key + " must be between " + min + " and " + max + ", not " + v);
         }
         return v;
       } catch (NumberFormatException e) {
-        problems.add(key + " '" + n.asText() + "' is not a number");
+        problems.add(key + " '" + n + "' is not a number");
         return fallback == null ? 0 : fallback;
       }
     }
 
-    private Duration duration(ObjectNode node, String key, Duration fallback) {
-      JsonNode n = node.get(leaf(key));
-      if (n == null || n.isNull()) {
+    private Duration duration(Map<String, Object> node, String key, Duration fallback) {
+      String n = value(node, key);
+      if (n == null) {
         return fallback;
       }
-      Matcher m = DURATION.matcher(n.asText().trim());
+      Matcher m = DURATION.matcher(n.trim());
       if (!m.matches()) {
-        problems.add(key + " '" + n.asText() + "' is not a duration (examples: 500ms, 2s, 5m)");
+        problems.add(key + " '" + n + "' is not a duration (examples: 500ms, 2s, 5m)");
         return fallback;
       }
       long v = Long.parseLong(m.group(1));
@@ -388,6 +462,10 @@ public final class AgentConfigLoader {
         case "m" -> Duration.ofMinutes(v);
         default -> Duration.ofHours(v);
       };
+    }
+
+    private static String kind(Object value) {
+      return value instanceof Map<?, ?> ? "mapping" : "list";
     }
   }
 }

@@ -98,4 +98,111 @@ class AgentConfigLoaderTest {
     Files.writeString(file, base + "backup: {compression: {level: -3}}\n");
     assertThat(AgentConfigLoader.load(file, Map.of()).backup().compression().level()).isEqualTo(-3);
   }
+
+  private static final String MINIMAL = """
+      instanceId: db1
+      stateDir: state
+      control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
+      """;
+
+  @Test
+  void valuesReachTheSettingsAsWrittenNotRetypedByYaml() throws Exception {
+    Files.writeString(file, MINIMAL + """
+        datastore:
+          engine: mysql
+          dataDir: data
+          port: 3306
+          settings: {fsync: off, ratio: 1.50, mode: 0640, name: "a b", empty: ~, flag: yes}
+        """);
+    AgentConfig c = AgentConfigLoader.load(file, Map.of());
+    assertThat(c.datastore().settings()).containsExactly(
+        Map.entry("fsync", "off"), Map.entry("ratio", "1.50"), Map.entry("mode", "0640"),
+        Map.entry("name", "a b"), Map.entry("empty", ""), Map.entry("flag", "yes"));
+  }
+
+  @Test
+  void unsetValuesTakeTheirDefaults() throws Exception {
+    Files.writeString(file, MINIMAL + """
+        pluginsDir: ~
+        heartbeatInterval:
+        datastore: {engine: mysql, dataDir: data, port: 3306, bindAddress: null}
+        """);
+    AgentConfig c = AgentConfigLoader.load(file, Map.of());
+    assertThat(c.pluginsDir()).isEqualTo(dir.resolve("state/plugins"));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.datastore().bindAddress()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void s3StorageIsReadAndItsSecretCanComeFromTheEnvironment() throws Exception {
+    Files.writeString(file, MINIMAL + """
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        backup:
+          storage: s3
+          s3:
+            endpoint: http://127.0.0.1:9000
+            region: eu-west-1
+            bucket: backups
+            prefix: coffer/
+            accessKey: AK
+            pathStyle: false
+            partSize: 16777216
+        """);
+    AgentConfig c = AgentConfigLoader.load(file, Map.of("COFFER_AGENT_BACKUP__S3__SECRET_KEY", "s3cr3t"));
+    var s3 = c.backup().s3();
+    assertThat(s3.endpoint()).hasToString("http://127.0.0.1:9000");
+    assertThat(s3.region()).isEqualTo("eu-west-1");
+    assertThat(s3.bucket()).isEqualTo("backups");
+    assertThat(s3.prefix()).isEqualTo("coffer/");
+    assertThat(s3.accessKey()).isEqualTo("AK");
+    assertThat(s3.secretKey()).isEqualTo("s3cr3t");
+    assertThat(s3.pathStyle()).isFalse();
+    assertThat(s3.partSize()).isEqualTo(16 << 20);
+  }
+
+  @Test
+  void aMappingOrListWhereOneValueBelongsIsReported() throws Exception {
+    Files.writeString(file, MINIMAL + """
+        datastore: {engine: [mysql, mariadb], dataDir: data, port: {n: 1}, settings: {binDir: {a: b}}}
+        backup: {storage: s3, s3: {bucket: b, pathStyle: maybe}}
+        """);
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("datastore.engine must be a single value, not a list")
+        .hasMessageContaining("datastore.port must be a single value, not a mapping")
+        .hasMessageContaining("datastore.settings.binDir must be a single value, not a mapping")
+        .hasMessageContaining("backup.s3.pathStyle 'maybe' must be true or false");
+  }
+
+  @Test
+  void anEmptyFileNamesWhatIsRequiredAndOtherShapesAreRefused() throws Exception {
+    Files.writeString(file, "");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("instanceId is required")
+        .hasMessageContaining("control is required")
+        .hasMessageContaining("datastore is required");
+
+    Files.writeString(file, "- instanceId: db1\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("the file must be a YAML mapping");
+
+    Files.writeString(file, "instanceId: [db1\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read:").hasMessageContaining("line 2");
+
+    assertThatThrownBy(() -> AgentConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read:");
+  }
+
+  @Test
+  void aRepeatedKeyKeepsItsLastValueAndAnchorsAreFollowed() throws Exception {
+    Files.writeString(file, MINIMAL + """
+        instanceId: db2
+        datastore: &ds {engine: mysql, dataDir: data, port: 3306}
+        """);
+    AgentConfig c = AgentConfigLoader.load(file, Map.of());
+    assertThat(c.instanceId()).isEqualTo("db2");
+    assertThat(c.datastore().port()).isEqualTo(3306);
+  }
 }
