@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +101,7 @@ public final class AgentConfigLoader {
   public static AgentConfig load(Path file, Map<String, String> env) {
     Object root;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = tree(new Yaml(new SafeConstructor(new LoaderOptions())).compose(in));
+      root = firstDocument(new Yaml(new SafeConstructor(new LoaderOptions())).composeAll(in));
     } catch (IOException | YAMLException e) {
       throw new ConfigException(file.toString(), List.of("cannot read: " + e.getMessage()));
     }
@@ -116,32 +118,59 @@ public final class AgentConfigLoader {
     return new SettingsReader(file.toString(), base).read(settings);
   }
 
+  /** The file's one document (a trailing {@code ---} with nothing after it is fine). */
+  private static Object firstDocument(Iterable<Node> documents) {
+    Object first = null;
+    int count = 0;
+    for (Node document : documents) {
+      if (count++ == 0) {
+        first = tree(document);
+      } else if (tree(document) != null) { // an empty one reads as null
+        throw new YAMLException("the file holds more than one YAML document; the agent reads one");
+      }
+    }
+    return first;
+  }
+
   /**
    * The composed YAML as plain values: a mapping becomes a {@code Map<String, Object>} (in file
    * order; a repeated key keeps its last value), a sequence a {@code List<Object>}, a scalar its
-   * text as written, a null scalar {@code null}.
+   * text as written, a null scalar {@code null}. An alias is followed (SnakeYAML caps how many
+   * there are); one that refers to a node containing it is refused.
    */
   static Object tree(Node node) {
+    return tree(node, Collections.newSetFromMap(new IdentityHashMap<>()));
+  }
+
+  private static Object tree(Node node, Set<Node> enclosing) {
     if (node == null) {
       return null;
     }
-    if (node instanceof MappingNode mapping) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      for (NodeTuple t : mapping.getValue()) {
-        if (!(t.getKeyNode() instanceof ScalarNode key)) {
-          throw new YAMLException("a key at line " + (t.getKeyNode().getStartMark().getLine() + 1) + " is not plain text");
+    if (node instanceof ScalarNode scalar) {
+      return Tag.NULL.equals(scalar.getTag()) ? null : scalar.getValue();
+    }
+    if (!enclosing.add(node)) {
+      throw new YAMLException("an alias at line " + (node.getStartMark().getLine() + 1) + " refers to a node that contains it");
+    }
+    try {
+      if (node instanceof MappingNode mapping) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (NodeTuple t : mapping.getValue()) {
+          if (!(t.getKeyNode() instanceof ScalarNode key)) {
+            throw new YAMLException("a key at line " + (t.getKeyNode().getStartMark().getLine() + 1) + " is not plain text");
+          }
+          out.put(key.getValue(), tree(t.getValueNode(), enclosing));
         }
-        out.put(key.getValue(), tree(t.getValueNode()));
+        return out;
+      }
+      List<Object> out = new ArrayList<>();
+      for (Node n : ((SequenceNode) node).getValue()) {
+        out.add(tree(n, enclosing));
       }
       return out;
+    } finally {
+      enclosing.remove(node);
     }
-    if (node instanceof SequenceNode sequence) {
-      List<Object> out = new ArrayList<>();
-      sequence.getValue().forEach(n -> out.add(tree(n)));
-      return out;
-    }
-    ScalarNode scalar = (ScalarNode) node;
-    return Tag.NULL.equals(scalar.getTag()) ? null : scalar.getValue();
   }
 
   /** COFFER_AGENT_DATASTORE__DATA_DIR=x sets datastore.dataDir = x. */
@@ -250,9 +279,9 @@ public final class AgentConfigLoader {
           problems.add("datastore.settings must be a mapping");
         } else {
           m.forEach((name, value) -> {
-            if (value == null || value instanceof String) {
-              settings.put((String) name, value == null ? "" : (String) value);
-            } else {
+            if (value instanceof String text) {
+              settings.put((String) name, text);
+            } else if (value != null) { // an unset one is left out: the plugin's default applies
               problems.add("datastore.settings." + name + " must be a single value, not a " + kind(value));
             }
           });

@@ -115,9 +115,10 @@ class AgentConfigLoaderTest {
           settings: {fsync: off, ratio: 1.50, mode: 0640, name: "a b", empty: ~, flag: yes}
         """);
     AgentConfig c = AgentConfigLoader.load(file, Map.of());
+    // "empty" is unset: left out, so that the plugin's default applies
     assertThat(c.datastore().settings()).containsExactly(
         Map.entry("fsync", "off"), Map.entry("ratio", "1.50"), Map.entry("mode", "0640"),
-        Map.entry("name", "a b"), Map.entry("empty", ""), Map.entry("flag", "yes"));
+        Map.entry("name", "a b"), Map.entry("flag", "yes"));
   }
 
   @Test
@@ -196,13 +197,39 @@ class AgentConfigLoaderTest {
   }
 
   @Test
-  void aRepeatedKeyKeepsItsLastValueAndAnchorsAreFollowed() throws Exception {
-    Files.writeString(file, MINIMAL + """
+  void aRepeatedKeyKeepsItsLastValueAndAliasesAreFollowed() throws Exception {
+    Files.writeString(file, """
+        instanceId: db1
+        stateDir: &state state
+        pluginsDir: *state
+        control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
         instanceId: db2
-        datastore: &ds {engine: mysql, dataDir: data, port: 3306}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        ---
         """);
     AgentConfig c = AgentConfigLoader.load(file, Map.of());
     assertThat(c.instanceId()).isEqualTo("db2");
-    assertThat(c.datastore().port()).isEqualTo(3306);
+    assertThat(c.pluginsDir()).isEqualTo(dir.resolve("state"));
+  }
+
+  @Test
+  void anOverrideFillsASectionLeftEmptyInTheFile() throws Exception {
+    Files.writeString(file, MINIMAL + "datastore: ~\n");
+    AgentConfig c = AgentConfigLoader.load(file, Map.of("COFFER_AGENT_DATASTORE__ENGINE", "mysql",
+        "COFFER_AGENT_DATASTORE__DATA_DIR", "/srv/data", "COFFER_AGENT_DATASTORE__PORT", "3307"));
+    assertThat(c.datastore().engine()).isEqualTo("mysql");
+    assertThat(c.datastore().dataDir()).isEqualTo(Path.of("/srv/data"));
+    assertThat(c.datastore().port()).isEqualTo(3307);
+  }
+
+  @Test
+  void aSecondDocumentOrAnAliasInsideItselfIsRefused() throws Exception {
+    Files.writeString(file, MINIMAL + "---\ninstanceId: db2\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("more than one YAML document");
+
+    Files.writeString(file, MINIMAL + "datastore: &d {engine: mysql, dataDir: data, port: 3306, settings: {self: *d}}\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("refers to a node that contains it");
   }
 }
