@@ -7,7 +7,9 @@ import io.coffer.agent.config.ConfigException;
 import io.coffer.agent.logging.AgentLogging;
 import io.coffer.agent.plugin.PluginHost;
 import java.io.IOException;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,6 +22,8 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped by a signal", "1:failed while running", "2:bad configuration or usage"})
 public final class AgentMain implements Callable<Integer> {
+  /** Held for the life of the process (see {@link StateLock}). */
+  private static FileLock stateLock;
 
   @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
       description = "Agent configuration (YAML); settings may be overridden with COFFER_AGENT_* environment variables.")
@@ -43,6 +47,7 @@ public final class AgentMain implements Callable<Integer> {
     }
     Agent agent;
     try {
+      stateLock = StateLock.acquire(cfg.stateDir(), Duration.ofSeconds(30));
       NativeLibraries.install(cfg.stateDir(), System.getProperties());
       agent = Agent.start(cfg);
     } catch (PluginHost.PluginException | IOException e) {

@@ -1,6 +1,7 @@
 package io.coffer.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ class NativeLibrariesTest {
   @Test
   void removesWhatAKilledAgentLeftAndKeepsTheOperatorsSetting() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("native"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path left = Files.writeString(dir.resolve("libnetty_tcnative123.so"), "x");
     Properties p = new Properties();
     p.setProperty("org.sqlite.tmpdir", "/opt/sqlite");
@@ -38,8 +40,18 @@ class NativeLibrariesTest {
     NativeLibraries.install(tmp, p);
 
     assertThat(left).doesNotExist();
-    assertThat(dir).isDirectory();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
     assertThat(p.getProperty("org.sqlite.tmpdir")).isEqualTo("/opt/sqlite");
     assertThat(p.getProperty("io.netty.native.workdir")).isEqualTo(dir.toString());
+  }
+
+  @Test
+  void aDirectoryThatCannotBePreparedIsNamedWithTheReason() throws Exception {
+    Path notADirectory = Files.writeString(tmp.resolve("state"), "a file");
+
+    assertThatThrownBy(() -> NativeLibraries.install(notADirectory, new Properties()))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("cannot prepare " + notADirectory.resolve("native") + " for the native libraries")
+        .hasMessageContaining("Exception");
   }
 }
