@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,8 +59,11 @@ final class ChannelFactory {
     }
     // gRPC falls back, silently, to the JDK's slower TLS when BoringSSL cannot load (for one,
     // when its library cannot be unpacked): say which one this agent got
-    log.info("TLS to the control by {}", OpenSsl.isAvailable() ? OpenSsl.versionString() : "the JDK (BoringSSL unavailable: "
-        + OpenSsl.unavailabilityCause() + ")");
+    if (ssl instanceof ReferenceCountedOpenSslContext) {
+      log.info("TLS to the control by {}", OpenSsl.versionString());
+    } else {
+      log.warn("TLS to the control by the JDK: BoringSSL is unavailable ({})", OpenSsl.unavailabilityCause());
+    }
     return NettyChannelBuilder.forAddress(control.host(), control.port())
         .sslContext(ssl)
         // A silently dead connection is noticed within ~12 s: 10 s is grpc-java's minimum client

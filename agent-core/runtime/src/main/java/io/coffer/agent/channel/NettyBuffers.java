@@ -6,7 +6,7 @@ import java.util.Properties;
 /**
  * Sizes Netty's buffer pool for an agent: one connection, small messages. Netty and gRPC size
  * their pools for a server (an arena per core, 2 to 4 MiB chunks, and gRPC keeps a pool of its own
- * besides Netty's); in the agent that held about 9 MiB of direct memory while idle, with no gain
+ * besides Netty's); in the agent they held about 10 MiB of direct memory while idle, with no gain
  * in throughput (the channel benchmark measures the same Ping rate either way). Here gRPC uses
  * Netty's default pool, with one arena of 512 KiB chunks; larger buffers are allocated and freed
  * on their own.
