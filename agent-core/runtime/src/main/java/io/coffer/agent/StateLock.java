@@ -34,6 +34,15 @@ final class StateLock {
     Files.createDirectories(stateDir);
     Path file = stateDir.resolve(FILE);
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      return await(channel, wait, file);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      channel.close(); // not locked: nothing to hold on to
+      throw e;
+    }
+  }
+
+  private static FileLock await(FileChannel channel, Duration wait, Path file) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     boolean said = false;
     while (true) {
@@ -47,8 +56,7 @@ final class StateLock {
         return lock;
       }
       if (System.nanoTime() - deadline >= 0) {
-        channel.close();
-        throw new IOException("another agent is running on the state directory " + stateDir + " (it holds " + file + ")");
+        throw new IOException("another agent is running on the state directory " + file.getParent() + " (it holds " + file + ")");
       }
       if (!said) {
         log.info("waiting up to {} s for the agent that holds {} to exit", wait.toSeconds(), file);

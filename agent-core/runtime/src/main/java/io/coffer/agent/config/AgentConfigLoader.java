@@ -273,20 +273,13 @@ public final class AgentConfigLoader {
       int dsPort = integer(datastore, "datastore.port", null, 1, 65535);
       String osUser = text(datastore, "datastore.osUser", "");
       Map<String, String> settings = new LinkedHashMap<>();
-      Object s = datastore.get("settings");
-      if (s != null) {
-        if (!(s instanceof Map<?, ?> m)) {
-          problems.add("datastore.settings must be a mapping");
-        } else {
-          m.forEach((name, value) -> {
-            if (value instanceof String text) {
-              settings.put((String) name, text);
-            } else if (value != null) { // an unset one is left out: the plugin's default applies
-              problems.add("datastore.settings." + name + " must be a single value, not a " + kind(value));
-            }
-          });
+      section(datastore, "datastore.settings").forEach((name, value) -> {
+        if (value instanceof String text) {
+          settings.put(name, text);
+        } else if (value != null) { // an unset one is left out: the plugin's default applies
+          problems.add("datastore.settings." + name + " must be a single value, not a " + kind(value));
         }
-      }
+      });
       AgentConfig.Backup backup = backup(root, stateDir);
       if (!problems.isEmpty()) {
         throw new ConfigException(source, problems);
@@ -296,12 +289,7 @@ public final class AgentConfigLoader {
     }
 
     private AgentConfig.Backup backup(Map<String, Object> root, Path stateDir) {
-      Object node = root.get("backup");
-      if (node != null && !(node instanceof Map<?, ?>)) {
-        problems.add("backup must be a mapping");
-        return null;
-      }
-      Map<String, Object> b = node == null ? Map.of() : mapping((Map<?, ?>) node);
+      Map<String, Object> b = section(root, "backup");
       unknown("backup", b);
       String storage = text(b, "backup.storage", "local");
       Path dir = path(b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
@@ -362,15 +350,7 @@ public final class AgentConfigLoader {
 
     private Compression compression(Map<String, Object> backup) {
       Compression d = Compression.DEFAULT;
-      Object node = backup.get("compression");
-      if (node == null) {
-        return d;
-      }
-      if (!(node instanceof Map<?, ?> m)) {
-        problems.add("backup.compression must be a mapping");
-        return d;
-      }
-      Map<String, Object> c = mapping(m);
+      Map<String, Object> c = section(backup, "backup.compression");
       unknown("backup.compression", c);
       int level = integer(c, "backup.compression.level", d.level(), Integer.MIN_VALUE, Integer.MAX_VALUE);
       Compression.levelProblem(level).ifPresent(problem -> problems.add("backup.compression.level " + problem));
@@ -381,10 +361,18 @@ public final class AgentConfigLoader {
       return new Compression(level, workers);
     }
 
+    /** A required section; empty, with a problem, when it is missing or not a mapping. */
     private Map<String, Object> object(Map<String, Object> parent, String key) {
-      Object n = parent.get(key);
-      if (n == null) {
+      if (parent.get(leaf(key)) == null) {
         problems.add(key + " is required");
+      }
+      return section(parent, key);
+    }
+
+    /** An optional section: empty when unset; empty, with a problem, when it is not a mapping. */
+    private Map<String, Object> section(Map<String, Object> parent, String key) {
+      Object n = parent.get(leaf(key));
+      if (n == null) {
         return Map.of();
       }
       if (!(n instanceof Map<?, ?> m)) {
