@@ -4,17 +4,17 @@ import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.ControlFrame;
-import io.coffer.proto.v1.Heartbeat;
 import io.coffer.proto.v1.Health;
+import io.coffer.proto.v1.Heartbeat;
 import io.coffer.proto.v1.Hello;
 import io.coffer.proto.v1.OperationResult;
 import io.coffer.proto.v1.Pong;
 import io.coffer.proto.v1.Result;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
@@ -48,6 +48,16 @@ public final class FakeAgent implements AutoCloseable {
   }
 
   public FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId, Mode mode) throws Exception {
+    this(port, caFile, cert, key, claimedId, mode, java.util.UUID.randomUUID().toString(), 60_000);
+  }
+
+  /**
+   * @param runId the Hello's agent_run_id: one per agent process
+   * @param heartbeatMillis the interval the Hello announces; this fake sends one heartbeat only, so
+   *     the control finds it silent after three of them
+   */
+  public FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId, Mode mode, String runId,
+      int heartbeatMillis) throws Exception {
     SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
     if (cert != null) {
       ssl.keyManager(cert.toFile(), key.toFile());
@@ -85,7 +95,7 @@ public final class FakeAgent implements AutoCloseable {
       }
     });
     send(AgentFrame.newBuilder().setHello(Hello.newBuilder().setInstanceId(claimedId).setAgentVersion("fake")
-        .setHeartbeatIntervalMillis(60_000)).build());
+        .setHeartbeatIntervalMillis(heartbeatMillis).setAgentRunId(runId)).build());
     send(AgentFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setHealth(Health.HEALTH_HEALTHY)).build());
   }
 

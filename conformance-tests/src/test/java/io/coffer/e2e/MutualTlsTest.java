@@ -9,6 +9,7 @@ import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.CommandState;
+import io.coffer.proto.v1.ControlFrame;
 import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
@@ -89,12 +90,75 @@ class MutualTlsTest {
   }
 
   @Test
-  void theInstanceIdComesFromTheCertificateNotTheHello() throws Exception {
+  void aHelloNamingAnotherInstanceThanTheCertificateIsRefused() throws Exception {
     Path[] a = agentCert("alpha");
     try (FakeAgent agent = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "bravo")) {
-      assertThat(agent.received.poll(20, TimeUnit.SECONDS).getWelcome().getInstanceId()).isEqualTo("alpha");
-      assertThat(unknown("alpha")).isFalse();
+      Status status = Status.fromThrowable(agent.closed.get(20, TimeUnit.SECONDS));
+      assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(status.getDescription()).contains("'alpha'", "'bravo'");
+      assertThat(agent.received).noneMatch(ControlFrame::hasWelcome);
+      assertThat(unknown("alpha")).isTrue();
       assertThat(unknown("bravo")).isTrue();
+    }
+  }
+
+  @Test
+  void aSecondAgentWithTheSameIdentityIsRefusedAndTheFirstKeepsServing() throws Exception {
+    Path[] a = agentCert("alpha");
+    try (FakeAgent first = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha")) {
+      assertThat(first.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
+      for (int attempt = 0; attempt < 5; attempt++) { // an impostor that keeps retrying never gets in
+        try (FakeAgent second = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha")) {
+          Status status = Status.fromThrowable(second.closed.get(20, TimeUnit.SECONDS));
+          assertThat(status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+          assertThat(status.getDescription()).contains("already served by another agent");
+          assertThat(second.received).noneMatch(ControlFrame::hasWelcome);
+        }
+      }
+      assertThat(first.closed).isNotDone();
+      // commands for alpha still reach the first agent
+      CompletableFuture<CommandReply> call = CompletableFuture.supplyAsync(() -> bed.databases().createDatabase(
+          CreateDatabaseRequest.newBuilder().setInstanceId("alpha")
+              .setOptions(CommandOptions.newBuilder().setCommandId("cmd-after-impostor").setTimeoutMillis(5000))
+              .setDatabase(Database.newBuilder().setName("x")).build()));
+      Command command = first.nextCommand();
+      assertThat(command.getCommandId()).isEqualTo("cmd-after-impostor");
+      first.sendResult(Result.newBuilder().setCommandId(command.getCommandId())
+          .setStatus(com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE))
+          .setPayload(OperationResult.newBuilder().setDone(Done.getDefaultInstance())).build());
+      assertThat(call.get(20, TimeUnit.SECONDS).getCommandId()).isEqualTo("cmd-after-impostor");
+    }
+  }
+
+  @Test
+  void theSameAgentReconnectingReplacesItsOlderStream() throws Exception {
+    Path[] a = agentCert("alpha");
+    try (FakeAgent before = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
+            FakeAgent.Mode.RECORD, "run-1", 60_000)) {
+      assertThat(before.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
+      try (FakeAgent after = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
+          FakeAgent.Mode.RECORD, "run-1", 60_000)) {
+        assertThat(after.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
+        assertThat(Status.fromThrowable(before.closed.get(20, TimeUnit.SECONDS)).getCode())
+            .isEqualTo(Status.Code.ABORTED);
+      }
+    }
+  }
+
+  @Test
+  void anotherAgentTakesOverOnceTheFirstFellSilent() throws Exception {
+    Path[] a = agentCert("alpha");
+    // announces 200 ms heartbeats and sends one: silent for the control after 600 ms
+    try (FakeAgent silent = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
+            FakeAgent.Mode.RECORD, "run-old", 200)) {
+      assertThat(silent.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
+      Thread.sleep(1000);
+      try (FakeAgent fresh = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
+          FakeAgent.Mode.RECORD, "run-new", 60_000)) {
+        assertThat(fresh.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
+        assertThat(Status.fromThrowable(silent.closed.get(20, TimeUnit.SECONDS)).getCode())
+            .isEqualTo(Status.Code.ABORTED);
+      }
     }
   }
 

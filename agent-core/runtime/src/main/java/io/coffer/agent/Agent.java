@@ -8,6 +8,7 @@ import io.coffer.agent.channel.ControlChannel;
 import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.command.OperationKinds;
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.agent.identity.CertificateIdentity;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.plugin.PluginHost;
 import io.coffer.agent.probe.HeartbeatSource;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,10 @@ public final class Agent implements AutoCloseable {
 
   private void boot(AgentConfig config) throws IOException {
     long startedAt = System.currentTimeMillis();
+    // before anything connects: an agent configured as another instance than its certificate
+    // names would be taken for that other instance by the control
+    CertificateIdentity.require(config.instanceId(), config.control().certFile());
+    String runId = UUID.randomUUID().toString();
     CompletableFuture<ManagedChannel> transport = ControlChannel.dial(config);
     // until the channel owns it: a start that fails on the way must not leave it connecting
     resources.add(() -> transport.thenAccept(ManagedChannel::shutdownNow));
@@ -111,7 +117,8 @@ public final class Agent implements AutoCloseable {
             .addAllPlugins(plugins.describe())
             .addAllCapabilities(capabilities)
             .setHeartbeatIntervalMillis((int) config.heartbeatInterval().toMillis())
-            .setStartedAtMillis(startedAt),
+            .setStartedAtMillis(startedAt)
+            .setAgentRunId(runId),
         heartbeats::next, executor, journal, archiveKeys);
     resources.add(channel);
 

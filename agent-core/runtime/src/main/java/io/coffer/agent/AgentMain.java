@@ -4,23 +4,25 @@ import io.coffer.agent.channel.NettyBuffers;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
 import io.coffer.agent.config.ConfigException;
+import io.coffer.agent.identity.CertificateIdentity;
 import io.coffer.agent.logging.AgentLogging;
 import io.coffer.agent.plugin.PluginHost;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code coffer-agent --config FILE}: runs the agent in the foreground until SIGTERM/SIGINT. */
 @Command(name = "coffer-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.VersionProvider.class,
     description = "Runs the Coffer guest agent: supervises the datastore and serves the control over an outbound mTLS stream.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by a signal", "1:failed while running", "2:bad configuration or usage"})
+    exitCodeList = {"0:stopped by a signal", "1:failed while running",
+        "2:bad configuration or usage (also: instanceId is not the instance the certificate names)"})
 public final class AgentMain implements Callable<Integer> {
   /** Held for the life of the process (see {@link StateLock}). */
   private static FileLock stateLock;
@@ -42,6 +44,12 @@ public final class AgentMain implements Callable<Integer> {
       return 2;
     }
     if (check) {
+      try {
+        CertificateIdentity.require(cfg.instanceId(), cfg.control().certFile());
+      } catch (CertificateIdentity.IdentityException e) {
+        System.err.println("coffer-agent: " + e.getMessage());
+        return 2;
+      }
       System.out.println("configuration " + config + " is valid (instance " + cfg.instanceId() + ")");
       return 0;
     }
@@ -50,7 +58,7 @@ public final class AgentMain implements Callable<Integer> {
       stateLock = StateLock.acquire(cfg.stateDir(), Duration.ofSeconds(30));
       NativeLibraries.install(cfg.stateDir(), System.getProperties());
       agent = Agent.start(cfg);
-    } catch (PluginHost.PluginException | IOException e) {
+    } catch (PluginHost.PluginException | CertificateIdentity.IdentityException | IOException e) {
       System.err.println("coffer-agent: " + e.getMessage());
       return 2;
     }

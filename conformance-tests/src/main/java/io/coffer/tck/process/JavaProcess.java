@@ -49,6 +49,12 @@ public class JavaProcess implements AutoCloseable {
     return process.descendants().toList();
   }
 
+  /** The exit code once the process has exited within {@code timeout}; empty while it still runs. */
+  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   public void kill9() throws InterruptedException {
     process.destroyForcibly();

@@ -10,20 +10,23 @@ import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
 import io.coffer.proto.v1.ArchiveKey;
 import io.coffer.proto.v1.ControlFrame;
+import io.coffer.proto.v1.Hello;
 import io.coffer.proto.v1.Welcome;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Serves {@code AgentGateway.Connect}: the first frame must be a Hello; the stream is then
- * registered under the instance id of the agent's certificate (a Hello claiming another id is only
- * logged), welcomed, and sent every command still waiting for it.
+ * Serves {@code AgentGateway.Connect}: the first frame must be a Hello naming the instance of the
+ * agent's certificate (another id is refused, PERMISSION_DENIED); the stream is then registered
+ * under that instance (or refused, ALREADY_EXISTS, while another agent process serves it: see
+ * {@link AgentRegistry#attach}), welcomed, and sent every command still waiting for it.
  */
 public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImplBase {
   private static final Logger log = LoggerFactory.getLogger(AgentGatewayService.class);
@@ -56,14 +59,20 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
         s.drain();
       }
     });
+    Object remote = AgentAuthInterceptor.REMOTE_ADDRESS.get();
     return new StreamObserver<>() {
       private AgentSession session;
+      private boolean refused;
 
       @Override
       public void onNext(AgentFrame frame) {
+        if (refused) {
+          return; // frames the agent sent before it saw the refusal
+        }
         if (session == null) {
           if (!frame.hasHello()) {
             out.onError(Status.INVALID_ARGUMENT.withDescription("the first frame must be a Hello").asRuntimeException());
+            refused = true;
             return;
           }
           open(frame);
@@ -81,12 +90,31 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
 
       private void open(AgentFrame frame) {
         var hello = frame.getHello();
-        if (!hello.getInstanceId().isEmpty() && !hello.getInstanceId().equals(identity.name())) {
-          log.warn("agent with certificate for {} says it is {}; the certificate wins", identity.name(), hello.getInstanceId());
+        if (!hello.getInstanceId().equals(identity.name())) {
+          log.warn("SECURITY: refused an agent from {} whose certificate is for instance {} but which says it is '{}'",
+              remote, identity.name(), hello.getInstanceId());
+          out.onError(Status.PERMISSION_DENIED.withDescription("this agent's certificate is for instance '"
+              + identity.name() + "' but its Hello says '" + hello.getInstanceId()
+              + "'; an agent runs only as the instance its certificate names").asRuntimeException());
+          refused = true;
+          return;
         }
-        session = new AgentSession(identity.name(), hello, clock.instant(), out);
+        AgentSession candidate = new AgentSession(identity.name(), hello, clock.instant(), out);
+        Optional<AgentSession> other = registry.attach(candidate);
+        if (other.isPresent()) {
+          Hello live = other.get().hello();
+          log.warn("SECURITY: refused a second agent for instance {} from {} (run {}): another agent (run {}, "
+              + "connected since {}) holds a live stream with the same certificate; two agents share one identity",
+              identity.name(), remote, hello.getAgentRunId(), live.getAgentRunId(), other.get().connectedAt());
+          out.onError(Status.ALREADY_EXISTS.withDescription("instance '" + identity.name()
+              + "' is already served by another agent (run " + live.getAgentRunId() + ", connected since "
+              + other.get().connectedAt() + "); two agents must not share one certificate: stop one of them")
+              .asRuntimeException());
+          refused = true;
+          return;
+        }
+        session = candidate;
         current.set(session);
-        registry.attach(session);
         AgentSession opened = session;
         Schedulers.boundedElastic().schedule(() -> {
           try {

@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * What the control knows about each instance: its open agent session (at most one; a newer stream
- * replaces an older one), its latest Hello and heartbeat. An instance is CONNECTED while its stream
+ * What the control knows about each instance: its open agent session (at most one; see
+ * {@link #attach} for which of two streams wins), its latest Hello and heartbeat. An instance is CONNECTED while its stream
  * is open and heartbeats arrive; after {@code heartbeatMisses} missed intervals, or when the stream
  * closes, it is UNREACHABLE.
  */
@@ -49,12 +49,26 @@ public final class AgentRegistry {
     }
   }
 
-  /** Registers a new stream, closing any older stream of the same instance. */
-  public void attach(AgentSession session) {
+  /**
+   * Registers a new stream, or refuses it when another agent process serves the instance.
+   *
+   * <p>The older stream of the instance is closed and replaced when it is of the same agent
+   * process (the same {@code agent_run_id}: the agent reconnected before the control noticed the
+   * old stream die), or when its agent fell silent for the heartbeat window (a dead host whose
+   * connection was never closed). A live stream of another agent process keeps serving and the
+   * new one is refused: two agents holding one identity would otherwise replace each other's
+   * stream every few hundred milliseconds, and commands would land on whichever held it.
+   *
+   * @return empty when attached; the live session of the other agent when refused
+   */
+  public Optional<AgentSession> attach(AgentSession session) {
     Entry e = entries.computeIfAbsent(session.instanceId(), k -> new Entry());
     AgentSession old;
     synchronized (e) {
       old = e.session;
+      if (old != null && old != session && old.isOpen() && !sameAgent(old, session) && live(e)) {
+        return Optional.of(old);
+      }
       e.session = session;
       e.hello = session.hello();
       e.heartbeat = null;
@@ -63,6 +77,22 @@ public final class AgentRegistry {
     if (old != null && old != session) {
       old.close(Status.ABORTED.withDescription("replaced by a newer connection of the same instance"));
     }
+    return Optional.empty();
+  }
+
+  private static boolean sameAgent(AgentSession a, AgentSession b) {
+    String run = a.hello().getAgentRunId();
+    return !run.isEmpty() && run.equals(b.hello().getAgentRunId());
+  }
+
+  /** Whether the entry's agent spoke within the heartbeat window. */
+  private boolean live(Entry e) {
+    Instant lastSeen = e.lastSeen;
+    return lastSeen != null && Duration.between(lastSeen, clock.instant()).toMillis() <= heartbeatMisses * interval(e.hello);
+  }
+
+  private static long interval(Hello hello) {
+    return hello == null || hello.getHeartbeatIntervalMillis() == 0 ? 2000 : hello.getHeartbeatIntervalMillis();
   }
 
   /** The stream ended; only detaches it if it is still the current one. */
@@ -128,9 +158,8 @@ public final class AgentRegistry {
     AgentSession session = e.session;
     Instant lastSeen = e.lastSeen;
     InstanceStatus.Builder b = InstanceStatus.newBuilder().setInstanceId(id);
-    long interval = hello == null || hello.getHeartbeatIntervalMillis() == 0 ? 2000 : hello.getHeartbeatIntervalMillis();
     boolean fresh = lastSeen != null
-        && Duration.between(lastSeen, clock.instant()).toMillis() <= heartbeatMisses * interval;
+        && Duration.between(lastSeen, clock.instant()).toMillis() <= heartbeatMisses * interval(hello);
     b.setState(session != null && session.isOpen() && fresh ? InstanceState.INSTANCE_STATE_CONNECTED
         : InstanceState.INSTANCE_STATE_UNREACHABLE);
     if (hello != null) {

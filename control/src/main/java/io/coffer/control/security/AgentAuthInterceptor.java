@@ -2,6 +2,7 @@ package io.coffer.control.security;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -13,6 +14,8 @@ import java.util.Optional;
 public final class AgentAuthInterceptor implements ServerInterceptor {
   /** The calling agent's identity, for services behind this interceptor. */
   public static final Context.Key<Identity> IDENTITY = Context.key("coffer-agent-identity");
+  /** The calling agent's address as the transport saw it (a {@link java.net.SocketAddress}), for logs. */
+  public static final Context.Key<Object> REMOTE_ADDRESS = Context.key("coffer-agent-remote-address");
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -25,6 +28,8 @@ public final class AgentAuthInterceptor implements ServerInterceptor {
       call.close(Status.PERMISSION_DENIED.withDescription("certificate of " + id.get().uri() + " is not an agent identity"), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(IDENTITY, id.get()), call, headers, next);
+    Object remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    return Contexts.interceptCall(Context.current().withValue(IDENTITY, id.get())
+        .withValue(REMOTE_ADDRESS, remote == null ? "an unknown address" : remote), call, headers, next);
   }
 }

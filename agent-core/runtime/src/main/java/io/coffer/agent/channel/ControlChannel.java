@@ -157,8 +157,14 @@ public final class ControlChannel implements AutoCloseable {
     }
     Duration wait = backoff.next();
     Status status = cause == null ? Status.UNAVAILABLE.withDescription("stream closed by the control") : Status.fromThrowable(cause);
-    log.warn("agent channel to {}:{} down ({}: {}); reconnecting in {} ms", config.control().host(), config.control().port(),
-        status.getCode(), status.getDescription(), wait.toMillis());
+    if (status.getCode() == Status.Code.ALREADY_EXISTS || status.getCode() == Status.Code.PERMISSION_DENIED) {
+      // not a network fault: the control refuses this agent's identity (e.g. another agent holds it)
+      log.error("the control at {}:{} refuses this agent ({}: {}); trying again in {} ms", config.control().host(),
+          config.control().port(), status.getCode(), status.getDescription(), wait.toMillis());
+    } else {
+      log.warn("agent channel to {}:{} down ({}: {}); reconnecting in {} ms", config.control().host(),
+          config.control().port(), status.getCode(), status.getDescription(), wait.toMillis());
+    }
     Schedulers.parallel().schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
