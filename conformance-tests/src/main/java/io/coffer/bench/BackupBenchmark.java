@@ -2,8 +2,7 @@ package io.coffer.bench;
 
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
-import io.coffer.proto.v1.EnableRootRequest;
-import io.coffer.proto.v1.RootCredentials;
+import io.coffer.tck.RootLogin;
 import io.coffer.tck.Testbed;
 import io.coffer.tck.process.AgentProcess;
 import java.io.IOException;
@@ -20,12 +19,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code bin/coffer-backup-bench}: one control and one agent, each in its own JVM (the agent with
@@ -108,8 +107,8 @@ public final class BackupBenchmark implements Callable<Integer> {
       bed.awaitHealthy(INSTANCE, Duration.ofSeconds(120));
       AgentConfig.Datastore datastore = AgentConfigLoader.load(work.resolve("agents").resolve(INSTANCE + ".yaml"), java.util.Map.of()).datastore();
       long mariadbdPid = mariadbdPid(agent, datastore.dataDir());
-      RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(INSTANCE).build()).getCredentials();
-      BenchData data = cleanup.add(new BenchData(datastore.port(), root.getName(), root.getPassword()));
+      RootLogin root = bed.enableRoot(INSTANCE);
+      BenchData data = cleanup.add(new BenchData(datastore.port(), root.name(), root.password()));
       CofferBackup coffer = new CofferBackup(bed, INSTANCE, agent.pid(), mariadbdPid);
       RawBackup raw = new RawBackup(backupTool, datastore.runDir().resolve("mysqld.sock").toAbsolutePath(),
           datastore.dataDir().toAbsolutePath(), Files.createDirectories(work.resolve("raw")), work.resolve("logs"), mariadbdPid);

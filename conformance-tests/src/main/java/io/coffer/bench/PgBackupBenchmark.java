@@ -2,8 +2,7 @@ package io.coffer.bench;
 
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
-import io.coffer.proto.v1.EnableRootRequest;
-import io.coffer.proto.v1.RootCredentials;
+import io.coffer.tck.RootLogin;
 import io.coffer.tck.Testbed;
 import io.coffer.tck.process.AgentProcess;
 import java.io.File;
@@ -25,9 +24,9 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.file.PathUtils;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bin/coffer-pg-backup-bench}: one control and one agent (each in its own JVM, the agent on
@@ -80,8 +79,7 @@ public final class PgBackupBenchmark implements Callable<Integer> {
       bed.awaitHealthy(INSTANCE, Duration.ofSeconds(120));
       AgentConfig.Datastore ds = AgentConfigLoader.load(work.resolve("agents").resolve(INSTANCE + ".yaml"), Map.of())
           .datastore();
-      RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(INSTANCE).build())
-          .getCredentials();
+      RootLogin root = bed.enableRoot(INSTANCE);
       dataBytes = load(ds.port(), root, (long) size << 20);
       long postmaster = Long.parseLong(Files.readAllLines(ds.dataDir().resolve("postmaster.pid"),
           StandardCharsets.US_ASCII).get(0).strip());
@@ -114,10 +112,10 @@ public final class PgBackupBenchmark implements Callable<Integer> {
   }
 
   /** Rows of random bytes (incompressible, as pages of real data mostly are to zstd level 1). */
-  private static long load(int port, RootCredentials root, long bytes) throws Exception {
+  private static long load(int port, RootLogin root, long bytes) throws Exception {
     Properties p = new Properties();
-    p.setProperty("user", root.getName());
-    p.setProperty("password", root.getPassword());
+    p.setProperty("user", root.name());
+    p.setProperty("password", root.password());
     p.setProperty("sslmode", "disable");
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
         Statement s = c.createStatement()) {

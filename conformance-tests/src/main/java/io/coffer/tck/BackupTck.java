@@ -5,22 +5,20 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupSchedule;
-import io.coffer.proto.v1.DeleteBackupScheduleRequest;
-import io.coffer.proto.v1.ListBackupsRequest;
-import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.DeleteBackupRequest;
 import io.coffer.proto.v1.DeleteBackupResponse;
-import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.DeleteBackupScheduleRequest;
 import io.coffer.proto.v1.GetBackupRequest;
+import io.coffer.proto.v1.ListBackupsRequest;
 import io.coffer.proto.v1.RestoreBackupRequest;
-import io.coffer.proto.v1.RootCredentials;
+import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -301,9 +299,8 @@ public abstract class BackupTck {
   }
 
   private BackupData dataOf(String instance, int port) {
-    RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
-        .getCredentials();
-    return provider.backupData(port, root.getName(), root.getPassword());
+    RootLogin root = bed.enableRoot(instance);
+    return provider.backupData(port, root.name(), root.password());
   }
 
   private Map<String, String> restoreIntoFresh(String target, String backupId) throws Exception {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.coffer.proto.v1.CommandOptions;
-import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.GetConfigurationRequest;
 import io.coffer.proto.v1.ListParameterRulesRequest;
 import io.coffer.proto.v1.ParameterRule;
 import io.coffer.proto.v1.ParameterValue;
 import io.coffer.proto.v1.RestartInstanceRequest;
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.proto.v1.UpdateConfigurationRequest;
 import io.coffer.proto.v1.UpdateConfigurationResponse;
 import io.grpc.Status;
@@ -48,7 +46,7 @@ public abstract class ConfigurationTck {
   private ConfigurationSamples samples;
   private final String instance = "cfg-tck";
   private int port;
-  private RootCredentials root;
+  private RootLogin root;
   private String liveDefault;
 
   protected abstract DatastoreProvider provider();
@@ -64,7 +62,7 @@ public abstract class ConfigurationTck {
     port = Ports.free();
     bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve("instance"), port)));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
-    root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()).getCredentials();
+    root = bed.enableRoot(instance);
     liveDefault = shown(samples.live());
   }
 
@@ -195,7 +193,7 @@ public abstract class ConfigurationTck {
   }
 
   private String shown(String name) {
-    return provider.showParameter(port, root.getName(), root.getPassword(), name);
+    return provider.showParameter(port, root.name(), root.password(), name);
   }
 
   private static ParameterRule rule(List<ParameterRule> rules, String name) {

@@ -14,6 +14,7 @@ import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.DeleteDatabaseRequest;
 import io.coffer.proto.v1.DeleteUserRequest;
 import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.FlushLogArchiveRequest;
 import io.coffer.proto.v1.GetCommandRequest;
 import io.coffer.proto.v1.GrantAccessRequest;
 import io.coffer.proto.v1.InstanceStatus;
@@ -194,11 +195,24 @@ public abstract class DatastoreTck {
   }
 
   @Test
-  void enabledRootCanUseEveryDatabase() throws Exception {
+  void enabledRootCanUseEveryDatabaseWithTheCallersPasswordAndEnablingAgainSetsANewOne() throws Exception {
     String db = accessibleDatabase("r");
-    var root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()).getCredentials();
-    assertThat(root.getPassword()).hasSizeGreaterThanOrEqualTo(16);
-    assertThat(data.writeAndRead(root.getName(), root.getPassword(), db, "root")).isEqualTo("root");
+    RootLogin first = bed.enableRoot(instance);
+    assertThat(data.writeAndRead(first.name(), first.password(), db, "root")).isEqualTo("root");
+
+    RootLogin second = bed.enableRoot(instance);
+    assertThat(second.name()).isEqualTo(first.name());
+    assertThat(second.password()).isNotEqualTo(first.password());
+    assertThat(data.canUse(second.name(), second.password(), db)).isTrue();
+    assertThat(data.canUse(first.name(), first.password(), db)).as("the old password").isFalse();
+  }
+
+  @Test
+  void enableRootWithoutAPasswordIsRefusedNamingIt() {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("password");
   }
 
   @Test
@@ -208,6 +222,30 @@ public abstract class DatastoreTck {
     assertThat(code(() -> bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName(user)
         .setPassword(PASSWORD).addDatabases(unique("nodb")).build()))).isEqualTo(expected);
     assertThat(users()).noneMatch(u -> u.getName().equals(user));
+  }
+
+  // ---- secrets at rest ----
+
+  @Test
+  void passwordsAreInNoFileOnceTheirCommandsFinished() throws Exception {
+    String db = accessibleDatabase("sec");
+    String user = unique("u");
+    String created = "Created-" + UUID.randomUUID();
+    String changed = "Changed-" + UUID.randomUUID();
+    createUser(user, created, db);
+    bed.users().changePassword(ChangePasswordRequest.newBuilder().setInstanceId(instance).setName(user)
+        .setPassword(changed).build());
+    RootLogin root = bed.enableRoot(instance);
+    assertThat(data.canUse(user, changed, db)).isTrue();
+    assertThat(data.canUse(root.name(), root.password(), db)).isTrue();
+    if (provider.pointInTimeRestore()) {
+      // binary logs / WAL closed and archived too: the archive is scanned as well
+      bed.backups().flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(instance).build());
+    }
+    Thread.sleep(3000); // the control truncates its journal's log within about a second of going idle
+
+    // the control's state, the agent's state, the data directory (binary logs, WAL, AOF), backups and logs
+    assertThat(FileScan.filesHolding(bed.root(), List.of(created, changed, root.password()))).isEmpty();
   }
 
   // ---- bad input ----
@@ -287,6 +325,57 @@ public abstract class DatastoreTck {
         .setOptions(CommandOptions.newBuilder().setCommandId(commandId)).setName(db).build())))
         .isEqualTo(Status.Code.ALREADY_EXISTS);
     assertThat(databaseNames()).contains(db);
+  }
+
+  @Test
+  void aCommandIdReusedForTheSameOperationWithOtherParametersIsRefusedAndChangesNothing() {
+    Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed");
+    String first = unique("same");
+    String other = unique("other");
+    String commandId = UUID.randomUUID().toString();
+    bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance)
+        .setOptions(CommandOptions.newBuilder().setCommandId(commandId)).setDatabase(Database.newBuilder().setName(first))
+        .build());
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> bed.databases().createDatabase(
+        CreateDatabaseRequest.newBuilder().setInstanceId(instance).setOptions(CommandOptions.newBuilder()
+            .setCommandId(commandId)).setDatabase(Database.newBuilder().setName(other)).build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(e.getStatus().getDescription()).contains(commandId).contains("different request");
+    assertThat(databaseNames()).contains(first).doesNotContain(other);
+  }
+
+  @Test
+  void aPasswordChangeRetriedWithAnotherPasswordIsRefusedAndTheFirstPasswordStays() {
+    String db = accessibleDatabase("pw");
+    String user = unique("u");
+    createUser(user, PASSWORD, db);
+    String commandId = UUID.randomUUID().toString();
+    ChangePasswordRequest.Builder change = ChangePasswordRequest.newBuilder().setInstanceId(instance).setName(user)
+        .setOptions(CommandOptions.newBuilder().setCommandId(commandId));
+    bed.users().changePassword(change.setPassword("First-new-pass-1").build());
+    assertThat(bed.users().changePassword(change.build()).getCommandId()).as("the same request again").isEqualTo(commandId);
+
+    assertThat(code(() -> bed.users().changePassword(change.setPassword("Second-new-pass-2").build())))
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(data.canUse(user, "First-new-pass-1", db)).isTrue();
+    assertThat(data.canUse(user, "Second-new-pass-2", db)).isFalse();
+  }
+
+  @Test
+  void aUserCreateRetriedWithOtherGrantsIsRefused() {
+    Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed");
+    String a = accessibleDatabase("ga");
+    String b = accessibleDatabase("gb");
+    String user = unique("u");
+    String commandId = UUID.randomUUID().toString();
+    CreateUserRequest.Builder create = CreateUserRequest.newBuilder().setInstanceId(instance).setName(user)
+        .setPassword(PASSWORD).setOptions(CommandOptions.newBuilder().setCommandId(commandId)).addDatabases(a);
+    bed.users().createUser(create.build());
+    assertThat(code(() -> bed.users().createUser(create.clearDatabases().addDatabases(b).build())))
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(data.canUse(user, PASSWORD, a)).isTrue();
+    assertThat(data.canUse(user, PASSWORD, b)).isFalse();
   }
 
   // ---- helpers ----

@@ -8,12 +8,10 @@ import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.DeleteBackupRequest;
-import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.FlushLogArchiveRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.LogArchiveFlushed;
 import io.coffer.proto.v1.RestoreBackupRequest;
-import io.coffer.proto.v1.RootCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -62,7 +60,7 @@ public abstract class PointInTimeTck {
   private Instant afterT3;
   private Backup second;
   private final Map<String, Integer> ports = new java.util.HashMap<>();
-  private final Map<String, RootCredentials> roots = new java.util.HashMap<>();
+  private final Map<String, RootLogin> roots = new java.util.HashMap<>();
 
   protected abstract DatastoreProvider provider();
 
@@ -223,9 +221,8 @@ public abstract class PointInTimeTck {
     bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(second.getBackupId())
         .setInstanceId("pitr-latest").setToEndOfArchive(true).build());
     bed.awaitHealthy("pitr-latest", Duration.ofSeconds(90));
-    RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId("pitr-latest").build())
-        .getCredentials();
-    try (BackupData restored = provider.backupData(port, root.getName(), root.getPassword())) {
+    RootLogin root = bed.enableRoot("pitr-latest");
+    try (BackupData restored = provider.backupData(port, root.name(), root.password())) {
       assertThat(restored.fingerprint()).isEqualTo(expected);
     }
   }
@@ -244,10 +241,9 @@ public abstract class PointInTimeTck {
     ports.put(instance, port);
     bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
-    RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
-        .getCredentials();
+    RootLogin root = bed.enableRoot(instance);
     roots.put(instance, root);
-    return provider.backupData(port, root.getName(), root.getPassword());
+    return provider.backupData(port, root.name(), root.password());
   }
 
   /** The port of an instance this suite started (e.g. "pitr-src"). */
@@ -256,7 +252,7 @@ public abstract class PointInTimeTck {
   }
 
   /** The superuser login of an instance this suite started. */
-  protected RootCredentials root(String instance) {
+  protected RootLogin root(String instance) {
     return roots.get(instance);
   }
 
@@ -298,9 +294,8 @@ public abstract class PointInTimeTck {
     target.accept(request);
     bed.backups().restoreBackup(request.build());
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
-    RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build())
-        .getCredentials();
-    try (BackupData restored = provider.backupData(port, root.getName(), root.getPassword())) {
+    RootLogin root = bed.enableRoot(instance);
+    try (BackupData restored = provider.backupData(port, root.name(), root.password())) {
       Map<String, String> fingerprint = restored.fingerprint();
       restored.write("ledger", "after-restore"); // it is a primary
       return fingerprint;

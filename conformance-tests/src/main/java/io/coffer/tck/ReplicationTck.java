@@ -3,31 +3,29 @@ package io.coffer.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.agent.Agent;
+import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CreateBackupRequest;
-import io.coffer.proto.v1.DeleteBackupRequest;
-import io.coffer.proto.v1.RestartInstanceRequest;
-import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.CreateUserRequest;
-import io.coffer.proto.v1.ListUsersRequest;
-import io.coffer.proto.v1.User;
-import io.coffer.agent.config.AgentConfig;
+import io.coffer.proto.v1.DeleteBackupRequest;
 import io.coffer.proto.v1.EjectRequest;
-import io.coffer.proto.v1.RejoinReplicaRequest;
-import io.coffer.proto.v1.RepairReplicaRequest;
-import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListReplicasRequest;
+import io.coffer.proto.v1.ListUsersRequest;
 import io.coffer.proto.v1.PromoteRequest;
+import io.coffer.proto.v1.RejoinReplicaRequest;
+import io.coffer.proto.v1.RepairReplicaRequest;
 import io.coffer.proto.v1.Replica;
+import io.coffer.proto.v1.RestartInstanceRequest;
+import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.Role;
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.proto.v1.UpdateConfigurationRequest;
+import io.coffer.proto.v1.User;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
 import io.grpc.Status;
@@ -71,9 +69,9 @@ public abstract class ReplicationTck {
   private String newPrimary;
   private final Map<String, AgentConfig> configs = new HashMap<>();
   /** Superuser credentials of the first source; physical replicas carry the same accounts. */
-  private RootCredentials root;
+  private RootLogin root;
   /** Per instance, for engines whose replicas do not carry the accounts. */
-  private final Map<String, RootCredentials> roots = new HashMap<>();
+  private final Map<String, RootLogin> roots = new HashMap<>();
 
   protected abstract DatastoreProvider provider();
 
@@ -86,7 +84,7 @@ public abstract class ReplicationTck {
     bed = Testbed.start(work);
     start("rp-a");
     start("rp-b");
-    root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId("rp-a").build()).getCredentials();
+    root = bed.enableRoot("rp-a");
     try (BackupData a = data("rp-a")) {
       a.load("app", 4 << 20);
     }
@@ -274,8 +272,8 @@ public abstract class ReplicationTck {
     awaitSameData(newPrimary, "rp-b");
     awaitMetric("rp-b", "replication_running", 1.0);
     if (config != null) {
-      RootCredentials login = credentials("rp-b");
-      assertThat(provider.showParameter(port("rp-b"), login.getName(), login.getPassword(), config.live()))
+      RootLogin login = credentials("rp-b");
+      assertThat(provider.showParameter(port("rp-b"), login.name(), login.password(), config.live()))
           .as("rp-b's own %s after the repair", config.live()).isEqualTo(config.liveShown());
     }
     if (!provider.replicasCarryAccounts()) {
@@ -339,8 +337,8 @@ public abstract class ReplicationTck {
   }
 
   private BackupData data(String instance) {
-    RootCredentials login = credentials(instance);
-    return provider.backupData(ports.get(instance), login.getName(), login.getPassword());
+    RootLogin login = credentials(instance);
+    return provider.backupData(ports.get(instance), login.name(), login.password());
   }
 
   /** The instances running now (for engine-specific checks in a subclass, after the ordered tests). */
@@ -354,9 +352,8 @@ public abstract class ReplicationTck {
   }
 
   /** A superuser login on {@code instance}. */
-  protected RootCredentials credentials(String instance) {
-    return provider.replicasCarryAccounts() ? root : roots.computeIfAbsent(instance, i -> bed.users()
-        .enableRoot(EnableRootRequest.newBuilder().setInstanceId(i).build()).getCredentials());
+  protected RootLogin credentials(String instance) {
+    return provider.replicasCarryAccounts() ? root : roots.computeIfAbsent(instance, i -> bed.enableRoot(i));
   }
 
   private Workflow createReplica(String source, String replica) {

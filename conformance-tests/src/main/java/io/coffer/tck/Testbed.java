@@ -9,15 +9,16 @@ import io.coffer.control.server.ControlServer;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.DiagnosticsServiceGrpc;
-import io.coffer.tck.process.AgentProcess;
-import io.coffer.tck.process.ChaosProxy;
-import io.coffer.tck.process.ControlProcess;
+import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.Health;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.UserServiceGrpc;
+import io.coffer.tck.process.AgentProcess;
+import io.coffer.tck.process.ChaosProxy;
+import io.coffer.tck.process.ControlProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
@@ -26,8 +27,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,7 @@ import org.apache.commons.io.file.PathUtils;
  * CA, the control's server certificate, an admin client certificate and one certificate per agent.
  */
 public final class Testbed implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
   private final Path root;
   private final CofferHome home;
   private final CertificateAuthority ca;
@@ -182,6 +186,19 @@ public final class Testbed implements AutoCloseable {
 
   public io.coffer.proto.v1.ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
     return io.coffer.proto.v1.ReplicationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Enables the superuser of {@code instanceId} through the API with a fresh random password (as
+   * the CLI does), and returns the login.
+   */
+  public RootLogin enableRoot(String instanceId) {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    String password = "R" + HexFormat.of().formatHex(bytes);
+    String name = users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instanceId)
+        .setPassword(password).build()).getCredentials().getName();
+    return new RootLogin(name, password);
   }
 
   /** Waits until a workflow has ended and returns it (through a control restart too: UNAVAILABLE is waited out). */

@@ -3,12 +3,14 @@ package io.coffer.durability;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit for one SQLite connection: a single writer thread takes every operation queued while
@@ -26,10 +28,17 @@ public final class GroupCommitter implements AutoCloseable {
   private record Task<T>(Work<T> work, CompletableFuture<T> done) {}
 
   private static final int MAX_BATCH = 512;
+  /** Truncations of the write-ahead log are at least this far apart ... */
+  private static final long TRUNCATE_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** ... and wait for an idle writer at most this long. */
+  private static final long TRUNCATE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
   private final Connection db;
   private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile boolean closed;
+  /** When a truncation was asked for (System.nanoTime), or 0. Written by work on the writer thread. */
+  private volatile long truncateAskedAt;
+  private long lastTruncate = System.nanoTime() - TRUNCATE_SPACING_NANOS;
 
   public GroupCommitter(Connection db, String name) throws SQLException {
     this.db = db;
@@ -56,12 +65,29 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks the writer to checkpoint the write-ahead log into the database and truncate it to zero
+   * bytes once it is idle (waiting at most 5 s for that, at most once a second). Call it after
+   * erasing something secret: with {@code secure_delete} the database pages are zeroed, but the
+   * log still holds the frames written before, until it is truncated.
+   */
+  public void truncateLogSoon() {
+    if (truncateAskedAt == 0) {
+      truncateAskedAt = System.nanoTime();
+    }
+  }
+
   private void loop() {
     List<Task<?>> batch = new ArrayList<>();
     List<Object> results = new ArrayList<>();
     while (!closed) {
       try {
-        batch.add(queue.take());
+        Task<?> next = truncateAskedAt == 0 ? queue.take() : queue.poll(100, TimeUnit.MILLISECONDS);
+        if (next == null) {
+          truncateIfDue(true);
+          continue;
+        }
+        batch.add(next);
       } catch (InterruptedException e) {
         break;
       }
@@ -80,8 +106,29 @@ public final class GroupCommitter implements AutoCloseable {
       }
       batch.clear();
       results.clear();
+      truncateIfDue(queue.isEmpty());
     }
     queue.forEach(t -> t.done().completeExceptionally(new SQLException("closed")));
+  }
+
+  private void truncateIfDue(boolean idle) {
+    long asked = truncateAskedAt;
+    long now = System.nanoTime();
+    if (asked == 0 || now - lastTruncate < TRUNCATE_SPACING_NANOS || (!idle && now - asked < TRUNCATE_WAIT_NANOS)) {
+      return;
+    }
+    truncateAskedAt = 0;
+    lastTruncate = now;
+    try {
+      db.setAutoCommit(true); // a checkpoint cannot run inside the writer's transaction
+      try (Statement s = db.createStatement()) {
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } finally {
+        db.setAutoCommit(false);
+      }
+    } catch (SQLException e) {
+      truncateAskedAt = now; // try again later; the database itself is consistent either way
+    }
   }
 
   private Object runOne(Task<?> t) {

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Opens a journal file: SQLite, private (mode 0600), WAL mode with {@code synchronous=FULL} so a
- * commit is on disk when it returns, and a format version in {@code PRAGMA user_version}. A newer
+ * commit is on disk when it returns, {@code secure_delete} so what is deleted is erased from the
+ * file, and a format version in {@code PRAGMA user_version}. A newer
  * program migrates older files (here: creates the schema of a new one); an older program refuses a
  * newer file rather than misread it.
  */
@@ -45,6 +46,8 @@ public final class SqliteFile {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
         s.execute("PRAGMA busy_timeout=5000");
+        // deleted and overwritten content is zeroed in the file, not left in free pages
+        s.execute("PRAGMA secure_delete=ON");
         int version;
         try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
           version = rs.next() ? rs.getInt(1) : 0;

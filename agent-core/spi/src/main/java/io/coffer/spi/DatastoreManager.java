@@ -123,8 +123,16 @@ public interface DatastoreManager extends ExtensionPoint {
 
   // ---- Capability.ROOT ----
 
-  /** Enables the engine's superuser for remote login with a fresh random password. */
-  default Credentials enableRoot() {
+  /**
+   * Enables the engine's superuser for remote login with {@code password}, or sets that password
+   * when it is enabled already (Trove's "root enable"). The caller chooses the password, so no
+   * result, journal or log ever holds it; send the server a hash or verifier of it, never the
+   * password itself (it would land in the binary log or WAL).
+   *
+   * @return the superuser's name, e.g. {@code root} or {@code postgres}
+   * @throws DatastoreException INVALID_ARGUMENT (password, naming the field {@code password})
+   */
+  default String enableRoot(Secret password) {
     throw DatastoreException.unimplemented("root");
   }
 

@@ -7,7 +7,6 @@ import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CancelCommandRequest;
 import io.coffer.proto.v1.CreateBackupRequest;
-import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.tck.mysql.MysqlBackupData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +37,8 @@ class BackupFaultsTest {
 
   @Test
   void aBackupCutByKill9EndsFailedLeavesNothingAndTheNextOneSucceeds() throws Exception {
-    var root = f.bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(f.instance).build()).getCredentials();
-    try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.getName(), root.getPassword())) {
+    var root = f.bed.enableRoot(f.instance);
+    try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.name(), root.password())) {
       data.load("big", 160L << 20); // enough for the backup to stream for a while
     }
     Backup started = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()
@@ -67,8 +66,8 @@ class BackupFaultsTest {
 
   @Test
   void aCancelledBackupStopsItsToolKeepsNothingAndEndsFailed() throws Exception {
-    var root = f.bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(f.instance).build()).getCredentials();
-    try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.getName(), root.getPassword())) {
+    var root = f.bed.enableRoot(f.instance);
+    try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.name(), root.password())) {
       data.load("big", 160L << 20);
     }
     Backup started = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()

@@ -6,7 +6,6 @@ import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CommandStatus;
 import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.Database;
-import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.GetCommandRequest;
 import io.coffer.tck.Ports;
 import io.coffer.tck.Testbed;
@@ -61,8 +60,8 @@ final class Fixture implements AutoCloseable {
   }
 
   ServerView server() {
-    var root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()).getCredentials();
-    return new ServerView(dbPort, root.getName(), root.getPassword());
+    var root = bed.enableRoot(instance);
+    return new ServerView(dbPort, root.name(), root.password());
   }
 
   CreateDatabaseRequest createDatabase(String name, String commandId, Duration timeout) {

@@ -7,7 +7,6 @@ import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackupRequest;
-import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.FlushLogArchiveRequest;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.tck.Ports;
@@ -43,10 +42,10 @@ class LogArchiveFaultsTest {
 
   @Test
   void logClosedWhileTheAgentWasKilledIsArchivedAfterItsRestart() throws Exception {
-    var root = f.bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(f.instance).build()).getCredentials();
+    var root = f.bed.enableRoot(f.instance);
     Map<String, String> expected;
     Backup full;
-    try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.getName(), root.getPassword())) {
+    try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.name(), root.password())) {
       data.load("ledger", 1 << 20);
       Backup started = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()
           .setInstanceId(f.instance).setType(BackupType.BACKUP_TYPE_FULL).build());
@@ -56,8 +55,8 @@ class LogArchiveFaultsTest {
 
       f.agent.kill9(); // mariadbd outlives its agent
       data.write("ledger", "while the agent is down");
-      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + f.dbPort + "/", root.getName(),
-          root.getPassword()); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + f.dbPort + "/", root.name(),
+          root.password()); Statement s = c.createStatement()) {
         s.execute("FLUSH BINARY LOGS"); // closed files nobody archives until the agent is back
         data.write("ledger", "in the next file");
         s.execute("FLUSH BINARY LOGS");
@@ -81,9 +80,8 @@ class LogArchiveFaultsTest {
     f.bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(full.getBackupId())
         .setInstanceId("fault-archive-restored")
         .setTargetTime(Timestamp.newBuilder().setSeconds(target.getEpochSecond()).setNanos(target.getNano())).build());
-    var restoredRoot = f.bed.users().enableRoot(EnableRootRequest.newBuilder()
-        .setInstanceId("fault-archive-restored").build()).getCredentials();
-    try (MysqlBackupData restored = new MysqlBackupData(port, restoredRoot.getName(), restoredRoot.getPassword())) {
+    var restoredRoot = f.bed.enableRoot("fault-archive-restored");
+    try (MysqlBackupData restored = new MysqlBackupData(port, restoredRoot.name(), restoredRoot.password())) {
       assertThat(restored.fingerprint()).isEqualTo(expected);
     }
   }

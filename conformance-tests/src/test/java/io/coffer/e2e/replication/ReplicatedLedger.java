@@ -6,12 +6,11 @@ import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.CreateUserRequest;
 import io.coffer.proto.v1.Database;
-import io.coffer.proto.v1.EnableRootRequest;
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.Ports;
+import io.coffer.tck.RootLogin;
 import io.coffer.tck.Testbed;
 import io.coffer.tck.process.AgentProcess;
 import java.nio.file.Files;
@@ -40,11 +39,11 @@ final class ReplicatedLedger implements AutoCloseable {
   final Ledger ledger;
   final int sourcePort;
   final int replicaPort;
-  final RootCredentials root;
+  final RootLogin root;
   /** The source's agent when it runs in its own JVM, else null. */
   final AgentProcess sourceProcess;
 
-  private ReplicatedLedger(Testbed bed, Ledger ledger, int sourcePort, int replicaPort, RootCredentials root,
+  private ReplicatedLedger(Testbed bed, Ledger ledger, int sourcePort, int replicaPort, RootLogin root,
       AgentProcess sourceProcess) {
     this.bed = bed;
     this.ledger = ledger;
@@ -72,14 +71,13 @@ final class ReplicatedLedger implements AutoCloseable {
       bed.startAgent(bed.agentConfig(REPLICA, engine.pluginsDir(), engine.datastore(work.resolve(REPLICA), portB)));
       bed.awaitHealthy(SOURCE, Duration.ofSeconds(90));
       bed.awaitHealthy(REPLICA, Duration.ofSeconds(90));
-      RootCredentials root = bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(SOURCE).build())
-          .getCredentials();
+      RootLogin root = bed.enableRoot(SOURCE);
       // the application writes as an ordinary account, which every fence refuses
       bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(SOURCE)
           .setDatabase(Database.newBuilder().setName("ledger")).build());
       bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(SOURCE).setName("app")
           .setPassword(APP_PASSWORD).addDatabases("ledger").build());
-      try (Connection c = ledger.connect(portA, root.getName(), root.getPassword()); Statement s = c.createStatement()) {
+      try (Connection c = ledger.connect(portA, root.name(), root.password()); Statement s = c.createStatement()) {
         ledger.createTable(s);
       }
       Workflow created = bed.awaitWorkflow(bed.replication().createReplica(CreateReplicaRequest.newBuilder()
@@ -100,7 +98,7 @@ final class ReplicatedLedger implements AutoCloseable {
   /** Every id in {@code entries} on the server at {@code port}, read as root. */
   List<Long> ids(int port) throws SQLException {
     List<Long> ids = new ArrayList<>();
-    try (Connection c = ledger.connect(port, root.getName(), root.getPassword()); Statement s = c.createStatement();
+    try (Connection c = ledger.connect(port, root.name(), root.password()); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT id FROM entries")) {
       while (rs.next()) {
         ids.add(rs.getLong(1));

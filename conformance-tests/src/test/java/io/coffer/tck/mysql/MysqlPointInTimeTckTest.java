@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.coffer.proto.v1.RestoreBackupRequest;
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.tck.BackupData;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.PointInTimeTck;
+import io.coffer.tck.RootLogin;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
@@ -60,8 +60,8 @@ class MysqlPointInTimeTckTest extends PointInTimeTck {
         .contains("target_gtid").contains("already in backup " + secondBackup().getBackupId());
     assertThat(refused(RestoreBackupRequest.newBuilder().setTargetGtid(domainServer + "999999999"))) // never written
         .contains("target_gtid").contains("not in the archived binary logs");
-    RootCredentials late = root("pitr-late");
-    try (BackupData target = provider.backupData(port("pitr-late"), late.getName(), late.getPassword())) {
+    RootLogin late = root("pitr-late");
+    try (BackupData target = provider.backupData(port("pitr-late"), late.name(), late.password())) {
       assertThat(target.fingerprint()).isEmpty();
     }
   }
@@ -75,9 +75,9 @@ class MysqlPointInTimeTckTest extends PointInTimeTck {
   }
 
   private String sql(String query) throws Exception {
-    RootCredentials root = root("pitr-src");
+    RootLogin root = root("pitr-src");
     try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port("pitr-src") + "/",
-        root.getName(), root.getPassword()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        root.name(), root.password()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getString(1);
     }

@@ -1,8 +1,8 @@
 package io.coffer.tck.mysql;
 
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.ReplicationTck;
+import io.coffer.tck.RootLogin;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -31,8 +31,8 @@ class MysqlReplicationTckTest extends ReplicationTck {
   }
 
   private Connection connect(String instance) throws SQLException {
-    RootCredentials root = credentials(instance);
-    return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port(instance) + "/", root.getName(),
-        root.getPassword());
+    RootLogin root = credentials(instance);
+    return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port(instance) + "/", root.name(),
+        root.password());
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.coffer.proto.v1.RestoreBackupRequest;
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.tck.BackupData;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.PointInTimeTck;
+import io.coffer.tck.RootLogin;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
@@ -61,15 +61,15 @@ class PostgresqlPointInTimeTckTest extends PointInTimeTck {
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(e.getStatus().getDescription()).contains(target.getKey());
     }
-    RootCredentials late = root("pitr-late");
-    try (BackupData target = provider.backupData(port("pitr-late"), late.getName(), late.getPassword())) {
+    RootLogin late = root("pitr-late");
+    try (BackupData target = provider.backupData(port("pitr-late"), late.name(), late.password())) {
       assertThat(target.fingerprint()).isEmpty();
     }
   }
 
   private String sql(String query) throws Exception {
-    RootCredentials root = root("pitr-src");
-    try (Connection c = PostgresqlProvider.connect(port("pitr-src"), root.getName(), root.getPassword(), "postgres");
+    RootLogin root = root("pitr-src");
+    try (Connection c = PostgresqlProvider.connect(port("pitr-src"), root.name(), root.password(), "postgres");
         Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getString(1);

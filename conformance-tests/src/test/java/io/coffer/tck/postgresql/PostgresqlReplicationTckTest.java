@@ -2,9 +2,9 @@ package io.coffer.tck.postgresql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.ReplicationTck;
+import io.coffer.tck.RootLogin;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -34,9 +34,9 @@ class PostgresqlReplicationTckTest extends ReplicationTck {
   @Order(100)
   void noServerKeepsAStaleReplicationSlot() throws Exception {
     for (String instance : runningInstances()) {
-      RootCredentials login = credentials(instance);
+      RootLogin login = credentials(instance);
       List<String> inactive = new ArrayList<>();
-      try (Connection c = PostgresqlProvider.connect(port(instance), login.getName(), login.getPassword(), "postgres");
+      try (Connection c = PostgresqlProvider.connect(port(instance), login.name(), login.password(), "postgres");
           Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("SELECT slot_name FROM pg_replication_slots WHERE NOT active")) {
         while (rs.next()) {

@@ -9,14 +9,13 @@ import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.CreateUserRequest;
-import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.ListUsersRequest;
 import io.coffer.proto.v1.RestartInstanceRequest;
 import io.coffer.proto.v1.RestoreBackupRequest;
-import io.coffer.proto.v1.RootCredentials;
 import io.coffer.proto.v1.UpdateConfigurationRequest;
 import io.coffer.proto.v1.User;
 import io.coffer.tck.Ports;
+import io.coffer.tck.RootLogin;
 import io.coffer.tck.Testbed;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -112,7 +111,7 @@ class RedisSpecificsTest {
     try (RedisBackupData restored = data("rs-aof")) {
       assertThat(restored.fingerprint()).isEqualTo(expected);
     }
-    assertThat(provider.showParameter(ports.get("rs-aof"), root("rs-aof").getName(), root("rs-aof").getPassword(),
+    assertThat(provider.showParameter(ports.get("rs-aof"), root("rs-aof").name(), root("rs-aof").password(),
         "appendonly")).isEqualTo("yes");
 
     // after a restart the data comes from the new AOF
@@ -125,16 +124,15 @@ class RedisSpecificsTest {
     }
   }
 
-  private final Map<String, RootCredentials> roots = new java.util.HashMap<>();
+  private final Map<String, RootLogin> roots = new java.util.HashMap<>();
 
-  private RootCredentials root(String id) {
-    return roots.computeIfAbsent(id, i -> bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(i).build())
-        .getCredentials());
+  private RootLogin root(String id) {
+    return roots.computeIfAbsent(id, i -> bed.enableRoot(i));
   }
 
   private RedisBackupData data(String id) {
-    RootCredentials r = root(id);
-    return (RedisBackupData) provider.backupData(ports.get(id), r.getName(), r.getPassword());
+    RootLogin r = root(id);
+    return (RedisBackupData) provider.backupData(ports.get(id), r.name(), r.password());
   }
 
   private void start(String id) throws Exception {

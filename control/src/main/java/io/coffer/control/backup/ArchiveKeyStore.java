@@ -5,6 +5,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.hybrid.HybridConfig;
 import com.google.protobuf.ByteString;
+import io.coffer.control.keys.KeyFiles;
 import io.coffer.proto.v1.ArchiveKey;
 import java.io.IOException;
 import java.nio.file.Path;

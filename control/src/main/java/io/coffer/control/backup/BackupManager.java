@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -131,11 +132,14 @@ public final class BackupManager implements AutoCloseable {
     return Mono.fromCallable(() -> {
       Optional<BackupEntry> existing = catalog.byCommand(commandId);
       if (existing.isPresent()) {
-        if (!existing.get().instanceId().equals(instanceId)) {
-          throw Status.ALREADY_EXISTS.withDescription("command_id '" + commandId + "' was already used for backup "
-              + existing.get().backupId() + " of instance " + existing.get().instanceId()).asRuntimeException();
+        BackupEntry first = existing.get();
+        boolean sameRequest = first.instanceId().equals(instanceId) && first.type() == type
+            && (parentId.isEmpty() || parentId.equals(first.parentId()));
+        if (!sameRequest) {
+          throw Broker.reused(commandId, first.type().name().substring("BACKUP_TYPE_".length()).toLowerCase(Locale.ROOT)
+              + " backup " + first.backupId() + " of instance " + first.instanceId());
         }
-        return existing.get(); // a retry: the same backup
+        return first; // a retry: the same backup
       }
       InstanceStatus instance = registry.require(instanceId);
       requireCapability(instance, CREATE);

@@ -3,8 +3,8 @@ package io.coffer.control.broker;
 import com.google.protobuf.Timestamp;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.registry.AgentSession;
-import io.coffer.control.store.StateStore;
 import io.coffer.control.store.StateStore.StoredCommand;
+import io.coffer.control.store.StateStore;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.ControlFrame;
 import io.coffer.proto.v1.Operation;
@@ -13,7 +13,9 @@ import io.coffer.proto.v1.Progress;
 import io.coffer.proto.v1.Result;
 import io.coffer.proto.v1.ResultAck;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +44,9 @@ import reactor.core.scheduler.Schedulers;
  *       after it is stored.
  *   <li>A command for a disconnected agent waits until its deadline (then UNAVAILABLE); it stays
  *       journaled and is delivered when the agent returns, whose journal makes it run once.
- *   <li>Re-using a command id returns the first outcome; re-using it for another operation or
- *       instance is refused (ALREADY_EXISTS).
+ *   <li>Re-using a command id returns the first outcome; re-using it for another request (another
+ *       operation, instance or payload: compared by a keyed digest, {@link RequestDigests}) is
+ *       refused (ALREADY_EXISTS).
  *   <li>A Result is accepted only from the agent the command was sent to.
  *   <li>What callers may have in flight per instance is capped ({@link InFlightBudget}), and frames
  *       for an agent that does not read wait in a bounded backlog ({@link AgentSession}), so a
@@ -61,6 +64,7 @@ public final class Broker implements AutoCloseable {
   private final StateStore store;
   private final AgentRegistry registry;
   private final Clock clock;
+  private final RequestDigests digests;
   /** Store calls block until their group commit: never on gRPC threads. */
   private final Scheduler storeThread = Schedulers.boundedElastic();
   private final ConcurrentMap<String, Waiter> waiting = new ConcurrentHashMap<>();
@@ -82,7 +86,8 @@ public final class Broker implements AutoCloseable {
   /** A command some caller waits for. */
   private record Waiter(String instanceId, Command command, boolean journaled, Sinks.One<Result> result) {}
 
-  public Broker(StateStore store, AgentRegistry registry, Clock clock) {
+  public Broker(StateStore store, AgentRegistry registry, Clock clock, RequestDigests digests) {
+    this.digests = digests;
     this.store = store;
     this.registry = registry;
     this.clock = clock;
@@ -95,8 +100,9 @@ public final class Broker implements AutoCloseable {
    * @param readOnly read-only operations are not journaled
    * @return the payload of a successful result; otherwise an error carrying the agent's status
    *     (a {@link io.grpc.StatusRuntimeException}), NOT_FOUND for an unknown instance,
-   *     RESOURCE_EXHAUSTED when the instance has too much in flight, or UNAVAILABLE /
-   *     DEADLINE_EXCEEDED after {@code timeout}
+   *     RESOURCE_EXHAUSTED when the instance has too much in flight, ALREADY_EXISTS when
+   *     {@code commandId} was used before for a different request (another kind, instance or
+   *     payload), or UNAVAILABLE / DEADLINE_EXCEEDED after {@code timeout}
    */
   public Mono<OperationResult> dispatch(String instanceId, String commandId, String kind, boolean readOnly,
       Operation operation, Duration timeout) {
@@ -116,13 +122,17 @@ public final class Broker implements AutoCloseable {
             + " commands or " + (MAX_IN_FLIGHT_BYTES >> 20) + " MiB in flight; its agent is not keeping up, retry later").asRuntimeException());
       }
       AtomicBoolean released = new AtomicBoolean();
-      Mono<Result> run = readOnly
-          ? submit(instanceId, command, false)
-          : Mono.fromCallable(() -> store.insertIfAbsent(instanceId, kind, command, clock.instant()))
-              .subscribeOn(storeThread)
-              .flatMap(existing -> existing.isPresent()
-                  ? replay(existing.get(), instanceId, kind)
-                  : submit(instanceId, command, true));
+      Mono<Result> run;
+      if (readOnly) {
+        run = submit(instanceId, command, false);
+      } else {
+        byte[] digest = digests.of(kind, operation);
+        run = Mono.fromCallable(() -> store.insertIfAbsent(instanceId, kind, command, digest, clock.instant()))
+            .subscribeOn(storeThread)
+            .flatMap(existing -> existing.isPresent()
+                ? replay(existing.get(), instanceId, kind, digest)
+                : submit(instanceId, command, true));
+      }
       return run.doFinally(s -> {
         if (released.compareAndSet(false, true)) {
           budget.release(instanceId, size);
@@ -136,16 +146,27 @@ public final class Broker implements AutoCloseable {
         .timeout(timeout, Mono.defer(() -> Mono.error(timedOut(instanceId, timeout))));
   }
 
-  /** A command id seen before: its outcome, or join the wait for it. */
-  private Mono<Result> replay(StoredCommand stored, String instanceId, String kind) {
-    if (!stored.instanceId().equals(instanceId) || !stored.operation().equals(kind)) {
-      return Mono.error(Status.ALREADY_EXISTS.withDescription("command_id '" + stored.commandId() + "' was already used for "
-          + stored.operation() + " on instance " + stored.instanceId()).asRuntimeException());
+  /**
+   * A command id seen before: its outcome, or join the wait for it, when the request is the same;
+   * refused when it differs in anything, so a retry never reports the outcome of another request.
+   */
+  private Mono<Result> replay(StoredCommand stored, String instanceId, String kind, byte[] digest) {
+    boolean sameRequest = stored.instanceId().equals(instanceId) && stored.operation().equals(kind)
+        && stored.requestDigest().map(d -> MessageDigest.isEqual(d, digest)).orElse(true);
+    if (!sameRequest) {
+      return Mono.error(reused(stored.commandId(), stored.operation() + " on instance " + stored.instanceId()));
     }
     if (stored.result().isPresent()) {
       return Mono.just(stored.result().get());
     }
     return submit(instanceId, stored.command().orElseThrow(), true);
+  }
+
+  /** The refusal of a command id that was used for another request, described by {@code firstUse}. */
+  public static StatusRuntimeException reused(String commandId, String firstUse) {
+    return Status.ALREADY_EXISTS.withDescription("command_id '" + commandId + "' was already used for a different "
+        + "request (" + firstUse + "); a retry must repeat the request exactly, or use a new command id")
+        .asRuntimeException();
   }
 
   /** Registers a waiter (or joins an existing one) and sends the command if the agent is connected. */

@@ -1,10 +1,11 @@
 package io.coffer.control.cluster;
 
 import io.coffer.control.broker.Broker;
+import io.coffer.control.keys.DerivedPasswords;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.workflow.Workflow;
-import io.coffer.control.workflow.WorkflowDefinition;
 import io.coffer.control.workflow.WorkflowDefinition.Named;
+import io.coffer.control.workflow.WorkflowDefinition;
 import io.coffer.control.workflow.WorkflowRunner;
 import io.coffer.proto.v1.AddClusterNode;
 import io.coffer.proto.v1.ClusterNode;
@@ -23,7 +24,6 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,35 +53,38 @@ public final class ClusterManager {
   private final Broker broker;
   private final AgentRegistry registry;
   private final WorkflowRunner runner;
+  private final DerivedPasswords passwords;
 
-  public ClusterManager(Broker broker, AgentRegistry registry, WorkflowRunner runner) {
+  public ClusterManager(Broker broker, AgentRegistry registry, WorkflowRunner runner, DerivedPasswords passwords) {
+    this.passwords = passwords;
     this.broker = broker;
     this.registry = registry;
     this.runner = runner;
-    java.util.Set<String> secrets = java.util.Set.of("password");
     // The same steps serve every engine: each does the work on the node its tools need and checks
     // the outcome in the other step (see io.coffer.spi.cluster.ClusterStrategy).
     runner.define(new WorkflowDefinition(CREATE_CLUSTER, List.of(
         new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("instances")))),
         new Named("form the cluster on the first node", this::form),
-        new Named("join the other nodes, one at a time", this::joinOthers)), secrets));
+        new Named("join the other nodes, one at a time", this::joinOthers))));
     runner.define(new WorkflowDefinition(GROW_CLUSTER, List.of(
         new Named("find the cluster's nodes", this::findNodes),
         new Named("prepare the cluster account on every node", w -> prepareAll(w, withNew(w))),
         new Named("add the node (Redis: and move slots to it)", this::addNode),
-        new Named("join the new node", this::joinNew)), secrets));
+        new Named("join the new node", this::joinNew))));
     runner.define(new WorkflowDefinition(SHRINK_CLUSTER, List.of(
         new Named("find the cluster's nodes", this::findNodes),
         new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("nodes")))),
         new Named("remove the node (Redis: after moving its slots away)", this::removeNode),
         new Named("the node leaves", this::leave),
-        new Named("the others see the node gone", this::awaitGone)), secrets));
+        new Named("the others see the node gone", this::awaitGone))));
   }
 
-  // ---- starting workflows (validation happens here, before anything is journaled) ----
+  // ---- starting workflows (validation happens here, before anything is journaled; a retry is not validated again) ----
 
   public Mono<Workflow> create(String datastore, List<String> instances, int replicasPerPrimary, String workflowId) {
-    return Mono.fromCallable(() -> {
+    Map<String, String> request = Map.of("datastore", datastore, "instances", String.join(",", instances),
+        "replicas_per_primary", Integer.toString(replicasPerPrimary));
+    return runner.start(workflowId, CREATE_CLUSTER, request, () -> {
       if (datastore.isEmpty()) {
         throw invalid("datastore", "is required (redis or mysql)");
       }
@@ -98,12 +101,8 @@ public final class ClusterManager {
         }
         requireClusters(s);
       }
-      Map<String, String> params = new HashMap<>();
-      params.put("instances", String.join(",", instances));
-      params.put("replicas_per_primary", Integer.toString(replicasPerPrimary));
-      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
-      return params;
-    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_CLUSTER, p));
+      return Map.of(); // the request is all the workflow starts with
+    });
   }
 
   public Mono<Workflow> grow(String member, String instance, String workflowId) {
@@ -115,7 +114,7 @@ public final class ClusterManager {
   }
 
   private Mono<Workflow> change(String kind, String member, String instance, String workflowId) {
-    return Mono.fromCallable(() -> {
+    return runner.start(workflowId, kind, Map.of("member", member, "instance", instance), () -> {
       InstanceStatus m = registry.require(member);
       InstanceStatus n = registry.require(instance);
       if (member.equals(instance) && kind.equals(GROW_CLUSTER)) {
@@ -127,12 +126,16 @@ public final class ClusterManager {
       }
       requireClusters(m);
       requireClusters(n);
-      Map<String, String> params = new HashMap<>();
-      params.put("member", member);
-      params.put("instance", instance);
-      params.put("password", io.coffer.control.workflow.WorkflowSecrets.newPassword());
-      return params;
-    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, kind, p));
+      return Map.of();
+    });
+  }
+
+  /**
+   * The cluster account's password in this workflow, derived (never journaled). A workflow that an
+   * earlier control journaled with a password parameter keeps that one.
+   */
+  private String password(Workflow w) {
+    return w.params().getOrDefault("password", passwords.cluster(w.id()));
   }
 
   /** The cluster as {@code member} sees it, each node's instance filled in where the control knows it. */
@@ -157,7 +160,7 @@ public final class ClusterManager {
 
   private Mono<Map<String, String>> prepareAll(Workflow w, List<String> instances) {
     Operation op = Operation.newBuilder().setPrepareClusterNode(PrepareClusterNode.newBuilder()
-        .setUser(CLUSTER_USER).setPassword(w.param("password"))).build();
+        .setUser(CLUSTER_USER).setPassword(password(w))).build();
     return Flux.fromIterable(instances)
         .concatMap(i -> call(w, i, "prepare_cluster_node", op))
         .then(Mono.just(Map.of()));
@@ -166,7 +169,7 @@ public final class ClusterManager {
   private Mono<Map<String, String>> form(Workflow w) {
     return Mono.fromCallable(() -> {
       List<String> instances = list(w.param("instances"));
-      CreateCluster.Builder create = CreateCluster.newBuilder().setUser(CLUSTER_USER).setPassword(w.param("password"))
+      CreateCluster.Builder create = CreateCluster.newBuilder().setUser(CLUSTER_USER).setPassword(password(w))
           .setReplicasPerPrimary(Integer.parseInt(w.param("replicas_per_primary")));
       instances.forEach(i -> create.addNodes(address(i)));
       return Map.entry(instances.get(0), Operation.newBuilder().setCreateCluster(create).build());
@@ -236,7 +239,7 @@ public final class ClusterManager {
   }
 
   private Operation join(Workflow w, List<String> members) {
-    JoinCluster.Builder join = JoinCluster.newBuilder().setUser(CLUSTER_USER).setPassword(w.param("password"));
+    JoinCluster.Builder join = JoinCluster.newBuilder().setUser(CLUSTER_USER).setPassword(password(w));
     members.forEach(m -> join.addMembers(address(m)));
     return Operation.newBuilder().setJoinCluster(join).build();
   }
@@ -262,7 +265,7 @@ public final class ClusterManager {
 
   private Mono<Map<String, String>> addNode(Workflow w) {
     return Mono.fromCallable(() -> Operation.newBuilder().setAddClusterNode(AddClusterNode.newBuilder()
-            .setNode(address(w.param("instance"))).setUser(CLUSTER_USER).setPassword(w.param("password"))).build())
+            .setNode(address(w.param("instance"))).setUser(CLUSTER_USER).setPassword(password(w))).build())
         .flatMap(op -> call(w, w.param("runner"), "add_cluster_node", op)).thenReturn(Map.of());
   }
 
@@ -273,7 +276,7 @@ public final class ClusterManager {
             + w.param("member")).asRuntimeException();
       }
       return Operation.newBuilder().setRemoveClusterNode(RemoveClusterNode.newBuilder()
-          .setNode(address(w.param("instance"))).setUser(CLUSTER_USER).setPassword(w.param("password"))).build();
+          .setNode(address(w.param("instance"))).setUser(CLUSTER_USER).setPassword(password(w))).build();
     }).flatMap(op -> call(w, w.param("runner"), "remove_cluster_node", op)).thenReturn(Map.of());
   }
 

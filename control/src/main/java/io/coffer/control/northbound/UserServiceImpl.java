@@ -88,8 +88,12 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void enableRoot(EnableRootRequest r, StreamObserver<EnableRootResponse> out) {
-    Replies.reply(() -> calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setEnableRoot(EnableRoot.getDefaultInstance()).build())
-        .map(o -> EnableRootResponse.newBuilder().setCommandId(o.commandId()).setCredentials(o.result().getRoot()).build()), out);
+    Replies.reply(() -> {
+      Requests.required("password", r.getPassword());
+      return calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder()
+              .setEnableRoot(EnableRoot.newBuilder().setPassword(r.getPassword())).build())
+          .map(o -> EnableRootResponse.newBuilder().setCommandId(o.commandId()).setCredentials(o.result().getRoot()).build());
+    }, out);
   }
 
   private Mono<CommandReply> mutate(String instanceId, CommandOptions options, Operation op) {

@@ -14,7 +14,7 @@ final class Workflows {
 
   static io.coffer.proto.v1.Workflow toProto(WorkflowRunner runner, Workflow w) {
     Map<String, String> details = new TreeMap<>(w.params());
-    details.remove("password");
+    details.remove("password"); // a workflow journaled by an earlier control, before passwords were derived
     return io.coffer.proto.v1.Workflow.newBuilder()
         .setWorkflowId(w.id())
         .setKind(w.kind())

@@ -3,10 +3,11 @@ package io.coffer.control.replication;
 import io.coffer.control.backup.BackupEntry;
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.keys.DerivedPasswords;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.workflow.Workflow;
-import io.coffer.control.workflow.WorkflowDefinition;
 import io.coffer.control.workflow.WorkflowDefinition.Named;
+import io.coffer.control.workflow.WorkflowDefinition;
 import io.coffer.control.workflow.WorkflowRunner;
 import io.coffer.proto.v1.AttachReplica;
 import io.coffer.proto.v1.AwaitReplicaPosition;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -47,8 +47,6 @@ public final class ReplicationManager {
   static final String REPLICATION_USER = "coffer_repl";
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration CATCH_UP = Duration.ofSeconds(60);
-  /** No workflow parameter is secret: passwords are derived when a step needs them (ReplicationPasswords). */
-  private static final Set<String> SECRETS = Set.of();
 
   private final Broker broker;
   private final AgentRegistry registry;
@@ -56,10 +54,10 @@ public final class ReplicationManager {
   private final Topology topology;
   private final WorkflowRunner runner;
   private final Duration jobTimeout;
-  private final ReplicationPasswords passwords;
+  private final DerivedPasswords passwords;
 
   public ReplicationManager(Broker broker, AgentRegistry registry, BackupManager backups, Topology topology,
-      WorkflowRunner runner, ReplicationPasswords passwords, Duration jobTimeout) {
+      WorkflowRunner runner, DerivedPasswords passwords, Duration jobTimeout) {
     this.passwords = passwords;
     this.broker = broker;
     this.registry = registry;
@@ -74,8 +72,7 @@ public final class ReplicationManager {
         new Named("attach the replica to the source", w -> attach(w, w.param("replica"), w.param("source"),
             positionsOf(w.param("backup_id")))),
         new Named("make the source wait for the replica (semi-sync only)", this::requireSynchronous),
-        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
-        SECRETS));
+        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source")))))));
     runner.define(new WorkflowDefinition(SWITCHOVER, List.of(
         new Named("fence the source (read-only)", this::fence),
         new Named("wait until the replica has applied everything", this::catchUp),
@@ -87,7 +84,7 @@ public final class ReplicationManager {
           List<String> followers = with(others(w.param("source"), w.param("replica")), w.param("source"));
           topology.clearSource(w.param("replica"));
           followers.forEach(f -> topology.setSource(f, w.param("replica")));
-        }))), SECRETS));
+        })))));
     runner.define(new WorkflowDefinition(FAILOVER, List.of(
         new Named("find the most advanced replica", this::mostAdvanced),
         new Named("promote it", w -> promote(w, w.param("new_primary"))),
@@ -98,13 +95,12 @@ public final class ReplicationManager {
           List<String> followers = others(w.param("source"), w.param("new_primary"));
           topology.clearSource(w.param("new_primary"));
           followers.forEach(f -> topology.setSource(f, w.param("new_primary")));
-        }))), SECRETS));
+        })))));
     runner.define(new WorkflowDefinition(REJOIN, List.of(
         new Named("prepare the source's replication account", w -> prepareSource(w, w.param("source"))),
         new Named("rewind the instance where needed and attach it to the source", w -> attach(w, w.param("replica"),
             w.param("source"), Mono.just(Map.of()), jobTimeout)), // a rewind copies what changed: it may take long
-        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
-        SECRETS));
+        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source")))))));
     runner.define(new WorkflowDefinition(REPAIR, List.of(
         new Named("prepare the source's replication account", w -> prepareSource(w, w.param("source"))),
         new Named("take a full backup of the source", this::backupSource),
@@ -112,8 +108,7 @@ public final class ReplicationManager {
         new Named("attach the replica to the source", w -> attach(w, w.param("replica"), w.param("source"),
             positionsOf(w.param("backup_id")))),
         new Named("make the source wait for the replica (semi-sync only)", this::requireSynchronous),
-        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source"))))),
-        SECRETS));
+        new Named("record the topology", w -> record(() -> topology.setSource(w.param("replica"), w.param("source")))))));
   }
 
   // ---- starting workflows (validation happens here, before anything is journaled) ----
@@ -147,7 +142,7 @@ public final class ReplicationManager {
 
   /** A former primary (or any instance that kept its data) follows {@code source} again. */
   public Mono<Workflow> rejoin(String instance, String source, String workflowId) {
-    return Mono.fromCallable(() -> {
+    return runner.start(workflowId, REJOIN, Map.of("replica", instance, "source", source), () -> {
       if (source.equals(instance)) {
         throw invalid("source_instance_id", "an instance cannot follow itself");
       }
@@ -158,11 +153,12 @@ public final class ReplicationManager {
             + "; promote or eject first").asRuntimeException();
       }
       return params(source, instance, false);
-    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, REJOIN, p));
+    });
   }
 
   public Mono<Workflow> createReplica(String source, String replica, boolean semiSync, String workflowId) {
-    return Mono.fromCallable(() -> {
+    Map<String, String> request = Map.of("source", source, "replica", replica, "semi_sync", String.valueOf(semiSync));
+    return runner.start(workflowId, CREATE_REPLICA, request, () -> {
       if (source.equals(replica)) {
         throw invalid("instance_id", "the replica must be another instance than its source");
       }
@@ -172,12 +168,12 @@ public final class ReplicationManager {
             + topology.sourceOf(replica).get()).asRuntimeException();
       }
       return params(source, replica, semiSync);
-    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, CREATE_REPLICA, p));
+    });
   }
 
   /** Re-seeds a replica the control knows of from a fresh full backup of its (connected) source. */
   public Mono<Workflow> repair(String replica, boolean semiSync, String workflowId) {
-    return Mono.fromCallable(() -> {
+    return runner.start(workflowId, REPAIR, Map.of("replica", replica, "semi_sync", String.valueOf(semiSync)), () -> {
       registry.require(replica);
       String source = topology.sourceOf(replica).orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription(
           "instance " + replica + " is not a replica the control knows of; only a replica is re-seeded")
@@ -188,11 +184,11 @@ public final class ReplicationManager {
             + " takes a fresh backup of it. If it is gone, eject it (failover)").asRuntimeException();
       }
       return params(source, replica, semiSync);
-    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, REPAIR, p));
+    });
   }
 
   public Mono<Workflow> promote(String replica, String workflowId) {
-    return Mono.fromCallable(() -> {
+    return runner.start(workflowId, SWITCHOVER, Map.of("replica", replica), () -> {
       registry.require(replica);
       String source = topology.sourceOf(replica).orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription(
           "instance " + replica + " is not a replica the control knows of").asRuntimeException());
@@ -201,18 +197,18 @@ public final class ReplicationManager {
             + " needs it to fence it without losing writes. If it is gone, eject it (failover)").asRuntimeException();
       }
       return params(source, replica, false);
-    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, SWITCHOVER, p));
+    });
   }
 
   public Mono<Workflow> eject(String source, String workflowId) {
-    return Mono.fromCallable(() -> {
+    return runner.start(workflowId, FAILOVER, Map.of("source", source), () -> {
       registry.require(source);
       if (topology.replicasOf(source).isEmpty()) {
         throw Status.FAILED_PRECONDITION.withDescription("instance " + source + " has no replicas to promote")
             .asRuntimeException();
       }
       return params(source, null, false);
-    }).subscribeOn(Schedulers.boundedElastic()).flatMap(p -> runner.start(workflowId, FAILOVER, p));
+    });
   }
 
   public Mono<List<String>> replicasOf(String source) {
@@ -231,7 +227,7 @@ public final class ReplicationManager {
 
   private Mono<Map<String, String>> prepareSource(Workflow w, String source, boolean synchronous) {
     Operation op = Operation.newBuilder().setPrepareReplicationSource(PrepareReplicationSource.newBuilder()
-        .setUser(REPLICATION_USER).setPassword(passwords.forSource(source)).setSynchronous(synchronous)).build();
+        .setUser(REPLICATION_USER).setPassword(passwords.replication(source)).setSynchronous(synchronous)).build();
     return call(w, source, "prepare_replication_source", op).thenReturn(Map.of());
   }
 
@@ -271,7 +267,7 @@ public final class ReplicationManager {
           .setSourceHost(s.getDatastore().getHost())
           .setSourcePort(s.getDatastore().getPort())
           .setUser(REPLICATION_USER)
-          .setPassword(passwords.forSource(source))
+          .setPassword(passwords.replication(source))
           .putAllPositions(pos)
           .setSemiSync(Boolean.parseBoolean(w.param("semi_sync")))).build();
       return broker.dispatch(replica, WorkflowRunner.commandId(w, replica), "attach_replica", false, op, timeout);

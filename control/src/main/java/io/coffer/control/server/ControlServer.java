@@ -6,14 +6,15 @@ import io.coffer.control.backup.BackupManager;
 import io.coffer.control.backup.BackupScheduler;
 import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.broker.RequestDigests;
 import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.control.config.HostPort;
 import io.coffer.control.gateway.AgentGatewayService;
+import io.coffer.control.keys.DerivedPasswords;
 import io.coffer.control.northbound.NorthboundServices;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
-import io.coffer.control.replication.ReplicationPasswords;
 import io.coffer.control.replication.Topology;
 import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.ApiAuthInterceptor;
@@ -74,7 +75,7 @@ public final class ControlServer implements AutoCloseable {
     resources.add(store);
     AgentRegistry registry = new AgentRegistry(clock, config.heartbeatMisses());
     store.instances().forEach(i -> registry.remember(i.instanceId(), i.hello(), i.lastConnected()));
-    Broker broker = new Broker(store, registry, clock);
+    Broker broker = new Broker(store, registry, clock, RequestDigests.open(config.stateDir()));
     ArchiveKeyStore archiveKeys = ArchiveKeyStore.open(config.stateDir());
     resources.add(broker);
 
@@ -112,11 +113,11 @@ public final class ControlServer implements AutoCloseable {
     Topology topology = Topology.open(config.stateDir());
     resources.add(topology);
     WorkflowRunner runner = new WorkflowRunner(workflows, clock);
-    ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner,
-        ReplicationPasswords.open(config.stateDir()),
+    DerivedPasswords passwords = DerivedPasswords.open(config.stateDir());
+    ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner, passwords,
         config.jobTimeout());
     backups.takeBackupsOnReplicas(topology::replicasOf);
-    ClusterManager clusters = new ClusterManager(broker, registry, runner);
+    ClusterManager clusters = new ClusterManager(broker, registry, runner, passwords);
     runner.resumeAll();
     for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, clusters,
         config.defaultTimeout(), config.jobTimeout())) {

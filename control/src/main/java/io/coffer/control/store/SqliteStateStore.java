@@ -8,6 +8,7 @@ import io.coffer.proto.v1.Hello;
 import io.coffer.proto.v1.Result;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,22 +17,32 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The embedded state store: one SQLite file ({@code control.db}, mode 0600) in WAL mode with
  * {@code synchronous=FULL}, so a command is on disk before it is sent to an agent. Needs no set-up.
  * Writes are group-committed ({@link GroupCommitter}): concurrent callers share one fsync.
+ *
+ * <p>A command's payload is kept sealed ({@link PayloadCipher}) only until its result is stored;
+ * then it is dropped with {@code secure_delete} on (its bytes zeroed in the file) and the
+ * write-ahead log is truncated soon after, so a password sent in a command is found in no file
+ * of the state directory once the command has finished. Format 2 added the request digest and
+ * sealing; a format 1 file is migrated at open, its pending payloads sealed.
  */
 public final class SqliteStateStore implements StateStore {
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   private final GroupCommitter writer;
+  private final PayloadCipher cipher;
 
-  private SqliteStateStore(Connection db) throws SQLException {
+  private SqliteStateStore(Connection db, PayloadCipher cipher) throws SQLException {
     this.writer = new GroupCommitter(db, "coffer-store");
+    this.cipher = cipher;
   }
 
   public static SqliteStateStore open(Path dir) throws IOException {
+    PayloadCipher cipher = PayloadCipher.open(dir);
     Connection db = SqliteFile.open(dir.resolve("control.db"), FORMAT, List.of("""
         CREATE TABLE IF NOT EXISTS commands (
           command_id  TEXT PRIMARY KEY,
@@ -41,7 +52,9 @@ public final class SqliteStateStore implements StateStore {
           command     BLOB,
           result      BLOB,
           created_at  INTEGER NOT NULL,
-          finished_at INTEGER
+          finished_at INTEGER,
+          request_digest BLOB,
+          sealed      INTEGER NOT NULL DEFAULT 0
         )""",
         "CREATE INDEX IF NOT EXISTS commands_pending ON commands (instance_id, state, created_at)",
         """
@@ -49,29 +62,62 @@ public final class SqliteStateStore implements StateStore {
           instance_id    TEXT PRIMARY KEY,
           hello          BLOB NOT NULL,
           last_connected INTEGER NOT NULL
-        )"""));
+        )"""), Map.of(2, List.of(
+            "ALTER TABLE commands ADD COLUMN request_digest BLOB",
+            "ALTER TABLE commands ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0")));
     try {
-      return new SqliteStateStore(db);
+      SqliteStateStore store = new SqliteStateStore(db, cipher);
+      store.sealLegacyPayloads();
+      return store;
     } catch (SQLException e) {
       throw new IOException("cannot open the state store: " + e.getMessage(), e);
     }
   }
 
+  /** Seals the payloads a format 1 control journaled in plaintext, then erases them. */
+  private void sealLegacyPayloads() throws SQLException {
+    int sealed = writer.execute(c -> {
+      List<String> ids = new ArrayList<>();
+      List<byte[]> payloads = new ArrayList<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT command_id, command FROM commands WHERE command IS NOT NULL AND sealed = 0")) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+          payloads.add(rs.getBytes(2));
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE commands SET command = ?, sealed = 1 WHERE command_id = ?")) {
+        for (int i = 0; i < ids.size(); i++) {
+          ps.setBytes(1, cipher.seal(ids.get(i), payloads.get(i)));
+          ps.setString(2, ids.get(i));
+          ps.executeUpdate();
+        }
+      }
+      return ids.size();
+    });
+    if (sealed > 0) {
+      writer.truncateLogSoon();
+    }
+  }
+
   @Override
-  public Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command, Instant now) {
+  public Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command,
+      byte[] requestDigest, Instant now) {
+    byte[] sealed = cipher.seal(command.getCommandId(), command.toByteArray());
     try {
       return writer.execute(c -> {
         Optional<StoredCommand> existing = find(c, command.getCommandId());
         if (existing.isPresent()) {
           return existing;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO commands (command_id, instance_id, operation, state, command, created_at) VALUES (?, ?, ?, 'PENDING', ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO commands (command_id, instance_id, operation, state, "
+            + "command, created_at, request_digest, sealed) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, 1)")) {
           ps.setString(1, command.getCommandId());
           ps.setString(2, instanceId);
           ps.setString(3, operation);
-          ps.setBytes(4, command.toByteArray());
+          ps.setBytes(4, sealed);
           ps.setLong(5, now.toEpochMilli());
+          ps.setBytes(6, requestDigest);
           ps.executeUpdate();
           return Optional.<StoredCommand>empty();
         }
@@ -90,9 +136,11 @@ public final class SqliteStateStore implements StateStore {
     }
   }
 
-  private static Optional<StoredCommand> find(Connection c, String commandId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands WHERE command_id = ?")) {
+  private static final String COLUMNS =
+      "command_id, instance_id, operation, state, command, result, created_at, finished_at, request_digest, sealed";
+
+  private Optional<StoredCommand> find(Connection c, String commandId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM commands WHERE command_id = ?")) {
       ps.setString(1, commandId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(command(rs)) : Optional.empty();
@@ -109,7 +157,11 @@ public final class SqliteStateStore implements StateStore {
           ps.setBytes(1, result.toByteArray());
           ps.setLong(2, now.toEpochMilli());
           ps.setString(3, commandId);
-          return ps.executeUpdate() == 1;
+          boolean finished = ps.executeUpdate() == 1;
+          if (finished) {
+            writer.truncateLogSoon(); // the log still holds the frames with the sealed payload
+          }
+          return finished;
         }
       });
     } catch (SQLException e) {
@@ -122,8 +174,7 @@ public final class SqliteStateStore implements StateStore {
     try {
       return writer.execute(c -> {
         try (PreparedStatement ps = c.prepareStatement(
-            "SELECT command_id, instance_id, operation, state, command, result, created_at, finished_at FROM commands "
-                + "WHERE instance_id = ? AND state = 'PENDING' ORDER BY created_at")) {
+            "SELECT " + COLUMNS + " FROM commands WHERE instance_id = ? AND state = 'PENDING' ORDER BY created_at")) {
           ps.setString(1, instanceId);
           List<StoredCommand> out = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
@@ -193,12 +244,22 @@ public final class SqliteStateStore implements StateStore {
     }
   }
 
-  private static StoredCommand command(ResultSet rs) throws SQLException {
+  private StoredCommand command(ResultSet rs) throws SQLException {
+    String id = rs.getString(1);
     try {
       byte[] cmd = rs.getBytes(5);
       byte[] res = rs.getBytes(6);
       long finished = rs.getLong(8);
       boolean hasFinished = !rs.wasNull();
+      byte[] digest = rs.getBytes(9);
+      if (cmd != null && rs.getInt(10) == 1) {
+        try {
+          cmd = cipher.open(id, cmd);
+        } catch (GeneralSecurityException e) {
+          throw new SQLException("the payload of command " + id + " cannot be opened with " + PayloadCipher.FILE
+              + " (was the key file replaced?)", e);
+        }
+      }
       return new StoredCommand(
           rs.getString(1),
           rs.getString(2),
@@ -207,7 +268,8 @@ public final class SqliteStateStore implements StateStore {
           cmd == null ? Optional.empty() : Optional.of(Command.parseFrom(cmd)),
           res == null ? Optional.empty() : Optional.of(Result.parseFrom(res)),
           Instant.ofEpochMilli(rs.getLong(7)),
-          hasFinished ? Optional.of(Instant.ofEpochMilli(finished)) : Optional.empty());
+          hasFinished ? Optional.of(Instant.ofEpochMilli(finished)) : Optional.empty(),
+          Optional.ofNullable(digest));
     } catch (InvalidProtocolBufferException e) {
       throw new SQLException("corrupt command row " + rs.getString(1), e);
     }

@@ -14,7 +14,12 @@ import java.util.Optional;
  */
 public interface StateStore extends AutoCloseable {
 
-  /** A journaled command. {@code command} is empty once finished (its payload may hold secrets). */
+  /**
+   * A journaled command. {@code command} is empty once finished (its payload may hold secrets).
+   *
+   * @param requestDigest the keyed digest of the request (see {@code RequestDigests}); empty for a
+   *     command journaled by a control that did not record one
+   */
   record StoredCommand(
       String commandId,
       String instanceId,
@@ -23,21 +28,25 @@ public interface StateStore extends AutoCloseable {
       Optional<Command> command,
       Optional<Result> result,
       Instant created,
-      Optional<Instant> finished) {}
+      Optional<Instant> finished,
+      Optional<byte[]> requestDigest) {}
 
   enum State { PENDING, DONE }
 
   /**
-   * Journals a command before it is sent. Durable when it returns.
+   * Journals a command before it is sent, its payload never in plaintext. Durable when it returns.
    *
+   * @param requestDigest the keyed digest of the request, compared when the id is reused
    * @return the command already journaled under this id, if any (then nothing is written)
    */
-  Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command, Instant now);
+  Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command, byte[] requestDigest,
+      Instant now);
 
   Optional<StoredCommand> find(String commandId);
 
   /**
-   * Records a command's result and forgets its payload. A second result for the same id is ignored.
+   * Records a command's result and forgets its payload, erased from the files (not only unlinked
+   * from the row). A second result for the same id is ignored.
    *
    * @return true when this call finished the command
    */

@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param kind the definition that runs it, e.g. {@code "create_replica"}
  * @param step index of the next step to run (0-based); equals the number of steps when done
- * @param params inputs and what steps produced (ids, positions); secrets are removed at the end
+ * @param params inputs and what steps produced (ids, positions); never secrets
  * @param error why it FAILED, or ""
  */
 public record Workflow(
@@ -42,9 +42,7 @@ public record Workflow(
     return new Workflow(id, kind, state, step + 1, p, created, at, error);
   }
 
-  Workflow finished(State end, String why, java.util.Set<String> forget, Instant at) {
-    Map<String, String> p = new HashMap<>(params);
-    p.keySet().removeAll(forget);
-    return new Workflow(id, kind, end, step, p, created, at, why);
+  Workflow finished(State end, String why, Instant at) {
+    return new Workflow(id, kind, end, step, params, created, at, why);
   }
 }

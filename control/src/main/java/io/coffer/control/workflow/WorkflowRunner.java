@@ -1,9 +1,13 @@
 package io.coffer.control.workflow;
 
-import io.grpc.Status;
+import io.coffer.control.broker.Broker;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,26 +44,44 @@ public final class WorkflowRunner {
   }
 
   /**
-   * Journals and starts a workflow; a second start with the same id returns the first one.
+   * Journals and starts a workflow, once per id. A start with an id already journaled returns that
+   * workflow when the request is the same (a retry, even after the workflow ended and whatever it
+   * changed since), and is refused (ALREADY_EXISTS) when it is another kind or another request.
+   * Otherwise {@code prepare} checks the request against the present state (it throws the
+   * caller's error, e.g. INVALID_ARGUMENT) and gives the workflow's first parameters.
    *
+   * @param request what the caller asked, as compared between retries (never secrets)
+   * @param prepare runs on a blocking-friendly thread, only for a new id
    * @return the workflow as journaled at its start
    */
-  public Mono<Workflow> start(String id, String kind, Map<String, String> params) {
+  public Mono<Workflow> start(String id, String kind, Map<String, String> request,
+      Callable<Map<String, String>> prepare) {
     WorkflowDefinition def = definitions.get(kind);
     if (def == null) {
       return Mono.error(new IllegalArgumentException("no workflow kind " + kind));
     }
-    return Mono.fromCallable(() -> store.insertIfAbsent(
-            new Workflow(id, kind, Workflow.State.RUNNING, 0, params, clock.instant(), clock.instant(), "")))
-        .subscribeOn(blocking)
-        .flatMap(w -> {
-          if (!w.kind().equals(kind)) {
-            return Mono.error(Status.ALREADY_EXISTS.withDescription("workflow id '" + id + "' was already used for "
-                + w.kind()).asRuntimeException());
+    return Mono.fromCallable(() -> {
+          Optional<WorkflowStore.Stored> earlier = store.find(id);
+          if (earlier.isPresent()) {
+            return sameRequest(earlier.get(), id, kind, request);
           }
-          launch(w);
-          return Mono.just(w);
-        });
+          Map<String, String> params = new HashMap<>(request);
+          params.putAll(prepare.call());
+          Instant now = clock.instant();
+          return sameRequest(store.insertIfAbsent(new Workflow(id, kind, Workflow.State.RUNNING, 0, params, now, now, ""),
+              request), id, kind, request);
+        })
+        .subscribeOn(blocking)
+        .doOnNext(this::launch);
+  }
+
+  private static Workflow sameRequest(WorkflowStore.Stored stored, String id, String kind, Map<String, String> request) {
+    Workflow w = stored.workflow();
+    if (!w.kind().equals(kind) || !stored.request().map(request::equals).orElse(true)) {
+      throw Broker.reused(id, w.kind() + " workflow " + stored.request().map(r -> new TreeMap<>(r).toString())
+          .orElse(""));
+    }
+    return w;
   }
 
   public Mono<Optional<Workflow>> get(String id) {
@@ -100,7 +122,7 @@ public final class WorkflowRunner {
   private Mono<Workflow> runFrom(Workflow w) {
     WorkflowDefinition def = definitions.get(w.kind());
     if (w.step() >= def.steps().size()) {
-      return persist(w.finished(Workflow.State.SUCCEEDED, "", def.secretParams(), clock.instant()));
+      return persist(w.finished(Workflow.State.SUCCEEDED, "", clock.instant()));
     }
     WorkflowDefinition.Named step = def.steps().get(w.step());
     return Mono.defer(() -> step.step().run(w))
@@ -108,7 +130,7 @@ public final class WorkflowRunner {
         .onErrorResume(e -> {
           String why = "step " + (w.step() + 1) + " (" + step.name() + ") failed: " + describe(e);
           log.warn("workflow {} ({}): {}", w.id(), w.kind(), why);
-          return persist(w.finished(Workflow.State.FAILED, why, def.secretParams(), clock.instant()));
+          return persist(w.finished(Workflow.State.FAILED, why, clock.instant()));
         })
         .flatMap(next -> next.state() == Workflow.State.RUNNING ? runFrom(next) : Mono.just(next));
   }

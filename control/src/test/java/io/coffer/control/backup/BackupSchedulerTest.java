@@ -41,7 +41,7 @@ class BackupSchedulerTest {
     registry.remember("db1", Hello.newBuilder().setInstanceId("db1")
         .setDatastore(Datastore.newBuilder().setEngine("mysql"))
         .addCapabilities("create_backup").addCapabilities("restore_backup").build(), clock.instant());
-    Broker broker = new Broker(store, registry, clock);
+    Broker broker = new Broker(store, registry, clock, io.coffer.control.broker.RequestDigests.open(dir));
     catalog = BackupCatalog.open(dir);
     manager = new BackupManager(catalog, MasterKeyStore.open(dir), ArchiveKeyStore.open(dir), broker, registry, clock, Duration.ofHours(1));
     scheduler = new BackupScheduler(manager, clock, Duration.ofSeconds(1));

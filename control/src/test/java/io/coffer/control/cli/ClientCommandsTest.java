@@ -14,6 +14,7 @@ import io.coffer.proto.v1.CreateUserRequest;
 import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.Datastore;
 import io.coffer.proto.v1.DeleteUserRequest;
+import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.EnableRootResponse;
 import io.coffer.proto.v1.GrantAccessRequest;
 import io.coffer.proto.v1.Health;
@@ -196,12 +197,26 @@ class ClientCommandsTest {
   }
 
   @Test
-  void enableRootPrintsTheCredentials() {
+  void enableRootGeneratesThePasswordSendsItAndPrintsIt() {
     control.replies.put("EnableRoot", EnableRootResponse.newBuilder().setCommandId("c-9")
-        .setCredentials(RootCredentials.newBuilder().setName("root").setPassword("Gen3rated")).build());
+        .setCredentials(RootCredentials.newBuilder().setName("root")).build());
     Cli.Result result = coffer("user", "enable-root", "db-1");
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).isEqualTo("Enabled root on db-1 (command-id c-9):\n  user:      root\n  password:  Gen3rated\n");
+    String sent = control.last(EnableRootRequest.class).getPassword();
+    assertThat(sent).matches("[A-Za-z0-9_-]{32}");
+    assertThat(result.out()).isEqualTo("Enabled root on db-1 (command-id c-9):\n  user:      root\n  password:  " + sent + "\n");
+    assertThat(coffer("user", "enable-root", "db-1").exitCode()).isZero();
+    assertThat(control.last(EnableRootRequest.class).getPassword()).as("a new one each time").isNotEqualTo(sent);
+  }
+
+  @Test
+  void enableRootTakesAGivenPasswordAndDoesNotPrintIt() {
+    control.replies.put("EnableRoot", EnableRootResponse.newBuilder().setCommandId("c-9")
+        .setCredentials(RootCredentials.newBuilder().setName("root")).build());
+    Cli.Result result = cofferWithStdin("my-Own-root-pw\n", "user", "enable-root", "db-1", "--password-stdin");
+    assertThat(result.exitCode()).isZero();
+    assertThat(control.last(EnableRootRequest.class).getPassword()).isEqualTo("my-Own-root-pw");
+    assertThat(result.out()).doesNotContain("my-Own-root-pw").contains("(the one given)");
   }
 
   @Test

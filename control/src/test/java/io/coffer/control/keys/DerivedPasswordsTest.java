@@ -1,4 +1,4 @@
-package io.coffer.control.replication;
+package io.coffer.control.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,31 +10,39 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReplicationPasswordsTest {
+class DerivedPasswordsTest {
   @TempDir Path state;
 
   @Test
   void aSourceGetsTheSamePasswordEveryTimeAndAcrossRestartsOthersADifferentOne() throws IOException {
-    ReplicationPasswords first = ReplicationPasswords.open(state);
-    String a = first.forSource("db-1");
+    DerivedPasswords first = DerivedPasswords.open(state);
+    String a = first.replication("db-1");
     assertThat(a).hasSize(32).matches("[A-Za-z0-9_-]+");
-    assertThat(first.forSource("db-1")).isEqualTo(a);
-    assertThat(first.forSource("db-2")).isNotEqualTo(a);
-    assertThat(ReplicationPasswords.open(state).forSource("db-1")).as("after a control restart").isEqualTo(a);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(ReplicationPasswords.FILE))))
+    assertThat(first.replication("db-1")).isEqualTo(a);
+    assertThat(first.replication("db-2")).isNotEqualTo(a);
+    assertThat(DerivedPasswords.open(state).replication("db-1")).as("after a control restart").isEqualTo(a);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(DerivedPasswords.FILE))))
         .isEqualTo("rw-------");
   }
 
   @Test
+  void aClusterWorkflowGetsItsOwnPasswordAgainAfterARestartAndNoReplicationPassword() throws IOException {
+    DerivedPasswords passwords = DerivedPasswords.open(state);
+    String wf = passwords.cluster("wf-1");
+    assertThat(wf).hasSize(32).isNotEqualTo(passwords.cluster("wf-2")).isNotEqualTo(passwords.replication("wf-1"));
+    assertThat(DerivedPasswords.open(state).cluster("wf-1")).as("after a control restart").isEqualTo(wf);
+  }
+
+  @Test
   void anotherKeyDerivesOtherPasswords(@TempDir Path other) throws IOException {
-    assertThat(ReplicationPasswords.open(other).forSource("db-1"))
-        .isNotEqualTo(ReplicationPasswords.open(state).forSource("db-1"));
+    assertThat(DerivedPasswords.open(other).replication("db-1"))
+        .isNotEqualTo(DerivedPasswords.open(state).replication("db-1"));
   }
 
   @Test
   void aDamagedKeyFileIsAClearError() throws IOException {
-    Files.writeString(state.resolve(ReplicationPasswords.FILE), "not a keyset");
-    assertThatThrownBy(() -> ReplicationPasswords.open(state)).isInstanceOf(IOException.class)
+    Files.writeString(state.resolve(DerivedPasswords.FILE), "not a keyset");
+    assertThatThrownBy(() -> DerivedPasswords.open(state)).isInstanceOf(IOException.class)
         .hasMessageContaining("replication-key.tink is not a Tink PRF keyset");
   }
 }

@@ -11,7 +11,6 @@ import io.coffer.proto.v1.RootCredentials;
 import io.coffer.proto.v1.User;
 import io.coffer.proto.v1.UserList;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Secret;
@@ -110,9 +109,8 @@ final class OperationDispatcher {
         yield DONE;
       }
       case ENABLE_ROOT -> {
-        Credentials root = manager.enableRoot();
-        yield OperationResult.newBuilder().setRoot(RootCredentials.newBuilder()
-            .setName(root.name()).setPassword(root.password().reveal())).build();
+        String root = manager.enableRoot(Secret.of(op.getEnableRoot().getPassword()));
+        yield OperationResult.newBuilder().setRoot(RootCredentials.newBuilder().setName(root)).build();
       }
       case CREATE_BACKUP -> backups.create(op.getCreateBackup(), progress);
       case RESTORE_BACKUP -> backups.restore(op.getRestoreBackup(), progress);

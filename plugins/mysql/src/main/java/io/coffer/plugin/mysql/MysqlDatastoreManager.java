@@ -1,19 +1,16 @@
 package io.coffer.plugin.mysql;
 
+import io.coffer.plugin.kit.OsAccount;
+import io.coffer.plugin.kit.Readiness;
 import io.coffer.plugin.mysql.backup.BinlogArchiving;
+import io.coffer.plugin.mysql.backup.MariaBackupStrategy;
 import io.coffer.plugin.mysql.cluster.GaleraCluster;
 import io.coffer.plugin.mysql.cluster.GaleraOptionFile;
-import io.coffer.spi.cluster.ClusterStrategy;
-import io.coffer.spi.backup.LogArchiving;
-import java.util.Optional;
-import io.coffer.plugin.kit.Readiness;
-import io.coffer.plugin.mysql.backup.MariaBackupStrategy;
+import io.coffer.plugin.mysql.config.MariaDbConfiguration;
+import io.coffer.plugin.mysql.config.ParameterFile;
 import io.coffer.plugin.mysql.replication.MariaDbReplication;
 import io.coffer.plugin.mysql.replication.RoleFile;
 import io.coffer.plugin.mysql.server.DataDirInitializer;
-import io.coffer.plugin.kit.OsAccount;
-import io.coffer.plugin.mysql.config.MariaDbConfiguration;
-import io.coffer.plugin.mysql.config.ParameterFile;
 import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.plugin.mysql.sql.AdminSession;
@@ -23,7 +20,6 @@ import io.coffer.plugin.mysql.sql.ServerStatus;
 import io.coffer.plugin.mysql.sql.SocketConnector;
 import io.coffer.plugin.mysql.sql.UserAdmin;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
@@ -33,10 +29,13 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.backup.LogArchiving;
+import io.coffer.spi.cluster.ClusterStrategy;
 import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.replication.ReplicationStrategy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -206,8 +205,8 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   }
 
   @Override
-  public Credentials enableRoot() {
-    return instance().root().enable();
+  public String enableRoot(Secret password) {
+    return instance().root().enable(password);
   }
 
   @Override

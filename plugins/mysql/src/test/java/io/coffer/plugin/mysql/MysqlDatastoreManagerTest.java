@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.plugin.mysql.sql.SocketConnector;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
-import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreException.Code;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
@@ -248,19 +247,18 @@ class MysqlDatastoreManagerTest {
 
   @Test
   @Order(6)
-  void enableRootGivesRemoteSuperuserWithFreshPassword() throws SQLException {
-    Credentials first = manager.enableRoot();
-    assertThat(first.name()).isEqualTo("root");
-    assertThat(first.password().reveal()).matches("[A-Za-z0-9]{24}");
-    try (Connection c = tcp("root", first.password().reveal(), ""); Statement st = c.createStatement();
+  void enableRootGivesRemoteSuperuserTheCallersPasswordAndANewOneEachTime() throws SQLException {
+    Secret first = Secret.of("first-Root-pass-1");
+    assertThat(manager.enableRoot(first)).isEqualTo("root");
+    try (Connection c = tcp("root", first.reveal(), ""); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SHOW GRANTS")) {
       rs.next();
       assertThat(rs.getString(1)).contains("ALL PRIVILEGES ON *.*").contains("WITH GRANT OPTION");
     }
-    Credentials second = manager.enableRoot();
-    assertThat(second.password()).isNotEqualTo(first.password());
-    assertDenied(1045, () -> tcp("root", first.password().reveal(), ""));
-    tcp("root", second.password().reveal(), "").close();
+    Secret second = Secret.of("second-Root-pass-2");
+    assertThat(manager.enableRoot(second)).isEqualTo("root");
+    assertDenied(1045, () -> tcp("root", first.reveal(), ""));
+    tcp("root", second.reveal(), "").close();
     assertThat(manager.listUsers()).extracting(UserAccount::name).doesNotContain("root");
     // The agent's own socket login is unaffected.
     assertThat(manager.listDatabases()).isNotEmpty();

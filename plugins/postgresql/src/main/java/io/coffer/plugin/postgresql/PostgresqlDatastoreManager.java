@@ -17,7 +17,6 @@ import io.coffer.plugin.postgresql.sql.ServerStatus;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
 import io.coffer.plugin.postgresql.sql.UserAdmin;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
@@ -174,8 +173,8 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
   }
 
   @Override
-  public Credentials enableRoot() {
-    return instance().root().enable();
+  public String enableRoot(Secret password) {
+    return instance().root().enable(password);
   }
 
   @Override

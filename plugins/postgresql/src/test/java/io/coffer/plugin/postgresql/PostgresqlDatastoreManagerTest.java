@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.plugin.postgresql.sql.SocketConnector;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.Database;
-import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreException.Code;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Probe;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
@@ -228,19 +227,18 @@ class PostgresqlDatastoreManagerTest {
 
   @Test
   @Order(8)
-  void enableRootGivesRemoteSuperuserWithFreshPassword() throws SQLException {
-    Credentials first = manager.enableRoot();
-    assertThat(first.name()).isEqualTo("postgres");
-    assertThat(first.password().reveal()).matches("[A-Za-z0-9]{24}");
-    try (Connection c = server.tcp("postgres", first.password().reveal(), "shop"); Statement st = c.createStatement();
+  void enableRootGivesRemoteSuperuserTheCallersPasswordAndANewOneEachTime() throws SQLException {
+    Secret first = Secret.of("first-Root-pass-1");
+    assertThat(manager.enableRoot(first)).isEqualTo("postgres");
+    try (Connection c = server.tcp("postgres", first.reveal(), "shop"); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
       rs.next();
       assertThat(rs.getBoolean(1)).isTrue();
     }
-    Credentials second = manager.enableRoot();
-    assertThat(second.password()).isNotEqualTo(first.password());
-    assertDenied("28P01", () -> server.tcp("postgres", first.password().reveal(), "postgres"));
-    server.tcp("postgres", second.password().reveal(), "postgres").close();
+    Secret second = Secret.of("second-Root-pass-2");
+    assertThat(manager.enableRoot(second)).isEqualTo("postgres");
+    assertDenied("28P01", () -> server.tcp("postgres", first.reveal(), "postgres"));
+    server.tcp("postgres", second.reveal(), "postgres").close();
     assertThat(manager.listUsers()).extracting(UserAccount::name).doesNotContain("postgres");
     assertThat(manager.listDatabases()).isNotEmpty(); // the agent's own socket login is unaffected
   }

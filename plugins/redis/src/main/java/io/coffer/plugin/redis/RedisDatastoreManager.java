@@ -15,7 +15,6 @@ import io.coffer.plugin.redis.server.RedisSettings;
 import io.coffer.plugin.redis.server.ServerCommand;
 import io.coffer.plugin.redis.users.AclUsers;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
@@ -196,8 +195,8 @@ public final class RedisDatastoreManager implements DatastoreManager {
   }
 
   @Override
-  public Credentials enableRoot() {
-    return instance().users().enableRoot();
+  public String enableRoot(Secret password) {
+    return instance().users().enableRoot(password);
   }
 
   @Override

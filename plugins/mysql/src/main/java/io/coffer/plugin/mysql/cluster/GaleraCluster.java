@@ -6,6 +6,7 @@ import io.coffer.plugin.mysql.server.GaleraSettings;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.plugin.mysql.sql.AdminSession;
 import io.coffer.plugin.mysql.sql.DatabaseAdmin;
+import io.coffer.plugin.mysql.sql.NativePasswordHash;
 import io.coffer.plugin.mysql.sql.ServerStatus;
 import io.coffer.plugin.mysql.sql.Sql;
 import io.coffer.spi.Database;
@@ -83,7 +84,7 @@ public final class GaleraCluster implements ClusterStrategy {
     sstPassword(password);
     requireProvider();
     admin.execute("prepare the cluster account '" + name + "'@'localhost'", true, c -> {
-      String hash = Sql.query(c, "SELECT PASSWORD(?)", rs -> rs.getString(1), password.reveal()).get(0);
+      String hash = NativePasswordHash.of(password);
       Sql.update(c, "CREATE USER IF NOT EXISTS ?@'localhost' IDENTIFIED BY PASSWORD ?", name, hash);
       Sql.update(c, "ALTER USER ?@'localhost' IDENTIFIED BY PASSWORD ?", name, hash);
       Sql.update(c, "GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO ?@'localhost'", name);

@@ -2,6 +2,7 @@ package io.coffer.plugin.mysql.replication;
 
 import io.coffer.plugin.mysql.replication.ReplicationSnapshot.ReplicaLink;
 import io.coffer.plugin.mysql.sql.AdminSession;
+import io.coffer.plugin.mysql.sql.NativePasswordHash;
 import io.coffer.plugin.mysql.sql.ServerStatus;
 import io.coffer.plugin.mysql.sql.Sql;
 import io.coffer.spi.DatastoreException;
@@ -72,8 +73,8 @@ public final class MariaDbReplication implements ReplicationStrategy {
 
   /**
    * CREATE USER IF NOT EXISTS, ALTER USER (rotation) and GRANT REPLICATION SLAVE, for
-   * {@code user@'%'}. The password is hashed by the server first ({@code SELECT PASSWORD(?)}) and
-   * the statements carry only the hash: account statements are written to the binary log as they
+   * {@code user@'%'}. The statements carry only the password's hash
+   * ({@link NativePasswordHash}): account statements are written to the binary log as they
    * are and replicated, and a replica's SQL error quotes them. They are replicated on purpose:
    * every replica then has the account, so that it can serve as a source after a promote. On an
    * instance that itself replicates they are kept out of its binary log ({@code sql_log_bin=0}),
@@ -88,7 +89,7 @@ public final class MariaDbReplication implements ReplicationStrategy {
         throw DatastoreException.failedPrecondition("the binary log is off; replicas need it");
       }
       boolean replicating = ReplicationSnapshot.readLink(c).isPresent();
-      String hash = scalar(c, "SELECT PASSWORD(?)", password.reveal());
+      String hash = NativePasswordHash.of(password);
       if (replicating) {
         Sql.update(c, "SET SESSION sql_log_bin = 0");
       }

@@ -1,15 +1,16 @@
 package io.coffer.plugin.mysql.sql;
 
-import io.coffer.spi.Credentials;
+import io.coffer.plugin.mysql.naming.IdentifierRules;
 import io.coffer.spi.Secret;
 
 /**
- * Enables remote superuser access as {@code root@'%'} with a fresh random password. The local
+ * Enables remote superuser access as {@code root@'%'} with the caller's password, sent to the
+ * server as its {@code mysql_native_password} hash only ({@link NativePasswordHash}). The local
  * {@code root@localhost} account (unix_socket, used by the agent) is left untouched.
  */
 public final class RootAccess {
 
-  static final int PASSWORD_LENGTH = 24;
+  static final String ROOT = "root";
 
   private final AdminSession session;
 
@@ -17,16 +18,18 @@ public final class RootAccess {
     this.session = session;
   }
 
-  public Credentials enable() {
-    String password = RandomPasswords.alphanumeric(PASSWORD_LENGTH);
+  /** @return the superuser's name */
+  public String enable(Secret password) {
+    IdentifierRules.password("password", password);
+    String hash = NativePasswordHash.of(password);
     session.execute("enable root", true, c -> {
       // IF NOT EXISTS + ALTER: works whether or not root was enabled before, without ever
       // dropping the account (CREATE OR REPLACE would briefly remove its grants).
-      Sql.update(c, "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY ?", password);
-      Sql.update(c, "ALTER USER 'root'@'%' IDENTIFIED BY ?", password);
+      Sql.update(c, "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY PASSWORD ?", hash);
+      Sql.update(c, "ALTER USER 'root'@'%' IDENTIFIED BY PASSWORD ?", hash);
       Sql.update(c, "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION");
       return null;
     });
-    return new Credentials("root", Secret.of(password));
+    return ROOT;
   }
 }

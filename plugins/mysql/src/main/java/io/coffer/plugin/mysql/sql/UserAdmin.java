@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <a href="https://mariadb.com/kb/en/grant/">GRANT</a>,
  * <a href="https://mariadb.com/kb/en/revoke/">REVOKE</a>,
  * <a href="https://mariadb.com/kb/en/alter-user/">ALTER USER</a>,
- * <a href="https://mariadb.com/kb/en/drop-user/">DROP USER</a>). Account names and passwords are
- * bound parameters; database names are validated and quoted as exact grant patterns.
+ * <a href="https://mariadb.com/kb/en/drop-user/">DROP USER</a>). Account names and password hashes
+ * are bound parameters (the server gets the {@link NativePasswordHash}, never the password);
+ * database names are validated and quoted as exact grant patterns.
  */
 public final class UserAdmin {
 
@@ -64,10 +65,11 @@ public final class UserAdmin {
     Account account = Account.of(user.name(), user.host());
     IdentifierRules.password("password", password);
     List<String> databases = grantTargets(user.databases());
+    String hash = NativePasswordHash.of(password);
     session.execute("create user " + account, true, c -> {
       Catalog.requireDatabases(c, databases);
       try {
-        Sql.update(c, "CREATE USER ?@? IDENTIFIED BY ?", account.name(), account.host(), password.reveal());
+        Sql.update(c, "CREATE USER ?@? IDENTIFIED BY PASSWORD ?", account.name(), account.host(), hash);
       } catch (SQLException e) {
         if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
           throw DatastoreException.alreadyExists("name", "user " + account + " already exists");
@@ -148,9 +150,10 @@ public final class UserAdmin {
   public void changePassword(String name, String host, Secret password) {
     Account account = Account.of(name, host);
     IdentifierRules.password("password", password);
+    String hash = NativePasswordHash.of(password);
     session.execute("change the password of " + account, true, c -> {
       try {
-        Sql.update(c, "ALTER USER ?@? IDENTIFIED BY ?", account.name(), account.host(), password.reveal());
+        Sql.update(c, "ALTER USER ?@? IDENTIFIED BY PASSWORD ?", account.name(), account.host(), hash);
       } catch (SQLException e) {
         if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
           throw Catalog.notFound(account);

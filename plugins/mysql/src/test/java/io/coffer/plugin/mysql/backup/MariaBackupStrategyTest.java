@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.plugin.mysql.backup.RuntimeStandIn.Stored;
 import io.coffer.spi.Database;
-import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreException.Code;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupManifest;
@@ -203,7 +203,7 @@ class MariaBackupStrategyTest {
     // grants on a table and a routine can only be replayed once those exist
     source.sql("GRANT SELECT ON shop.orders TO 'alice'@'%'",
         "GRANT EXECUTE ON PROCEDURE shop.order_count TO 'bob'@'127.0.0.1'");
-    source.manager.enableRoot(); // root@'%' is internal: it must not travel
+    source.manager.enableRoot(Secret.of("a-Root-password-1")); // root@'%' is internal: it must not travel
     Map<String, String> before = source.checksums();
 
     Stored dump = runtime.backup(source.manager, "logical-1", BackupType.LOGICAL, null);

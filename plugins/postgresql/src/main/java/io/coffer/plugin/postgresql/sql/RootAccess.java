@@ -2,18 +2,17 @@ package io.coffer.plugin.postgresql.sql;
 
 import static io.coffer.plugin.postgresql.naming.SqlIdentifiers.quote;
 
+import io.coffer.plugin.postgresql.naming.IdentifierRules;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.Secret;
 
 /**
- * Enables the superuser {@value ReservedNames#ROOT_ROLE} for login over TCP (scram-sha-256) with a
- * fresh random password, creating it the first time, as Trove's "root enable" does for PostgreSQL.
- * The agent's own admin role is never touched.
+ * Enables the superuser {@value ReservedNames#ROOT_ROLE} for login over TCP (scram-sha-256) with the
+ * caller's password, sent as its SCRAM verifier only ({@link Passwords}), creating the role the
+ * first time, as Trove's "root enable" does for PostgreSQL. The agent's own admin role is never
+ * touched.
  */
 public final class RootAccess {
-
-  static final int PASSWORD_LENGTH = 24;
 
   private final AdminSession session;
 
@@ -21,9 +20,10 @@ public final class RootAccess {
     this.session = session;
   }
 
-  public Credentials enable() {
-    String password = RandomPasswords.alphanumeric(PASSWORD_LENGTH);
-    String passwordClause = Passwords.clause(Secret.of(password));
+  /** @return the superuser's name */
+  public String enable(Secret password) {
+    IdentifierRules.password("password", password);
+    String passwordClause = Passwords.clause(password);
     String root = quote(ReservedNames.ROOT_ROLE);
     session.execute("enable root", true, c -> {
       if (!Catalog.roleExists(c, ReservedNames.ROOT_ROLE)) {
@@ -33,6 +33,6 @@ public final class RootAccess {
       }
       return null;
     });
-    return new Credentials(ReservedNames.ROOT_ROLE, Secret.of(password));
+    return ReservedNames.ROOT_ROLE;
   }
 }

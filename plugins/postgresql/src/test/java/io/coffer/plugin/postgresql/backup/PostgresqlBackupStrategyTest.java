@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.coffer.plugin.postgresql.TestServer;
 import io.coffer.plugin.postgresql.backup.RuntimeStandIn.Stored;
 import io.coffer.spi.Database;
-import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreException.Code;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupManifest;
@@ -151,7 +151,7 @@ class PostgresqlBackupStrategyTest {
 
       // a role alone makes it non-empty too; root does not
       target.manager.deleteDatabase("keep");
-      target.manager.enableRoot();
+      target.manager.enableRoot(Secret.of("a-Root-password-1"));
       target.manager.createUser(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
       expect(Code.FAILED_PRECONDITION, "", () -> restore(target, full))
           .hasMessageContaining("1 user role (carol)");

@@ -1,7 +1,6 @@
 package io.coffer.plugin.redis.users;
 
 import io.coffer.plugin.redis.client.AdminClient;
-import io.coffer.spi.Credentials;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
@@ -9,7 +8,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,7 +23,6 @@ import java.util.List;
  * is created), then given its password and turned on.
  */
 public final class AclUsers {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final AdminClient admin;
 
   public AclUsers(AdminClient admin) {
@@ -69,7 +69,7 @@ public final class AclUsers {
       throw e;
     }
     try {
-      setuser("set the password of '" + name + "'", List.of("SETUSER", name, ">" + password.reveal(), "on"), true);
+      setuser("set the password of '" + name + "'", List.of("SETUSER", name, passwordHash(password), "on"), true);
     } catch (RuntimeException e) {
       admin.call("remove the half-created user '" + name + "'", c -> c.aclDeluser(name));
       throw e;
@@ -88,31 +88,34 @@ public final class AclUsers {
     UserNames.check(name);
     requirePassword(password);
     requireExists(name);
-    setuser("change the password of '" + name + "'", List.of("SETUSER", name, "resetpass", ">" + password.reveal()), true);
+    setuser("change the password of '" + name + "'", List.of("SETUSER", name, "resetpass", passwordHash(password)), true);
     save();
   }
 
-  /** The {@code root} account: every key, channel and command, with a fresh password each time. */
-  public Credentials enableRoot() {
-    byte[] bytes = new byte[18];
-    RANDOM.nextBytes(bytes);
-    Secret password = Secret.of(HexFormat.of().formatHex(bytes));
-    setuser("enable root", List.of("SETUSER", UserNames.ROOT, "reset", "on", ">" + password.reveal(), "~*", "&*", "+@all"),
-        true);
+  /**
+   * The {@code root} account: every key, channel and command, with the caller's password (its
+   * hash only, as for every account).
+   *
+   * @return the account's name
+   */
+  public String enableRoot(Secret password) {
+    requirePassword(password);
+    setuser("enable root", List.of("SETUSER", UserNames.ROOT, "reset", "on", passwordHash(password), "~*", "&*",
+        "+@all"), true);
     save();
-    return new Credentials(UserNames.ROOT, password);
+    return UserNames.ROOT;
   }
 
   /** Makes the replication account: it may only run what a replica sends its source. */
   public void replicationAccount(String name, Secret password) {
-    setuser("prepare the replication account", List.of("SETUSER", name, "reset", "on", ">" + password.reveal(),
+    setuser("prepare the replication account", List.of("SETUSER", name, "reset", "on", passwordHash(password),
         "+psync", "+replconf", "+ping"), true);
     save();
   }
 
   /** The account the cluster's nodes and redis-cli use between nodes: every command (slot moves need admin ones). */
   public void clusterAccount(String name, Secret password) {
-    setuser("prepare the cluster account", List.of("SETUSER", name, "reset", "on", ">" + password.reveal(), "~*", "&*",
+    setuser("prepare the cluster account", List.of("SETUSER", name, "reset", "on", passwordHash(password), "~*", "&*",
         "+@all"), true);
     save();
   }
@@ -137,6 +140,23 @@ public final class AclUsers {
   private static void requirePassword(Secret password) {
     if (password.isEmpty()) {
       throw DatastoreException.invalidArgument("password", "is required");
+    }
+  }
+
+  /**
+   * {@code #} and the SHA-256 of the password in lower-case hex: ACL SETUSER's way to set a
+   * password by its hash, which is also what Redis keeps in memory and in the ACL file. The
+   * password itself never reaches the server (Redis 7.0 keeps ACL commands out of the AOF and the
+   * replication stream anyway, but it would still cross the connection and MONITOR).
+   * Source: <a href="https://redis.io/docs/latest/commands/acl-setuser/">ACL SETUSER</a>, rule
+   * {@code #<hash>}.
+   */
+  static String passwordHash(Secret password) {
+    try {
+      byte[] sha = MessageDigest.getInstance("SHA-256").digest(password.reveal().getBytes(StandardCharsets.UTF_8));
+      return "#" + HexFormat.of().formatHex(sha);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
 
