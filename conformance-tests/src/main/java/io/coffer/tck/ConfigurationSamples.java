@@ -14,6 +14,8 @@ import java.util.Map;
  * @param restartShown how a client reads {@code restartValue} back
  * @param invalid values the engine must refuse, by parameter (each one alone is a change)
  * @param unknown names that are no settable parameter: misspelt, managed by the agent, injected
+ * @param moreLive more live parameters with a value other than their default, each read back as
+ *     written (letter case aside), e.g. parameters whose rules are easy to get wrong
  */
 public record ConfigurationSamples(
     String live,
@@ -23,4 +25,11 @@ public record ConfigurationSamples(
     String restartValue,
     String restartShown,
     List<Map.Entry<String, String>> invalid,
-    List<String> unknown) {}
+    List<String> unknown,
+    List<Map.Entry<String, String>> moreLive) {
+
+  public ConfigurationSamples(String live, String liveValue, String liveShown, String restart, String restartValue,
+      String restartShown, List<Map.Entry<String, String>> invalid, List<String> unknown) {
+    this(live, liveValue, liveShown, restart, restartValue, restartShown, invalid, unknown, List.of());
+  }
+}

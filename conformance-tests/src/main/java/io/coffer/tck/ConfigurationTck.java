@@ -7,6 +7,7 @@ import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.GetConfigurationRequest;
 import io.coffer.proto.v1.ListParameterRulesRequest;
 import io.coffer.proto.v1.ParameterRule;
+import io.coffer.proto.v1.ParameterType;
 import io.coffer.proto.v1.ParameterValue;
 import io.coffer.proto.v1.RestartInstanceRequest;
 import io.coffer.proto.v1.UpdateConfigurationRequest;
@@ -19,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +121,21 @@ public abstract class ConfigurationTck {
     assertThat(value(samples.restart()).getPendingRestart()).isFalse();
   }
 
+  Stream<Map.Entry<String, String>> moreLive() {
+    return provider().configurationSamples().moreLive().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("moreLive")
+  @Order(2)
+  void moreLiveChangesApplyAtOnceAndResetReturnsTheDefault(Map.Entry<String, String> sample) {
+    String before = shown(sample.getKey());
+    update(Map.of(sample.getKey(), sample.getValue()), List.of());
+    assertThat(shown(sample.getKey())).isEqualToIgnoringCase(sample.getValue());
+    update(Map.of(), List.of(sample.getKey()));
+    assertThat(shown(sample.getKey())).isEqualTo(before);
+  }
+
   Stream<Map.Entry<String, String>> invalidValues() {
     return provider().configurationSamples().invalid().stream();
   }
@@ -167,6 +184,35 @@ public abstract class ConfigurationTck {
     UpdateConfigurationResponse again = bed.configuration().updateConfiguration(request);
     assertThat(again.getCommandId()).isEqualTo(first.getCommandId());
     assertThat(shown(samples.live())).as("a re-sent command must not apply again").isEqualTo(liveDefault);
+  }
+
+  /**
+   * Every parameter the rules offer accepts a value: its present one, all in one change, so a rule
+   * that contradicts the server (an enum with no allowed values, a bound the default breaks, a
+   * type the value does not parse as) shows here. Last, as it writes every parameter to the
+   * instance's configuration.
+   */
+  @Test
+  @Order(100)
+  void everyOfferedParameterAcceptsItsPresentValue() {
+    List<ParameterRule> rules = bed.configuration().listParameterRules(ListParameterRulesRequest.newBuilder()
+        .setInstanceId(instance).build()).getRulesList();
+    assertThat(rules).isNotEmpty();
+    for (ParameterRule r : rules) {
+      if (r.getType() == ParameterType.PARAMETER_TYPE_ENUM) {
+        assertThat(r.getAllowedValuesList()).as("the allowed values of %s", r.getName()).isNotEmpty();
+      }
+    }
+    Map<String, String> present = new TreeMap<>();
+    bed.configuration().getConfiguration(GetConfigurationRequest.newBuilder().setInstanceId(instance).build())
+        .getParametersList().forEach(v -> present.put(v.getName(), v.getValue()));
+    assertThat(present.keySet()).containsExactlyInAnyOrderElementsOf(rules.stream().map(ParameterRule::getName).toList());
+
+    UpdateConfigurationResponse same = update(present, List.of());
+    assertThat(same.getParametersList()).hasSize(present.size()).allSatisfy(v -> {
+      assertThat(v.getValue()).as(v.getName()).isEqualToIgnoringCase(present.get(v.getName()));
+      assertThat(v.getPendingRestart()).as(v.getName()).isFalse();
+    });
   }
 
   private UpdateConfigurationResponse update(Map<String, String> values, List<String> reset) {

@@ -6,6 +6,7 @@ import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CancelCommandRequest;
+import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.tck.mysql.MysqlBackupData;
 import java.nio.file.Files;
@@ -81,6 +82,7 @@ class BackupFaultsTest {
     assertThat(failed.getState()).isEqualTo(BackupState.BACKUP_STATE_FAILED);
     assertThat(failed.getErrorMessage()).contains("cancelled");
     assertThat(f.command(started.getCommandId()).getErrorCode()).isEqualTo("CANCELLED");
+    assertThat(f.command(started.getCommandId()).getState()).isEqualTo(CommandState.COMMAND_STATE_CANCELLED);
     assertThat(files(objects)).isEmpty();
     awaitNoBackupToolFor(f.dir, Duration.ofSeconds(20));
   }

@@ -115,7 +115,9 @@ public final class MysqlProvider implements DatastoreProvider {
             Map.entry("slow_query_log", "maybe"), Map.entry("event_scheduler", "SOMETIMES"),
             Map.entry("sql_mode", "STRICT_TRANS_TABLES\nX"), Map.entry("sql_mode", "NO_SUCH_MODE")),
         List.of("port", "datadir", "read_only", "server_id", "log_bin", "max_connections", "innodb_buffer_pool_size",
-            "init_file", "plugin_load_add", "no_such_variable", "wait_timeout=1; SET GLOBAL read_only"));
+            "init_file", "plugin_load_add", "no_such_variable", "wait_timeout=1; SET GLOBAL read_only"),
+        // typed ENUM by the server with no values listed: the plugin reads them from the catalog
+        List.of(Map.entry("character_set_server", "latin1"), Map.entry("collation_server", "utf8mb4_unicode_ci")));
   }
 
   @Override

@@ -3,8 +3,10 @@ package io.coffer.control.cli;
 import io.coffer.proto.v1.UpdateConfigurationRequest;
 import io.coffer.proto.v1.UpdateConfigurationResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,12 +32,19 @@ final class ConfigSet extends MutatingCommand {
   @Override
   int run(ControlClient client) {
     Map<String, String> values = new LinkedHashMap<>();
+    // engines read parameter names without regard to case: work_mem and WORK_MEM are one parameter
+    Map<String, String> named = new HashMap<>();
     for (String assignment : assignments) {
       int eq = assignment.indexOf('=');
       if (eq <= 0) {
         throw new ParameterException(spec.commandLine(), "Invalid parameter '" + assignment + "': expected NAME=VALUE");
       }
-      values.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1));
+      String name = assignment.substring(0, eq).trim();
+      once(named, name, assignment);
+      values.put(name, assignment.substring(eq + 1));
+    }
+    for (String name : reset) {
+      once(named, name, "--reset " + name);
     }
     if (values.isEmpty() && reset.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "Name at least one NAME=VALUE or --reset NAME");
@@ -53,5 +62,14 @@ final class ConfigSet extends MutatingCommand {
       output().line("Some values take effect after 'coffer instance restart " + instanceId + "'.");
     }
     return ExitCodes.OK;
+  }
+
+  /** Refuses a parameter named twice (set twice, reset twice, or both): which value was meant? */
+  private void once(Map<String, String> named, String name, String how) {
+    String earlier = named.putIfAbsent(name.toLowerCase(Locale.ROOT), how);
+    if (earlier != null) {
+      throw new ParameterException(spec.commandLine(), "Parameter '" + name + "' is named twice ('" + earlier
+          + "' and '" + how + "'); name each parameter once");
+    }
   }
 }

@@ -45,8 +45,11 @@ final class ControlClient implements AutoCloseable {
   private final HostPort target;
   private final Duration timeout;
   private final CallCredentials credentials;
+  private final TlsFiles tlsFiles;
 
-  private ControlClient(ManagedChannel channel, HostPort target, Duration timeout, CallCredentials credentials) {
+  private ControlClient(ManagedChannel channel, HostPort target, Duration timeout, CallCredentials credentials,
+      TlsFiles tlsFiles) {
+    this.tlsFiles = tlsFiles;
     this.channel = channel;
     this.target = target;
     this.timeout = timeout;
@@ -69,6 +72,7 @@ final class ControlClient implements AutoCloseable {
     }
     SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
     CallCredentials credentials = null;
+    Path clientCert = null;
     if (token != null) {
       credentials = new BearerToken(token);
     } else {
@@ -83,6 +87,7 @@ final class ControlClient implements AutoCloseable {
         }
       }
       tls.keyManager(cert.toFile(), key.toFile());
+      clientCert = cert;
     }
     SslContext context;
     try {
@@ -95,7 +100,7 @@ final class ControlClient implements AutoCloseable {
         .sslContext(context)
         .userAgent("coffer-cli/" + VersionProvider.version())
         .build();
-    return new ControlClient(channel, target, cli.timeout(), credentials);
+    return new ControlClient(channel, target, cli.timeout(), credentials, new TlsFiles(caFile, clientCert));
   }
 
   HostPort target() {
@@ -169,7 +174,7 @@ final class ControlClient implements AutoCloseable {
 
   /** The failure of a call, as a one-line {@link CliException} with a connection hint. */
   CliException failure(StatusRuntimeException e, String commandId) {
-    return Errors.of(e, target, channel.getState(false), commandId);
+    return Errors.of(e, target, channel.getState(false), commandId, tlsFiles);
   }
 
   private <S extends AbstractStub<S>> S configure(S stub) {

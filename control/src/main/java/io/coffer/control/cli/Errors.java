@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /** One-line descriptions of gRPC failures, with a hint where the cause is the connection. */
@@ -29,8 +30,10 @@ final class Errors {
    *
    * @param state the channel's state after the failure, telling whether it ever connected
    * @param commandId the idempotency key of a mutating call, or null
+   * @param tls the files the connection was set up with, or null when unknown
    */
-  static CliException of(StatusRuntimeException e, HostPort target, ConnectivityState state, String commandId) {
+  static CliException of(StatusRuntimeException e, HostPort target, ConnectivityState state, String commandId,
+      TlsFiles tls) {
     Status status = e.getStatus();
     int exitCode = ExitCodes.of(status.getCode());
     Throwable cause = rootCause(status.getCause());
@@ -38,8 +41,7 @@ final class Errors {
     boolean neverSent = false;
     if (status.getCode() == Status.Code.UNAVAILABLE && cause instanceof SSLException) {
       neverSent = true;
-      message = "UNAVAILABLE: TLS with " + target + " failed: " + text(cause)
-          + " (is the control's certificate issued by the CA in --ca-file, and does it name " + target.host() + "?)";
+      message = "UNAVAILABLE: TLS with " + target + " failed: " + text(cause) + " (" + tlsHint(tls, target, cause) + ")";
     } else if (status.getCode() == Status.Code.UNAVAILABLE && isConnectFailure(cause)) {
       neverSent = true;
       message = "UNAVAILABLE: cannot connect to " + target + " (" + text(cause)
@@ -58,6 +60,25 @@ final class Errors {
       }
     }
     return new CliException(exitCode, message, e);
+  }
+
+  /**
+   * Which side is at fault. A client certificate the CA did not issue is refused by the control
+   * (BoringSSL then reports only the control's alert, e.g. TLSV1_ALERT_INTERNAL_ERROR), so it is
+   * checked here first; another alert is the control refusing too; anything else is the CLI not
+   * trusting the control's certificate.
+   */
+  private static String tlsHint(TlsFiles tls, HostPort target, Throwable cause) {
+    if (tls != null && !tls.clientCertIssuedByCa()) {
+      return "the control refused this client's certificate " + tls.clientCert() + ": it is not issued by the CA in "
+          + tls.caFile() + "; issue one with 'coffer certs issue --client NAME' on the control's CA, or use --token";
+    }
+    if (text(cause).toUpperCase(Locale.ROOT).contains("ALERT")) {
+      return "the control ended the handshake: " + (tls != null && tls.clientCert() != null
+          ? "it refused this client's certificate " + tls.clientCert() + " (expired or not yet valid?)"
+          : "is it a Coffer control?");
+    }
+    return "is the control's certificate issued by the CA in --ca-file, and does it name " + target.host() + "?";
   }
 
   private static String text(Throwable t) {

@@ -3,9 +3,13 @@ package io.coffer.control.cli;
 import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CommandStatus;
 import io.coffer.proto.v1.GetCommandRequest;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.InstanceState;
+import io.coffer.proto.v1.InstanceStatus;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.LongSupplier;
 
 /**
@@ -48,7 +52,10 @@ final class JobProgress {
     return Duration.ofNanos(nanoTime.getAsLong() - start);
   }
 
-  /** Asks the control for the command's progress and shows it; a failed lookup shows no progress. */
+  /**
+   * Asks the control for the command's progress, and while it waits whether its agent is
+   * reachable, and shows it; a failed lookup shows no progress.
+   */
   void poll(ControlClient client, String commandId) {
     CommandStatus status;
     try {
@@ -56,16 +63,41 @@ final class JobProgress {
     } catch (StatusRuntimeException e) {
       status = null; // not journaled yet, or a transient failure: the outcome is what matters
     }
-    update(status);
+    InstanceStatus instance = null;
+    if (status != null && status.getState() == CommandState.COMMAND_STATE_PENDING && !status.getInstanceId().isEmpty()) {
+      try {
+        instance = client.instances().getInstance(GetInstanceRequest.newBuilder()
+            .setInstanceId(status.getInstanceId()).build());
+      } catch (StatusRuntimeException e) {
+        // unknown here: show the command's progress alone
+      }
+    }
+    update(status, instance, Instant.now());
   }
 
   /** Shows the progress in {@code status} (null: unknown). */
   void update(CommandStatus status) {
+    update(status, null, Instant.now());
+  }
+
+  /**
+   * Shows the progress in {@code status} (null: unknown); when {@code instance} (the agent the
+   * command waits for; null: not asked) is unreachable, says so and since when instead, so that a
+   * wait for a dead agent does not look like a job that makes no progress.
+   */
+  void update(CommandStatus status, InstanceStatus instance, Instant now) {
     String state;
-    if (status != null && known(status)) {
+    if (instance != null && instance.getState() == InstanceState.INSTANCE_STATE_UNREACHABLE) {
+      state = "the agent of " + instance.getInstanceId() + " is unreachable"
+          + (Output.isSet(instance.getLastHeartbeat())
+              ? " since " + Output.time(instance.getLastHeartbeat()) + " (" + Output.age(instance.getLastHeartbeat(), now) + ")"
+              : "")
+          + "; waiting for it to come back";
+    } else if (status != null && known(status)) {
       state = describe(status.getProgressBytes(), status.getProgressPercent());
     } else if (status != null && (status.getState() == CommandState.COMMAND_STATE_SUCCEEDED
-        || status.getState() == CommandState.COMMAND_STATE_FAILED)) {
+        || status.getState() == CommandState.COMMAND_STATE_FAILED
+        || status.getState() == CommandState.COMMAND_STATE_CANCELLED)) {
       state = "finishing";
     } else {
       state = "no progress reported yet";
@@ -77,9 +109,9 @@ final class JobProgress {
       err.flush();
       return;
     }
-    long now = nanoTime.getAsLong();
-    if (now - lastLogged >= LOG_INTERVAL.toNanos()) {
-      lastLogged = now;
+    long tick = nanoTime.getAsLong();
+    if (tick - lastLogged >= LOG_INTERVAL.toNanos()) {
+      lastLogged = tick;
       err.println(text);
       err.flush();
     }

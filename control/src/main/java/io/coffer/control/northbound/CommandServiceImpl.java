@@ -8,6 +8,7 @@ import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CommandStatus;
 import io.coffer.proto.v1.GetCommandRequest;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import reactor.core.publisher.Mono;
@@ -60,8 +61,10 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
     if (status.getCode() == 0) {
       return b.setState(CommandState.COMMAND_STATE_SUCCEEDED).build();
     }
-    return b.setState(CommandState.COMMAND_STATE_FAILED)
-        .setErrorCode(io.grpc.Status.fromCodeValue(status.getCode()).getCode().name())
+    Status.Code code = Status.fromCodeValue(status.getCode()).getCode();
+    return b.setState(code == Status.Code.CANCELLED ? CommandState.COMMAND_STATE_CANCELLED
+            : CommandState.COMMAND_STATE_FAILED)
+        .setErrorCode(code.name())
         .setErrorMessage(status.getMessage())
         .build();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
+import io.coffer.control.ca.CertificateAuthority;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.proto.v1.ChangePasswordRequest;
 import io.coffer.proto.v1.CommandState;
@@ -32,6 +33,7 @@ import io.grpc.Status;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,6 +219,41 @@ class ClientCommandsTest {
     assertThat(result.exitCode()).isZero();
     assertThat(control.last(EnableRootRequest.class).getPassword()).isEqualTo("my-Own-root-pw");
     assertThat(result.out()).doesNotContain("my-Own-root-pw").contains("(the one given)");
+  }
+
+  @Test
+  void configSetRefusesAParameterNamedTwiceBeforeSendingAnything() {
+    Cli.Result twice = coffer("config", "set", "db-1", "wait_timeout=10", "max_allowed_packet=64M", "WAIT_TIMEOUT=20");
+    assertThat(twice.exitCode()).isEqualTo(2);
+    assertThat(twice.err()).contains("Parameter 'WAIT_TIMEOUT' is named twice ('wait_timeout=10' and 'WAIT_TIMEOUT=20')");
+    Cli.Result setAndReset = coffer("config", "set", "db-1", "wait_timeout=10", "--reset", "wait_timeout");
+    assertThat(setAndReset.exitCode()).isEqualTo(2);
+    assertThat(setAndReset.err()).contains("named twice");
+    assertThat(control.requests).isEmpty();
+  }
+
+  @Test
+  void commandShowOfACancelledCommandSaysCancelled() {
+    control.replies.put("GetCommand", CommandStatus.newBuilder().setCommandId("c-2").setInstanceId("db-1")
+        .setOperation("create_backup").setState(CommandState.COMMAND_STATE_CANCELLED)
+        .setErrorCode("CANCELLED").setErrorMessage("cancelled by the control").build());
+    Cli.Result result = coffer("command", "show", "c-2");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("State:      cancelled").doesNotContain("failed");
+  }
+
+  @Test
+  void aClientCertificateFromAnotherCaIsNamedAsTheCause() throws Exception {
+    // the control's CA is trusted, but the client certificate comes from another CA
+    CertificateAuthority other = CertificateAuthority.create(tmp.resolve("other/ca.pem"), tmp.resolve("other/ca.key"));
+    Files.delete(home.clientCert("admin"));
+    Files.delete(home.clientKey("admin"));
+    other.issueClient("admin", Duration.ofDays(1), home.clientCert("admin"), home.clientKey("admin"));
+    Cli.Result result = coffer("instance", "list");
+    assertThat(result.exitCode()).isEqualTo(5);
+    assertThat(result.err()).contains("refused this client's certificate").contains(home.clientCert("admin").toString())
+        .doesNotContain("is the control's certificate issued");
+    assertThat(control.requests).isEmpty();
   }
 
   @Test

@@ -2,11 +2,15 @@ package io.coffer.control.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Timestamp;
 import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CommandStatus;
+import io.coffer.proto.v1.InstanceState;
+import io.coffer.proto.v1.InstanceStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +87,22 @@ class JobProgressTest {
     assertThat(Output.duration(Duration.ofSeconds(185))).isEqualTo("3m05s");
     assertThat(Output.duration(Duration.ofMinutes(127))).isEqualTo("2h07m");
     assertThat(Output.duration(Duration.ofHours(76))).isEqualTo("3d04h");
+  }
+
+  @Test
+  void whileTheAgentIsUnreachableItSaysSoAndSinceWhen() {
+    JobProgress progress = new JobProgress(new PrintWriter(err), false, "backup bk-1 of db-1", nanos::get);
+    InstanceStatus gone = InstanceStatus.newBuilder().setInstanceId("db-1").setState(InstanceState.INSTANCE_STATE_UNREACHABLE)
+        .setLastHeartbeat(Timestamp.newBuilder().setSeconds(Instant.parse("2026-12-07T10:15:30Z").getEpochSecond()))
+        .build();
+    advance(Duration.ofSeconds(5));
+    progress.update(pending(12 * MIB, 7), gone, Instant.parse("2026-12-07T10:18:30Z"));
+    InstanceStatus back = gone.toBuilder().setState(InstanceState.INSTANCE_STATE_CONNECTED).build();
+    advance(Duration.ofSeconds(5));
+    progress.update(pending(13 * MIB, 8), back, Instant.parse("2026-12-07T10:18:35Z"));
+    assertThat(err.toString().lines()).containsExactly(
+        "backup bk-1 of db-1: the agent of db-1 is unreachable since 2026-12-07T10:15:30Z (3m ago); waiting for it to"
+            + " come back (5s)",
+        "backup bk-1 of db-1: 13.0 MiB, 8% (10s)");
   }
 }

@@ -3,6 +3,7 @@ package io.coffer.plugin.kit;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.config.ConfigurationChange;
 import io.coffer.spi.config.ParameterRule;
+import io.coffer.spi.config.ParameterType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -77,7 +78,9 @@ public final class ParameterCheck {
 
   private void checkValue(ParameterRule rule, String value) {
     String field = "values." + rule.name();
-    if (value == null || value.isBlank()) {
+    // an empty text is a value for a string (Redis' notify-keyspace-events "" turns notifications
+    // off, MariaDB's sql_mode '' clears every mode); for anything else it is a mistake
+    if (value == null || (value.isBlank() && rule.type() != ParameterType.STRING)) {
       throw DatastoreException.invalidArgument(field, "a value is required (reset the parameter to return to its default)");
     }
     if (value.length() > MAX_STRING || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

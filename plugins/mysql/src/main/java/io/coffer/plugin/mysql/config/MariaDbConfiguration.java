@@ -46,15 +46,31 @@ public final class MariaDbConfiguration implements ConfigurationManager {
     this.file = file;
   }
 
+  /**
+   * The rules from {@code information_schema.SYSTEM_VARIABLES}. MariaDB types the character set
+   * and collation variables ENUM but lists no values for them (ENUM_VALUE_LIST is NULL): their
+   * values are the server's character sets and collations ({@code information_schema.CHARACTER_SETS},
+   * {@code COLLATIONS}), read here, so that they can be set at all.
+   */
   @Override
   public List<ParameterRule> rules() {
-    return admin.execute("read the parameter rules", false, c -> Sql.query(c,
-        "SELECT LOWER(VARIABLE_NAME), VARIABLE_TYPE, NUMERIC_MIN_VALUE, NUMERIC_MAX_VALUE, ENUM_VALUE_LIST, READ_ONLY,"
-            + " VARIABLE_COMMENT FROM information_schema.SYSTEM_VARIABLES WHERE FIND_IN_SET(LOWER(VARIABLE_NAME), ?)"
-            + " ORDER BY VARIABLE_NAME",
-        rs -> rule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-            "YES".equals(rs.getString(6)), rs.getString(7)),
-        String.join(",", SettableParameters.UNITS.keySet())));
+    return admin.execute("read the parameter rules", false, c -> {
+      Map<String, String> listed = new HashMap<>();
+      String charsets = String.join(",", Sql.query(c,
+          "SELECT CHARACTER_SET_NAME FROM information_schema.CHARACTER_SETS ORDER BY 1", rs -> rs.getString(1)));
+      String collations = String.join(",", Sql.query(c,
+          "SELECT COLLATION_NAME FROM information_schema.COLLATIONS ORDER BY 1", rs -> rs.getString(1)));
+      SettableParameters.UNITS.keySet().stream().filter(n -> n.startsWith("character_set_")).forEach(n -> listed.put(n, charsets));
+      SettableParameters.UNITS.keySet().stream().filter(n -> n.startsWith("collation_")).forEach(n -> listed.put(n, collations));
+      return Sql.query(c,
+          "SELECT LOWER(VARIABLE_NAME), VARIABLE_TYPE, NUMERIC_MIN_VALUE, NUMERIC_MAX_VALUE, ENUM_VALUE_LIST, READ_ONLY,"
+              + " VARIABLE_COMMENT FROM information_schema.SYSTEM_VARIABLES WHERE FIND_IN_SET(LOWER(VARIABLE_NAME), ?)"
+              + " ORDER BY VARIABLE_NAME",
+          rs -> rule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              rs.getString(5) != null ? rs.getString(5) : listed.get(rs.getString(1)),
+              "YES".equals(rs.getString(6)), rs.getString(7)),
+          String.join(",", SettableParameters.UNITS.keySet()));
+    });
   }
 
   @Override
@@ -154,7 +170,7 @@ public final class MariaDbConfiguration implements ConfigurationManager {
         String.join(",", names)));
   }
 
-  /** The value as it is set and written: sizes in bytes, booleans ON/OFF, choices upper case. */
+  /** The value as it is set and written: sizes in bytes, booleans ON/OFF, choices as the server spells them. */
   private static String normalise(ParameterRule rule, String value) {
     String v = value.trim();
     return switch (rule.type()) {
@@ -163,7 +179,7 @@ public final class MariaDbConfiguration implements ConfigurationManager {
         yield rule.type() == ParameterType.INTEGER ? Long.toString((long) d) : BigDecimal.valueOf(d).toPlainString();
       }
       case BOOLEAN -> isOn(v) ? "ON" : "OFF";
-      case ENUM -> v.toUpperCase(Locale.ROOT);
+      case ENUM -> rule.allowedValues().stream().filter(a -> a.equalsIgnoreCase(v)).findFirst().orElse(v);
       case STRING -> v;
     };
   }
