@@ -79,8 +79,8 @@ public final class ParameterCheck {
   private void checkValue(ParameterRule rule, String value) {
     String field = "values." + rule.name();
     // an empty text is a value for a string (Redis' notify-keyspace-events "" turns notifications
-    // off, MariaDB's sql_mode '' clears every mode); for anything else it is a mistake
-    if (value == null || (value.isBlank() && rule.type() != ParameterType.STRING)) {
+    // off, MariaDB's sql_mode '' clears every mode); blanks alone, or an empty non-string, are a mistake
+    if (value == null || (value.isBlank() && !(value.isEmpty() && rule.type() == ParameterType.STRING))) {
       throw DatastoreException.invalidArgument(field, "a value is required (reset the parameter to return to its default)");
     }
     if (value.length() > MAX_STRING || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

@@ -59,6 +59,12 @@ class ParameterCheckTest {
     assertThat(field(Map.of("port", "5433"))).isEqualTo("values.port");
     assertThat(field(Map.of("application_name", "a\nb"))).isEqualTo("values.application_name");
     assertThat(field(Map.of("application_name", " "))).isEqualTo("values.application_name");
+    assertThat(field(Map.of("jit", ""))).isEqualTo("values.jit");
+  }
+
+  @Test
+  void anEmptyStringIsAValueForAStringParameter() {
+    check.check(change(Map.of("application_name", "")));
   }
 
   @Test
