@@ -10,6 +10,6 @@ class AclUsersTest {
   void aPasswordReachesAclSetuserAsItsSha256OnlyInLowerCaseHex() {
     // echo -n password | sha256sum
     assertThat(AclUsers.passwordHash(Secret.of("password")))
-        .isEqualTo("#5e884898da28047151d0e56f8d6292773603d0d6aabbdd62a11ef721d1542d8");
+        .isEqualTo("#5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8");
   }
 }
