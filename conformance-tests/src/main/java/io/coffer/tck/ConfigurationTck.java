@@ -121,19 +121,17 @@ public abstract class ConfigurationTck {
     assertThat(value(samples.restart()).getPendingRestart()).isFalse();
   }
 
-  Stream<Map.Entry<String, String>> moreLive() {
-    return provider().configurationSamples().moreLive().stream();
-  }
-
-  @ParameterizedTest
-  @MethodSource("moreLive")
+  @Test
   @Order(2)
-  void moreLiveChangesApplyAtOnceAndResetReturnsTheDefault(Map.Entry<String, String> sample) {
-    String before = shown(sample.getKey());
-    update(Map.of(sample.getKey(), sample.getValue()), List.of());
-    assertThat(shown(sample.getKey())).isEqualToIgnoringCase(sample.getValue());
-    update(Map.of(), List.of(sample.getKey()));
-    assertThat(shown(sample.getKey())).isEqualTo(before);
+  void moreLiveChangesApplyAtOnceAndResetReturnsTheDefault() {
+    Assumptions.assumeFalse(samples.moreLive().isEmpty(), provider.engine() + " gives no more live samples");
+    for (Map.Entry<String, String> sample : samples.moreLive()) {
+      String before = shown(sample.getKey());
+      update(Map.of(sample.getKey(), sample.getValue()), List.of());
+      assertThat(shown(sample.getKey())).as(sample.getKey()).isEqualToIgnoringCase(sample.getValue());
+      update(Map.of(), List.of(sample.getKey()));
+      assertThat(shown(sample.getKey())).as(sample.getKey()).isEqualTo(before);
+    }
   }
 
   Stream<Map.Entry<String, String>> invalidValues() {

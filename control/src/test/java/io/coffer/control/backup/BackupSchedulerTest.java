@@ -54,7 +54,7 @@ class BackupSchedulerTest {
   }
 
   @Test
-  void takesOneBackupPerOccurrenceOnceAndNotForTheTimeBeforeTheScheduleExisted() {
+  void takesOneBackupPerOccurrenceOnceAndNotForTheTimeBeforeTheScheduleExisted() throws InterruptedException {
     manager.setSchedule(BackupSchedule.newBuilder().setInstanceId("db1").setFullCron("0 3 * * *").build()).block();
     scheduler.runDue();
     assertThat(catalog.list("db1")).isEmpty(); // 03:00 has not come yet; yesterday's is before the schedule
@@ -67,7 +67,7 @@ class BackupSchedulerTest {
     assertThat(backups.get(0).state()).isEqualTo(BackupState.BACKUP_STATE_PENDING);
     assertThat(backups.get(0).origin()).isEqualTo(BackupEntry.ORIGIN_SCHEDULE);
     assertThat(backups.get(0).commandId()).isEqualTo("schedule:db1:full:" + Instant.parse("2026-11-22T03:00:00Z").getEpochSecond());
-    assertThat(store.pending("db1")).hasSize(1); // journaled for the agent
+    awaitPending(1); // journaled for the agent (the broker journals on its own thread)
 
     clock.set(Instant.parse("2026-11-25T09:00:00Z")); // the control was down for three occurrences
     scheduler.runDue();
@@ -147,5 +147,13 @@ class BackupSchedulerTest {
     public Clock withZone(java.time.ZoneId zone) {
       return this;
     }
+  }
+
+  private void awaitPending(int n) throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (store.pending("db1").size() < n && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertThat(store.pending("db1")).hasSize(n);
   }
 }
