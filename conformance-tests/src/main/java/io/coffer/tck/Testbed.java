@@ -10,12 +10,14 @@ import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.DiagnosticsServiceGrpc;
 import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.EventServiceGrpc;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.Health;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.UserServiceGrpc;
+import io.coffer.proto.v1.WebhookServiceGrpc;
 import io.coffer.tck.process.AgentProcess;
 import io.coffer.tck.process.ChaosProxy;
 import io.coffer.tck.process.ControlProcess;
@@ -173,6 +175,15 @@ public final class Testbed implements AutoCloseable {
 
   public io.coffer.proto.v1.ConfigurationServiceGrpc.ConfigurationServiceBlockingStub configuration() {
     return io.coffer.proto.v1.ConfigurationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** Event watches: no deadline (the caller cancels). */
+  public EventServiceGrpc.EventServiceBlockingStub events() {
+    return EventServiceGrpc.newBlockingStub(api);
+  }
+
+  public WebhookServiceGrpc.WebhookServiceBlockingStub webhooks() {
+    return WebhookServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   public CommandServiceGrpc.CommandServiceBlockingStub commands() {

@@ -2,6 +2,8 @@ package io.coffer.control.backup;
 
 import com.google.protobuf.Timestamp;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.events.EventKind;
+import io.coffer.control.events.Events;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.proto.v1.BackupSchedule;
 import io.coffer.proto.v1.BackupState;
@@ -20,9 +22,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -53,6 +57,7 @@ public final class BackupManager implements AutoCloseable {
   private final Broker broker;
   private final AgentRegistry registry;
   private final Clock clock;
+  private volatile Events events;
   /** How long a backup or restore may wait for its agent before it must have started. */
   private final Duration jobTimeout;
   private final Scheduler blocking = Schedulers.boundedElastic();
@@ -358,6 +363,8 @@ public final class BackupManager implements AutoCloseable {
         if (ok && result.getPayload().hasBackup()) {
           catalog.update(entry.completed(result.getPayload().getBackup(), clock.instant()));
           log.info("backup {} of {} COMPLETED", entry.backupId(), entry.instanceId());
+          publish(EventKind.BACKUP_COMPLETED, entry, "backup " + entry.backupId() + " completed", Map.of(
+              "stored_bytes", Long.toString(result.getPayload().getBackup().getStoredBytes())));
           applyRetention(entry.instanceId()); // the owner's policy, wherever the backup ran
         } else {
           String message = result.getStatus().getCode() == com.google.rpc.Code.ABORTED_VALUE
@@ -366,6 +373,7 @@ public final class BackupManager implements AutoCloseable {
               : result.getStatus().getMessage();
           catalog.update(entry.failed(message, clock.instant()));
           log.warn("backup {} of {} FAILED: {}", entry.backupId(), entry.instanceId(), result.getStatus().getMessage());
+          publish(EventKind.BACKUP_FAILED, entry, "backup " + entry.backupId() + " failed: " + message, Map.of());
         }
       });
       case DELETE -> {
@@ -387,6 +395,22 @@ public final class BackupManager implements AutoCloseable {
         });
       }
       default -> { }
+    }
+  }
+
+  /** Backup outcomes are published as events from now on. */
+  public void publishTo(Events events) {
+    this.events = events;
+  }
+
+  private void publish(EventKind kind, BackupEntry entry, String message, Map<String, String> details) {
+    Events to = events;
+    if (to != null) {
+      Map<String, String> all = new HashMap<>(details);
+      all.put("backup_id", entry.backupId());
+      all.put("type", entry.type().name().substring("BACKUP_TYPE_".length()).toLowerCase(Locale.ROOT));
+      all.put("taken_on_instance_id", entry.takenOn());
+      to.publish(kind, entry.instanceId(), message, all);
     }
   }
 

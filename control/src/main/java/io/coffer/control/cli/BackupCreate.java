@@ -9,8 +9,8 @@ import io.coffer.proto.v1.GetBackupRequest;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /** {@code coffer backup create INSTANCE}. */
 @Command(name = "create",

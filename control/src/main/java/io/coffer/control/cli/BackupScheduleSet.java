@@ -5,8 +5,8 @@ import io.coffer.proto.v1.SetBackupScheduleRequest;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /** {@code coffer backup schedule set INSTANCE --full CRON}. */
 @Command(name = "set",

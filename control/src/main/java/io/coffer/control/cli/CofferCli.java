@@ -59,6 +59,8 @@ import picocli.CommandLine;
         ArchiveCommand.class,
         ReplicaCommand.class,
         ClusterCommand.class,
+        EventsCommand.class,
+        WebhookCommand.class,
         ReplicaPromote.class,
         ReplicaEject.class,
         WorkflowCommand.class,
@@ -146,7 +148,7 @@ public class CofferCli extends CliCommand {
     return stdin;
   }
 
-  CofferCli stdin(InputStream in) {
+  public CofferCli stdin(InputStream in) {
     this.stdin = in;
     return this;
   }

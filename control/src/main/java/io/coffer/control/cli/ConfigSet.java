@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /** {@code coffer config set INSTANCE NAME=VALUE... [--reset NAME]...}. */
 @Command(name = "set", description = {

@@ -3,14 +3,16 @@ package io.coffer.control.cli;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.config.HostPort;
 import io.coffer.proto.v1.BackupServiceGrpc;
-import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.ClusterServiceGrpc;
+import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.ConfigurationServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
+import io.coffer.proto.v1.EventServiceGrpc;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.ReplicationServiceGrpc;
 import io.coffer.proto.v1.UserServiceGrpc;
+import io.coffer.proto.v1.WebhookServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -131,6 +133,16 @@ final class ControlClient implements AutoCloseable {
   /** Cluster workflows: each call returns at once (a workflow runs in the control). */
   ClusterServiceGrpc.ClusterServiceBlockingStub clusters() {
     return configure(ClusterServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** Event watches last until the caller stops them: no deadline. */
+  EventServiceGrpc.EventServiceBlockingStub events() {
+    EventServiceGrpc.EventServiceBlockingStub stub = EventServiceGrpc.newBlockingStub(channel);
+    return credentials != null ? stub.withCallCredentials(credentials) : stub;
+  }
+
+  WebhookServiceGrpc.WebhookServiceBlockingStub webhooks() {
+    return configure(WebhookServiceGrpc.newBlockingStub(channel));
   }
 
   ConfigurationServiceGrpc.ConfigurationServiceBlockingStub configuration() {

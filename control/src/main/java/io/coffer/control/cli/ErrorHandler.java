@@ -5,12 +5,12 @@ import io.coffer.control.config.ConfigException;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * Turns every failure into one line on stderr, {@code coffer: MESSAGE}, and an exit code. A stack

@@ -48,6 +48,15 @@ final class Output {
     }
   }
 
+  /** A protobuf message as one line of JSON (a stream of them is JSON Lines). */
+  void jsonLine(MessageOrBuilder message) {
+    try {
+      line(PROTO_JSON.omittingInsignificantWhitespace().print(message));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
   /** Maps, lists, records and strings as JSON. */
   void jsonValue(Object value) {
     try {

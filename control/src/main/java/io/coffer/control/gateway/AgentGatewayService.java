@@ -1,11 +1,14 @@
 package io.coffer.control.gateway;
 
 import io.coffer.control.broker.Broker;
+import io.coffer.control.events.EventKind;
+import io.coffer.control.events.Events;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.registry.AgentSession;
 import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.Identity;
 import io.coffer.control.store.StateStore;
+import io.coffer.proto.v1.AgentEvent;
 import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
 import io.coffer.proto.v1.ArchiveKey;
@@ -16,6 +19,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -36,10 +40,15 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
   private final StateStore store;
   private final Clock clock;
   private final ArchiveKey archiveKey;
+  private final Events events;
 
-  /** @param archiveKey the public log archive key every agent gets in its Welcome */
+  /**
+   * @param archiveKey the public log archive key every agent gets in its Welcome
+   * @param events where agent events and identity conflicts are published
+   */
   public AgentGatewayService(AgentRegistry registry, Broker broker, StateStore store, Clock clock,
-      ArchiveKey archiveKey) {
+      ArchiveKey archiveKey, Events events) {
+    this.events = events;
     this.archiveKey = archiveKey;
     this.registry = registry;
     this.broker = broker;
@@ -82,7 +91,7 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
           case HEARTBEAT -> registry.heartbeat(session, frame.getHeartbeat());
           case RESULT -> broker.onResult(session, frame.getResult());
           case PROGRESS -> broker.onProgress(session, frame.getProgress());
-          case EVENT -> log.info("{} event {}: {}", session.instanceId(), frame.getEvent().getKind(), frame.getEvent().getMessage());
+          case EVENT -> agentEvent(session.instanceId(), frame.getEvent());
           case HELLO -> log.warn("{} sent a second Hello; ignored", session.instanceId());
           default -> log.warn("{} sent an unknown frame; ignored", session.instanceId());
         }
@@ -106,6 +115,9 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
           log.warn("SECURITY: refused a second agent for instance {} from {} (run {}): another agent (run {}, "
               + "connected since {}) holds a live stream with the same certificate; two agents share one identity",
               identity.name(), remote, hello.getAgentRunId(), live.getAgentRunId(), other.get().connectedAt());
+          events.publish(EventKind.IDENTITY_CONFLICT, identity.name(), "a second agent holding the certificate of "
+              + identity.name() + " was refused; two agents share one identity", Map.of("refused_run", hello.getAgentRunId(),
+              "serving_run", live.getAgentRunId(), "refused_address", String.valueOf(remote)));
           out.onError(Status.ALREADY_EXISTS.withDescription("instance '" + identity.name()
               + "' is already served by another agent (run " + live.getAgentRunId() + ", connected since "
               + other.get().connectedAt() + "); two agents must not share one certificate: stop one of them")
@@ -153,5 +165,13 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
         }
       }
     };
+  }
+
+  /** An event the agent noticed, journaled for its instance; kinds agents may not report are dropped. */
+  private void agentEvent(String instanceId, AgentEvent event) {
+    EventKind.of(event.getKind()).filter(EventKind.FROM_AGENTS::contains).ifPresentOrElse(
+        kind -> events.publish(kind, instanceId, event.getMessage(), event.getDetailsMap()),
+        () -> log.warn("{} reported an event of kind '{}', which agents do not report; dropped", instanceId,
+            event.getKind()));
   }
 }

@@ -1,47 +1,49 @@
-package io.coffer.control.store;
+package io.coffer.control.keys;
 
 import com.google.crypto.tink.Aead;
-import io.coffer.control.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 
 /**
- * Seals what the command journal keeps of a command while it waits for its result: the payload
- * may hold passwords and keys, and must never be on disk in plaintext. AES-256-GCM (Tink AEAD)
- * under the control's {@code journal-key.tink} (mode 0600, created on first use), with the command
- * id as associated data, so a sealed payload cannot be moved to another command's row. The payload
- * is dropped once the result is stored, and the store erases the freed pages (SQLite
- * {@code secure_delete}) and truncates its write-ahead log, so nothing of it outlives the command.
+ * Seals what the control must keep but never in plaintext: a pending command's payload (it may
+ * hold passwords and keys), a webhook's signing secret. AES-256-GCM (Tink AEAD) under the
+ * control's {@code journal-key.tink} (mode 0600, created on first use), with what the bytes are
+ * and whose they are as associated data, so sealed bytes cannot be moved to another row or
+ * purpose. Back the key up with the state directory.
  */
-public final class PayloadCipher {
-  static final String FILE = "journal-key.tink";
+public final class SealingKey {
+  public static final String FILE = "journal-key.tink";
   private final Aead aead;
 
-  private PayloadCipher(Aead aead) {
+  private SealingKey(Aead aead) {
     this.aead = aead;
   }
 
   /** The key in {@code stateDir}, created when absent. */
-  public static PayloadCipher open(Path stateDir) throws IOException {
-    return new PayloadCipher(KeyFiles.aead(stateDir.resolve(FILE)));
+  public static SealingKey open(Path stateDir) throws IOException {
+    return new SealingKey(KeyFiles.aead(stateDir.resolve(FILE)));
   }
 
-  byte[] seal(String commandId, byte[] payload) {
+  /**
+   * @param purpose what the bytes are, e.g. {@code command}
+   * @param owner whose they are, e.g. the command id
+   */
+  public byte[] seal(String purpose, String owner, byte[] plaintext) {
     try {
-      return aead.encrypt(payload, associatedData(commandId));
+      return aead.encrypt(plaintext, associatedData(purpose, owner));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot seal the payload of command " + commandId, e);
+      throw new IllegalStateException("cannot seal the " + purpose + " of " + owner, e);
     }
   }
 
-  /** @throws GeneralSecurityException when the row was not sealed for this command under this key */
-  byte[] open(String commandId, byte[] sealed) throws GeneralSecurityException {
-    return aead.decrypt(sealed, associatedData(commandId));
+  /** @throws GeneralSecurityException when the bytes were not sealed for this purpose and owner under this key */
+  public byte[] open(String purpose, String owner, byte[] sealed) throws GeneralSecurityException {
+    return aead.decrypt(sealed, associatedData(purpose, owner));
   }
 
-  private static byte[] associatedData(String commandId) {
-    return ("coffer-command\0" + commandId).getBytes(StandardCharsets.UTF_8);
+  private static byte[] associatedData(String purpose, String owner) {
+    return ("coffer-" + purpose + "\0" + owner).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,17 +1,17 @@
 package io.coffer.control.northbound;
 
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListInstancesRequest;
 import io.coffer.proto.v1.ListInstancesResponse;
-import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.Operation;
 import io.coffer.proto.v1.RestartInstanceRequest;
 import io.coffer.proto.v1.RestartServer;
-import java.time.Duration;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /** Instances and their status, from the registry (no agent round trip), and server restarts. */

@@ -3,9 +3,12 @@ package io.coffer.control.northbound;
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.cluster.ClusterManager;
+import io.coffer.control.events.Events;
+import io.coffer.control.events.WebhookStore;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
 import io.grpc.BindableService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,7 +21,8 @@ public final class NorthboundServices {
    * @param jobTimeout the same for backups, restores and server restarts
    */
   public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
-      ReplicationManager replication, ClusterManager clusters, Duration defaultTimeout, Duration jobTimeout) {
+      ReplicationManager replication, ClusterManager clusters, Events events, WebhookStore webhooks, Clock clock,
+      Duration defaultTimeout, Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
     return List.of(
         new InstanceServiceImpl(registry, calls, jobTimeout),
@@ -29,6 +33,8 @@ public final class NorthboundServices {
         new DiagnosticsServiceImpl(calls),
         new BackupServiceImpl(backups, calls, jobTimeout),
         new ReplicationServiceImpl(replication, registry),
-        new ClusterServiceImpl(clusters));
+        new ClusterServiceImpl(clusters),
+        new EventServiceImpl(events),
+        new WebhookServiceImpl(webhooks, events.journal(), clock));
   }
 }

@@ -10,8 +10,14 @@ import io.coffer.control.broker.RequestDigests;
 import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.control.config.HostPort;
+import io.coffer.control.events.EventJournal;
+import io.coffer.control.events.Events;
+import io.coffer.control.events.WebhookDispatcher;
+import io.coffer.control.events.WebhookStore;
 import io.coffer.control.gateway.AgentGatewayService;
+import io.coffer.control.ha.HaMonitor;
 import io.coffer.control.keys.DerivedPasswords;
+import io.coffer.control.keys.SealingKey;
 import io.coffer.control.northbound.NorthboundServices;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
@@ -51,6 +57,9 @@ import reactor.core.publisher.Flux;
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
+  /** Events are kept this long: a watcher may resume from any sequence of the last 7 days. */
+  private static final Duration EVENT_RETENTION = Duration.ofDays(7);
+
   private final List<AutoCloseable> resources = new ArrayList<>();
   private Server agentServer;
   private Server apiServer;
@@ -78,12 +87,21 @@ public final class ControlServer implements AutoCloseable {
     Broker broker = new Broker(store, registry, clock, RequestDigests.open(config.stateDir()));
     ArchiveKeyStore archiveKeys = ArchiveKeyStore.open(config.stateDir());
     resources.add(broker);
+    EventJournal eventJournal = EventJournal.open(config.stateDir());
+    resources.add(eventJournal);
+    Events events = new Events(eventJournal, clock);
+    resources.add(events);
+    WebhookStore webhooks = new WebhookStore(eventJournal, SealingKey.open(config.stateDir()));
+    WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, eventJournal, clock, Duration.ofSeconds(1));
+    dispatcher.start(events.journaledSequences());
+    resources.add(dispatcher);
 
     EventLoopGroup loops = new NioEventLoopGroup(config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
     resources.add(() -> loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly());
     agentServer = listener(config.agentListen(), loops)
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
-        .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock, archiveKeys.publicKey()), new AgentAuthInterceptor()))
+        .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock,
+            archiveKeys.publicKey(), events), new AgentAuthInterceptor()))
         // handlers never block (store work runs on boundedElastic): no thread hand-off per message
         .directExecutor()
         // agents ping every 10 s to notice dead connections; the control pings more rarely so as
@@ -104,6 +122,7 @@ public final class ControlServer implements AutoCloseable {
     resources.add(catalog);
     BackupManager backups = new BackupManager(catalog, MasterKeyStore.open(config.stateDir()), archiveKeys, broker, registry, clock,
         config.jobTimeout());
+    backups.publishTo(events);
     backups.start();
     BackupScheduler scheduler = new BackupScheduler(backups, clock, config.scheduleTick());
     scheduler.start();
@@ -113,14 +132,18 @@ public final class ControlServer implements AutoCloseable {
     Topology topology = Topology.open(config.stateDir());
     resources.add(topology);
     WorkflowRunner runner = new WorkflowRunner(workflows, clock);
+    runner.publishTo(events);
     DerivedPasswords passwords = DerivedPasswords.open(config.stateDir());
     ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner, passwords,
         config.jobTimeout());
     backups.takeBackupsOnReplicas(topology::replicasOf);
     ClusterManager clusters = new ClusterManager(broker, registry, runner, passwords);
     runner.resumeAll();
+    HaMonitor ha = new HaMonitor(registry, events);
+    ha.start(Duration.ofMillis(500));
+    resources.add(ha);
     for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, clusters,
-        config.defaultTimeout(), config.jobTimeout())) {
+        events, webhooks, clock, config.defaultTimeout(), config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
     apiServer = api.build().start();
@@ -130,6 +153,10 @@ public final class ControlServer implements AutoCloseable {
         .concatMap(i -> broker.prune(config.commandRetention()))
         .subscribe(n -> log.debug("pruned {} finished commands", n), e -> log.error("pruning stopped", e));
     resources.add(pruning::dispose);
+    Disposable eventPruning = Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
+        .concatMap(i -> events.prune(EVENT_RETENTION))
+        .subscribe(n -> log.debug("pruned {} events", n), e -> log.error("event pruning stopped", e));
+    resources.add(eventPruning::dispose);
     log.info("control listening: agents on {}:{}, API on {}:{}", config.agentListen().host(), agentPort(),
         config.apiListen().host(), apiPort());
   }

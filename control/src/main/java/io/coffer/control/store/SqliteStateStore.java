@@ -1,6 +1,7 @@
 package io.coffer.control.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.coffer.control.keys.SealingKey;
 import io.coffer.durability.GroupCommitter;
 import io.coffer.durability.SqliteFile;
 import io.coffer.proto.v1.Command;
@@ -25,7 +26,7 @@ import java.util.Optional;
  * {@code synchronous=FULL}, so a command is on disk before it is sent to an agent. Needs no set-up.
  * Writes are group-committed ({@link GroupCommitter}): concurrent callers share one fsync.
  *
- * <p>A command's payload is kept sealed ({@link PayloadCipher}) only until its result is stored;
+ * <p>A command's payload is kept sealed ({@link SealingKey}, purpose {@code command}, the command id as owner) only until its result is stored;
  * then it is dropped with {@code secure_delete} on (its bytes zeroed in the file) and the
  * write-ahead log is truncated soon after, so a password sent in a command is found in no file
  * of the state directory once the command has finished. Format 2 added the request digest and
@@ -33,16 +34,17 @@ import java.util.Optional;
  */
 public final class SqliteStateStore implements StateStore {
   private static final int FORMAT = 2;
+  private static final String PURPOSE = "command";
   private final GroupCommitter writer;
-  private final PayloadCipher cipher;
+  private final SealingKey cipher;
 
-  private SqliteStateStore(Connection db, PayloadCipher cipher) throws SQLException {
+  private SqliteStateStore(Connection db, SealingKey cipher) throws SQLException {
     this.writer = new GroupCommitter(db, "coffer-store");
     this.cipher = cipher;
   }
 
   public static SqliteStateStore open(Path dir) throws IOException {
-    PayloadCipher cipher = PayloadCipher.open(dir);
+    SealingKey cipher = SealingKey.open(dir);
     Connection db = SqliteFile.open(dir.resolve("control.db"), FORMAT, List.of("""
         CREATE TABLE IF NOT EXISTS commands (
           command_id  TEXT PRIMARY KEY,
@@ -88,7 +90,7 @@ public final class SqliteStateStore implements StateStore {
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE commands SET command = ?, sealed = 1 WHERE command_id = ?")) {
         for (int i = 0; i < ids.size(); i++) {
-          ps.setBytes(1, cipher.seal(ids.get(i), payloads.get(i)));
+          ps.setBytes(1, cipher.seal(PURPOSE, ids.get(i), payloads.get(i)));
           ps.setString(2, ids.get(i));
           ps.executeUpdate();
         }
@@ -103,7 +105,7 @@ public final class SqliteStateStore implements StateStore {
   @Override
   public Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command,
       byte[] requestDigest, Instant now) {
-    byte[] sealed = cipher.seal(command.getCommandId(), command.toByteArray());
+    byte[] sealed = cipher.seal(PURPOSE, command.getCommandId(), command.toByteArray());
     try {
       return writer.execute(c -> {
         Optional<StoredCommand> existing = find(c, command.getCommandId());
@@ -254,9 +256,9 @@ public final class SqliteStateStore implements StateStore {
       byte[] digest = rs.getBytes(9);
       if (cmd != null && rs.getInt(10) == 1) {
         try {
-          cmd = cipher.open(id, cmd);
+          cmd = cipher.open(PURPOSE, id, cmd);
         } catch (GeneralSecurityException e) {
-          throw new SQLException("the payload of command " + id + " cannot be opened with " + PayloadCipher.FILE
+          throw new SQLException("the payload of command " + id + " cannot be opened with " + SealingKey.FILE
               + " (was the key file replaced?)", e);
         }
       }

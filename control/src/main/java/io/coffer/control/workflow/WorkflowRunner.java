@@ -1,9 +1,12 @@
 package io.coffer.control.workflow;
 
 import io.coffer.control.broker.Broker;
+import io.coffer.control.events.EventKind;
+import io.coffer.control.events.Events;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,6 +27,7 @@ public final class WorkflowRunner {
   private static final Logger log = LoggerFactory.getLogger(WorkflowRunner.class);
   private final WorkflowStore store;
   private final Clock clock;
+  private volatile Events events;
   private final Map<String, WorkflowDefinition> definitions = new ConcurrentHashMap<>();
   /** Workflows this control is running now, so a start request never runs one twice. */
   private final Map<String, Boolean> active = new ConcurrentHashMap<>();
@@ -32,6 +36,22 @@ public final class WorkflowRunner {
   public WorkflowRunner(WorkflowStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+  }
+
+  /** Failed workflows are published as events from now on. */
+  public void publishTo(Events events) {
+    this.events = events;
+  }
+
+  /** The instance a workflow is about, for its events: the replica, else the source, else the member. */
+  private static String subject(Workflow w) {
+    for (String key : List.of("replica", "source", "member", "instance")) {
+      String v = w.params().get(key);
+      if (v != null && !v.isEmpty()) {
+        return v;
+      }
+    }
+    return "";
   }
 
   public void define(WorkflowDefinition definition) {
@@ -130,6 +150,11 @@ public final class WorkflowRunner {
         .onErrorResume(e -> {
           String why = "step " + (w.step() + 1) + " (" + step.name() + ") failed: " + describe(e);
           log.warn("workflow {} ({}): {}", w.id(), w.kind(), why);
+          Events to = events;
+          if (to != null) {
+            to.publish(EventKind.WORKFLOW_FAILED, subject(w), w.kind() + " workflow " + w.id() + " failed: " + why,
+                Map.of("workflow_id", w.id(), "kind", w.kind(), "step", step.name()));
+          }
           return persist(w.finished(Workflow.State.FAILED, why, clock.instant()));
         })
         .flatMap(next -> next.state() == Workflow.State.RUNNING ? runFrom(next) : Mono.just(next));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.Status;
+import io.coffer.control.keys.SealingKey;
 import io.coffer.proto.v1.ChangePassword;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.Hello;
@@ -139,7 +140,7 @@ class SqliteStateStoreTest {
     try (SqliteStateStore store = SqliteStateStore.open(dir)) {
       store.insertIfAbsent("db1", "change_password", command("c1"), DIGEST, t0);
     }
-    Files.delete(dir.resolve(PayloadCipher.FILE));
+    Files.delete(dir.resolve(SealingKey.FILE));
     try (SqliteStateStore store = SqliteStateStore.open(dir)) {
       assertThatThrownBy(() -> store.find("c1")).hasMessageContaining("journal-key.tink");
     }

@@ -82,7 +82,8 @@ final class ReplicationCommands {
         .setLagSeconds(s.lagSeconds())
         .setPosition(s.position())
         .setReadOnly(s.readOnly())
-        .setLastError(s.lastError())).build();
+        .setLastError(s.lastError())
+        .setSourceConnected(s.sourceConnected())).build();
   }
 
   static Role role(Probe.Role r) {

@@ -273,7 +273,7 @@ class BackupServiceTest {
   }
 
   private static ReplicationStatus status(Probe.Role role, String sourceHost) {
-    return new ReplicationStatus(role, sourceHost, sourceHost.isEmpty() ? 0 : 3306, false, -1, "", true, "");
+    return new ReplicationStatus(role, sourceHost, sourceHost.isEmpty() ? 0 : 3306, false, -1, "", true, "", false);
   }
 
   record Staged(String backupId, byte[] bytes) {}

@@ -13,6 +13,10 @@ import io.coffer.spi.Probe;
  *     own notation (MariaDB: a GTID position, e.g. {@code 0-1-42}); "" when unknown
  * @param readOnly whether writes are refused (a replica, or a fenced source)
  * @param lastError the replication thread's last error, or "" (operator-safe)
+ * @param sourceConnected a replica receives from its source right now (MariaDB: Slave_IO_Running
+ *     Yes; PostgreSQL: pg_stat_wal_receiver streaming; Redis: master_link_status up); false
+ *     otherwise. The control asks the replicas of a primary that went silent to it: while most
+ *     still receive, the primary lives and the control is the one cut off, so it does not fail over
  */
 public record ReplicationStatus(
     Probe.Role role,
@@ -22,7 +26,8 @@ public record ReplicationStatus(
     double lagSeconds,
     String position,
     boolean readOnly,
-    String lastError) {
+    String lastError,
+    boolean sourceConnected) {
   public ReplicationStatus {
     sourceHost = sourceHost == null ? "" : sourceHost;
     position = position == null ? "" : position;

@@ -111,8 +111,8 @@ public record ReplicationSnapshot(
   /** The SPI's view: a replica's position is what it applied, a primary's what it committed. */
   public ReplicationStatus toStatus() {
     return replica.map(r -> new ReplicationStatus(Probe.Role.REPLICA, r.sourceHost(), r.sourcePort(), r.running(),
-            r.secondsBehind() < 0 ? -1 : r.secondsBehind(), appliedPosition, readOnly, r.lastError()))
-        .orElseGet(() -> new ReplicationStatus(role(), "", 0, false, -1, binlogPosition, readOnly, ""));
+            r.secondsBehind() < 0 ? -1 : r.secondsBehind(), appliedPosition, readOnly, r.lastError(), r.receiving()))
+        .orElseGet(() -> new ReplicationStatus(role(), "", 0, false, -1, binlogPosition, readOnly, "", false));
   }
 
   /**

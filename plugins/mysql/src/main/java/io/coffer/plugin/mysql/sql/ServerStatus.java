@@ -68,7 +68,7 @@ public final class ServerStatus implements AutoCloseable {
       return timeBox.call(() -> session.callRetrying(ReplicationSnapshot::read), PROBE_LIMIT).toStatus();
     } catch (Exception e) {
       return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false,
-          "MariaDB is not answering: " + why(e));
+          "MariaDB is not answering: " + why(e), false);
     }
   }
 

@@ -2,6 +2,7 @@ package io.coffer.plugin.postgresql.sql;
 
 import io.coffer.plugin.kit.TimeBox;
 import io.coffer.spi.Probe;
+import io.coffer.spi.replication.ReplicationStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -107,7 +108,7 @@ public final class ServerStatus implements AutoCloseable {
    * throws: when the server does not answer in time, the role is UNKNOWN and {@code lastError}
    * says why.
    */
-  public io.coffer.spi.replication.ReplicationStatus replication() {
+  public ReplicationStatus replication() {
     try {
       return timeBox.call(() -> {
         try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(REPLICATION_SQL)) {
@@ -124,14 +125,15 @@ public final class ServerStatus implements AutoCloseable {
           String error = standby && conninfo && !streaming
               ? "not streaming from its source (WAL receiver: " + (receiver == null ? "not running" : receiver)
                   + "); see the server log" : "";
-          return new io.coffer.spi.replication.ReplicationStatus(role, standby && host != null ? host : "",
-              standby && host != null ? port : 0, streaming, standby ? lag : 0, position, standby, error);
+          return new ReplicationStatus(role, standby && host != null ? host : "",
+              standby && host != null ? port : 0, streaming, standby ? lag : 0, position, standby, error,
+              standby && streaming);
         }
       }, PROBE_LIMIT);
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return new io.coffer.spi.replication.ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false,
-          "PostgreSQL is not answering: " + why);
+      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false,
+          "PostgreSQL is not answering: " + why, false);
     }
   }
 

@@ -85,24 +85,24 @@ public final class RedisReplication implements ReplicationStrategy {
     try {
       i = Info.parse(probe.call("read INFO replication", c -> c.info("replication")));
     } catch (RuntimeException e) {
-      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage());
+      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage(), false);
     }
     if ("slave".equals(i.get("role"))) {
       boolean up = "up".equals(i.get("master_link_status"));
       long lastIo = i.number("master_last_io_seconds_ago", -1);
       String error = up ? "" : "link to the source down for " + i.get("master_link_down_since_seconds") + " s";
       return new ReplicationStatus(Probe.Role.REPLICA, i.get("master_host"), (int) i.number("master_port", 0), up,
-          up && lastIo >= 0 ? lastIo : -1, i.get("slave_repl_offset"), true, error);
+          up && lastIo >= 0 ? lastIo : -1, i.get("slave_repl_offset"), true, error, up);
     }
     boolean fenced;
     try {
       fenced = FENCE.equals(probe.call("read min-replicas-to-write", c -> c.configGet("min-replicas-to-write"))
           .getOrDefault("min-replicas-to-write", ""));
     } catch (RuntimeException e) {
-      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage());
+      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage(), false);
     }
     Probe.Role role = i.number("connected_slaves", 0) > 0 ? Probe.Role.PRIMARY : Probe.Role.STANDALONE;
-    return new ReplicationStatus(role, "", 0, true, 0, i.get("master_repl_offset"), fenced, "");
+    return new ReplicationStatus(role, "", 0, true, 0, i.get("master_repl_offset"), fenced, "", false);
   }
 
   @Override
