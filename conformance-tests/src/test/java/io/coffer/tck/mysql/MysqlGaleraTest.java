@@ -3,6 +3,7 @@ package io.coffer.tck.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.proto.v1.ClusterNode;
 import io.coffer.proto.v1.ClusterStatus;
 import io.coffer.proto.v1.CreateClusterRequest;
@@ -64,7 +65,7 @@ class MysqlGaleraTest {
   @BeforeAll
   void startNodes() throws Exception {
     MysqlProvider provider = MysqlProvider.requireMariadb();
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so")),
+    Prerequisites.require(Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so")),
         "galera-4 is not installed (apt-get install galera-4)");
     work = Files.createTempDirectory("coffer-galera",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));

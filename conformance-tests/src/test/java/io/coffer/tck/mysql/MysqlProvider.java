@@ -1,6 +1,7 @@
 package io.coffer.tck.mysql;
 
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.tck.BackupData;
 import io.coffer.tck.ConfigurationSamples;
@@ -17,14 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs the TCK against a real MariaDB that the agent's MySQL plugin starts and supervises. */
 public final class MysqlProvider implements DatastoreProvider {
 
   /** Skips (with the reason) when MariaDB is not installed. */
   public static MysqlProvider requireMariadb() {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/mariadbd")) || onPath("mariadbd"),
+    Prerequisites.require(Files.isExecutable(Path.of("/usr/sbin/mariadbd")) || onPath("mariadbd"),
         "mariadbd is not installed (apt-get install mariadb-server)");
     return new MysqlProvider();
   }

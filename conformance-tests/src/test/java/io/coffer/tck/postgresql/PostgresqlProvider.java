@@ -1,6 +1,7 @@
 package io.coffer.tck.postgresql;
 
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.tck.BackupData;
 import io.coffer.tck.ConfigurationSamples;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs the TCK against a real PostgreSQL 15 that the agent's PostgreSQL plugin starts and supervises. */
 public final class PostgresqlProvider implements DatastoreProvider {
@@ -26,7 +26,7 @@ public final class PostgresqlProvider implements DatastoreProvider {
 
   /** Skips (with the reason) when PostgreSQL 15 is not installed. */
   public static PostgresqlProvider requirePostgresql() {
-    Assumptions.assumeTrue(Files.isExecutable(BIN_DIR.resolve("postgres")),
+    Prerequisites.require(Files.isExecutable(BIN_DIR.resolve("postgres")),
         "PostgreSQL 15 is not installed (apt-get install postgresql)");
     return new PostgresqlProvider();
   }

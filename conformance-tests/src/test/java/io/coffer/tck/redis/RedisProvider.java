@@ -1,6 +1,7 @@
 package io.coffer.tck.redis;
 
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.tck.BackupData;
 import io.coffer.tck.ConfigurationSamples;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs the TCK against a real Redis 7 that the agent's Redis plugin starts and supervises. */
 public final class RedisProvider implements DatastoreProvider {
@@ -23,7 +23,7 @@ public final class RedisProvider implements DatastoreProvider {
 
   /** Skips (with the reason) when redis-server is not installed. */
   public static RedisProvider requireRedis() {
-    Assumptions.assumeTrue(Files.isExecutable(SERVER), "Redis is not installed (apt-get install redis-server)");
+    Prerequisites.require(Files.isExecutable(SERVER), "Redis is not installed (apt-get install redis-server)");
     return new RedisProvider();
   }
 

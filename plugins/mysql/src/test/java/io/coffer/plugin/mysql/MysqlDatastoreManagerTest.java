@@ -3,6 +3,7 @@ package io.coffer.plugin.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.plugin.mysql.sql.SocketConnector;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -67,7 +67,7 @@ class MysqlDatastoreManagerTest {
       manager.init(new DatastoreContext("it-1", base.resolve("data"), base.resolve("run"), "127.0.0.1", port, "",
           Map.of("innodbBufferPoolSize", "16M")));
     } catch (DatastoreException e) {
-      Assumptions.abort("MariaDB is not usable here (" + e.getMessage() + ")");
+      Prerequisites.unusable("MariaDB is not usable here (" + e.getMessage() + ")");
     }
     manager.prepare();
     spec = manager.serverProcess();

@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql;
 
+import io.coffer.plugin.kit.testing.Prerequisites;
+import io.coffer.plugin.postgresql.sql.SocketConnector;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.ProcessSpec;
@@ -10,7 +12,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import io.coffer.plugin.postgresql.sql.SocketConnector;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,12 +21,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real PostgreSQL with its own data directory and port, run by the plugin's manager the way the
@@ -52,7 +52,7 @@ public final class TestServer implements AutoCloseable {
 
   /** Initialises and starts a fresh, empty instance. */
   public static TestServer start(String name) throws IOException {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/postgres")),
+    Prerequisites.require(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/postgres")),
         "PostgreSQL 15 is not installed (apt-get install postgresql)");
     Path base = Files.createTempDirectory("coffer-pg-" + name + "-");
     // The server's OS account (postgres) must reach its directories under the temp dir.
@@ -67,7 +67,7 @@ public final class TestServer implements AutoCloseable {
           base.resolve("run"), "127.0.0.1", port, "", Map.of("sharedBuffers", "16MB")));
     } catch (DatastoreException e) {
       instance.deleteBase();
-      Assumptions.abort("PostgreSQL is not usable here (" + e.getMessage() + ")");
+      Prerequisites.unusable("PostgreSQL is not usable here (" + e.getMessage() + ")");
     }
     instance.manager.prepare();
     instance.spec = instance.manager.serverProcess();

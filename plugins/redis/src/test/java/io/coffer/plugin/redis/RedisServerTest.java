@@ -3,6 +3,7 @@ package io.coffer.plugin.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Probe;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,7 +37,7 @@ class RedisServerTest {
 
   @BeforeAll
   void start() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
+    Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
     // the server's OS account (redis) must reach its directories under it
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     try (var s = new java.net.ServerSocket(0)) {

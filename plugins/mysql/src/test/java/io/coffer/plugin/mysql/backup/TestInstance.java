@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.plugin.mysql.MysqlDatastoreManager;
 import io.coffer.plugin.mysql.sql.SocketConnector;
 import io.coffer.spi.DatastoreContext;
@@ -26,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real mariadbd with its own data directory and port, run by the plugin's manager the way the
@@ -55,7 +55,7 @@ public final class TestInstance implements AutoCloseable {
       try {
         p.find((Path) null);
       } catch (DatastoreException e) {
-        Assumptions.abort("MariaDB backup tools are not usable here: " + e.getMessage());
+        Prerequisites.unusable("MariaDB backup tools are not usable here: " + e.getMessage());
       }
     }
     Path base = Files.createTempDirectory("coffer-backup-" + name + "-");
@@ -70,7 +70,7 @@ public final class TestInstance implements AutoCloseable {
           base.resolve("run"), "127.0.0.1", instance.port, "", Map.of("innodbBufferPoolSize", "16M")));
     } catch (DatastoreException e) {
       instance.deleteBase();
-      Assumptions.abort("MariaDB is not usable here (" + e.getMessage() + ")");
+      Prerequisites.unusable("MariaDB is not usable here (" + e.getMessage() + ")");
     }
     instance.manager.prepare();
     instance.spec = instance.manager.serverProcess();
