@@ -31,6 +31,12 @@ final class ChangeMaster {
 
   /** Seconds between the replica's attempts to (re)connect to its source (MariaDB's default: 60). */
   static final int CONNECT_RETRY_SECONDS = 5;
+  /**
+   * The source sends the replica a heartbeat after this many idle seconds, so that an idle link
+   * stays within the replica's slave_net_timeout and a dead one is noticed soon after
+   * (<a href="https://mariadb.com/kb/en/change-master-to/#master_heartbeat_period">MASTER_HEARTBEAT_PERIOD</a>).
+   */
+  static final int HEARTBEAT_SECONDS = 1;
 
   private ChangeMaster() {}
 
@@ -42,7 +48,8 @@ final class ChangeMaster {
     try {
       Sql.update(c, "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = " + SourceEndpoint.port("source.port", source.port())
               + ", MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = "
-              + CONNECT_RETRY_SECONDS + (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
+              + CONNECT_RETRY_SECONDS + ", MASTER_HEARTBEAT_PERIOD = " + HEARTBEAT_SECONDS
+              + (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
           source.host(), source.user(), source.password().reveal());
     } catch (SQLException e) {
       throw SqlErrors.translate("set the replication source (CHANGE MASTER TO)", e, true);

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  * replica acknowledges when attached with {@code semiSync}.
  */
 public final class MariaDbReplication implements ReplicationStrategy {
+  /** KILL of a session that ended meanwhile. */
+  private static final int ER_NO_SUCH_THREAD = 1094;
 
   private static final Logger log = LoggerFactory.getLogger(MariaDbReplication.class);
 
@@ -150,7 +152,17 @@ public final class MariaDbReplication implements ReplicationStrategy {
     return status.replication();
   }
 
-  /** read_only, then {@code @@gtid_binlog_pos}: the last transaction committed to the binary log. */
+  /**
+   * read_only, then every client session ended, then {@code @@gtid_binlog_pos}: the last
+   * transaction committed to the binary log. {@code read_only} refuses writes to every account
+   * without READ ONLY ADMIN (all the accounts the plugin creates for clients); ending the sessions
+   * rolls back the transactions they had open, so nothing written before the fence commits after
+   * it, and sends clients to reconnect (to the new primary). Kept: the agent's own socket session,
+   * the server's threads, and the replicas' binlog dumps (they stream what was committed to the
+   * replicas). A superuser with READ ONLY ADMIN (the root that enable-root creates) can still write
+   * on a fenced MariaDB 10.11 after it reconnects
+   * (<a href="https://mariadb.com/kb/en/server-system-variables/#read_only">read_only</a>).
+   */
   @Override
   public String fence(ServerControl server) { // SET GLOBAL read_only needs no restart
     boolean replicating = admin.execute("read the replication state", false,
@@ -160,8 +172,29 @@ public final class MariaDbReplication implements ReplicationStrategy {
     }
     return admin.execute("fence the source", false, c -> {
       readOnly(c);
+      if (!replicating) {
+        endClientSessions(c);
+      }
       return scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos");
     });
+  }
+
+  /** KILL CONNECTION for every client session but the agent's own, the server's threads and binlog dumps. */
+  private static void endClientSessions(Connection c) throws SQLException {
+    List<String> ids = Sql.query(c, "SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()"
+        + " AND USER NOT IN ('system user', 'event_scheduler', 'unauthenticated user')"
+        + " AND NOT (USER = 'root' AND HOST = 'localhost')"
+        + " AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')",
+        rs -> rs.getString(1));
+    for (String id : ids) {
+      try {
+        Sql.update(c, "KILL CONNECTION " + Long.parseLong(id));
+      } catch (SQLException e) {
+        if (e.getErrorCode() != ER_NO_SUCH_THREAD) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** {@code MASTER_GTID_WAIT}: 0 when {@code gtid_slave_pos} reached the position, -1 on timeout. */

@@ -31,6 +31,8 @@ public final class ServerCommand {
   public static final String PARAMETER_FILE = "coffer-parameters.cnf";
   /** Binary logs are purged after a week, so that they cannot fill the volume on their own. */
   static final Duration BINLOG_RETENTION = Duration.ofDays(7);
+  /** Seconds a replica waits for its source's next event or heartbeat before it reconnects. */
+  public static final int SLAVE_NET_TIMEOUT_SECONDS = 4;
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   private ServerCommand() {}
@@ -76,6 +78,11 @@ public final class ServerCommand {
     command.add("--rpl-semi-sync-master-enabled=ON");
     command.add("--rpl-semi-sync-master-wait-no-slave=OFF");
     command.add("--rpl-semi-sync-master-wait-point=AFTER_SYNC");
+    // A replica notices a silent source within 4 s (its source sends a heartbeat every second,
+    // ChangeMaster), not the default 60: the control asks the replicas whether they still receive
+    // from a primary it lost, before it fails over
+    // (https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#slave_net_timeout).
+    command.add("--slave-net-timeout=" + SLAVE_NET_TIMEOUT_SECONDS);
     // The role's settings (read_only on a replica or a fenced source) hold from the first
     // connection after every restart (https://mariadb.com/kb/en/server-system-variables/#init_file).
     // mariadbd refuses to start when the file is missing: MysqlDatastoreManager.prepare() creates it.

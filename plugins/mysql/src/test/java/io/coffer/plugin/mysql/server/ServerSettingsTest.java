@@ -53,7 +53,8 @@ class ServerSettingsTest {
         "--log-bin=mariadb-bin", "--server-id=" + ServerSettings.serverId("i-1"), "--binlog-format=ROW", "--sync-binlog=1",
         "--binlog-expire-logs-seconds=604800", "--log-slave-updates", "--relay-log=mariadb-relay-bin",
         "--rpl-semi-sync-master-enabled=ON", "--rpl-semi-sync-master-wait-no-slave=OFF",
-        "--rpl-semi-sync-master-wait-point=AFTER_SYNC", "--init-file=" + tmp.resolve("data/coffer-init.sql"));
+        "--rpl-semi-sync-master-wait-point=AFTER_SYNC", "--slave-net-timeout=4",
+        "--init-file=" + tmp.resolve("data/coffer-init.sql"));
     assertThat(spec.logFile()).isEqualTo(tmp.resolve("run/mariadbd.out"));
     assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(new DataDirInitializer(s).installCommand()).containsExactly(

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *       settings are reset.
  * </ul>
  *
- * A primary that was not fenced (a failed primary that comes back after a failover) is rewound to
- * the source's timeline first ({@link Rewind}), then attached like any standby. Synchronous
+ * A primary, or a fenced one (a standby with no source: a deposed primary that came back), is
+ * rewound to the source's timeline first ({@link Rewind}), then attached like any standby. Synchronous
  * replication: {@link #requireSynchronousReplica}; standbys need nothing more (each connects with
  * its slot's name as {@code application_name}).
  */
@@ -121,7 +121,10 @@ public final class PostgresqlReplication implements ReplicationStrategy {
   public void attach(ReplicationSource source, ServerControl server) {
     SourceConnection to = SourceConnection.of(source);
     createSlotOn(to); // first: the slot keeps the WAL a rewound server will stream
-    if (!admin.execute("check the role", false, PostgresqlReplication::inRecovery)) {
+    // a primary, or a fenced one (a standby with no source): its history may have forked from the
+    // source's (a failed primary that restarted wrote an end-of-recovery checkpoint), so it is
+    // rewound; pg_rewind changes nothing when the histories did not fork
+    if (admin.execute("check the role", false, c -> !inRecovery(c) || !hasSource(c))) {
       endClientSessions(); // a smart shutdown waits for every session, idle ones included
       admin.close();
       Rewind.toStandbyOf(settings, to, slot, server);
@@ -276,6 +279,12 @@ public final class PostgresqlReplication implements ReplicationStrategy {
       Sql.ddl(c, "ALTER SYSTEM RESET primary_slot_name");
       return Sql.exists(c, "SELECT pg_reload_conf()");
     });
+  }
+
+  /** A standby that streams from a source (not a fenced primary, which has none). */
+  private static boolean hasSource(Connection c) throws SQLException {
+    List<String> conninfo = Sql.query(c, "SELECT current_setting('primary_conninfo')", rs -> rs.getString(1));
+    return !conninfo.isEmpty() && conninfo.get(0) != null && !conninfo.get(0).isBlank();
   }
 
   private static boolean inRecovery(Connection c) throws SQLException {

@@ -64,8 +64,9 @@ final class Rewind {
   }
 
   /**
-   * With this server running as a primary: stops it, rewinds it to {@code source}'s timeline and
-   * starts it as a standby of {@code source} that streams through {@code slot}.
+   * With this server running as a primary (or a fenced one): stops it, rewinds it to
+   * {@code source}'s timeline and starts it as a standby of {@code source} that streams through
+   * {@code slot}.
    */
   static void toStandbyOf(ServerSettings settings, SourceConnection source, String slot, ServerControl server) {
     log.info("Rejoin: rewinding this former primary to follow {}:{}", source.host(), source.port());

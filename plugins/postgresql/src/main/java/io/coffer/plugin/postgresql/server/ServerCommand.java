@@ -59,6 +59,11 @@ public final class ServerCommand {
     option(command, "archive_library", "basic_archive");
     option(command, "basic_archive.archive_directory", s.walSpoolDir().toString());
     option(command, "archive_timeout", Long.toString(s.archiveTimeout().toSeconds()));
+    // a standby notices a silent primary within 5 s, not the default 60: the WAL receiver asks for
+    // a reply after half of it and ends the connection at its end. The control asks the standbys
+    // whether they still receive from a primary it lost, before it fails over
+    // (https://www.postgresql.org/docs/15/runtime-config-replication.html#GUC-WAL-RECEIVER-TIMEOUT).
+    option(command, "wal_receiver_timeout", "5s");
     // logs go to stderr, which the runtime appends to the output log
     option(command, "logging_collector", "off");
     // the pid file (first line: the postmaster's pid) lets a restarted agent adopt a postmaster

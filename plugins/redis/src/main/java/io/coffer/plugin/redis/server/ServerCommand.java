@@ -42,6 +42,11 @@ public final class ServerCommand {
     // the runtime appends stdout to the output log
     option(command, "logfile", "");
     option(command, "pidfile", s.pidFile().toString());
+    // a replica notices a silent primary within 5 s (the primary pings every second), not the
+    // default 60: the control asks the replicas whether they still receive from a primary it lost
+    // (https://redis.io/docs/latest/operate/oss_and_stack/management/replication/, repl-timeout)
+    option(command, "repl-ping-replica-period", "1");
+    option(command, "repl-timeout", "5");
     if (s.cluster()) {
       option(command, "cluster-enabled", "yes");
       option(command, "cluster-config-file", s.nodesFile().toString());
