@@ -8,6 +8,7 @@ import io.coffer.agent.channel.ControlChannel;
 import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.command.OperationKinds;
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.agent.ha.LeaseKeeper;
 import io.coffer.agent.identity.CertificateIdentity;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.plugin.PluginHost;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -103,11 +105,19 @@ public final class Agent implements AutoCloseable {
     if (archiver != null) {
       backups.archiveWith(archiver);
     }
-    CommandExecutor executor = new CommandExecutor(manager, backups, server, journal, supervisor.whenReady(),
-        Clock.systemUTC());
-    resources.add(executor);
+    AtomicReference<ControlChannel> events = new AtomicReference<>();
+    LeaseKeeper lease = new LeaseKeeper(config.stateDir(),
+        () -> manager.replicationStrategy().fence(server), () -> manager.replicationStrategy().promote(),
+        // asked only when a fence is due, and then at once (not at the next heartbeat): a primary that
+        // restarts without its lease is fenced within ~100 ms of answering
+        () -> manager.replicationStrategy().status().role(),
+        e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)), System::nanoTime);
+    resources.add(lease);
     HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.port(),
-        archiver == null ? Optional::empty : () -> Optional.of(archiver.status()));
+        archiver == null ? Optional::empty : () -> Optional.of(archiver.status()), lease::metrics);
+    CommandExecutor executor = new CommandExecutor(manager, backups, server, journal, supervisor.whenReady(),
+        Clock.systemUTC(), lease);
+    resources.add(executor);
     List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());
     channel = new ControlChannel(config, transport,
         () -> Hello.newBuilder()
@@ -119,8 +129,12 @@ public final class Agent implements AutoCloseable {
             .setHeartbeatIntervalMillis((int) config.heartbeatInterval().toMillis())
             .setStartedAtMillis(startedAt)
             .setAgentRunId(runId),
-        heartbeats::next, executor, journal, archiveKeys);
+        heartbeats::next, executor, journal, archiveKeys, lease);
+    events.set(channel);
     resources.add(channel);
+    if (manager.capabilities().contains(Capability.REPLICATION)) {
+      lease.start(); // only a replicating instance is ever given a lease
+    }
 
     supervisor.start();
     if (archiver != null) {

@@ -3,7 +3,9 @@ package io.coffer.agent.channel;
 import io.coffer.agent.archive.ArchiveKeys;
 import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.agent.ha.LeaseKeeper;
 import io.coffer.agent.journal.JobJournal;
+import io.coffer.proto.v1.AgentEvent;
 import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
 import io.coffer.proto.v1.ArchiveKey;
@@ -19,6 +21,8 @@ import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -55,6 +59,9 @@ public final class ControlChannel implements AutoCloseable {
   private final CommandExecutor executor;
   private final JobJournal journal;
   private final ArchiveKeys archiveKeys;
+  private final LeaseKeeper lease;
+  /** Events noticed while no stream was welcomed; sent after the next Welcome. */
+  private final Deque<AgentEvent> unsent = new ArrayDeque<>();
   private final ManagedChannel channel;
   private final Backoff backoff;
   private final Sinks.Many<Boolean> connected = Sinks.many().replay().latest();
@@ -77,8 +84,9 @@ public final class ControlChannel implements AutoCloseable {
    * @throws IOException when the agent's TLS files cannot be loaded
    */
   public ControlChannel(AgentConfig config, CompletableFuture<ManagedChannel> transport, Supplier<Hello.Builder> hello,
-      Supplier<Mono<Heartbeat>> heartbeat, CommandExecutor executor, JobJournal journal, ArchiveKeys archiveKeys)
-      throws IOException {
+      Supplier<Mono<Heartbeat>> heartbeat, CommandExecutor executor, JobJournal journal, ArchiveKeys archiveKeys,
+      LeaseKeeper lease) throws IOException {
+    this.lease = lease;
     this.archiveKeys = archiveKeys;
     this.config = config;
     this.hello = hello;
@@ -143,7 +151,10 @@ public final class ControlChannel implements AutoCloseable {
     s.heartbeats = Flux.interval(Duration.ZERO, config.heartbeatInterval())
         .onBackpressureDrop()
         .concatMap(i -> heartbeat.get(), 1)
-        .subscribe(hb -> s.send(AgentFrame.newBuilder().setHeartbeat(hb).build()),
+        .subscribe(hb -> {
+              lease.heartbeatSent(hb.getSequence());
+              s.send(AgentFrame.newBuilder().setHeartbeat(hb).build());
+            },
             e -> log.error("heartbeat stopped", e));
     if (s.isClosed()) {
       s.heartbeats.dispose(); // the stream died while it was being set up
@@ -166,6 +177,37 @@ public final class ControlChannel implements AutoCloseable {
           config.control().port(), status.getCode(), status.getDescription(), wait.toMillis());
     }
     Schedulers.parallel().schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Reports an event to the control: now when a stream is welcomed, otherwise after the next
+   * Welcome (at most 100 kept; the oldest are dropped).
+   */
+  public void report(AgentEvent event) {
+    synchronized (unsent) {
+      unsent.addLast(event);
+      while (unsent.size() > 100) {
+        unsent.removeFirst();
+      }
+    }
+    Session s = session;
+    if (s != null && s.welcomed) {
+      flushEvents();
+    }
+  }
+
+  private void flushEvents() {
+    Session s = session;
+    while (s != null && !s.isClosed()) {
+      AgentEvent next;
+      synchronized (unsent) {
+        next = unsent.pollFirst();
+      }
+      if (next == null) {
+        return;
+      }
+      s.send(AgentFrame.newBuilder().setEvent(next).build());
+    }
   }
 
   /** Sends a result on whichever stream is open now; if none is, the journal keeps it for the next. */
@@ -206,6 +248,7 @@ public final class ControlChannel implements AutoCloseable {
     private ClientCallStreamObserver<AgentFrame> out;
     private volatile Disposable heartbeats;
     private boolean closed;
+    private volatile boolean welcomed;
 
     @Override
     public void beforeStart(ClientCallStreamObserver<AgentFrame> requestStream) {
@@ -231,6 +274,10 @@ public final class ControlChannel implements AutoCloseable {
     public void onNext(ControlFrame frame) {
       switch (frame.getFrameCase()) {
         case WELCOME -> {
+          // before any command of this stream: the term decides which of them may run
+          lease.welcomed(frame.getWelcome().getTerm(), frame.getWelcome().getDeposed());
+          welcomed = true;
+          flushEvents();
           backoff.reset();
           connected.tryEmitNext(true);
           log.info("connected to the control as instance {}", frame.getWelcome().getInstanceId());
@@ -250,6 +297,7 @@ public final class ControlChannel implements AutoCloseable {
           Schedulers.boundedElastic().schedule(() -> journal.acknowledge(id));
         }
         case CANCEL -> executor.cancel(frame.getCancel().getCommandId());
+        case LEASE -> lease.onLease(frame.getLease());
         default -> log.warn("ignoring unknown control frame {}", frame.getFrameCase());
       }
       requestNext();

@@ -3,6 +3,7 @@ package io.coffer.agent.command;
 import com.google.rpc.Code;
 import io.coffer.agent.backup.BackupService;
 import io.coffer.agent.backup.JobProgress;
+import io.coffer.agent.ha.LeaseKeeper;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.Operation;
@@ -42,6 +43,7 @@ public final class CommandExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
 
   private final OperationDispatcher dispatcher;
+  private final LeaseKeeper lease;
   private final JobJournal journal;
   private final Mono<Void> ready;
   private final Clock clock;
@@ -66,8 +68,10 @@ public final class CommandExecutor implements AutoCloseable {
    * @param ready completes when the datastore accepts administrative calls
    */
   public CommandExecutor(DatastoreManager manager, BackupService backups, ServerControl server, JobJournal journal,
-      Mono<Void> ready, Clock clock) {
-    this.dispatcher = new OperationDispatcher(manager, new BackupCommands(backups), server, clock);
+      Mono<Void> ready, Clock clock, LeaseKeeper lease) {
+    this.lease = lease;
+    this.dispatcher = new OperationDispatcher(manager, new BackupCommands(backups), server, clock, lease::roleChanged,
+        lease.roleLock());
     this.journal = journal;
     this.ready = ready;
     this.clock = clock;
@@ -117,7 +121,12 @@ public final class CommandExecutor implements AutoCloseable {
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(existing -> existing.<Mono<Result>>map(job -> Mono.just(job.result().orElseGet(() ->
                 failure(id, Code.ABORTED, "", "the job was interrupted"))))
-            .orElseGet(() -> awaitReady(command)
+            .orElseGet(() -> !lease.accepts(command.getTerm())
+                ? Mono.fromCallable(() -> journalOutcome(command, failure(id, Code.FAILED_PRECONDITION, "",
+                    "the command was sent in term " + command.getTerm() + " of this instance's replication group, which"
+                        + " has moved on to term " + lease.term() + " (a failover); it is not run")))
+                    .subscribeOn(lane)
+                : awaitReady(command)
                 .then(Mono.fromCallable(() -> runJournaled(command)).subscribeOn(lane))
                 .onErrorResume(e -> Mono.fromCallable(() -> journalOutcome(command, unavailable(id, e))).subscribeOn(lane))))
         .onErrorResume(e -> {

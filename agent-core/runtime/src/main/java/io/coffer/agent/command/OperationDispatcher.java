@@ -17,6 +17,8 @@ import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.ServerControl;
 import java.time.Clock;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 /**
  * Runs one operation against the plugin: translates proto messages to SPI calls and back.
@@ -31,11 +33,21 @@ final class OperationDispatcher {
   private final ConfigurationCommands configuration;
   private final ClusterCommands cluster;
   private final Clock clock;
+  private final Lock roleLock;
 
-  OperationDispatcher(DatastoreManager manager, BackupCommands backups, ServerControl server, Clock clock) {
+  /**
+   * @param roleChanged told when a command made this instance follow a source or promoted it
+   * @param roleLock held by the commands that change the server's role ({@code LeaseKeeper.roleLock})
+   */
+  OperationDispatcher(DatastoreManager manager, BackupCommands backups, ServerControl server, Clock clock,
+      Runnable roleChanged, Lock roleLock) {
     this.manager = manager;
+    this.roleLock = roleLock;
     this.backups = backups;
-    this.replication = new ReplicationCommands(manager, server, backups::replicaAttached);
+    this.replication = new ReplicationCommands(manager, server, () -> {
+      backups.replicaAttached();
+      roleChanged.run();
+    });
     this.configuration = new ConfigurationCommands(manager, server);
     this.cluster = new ClusterCommands(manager, server);
     this.clock = clock;
@@ -117,15 +129,15 @@ final class OperationDispatcher {
       case DELETE_BACKUP -> backups.delete(op.getDeleteBackup().getBackupId());
       case FLUSH_LOG_ARCHIVE -> backups.flushLogArchive(op.getFlushLogArchive());
       case PREPARE_REPLICATION_SOURCE -> replication.prepareSource(op.getPrepareReplicationSource());
-      case ATTACH_REPLICA -> replication.attach(op.getAttachReplica());
-      case FENCE_SOURCE -> replication.fence();
+      case ATTACH_REPLICA -> changingRole(() -> replication.attach(op.getAttachReplica()));
+      case FENCE_SOURCE -> changingRole(replication::fence);
       case AWAIT_REPLICA_POSITION -> replication.awaitPosition(op.getAwaitReplicaPosition());
-      case PROMOTE_REPLICA -> replication.promote();
+      case PROMOTE_REPLICA -> changingRole(replication::promote);
       case GET_REPLICATION_STATUS -> replication.status();
       case LIST_PARAMETER_RULES -> configuration.rules(op.getListParameterRules().getNamesList());
       case GET_CONFIGURATION -> configuration.values(op.getGetConfiguration().getNamesList());
       case UPDATE_CONFIGURATION -> configuration.update(op.getUpdateConfiguration());
-      case RESTART_SERVER -> configuration.restart();
+      case RESTART_SERVER -> changingRole(configuration::restart);
       case PREPARE_CLUSTER_NODE -> cluster.prepare(op.getPrepareClusterNode().getUser(),
           op.getPrepareClusterNode().getPassword());
       case CREATE_CLUSTER -> cluster.create(op.getCreateCluster().getNodesList(),
@@ -142,5 +154,14 @@ final class OperationDispatcher {
           .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();
       case KIND_NOT_SET -> throw DatastoreException.invalidArgument("operation", "is required");
     };
+  }
+
+  private OperationResult changingRole(Supplier<OperationResult> command) {
+    roleLock.lock();
+    try {
+      return command.get();
+    } finally {
+      roleLock.unlock();
+    }
   }
 }
