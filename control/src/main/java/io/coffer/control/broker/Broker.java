@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -65,6 +66,7 @@ public final class Broker implements AutoCloseable {
   private final AgentRegistry registry;
   private final Clock clock;
   private final RequestDigests digests;
+  private volatile ToLongFunction<String> terms = instance -> 0;
   /** Store calls block until their group commit: never on gRPC threads. */
   private final Scheduler storeThread = Schedulers.boundedElastic();
   private final ConcurrentMap<String, Waiter> waiting = new ConcurrentHashMap<>();
@@ -94,6 +96,14 @@ public final class Broker implements AutoCloseable {
   }
 
   /**
+   * Every command from now on carries the term of its instance's replication group, so that an
+   * agent refuses one journaled in an older term (before a failover) when it is re-sent.
+   */
+  public void stampTerms(ToLongFunction<String> termOfInstance) {
+    this.terms = termOfInstance;
+  }
+
+  /**
    * Sends {@code operation} to {@code instanceId}'s agent and waits for its result.
    *
    * @param kind operation kind name, e.g. "create_database"
@@ -112,6 +122,7 @@ public final class Broker implements AutoCloseable {
     Instant deadline = clock.instant().plus(timeout);
     Command command = Command.newBuilder()
         .setCommandId(commandId)
+        .setTerm(terms.applyAsLong(instanceId))
         .setDeadline(Timestamp.newBuilder().setSeconds(deadline.getEpochSecond()).setNanos(deadline.getNano()))
         .setOperation(operation)
         .build();

@@ -60,6 +60,7 @@ import picocli.CommandLine;
         ReplicaCommand.class,
         ClusterCommand.class,
         EventsCommand.class,
+        HaCommand.class,
         WebhookCommand.class,
         ReplicaPromote.class,
         ReplicaEject.class,

@@ -3,6 +3,7 @@ package io.coffer.control.gateway;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
+import io.coffer.control.ha.Leases;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.registry.AgentSession;
 import io.coffer.control.security.AgentAuthInterceptor;
@@ -41,13 +42,15 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
   private final Clock clock;
   private final ArchiveKey archiveKey;
   private final Events events;
+  private final Leases leases;
 
   /**
    * @param archiveKey the public log archive key every agent gets in its Welcome
    * @param events where agent events and identity conflicts are published
    */
   public AgentGatewayService(AgentRegistry registry, Broker broker, StateStore store, Clock clock,
-      ArchiveKey archiveKey, Events events) {
+      ArchiveKey archiveKey, Events events, Leases leases) {
+    this.leases = leases;
     this.events = events;
     this.archiveKey = archiveKey;
     this.registry = registry;
@@ -88,7 +91,11 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
           return;
         }
         switch (frame.getFrameCase()) {
-          case HEARTBEAT -> registry.heartbeat(session, frame.getHeartbeat());
+          case HEARTBEAT -> {
+            registry.heartbeat(session, frame.getHeartbeat());
+            leases.answer(session.instanceId(), frame.getHeartbeat())
+                .ifPresent(l -> session.send(ControlFrame.newBuilder().setLease(l).build()));
+          }
           case RESULT -> broker.onResult(session, frame.getResult());
           case PROGRESS -> broker.onProgress(session, frame.getProgress());
           case EVENT -> agentEvent(session.instanceId(), frame.getEvent());
@@ -135,8 +142,8 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
             log.error("cannot remember instance {}", opened.instanceId(), e);
           }
         });
-        session.send(ControlFrame.newBuilder().setWelcome(Welcome.newBuilder().setInstanceId(identity.name())
-            .setArchiveKey(archiveKey)).build());
+        session.send(ControlFrame.newBuilder().setWelcome(leases.welcome(identity.name(), Welcome.newBuilder()
+            .setInstanceId(identity.name()).setArchiveKey(archiveKey))).build());
         log.info("agent {} connected (agent {}, {} {}, {} unacknowledged results)", identity.name(), hello.getAgentVersion(),
             hello.getDatastore().getEngine(), hello.getDatastore().getVersion(), hello.getUnacknowledgedCommandIdsCount());
         broker.onConnected(session);

@@ -5,8 +5,10 @@ import io.coffer.control.broker.Broker;
 import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.events.Events;
 import io.coffer.control.events.WebhookStore;
+import io.coffer.control.ha.Failover;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
+import io.coffer.control.replication.Topology;
 import io.grpc.BindableService;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +23,8 @@ public final class NorthboundServices {
    * @param jobTimeout the same for backups, restores and server restarts
    */
   public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
-      ReplicationManager replication, ClusterManager clusters, Events events, WebhookStore webhooks, Clock clock,
+      ReplicationManager replication, Failover failover, Topology topology, ClusterManager clusters, Events events,
+      WebhookStore webhooks, Clock clock,
       Duration defaultTimeout, Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
     return List.of(
@@ -32,7 +35,7 @@ public final class NorthboundServices {
         new CommandServiceImpl(broker),
         new DiagnosticsServiceImpl(calls),
         new BackupServiceImpl(backups, calls, jobTimeout),
-        new ReplicationServiceImpl(replication, registry),
+        new ReplicationServiceImpl(replication, failover, topology, registry),
         new ClusterServiceImpl(clusters),
         new EventServiceImpl(events),
         new WebhookServiceImpl(webhooks, events.journal(), clock));

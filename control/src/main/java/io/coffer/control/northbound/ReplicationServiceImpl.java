@@ -1,10 +1,15 @@
 package io.coffer.control.northbound;
 
+import io.coffer.control.ha.Failover;
+import io.coffer.control.ha.HaSettings;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
+import io.coffer.control.replication.Topology.Group;
+import io.coffer.control.replication.Topology;
 import io.coffer.control.workflow.Workflow;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.EjectRequest;
+import io.coffer.proto.v1.GetHaSettingsRequest;
 import io.coffer.proto.v1.GetWorkflowRequest;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListReplicasRequest;
@@ -14,16 +19,25 @@ import io.coffer.proto.v1.RejoinReplicaRequest;
 import io.coffer.proto.v1.RepairReplicaRequest;
 import io.coffer.proto.v1.Replica;
 import io.coffer.proto.v1.ReplicationServiceGrpc;
+import io.coffer.proto.v1.SetHaSettingsRequest;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Replicas, switchover, failover, rejoin and repair (see northbound.proto); the workflows run in {@link ReplicationManager}. */
 public final class ReplicationServiceImpl extends ReplicationServiceGrpc.ReplicationServiceImplBase {
   private final ReplicationManager replication;
+  private final Failover failover;
+  private final Topology topology;
   private final AgentRegistry registry;
 
-  ReplicationServiceImpl(ReplicationManager replication, AgentRegistry registry) {
+  ReplicationServiceImpl(ReplicationManager replication, Failover failover, Topology topology, AgentRegistry registry) {
     this.replication = replication;
+    this.failover = failover;
+    this.topology = topology;
     this.registry = registry;
   }
 
@@ -49,7 +63,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
   public void eject(EjectRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
     Replies.reply(() -> {
       String source = Requests.instanceId(request.getSourceInstanceId());
-      return replication.eject(source, Requests.commandId(request.getOptions())).map(this::toProto);
+      return failover.eject(source, request.getForce(), Requests.commandId(request.getOptions())).map(this::toProto);
     }, out);
   }
 
@@ -89,6 +103,50 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   private static void describe(Replica.Builder r, InstanceStatus s) {
     r.setState(s.getState()).setHealth(s.getHealth()).setRole(s.getRole()).setDetail(s.getDetail());
+  }
+
+  @Override
+  public void setHaSettings(SetHaSettingsRequest r, StreamObserver<io.coffer.proto.v1.HaSettings> out) {
+    Replies.reply(() -> {
+      String primary = Requests.instanceId(r.getSourceInstanceId());
+      return Mono.fromCallable(() -> {
+        HaSettings now = group(primary).settings();
+        HaSettings next = new HaSettings(r.hasEnabled() ? r.getEnabled() : now.enabled(),
+            r.hasDetectionWindowMillis() ? Duration.ofMillis(r.getDetectionWindowMillis()) : now.detectionWindow(),
+            r.hasMaxLagMillis() ? Duration.ofMillis(r.getMaxLagMillis()) : now.maxLag(),
+            r.hasLeaseMillis() ? Duration.ofMillis(r.getLeaseMillis()) : now.lease());
+        String problem = next.problem();
+        if (!problem.isEmpty()) {
+          int colon = problem.indexOf(':');
+          throw Errors.invalidArgument(problem.substring(0, colon), problem.substring(colon + 2));
+        }
+        topology.setSettings(primary, next);
+        return toProto(group(primary));
+      }).subscribeOn(Schedulers.boundedElastic());
+    }, out);
+  }
+
+  @Override
+  public void getHaSettings(GetHaSettingsRequest r, StreamObserver<io.coffer.proto.v1.HaSettings> out) {
+    Replies.reply(() -> {
+      String primary = Requests.instanceId(r.getSourceInstanceId());
+      return Mono.fromCallable(() -> toProto(group(primary))).subscribeOn(Schedulers.boundedElastic());
+    }, out);
+  }
+
+  private Group group(String primary) {
+    registry.require(primary);
+    return topology.group(primary).orElseThrow(() -> Errors.notFound("instance '" + primary
+        + "' leads no replication group (it has no replica)"));
+  }
+
+  private io.coffer.proto.v1.HaSettings toProto(Group g) {
+    List<String> deposed = topology.deposed().entrySet().stream().filter(e -> e.getValue().primary().equals(g.primary()))
+        .map(Map.Entry::getKey).sorted().toList();
+    return io.coffer.proto.v1.HaSettings.newBuilder().setPrimaryInstanceId(g.primary()).setTerm(g.term())
+        .setEnabled(g.settings().enabled()).setDetectionWindowMillis((int) g.settings().detectionWindow().toMillis())
+        .setMaxLagMillis((int) g.settings().maxLag().toMillis()).setLeaseMillis((int) g.settings().lease().toMillis())
+        .addAllDeposedInstanceIds(deposed).build();
   }
 
   @Override

@@ -115,6 +115,15 @@ public final class AgentRegistry {
     }
   }
 
+  /**
+   * When the instance's agent last spoke (its stream opened, or a heartbeat), as this control
+   * knows it; for an instance not seen since this control started, when it last connected before.
+   */
+  public Optional<Instant> lastSeen(String instanceId) {
+    Entry e = entries.get(instanceId);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.lastSeen);
+  }
+
   public boolean known(String instanceId) {
     return entries.containsKey(instanceId);
   }

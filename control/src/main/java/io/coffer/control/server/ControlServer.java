@@ -15,12 +15,15 @@ import io.coffer.control.events.Events;
 import io.coffer.control.events.WebhookDispatcher;
 import io.coffer.control.events.WebhookStore;
 import io.coffer.control.gateway.AgentGatewayService;
+import io.coffer.control.ha.Failover;
 import io.coffer.control.ha.HaMonitor;
+import io.coffer.control.ha.Leases;
 import io.coffer.control.keys.DerivedPasswords;
 import io.coffer.control.keys.SealingKey;
 import io.coffer.control.northbound.NorthboundServices;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
+import io.coffer.control.replication.ReplicationSteps;
 import io.coffer.control.replication.Topology;
 import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.ApiAuthInterceptor;
@@ -40,6 +43,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,28 +84,40 @@ public final class ControlServer implements AutoCloseable {
 
   private void boot(ControlConfig config) throws IOException {
     Clock clock = Clock.systemUTC();
-    StateStore store = SqliteStateStore.open(config.stateDir());
+    Path state = config.stateDir();
+    StateStore store = SqliteStateStore.open(state);
     resources.add(store);
     AgentRegistry registry = new AgentRegistry(clock, config.heartbeatMisses());
     store.instances().forEach(i -> registry.remember(i.instanceId(), i.hello(), i.lastConnected()));
-    Broker broker = new Broker(store, registry, clock, RequestDigests.open(config.stateDir()));
-    ArchiveKeyStore archiveKeys = ArchiveKeyStore.open(config.stateDir());
+    Broker broker = new Broker(store, registry, clock, RequestDigests.open(state));
+    ArchiveKeyStore archiveKeys = ArchiveKeyStore.open(state);
     resources.add(broker);
-    EventJournal eventJournal = EventJournal.open(config.stateDir());
+    EventJournal eventJournal = EventJournal.open(state);
     resources.add(eventJournal);
     Events events = new Events(eventJournal, clock);
     resources.add(events);
-    WebhookStore webhooks = new WebhookStore(eventJournal, SealingKey.open(config.stateDir()));
+    WebhookStore webhooks = new WebhookStore(eventJournal, SealingKey.open(state));
     WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, eventJournal, clock, Duration.ofSeconds(1));
     dispatcher.start(events.journaledSequences());
     resources.add(dispatcher);
+    WorkflowStore workflows = WorkflowStore.open(state);
+    resources.add(workflows);
+    WorkflowRunner runner = new WorkflowRunner(workflows, clock);
+    runner.publishTo(events);
+    Topology topology = Topology.open(state);
+    resources.add(topology);
+    broker.stampTerms(topology::termOf);
+    // before any agent connects: a failover a previous control left running grants its primary no lease
+    Leases leases = new Leases(topology, clock);
+    runner.running(Failover.KIND).forEach(w -> topology.group(w.param("source"))
+        .ifPresent(g -> leases.revoke(w.param("source"), g)));
 
     EventLoopGroup loops = new NioEventLoopGroup(config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
     resources.add(() -> loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly());
     agentServer = listener(config.agentListen(), loops)
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
         .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock,
-            archiveKeys.publicKey(), events), new AgentAuthInterceptor()))
+            archiveKeys.publicKey(), events, leases), new AgentAuthInterceptor()))
         // handlers never block (store work runs on boundedElastic): no thread hand-off per message
         .directExecutor()
         // agents ping every 10 s to notice dead connections; the control pings more rarely so as
@@ -118,32 +134,27 @@ public final class ControlServer implements AutoCloseable {
         .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL))
         .directExecutor();
     ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
-    BackupCatalog catalog = BackupCatalog.open(config.stateDir());
+    BackupCatalog catalog = BackupCatalog.open(state);
     resources.add(catalog);
-    BackupManager backups = new BackupManager(catalog, MasterKeyStore.open(config.stateDir()), archiveKeys, broker, registry, clock,
+    BackupManager backups = new BackupManager(catalog, MasterKeyStore.open(state), archiveKeys, broker, registry, clock,
         config.jobTimeout());
     backups.publishTo(events);
     backups.start();
     BackupScheduler scheduler = new BackupScheduler(backups, clock, config.scheduleTick());
     scheduler.start();
     resources.add(scheduler);
-    WorkflowStore workflows = WorkflowStore.open(config.stateDir());
-    resources.add(workflows);
-    Topology topology = Topology.open(config.stateDir());
-    resources.add(topology);
-    WorkflowRunner runner = new WorkflowRunner(workflows, clock);
-    runner.publishTo(events);
-    DerivedPasswords passwords = DerivedPasswords.open(config.stateDir());
-    ReplicationManager replication = new ReplicationManager(broker, registry, backups, topology, runner, passwords,
-        config.jobTimeout());
+    DerivedPasswords passwords = DerivedPasswords.open(state);
+    ReplicationSteps steps = new ReplicationSteps(broker, registry, backups, topology, passwords, config.jobTimeout());
+    ReplicationManager replication = new ReplicationManager(registry, steps, runner);
+    Failover failover = new Failover(registry, steps, runner, leases, events, clock);
     backups.takeBackupsOnReplicas(topology::replicasOf);
     ClusterManager clusters = new ClusterManager(broker, registry, runner, passwords);
     runner.resumeAll();
-    HaMonitor ha = new HaMonitor(registry, events);
+    HaMonitor ha = new HaMonitor(registry, topology, events, failover, replication, runner, leases, clock);
     ha.start(Duration.ofMillis(500));
     resources.add(ha);
-    for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, clusters,
-        events, webhooks, clock, config.defaultTimeout(), config.jobTimeout())) {
+    for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, failover, topology,
+        clusters, events, webhooks, clock, config.defaultTimeout(), config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
     apiServer = api.build().start();

@@ -4,6 +4,7 @@ import io.coffer.control.broker.Broker;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -57,6 +59,12 @@ public final class WorkflowRunner {
   public void define(WorkflowDefinition definition) {
     definitions.put(definition.kind(), definition);
   }
+
+  /**
+   * A step that produces this parameter ends its workflow there, SUCCEEDED, without the steps after
+   * it; the value says why (e.g. a failover that was not needed).
+   */
+  public static final String ENDED = "ended";
 
   /** The command id of a workflow's step: re-running the step joins the same journaled command. */
   public static String commandId(Workflow w, String suffix) {
@@ -104,6 +112,20 @@ public final class WorkflowRunner {
     return w;
   }
 
+  /** The workflow once it has ended (polled from the journal, so it works for resumed workflows too). */
+  public Mono<Workflow> whenEnded(String id) {
+    return Flux.interval(Duration.ZERO, Duration.ofMillis(500))
+        .concatMap(t -> get(id))
+        .filter(w -> w.isPresent() && w.get().state() != Workflow.State.RUNNING)
+        .next()
+        .map(Optional::get);
+  }
+
+  /** The workflows of {@code kind} running now (journaled RUNNING). */
+  public List<Workflow> running(String kind) {
+    return store.running().stream().filter(w -> w.kind().equals(kind)).toList();
+  }
+
   public Mono<Optional<Workflow>> get(String id) {
     return Mono.fromCallable(() -> store.get(id)).subscribeOn(blocking);
   }
@@ -146,7 +168,9 @@ public final class WorkflowRunner {
     }
     WorkflowDefinition.Named step = def.steps().get(w.step());
     return Mono.defer(() -> step.step().run(w))
-        .flatMap(produced -> persist(w.next(produced, clock.instant())))
+        .flatMap(produced -> persist(produced.containsKey(ENDED)
+            ? w.next(produced, clock.instant()).finished(Workflow.State.SUCCEEDED, "", clock.instant())
+            : w.next(produced, clock.instant())))
         .onErrorResume(e -> {
           String why = "step " + (w.step() + 1) + " (" + step.name() + ") failed: " + describe(e);
           log.warn("workflow {} ({}): {}", w.id(), w.kind(), why);
