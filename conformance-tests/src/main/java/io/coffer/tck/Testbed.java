@@ -10,6 +10,7 @@ import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.DiagnosticsServiceGrpc;
 import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.Event;
 import io.coffer.proto.v1.EventServiceGrpc;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.Health;
@@ -17,11 +18,14 @@ import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.UserServiceGrpc;
+import io.coffer.proto.v1.WatchEventsRequest;
 import io.coffer.proto.v1.WebhookServiceGrpc;
 import io.coffer.tck.process.AgentProcess;
 import io.coffer.tck.process.ChaosProxy;
 import io.coffer.tck.process.ControlProcess;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -33,6 +37,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -210,6 +215,42 @@ public final class Testbed implements AutoCloseable {
     String name = users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instanceId)
         .setPassword(password).build()).getCredentials().getName();
     return new RootLogin(name, password);
+  }
+
+  /** The first journaled event of {@code kind} (from the oldest kept), waiting up to {@code timeout} for one. */
+  public Event awaitEvent(String kind, Duration timeout) {
+    List<Event> found = events(0, 1, List.of(kind), timeout);
+    if (found.isEmpty()) {
+      throw new AssertionError("no " + kind + " event within " + timeout);
+    }
+    return found.get(0);
+  }
+
+  /**
+   * Up to {@code n} events after {@code since} of those kinds (all when empty), in order: what
+   * arrived within {@code timeout} (a watch never ends by itself).
+   */
+  public List<Event> events(long since, int n, List<String> kinds, Duration timeout) {
+    List<Event> out = new ArrayList<>();
+    Context.CancellableContext watch = Context.current().withCancellation();
+    try {
+      watch.run(() -> {
+        Iterator<Event> it = events().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .watchEvents(WatchEventsRequest.newBuilder().setSinceSequence(since).addAllKinds(kinds).build());
+        try {
+          while (out.size() < n && it.hasNext()) {
+            out.add(it.next());
+          }
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED && e.getStatus().getCode() != Status.Code.CANCELLED) {
+            throw e;
+          }
+        }
+      });
+    } finally {
+      watch.cancel(null);
+    }
+    return out;
   }
 
   /** Waits until a workflow has ended and returns it (through a control restart too: UNAVAILABLE is waited out). */

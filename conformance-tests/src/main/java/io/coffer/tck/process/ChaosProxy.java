@@ -22,6 +22,7 @@ public final class ChaosProxy implements AutoCloseable {
   private final Object gate = new Object();
   private volatile boolean holdUpstream;
   private volatile boolean closed;
+  private volatile boolean partitioned;
 
   public ChaosProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -48,6 +49,17 @@ public final class ChaosProxy implements AutoCloseable {
     }
   }
 
+  /** A partition: every proxied connection is cut now and new ones are refused until {@link #heal()}. */
+  public void partition() {
+    partitioned = true;
+    cutAll();
+  }
+
+  /** Ends a {@link #partition()}: new connections are proxied again. */
+  public void heal() {
+    partitioned = false;
+  }
+
   /** Closes every proxied connection now; anything held is lost. New connections are accepted. */
   public void cutAll() {
     for (Socket s : sockets) {
@@ -64,6 +76,10 @@ public final class ChaosProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = server.accept();
+        if (partitioned) {
+          close(client);
+          continue;
+        }
         Socket upstream = new Socket();
         upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
         client.setTcpNoDelay(true);

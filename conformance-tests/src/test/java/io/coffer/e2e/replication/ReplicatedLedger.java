@@ -2,6 +2,7 @@ package io.coffer.e2e.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coffer.agent.config.AgentConfig;
 import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.CreateUserRequest;
@@ -13,6 +14,7 @@ import io.coffer.tck.Ports;
 import io.coffer.tck.RootLogin;
 import io.coffer.tck.Testbed;
 import io.coffer.tck.process.AgentProcess;
+import io.coffer.tck.process.ChaosProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,6 +25,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A source ({@code led-a}) and its replica ({@code led-b}) of one engine, through a real control:
@@ -42,9 +45,12 @@ final class ReplicatedLedger implements AutoCloseable {
   final RootLogin root;
   /** The source's agent when it runs in its own JVM, else null. */
   final AgentProcess sourceProcess;
+  /** The source's agent configuration, to start it again. */
+  final AgentConfig sourceConfig;
 
   private ReplicatedLedger(Testbed bed, Ledger ledger, int sourcePort, int replicaPort, RootLogin root,
-      AgentProcess sourceProcess) {
+      AgentProcess sourceProcess, AgentConfig sourceConfig) {
+    this.sourceConfig = sourceConfig;
     this.bed = bed;
     this.ledger = ledger;
     this.sourcePort = sourcePort;
@@ -53,15 +59,36 @@ final class ReplicatedLedger implements AutoCloseable {
     this.sourceProcess = sourceProcess;
   }
 
+  /**
+   * How the pair is set up.
+   *
+   * @param semiSync the replica is attached (semi-)synchronously
+   * @param sourceInItsOwnJvm the source's agent runs in its own JVM (to kill it)
+   * @param controlInItsOwnJvm the control runs in its own JVM (to kill it)
+   * @param sourceToControl when not null, the source's agent reaches the control through this proxy
+   */
+  record Options(boolean semiSync, boolean sourceInItsOwnJvm, boolean controlInItsOwnJvm,
+      IntFunction<ChaosProxy> sourceToControl) {}
+
   static ReplicatedLedger start(Ledger ledger, boolean semiSync, boolean sourceInItsOwnJvm) throws Exception {
+    return start(ledger, new Options(semiSync, sourceInItsOwnJvm, false, null));
+  }
+
+  static ReplicatedLedger start(Ledger ledger, Options options) throws Exception {
+    boolean semiSync = options.semiSync();
+    boolean sourceInItsOwnJvm = options.sourceInItsOwnJvm();
+    IntFunction<ChaosProxy> sourceToControl = options.sourceToControl();
     DatastoreProvider engine = ledger.provider();
     Path work = Files.createTempDirectory("coffer-ledger-" + engine.engine(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Testbed bed = Testbed.start(work);
+    Testbed bed = options.controlInItsOwnJvm() ? Testbed.startWithControlProcess(work) : Testbed.start(work);
     try {
       int portA = Ports.free();
       int portB = Ports.free();
-      var sourceConfig = bed.agentConfig(SOURCE, engine.pluginsDir(), engine.datastore(work.resolve(SOURCE), portA));
+      AgentConfig sourceConfig = sourceToControl == null
+          ? bed.agentConfig(SOURCE, engine.pluginsDir(), engine.datastore(work.resolve(SOURCE), portA))
+          : bed.agentConfig(SOURCE, engine.pluginsDir(), engine.datastore(work.resolve(SOURCE), portA),
+              sourceToControl.apply(bed.agentPort()).port());
       AgentProcess process = null;
       if (sourceInItsOwnJvm) {
         process = bed.startAgentProcess(sourceConfig);
@@ -84,7 +111,7 @@ final class ReplicatedLedger implements AutoCloseable {
           .setSourceInstanceId(SOURCE).setInstanceId(REPLICA).setSemiSync(semiSync).build()).getWorkflowId(),
           Duration.ofMinutes(5));
       assertThat(created.getState()).as(created.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
-      return new ReplicatedLedger(bed, ledger, portA, portB, root, process);
+      return new ReplicatedLedger(bed, ledger, portA, portB, root, process, sourceConfig);
     } catch (Exception | Error e) {
       bed.close();
       throw e;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.proto.v1.EjectRequest;
 import io.coffer.proto.v1.Role;
+import io.coffer.proto.v1.SetHaSettingsRequest;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
 import java.sql.Connection;
@@ -42,6 +43,9 @@ abstract class SynchronousFailoverScenario {
   @Test
   void everyAcknowledgedCommitSurvivesTheLossOfTheSource() throws Exception {
     pair = ReplicatedLedger.start(ledger(), true, true);
+    // a person ejects the source here (AutomaticFailoverScenario lets the control do it)
+    pair.bed.replication().setHaSettings(SetHaSettingsRequest.newBuilder()
+        .setSourceInstanceId(ReplicatedLedger.SOURCE).setEnabled(false).build());
     ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> writers = new ArrayList<>();

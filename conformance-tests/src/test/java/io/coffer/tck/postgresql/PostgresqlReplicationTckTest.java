@@ -20,11 +20,6 @@ class PostgresqlReplicationTckTest extends ReplicationTck {
     return PostgresqlProvider.requirePostgresql();
   }
 
-  @Override
-  protected boolean rejoinDiscardsDivergentWrites() {
-    return true; // pg_rewind
-  }
-
   /**
    * After the switchover and the failover, no server keeps an inactive slot: the old primary held
    * the slot of the replica it promoted, and an unused slot holds back WAL recycling until the disk
