@@ -66,7 +66,10 @@ public final class ReplicationManager {
           topology.clearSource(w.param("replica"));
           others.forEach(f -> topology.setSource(f, w.param("replica")));
           topology.setSource(w.param("source"), w.param("replica"), wasSynchronous);
-        })))));
+        })),
+        new Named("make the new primary wait for a synchronous replica (where one is)", w ->
+            topology.replicasOf(w.param("replica")).stream().anyMatch(topology::synchronous)
+                ? steps.prepareSource(w, w.param("replica"), true) : Mono.just(Map.of())))));
     runner.define(new WorkflowDefinition(REJOIN, List.of(
         new Named("prepare the source's replication account", w -> steps.prepareSource(w, w.param("source"), false)),
         new Named("rewind the instance where needed and attach it to the source", w -> steps.attach(w,

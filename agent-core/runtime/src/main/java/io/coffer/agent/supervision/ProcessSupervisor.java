@@ -163,6 +163,19 @@ public final class ProcessSupervisor implements AutoCloseable {
     awaitState(State.STOPPED, spec.stopTimeout().plusSeconds(15));
   }
 
+  /** Like {@link #pause}, with SIGKILL at once instead of a clean shutdown. */
+  public void pauseNow() {
+    synchronized (this) {
+      paused = true;
+    }
+    ProcessHandle p = current;
+    if (p != null && alive(p)) {
+      log.warn("killing {} (pid {}) at once (SIGKILL)", name, p.pid());
+      kill(p);
+    }
+    awaitState(State.STOPPED, Duration.ofSeconds(15));
+  }
+
   /**
    * Lets a paused server start again and waits until it is ready.
    *

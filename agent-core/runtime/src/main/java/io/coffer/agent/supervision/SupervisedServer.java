@@ -17,6 +17,11 @@ public final class SupervisedServer implements ServerControl {
   }
 
   @Override
+  public void stopNow() {
+    supervisor.pauseNow();
+  }
+
+  @Override
   public void start(Duration timeout) {
     supervisor.resume(timeout);
   }

@@ -12,6 +12,16 @@ public interface ServerControl {
   void stop();
 
   /**
+   * Stops the server at once (SIGKILL: no shutdown, so it answers no client again) and returns once
+   * it is gone; it stays down until {@link #start}. For a fence that must not let the server
+   * acknowledge one more commit (e.g. commits waiting for a replica that will not answer). The
+   * engine recovers on its next start as after a crash. The default stops it cleanly.
+   */
+  default void stopNow() {
+    stop();
+  }
+
+  /**
    * Starts the server again (running the plugin's prepare first) and waits until it is ready.
    *
    * @throws io.coffer.spi.DatastoreException UNAVAILABLE when it is not ready within {@code timeout}

@@ -60,6 +60,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
       String adminUser,
       DataDirInitializer initializer,
       AdminSession admin,
+      AdminSession replicationSession,
       ServerStatus status,
       DatabaseAdmin databases,
       UserAdmin users,
@@ -97,9 +98,12 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     ParameterFile parameters = new ParameterFile(settings.dataDir().resolve(ServerCommand.PARAMETER_FILE),
         ServerCommand.serverOptionsFile(settings), galeraOptions.path());
     DatabaseAdmin databases = new DatabaseAdmin(admin);
-    instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, status,
+    // replication has a connection of its own: a fence must never queue behind other admin work
+    // (a FLUSH BINARY LOGS of the log archiver waits for commits held by semi-sync, up to its timeout)
+    AdminSession replicationSession = new AdminSession(connector, true);
+    instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, replicationSession, status,
         databases, new UserAdmin(admin), new RootAccess(admin), roleFile,
-        new MariaDbReplication(admin, status, roleFile), parameters, new MariaDbConfiguration(admin, parameters),
+        new MariaDbReplication(replicationSession, status, roleFile), parameters, new MariaDbConfiguration(admin, parameters),
         new GaleraCluster(settings, admin, status, databases, galeraOptions));
   }
 
@@ -156,6 +160,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     if (i != null) {
       i.status().close();
       i.admin().close();
+      i.replicationSession().close();
     }
   }
 

@@ -46,9 +46,12 @@ import org.slf4j.LoggerFactory;
  * settings survive restarts through {@link RoleFile}.
  *
  * <p><b>Semi-synchronous</b>: every server may serve semi-synchronous replicas (command line; see
- * ServerCommand: commits wait for a replica's acknowledgement only while one is connected, at most
- * {@code rpl_semi_sync_master_timeout}, 10 s by default, before falling back to asynchronous); a
- * replica acknowledges when attached with {@code semiSync}.
+ * ServerCommand: commits wait for a replica's acknowledgement only while one is connected); a
+ * replica acknowledges when attached with {@code semiSync}. Once the control requires it
+ * ({@link #requireSynchronousReplica}), commits wait also while none is connected, at most
+ * {@code rpl_semi_sync_master_timeout} (10 s by default) before MariaDB falls back to asynchronous
+ * replication: longer than the primary's lease (4 s by default), so that a primary cut off from its
+ * replicas is fenced before it acknowledges a commit they lack.
  */
 public final class MariaDbReplication implements ReplicationStrategy {
   /** KILL of a session that ended meanwhile. */
@@ -58,6 +61,10 @@ public final class MariaDbReplication implements ReplicationStrategy {
 
   /** How long read_only may wait for running writes before a fence or attach gives up (retryable). */
   static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+  /** How long a source stopped at once by a fence may take to start again (crash recovery). */
+  static final Duration RESTART_AFTER_FENCE = Duration.ofMinutes(10);
+  /** One round of a source's fence: how long read_only waits before the sessions are ended again. */
+  static final Duration FENCE_ROUND = Duration.ofSeconds(1);
   /** How long a promote waits for the replica to apply what it received before it gives up (retryable). */
   static final Duration DRAIN = Duration.ofSeconds(60);
   static final Duration MAX_WAIT = Duration.ofDays(1);
@@ -104,7 +111,7 @@ public final class MariaDbReplication implements ReplicationStrategy {
           Sql.update(c, "SET SESSION sql_log_bin = 1");
         }
       }
-      enableSemiSyncSource(c);
+      enableSemiSyncSource(c, roleFile.waitsForReplica());
       return null;
     });
   }
@@ -133,6 +140,8 @@ public final class MariaDbReplication implements ReplicationStrategy {
     roleFile.replica(source.semiSync());
     admin.execute("attach to the source " + to, false, c -> { // ChangeMaster hides its own errors' text
       readOnly(c);
+      // a former source that waited for its replicas: its applier's commits must not wait
+      Sql.update(c, "SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF");
       Optional<ReplicaLink> current = ReplicationSnapshot.readLink(c);
       Sql.update(c, "STOP SLAVE");
       if (current.isEmpty() && startAt.isPresent()) {
@@ -162,25 +171,96 @@ public final class MariaDbReplication implements ReplicationStrategy {
    * replicas). A superuser with READ ONLY ADMIN (the root that enable-root creates) can still write
    * on a fenced MariaDB 10.11 after it reconnects
    * (<a href="https://mariadb.com/kb/en/server-system-variables/#read_only">read_only</a>).
+   *
+   * <p>A source cut off from its semi-synchronous replicas (a commit waits for an acknowledgement,
+   * or the source waits for replicas and none is connected) is stopped at once instead
+   * ({@link ServerControl#stopNow}) and started again read-only: a session ended while its commit
+   * waits for the acknowledgement may still receive OK for it, and the commit is on no replica.
+   * Those commits stay in its binary log, acknowledged to nobody; a rejoin finds them.
    */
   @Override
   public String fence(ServerControl server) { // SET GLOBAL read_only needs no restart
     boolean replicating = admin.execute("read the replication state", false,
         c -> ReplicationSnapshot.readLink(c).isPresent());
-    if (!replicating) {
-      roleFile.fenced();
+    if (replicating) {
+      return admin.execute("fence the replica", false, c -> {
+        readOnly(c);
+        return scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos");
+      });
     }
-    return admin.execute("fence the source", false, c -> {
-      readOnly(c);
-      if (!replicating) {
-        endClientSessions(c);
+    roleFile.fenced(); // any start from now on is read-only
+    int waiting = admin.execute("fence the source", false, MariaDbReplication::fenceSource);
+    if (waiting >= 0) {
+      log.warn("fence: the source is cut off from its semi-synchronous replicas ({} commit(s) waiting for an"
+          + " acknowledgement): stopping MariaDB at once and starting it read-only, so that none is acknowledged",
+          waiting);
+      server.stopNow();
+      server.start(RESTART_AFTER_FENCE);
+    }
+    return admin.execute("read the fenced position", false, c -> scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos"));
+  }
+
+  /**
+   * Ends the client sessions, then makes the server read-only, in rounds: a commit in progress
+   * holds the commit lock that {@code read_only} waits for, so each round waits
+   * {@link #FENCE_ROUND} for the lock, then ends the sessions that started meanwhile; at most
+   * {@link #LOCK_WAIT} in all. Once read-only, sessions still open are ended (they may hold a
+   * transaction begun before). Every round first checks that the source is not cut off from its
+   * semi-synchronous replicas, which this fence cannot handle.
+   *
+   * @return -1 when fenced; else how many commits wait for a replica's acknowledgement (the
+   *     source is cut off: the caller stops the server at once)
+   */
+  private static int fenceSource(Connection c) throws SQLException {
+    long end = System.nanoTime() + LOCK_WAIT.toNanos();
+    while (true) {
+      int waiting = cutOffFromReplicas(c);
+      if (waiting >= 0) {
+        return waiting;
       }
-      return scalar(c, "SELECT @@GLOBAL.gtid_binlog_pos");
-    });
+      log.debug("fence: ended {} client session(s)", endClientSessions(c));
+      if (scalar(c, "SELECT @@GLOBAL.read_only").equals("1")) {
+        endClientSessions(c);
+        return -1;
+      }
+      Sql.update(c, "SET SESSION lock_wait_timeout = " + FENCE_ROUND.toSeconds());
+      try {
+        Sql.update(c, "SET GLOBAL read_only = ON");
+      } catch (SQLException e) {
+        if (e.getErrorCode() != ER_LOCK_WAIT_TIMEOUT) {
+          throw e;
+        }
+        if (System.nanoTime() > end) {
+          throw DatastoreException.unavailable("cannot make the server read-only: writes still running after "
+              + LOCK_WAIT.toSeconds() + " s; retry", null);
+        }
+      } finally {
+        Sql.update(c, "SET SESSION lock_wait_timeout = DEFAULT");
+      }
+    }
+  }
+
+  /**
+   * How many commits wait for a semi-synchronous acknowledgement, when the source is cut off from
+   * its replicas: some commit waits, or the source waits for replicas
+   * ({@code rpl_semi_sync_master_wait_no_slave}) with semi-sync on and none connected (the next
+   * commit would wait). -1 when it is not cut off.
+   */
+  private static int cutOffFromReplicas(Connection c) throws SQLException {
+    int waiting = Integer.parseInt(scalar(c, "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+        + " WHERE STATE = 'Waiting for semi-sync ACK from slave'"));
+    if (waiting > 0) {
+      return waiting;
+    }
+    boolean waitsForReplicas = scalar(c, "SELECT @@GLOBAL.rpl_semi_sync_master_wait_no_slave").equals("1")
+        && scalar(c, "SELECT @@GLOBAL.rpl_semi_sync_master_enabled").equals("1");
+    boolean noneConnected = scalar(c, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+        + " WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS'").equals("0");
+    return waitsForReplicas && noneConnected ? 0 : -1;
   }
 
   /** KILL CONNECTION for every client session but the agent's own, the server's threads and binlog dumps. */
-  private static void endClientSessions(Connection c) throws SQLException {
+  private static int endClientSessions(Connection c) throws SQLException {
     List<String> ids = Sql.query(c, "SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()"
         + " AND USER NOT IN ('system user', 'event_scheduler', 'unauthenticated user')"
         + " AND NOT (USER = 'root' AND HOST = 'localhost')"
@@ -195,6 +275,7 @@ public final class MariaDbReplication implements ReplicationStrategy {
         }
       }
     }
+    return ids.size();
   }
 
   /** {@code MASTER_GTID_WAIT}: 0 when {@code gtid_slave_pos} reached the position, -1 on timeout. */
@@ -237,12 +318,36 @@ public final class MariaDbReplication implements ReplicationStrategy {
         Sql.update(c, "STOP SLAVE");
         Sql.update(c, "RESET SLAVE ALL");
       }
+      // a fenced source lifted keeps waiting for its replica; a promoted replica waits once the
+      // control requires it (requireSynchronousReplica), after its replicas follow it
+      boolean waitForReplica = link.isEmpty() && roleFile.waitsForReplica();
+      roleFile.primary(waitForReplica);
       Sql.update(c, "SET GLOBAL rpl_semi_sync_slave_enabled = OFF");
-      enableSemiSyncSource(c);
+      enableSemiSyncSource(c, waitForReplica);
       Sql.update(c, "SET GLOBAL read_only = OFF");
       return null;
     });
-    roleFile.primary();
+  }
+
+  /**
+   * From now on every commit waits for a semi-synchronous replica's acknowledgement, also while
+   * none is connected ({@code rpl_semi_sync_master_wait_no_slave = ON}), up to
+   * {@code rpl_semi_sync_master_timeout} (10 s by default; then MariaDB falls back to asynchronous
+   * replication until a replica catches up). Without it, a source cut off from its replicas drops
+   * to asynchronous replication at once and acknowledges commits that no replica has, until its
+   * lease runs out and it is fenced: a failover would lose them. Kept across restarts (RoleFile).
+   * See <a href="https://mariadb.com/kb/en/semisynchronous-replication/#rpl_semi_sync_master_wait_no_slave">rpl_semi_sync_master_wait_no_slave</a>.
+   */
+  @Override
+  public void requireSynchronousReplica() {
+    admin.execute("wait for a semi-synchronous replica", false, c -> {
+      if (ReplicationSnapshot.readLink(c).isPresent()) {
+        throw DatastoreException.failedPrecondition("this instance is a replica: only a source waits for its replicas");
+      }
+      roleFile.source(scalar(c, "SELECT @@GLOBAL.read_only").equals("1"), true);
+      enableSemiSyncSource(c, true);
+      return null;
+    });
   }
 
   /**
@@ -320,11 +425,11 @@ public final class MariaDbReplication implements ReplicationStrategy {
   }
 
   /**
-   * For a server started before these settings were on its command line (ServerCommand): serve
-   * semi-synchronous replicas, without waiting when none is connected.
+   * Serve semi-synchronous replicas (also for a server started before these settings were on its
+   * command line, ServerCommand), waiting for one while none is connected only when required.
    */
-  private static void enableSemiSyncSource(Connection c) throws SQLException {
-    Sql.update(c, "SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF");
+  private static void enableSemiSyncSource(Connection c, boolean waitForReplica) throws SQLException {
+    Sql.update(c, "SET GLOBAL rpl_semi_sync_master_wait_no_slave = " + (waitForReplica ? "ON" : "OFF"));
     Sql.update(c, "SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC");
     Sql.update(c, "SET GLOBAL rpl_semi_sync_master_enabled = ON");
   }

@@ -30,6 +30,8 @@ public final class RoleFile {
   private static final String HEADER = "-- Written by the Coffer agent; mariadbd runs it at every start (--init-file).\n"
       + "-- The replication role's global settings (io.coffer.plugin.mysql.replication.RoleFile). Do not edit.\n";
 
+  private static final String WAIT_ON = "SET GLOBAL rpl_semi_sync_master_wait_no_slave = ON;";
+
   private final Path file;
 
   public RoleFile(Path file) {
@@ -48,14 +50,32 @@ public final class RoleFile {
     write("SET GLOBAL read_only = ON;\nSET GLOBAL rpl_semi_sync_slave_enabled = " + (semiSync ? "ON" : "OFF") + ";\n");
   }
 
-  /** Read-only: a fenced source. */
+  /** Read-only: a fenced source (it keeps whether it waits for a semi-synchronous replica). */
   void fenced() {
-    write("SET GLOBAL read_only = ON;\n");
+    source(true, waitsForReplica());
   }
 
-  /** Nothing: the server's defaults (writable, not a semi-synchronous replica). */
-  void primary() {
-    write("");
+  /** A writable source; see {@link #source}. */
+  void primary(boolean waitForReplica) {
+    source(false, waitForReplica);
+  }
+
+  /**
+   * A source, read-only when {@code fenced}; {@code waitForReplica}: its commits wait for a
+   * semi-synchronous replica's acknowledgement even while none is connected (up to
+   * {@code rpl_semi_sync_master_timeout}).
+   */
+  void source(boolean fenced, boolean waitForReplica) {
+    write((fenced ? "SET GLOBAL read_only = ON;\n" : "") + (waitForReplica ? WAIT_ON + "\n" : ""));
+  }
+
+  /** Whether the source's settings say it waits for a semi-synchronous replica. */
+  boolean waitsForReplica() {
+    try {
+      return Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).contains(WAIT_ON);
+    } catch (IOException e) {
+      throw DatastoreException.internal("cannot read " + file + ": " + e, e);
+    }
   }
 
   Path path() {
