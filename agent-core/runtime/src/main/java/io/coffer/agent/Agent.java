@@ -11,6 +11,7 @@ import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.ha.LeaseKeeper;
 import io.coffer.agent.identity.CertificateIdentity;
 import io.coffer.agent.journal.JobJournal;
+import io.coffer.agent.notice.NoticeWatch;
 import io.coffer.agent.plugin.PluginHost;
 import io.coffer.agent.probe.HeartbeatSource;
 import io.coffer.agent.storage.BackupStorages;
@@ -28,7 +29,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -113,8 +116,15 @@ public final class Agent implements AutoCloseable {
         () -> manager.replicationStrategy().status().role(),
         e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)), System::nanoTime);
     resources.add(lease);
-    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.port(),
-        archiver == null ? Optional::empty : () -> Optional.of(archiver.status()), lease::metrics);
+    NoticeWatch notices = new NoticeWatch(ds.dataDir(), config.control().certFile(), config.notices(),
+        e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)), Clock.systemUTC());
+    resources.add(notices);
+    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.advertisePort(),
+        archiver == null ? Optional::empty : () -> Optional.of(archiver.status()), () -> {
+          Map<String, Double> m = new HashMap<>(lease.metrics());
+          m.putAll(notices.metrics());
+          return m;
+        });
     CommandExecutor executor = new CommandExecutor(manager, backups, server, journal, supervisor.whenReady(),
         Clock.systemUTC(), lease);
     resources.add(executor);
@@ -137,6 +147,7 @@ public final class Agent implements AutoCloseable {
     }
 
     supervisor.start();
+    notices.start();
     if (archiver != null) {
       resources.add(archiver);
       archiver.start();

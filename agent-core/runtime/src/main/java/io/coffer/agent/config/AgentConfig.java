@@ -14,6 +14,8 @@ import java.util.Map;
  * @param pluginsDir where PF4J finds plugin zips/jars
  * @param heartbeatInterval time between heartbeats
  * @param datastore the managed datastore
+ * @param backup where backups are kept
+ * @param notices when the agent warns of a filling volume or an expiring certificate
  */
 public record AgentConfig(
     String instanceId,
@@ -22,7 +24,35 @@ public record AgentConfig(
     Path pluginsDir,
     Duration heartbeatInterval,
     Datastore datastore,
-    Backup backup) {
+    Backup backup,
+    Notices notices) {
+
+  public AgentConfig {
+    notices = notices == null ? Notices.DEFAULTS : notices;
+  }
+
+  /** With the default notices. */
+  public AgentConfig(String instanceId, Control control, Path stateDir, Path pluginsDir, Duration heartbeatInterval,
+      Datastore datastore, Backup backup) {
+    this(instanceId, control, stateDir, pluginsDir, heartbeatInterval, datastore, backup, Notices.DEFAULTS);
+  }
+
+  /** The same agent, warning at these thresholds. */
+  public AgentConfig withNotices(Notices n) {
+    return new AgentConfig(instanceId, control, stateDir, pluginsDir, heartbeatInterval, datastore, backup, n);
+  }
+
+  /**
+   * Thresholds of the agent's own events.
+   *
+   * @param storageNearlyFullPercent {@code storage_nearly_full} once the data directory's volume is
+   *     this full, in percent of its size, 1 to 99 (default 90)
+   * @param certificateWarning {@code certificate_near_expiry} once the agent's certificate expires
+   *     within this, 1 hour to 365 days (default 30 days)
+   */
+  public record Notices(int storageNearlyFullPercent, Duration certificateWarning) {
+    public static final Notices DEFAULTS = new Notices(90, Duration.ofDays(30));
+  }
 
   /**
    * Where this agent keeps backups.
@@ -64,6 +94,8 @@ public record AgentConfig(
    * @param osUser OS account for the server process (empty: plugin default)
    * @param settings engine-specific settings, passed to the plugin as they are
    * @param advertiseAddress where clients and replicas reach the server (default: bindAddress)
+   * @param advertisePort the port they reach it at, when a forward or proxy puts it elsewhere
+   *     (0: {@code port})
    */
   public record Datastore(
       String engine,
@@ -73,16 +105,23 @@ public record AgentConfig(
       int port,
       String osUser,
       Map<String, String> settings,
-      String advertiseAddress) {
+      String advertiseAddress,
+      int advertisePort) {
 
     public Datastore {
       advertiseAddress = advertiseAddress == null || advertiseAddress.isBlank() ? bindAddress : advertiseAddress;
+      advertisePort = advertisePort == 0 ? port : advertisePort;
     }
 
-    /** Advertised at the bind address. */
+    /** Advertised at the bind address and port. */
     public Datastore(String engine, Path dataDir, Path runDir, String bindAddress, int port, String osUser,
         Map<String, String> settings) {
-      this(engine, dataDir, runDir, bindAddress, port, osUser, settings, bindAddress);
+      this(engine, dataDir, runDir, bindAddress, port, osUser, settings, bindAddress, port);
+    }
+
+    /** The same, advertised at {@code address:port} instead (where replicas reach it). */
+    public Datastore advertisedAt(String address, int port) {
+      return new Datastore(engine, dataDir, runDir, bindAddress, this.port, osUser, settings, address, port);
     }
   }
 }

@@ -48,6 +48,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   runDir: ...                    # default: stateDir/run
  *   bindAddress: 127.0.0.1
  *   advertiseAddress: 10.0.0.7     # where clients and replicas reach it; default: bindAddress
+ *   advertisePort: 13306           # the port they reach it at (a forward or proxy); default: port
  *   port: 3306                     # required
  *   osUser: mysql                  # optional
  *   settings: {}                   # engine-specific
@@ -66,6 +67,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   compression:
  *     level: 1                     # zstd level 1..19
  *     workers: 2                   # zstd threads 0..64; default: one per core (0: on the pipeline's thread)
+ * notices:                         # optional: when the agent warns the control (events)
+ *   storageNearlyFullPercent: 90   # storage_nearly_full at this share of the data volume, 1..99
+ *   certificateWarning: 30d        # certificate_near_expiry this long before the agent's certificate ends
  * </pre>
  *
  * Values are taken as written: {@code 0640}, {@code 1.50} or {@code off} reach the setting as
@@ -82,14 +86,16 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class AgentConfigLoader {
   public static final String ENV_PREFIX = "COFFER_AGENT_";
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final Map<String, Set<String>> KNOWN = Map.of(
-      "", Set.of("instanceId", "stateDir", "pluginsDir", "heartbeatInterval", "control", "datastore", "backup"),
+      "", Set.of("instanceId", "stateDir", "pluginsDir", "heartbeatInterval", "control", "datastore", "backup",
+          "notices"),
+      "notices", Set.of("storageNearlyFullPercent", "certificateWarning"),
       "backup", Set.of("storage", "dir", "s3", "compression"),
       "backup.compression", Set.of("level", "workers"),
       "backup.s3", Set.of("endpoint", "region", "bucket", "prefix", "accessKey", "secretKey", "pathStyle", "partSize"),
       "control", Set.of("address", "caFile", "certFile", "keyFile", "maxBackoff"),
-      "datastore", Set.of("engine", "dataDir", "runDir", "bindAddress", "advertiseAddress", "port", "osUser", "settings"));
+      "datastore", Set.of("engine", "dataDir", "runDir", "bindAddress", "advertiseAddress", "advertisePort", "port", "osUser", "settings"));
 
   private AgentConfigLoader() {}
 
@@ -271,6 +277,7 @@ public final class AgentConfigLoader {
       String bind = text(datastore, "datastore.bindAddress", "127.0.0.1");
       String advertise = text(datastore, "datastore.advertiseAddress", bind);
       int dsPort = integer(datastore, "datastore.port", null, 1, 65535);
+      int advertisePort = integer(datastore, "datastore.advertisePort", 0, 1, 65535);
       String osUser = text(datastore, "datastore.osUser", "");
       Map<String, String> settings = new LinkedHashMap<>();
       section(datastore, "datastore.settings").forEach((name, value) -> {
@@ -281,11 +288,19 @@ public final class AgentConfigLoader {
         }
       });
       AgentConfig.Backup backup = backup(root, stateDir);
+      Map<String, Object> notices = section(root, "notices");
+      unknown("notices", notices);
+      int fullPercent = integer(notices, "notices.storageNearlyFullPercent", 90, 1, 99);
+      Duration certificateWarning = duration(notices, "notices.certificateWarning", Duration.ofDays(30));
+      if (certificateWarning != null && (certificateWarning.toHours() < 1 || certificateWarning.toDays() > 365)) {
+        problems.add("notices.certificateWarning must be between 1h and 365 days");
+      }
       if (!problems.isEmpty()) {
         throw new ConfigException(source, problems);
       }
       return new AgentConfig(instanceId, controlConfig, stateDir, pluginsDir, heartbeat,
-          new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings, advertise), backup);
+          new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings, advertise,
+              advertisePort), backup, new AgentConfig.Notices(fullPercent, certificateWarning));
     }
 
     private AgentConfig.Backup backup(Map<String, Object> root, Path stateDir) {
@@ -469,7 +484,7 @@ public final class AgentConfigLoader {
       }
       Matcher m = DURATION.matcher(n.trim());
       if (!m.matches()) {
-        problems.add(key + " '" + n + "' is not a duration (examples: 500ms, 2s, 5m)");
+        problems.add(key + " '" + n + "' is not a duration (examples: 500ms, 2s, 5m, 1h, 30d)");
         return fallback;
       }
       long v = Long.parseLong(m.group(1));
@@ -477,6 +492,7 @@ public final class AgentConfigLoader {
         case "ms" -> Duration.ofMillis(v);
         case "s" -> Duration.ofSeconds(v);
         case "m" -> Duration.ofMinutes(v);
+        case "d" -> Duration.ofDays(v);
         default -> Duration.ofHours(v);
       };
     }

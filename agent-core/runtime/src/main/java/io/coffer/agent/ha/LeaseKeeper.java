@@ -47,6 +47,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
   private static final long CHECK_MILLIS = 100;
   private static final int SENT_KEPT = 64;
+  private static final long FAILURE_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final TermFile file;
   private final Runnable fence;
@@ -68,6 +69,9 @@ public final class LeaseKeeper implements AutoCloseable {
   private boolean leased;
   private long leaseUntil;
   private Disposable checks;
+  /** Why a fence is due and not done yet (the server did not answer, or the fence failed); null when none. */
+  private String fenceDue;
+  private long lastFailureLog = Long.MIN_VALUE / 2;
 
   /**
    * @param fence the engine's fence (the replication strategy's); may block
@@ -145,7 +149,7 @@ public final class LeaseKeeper implements AutoCloseable {
       remember(new State(term, state.fenced(), deposed, deposed ? false : state.leased()));
     }
     if (deposed) {
-      thread.schedule(() -> fenceNow("another instance was promoted in term " + term));
+      fenceDue("another instance was promoted in term " + term);
     }
   }
 
@@ -183,7 +187,7 @@ public final class LeaseKeeper implements AutoCloseable {
       }
     }
     if (!lease.getPrimary()) {
-      thread.schedule(() -> fenceNow("another instance was promoted in term " + lease.getTerm()));
+      fenceDue("another instance was promoted in term " + lease.getTerm());
     } else if (lift) {
       thread.schedule(this::lift);
     }
@@ -192,57 +196,92 @@ public final class LeaseKeeper implements AutoCloseable {
   /** This instance now follows a source, or was promoted by a command: whatever fence it set is over. */
   public synchronized void roleChanged() {
     leased = false;
+    fenceDue = null;
     if (state.fenced() || state.deposed() || state.leased()) {
       remember(new State(state.term(), false, false, false));
     }
   }
 
-  private void check() {
-    boolean expired;
+  /** A fence is due for {@code why}; tried at once and at every check until it is done. */
+  private void fenceDue(String why) {
     synchronized (this) {
-      expired = leased && !state.fenced() && nanoTime.getAsLong() > leaseUntil;
+      fenceDue = why;
     }
-    if (expired) {
-      fenceNow("its lease ran out: the control has not renewed it");
-    }
+    thread.schedule(this::check);
   }
 
-  /** Fences the server unless it refuses writes already (a replica); on the lease thread. */
-  private void fenceNow(String why) {
+  private void check() {
+    String why;
+    synchronized (this) {
+      if (fenceDue == null && leased && !state.fenced() && nanoTime.getAsLong() > leaseUntil) {
+        log.info("the lease ran out {} ms ago; fencing the server",
+            TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - leaseUntil));
+        fenceDue = "its lease ran out: the control has not renewed it";
+      }
+      if (state.fenced()) {
+        fenceDue = null;
+      }
+      why = fenceDue;
+    }
+    if (why == null) {
+      return;
+    }
     roleLock.lock();
     try {
-      fenceLocked(why);
+      if (fence(why)) {
+        synchronized (this) {
+          if (why.equals(fenceDue)) {
+            fenceDue = null;
+          }
+        }
+      }
     } finally {
       roleLock.unlock();
     }
   }
 
-  private void fenceLocked(String why) {
-    Probe.Role r = role.get();
-    if (r != Probe.Role.PRIMARY && r != Probe.Role.STANDALONE) {
-      return;
-    }
+  /**
+   * Fences the server unless it refuses writes already (a replica); on the lease thread, holding
+   * the role lock.
+   *
+   * @return whether nothing is left to do: fenced now, or already, or a replica; false while the
+   *     server does not answer (it is starting, or down: fenced once it answers) or the fence failed
+   */
+  private boolean fence(String why) {
     synchronized (this) {
       if (state.fenced()) {
-        return;
+        return true;
       }
     }
+    Probe.Role r = role.get();
+    if (r == Probe.Role.REPLICA) {
+      return true;
+    }
+    if (r == Probe.Role.UNKNOWN) {
+      return false;
+    }
+    long started = nanoTime.getAsLong();
     try {
       fence.run();
     } catch (RuntimeException e) {
-      log.error("cannot fence the server ({}); trying again: {}", why, e.getMessage());
-      return;
+      if (started - lastFailureLog > FAILURE_LOG_NANOS) {
+        log.error("cannot fence the server ({}); trying again every {} ms: {}", why, CHECK_MILLIS, e.getMessage());
+        lastFailureLog = started;
+      }
+      return false;
     }
     long term;
     synchronized (this) {
       remember(new State(state.term(), true, state.deposed(), state.leased()));
       term = state.term();
     }
-    log.warn("fenced the server: {} (term {})", why, term);
+    log.warn("fenced the server in {} ms: {} (term {})", TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - started),
+        why, term);
     Instant now = Instant.now();
     events.accept(AgentEvent.newBuilder().setKind("fencing_applied").setMessage("the agent fenced its server: " + why)
         .setAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
         .putDetails("term", Long.toString(term)).putDetails("reason", why).build());
+    return true;
   }
 
   private void lift() {

@@ -32,17 +32,18 @@ public final class HeartbeatSource {
   private final String host;
   private final int port;
   private final Supplier<Optional<LogArchiver.Status>> archive;
-  private final Supplier<Map<String, Double>> haMetrics;
+  private final Supplier<Map<String, Double>> agentMetrics;
 
   /**
    * @param host where clients and replicas reach the datastore
    * @param port its port
    * @param archive the log archiver's status, when the instance archives its log
-   * @param haMetrics the lease's and term's state ({@code LeaseKeeper.metrics()})
+   * @param agentMetrics the agent's own figures: the lease's and term's state ({@code LeaseKeeper.metrics()}),
+   *     the data volume and the certificate ({@code NoticeWatch.metrics()})
    */
   public HeartbeatSource(DatastoreManager manager, ProcessSupervisor supervisor, String host, int port,
-      Supplier<Optional<LogArchiver.Status>> archive, Supplier<Map<String, Double>> haMetrics) {
-    this.haMetrics = haMetrics;
+      Supplier<Optional<LogArchiver.Status>> archive, Supplier<Map<String, Double>> agentMetrics) {
+    this.agentMetrics = agentMetrics;
     this.manager = manager;
     this.supervisor = supervisor;
     this.host = host;
@@ -58,7 +59,7 @@ public final class HeartbeatSource {
           .timeout(PROBE_TIMEOUT, Mono.fromSupplier(() -> Probe.unhealthy("probe did not answer within 1 s")))
           .onErrorResume(e -> Mono.just(Probe.unhealthy("probe failed: " + e.getMessage())))
           .map(p -> heartbeat(seq, health(p.health()), role(p.role()), p.detail()).putAllMetrics(p.metrics())
-              .putAllMetrics(archiveMetrics()).putAllMetrics(haMetrics.get()).build());
+              .putAllMetrics(archiveMetrics()).putAllMetrics(agentMetrics.get()).build());
       case STARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STARTING, Role.ROLE_UNSPECIFIED, "starting").build());
       case RESTARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "exited; restarting").build());
       case STOPPED -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "stopped").build());

@@ -99,6 +99,46 @@ class AgentConfigLoaderTest {
     assertThat(AgentConfigLoader.load(file, Map.of()).backup().compression().level()).isEqualTo(-3);
   }
 
+  @Test
+  void noticesAndAnAdvertisedPortAreReadWithDefaultsAndValidated() throws Exception {
+    String base = """
+        instanceId: db1
+        stateDir: state
+        control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
+        """;
+    Files.writeString(file, base + "datastore: {engine: mysql, dataDir: data, port: 3306}\n");
+    AgentConfig c = AgentConfigLoader.load(file, Map.of());
+    assertThat(c.notices()).isEqualTo(AgentConfig.Notices.DEFAULTS);
+    assertThat(c.datastore().advertisePort()).isEqualTo(3306);
+
+    Files.writeString(file, base + """
+        datastore: {engine: mysql, dataDir: data, port: 3306, advertiseAddress: 10.0.0.7, advertisePort: 13306}
+        notices: {storageNearlyFullPercent: 80, certificateWarning: 14d}
+        """);
+    c = AgentConfigLoader.load(file, Map.of());
+    assertThat(c.notices()).isEqualTo(new AgentConfig.Notices(80, Duration.ofDays(14)));
+    assertThat(c.datastore().advertiseAddress()).isEqualTo("10.0.0.7");
+    assertThat(c.datastore().advertisePort()).isEqualTo(13306);
+    assertThat(c.datastore().port()).isEqualTo(3306);
+
+    Files.writeString(file, base + """
+        datastore: {engine: mysql, dataDir: data, port: 3306, advertisePort: 0}
+        notices: {storageNearlyFullPercent: 100, certificateWarning: 2y, colour: red}
+        """);
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("datastore.advertisePort must be between 1 and 65535, not 0")
+        .hasMessageContaining("notices.storageNearlyFullPercent must be between 1 and 99, not 100")
+        .hasMessageContaining("notices.certificateWarning '2y' is not a duration")
+        .hasMessageContaining("unknown setting 'notices.colour'");
+    Files.writeString(file, base + """
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        notices: {certificateWarning: 400d}
+        """);
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .hasMessageContaining("notices.certificateWarning must be between 1h and 365 days");
+  }
+
   private static final String MINIMAL = """
       instanceId: db1
       stateDir: state

@@ -128,6 +128,28 @@ class LeaseKeeperTest {
   }
 
   @Test
+  void aDeposedPrimaryWhoseServerIsStillStartingIsFencedOnceItAnswers() throws Exception {
+    role.set(Probe.Role.UNKNOWN); // the supervisor is still starting the server
+    start();
+    keeper.welcomed(3, true);
+    Thread.sleep(300);
+    assertThat(fences).as("nothing to fence while it does not answer").hasValue(0);
+    role.set(Probe.Role.STANDALONE);
+    await(() -> fences.get() == 1);
+  }
+
+  @Test
+  void anAttachEndsAFenceThatWasStillDue() throws Exception {
+    role.set(Probe.Role.UNKNOWN);
+    start();
+    keeper.welcomed(3, true);
+    keeper.roleChanged(); // the control attached it as a replica meanwhile
+    role.set(Probe.Role.PRIMARY);
+    Thread.sleep(300);
+    assertThat(fences).hasValue(0);
+  }
+
+  @Test
   void aReplicaIsNeverFenced() throws Exception {
     role.set(Probe.Role.REPLICA);
     start();

@@ -1,0 +1,54 @@
+package io.coffer.agent.notice;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * When the agent's own certificate (the first of {@code control.certFile}) ends, and whether that
+ * is worth a warning: once it is within the warning period, at most once a day per agent process
+ * (a restarted agent warns again at once). Read from the file at every check, so a certificate
+ * replaced on disk is seen.
+ */
+final class CertificateCheck {
+  private static final Duration REPEAT = Duration.ofDays(1);
+
+  private final Path certFile;
+  private final Duration warning;
+  private Instant lastWarned;
+
+  CertificateCheck(Path certFile, Duration warning) {
+    this.certFile = certFile;
+    this.warning = warning;
+  }
+
+  /** The certificate's end; empty when the file cannot be read. */
+  Optional<Instant> notAfter() {
+    try (InputStream in = Files.newInputStream(certFile)) {
+      X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return Optional.of(c.getNotAfter().toInstant());
+    } catch (IOException | CertificateException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** True when {@code notAfter} is within the warning period at {@code now} and no warning went out today. */
+  synchronized boolean due(Instant notAfter, Instant now) {
+    if (Duration.between(now, notAfter).compareTo(warning) > 0) {
+      lastWarned = null;
+      return false;
+    }
+    if (lastWarned != null && Duration.between(lastWarned, now).compareTo(REPEAT) < 0) {
+      return false;
+    }
+    lastWarned = now;
+    return true;
+  }
+}
