@@ -374,13 +374,20 @@ public final class Testbed implements AutoCloseable {
           dataDir: %s
           runDir: %s
           bindAddress: %s
+          advertiseAddress: %s
+          advertisePort: %d
           port: %d
           osUser: "%s"
           settings:
-        %s%s""".formatted(c.instanceId(), c.stateDir(), c.pluginsDir(), c.heartbeatInterval().toMillis(),
+        %snotices:
+          storageNearlyFullPercent: %d
+          certificateWarning: %dh
+        %s""".formatted(c.instanceId(), c.stateDir(), c.pluginsDir(), c.heartbeatInterval().toMillis(),
         c.control().host(), c.control().port(), c.control().caFile(), c.control().certFile(), c.control().keyFile(),
-        c.control().maxBackoff().toSeconds(), d.engine(), d.dataDir(), d.runDir(), d.bindAddress(), d.port(), d.osUser(),
-        settings.length() == 0 ? "    {}\n" : settings, backupYaml(c.backup())));
+        c.control().maxBackoff().toSeconds(), d.engine(), d.dataDir(), d.runDir(), d.bindAddress(), d.advertiseAddress(),
+        d.advertisePort(), d.port(), d.osUser(),
+        settings.length() == 0 ? "    {}\n" : settings, c.notices().storageNearlyFullPercent(),
+        c.notices().certificateWarning().toHours(), backupYaml(c.backup())));
     return file;
   }
 

@@ -56,7 +56,7 @@ class AgentIdentityTest {
   private AgentConfig asGhost(Testbed bed) throws Exception {
     Path plugins = Files.createDirectories(dir.resolve("no-plugins"));
     AgentConfig qs2 = bed.agentConfig("qs2", plugins, new AgentConfig.Datastore("mysql", dir.resolve("data"),
-        dir.resolve("run"), "127.0.0.1", Ports.free(), "", Map.of(), null));
+        dir.resolve("run"), "127.0.0.1", Ports.free(), "", Map.of()));
     return new AgentConfig("ghost", qs2.control(), dir.resolve("ghost-state"), qs2.pluginsDir(),
         qs2.heartbeatInterval(), qs2.datastore(), qs2.backup());
   }

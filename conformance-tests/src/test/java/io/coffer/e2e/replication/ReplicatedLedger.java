@@ -66,9 +66,17 @@ final class ReplicatedLedger implements AutoCloseable {
    * @param sourceInItsOwnJvm the source's agent runs in its own JVM (to kill it)
    * @param controlInItsOwnJvm the control runs in its own JVM (to kill it)
    * @param sourceToControl when not null, the source's agent reaches the control through this proxy
+   *     (made for the control's agent port)
+   * @param replicasToSource when not null, the source's server is advertised at this proxy (made for
+   *     its port), so its replicas reach it through the proxy; clients still reach it directly
    */
   record Options(boolean semiSync, boolean sourceInItsOwnJvm, boolean controlInItsOwnJvm,
-      IntFunction<ChaosProxy> sourceToControl) {}
+      IntFunction<ChaosProxy> sourceToControl, IntFunction<ChaosProxy> replicasToSource) {
+    Options(boolean semiSync, boolean sourceInItsOwnJvm, boolean controlInItsOwnJvm,
+        IntFunction<ChaosProxy> sourceToControl) {
+      this(semiSync, sourceInItsOwnJvm, controlInItsOwnJvm, sourceToControl, null);
+    }
+  }
 
   static ReplicatedLedger start(Ledger ledger, boolean semiSync, boolean sourceInItsOwnJvm) throws Exception {
     return start(ledger, new Options(semiSync, sourceInItsOwnJvm, false, null));
@@ -85,10 +93,13 @@ final class ReplicatedLedger implements AutoCloseable {
     try {
       int portA = Ports.free();
       int portB = Ports.free();
+      AgentConfig.Datastore sourceStore = engine.datastore(work.resolve(SOURCE), portA);
+      if (options.replicasToSource() != null) {
+        sourceStore = sourceStore.advertisedAt("127.0.0.1", options.replicasToSource().apply(portA).port());
+      }
       AgentConfig sourceConfig = sourceToControl == null
-          ? bed.agentConfig(SOURCE, engine.pluginsDir(), engine.datastore(work.resolve(SOURCE), portA))
-          : bed.agentConfig(SOURCE, engine.pluginsDir(), engine.datastore(work.resolve(SOURCE), portA),
-              sourceToControl.apply(bed.agentPort()).port());
+          ? bed.agentConfig(SOURCE, engine.pluginsDir(), sourceStore)
+          : bed.agentConfig(SOURCE, engine.pluginsDir(), sourceStore, sourceToControl.apply(bed.agentPort()).port());
       AgentProcess process = null;
       if (sourceInItsOwnJvm) {
         process = bed.startAgentProcess(sourceConfig);

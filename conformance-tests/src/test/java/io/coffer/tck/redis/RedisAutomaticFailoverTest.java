@@ -46,7 +46,8 @@ class RedisAutomaticFailoverTest {
         for (int i = 0; i < 100; i++) {
           c.sync().set("k" + i, "v" + i);
         }
-        c.sync().waitForReplication(1, 5000);
+        // asynchronous: only what the replica received survives; WAIT makes sure it has it all
+        assertThat(c.sync().waitForReplication(1, 30_000)).isEqualTo(1L);
       }
 
       List<ProcessHandle> server = primary.descendants();
