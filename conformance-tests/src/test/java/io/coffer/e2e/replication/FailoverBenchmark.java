@@ -222,6 +222,7 @@ public final class FailoverBenchmark {
       } catch (SQLException e) {
         SwitchoverUnderWriterScenario.closeQuietly(c);
         c = null;
+        next++; // an insert cut off mid-commit may exist: a fresh id
         target = 1 - target;
         SwitchoverUnderWriterScenario.sleep(10);
       }

@@ -101,6 +101,7 @@ abstract class SwitchoverUnderWriterScenario {
         } catch (SQLException e) {
           closeQuietly(c);
           c = null;
+          next++; // an insert cut off mid-commit (its session ended by the fence) may exist: a fresh id
           target = 1 - target; // try the other server
           sleep(20);
         }

@@ -201,12 +201,13 @@ public final class MariaDbReplication implements ReplicationStrategy {
   }
 
   /**
-   * Ends the client sessions, then makes the server read-only, in rounds: a commit in progress
-   * holds the commit lock that {@code read_only} waits for, so each round waits
-   * {@link #FENCE_ROUND} for the lock, then ends the sessions that started meanwhile; at most
-   * {@link #LOCK_WAIT} in all. Once read-only, sessions still open are ended (they may hold a
-   * transaction begun before). Every round first checks that the source is not cut off from its
-   * semi-synchronous replicas, which this fence cannot handle.
+   * Makes the server read-only, then ends the client sessions, in rounds: {@code read_only} waits
+   * for the commits in progress (they complete, and their clients see them acknowledged), at most
+   * {@link #FENCE_ROUND}; when that is not enough (a stuck or endless writer), the client sessions
+   * are ended and the next round tries again, at most {@link #LOCK_WAIT} in all. Once read-only,
+   * sessions still open are ended (they may hold a transaction begun before). Every round first
+   * checks that the source is not cut off from its semi-synchronous replicas, which this fence
+   * cannot handle.
    *
    * @return -1 when fenced; else how many commits wait for a replica's acknowledgement (the
    *     source is cut off: the caller stops the server at once)
@@ -218,7 +219,6 @@ public final class MariaDbReplication implements ReplicationStrategy {
       if (waiting >= 0) {
         return waiting;
       }
-      log.debug("fence: ended {} client session(s)", endClientSessions(c));
       if (scalar(c, "SELECT @@GLOBAL.read_only").equals("1")) {
         endClientSessions(c);
         return -1;
@@ -226,6 +226,7 @@ public final class MariaDbReplication implements ReplicationStrategy {
       Sql.update(c, "SET SESSION lock_wait_timeout = " + FENCE_ROUND.toSeconds());
       try {
         Sql.update(c, "SET GLOBAL read_only = ON");
+        continue; // the next round ends the sessions
       } catch (SQLException e) {
         if (e.getErrorCode() != ER_LOCK_WAIT_TIMEOUT) {
           throw e;
@@ -237,6 +238,8 @@ public final class MariaDbReplication implements ReplicationStrategy {
       } finally {
         Sql.update(c, "SET SESSION lock_wait_timeout = DEFAULT");
       }
+      log.debug("fence: read_only waited {} s for running writes; ended {} client session(s)", FENCE_ROUND.toSeconds(),
+          endClientSessions(c));
     }
   }
 
