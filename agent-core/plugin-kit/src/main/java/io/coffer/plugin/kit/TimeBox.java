@@ -33,7 +33,7 @@ public final class TimeBox implements AutoCloseable {
 
   public synchronized <T> T call(Callable<T> task, Duration limit) throws Exception {
     if (inFlight != null && !inFlight.isDone()) {
-      throw new TimeoutException("an earlier request to PostgreSQL is still unanswered");
+      throw new TimeoutException("an earlier request to the server is still unanswered");
     }
     Future<T> future = executor.submit(task);
     inFlight = future;
@@ -45,7 +45,7 @@ public final class TimeBox implements AutoCloseable {
       }
       throw e;
     } catch (TimeoutException e) {
-      throw new TimeoutException("PostgreSQL did not answer within " + limit.toMillis() + " ms");
+      throw new TimeoutException("the server did not answer within " + limit.toMillis() + " ms");
     }
   }
 

@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -45,6 +48,11 @@ public final class ProcessSupervisor implements AutoCloseable {
   private Thread loop;
   /** The server this agent started, for its exit status; null for one adopted from before a restart. */
   private volatile Process launched;
+  /**
+   * Runs the plugin's readiness checks, so the loop can watch the process meanwhile; a check given
+   * up on may still run out its timeout, so each gets its own thread.
+   */
+  private final ExecutorService readiness;
 
   /**
    * @param prepare idempotent preparation run before each start (the plugin's prepare)
@@ -57,6 +65,11 @@ public final class ProcessSupervisor implements AutoCloseable {
     this.prepare = prepare;
     this.readinessCheck = readinessCheck;
     this.readyTimeout = readyTimeout;
+    this.readiness = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "coffer-readiness-" + name);
+      t.setDaemon(true);
+      return t;
+    });
     emit(State.STOPPED);
   }
 
@@ -91,11 +104,18 @@ public final class ProcessSupervisor implements AutoCloseable {
   private void superviseLoop() {
     Duration backoff = Duration.ofSeconds(1);
     while (!stopping) {
+      if (awaitResumed()) {
+        backoff = Duration.ofSeconds(1); // held down for maintenance, then let go: start at once
+        continue;
+      }
       emit(State.STARTING);
       try {
         ProcessHandle process = adoptOrLaunch();
         current = process;
-        readinessCheck.accept(readyTimeout);
+        if (paused) {
+          terminate(process); // paused while it was being launched
+        }
+        awaitReady(process);
         if (stopping) {
           break;
         }
@@ -103,18 +123,15 @@ public final class ProcessSupervisor implements AutoCloseable {
         backoff = Duration.ofSeconds(1);
         log.info("{} is ready (pid {})", name, process.pid());
         process.onExit().join();
-        if (stopping) {
-          break;
-        }
-        if (awaitResumed()) {
-          backoff = Duration.ofSeconds(1);
-          continue;
+        if (stopping || paused) {
+          continue; // the exit was intended: the loop parks (paused) or ends (stopping)
         }
         log.warn("{} (pid {}) exited on its own{}; restarting in {} s; see {}", name, process.pid(), exitStatus(),
             backoff.toSeconds(), spec.logFile());
       } catch (RuntimeException | IOException e) {
-        if (stopping) {
-          break;
+        if (stopping || paused) {
+          kill(current);
+          continue;
         }
         log.error("{} failed to start: {}; retrying in {} s; see {}", name, e.getMessage(), backoff.toSeconds(), spec.logFile());
         kill(current);
@@ -124,6 +141,33 @@ public final class ProcessSupervisor implements AutoCloseable {
       backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
     emit(State.STOPPED);
+  }
+
+  /**
+   * Runs the readiness check, and gives up as soon as the process exits: a server that dies while
+   * starting (or is stopped for maintenance then) must not hold the loop for the whole timeout.
+   */
+  private void awaitReady(ProcessHandle process) {
+    Future<?> check = readiness.submit(() -> readinessCheck.accept(readyTimeout));
+    try {
+      while (true) {
+        try {
+          check.get(200, TimeUnit.MILLISECONDS);
+          return;
+        } catch (java.util.concurrent.TimeoutException e) {
+          if (!alive(process)) {
+            check.cancel(true);
+            throw new IllegalStateException(name + " exited while starting" + exitStatus());
+          }
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      check.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(name + ": interrupted while waiting for it to be ready");
+    }
   }
 
   private ProcessHandle adoptOrLaunch() throws IOException {
@@ -205,10 +249,10 @@ public final class ProcessSupervisor implements AutoCloseable {
     }
   }
 
-  /** After the server exited: parks while paused; true when it was paused (the exit was intended). */
+  /** Parks the loop while paused (the server is held down); true when it was paused. */
   private boolean awaitResumed() {
     synchronized (this) {
-      if (!paused) {
+      if (!paused || stopping) {
         return false;
       }
       emit(State.STOPPED);
@@ -306,6 +350,7 @@ public final class ProcessSupervisor implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    readiness.shutdownNow();
     emit(State.STOPPED);
   }
 

@@ -56,4 +56,44 @@ class ProcessSupervisorTest {
       survivor.destroyForcibly();
     }
   }
+
+  @Test
+  void aServerStoppedWhileStartingStaysDownAtOnceAndStartsAgainOnResume() throws Exception {
+    // a server that never gets ready (a Galera node waiting for a Primary component): pausing it
+    // must stop it now, not after the readiness timeout, and keep it down until resumed
+    ProcessSpec spec = new ProcessSpec(List.of("sleep", "600"), Map.of(), dir, dir.resolve("server.log"),
+        Duration.ofSeconds(5), null);
+    java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicInteger launched = new AtomicInteger();
+    try (ProcessSupervisor supervisor = new ProcessSupervisor("test", spec, launched::incrementAndGet, timeout -> {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!ready.get()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("not ready");
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException("interrupted");
+        }
+      }
+    }, Duration.ofSeconds(120))) {
+      supervisor.start();
+      supervisor.states().filter(st -> st == ProcessSupervisor.State.STARTING).blockFirst(Duration.ofSeconds(5));
+      Thread.sleep(300);
+      long first = supervisor.pid().orElseThrow();
+      long t0 = System.nanoTime();
+      supervisor.pause();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+      assertThat(supervisor.state()).isEqualTo(ProcessSupervisor.State.STOPPED);
+      assertThat(ProcessHandle.of(first).map(ProcessSupervisor::alive).orElse(false)).isFalse();
+      Thread.sleep(1500);
+      assertThat(launched).as("held down: not launched again").hasValue(1);
+      ready.set(true);
+      supervisor.resume(Duration.ofSeconds(10));
+      assertThat(supervisor.state()).isEqualTo(ProcessSupervisor.State.READY);
+      assertThat(launched).hasValue(2);
+      assertThat(supervisor.pid().orElseThrow()).isNotEqualTo(first);
+    }
+  }
 }
