@@ -2,6 +2,7 @@ package io.coffer.tck.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coffer.agent.Agent;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.proto.v1.ClusterNode;
@@ -13,6 +14,7 @@ import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.GetClusterRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.GrowClusterRequest;
+import io.coffer.proto.v1.RecoverClusterRequest;
 import io.coffer.proto.v1.ShrinkClusterRequest;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
@@ -45,8 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A MariaDB Galera cluster through the northbound API, on four real mariadbd servers with galera-4,
  * all on loopback with their own client, gmcast, IST and SST ports: create from three (the first
  * keeps its data, the others receive it by SST with mariabackup), grow to four, shrink back to three
- * (a graceful leave), a node killed with SIGKILL rejoins by IST, and a node with data of its own is
- * refused. Every check reads rows back from every node and compares CHECKSUM TABLE.
+ * (a graceful leave), a node killed with SIGKILL rejoins by IST, a node with data of its own is
+ * refused, and the whole cluster killed at once comes back by itself. Every check reads rows back from every node and compares CHECKSUM TABLE.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,6 +62,8 @@ class MysqlGaleraTest {
   private Testbed bed;
   private Path work;
   private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Map<String, AgentConfig> configs = new LinkedHashMap<>();
+  private final Map<String, Agent> agents = new LinkedHashMap<>();
   private int written;
 
   @BeforeAll
@@ -78,7 +82,8 @@ class MysqlGaleraTest {
           "innodbBufferPoolSize", "64M");
       AgentConfig.Datastore ds = new AgentConfig.Datastore("mysql", work.resolve(id).resolve("data"),
           work.resolve(id).resolve("run"), "127.0.0.1", port, "", settings);
-      bed.startAgent(bed.agentConfig(id, provider.pluginsDir(), ds));
+      configs.put(id, bed.agentConfig(id, provider.pluginsDir(), ds));
+      agents.put(id, bed.startAgent(configs.get(id)));
     }
     for (String id : NODES) {
       bed.awaitHealthy(id, Duration.ofSeconds(90));
@@ -205,6 +210,71 @@ class MysqlGaleraTest {
     assertThat(w.getError()).contains("nodes").contains("at least 3");
     assertThat(status("gal-b").getEnabled()).isFalse();
     assertThat(status("gal-a").getSize()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(7)
+  void aCrashOfEveryNodeAtOnceIsRecoveredByGaleraItself() throws Exception {
+    List<String> members = List.of("gal-a", "gal-c", "gal-d");
+    insert("gal-a", 30);
+    assertSame(members);
+    // a power loss: every server dies at once, its InnoDB committed what it had (grastate seqno -1).
+    // Each node kept the last Primary component in gvwstate.dat (pc.recovery, on by default): once
+    // the agents restarted them all, they restore it themselves
+    // (https://galeracluster.com/library/documentation/pc-recovery.html)
+    List<ProcessHandle> servers = new java.util.ArrayList<>();
+    for (String node : members) {
+      long pid = Long.parseLong(Files.readString(work.resolve(node).resolve("run").resolve("mysqld.pid")).trim());
+      servers.add(ProcessHandle.of(pid).orElseThrow());
+    }
+    servers.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : servers) {
+      p.onExit().get();
+    }
+    awaitPrimaryOfThree(members);
+    insert("gal-d", 10);
+    assertSame(members);
+  }
+
+  @Test
+  @Order(8)
+  void aClusterShutDownNodeByNodeComesBackByItselfFromTheLastToLeave() throws Exception {
+    List<String> members = List.of("gal-a", "gal-c", "gal-d");
+    // a non-member has nothing to recover; nothing of it is touched
+    Workflow refused = run(bed.clusters().recoverCluster(RecoverClusterRequest.newBuilder()
+        .setMemberInstanceId("gal-b").build()));
+    assertThat(refused.getState()).isEqualTo(WorkflowState.WORKFLOW_STATE_FAILED);
+    assertThat(refused.getError()).contains("not a member");
+    bed.awaitHealthy("gal-b", Duration.ofSeconds(30));
+
+    // the guests are shut down one after the other (each server stops cleanly, leaving the cluster;
+    // gal-c, the last, writes safe_to_bootstrap: 1), then all start again: no node may form a
+    // Primary component alone, so they wait for one
+    for (String node : List.of("gal-d", "gal-a", "gal-c")) {
+      agents.get(node).close();
+    }
+    for (String node : members) {
+      agents.put(node, bed.startAgent(configs.get(node)));
+    }
+    // the control notices that no member is Primary with every agent back, and recovers the cluster
+    io.coffer.proto.v1.Event completed = bed.awaitEvent("repair_completed", Duration.ofMinutes(5));
+    assertThat(completed.getDetailsMap()).containsEntry("repair", "recover_cluster");
+    Workflow w = bed.awaitWorkflow(completed.getDetailsOrThrow("workflow_id"), WORKFLOW);
+    assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    assertThat(w.getDetailsMap()).containsEntry("bootstrap", "gal-c").containsEntry("members", "gal-a,gal-c,gal-d");
+    awaitPrimaryOfThree(members);
+    insert("gal-a", 10); // it takes writes again, on every node
+    assertSame(members);
+  }
+
+  private void awaitPrimaryOfThree(List<String> members) throws Exception {
+    for (String node : members) {
+      bed.awaitHealthy(node, Duration.ofMinutes(3));
+    }
+    ClusterStatus s = status(members.get(0));
+    assertThat(s.getState()).isEqualTo("Primary");
+    assertThat(s.getSize()).isEqualTo(3);
+    assertSame(members);
   }
 
   // ---- helpers ----

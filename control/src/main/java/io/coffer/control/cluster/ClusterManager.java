@@ -36,8 +36,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Cluster workflows: create, grow and shrink a sharded cluster. Each step is one command per agent
  * with a command id derived from the workflow and step, so a step repeated after a control restart
- * joins the journaled command. The control keeps no membership of its own: the engine's view
- * (GetClusterStatus on a member) is the truth, mapped to instances by their datastore addresses.
+ * joins the journaled command. The engine's view (GetClusterStatus on a member) is the truth about
+ * who runs now, mapped to instances by their datastore addresses; each workflow's last step records
+ * who belongs ({@link ClusterMembership}), which a whole-cluster recovery needs when none runs.
  */
 public final class ClusterManager {
   public static final String CREATE_CLUSTER = "create_cluster";
@@ -54,9 +55,12 @@ public final class ClusterManager {
   private final AgentRegistry registry;
   private final WorkflowRunner runner;
   private final DerivedPasswords passwords;
+  private final ClusterMembership membership;
 
-  public ClusterManager(Broker broker, AgentRegistry registry, WorkflowRunner runner, DerivedPasswords passwords) {
+  public ClusterManager(Broker broker, AgentRegistry registry, WorkflowRunner runner, DerivedPasswords passwords,
+      ClusterMembership membership) {
     this.passwords = passwords;
+    this.membership = membership;
     this.broker = broker;
     this.registry = registry;
     this.runner = runner;
@@ -65,18 +69,21 @@ public final class ClusterManager {
     runner.define(new WorkflowDefinition(CREATE_CLUSTER, List.of(
         new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("instances")))),
         new Named("form the cluster on the first node", this::form),
-        new Named("join the other nodes, one at a time", this::joinOthers))));
+        new Named("join the other nodes, one at a time", this::joinOthers),
+        new Named("record the members", this::recordFormed))));
     runner.define(new WorkflowDefinition(GROW_CLUSTER, List.of(
         new Named("find the cluster's nodes", this::findNodes),
         new Named("prepare the cluster account on every node", w -> prepareAll(w, withNew(w))),
         new Named("add the node (Redis: and move slots to it)", this::addNode),
-        new Named("join the new node", this::joinNew))));
+        new Named("join the new node", this::joinNew),
+        new Named("record the new member", this::recordJoined))));
     runner.define(new WorkflowDefinition(SHRINK_CLUSTER, List.of(
         new Named("find the cluster's nodes", this::findNodes),
         new Named("prepare the cluster account on every node", w -> prepareAll(w, list(w.param("nodes")))),
         new Named("remove the node (Redis: after moving its slots away)", this::removeNode),
         new Named("the node leaves", this::leave),
-        new Named("the others see the node gone", this::awaitGone))));
+        new Named("the others see the node gone", this::awaitGone),
+        new Named("record the member gone", this::recordLeft))));
   }
 
   // ---- starting workflows (validation happens here, before anything is journaled; a retry is not validated again) ----
@@ -187,6 +194,41 @@ public final class ClusterManager {
   private Mono<Map<String, String>> joinNew(Workflow w) {
     return Mono.fromCallable(() -> join(w, withNew(w)))
         .flatMap(op -> call(w, w.param("instance"), "join_cluster", op)).thenReturn(Map.of());
+  }
+
+  private Mono<Map<String, String>> recordFormed(Workflow w) {
+    return Mono.fromCallable(() -> {
+      membership.form(w.id(), w.param("datastore"), list(w.param("instances")));
+      return Map.<String, String>of();
+    }).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private Mono<Map<String, String>> recordJoined(Workflow w) {
+    return Mono.fromCallable(() -> {
+      if (membership.of(w.param("member")).isPresent()) {
+        membership.join(w.param("member"), w.param("instance"));
+      } else { // a cluster formed before the control kept records: its nodes as found
+        membership.form(w.id(), engineOf(w.param("member")), withNew(w));
+      }
+      return Map.<String, String>of();
+    }).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private Mono<Map<String, String>> recordLeft(Workflow w) {
+    return Mono.fromCallable(() -> {
+      if (membership.of(w.param("member")).isPresent()) {
+        membership.leave(w.param("instance"));
+      } else {
+        List<String> rest = new ArrayList<>(list(w.param("nodes")));
+        rest.remove(w.param("instance"));
+        membership.form(w.id(), engineOf(w.param("runner")), rest);
+      }
+      return Map.<String, String>of();
+    }).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private String engineOf(String instance) {
+    return registry.status(instance).map(s -> s.getDatastore().getEngine()).orElse("");
   }
 
   private Mono<Map<String, String>> leave(Workflow w) {

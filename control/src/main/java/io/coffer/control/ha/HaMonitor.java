@@ -1,5 +1,7 @@
 package io.coffer.control.ha;
 
+import io.coffer.control.cluster.ClusterMembership;
+import io.coffer.control.cluster.WholeClusterRecovery;
 import io.coffer.control.events.Events;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
@@ -36,7 +38,9 @@ import reactor.core.scheduler.Schedulers;
  *       still receive from the primary before it acts, waits out the primary's lease, fences it,
  *       and promotes the most advanced replica in a new term;
  *   <li><b>repair</b>: rejoin deposed primaries that come back, restart or re-seed replicas whose
- *       replication stopped ({@link Repairs}).
+ *       replication stopped ({@link Repairs});
+ *   <li><b>recover clusters</b>: a Galera cluster whose every node stopped is started again from
+ *       its most advanced node ({@link ClusterWatch}).
  * </ol>
  *
  * A declined failover is not tried again for one detection window. For the first 20 s after the
@@ -55,6 +59,7 @@ public final class HaMonitor implements AutoCloseable {
   private final WorkflowRunner runner;
   private final Leases leases;
   private final InstanceWatch watch;
+  private final ClusterWatch clusters;
   private final Clock clock;
   private final Instant started;
   private final Scheduler thread = Schedulers.newSingle("coffer-ha", true);
@@ -65,7 +70,8 @@ public final class HaMonitor implements AutoCloseable {
   private Disposable loop;
 
   public HaMonitor(AgentRegistry registry, Topology topology, Events events, Failover failover,
-      ReplicationManager replication, WorkflowRunner runner, Leases leases, Clock clock) {
+      ReplicationManager replication, ClusterMembership clusterMembership, WholeClusterRecovery clusterRecovery,
+      WorkflowRunner runner, Leases leases, Clock clock) {
     this.registry = registry;
     this.topology = topology;
     this.failover = failover;
@@ -74,6 +80,7 @@ public final class HaMonitor implements AutoCloseable {
     this.clock = clock;
     this.started = clock.instant();
     this.repairs = new Repairs(registry, topology, replication, runner, events, thread);
+    this.clusters = new ClusterWatch(registry, clusterMembership, clusterRecovery);
     this.watch = new InstanceWatch(registry, events, instance -> topology.sourceOf(instance)
         .flatMap(topology::group).map(g -> g.settings().maxLag().toMillis() / 1000.0).orElse(Double.MAX_VALUE));
   }
@@ -117,6 +124,7 @@ public final class HaMonitor implements AutoCloseable {
       }
     }
     repairs.tick(now);
+    clusters.tick(now);
   }
 
   /** Why {@code primary} counts as lost now, or empty while it does not. */

@@ -1,21 +1,31 @@
 package io.coffer.control.northbound;
 
 import io.coffer.control.cluster.ClusterManager;
+import io.coffer.control.cluster.WholeClusterRecovery;
 import io.coffer.proto.v1.ClusterServiceGrpc;
 import io.coffer.proto.v1.ClusterStatus;
 import io.coffer.proto.v1.CreateClusterRequest;
 import io.coffer.proto.v1.GetClusterRequest;
 import io.coffer.proto.v1.GrowClusterRequest;
+import io.coffer.proto.v1.RecoverClusterRequest;
 import io.coffer.proto.v1.ShrinkClusterRequest;
 import io.coffer.proto.v1.Workflow;
 import io.grpc.stub.StreamObserver;
 
-/** Sharded clusters (see northbound.proto); the workflows run in {@link ClusterManager}. */
+/** Clusters (see northbound.proto); the workflows run in {@link ClusterManager} and {@link WholeClusterRecovery}. */
 public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceImplBase {
   private final ClusterManager clusters;
+  private final WholeClusterRecovery recovery;
 
-  ClusterServiceImpl(ClusterManager clusters) {
+  ClusterServiceImpl(ClusterManager clusters, WholeClusterRecovery recovery) {
     this.clusters = clusters;
+    this.recovery = recovery;
+  }
+
+  @Override
+  public void recoverCluster(RecoverClusterRequest request, StreamObserver<Workflow> out) {
+    Replies.reply(() -> recovery.start(member(request.getMemberInstanceId()), "asked by a person",
+        Requests.commandId(request.getOptions())).map(w -> Workflows.toProto(clusters.runner(), w)), out);
   }
 
   @Override

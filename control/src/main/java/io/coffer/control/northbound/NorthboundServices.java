@@ -3,6 +3,7 @@ package io.coffer.control.northbound;
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.cluster.ClusterManager;
+import io.coffer.control.cluster.WholeClusterRecovery;
 import io.coffer.control.events.Events;
 import io.coffer.control.events.WebhookStore;
 import io.coffer.control.ha.Failover;
@@ -23,7 +24,8 @@ public final class NorthboundServices {
    * @param jobTimeout the same for backups, restores and server restarts
    */
   public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
-      ReplicationManager replication, Failover failover, Topology topology, ClusterManager clusters, Events events,
+      ReplicationManager replication, Failover failover, Topology topology, ClusterManager clusters,
+      WholeClusterRecovery clusterRecovery, Events events,
       WebhookStore webhooks, Clock clock,
       Duration defaultTimeout, Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
@@ -36,7 +38,7 @@ public final class NorthboundServices {
         new DiagnosticsServiceImpl(calls),
         new BackupServiceImpl(backups, calls, jobTimeout),
         new ReplicationServiceImpl(replication, failover, topology, registry),
-        new ClusterServiceImpl(clusters),
+        new ClusterServiceImpl(clusters, clusterRecovery),
         new EventServiceImpl(events),
         new WebhookServiceImpl(webhooks, events.journal(), clock));
   }

@@ -8,6 +8,8 @@ import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.broker.RequestDigests;
 import io.coffer.control.cluster.ClusterManager;
+import io.coffer.control.cluster.ClusterMembership;
+import io.coffer.control.cluster.WholeClusterRecovery;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.control.config.HostPort;
 import io.coffer.control.events.EventJournal;
@@ -148,13 +150,17 @@ public final class ControlServer implements AutoCloseable {
     ReplicationManager replication = new ReplicationManager(registry, steps, runner);
     Failover failover = new Failover(registry, steps, runner, leases, events, clock);
     backups.takeBackupsOnReplicas(topology::replicasOf);
-    ClusterManager clusters = new ClusterManager(broker, registry, runner, passwords);
+    ClusterMembership membership = ClusterMembership.open(state);
+    resources.add(membership);
+    ClusterManager clusters = new ClusterManager(broker, registry, runner, passwords, membership);
+    WholeClusterRecovery clusterRecovery = new WholeClusterRecovery(broker, registry, runner, events, membership);
     runner.resumeAll();
-    HaMonitor ha = new HaMonitor(registry, topology, events, failover, replication, runner, leases, clock);
+    HaMonitor ha = new HaMonitor(registry, topology, events, failover, replication, membership, clusterRecovery, runner,
+        leases, clock);
     ha.start(Duration.ofMillis(500));
     resources.add(ha);
     for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, failover, topology,
-        clusters, events, webhooks, clock, config.defaultTimeout(), config.jobTimeout())) {
+        clusters, clusterRecovery, events, webhooks, clock, config.defaultTimeout(), config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
     apiServer = api.build().start();

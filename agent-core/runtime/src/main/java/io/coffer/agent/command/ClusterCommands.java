@@ -66,6 +66,25 @@ final class ClusterCommands {
     return OperationResult.newBuilder().setCluster(out).build();
   }
 
+  OperationResult recovery() {
+    io.coffer.spi.cluster.ClusterRecovery r = manager.clusterStrategy().recovery(server);
+    io.coffer.proto.v1.ClusterRecovery.Builder out = io.coffer.proto.v1.ClusterRecovery.newBuilder()
+        .setHistory(r.history()).setSeqno(r.seqno()).setSafeToBootstrap(r.safeToBootstrap()).setPrimary(r.primary());
+    r.members().forEach(m -> out.addMembers(ClusterNodeAddress.newBuilder().setHost(m.host()).setPort(m.port())
+        .setPeerPort(m.peerPort())));
+    return OperationResult.newBuilder().setClusterRecovery(out).build();
+  }
+
+  OperationResult bootstrap() {
+    manager.clusterStrategy().bootstrap(server);
+    return DONE;
+  }
+
+  OperationResult rejoin() {
+    manager.clusterStrategy().rejoin(server);
+    return DONE;
+  }
+
   private static List<NodeAddress> addresses(String field, List<ClusterNodeAddress> nodes) {
     if (nodes.isEmpty()) {
       throw DatastoreException.invalidArgument(field, "at least one is required");

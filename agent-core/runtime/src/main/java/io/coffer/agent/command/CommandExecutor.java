@@ -167,6 +167,9 @@ public final class CommandExecutor implements AutoCloseable {
     if (left.isPresent() && left.get().isNegative()) {
       return Mono.error(new TimeoutException("the command's deadline passed before it could start"));
     }
+    if (OperationKinds.runsWithServerDown(command.getOperation().getKindCase())) {
+      return Mono.empty();
+    }
     return left.map(d -> ready.timeout(d, Mono.error(new TimeoutException("the datastore was not ready before the command's deadline"))))
         .orElse(ready);
   }

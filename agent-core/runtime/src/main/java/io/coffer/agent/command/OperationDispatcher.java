@@ -150,6 +150,9 @@ final class OperationDispatcher {
           op.getJoinCluster().getPassword());
       case LEAVE_CLUSTER -> cluster.leave();
       case GET_CLUSTER_STATUS -> cluster.status();
+      case GET_CLUSTER_RECOVERY -> changingRole(cluster::recovery);
+      case BOOTSTRAP_CLUSTER -> changingRole(cluster::bootstrap);
+      case REJOIN_CLUSTER -> changingRole(cluster::rejoin);
       case EXTENSION -> OperationResult.newBuilder()
           .setExtensionJson(manager.extension(op.getExtension().getName(), op.getExtension().getJson())).build();
       case KIND_NOT_SET -> throw DatastoreException.invalidArgument("operation", "is required");

@@ -24,6 +24,15 @@ public final class OperationKinds {
         && Operation.getDescriptor().findFieldByNumber(kind.getNumber()).getOptions().getExtension(OperationsProto.readOnly);
   }
 
+  /**
+   * Operations for a server that may be down or never get ready (a Galera node waiting for a
+   * Primary component that no longer exists): they run without waiting for it.
+   */
+  public static boolean runsWithServerDown(Operation.KindCase kind) {
+    return kind == Operation.KindCase.GET_CLUSTER_RECOVERY || kind == Operation.KindCase.BOOTSTRAP_CLUSTER
+        || kind == Operation.KindCase.REJOIN_CLUSTER;
+  }
+
   /** The capability an operation needs, or null when every plugin has it. */
   public static Capability capability(Operation.KindCase kind) {
     return switch (kind) {
@@ -35,7 +44,7 @@ public final class OperationKinds {
           GET_REPLICATION_STATUS -> Capability.REPLICATION;
       case LIST_PARAMETER_RULES, GET_CONFIGURATION, UPDATE_CONFIGURATION -> Capability.CONFIGURATION;
       case PREPARE_CLUSTER_NODE, CREATE_CLUSTER, JOIN_CLUSTER, ADD_CLUSTER_NODE, REMOVE_CLUSTER_NODE, LEAVE_CLUSTER,
-          GET_CLUSTER_STATUS ->
+          GET_CLUSTER_STATUS, GET_CLUSTER_RECOVERY, BOOTSTRAP_CLUSTER, REJOIN_CLUSTER ->
           Capability.CLUSTER;
       default -> null;
     };

@@ -81,4 +81,35 @@ public interface ClusterStrategy {
 
   /** The cluster as this node sees it; must answer within a second and never throw. */
   ClusterStatus status();
+
+  /**
+   * Whole-cluster recovery, step 1, on every node: where this node stands in the cluster's
+   * history. A node in a Primary component answers at once; any other node's server is stopped
+   * first (Galera's {@code --wsrep-recover} reads the position from InnoDB, which needs it down)
+   * and stays stopped until {@link #bootstrap} or {@link #rejoin}. The default: UNIMPLEMENTED
+   * (engines whose nodes rejoin on their own, like Redis Cluster).
+   *
+   * @throws io.coffer.spi.DatastoreException FAILED_PRECONDITION when this node is not a member
+   */
+  default ClusterRecovery recovery(ServerControl server) {
+    throw io.coffer.spi.DatastoreException.unimplemented("whole-cluster recovery");
+  }
+
+  /**
+   * Step 2, on the most advanced node: starts a new Primary component from this node's data
+   * (Galera: {@code safe_to_bootstrap: 1}, then one start with {@code wsrep-new-cluster}) and returns
+   * once it is Synced. Idempotent: on a node of a Primary component it returns at once.
+   */
+  default void bootstrap(ServerControl server) {
+    throw io.coffer.spi.DatastoreException.unimplemented("whole-cluster recovery");
+  }
+
+  /**
+   * Step 3, on every other node: starts this stopped member again; it joins the Primary component
+   * (Galera: by IST, or SST when too far behind) and the call returns once it is Synced.
+   * Idempotent.
+   */
+  default void rejoin(ServerControl server) {
+    throw io.coffer.spi.DatastoreException.unimplemented("whole-cluster recovery");
+  }
 }

@@ -14,6 +14,7 @@ import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.cluster.ClusterNode;
+import io.coffer.spi.cluster.ClusterRecovery;
 import io.coffer.spi.cluster.ClusterStatus;
 import io.coffer.spi.cluster.ClusterStrategy;
 import io.coffer.spi.cluster.NodeAddress;
@@ -255,6 +256,76 @@ public final class GaleraCluster implements ClusterStrategy {
     int size = (int) number(w.get("wsrep_cluster_size"));
     return new ClusterStatus(true, w.getOrDefault("wsrep_cluster_status", ""), 0, 0, nodes,
         w.getOrDefault("wsrep_local_state_comment", ""), size);
+  }
+
+  /**
+   * Whole-cluster recovery (<a href="https://mariadb.com/kb/en/galera-cluster-recovery/">Galera
+   * cluster recovery</a>): a member of a Primary component answers at once; any other member is
+   * stopped, and its position read from {@code grastate.dat}, or after a crash from InnoDB
+   * ({@code --wsrep-recover}).
+   */
+  @Override
+  public ClusterRecovery recovery(ServerControl server) {
+    requireMember();
+    Map<String, String> w = status.wsrep();
+    if (primary(w)) {
+      return new ClusterRecovery(w.getOrDefault("wsrep_cluster_state_uuid", ""),
+          (long) number(w.get("wsrep_last_committed")), false, true, peers());
+    }
+    server.stop();
+    GaleraRecovery.SavedState s = new GaleraRecovery(settings, options).position();
+    return new ClusterRecovery(s.uuid(), s.seqno(), s.safeToBootstrap(), false, peers());
+  }
+
+  /** Bootstraps a new Primary component from this node's data: safe_to_bootstrap, then one start with wsrep-new-cluster. */
+  @Override
+  public void bootstrap(ServerControl server) {
+    requireMember();
+    if (primary(status.wsrep())) {
+      awaitSynced(SYNC_TIMEOUT); // bootstrapped already: a repeated step
+      return;
+    }
+    server.stop();
+    new GaleraRecovery(settings, options).markSafeToBootstrap();
+    options.set(GaleraOptionFile.NEW_CLUSTER, "");
+    server.start(START_TIMEOUT);
+    awaitSynced(SYNC_TIMEOUT);
+  }
+
+  /** Starts this stopped member again: it joins the Primary component by IST, or SST when too far behind. */
+  @Override
+  public void rejoin(ServerControl server) {
+    requireMember();
+    Map<String, String> w = status.wsrep();
+    if (primary(w) && synced(w)) {
+      return;
+    }
+    options.set(GaleraOptionFile.NEW_CLUSTER, null); // never a second Primary component
+    server.start(JOIN_TIMEOUT);
+    awaitSynced(SYNC_TIMEOUT);
+  }
+
+  private void requireMember() {
+    if (!options.member()) {
+      throw DatastoreException.failedPrecondition("this instance is not a member of a Galera cluster");
+    }
+  }
+
+  /** The members' peer addresses, from this node's {@code wsrep_cluster_address} (client ports unknown: 0). */
+  private List<NodeAddress> peers() {
+    String address = options.read().getOrDefault("wsrep_cluster_address", "");
+    List<NodeAddress> out = new ArrayList<>();
+    for (String peer : address.replaceFirst("^gcomm://", "").split(",")) {
+      int colon = peer.lastIndexOf(':');
+      if (colon > 0) {
+        try {
+          out.add(new NodeAddress(peer.substring(0, colon), 0, Integer.parseInt(peer.substring(colon + 1))));
+        } catch (NumberFormatException e) {
+          // not written by this agent: skipped
+        }
+      }
+    }
+    return out;
   }
 
   /** Before every start: clears nothing, recovers the position after a crash. */

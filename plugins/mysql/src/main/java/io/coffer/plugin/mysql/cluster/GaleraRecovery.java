@@ -38,6 +38,75 @@ public final class GaleraRecovery {
     this.options = options;
   }
 
+  /**
+   * A node's saved state ({@code grastate.dat}): the cluster's state UUID, the last seqno
+   * committed (-1 after a crash, or while running) and {@code safe_to_bootstrap}.
+   */
+  record SavedState(String uuid, long seqno, boolean safeToBootstrap) {}
+
+  private static final Pattern UUID_LINE = Pattern.compile("(?m)^uuid:\\s*([0-9a-f-]{36})\\s*$");
+  private static final Pattern SEQNO_LINE = Pattern.compile("(?m)^seqno:\\s*(-?[0-9]+)\\s*$");
+  private static final Pattern SAFE_LINE = Pattern.compile("(?m)^safe_to_bootstrap:\\s*([01])\\s*$");
+
+  /** The saved state; a missing or unreadable file reads as no history. */
+  SavedState saved() {
+    Path state = settings.dataDir().resolve("grastate.dat");
+    try {
+      String text = Files.exists(state) ? Files.readString(state, StandardCharsets.UTF_8) : "";
+      Matcher uuid = UUID_LINE.matcher(text);
+      Matcher seqno = SEQNO_LINE.matcher(text);
+      Matcher safe = SAFE_LINE.matcher(text);
+      return new SavedState(uuid.find() ? uuid.group(1) : "", seqno.find() ? Long.parseLong(seqno.group(1)) : -1,
+          safe.find() && safe.group(1).equals("1"));
+    } catch (IOException e) {
+      throw DatastoreException.internal("cannot read " + state + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Where this stopped member stands: the saved state, or after a crash ({@code seqno: -1}) the
+   * position {@code --wsrep-recover} reads from InnoDB (kept in the option file for the next start,
+   * as {@link #beforeStart} does). The server must be down.
+   */
+  SavedState position() {
+    SavedState saved = saved();
+    if (saved.seqno() >= 0) {
+      return saved;
+    }
+    String kept = options.read().get(GaleraOptionFile.START_POSITION);
+    Optional<String> position = kept != null ? Optional.of(kept) : recover();
+    position.ifPresent(p -> options.set(GaleraOptionFile.START_POSITION, p));
+    if (position.isEmpty()) {
+      return saved;
+    }
+    int colon = position.get().lastIndexOf(':');
+    return new SavedState(position.get().substring(0, colon), Long.parseLong(position.get().substring(colon + 1)),
+        saved.safeToBootstrap());
+  }
+
+  /**
+   * Marks this node as the one to bootstrap the cluster from: {@code safe_to_bootstrap: 1}, which
+   * mariadbd requires before {@code wsrep-new-cluster} on a node that did not leave last.
+   */
+  void markSafeToBootstrap() {
+    Path state = settings.dataDir().resolve("grastate.dat");
+    try {
+      if (!Files.exists(state)) {
+        return; // no saved state: nothing stops a bootstrap
+      }
+      String text = Files.readString(state, StandardCharsets.UTF_8);
+      String marked = SAFE_LINE.matcher(text).find() ? SAFE_LINE.matcher(text).replaceAll("safe_to_bootstrap: 1")
+          : text + (text.endsWith("\n") ? "" : "\n") + "safe_to_bootstrap: 1\n";
+      Path temp = state.resolveSibling("grastate.dat.coffer");
+      Files.writeString(temp, marked, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(state));
+      Files.setOwner(temp, Files.getOwner(state));
+      Files.move(temp, state, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw DatastoreException.internal("cannot mark " + state + " safe to bootstrap: " + e.getMessage(), e);
+    }
+  }
+
   /** Runs before every start; does nothing for a server running alone or a member that stopped cleanly. */
   public void beforeStart() {
     if (!options.member() || options.read().containsKey(GaleraOptionFile.START_POSITION) || !crashed()) {
