@@ -2,10 +2,19 @@ package io.coffer.e2e.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coffer.proto.v1.CommandOptions;
+import io.coffer.proto.v1.CommandState;
+import io.coffer.proto.v1.CommandStatus;
+import io.coffer.proto.v1.CreateDatabaseRequest;
+import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.Event;
+import io.coffer.proto.v1.GetCommandRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.ListDatabasesRequest;
 import io.coffer.proto.v1.Role;
 import io.coffer.tck.process.ChaosProxy;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * to it directly. The control promotes the replica; the old primary's agent, whose lease ran out,
  * has fenced its server before that. Every write a client saw acknowledged by the old primary is on
  * the new one. After the heal, the old primary, deposed, is rejoined (or re-seeded, when it kept
- * commits that no client saw acknowledged) and ends with no row the new primary lacks.
+ * commits that no client saw acknowledged) and ends with no row the new primary lacks; a command
+ * journaled for it in the old term is refused by its agent when the control re-sends it.
  */
 abstract class FullPartitionScenario {
   private static final int WRITERS = 4;
@@ -82,6 +93,17 @@ abstract class FullPartitionScenario {
     toControl.partition();
     toSource.partition();
 
+    // a command for the old primary, journaled in term 1 while it is cut off: re-sent after the
+    // failover, its agent refuses it (the term moved on), so nothing of term 1 runs on it
+    try {
+      pair.bed.databases().withDeadlineAfter(2, TimeUnit.SECONDS).createDatabase(CreateDatabaseRequest.newBuilder()
+          .setInstanceId(ReplicatedLedger.SOURCE).setDatabase(Database.newBuilder().setName("stale_term"))
+          .setOptions(CommandOptions.newBuilder().setCommandId("stale-term-1").setTimeoutMillis(300_000)).build());
+      throw new AssertionError("a command for an unreachable agent completed");
+    } catch (StatusRuntimeException expected) {
+      assertThat(expected.getStatus().getCode()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE);
+    }
+
     Event completed = pair.bed.awaitEvent("failover_completed", Duration.ofSeconds(90));
     long promotedAfterMillis = (System.nanoTime() - partitionedAt) / 1_000_000;
     assertThat(completed.getDetailsMap()).containsEntry("new_primary", ReplicatedLedger.REPLICA)
@@ -118,6 +140,14 @@ abstract class FullPartitionScenario {
       s.executeUpdate("INSERT INTO entries (id) VALUES (-1)");
     }
     awaitOldEqualsNew(Duration.ofMinutes(3));
+    CommandStatus stale = pair.bed.commands().getCommand(GetCommandRequest.newBuilder().setCommandId("stale-term-1")
+        .build());
+    assertThat(stale.getState()).isEqualTo(CommandState.COMMAND_STATE_FAILED);
+    assertThat(stale.getErrorCode()).isEqualTo("FAILED_PRECONDITION");
+    assertThat(stale.getErrorMessage()).contains("term 1").contains("term 2");
+    assertThat(pair.bed.databases().listDatabases(ListDatabasesRequest.newBuilder()
+        .setInstanceId(ReplicatedLedger.REPLICA).build()).getDatabasesList()).extracting(Database::getName)
+        .doesNotContain("stale_term");
   }
 
   private void awaitLeaseHeld() throws InterruptedException {

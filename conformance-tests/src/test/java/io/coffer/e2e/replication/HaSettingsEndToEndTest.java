@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.control.cli.CofferCli;
+import io.coffer.proto.v1.EjectRequest;
 import io.coffer.proto.v1.GetHaSettingsRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.HaSettings;
 import io.coffer.proto.v1.SetHaSettingsRequest;
+import io.coffer.proto.v1.Workflow;
+import io.coffer.proto.v1.WorkflowState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +25,9 @@ import picocli.CommandLine;
 
 /**
  * A group's automatic-failover settings through the API and {@code coffer ha}: the defaults, a
- * change that holds, bad values refused with the field named and nothing changed, and switching
- * automatic failover off, which ends the primary's lease (its agent reports it no longer holds one).
+ * change that holds, bad values refused with the field named and nothing changed, switching
+ * automatic failover off, which ends the primary's lease (its agent reports it no longer holds one),
+ * and a failover by hand: refused while the primary answers, done with --force after fencing it.
  */
 class HaSettingsEndToEndTest {
   private ReplicatedLedger pair;
@@ -35,7 +42,7 @@ class HaSettingsEndToEndTest {
   }
 
   @Test
-  void settingsAreShownChangedValidatedAndSwitchingOffEndsTheLease() throws Exception {
+  void settingsAreValidatedSwitchingOffEndsTheLeaseAndEjectNeedsForceWhileThePrimaryAnswers() throws Exception {
     pair = ReplicatedLedger.start(Ledger.MARIADB, false, false);
     HaSettings defaults = get();
     assertThat(defaults.getTerm()).isEqualTo(1);
@@ -73,6 +80,29 @@ class HaSettingsEndToEndTest {
     assertThat(shown.out()).contains("off").contains("10000 ms");
     assertThat(get().getEnabled()).isFalse();
     awaitLeaseHeld(0); // failover by hand only: no lease, so the primary never fences itself on silence
+
+    // by hand: refused while the primary answers, unless forced; then it is fenced first
+    assertThatThrownBy(() -> pair.bed.replication().eject(EjectRequest.newBuilder()
+        .setSourceInstanceId(ReplicatedLedger.SOURCE).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+          assertThat(e.getStatus().getDescription()).contains("still answers").contains("--force");
+        });
+    Workflow forced = pair.bed.awaitWorkflow(pair.bed.replication().eject(EjectRequest.newBuilder()
+        .setSourceInstanceId(ReplicatedLedger.SOURCE).setForce(true).build()).getWorkflowId(), Duration.ofMinutes(2));
+    assertThat(forced.getState()).as(forced.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    assertThat(forced.getDetailsMap()).containsEntry("new_primary", ReplicatedLedger.REPLICA)
+        .containsEntry("old_primary_fenced", "yes");
+    assertThatThrownBy(() -> {
+      try (Connection c = pair.app(pair.sourcePort); Statement st = c.createStatement()) {
+        st.executeUpdate("INSERT INTO entries (id) VALUES (1)");
+      }
+    }).as("the forced-out primary is fenced").isInstanceOf(SQLException.class);
+    try (Connection c = pair.app(pair.replicaPort); Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO entries (id) VALUES (2)");
+    }
+    assertThat(pair.bed.replication().getHaSettings(GetHaSettingsRequest.newBuilder()
+        .setSourceInstanceId(ReplicatedLedger.REPLICA).build()).getTerm()).isEqualTo(2);
   }
 
   private HaSettings get() {
