@@ -8,20 +8,21 @@ import io.coffer.agent.channel.ControlChannel;
 import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.command.OperationKinds;
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.agent.config.BackupStorages;
 import io.coffer.agent.ha.LeaseKeeper;
 import io.coffer.agent.identity.CertificateIdentity;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.notice.NoticeWatch;
+import io.coffer.agent.plugin.Facets;
 import io.coffer.agent.plugin.PluginHost;
 import io.coffer.agent.probe.HeartbeatSource;
-import io.coffer.agent.storage.BackupStorages;
+import io.coffer.agent.storage.BackupStorage;
 import io.coffer.agent.supervision.ProcessSupervisor;
 import io.coffer.agent.supervision.SupervisedServer;
 import io.coffer.proto.v1.Hello;
 import io.coffer.spi.Capability;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreManager;
-import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.LogArchiving;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -94,6 +95,7 @@ public final class Agent implements AutoCloseable {
     manager = plugins.datastore(ds.engine());
     manager.init(new DatastoreContext(config.instanceId(), ds.dataDir(), ds.runDir(), ds.bindAddress(), ds.port(),
         ds.osUser(), ds.settings(), ds.advertiseAddress()));
+    Facets.check(manager);
     resources.add(manager::close);
 
     supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);
@@ -110,10 +112,10 @@ public final class Agent implements AutoCloseable {
     }
     AtomicReference<ControlChannel> events = new AtomicReference<>();
     LeaseKeeper lease = new LeaseKeeper(config.stateDir(),
-        () -> manager.replicationStrategy().fence(server), () -> manager.replicationStrategy().promote(),
+        () -> manager.replication().fence(server), () -> manager.replication().promote(),
         // asked only when a fence is due, and then at once (not at the next heartbeat): a primary that
         // restarts without its lease is fenced within ~100 ms of answering
-        () -> manager.replicationStrategy().status().role(),
+        () -> manager.replication().status().role(),
         e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)), System::nanoTime);
     resources.add(lease);
     NoticeWatch notices = new NoticeWatch(ds.dataDir(), config.control().certFile(), config.notices(),

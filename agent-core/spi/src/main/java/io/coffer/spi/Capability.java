@@ -8,12 +8,12 @@ public enum Capability {
   USERS,
   /** enable the engine superuser ("root enable" in Trove). */
   ROOT,
-  /** backup and restore through {@link DatastoreManager#backupStrategy()}. */
+  /** backup and restore through {@link DatastoreManager#backup()}. */
   BACKUP,
-  /** replicas, promote, switchover and failover through {@link DatastoreManager#replicationStrategy()}. */
+  /** replicas, promote, switchover and failover through {@link DatastoreManager#replication()}. */
   REPLICATION,
   /** server parameters: rules, values and changes through {@link DatastoreManager#configuration()}. */
   CONFIGURATION,
-  /** clusters (sharded, or synchronous multi-primary) through {@link DatastoreManager#clusterStrategy()}. */
+  /** clusters (sharded, or synchronous multi-primary) through {@link DatastoreManager#cluster()}. */
   CLUSTER
 }

@@ -1,20 +1,25 @@
 package io.coffer.spi;
 
+import io.coffer.spi.database.Databases;
+import io.coffer.spi.user.Superuser;
+import io.coffer.spi.user.Users;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import org.pf4j.ExtensionPoint;
 
 /**
- * The one extension every datastore plugin provides: lifecycle, probe, databases and users.
+ * The one extension every datastore plugin provides: lifecycle and probe, and one facet per
+ * optional capability (databases, users, root, backup, replication, configuration, cluster).
  *
  * <p>Lifecycle as the runtime drives it: {@link #init} once, {@link #prepare} (idempotent), then the
  * runtime starts {@link #serverProcess()} and calls {@link #awaitReady}; it restarts the process
  * when it exits unexpectedly and calls {@link #awaitReady} again. Administrative methods are only
  * called while the server is ready.
  *
- * <p>Optional groups of methods are guarded by {@link #capabilities()}: the runtime never calls a
- * method of a capability the plugin does not declare, and the default implementations answer
+ * <p>Each optional capability is a facet object ({@link #databases()}, {@link #users()},
+ * {@link #root()}, {@link #backup()}, {@link #replication()}, {@link #configuration()},
+ * {@link #cluster()}), present exactly when {@link #capabilities()} declares it: the runtime checks
+ * this when it loads the plugin, never calls a facet that is not declared, and the defaults answer
  * {@link DatastoreException.Code#UNIMPLEMENTED}.
  *
  * <p>Every method may block; none is called concurrently with {@link #prepare} or
@@ -63,76 +68,20 @@ public interface DatastoreManager extends ExtensionPoint {
   /** Releases connections and other resources; the runtime stops the process afterwards. */
   default void close() {}
 
-  // ---- Capability.DATABASES ----
+  // ---- facets: each present exactly when its capability is declared ----
 
-  /** Databases visible to users; system databases are left out. */
-  default List<Database> listDatabases() {
+  /** {@link Capability#DATABASES}; see {@link Databases}. Called after {@link #init}. */
+  default Databases databases() {
     throw DatastoreException.unimplemented("databases");
   }
 
-  /**
-   * Creates a database.
-   *
-   * @throws DatastoreException INVALID_ARGUMENT (field {@code database.name}, ...), ALREADY_EXISTS
-   */
-  default void createDatabase(Database database) {
-    throw DatastoreException.unimplemented("databases");
-  }
-
-  /** Drops a database. @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND */
-  default void deleteDatabase(String name) {
-    throw DatastoreException.unimplemented("databases");
-  }
-
-  // ---- Capability.USERS ----
-
-  /** User accounts with the databases each may access; internal and system accounts are left out. */
-  default List<UserAccount> listUsers() {
+  /** {@link Capability#USERS}; see {@link Users}. Called after {@link #init}. */
+  default Users users() {
     throw DatastoreException.unimplemented("users");
   }
 
-  /**
-   * Creates a user and grants it access to {@code user.databases()}, atomically: on any error
-   * nothing is left behind.
-   *
-   * @throws DatastoreException INVALID_ARGUMENT, ALREADY_EXISTS, NOT_FOUND (a database)
-   */
-  default void createUser(UserAccount user, Secret password) {
-    throw DatastoreException.unimplemented("users");
-  }
-
-  /** @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND */
-  default void deleteUser(String name, String host) {
-    throw DatastoreException.unimplemented("users");
-  }
-
-  /** Grants full access to each database. @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND */
-  default void grantAccess(String name, String host, List<String> databases) {
-    throw DatastoreException.unimplemented("users");
-  }
-
-  /** Revokes access to each database. @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND */
-  default void revokeAccess(String name, String host, List<String> databases) {
-    throw DatastoreException.unimplemented("users");
-  }
-
-  /** @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND */
-  default void changePassword(String name, String host, Secret password) {
-    throw DatastoreException.unimplemented("users");
-  }
-
-  // ---- Capability.ROOT ----
-
-  /**
-   * Enables the engine's superuser for remote login with {@code password}, or sets that password
-   * when it is enabled already (Trove's "root enable"). The caller chooses the password, so no
-   * result, journal or log ever holds it; send the server a hash or verifier of it, never the
-   * password itself (it would land in the binary log or WAL).
-   *
-   * @return the superuser's name, e.g. {@code root} or {@code postgres}
-   * @throws DatastoreException INVALID_ARGUMENT (password, naming the field {@code password})
-   */
-  default String enableRoot(Secret password) {
+  /** {@link Capability#ROOT}; see {@link Superuser}. Called after {@link #init}. */
+  default Superuser root() {
     throw DatastoreException.unimplemented("root");
   }
 
@@ -143,7 +92,7 @@ public interface DatastoreManager extends ExtensionPoint {
    * checksums, the strategy only produces and consumes the engine's byte stream. Called once per
    * backup or restore, after {@link #init}.
    */
-  default io.coffer.spi.backup.BackupStrategy backupStrategy() {
+  default io.coffer.spi.backup.BackupStrategy backup() {
     throw DatastoreException.unimplemented("backup");
   }
 
@@ -159,7 +108,7 @@ public interface DatastoreManager extends ExtensionPoint {
   // ---- Capability.REPLICATION ----
 
   /** The engine side of replication; see {@link io.coffer.spi.replication.ReplicationStrategy}. */
-  default io.coffer.spi.replication.ReplicationStrategy replicationStrategy() {
+  default io.coffer.spi.replication.ReplicationStrategy replication() {
     throw DatastoreException.unimplemented("replication");
   }
 
@@ -173,7 +122,7 @@ public interface DatastoreManager extends ExtensionPoint {
   // ---- Capability.CLUSTER ----
 
   /** The engine side of clusters; see {@link io.coffer.spi.cluster.ClusterStrategy}. */
-  default io.coffer.spi.cluster.ClusterStrategy clusterStrategy() {
+  default io.coffer.spi.cluster.ClusterStrategy cluster() {
     throw DatastoreException.unimplemented("cluster");
   }
 

@@ -5,6 +5,7 @@ import io.coffer.control.broker.Broker;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.BackupSchedule;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
@@ -543,7 +544,7 @@ public final class BackupManager implements AutoCloseable {
 
   /** INVALID_ARGUMENT naming the field, with the details the northbound API always attaches. */
   static StatusRuntimeException invalid(String field, String problem) {
-    return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
+    return ApiErrors.invalidArgument(field, problem);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.coffer.control.cluster;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.keys.DerivedPasswords;
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.control.workflow.Workflow;
 import io.coffer.control.workflow.WorkflowDefinition.Named;
 import io.coffer.control.workflow.WorkflowDefinition;
@@ -365,7 +366,7 @@ public final class ClusterManager {
   }
 
   private static io.grpc.StatusRuntimeException invalid(String field, String problem) {
-    return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
+    return ApiErrors.invalidArgument(field, problem);
   }
 
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.coffer.control.ca.CofferHome;
+import io.coffer.control.security.ApiToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +48,6 @@ public record ControlConfig(
     Duration jobTimeout,
     Duration scheduleTick,
     int eventLoopThreads) {
-
-  /** A bearer token accepted on the northbound API, for callers without a client certificate. */
-  public record ApiToken(String name, String token) {
-    @Override
-    public String toString() {
-      return "ApiToken[" + name + "]";
-    }
-  }
 
   public ControlConfig {
     tokens = List.copyOf(tokens);

@@ -3,6 +3,7 @@ package io.coffer.control.ha;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.replication.HaSettings;
 import io.coffer.control.replication.ReplicationSteps;
 import io.coffer.control.replication.Topology.Group;
 import io.coffer.control.replication.Topology;

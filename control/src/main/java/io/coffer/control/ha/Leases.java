@@ -1,5 +1,6 @@
 package io.coffer.control.ha;
 
+import io.coffer.control.replication.HaSettings;
 import io.coffer.control.replication.Topology.Group;
 import io.coffer.control.replication.Topology;
 import io.coffer.proto.v1.Heartbeat;

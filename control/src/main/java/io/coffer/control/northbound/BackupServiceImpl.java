@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.coffer.control.backup.BackupEntry;
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.backup.CronExpression;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupSchedule;
 import io.coffer.proto.v1.BackupServiceGrpc;
@@ -55,7 +56,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
       BackupType type = switch (request.getType()) {
         case BACKUP_TYPE_UNSPECIFIED -> BackupType.BACKUP_TYPE_FULL;
         case BACKUP_TYPE_FULL, BACKUP_TYPE_INCREMENTAL, BACKUP_TYPE_LOGICAL -> request.getType();
-        default -> throw Errors.invalidArgument("type", "must be full, incremental or logical");
+        default -> throw ApiErrors.invalidArgument("type", "must be full, incremental or logical");
       };
       if (!request.getParentId().isEmpty()) {
         backupId("parent_id", request.getParentId());
@@ -70,7 +71,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
     Replies.reply(() -> {
       String id = backupId("backup_id", request.getBackupId());
       return backups.get(id).flatMap(b -> b.map(e -> Mono.just(e.toProto()))
-          .orElseGet(() -> Mono.error(Errors.notFound("no backup '" + id + "'"))));
+          .orElseGet(() -> Mono.error(ApiErrors.notFound("no backup '" + id + "'"))));
     }, out);
   }
 
@@ -109,7 +110,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
           + (request.getTargetLsn().isEmpty() ? 0 : 1) + (request.getTargetName().isEmpty() ? 0 : 1)
           + (request.getTargetGtid().isEmpty() ? 0 : 1);
       if (targets > 1) {
-        throw Errors.invalidArgument("target_time",
+        throw ApiErrors.invalidArgument("target_time",
             "give at most one of target_time, target_lsn, target_name, target_gtid and to_end_of_archive");
       }
       BackupManager.PointInTime pit = new BackupManager.PointInTime(target, request.getToEndOfArchive(),
@@ -126,7 +127,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
   private Mono<String> chooseBackup(RestoreBackupRequest request) {
     String source = Requests.instanceId(request.getSourceInstanceId());
     if (!request.hasTargetTime() && !request.getToEndOfArchive()) {
-      throw Errors.invalidArgument("backup_id", "is required unless a target_time or to_end_of_archive is given"
+      throw ApiErrors.invalidArgument("backup_id", "is required unless a target_time or to_end_of_archive is given"
           + " with source_instance_id");
     }
     java.time.Instant before = request.hasTargetTime()
@@ -142,7 +143,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   private static Timestamp targetTime(Timestamp t) {
     if (t.getSeconds() <= 0 || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
-      throw Errors.invalidArgument("target_time", "is not a valid instant after 1970");
+      throw ApiErrors.invalidArgument("target_time", "is not a valid instant after 1970");
     }
     return t;
   }
@@ -168,10 +169,10 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
         cron("schedule.incremental_cron", s.getIncrementalCron());
       }
       if (s.getKeepCount() > MAX_KEEP_COUNT) {
-        throw Errors.invalidArgument("schedule.keep_count", "must be at most " + MAX_KEEP_COUNT + " (0: no limit)");
+        throw ApiErrors.invalidArgument("schedule.keep_count", "must be at most " + MAX_KEEP_COUNT + " (0: no limit)");
       }
       if (s.getKeepDays() > MAX_KEEP_DAYS) {
-        throw Errors.invalidArgument("schedule.keep_days", "must be at most " + MAX_KEEP_DAYS + " (0: no limit)");
+        throw ApiErrors.invalidArgument("schedule.keep_days", "must be at most " + MAX_KEEP_DAYS + " (0: no limit)");
       }
       return backups.setSchedule(s);
     }, out);
@@ -182,7 +183,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
     Replies.reply(() -> {
       String instance = Requests.instanceId(request.getInstanceId());
       return backups.schedule(instance).flatMap(s -> s.map(Mono::just)
-          .orElseGet(() -> Mono.error(Errors.notFound("instance '" + instance + "' has no backup schedule"))));
+          .orElseGet(() -> Mono.error(ApiErrors.notFound("instance '" + instance + "' has no backup schedule"))));
     }, out);
   }
 
@@ -196,10 +197,10 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   private static String backupId(String field, String id) {
     if (id.isEmpty()) {
-      throw Errors.invalidArgument(field, "is required");
+      throw ApiErrors.invalidArgument(field, "is required");
     }
     if (!BACKUP_ID.matcher(id).matches()) {
-      throw Errors.invalidArgument(field, "'" + id + "' is not a backup id (1-64 characters of a-z, 0-9 and '-')");
+      throw ApiErrors.invalidArgument(field, "'" + id + "' is not a backup id (1-64 characters of a-z, 0-9 and '-')");
     }
     return id;
   }
@@ -208,7 +209,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
     try {
       CronExpression.parse(text);
     } catch (IllegalArgumentException e) {
-      throw Errors.invalidArgument(field, e.getMessage());
+      throw ApiErrors.invalidArgument(field, e.getMessage());
     }
   }
 }

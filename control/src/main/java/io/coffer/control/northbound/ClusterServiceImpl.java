@@ -2,6 +2,7 @@ package io.coffer.control.northbound;
 
 import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.cluster.WholeClusterRecovery;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.ClusterServiceGrpc;
 import io.coffer.proto.v1.ClusterStatus;
 import io.coffer.proto.v1.CreateClusterRequest;
@@ -59,7 +60,7 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
 
   private static String member(String id) {
     if (id.isEmpty()) {
-      throw Errors.invalidArgument("member_instance_id", "is required");
+      throw ApiErrors.invalidArgument("member_instance_id", "is required");
     }
     return Requests.instanceId(id);
   }

@@ -2,6 +2,7 @@ package io.coffer.control.northbound;
 
 import com.google.protobuf.Timestamp;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.control.store.StateStore.StoredCommand;
 import io.coffer.proto.v1.CancelCommandRequest;
 import io.coffer.proto.v1.CommandServiceGrpc;
@@ -26,7 +27,7 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
     Replies.reply(() -> {
       String id = Requests.required("command_id", request.getCommandId());
       return broker.find(id).flatMap(found -> found.map(c -> Mono.just(withProgress(status(c))))
-          .orElseGet(() -> Mono.error(Errors.notFound("no command '" + id + "' (unknown, read-only, or past retention)"))));
+          .orElseGet(() -> Mono.error(ApiErrors.notFound("no command '" + id + "' (unknown, read-only, or past retention)"))));
     }, out);
   }
 

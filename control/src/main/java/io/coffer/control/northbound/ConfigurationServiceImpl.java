@@ -1,5 +1,6 @@
 package io.coffer.control.northbound;
 
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.ConfigurationResponse;
 import io.coffer.proto.v1.ConfigurationServiceGrpc;
 import io.coffer.proto.v1.GetConfiguration;
@@ -41,7 +42,7 @@ public final class ConfigurationServiceImpl extends ConfigurationServiceGrpc.Con
   public void updateConfiguration(UpdateConfigurationRequest request, StreamObserver<UpdateConfigurationResponse> out) {
     Replies.reply(() -> {
       if (request.getValuesMap().isEmpty() && request.getResetList().isEmpty()) {
-        throw Errors.invalidArgument("values", "name at least one parameter to set or reset");
+        throw ApiErrors.invalidArgument("values", "name at least one parameter to set or reset");
       }
       return calls.call(request.getInstanceId(), request.getOptions(), Operation.newBuilder()
               .setUpdateConfiguration(UpdateConfiguration.newBuilder().putAllValues(request.getValuesMap())

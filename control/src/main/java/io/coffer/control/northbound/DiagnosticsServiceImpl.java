@@ -1,5 +1,6 @@
 package io.coffer.control.northbound;
 
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.DiagnosticsServiceGrpc;
 import io.coffer.proto.v1.Noop;
@@ -23,7 +24,7 @@ public final class DiagnosticsServiceImpl extends DiagnosticsServiceGrpc.Diagnos
   public void ping(PingRequest r, StreamObserver<PingResponse> out) {
     Replies.reply(() -> {
       if (r.getPayload().size() > MAX_PAYLOAD) {
-        throw Errors.invalidArgument("payload", "must be at most 1 MiB");
+        throw ApiErrors.invalidArgument("payload", "must be at most 1 MiB");
       }
       return calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setPing(Ping.newBuilder().setPayload(r.getPayload())).build())
           .map(o -> PingResponse.newBuilder().setAgentTimeMillis(o.result().getPong().getAgentTimeMillis())

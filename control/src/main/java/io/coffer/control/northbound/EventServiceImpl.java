@@ -3,6 +3,7 @@ package io.coffer.control.northbound;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
 import io.coffer.control.security.Identity;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.Event;
 import io.coffer.proto.v1.EventServiceGrpc;
 import io.coffer.proto.v1.WatchEventsRequest;
@@ -26,7 +27,7 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
       checkKinds("kinds", request.getKindsList());
       for (int i = 0; i < request.getInstanceIdsCount(); i++) {
         if (!Identity.NAME.matcher(request.getInstanceIds(i)).matches()) {
-          throw Errors.invalidArgument("instance_ids[" + i + "]", "must be 1-63 characters of a-z, 0-9 and '-'");
+          throw ApiErrors.invalidArgument("instance_ids[" + i + "]", "must be 1-63 characters of a-z, 0-9 and '-'");
         }
       }
     } catch (RuntimeException e) {
@@ -43,7 +44,7 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
   static void checkKinds(String field, List<String> kinds) {
     for (int i = 0; i < kinds.size(); i++) {
       if (EventKind.of(kinds.get(i)).isEmpty()) {
-        throw Errors.invalidArgument(field + "[" + i + "]", "'" + kinds.get(i) + "' is not an event kind; one of "
+        throw ApiErrors.invalidArgument(field + "[" + i + "]", "'" + kinds.get(i) + "' is not an event kind; one of "
             + Arrays.stream(EventKind.values()).map(EventKind::wireName).toList());
       }
     }

@@ -1,11 +1,12 @@
 package io.coffer.control.northbound;
 
 import io.coffer.control.ha.Failover;
-import io.coffer.control.ha.HaSettings;
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.replication.HaSettings;
 import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.replication.Topology.Group;
 import io.coffer.control.replication.Topology;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.control.workflow.Workflow;
 import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.EjectRequest;
@@ -118,7 +119,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
         String problem = next.problem();
         if (!problem.isEmpty()) {
           int colon = problem.indexOf(':');
-          throw Errors.invalidArgument(problem.substring(0, colon), problem.substring(colon + 2));
+          throw ApiErrors.invalidArgument(problem.substring(0, colon), problem.substring(colon + 2));
         }
         topology.setSettings(primary, next);
         return toProto(group(primary));
@@ -136,7 +137,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   private Group group(String primary) {
     registry.require(primary);
-    return topology.group(primary).orElseThrow(() -> Errors.notFound("instance '" + primary
+    return topology.group(primary).orElseThrow(() -> ApiErrors.notFound("instance '" + primary
         + "' leads no replication group (it has no replica)"));
   }
 
@@ -154,7 +155,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
     Replies.reply(() -> {
       String id = Requests.required("workflow_id", request.getWorkflowId());
       return replication.runner().get(id).flatMap(w -> w.map(x -> Mono.just(toProto(x)))
-          .orElseGet(() -> Mono.error(Errors.notFound("no workflow '" + id + "'"))));
+          .orElseGet(() -> Mono.error(ApiErrors.notFound("no workflow '" + id + "'"))));
     }, out);
   }
 

@@ -1,6 +1,7 @@
 package io.coffer.control.northbound;
 
 import io.coffer.control.security.Identity;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.CommandOptions;
 import java.time.Duration;
 import java.util.List;
@@ -16,24 +17,24 @@ final class Requests {
 
   static String instanceId(String value) {
     if (value.isEmpty()) {
-      throw Errors.invalidArgument("instance_id", "is required");
+      throw ApiErrors.invalidArgument("instance_id", "is required");
     }
     if (!Identity.NAME.matcher(value).matches()) {
-      throw Errors.invalidArgument("instance_id", "must be 1-63 characters of a-z, 0-9 and '-'");
+      throw ApiErrors.invalidArgument("instance_id", "must be 1-63 characters of a-z, 0-9 and '-'");
     }
     return value;
   }
 
   static String required(String field, String value) {
     if (value.isEmpty()) {
-      throw Errors.invalidArgument(field, "is required");
+      throw ApiErrors.invalidArgument(field, "is required");
     }
     return value;
   }
 
   static List<String> nonEmpty(String field, List<String> values) {
     if (values.isEmpty()) {
-      throw Errors.invalidArgument(field, "at least one is required");
+      throw ApiErrors.invalidArgument(field, "at least one is required");
     }
     for (int i = 0; i < values.size(); i++) {
       required(field + "[" + i + "]", values.get(i));
@@ -48,7 +49,7 @@ final class Requests {
       return UUID.randomUUID().toString();
     }
     if (!COMMAND_ID.matcher(id).matches()) {
-      throw Errors.invalidArgument("options.command_id", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
+      throw ApiErrors.invalidArgument("options.command_id", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
     }
     return id;
   }
@@ -59,7 +60,7 @@ final class Requests {
     }
     Duration d = Duration.ofMillis(options.getTimeoutMillis());
     if (d.compareTo(MAX_TIMEOUT) > 0) {
-      throw Errors.invalidArgument("options.timeout_millis", "must be at most 24 h");
+      throw ApiErrors.invalidArgument("options.timeout_millis", "must be at most 24 h");
     }
     return d;
   }

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.coffer.control.events.EventJournal;
 import io.coffer.control.events.WebhookStore.Hook;
 import io.coffer.control.events.WebhookStore;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.AddWebhookRequest;
 import io.coffer.proto.v1.DeleteWebhookRequest;
 import io.coffer.proto.v1.DeleteWebhookResponse;
@@ -40,7 +41,7 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
     Replies.reply(() -> {
       url(r.getUrl());
       if (r.getSecret().length() < MIN_SECRET || r.getSecret().length() > MAX_SECRET) {
-        throw Errors.invalidArgument("secret", "must be " + MIN_SECRET + "-" + MAX_SECRET + " characters");
+        throw ApiErrors.invalidArgument("secret", "must be " + MIN_SECRET + "-" + MAX_SECRET + " characters");
       }
       EventServiceImpl.checkKinds("kinds", r.getKindsList());
       return blocking(() -> proto(store.add(r.getUrl(), r.getSecret(), r.getKindsList(), journal.latest(),
@@ -60,7 +61,7 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
       String id = Requests.required("webhook_id", r.getWebhookId());
       return blocking(() -> {
         if (!store.delete(id)) {
-          throw Errors.notFound("no webhook '" + id + "'");
+          throw ApiErrors.notFound("no webhook '" + id + "'");
         }
         return DeleteWebhookResponse.getDefaultInstance();
       });
@@ -70,23 +71,23 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
   /** http or https, with a host, at most 2,000 characters; INVALID_ARGUMENT naming url otherwise. */
   static URI url(String text) {
     if (text.isEmpty() || text.length() > 2000) {
-      throw Errors.invalidArgument("url", "is required, at most 2000 characters");
+      throw ApiErrors.invalidArgument("url", "is required, at most 2000 characters");
     }
     try {
       URI uri = new URI(text);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw Errors.invalidArgument("url", "must be an http or https URL, not '" + text + "'");
+        throw ApiErrors.invalidArgument("url", "must be an http or https URL, not '" + text + "'");
       }
       if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        throw Errors.invalidArgument("url", "names no host: '" + text + "'");
+        throw ApiErrors.invalidArgument("url", "names no host: '" + text + "'");
       }
       if (uri.getUserInfo() != null) {
-        throw Errors.invalidArgument("url", "must not carry credentials; the signature authenticates the control");
+        throw ApiErrors.invalidArgument("url", "must not carry credentials; the signature authenticates the control");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw Errors.invalidArgument("url", "is not a URL: " + e.getReason());
+      throw ApiErrors.invalidArgument("url", "is not a URL: " + e.getReason());
     }
   }
 

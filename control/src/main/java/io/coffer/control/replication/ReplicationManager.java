@@ -1,6 +1,7 @@
 package io.coffer.control.replication;
 
 import io.coffer.control.registry.AgentRegistry;
+import io.coffer.control.status.ApiErrors;
 import io.coffer.control.workflow.Workflow;
 import io.coffer.control.workflow.WorkflowDefinition.Named;
 import io.coffer.control.workflow.WorkflowDefinition;
@@ -220,6 +221,6 @@ public final class ReplicationManager {
   }
 
   private static StatusRuntimeException invalid(String field, String problem) {
-    return io.coffer.control.northbound.Errors.invalidArgument(field, problem);
+    return ApiErrors.invalidArgument(field, problem);
   }
 }

@@ -1,6 +1,5 @@
 package io.coffer.control.replication;
 
-import io.coffer.control.ha.HaSettings;
 import io.coffer.durability.GroupCommitter;
 import io.coffer.durability.SqliteFile;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.coffer.control.security;
 
-import io.coffer.control.config.ControlConfig.ApiToken;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;

@@ -2,7 +2,6 @@ package io.coffer.control.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coffer.control.ha.HaSettings;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,6 +1,6 @@
 package io.coffer.agent.archive;
 
-import io.coffer.spi.backup.BackupStorage;
+import io.coffer.agent.storage.BackupStorage;
 
 /**
  * Object names of a log archive, beside the backups in the same storage: {@code

@@ -1,10 +1,10 @@
 package io.coffer.agent.archive;
 
+import io.coffer.agent.storage.BackupStorage;
+import io.coffer.agent.storage.StorageOutputStream;
 import io.coffer.spi.DatastoreException;
-import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.backup.LogFile;
-import io.coffer.spi.backup.StorageOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

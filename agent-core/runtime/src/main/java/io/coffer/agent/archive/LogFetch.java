@@ -1,8 +1,8 @@
 package io.coffer.agent.archive;
 
+import io.coffer.agent.storage.BackupStorage;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
-import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.backup.RecoveryTarget;
 import java.io.IOException;
@@ -101,7 +101,7 @@ public final class LogFetch {
    * fully authenticated) before it appears there.
    *
    * @return bytes written
-   * @throws io.coffer.agent.backup.BackupIntegrityException when a file is corrupt, altered or
+   * @throws io.coffer.agent.storage.BackupIntegrityException when a file is corrupt, altered or
    *     encrypted under another key
    */
   public long into(Path dir, ArchiveKeys.PrivateKey key) throws IOException {

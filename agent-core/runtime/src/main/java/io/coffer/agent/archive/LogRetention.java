@@ -1,7 +1,7 @@
 package io.coffer.agent.archive;
 
+import io.coffer.agent.storage.BackupStorage;
 import io.coffer.spi.backup.BackupManifest;
-import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.LogArchiving;
 import java.io.IOException;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.coffer.agent.backup;
 
-import io.coffer.spi.backup.BackupStorage;
+import io.coffer.agent.storage.BackupStorage;
 import io.coffer.spi.backup.BackupType;
 import java.util.Map;
 import java.util.Objects;

@@ -2,8 +2,9 @@ package io.coffer.agent.backup;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.google.crypto.tink.StreamingAead;
+import io.coffer.agent.storage.BackupIntegrityException;
+import io.coffer.agent.storage.BackupStorage;
 import io.coffer.spi.backup.BackupManifest;
-import io.coffer.spi.backup.BackupStorage;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,21 +4,22 @@ import io.coffer.agent.archive.ArchiveKeys;
 import io.coffer.agent.archive.LogArchiver;
 import io.coffer.agent.archive.LogFetch;
 import io.coffer.agent.archive.LogRetention;
+import io.coffer.agent.storage.BackupIntegrityException;
+import io.coffer.agent.storage.BackupStorage;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Probe;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.Probe;
 import io.coffer.spi.backup.BackupManifest;
-import io.coffer.spi.replication.ReplicationStatus;
 import io.coffer.spi.backup.BackupRequest;
 import io.coffer.spi.backup.BackupSource;
-import io.coffer.spi.backup.BackupStorage;
 import io.coffer.spi.backup.BackupType;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.backup.RecoveryTarget;
 import io.coffer.spi.backup.RestoreRequest;
 import io.coffer.spi.backup.RestoreSession;
 import io.coffer.spi.backup.ServerControl;
+import io.coffer.spi.replication.ReplicationStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -112,7 +113,7 @@ public final class BackupService {
     if (type == null) {
       throw DatastoreException.invalidArgument("type", "is required (full, incremental or logical)");
     }
-    if (!manager.backupStrategy().types().contains(type)) {
+    if (!manager.backup().types().contains(type)) {
       throw DatastoreException.invalidArgument("type", manager.engine() + " cannot take " + type + " backups");
     }
     boolean incremental = type == BackupType.INCREMENTAL;
@@ -143,7 +144,7 @@ public final class BackupService {
       throw DatastoreException.unavailable("backup storage " + storage + " is not usable: " + e.getMessage(), e);
     }
     BackupPipeline pipeline = new BackupPipeline(storage, key, clock, compression);
-    try (BackupSource source = manager.backupStrategy()
+    try (BackupSource source = manager.backup()
         .open(new BackupRequest(backupId, type, parent, work.scratch(backupId)))) {
       LogArchiver archive = archiver;
       BackupJob job = new BackupJob(backupId, manager.engine(), manager.serverVersion(), source.tool(),
@@ -235,7 +236,7 @@ public final class BackupService {
           + " so there is no replica to re-seed");
     }
     if (!work.reseedPending()) {
-      ReplicationStatus status = manager.replicationStrategy().status();
+      ReplicationStatus status = manager.replication().status();
       if (status.role() != Probe.Role.REPLICA || status.sourceHost().isEmpty()) {
         throw DatastoreException.failedPrecondition("this instance is a " + status.role()
             + (status.role() == Probe.Role.REPLICA ? " with no source" : "") + ", not a replica following a source;"
@@ -276,7 +277,7 @@ public final class BackupService {
     }
     Path scratch = work.scratch(backupId);
     Path logDir = logs == null ? null : scratch.resolve("archived-log");
-    try (RestoreSession session = manager.backupStrategy().restore(new RestoreRequest(chain, scratch, asReplica,
+    try (RestoreSession session = manager.backup().restore(new RestoreRequest(chain, scratch, asReplica,
         pointInTime == null ? null : pointInTime.target(), logDir, reseed))) {
       long done = 0;
       for (BackupManifest backup : chain) {

@@ -6,6 +6,7 @@ import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import io.coffer.agent.crypto.StreamKeys;
+import io.coffer.agent.storage.BackupIntegrityException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 

@@ -25,38 +25,38 @@ final class ClusterCommands {
   }
 
   OperationResult prepare(String user, String password) {
-    manager.clusterStrategy().prepareNode(required("user", user), secret(password));
+    manager.cluster().prepareNode(required("user", user), secret(password));
     return DONE;
   }
 
   OperationResult create(List<ClusterNodeAddress> nodes, int replicas, String user, String password) {
-    manager.clusterStrategy().create(addresses("nodes", nodes), replicas, required("user", user), secret(password),
+    manager.cluster().create(addresses("nodes", nodes), replicas, required("user", user), secret(password),
         server);
     return DONE;
   }
 
   OperationResult join(List<ClusterNodeAddress> members, String user, String password) {
-    manager.clusterStrategy().join(addresses("members", members), required("user", user), secret(password), server);
+    manager.cluster().join(addresses("members", members), required("user", user), secret(password), server);
     return DONE;
   }
 
   OperationResult leave() {
-    manager.clusterStrategy().leave(server);
+    manager.cluster().leave(server);
     return DONE;
   }
 
   OperationResult add(ClusterNodeAddress node, String user, String password) {
-    manager.clusterStrategy().add(address("node", node), required("user", user), secret(password));
+    manager.cluster().add(address("node", node), required("user", user), secret(password));
     return DONE;
   }
 
   OperationResult remove(ClusterNodeAddress node, String user, String password) {
-    manager.clusterStrategy().remove(address("node", node), required("user", user), secret(password));
+    manager.cluster().remove(address("node", node), required("user", user), secret(password));
     return DONE;
   }
 
   OperationResult status() {
-    io.coffer.spi.cluster.ClusterStatus s = manager.clusterStrategy().status();
+    io.coffer.spi.cluster.ClusterStatus s = manager.cluster().status();
     ClusterStatus.Builder out = ClusterStatus.newBuilder().setEnabled(s.enabled()).setState(s.state())
         .setSlotsAssigned(s.slotsAssigned()).setSlotsOk(s.slotsOk()).setNodeState(s.nodeState()).setSize(s.size());
     s.nodes().forEach(n -> out.addNodes(ClusterNode.newBuilder().setNodeId(n.nodeId())
@@ -67,7 +67,7 @@ final class ClusterCommands {
   }
 
   OperationResult recovery() {
-    io.coffer.spi.cluster.ClusterRecovery r = manager.clusterStrategy().recovery(server);
+    io.coffer.spi.cluster.ClusterRecovery r = manager.cluster().recovery(server);
     io.coffer.proto.v1.ClusterRecovery.Builder out = io.coffer.proto.v1.ClusterRecovery.newBuilder()
         .setHistory(r.history()).setSeqno(r.seqno()).setSafeToBootstrap(r.safeToBootstrap()).setPrimary(r.primary());
     r.members().forEach(m -> out.addMembers(ClusterNodeAddress.newBuilder().setHost(m.host()).setPort(m.port())
@@ -76,12 +76,12 @@ final class ClusterCommands {
   }
 
   OperationResult bootstrap() {
-    manager.clusterStrategy().bootstrap(server);
+    manager.cluster().bootstrap(server);
     return DONE;
   }
 
   OperationResult rejoin() {
-    manager.clusterStrategy().rejoin(server);
+    manager.cluster().rejoin(server);
     return DONE;
   }
 

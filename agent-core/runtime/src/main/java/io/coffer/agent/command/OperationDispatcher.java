@@ -76,52 +76,52 @@ final class OperationDispatcher {
       case NOOP -> DONE;
       case LIST_DATABASES -> {
         DatabaseList.Builder list = DatabaseList.newBuilder();
-        manager.listDatabases().forEach(d -> list.addDatabases(Database.newBuilder()
+        manager.databases().list().forEach(d -> list.addDatabases(Database.newBuilder()
             .setName(d.name()).setCharacterSet(d.characterSet()).setCollation(d.collation())));
         yield OperationResult.newBuilder().setDatabases(list).build();
       }
       case CREATE_DATABASE -> {
         Database d = op.getCreateDatabase().getDatabase();
-        manager.createDatabase(new io.coffer.spi.Database(d.getName(), d.getCharacterSet(), d.getCollation()));
+        manager.databases().create(new io.coffer.spi.Database(d.getName(), d.getCharacterSet(), d.getCollation()));
         yield DONE;
       }
       case DELETE_DATABASE -> {
-        manager.deleteDatabase(op.getDeleteDatabase().getName());
+        manager.databases().delete(op.getDeleteDatabase().getName());
         yield DONE;
       }
       case LIST_USERS -> {
         UserList.Builder list = UserList.newBuilder();
-        manager.listUsers().forEach(u -> list.addUsers(User.newBuilder()
+        manager.users().list().forEach(u -> list.addUsers(User.newBuilder()
             .setName(u.name()).setHost(u.host()).addAllDatabases(u.databases()).setAccessRules(u.accessRules())));
         yield OperationResult.newBuilder().setUsers(list).build();
       }
       case CREATE_USER -> {
         var c = op.getCreateUser();
-        manager.createUser(new UserAccount(c.getName(), c.getHost(), c.getDatabasesList(), c.getAccessRules()),
+        manager.users().create(new UserAccount(c.getName(), c.getHost(), c.getDatabasesList(), c.getAccessRules()),
             Secret.of(c.getPassword()));
         yield DONE;
       }
       case DELETE_USER -> {
-        manager.deleteUser(op.getDeleteUser().getName(), op.getDeleteUser().getHost());
+        manager.users().delete(op.getDeleteUser().getName(), op.getDeleteUser().getHost());
         yield DONE;
       }
       case GRANT_ACCESS -> {
         var g = op.getGrantAccess();
-        manager.grantAccess(g.getName(), g.getHost(), g.getDatabasesList());
+        manager.users().grantAccess(g.getName(), g.getHost(), g.getDatabasesList());
         yield DONE;
       }
       case REVOKE_ACCESS -> {
         var r = op.getRevokeAccess();
-        manager.revokeAccess(r.getName(), r.getHost(), r.getDatabasesList());
+        manager.users().revokeAccess(r.getName(), r.getHost(), r.getDatabasesList());
         yield DONE;
       }
       case CHANGE_PASSWORD -> {
         var p = op.getChangePassword();
-        manager.changePassword(p.getName(), p.getHost(), Secret.of(p.getPassword()));
+        manager.users().changePassword(p.getName(), p.getHost(), Secret.of(p.getPassword()));
         yield DONE;
       }
       case ENABLE_ROOT -> {
-        String root = manager.enableRoot(Secret.of(op.getEnableRoot().getPassword()));
+        String root = manager.root().enable(Secret.of(op.getEnableRoot().getPassword()));
         yield OperationResult.newBuilder().setRoot(RootCredentials.newBuilder().setName(root)).build();
       }
       case CREATE_BACKUP -> backups.create(op.getCreateBackup(), progress);

@@ -35,9 +35,9 @@ final class ReplicationCommands {
     if (op.getPassword().isEmpty()) {
       throw DatastoreException.invalidArgument("password", "is required");
     }
-    manager.replicationStrategy().prepareSource(op.getUser(), Secret.of(op.getPassword()));
+    manager.replication().prepareSource(op.getUser(), Secret.of(op.getPassword()));
     if (op.getSynchronous()) {
-      manager.replicationStrategy().requireSynchronousReplica();
+      manager.replication().requireSynchronousReplica();
     }
     return DONE;
   }
@@ -49,7 +49,7 @@ final class ReplicationCommands {
     if (op.getPassword().isEmpty()) {
       throw DatastoreException.invalidArgument("password", "is required");
     }
-    manager.replicationStrategy().attach(new ReplicationSource(op.getSourceHost(), op.getSourcePort(), op.getUser(),
+    manager.replication().attach(new ReplicationSource(op.getSourceHost(), op.getSourcePort(), op.getUser(),
         Secret.of(op.getPassword()), op.getPositionsMap(), op.getSemiSync()), server);
     roleSettled.run();
     return DONE;
@@ -57,23 +57,23 @@ final class ReplicationCommands {
 
   OperationResult fence() {
     return OperationResult.newBuilder()
-        .setPosition(ReplicationPosition.newBuilder().setPosition(manager.replicationStrategy().fence(server))).build();
+        .setPosition(ReplicationPosition.newBuilder().setPosition(manager.replication().fence(server))).build();
   }
 
   OperationResult awaitPosition(AwaitReplicaPosition op) {
     Duration timeout = op.getTimeoutMillis() == 0 ? DEFAULT_WAIT : Duration.ofMillis(op.getTimeoutMillis());
-    manager.replicationStrategy().awaitPosition(op.getPosition(), timeout);
+    manager.replication().awaitPosition(op.getPosition(), timeout);
     return DONE;
   }
 
   OperationResult promote() {
-    manager.replicationStrategy().promote();
+    manager.replication().promote();
     roleSettled.run();
     return DONE;
   }
 
   OperationResult status() {
-    io.coffer.spi.replication.ReplicationStatus s = manager.replicationStrategy().status();
+    io.coffer.spi.replication.ReplicationStatus s = manager.replication().status();
     return OperationResult.newBuilder().setReplication(ReplicationStatus.newBuilder()
         .setRole(role(s.role()))
         .setSourceHost(s.sourceHost())

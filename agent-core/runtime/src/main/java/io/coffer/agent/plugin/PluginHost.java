@@ -2,11 +2,13 @@ package io.coffer.agent.plugin;
 
 import io.coffer.proto.v1.PluginInfo;
 import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.PluginApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,9 @@ public final class PluginHost implements AutoCloseable {
     if (!Files.isDirectory(pluginsDir)) {
       throw new PluginException("plugins directory " + pluginsDir + " does not exist");
     }
-    PluginManager manager = new DefaultPluginManager(pluginsDir);
+    DefaultPluginManager manager = new DefaultPluginManager(pluginsDir);
+    // plugins state the SPI versions they work with (plugin.requires); PF4J disables the others
+    manager.setSystemVersion(PluginApi.VERSION);
     manager.loadPlugins();
     manager.startPlugins();
     for (PluginWrapper p : manager.getPlugins()) {
@@ -49,6 +53,15 @@ public final class PluginHost implements AutoCloseable {
         .filter(m -> m.engine().equals(engine))
         .toList();
     if (matches.isEmpty()) {
+      List<String> refused = plugins.getPlugins().stream().filter(p -> p.getPluginState() == PluginState.DISABLED)
+          .map(p -> p.getPluginId() + " " + p.getDescriptor().getVersion() + " requires plugin API '"
+              + p.getDescriptor().getRequires() + "'")
+          .toList();
+      if (!refused.isEmpty()) {
+        throw new PluginException("no loaded plugin provides datastore engine '" + engine + "'; not loaded, as this"
+            + " agent provides plugin API " + PluginApi.VERSION + ": " + String.join("; ", refused)
+            + " (build the plugin against this agent's SPI)");
+      }
       List<String> engines = plugins.getExtensions(DatastoreManager.class).stream().map(DatastoreManager::engine).toList();
       throw new PluginException("no plugin provides datastore engine '" + engine + "' (found: " + engines + ")");
     }

@@ -95,7 +95,7 @@ public final class HeartbeatSource {
   private int peerPort() {
     if (peerPort < 0) {
       peerPort = manager.capabilities().contains(io.coffer.spi.Capability.CLUSTER)
-          ? manager.clusterStrategy().peerPort() : 0;
+          ? manager.cluster().peerPort() : 0;
     }
     return peerPort;
   }

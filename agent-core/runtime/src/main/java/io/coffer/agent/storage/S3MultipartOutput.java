@@ -1,6 +1,5 @@
 package io.coffer.agent.storage;
 
-import io.coffer.spi.backup.StorageOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;

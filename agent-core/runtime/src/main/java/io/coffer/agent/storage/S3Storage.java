@@ -1,7 +1,5 @@
 package io.coffer.agent.storage;
 
-import io.coffer.spi.backup.BackupStorage;
-import io.coffer.spi.backup.StorageOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;

@@ -3,12 +3,12 @@ package io.coffer.agent.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.coffer.agent.backup.BackupIntegrityException;
+import io.coffer.agent.storage.BackupIntegrityException;
+import io.coffer.agent.storage.BackupStorage;
 import io.coffer.agent.storage.LocalDirectoryStorage;
+import io.coffer.agent.storage.StorageOutputStream;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
-import io.coffer.spi.backup.BackupStorage;
-import io.coffer.spi.backup.StorageOutputStream;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.backup.LogFile;
 import java.io.IOException;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.util.Native;
+import io.coffer.agent.storage.BackupIntegrityException;
 import io.coffer.agent.storage.LocalDirectoryStorage;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.BackupType;

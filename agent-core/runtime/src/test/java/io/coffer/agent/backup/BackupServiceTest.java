@@ -380,7 +380,7 @@ class BackupServiceTest {
     }
 
     @Override
-    public ReplicationStrategy replicationStrategy() {
+    public ReplicationStrategy replication() {
       return new ReplicationStrategy() {
         @Override
         public void prepareSource(String user, Secret password) {}
@@ -431,7 +431,7 @@ class BackupServiceTest {
     }
 
     @Override
-    public BackupStrategy backupStrategy() {
+    public BackupStrategy backup() {
       return this;
     }
   }

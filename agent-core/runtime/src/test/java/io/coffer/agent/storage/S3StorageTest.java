@@ -13,7 +13,6 @@ import io.coffer.agent.backup.BackupRestore;
 import io.coffer.agent.backup.MasterKey;
 import io.coffer.agent.backup.ProgressListener;
 import io.coffer.spi.backup.BackupManifest;
-import io.coffer.spi.backup.StorageOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

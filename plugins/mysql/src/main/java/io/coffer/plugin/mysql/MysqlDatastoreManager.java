@@ -2,6 +2,7 @@ package io.coffer.plugin.mysql;
 
 import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.kit.Readiness;
+import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.mysql.backup.BinlogArchiving;
 import io.coffer.plugin.mysql.backup.MariaBackupStrategy;
 import io.coffer.plugin.mysql.cluster.GaleraCluster;
@@ -13,28 +14,27 @@ import io.coffer.plugin.mysql.replication.RoleFile;
 import io.coffer.plugin.mysql.server.DataDirInitializer;
 import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.server.ServerSettings;
-import io.coffer.plugin.mysql.sql.AdminSession;
 import io.coffer.plugin.mysql.sql.DatabaseAdmin;
 import io.coffer.plugin.mysql.sql.RootAccess;
 import io.coffer.plugin.mysql.sql.ServerStatus;
 import io.coffer.plugin.mysql.sql.SocketConnector;
+import io.coffer.plugin.mysql.sql.SqlErrors;
 import io.coffer.plugin.mysql.sql.UserAdmin;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
-import io.coffer.spi.Secret;
-import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.cluster.ClusterStrategy;
 import io.coffer.spi.config.ConfigurationManager;
+import io.coffer.spi.database.Databases;
 import io.coffer.spi.replication.ReplicationStrategy;
+import io.coffer.spi.user.Superuser;
+import io.coffer.spi.user.Users;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.pf4j.Extension;
@@ -90,7 +90,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     ServerSettings settings = ServerSettings.from(context, agent);
     String adminUser = agent.root() ? "root" : agent.name();
     SocketConnector connector = new SocketConnector(settings.socket(), CONNECT_TIMEOUT, adminUser);
-    AdminSession admin = new AdminSession(connector, true);
+    AdminSession admin = new AdminSession(connector, true, SqlErrors.FAILURES);
     ServerStatus status = new ServerStatus(connector);
     RoleFile roleFile = new RoleFile(ServerCommand.initFile(settings));
     GaleraOptionFile galeraOptions = new GaleraOptionFile(settings.dataDir(),
@@ -100,7 +100,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     DatabaseAdmin databases = new DatabaseAdmin(admin);
     // replication has a connection of its own: a fence must never queue behind other admin work
     // (a FLUSH BINARY LOGS of the log archiver waits for commits held by semi-sync, up to its timeout)
-    AdminSession replicationSession = new AdminSession(connector, true);
+    AdminSession replicationSession = new AdminSession(connector, true, SqlErrors.FAILURES);
     instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, replicationSession, status,
         databases, new UserAdmin(admin), new RootAccess(admin), roleFile,
         new MariaDbReplication(replicationSession, status, roleFile), parameters, new MariaDbConfiguration(admin, parameters),
@@ -165,53 +165,18 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   }
 
   @Override
-  public List<Database> listDatabases() {
-    return instance().databases().list();
+  public Databases databases() {
+    return instance().databases();
   }
 
   @Override
-  public void createDatabase(Database database) {
-    instance().databases().create(database);
+  public Users users() {
+    return instance().users();
   }
 
   @Override
-  public void deleteDatabase(String name) {
-    instance().databases().delete(name);
-  }
-
-  @Override
-  public List<UserAccount> listUsers() {
-    return instance().users().list();
-  }
-
-  @Override
-  public void createUser(UserAccount user, Secret password) {
-    instance().users().create(user, password);
-  }
-
-  @Override
-  public void deleteUser(String name, String host) {
-    instance().users().delete(name, host);
-  }
-
-  @Override
-  public void grantAccess(String name, String host, List<String> databases) {
-    instance().users().grantAccess(name, host, databases);
-  }
-
-  @Override
-  public void revokeAccess(String name, String host, List<String> databases) {
-    instance().users().revokeAccess(name, host, databases);
-  }
-
-  @Override
-  public void changePassword(String name, String host, Secret password) {
-    instance().users().changePassword(name, host, password);
-  }
-
-  @Override
-  public String enableRoot(Secret password) {
-    return instance().root().enable(password);
+  public Superuser root() {
+    return instance().root();
   }
 
   @Override
@@ -221,18 +186,18 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   }
 
   @Override
-  public BackupStrategy backupStrategy() {
+  public BackupStrategy backup() {
     Instance i = instance();
     return new MariaBackupStrategy(i.settings(), i.adminUser(), i.admin(), i.status()::version);
   }
 
   @Override
-  public ReplicationStrategy replicationStrategy() {
+  public ReplicationStrategy replication() {
     return instance().replication();
   }
 
   @Override
-  public ClusterStrategy clusterStrategy() {
+  public ClusterStrategy cluster() {
     return instance().galera();
   }
 

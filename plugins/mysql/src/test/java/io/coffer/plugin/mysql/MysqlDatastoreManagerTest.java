@@ -120,41 +120,41 @@ class MysqlDatastoreManagerTest {
   @Test
   @Order(2)
   void databases() {
-    manager.createDatabase(new Database("app_db", "utf8mb4", "utf8mb4_bin"));
-    manager.createDatabase(Database.named("12345"));
-    manager.createDatabase(new Database("legacy-db", "utf8", "utf8_general_ci")); // utf8 = utf8mb3 alias
-    assertThat(manager.listDatabases())
+    manager.databases().create(new Database("app_db", "utf8mb4", "utf8mb4_bin"));
+    manager.databases().create(Database.named("12345"));
+    manager.databases().create(new Database("legacy-db", "utf8", "utf8_general_ci")); // utf8 = utf8mb3 alias
+    assertThat(manager.databases().list())
         .contains(new Database("app_db", "utf8mb4", "utf8mb4_bin"))
         .extracting(Database::name).contains("12345", "legacy-db")
         .doesNotContain("mysql", "information_schema", "performance_schema", "sys");
 
-    expect(Code.ALREADY_EXISTS, "database.name", () -> manager.createDatabase(Database.named("app_db")));
-    manager.deleteDatabase("12345");
-    assertThat(manager.listDatabases()).extracting(Database::name).doesNotContain("12345");
-    expect(Code.NOT_FOUND, "database.name", () -> manager.deleteDatabase("12345"));
+    expect(Code.ALREADY_EXISTS, "database.name", () -> manager.databases().create(Database.named("app_db")));
+    manager.databases().delete("12345");
+    assertThat(manager.databases().list()).extracting(Database::name).doesNotContain("12345");
+    expect(Code.NOT_FOUND, "database.name", () -> manager.databases().delete("12345"));
 
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.createDatabase(Database.named("mysql")))
+    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named("mysql")))
         .hasMessageContaining("is a system database");
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.deleteDatabase("information_schema"))
+    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().delete("information_schema"))
         .hasMessageContaining("is a system database");
     expect(Code.INVALID_ARGUMENT, "database.character_set",
-        () -> manager.createDatabase(new Database("x1", "klingon", "")));
+        () -> manager.databases().create(new Database("x1", "klingon", "")));
     expect(Code.INVALID_ARGUMENT, "database.collation",
-        () -> manager.createDatabase(new Database("x1", "", "klingon_ci")));
+        () -> manager.databases().create(new Database("x1", "", "klingon_ci")));
     expect(Code.INVALID_ARGUMENT, "database.collation",
-        () -> manager.createDatabase(new Database("x1", "latin1", "utf8mb4_bin")));
-    assertThat(manager.listDatabases()).extracting(Database::name).doesNotContain("x1");
+        () -> manager.databases().create(new Database("x1", "latin1", "utf8mb4_bin")));
+    assertThat(manager.databases().list()).extracting(Database::name).doesNotContain("x1");
   }
 
   @Test
   @Order(3)
   void usersGrantsRevokesAndPasswordsTakeEffect() throws SQLException {
-    manager.createDatabase(Database.named("shop"));
-    manager.createDatabase(Database.named("a_b"));
-    manager.createDatabase(Database.named("aXb"));
+    manager.databases().create(Database.named("shop"));
+    manager.databases().create(Database.named("a_b"));
+    manager.databases().create(Database.named("aXb"));
     // Quotes, backslash and semicolon prove the password travels as a bound parameter.
     Secret password = Secret.of("p'a\"s`s\\w;-- é");
-    manager.createUser(new UserAccount("alice", "%", List.of("shop")), password);
+    manager.users().create(new UserAccount("alice", "%", List.of("shop")), password);
 
     try (Connection c = tcp("alice", password.reveal(), "shop"); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
@@ -164,50 +164,50 @@ class MysqlDatastoreManagerTest {
         assertThat(rs.getString(1)).isEqualTo("one");
       }
     }
-    assertThat(manager.listUsers()).contains(new UserAccount("alice", "%", List.of("shop")))
+    assertThat(manager.users().list()).contains(new UserAccount("alice", "%", List.of("shop")))
         .extracting(UserAccount::name).doesNotContain("root", "mariadb.sys", "mysql");
     expect(Code.ALREADY_EXISTS, "name",
-        () -> manager.createUser(new UserAccount("alice", "%", List.of()), Secret.of("x")));
+        () -> manager.users().create(new UserAccount("alice", "%", List.of()), Secret.of("x")));
 
     // '_' in a grant would be a wildcard: the grant on a_b must not cover aXb.
-    manager.grantAccess("alice", "%", List.of("a_b"));
+    manager.users().grantAccess("alice", "%", List.of("a_b"));
     tcp("alice", password.reveal(), "a_b").close();
     assertDenied(1044, () -> tcp("alice", password.reveal(), "aXb"));
-    assertThat(manager.listUsers()).contains(new UserAccount("alice", "%", List.of("a_b", "shop")));
+    assertThat(manager.users().list()).contains(new UserAccount("alice", "%", List.of("a_b", "shop")));
 
-    manager.revokeAccess("alice", "%", List.of("a_b"));
+    manager.users().revokeAccess("alice", "%", List.of("a_b"));
     assertDenied(1044, () -> tcp("alice", password.reveal(), "a_b"));
-    manager.revokeAccess("alice", "%", List.of("a_b")); // idempotent
+    manager.users().revokeAccess("alice", "%", List.of("a_b")); // idempotent
     tcp("alice", password.reveal(), "shop").close();
 
     Secret newPassword = Secret.of("n3w-Password");
-    manager.changePassword("alice", "%", newPassword);
+    manager.users().changePassword("alice", "%", newPassword);
     assertDenied(1045, () -> tcp("alice", password.reveal(), "shop"));
     tcp("alice", newPassword.reveal(), "shop").close();
 
-    manager.deleteUser("alice", "%");
+    manager.users().delete("alice", "%");
     assertDenied(1045, () -> tcp("alice", newPassword.reveal(), "shop"));
-    expect(Code.NOT_FOUND, "name", () -> manager.deleteUser("alice", "%"));
-    expect(Code.NOT_FOUND, "name", () -> manager.changePassword("alice", "%", Secret.of("s3cr3t-value")))
+    expect(Code.NOT_FOUND, "name", () -> manager.users().delete("alice", "%"));
+    expect(Code.NOT_FOUND, "name", () -> manager.users().changePassword("alice", "%", Secret.of("s3cr3t-value")))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
-    expect(Code.NOT_FOUND, "name", () -> manager.revokeAccess("alice", "%", List.of("shop")));
-    expect(Code.NOT_FOUND, "name", () -> manager.grantAccess("alice", "%", List.of("shop")));
+    expect(Code.NOT_FOUND, "name", () -> manager.users().revokeAccess("alice", "%", List.of("shop")));
+    expect(Code.NOT_FOUND, "name", () -> manager.users().grantAccess("alice", "%", List.of("shop")));
   }
 
   @Test
   @Order(4)
   void createUserChecksDatabasesFirstAndLeavesNothingBehind() throws SQLException {
     expect(Code.NOT_FOUND, "databases",
-        () -> manager.createUser(new UserAccount("bob", "%", List.of("shop", "nope")), Secret.of("pw")));
+        () -> manager.users().create(new UserAccount("bob", "%", List.of("shop", "nope")), Secret.of("pw")));
     expect(Code.INVALID_ARGUMENT, "databases",
-        () -> manager.createUser(new UserAccount("bob", "%", List.of("mysql")), Secret.of("pw")));
-    assertThat(manager.listUsers()).extracting(UserAccount::name).doesNotContain("bob");
+        () -> manager.users().create(new UserAccount("bob", "%", List.of("mysql")), Secret.of("pw")));
+    assertThat(manager.users().list()).extracting(UserAccount::name).doesNotContain("bob");
 
     // Hosts are matched by IP (skip-name-resolve); TCP from 127.0.0.1 reaches 'bob'@'127.0.0.1'.
-    manager.createUser(new UserAccount("bob", "127.0.0.1", List.of("shop")), Secret.of("pw"));
+    manager.users().create(new UserAccount("bob", "127.0.0.1", List.of("shop")), Secret.of("pw"));
     tcp("bob", "pw", "shop").close();
-    expect(Code.NOT_FOUND, "databases", () -> manager.grantAccess("bob", "127.0.0.1", List.of("nope")));
-    manager.deleteUser("bob", "127.0.0.1");
+    expect(Code.NOT_FOUND, "databases", () -> manager.users().grantAccess("bob", "127.0.0.1", List.of("nope")));
+    manager.users().delete("bob", "127.0.0.1");
   }
 
   @Test
@@ -217,31 +217,31 @@ class MysqlDatastoreManagerTest {
     List<String> badNames = List.of("x`; DROP DATABASE shop; --", "a'b", "a\"b", "a;b", "a b", "a/b", "a\\b",
         "a\0b", "", "é", "数据库", "d".repeat(81));
     for (String bad : badNames) {
-      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.createDatabase(Database.named(bad)));
-      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.deleteDatabase(bad));
+      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named(bad)));
+      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().delete(bad));
       expect(Code.INVALID_ARGUMENT, "name",
-          () -> manager.createUser(new UserAccount(bad, "%", List.of()), Secret.of("pw")));
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.deleteUser(bad, "%"));
+          () -> manager.users().create(new UserAccount(bad, "%", List.of()), Secret.of("pw")));
+      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().delete(bad, "%"));
       expect(Code.INVALID_ARGUMENT, "databases",
-          () -> manager.createUser(new UserAccount("carol", "%", List.of("shop", bad)), Secret.of("pw")));
-      expect(Code.INVALID_ARGUMENT, "databases", () -> manager.grantAccess("carol", "%", List.of(bad)));
+          () -> manager.users().create(new UserAccount("carol", "%", List.of("shop", bad)), Secret.of("pw")));
+      expect(Code.INVALID_ARGUMENT, "databases", () -> manager.users().grantAccess("carol", "%", List.of(bad)));
     }
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.createDatabase(Database.named("shop.t")));
+    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named("shop.t")));
     for (String bad : List.of("%' OR 1=1 --", "a b", "h`", "10.0.0.0/255.0.0.0", "h".repeat(256))) {
       expect(Code.INVALID_ARGUMENT, "host",
-          () -> manager.createUser(new UserAccount("carol", bad, List.of()), Secret.of("pw")));
+          () -> manager.users().create(new UserAccount("carol", bad, List.of()), Secret.of("pw")));
     }
     for (String bad : List.of("", "a\0b", "x".repeat(257))) {
       expect(Code.INVALID_ARGUMENT, "password",
-          () -> manager.createUser(new UserAccount("carol", "%", List.of()), Secret.of(bad)));
-      expect(Code.INVALID_ARGUMENT, "password", () -> manager.changePassword("carol", "%", Secret.of(bad)));
+          () -> manager.users().create(new UserAccount("carol", "%", List.of()), Secret.of(bad)));
+      expect(Code.INVALID_ARGUMENT, "password", () -> manager.users().changePassword("carol", "%", Secret.of(bad)));
     }
     for (String reserved : List.of("root", "mariadb.sys", "mysql", "PUBLIC", "coffer_admin")) {
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.deleteUser(reserved, "localhost"));
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.changePassword(reserved, "localhost", Secret.of("pw")));
+      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().delete(reserved, "localhost"));
+      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().changePassword(reserved, "localhost", Secret.of("pw")));
     }
     expect(Code.INVALID_ARGUMENT, "database.character_set",
-        () -> manager.createDatabase(new Database("ok", "utf8mb4; DROP DATABASE shop", "")));
+        () -> manager.databases().create(new Database("ok", "utf8mb4; DROP DATABASE shop", "")));
     assertThat(snapshot()).isEqualTo(before);
   }
 
@@ -249,19 +249,19 @@ class MysqlDatastoreManagerTest {
   @Order(6)
   void enableRootGivesRemoteSuperuserTheCallersPasswordAndANewOneEachTime() throws SQLException {
     Secret first = Secret.of("first-Root-pass-1");
-    assertThat(manager.enableRoot(first)).isEqualTo("root");
+    assertThat(manager.root().enable(first)).isEqualTo("root");
     try (Connection c = tcp("root", first.reveal(), ""); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SHOW GRANTS")) {
       rs.next();
       assertThat(rs.getString(1)).contains("ALL PRIVILEGES ON *.*").contains("WITH GRANT OPTION");
     }
     Secret second = Secret.of("second-Root-pass-2");
-    assertThat(manager.enableRoot(second)).isEqualTo("root");
+    assertThat(manager.root().enable(second)).isEqualTo("root");
     assertDenied(1045, () -> tcp("root", first.reveal(), ""));
     tcp("root", second.reveal(), "").close();
-    assertThat(manager.listUsers()).extracting(UserAccount::name).doesNotContain("root");
+    assertThat(manager.users().list()).extracting(UserAccount::name).doesNotContain("root");
     // The agent's own socket login is unaffected.
-    assertThat(manager.listDatabases()).isNotEmpty();
+    assertThat(manager.databases().list()).isNotEmpty();
   }
 
   @Test
@@ -273,12 +273,12 @@ class MysqlDatastoreManagerTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
     assertThat(probe.health()).isEqualTo(Probe.Health.UNHEALTHY);
     assertThat(probe.detail()).isNotEmpty();
-    expect(Code.UNAVAILABLE, "", manager::listDatabases);
+    expect(Code.UNAVAILABLE, "", () -> manager.databases().list());
     expect(Code.UNAVAILABLE, "", () -> manager.awaitReady(Duration.ofMillis(300)));
     assertThat(manager.serverVersion()).isEmpty();
 
     start();
-    assertThat(manager.listDatabases()).extracting(Database::name).contains("shop");
+    assertThat(manager.databases().list()).extracting(Database::name).contains("shop");
     assertThat(manager.probe().health()).isEqualTo(Probe.Health.HEALTHY);
   }
 

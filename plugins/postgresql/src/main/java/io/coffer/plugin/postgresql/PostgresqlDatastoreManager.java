@@ -2,6 +2,7 @@ package io.coffer.plugin.postgresql;
 
 import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.kit.Readiness;
+import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.postgresql.backup.PostgresqlBackupStrategy;
 import io.coffer.plugin.postgresql.backup.WalArchiving;
 import io.coffer.plugin.postgresql.config.PostgresqlConfiguration;
@@ -9,28 +10,27 @@ import io.coffer.plugin.postgresql.replication.PostgresqlReplication;
 import io.coffer.plugin.postgresql.server.DataDirInitializer;
 import io.coffer.plugin.postgresql.server.ServerCommand;
 import io.coffer.plugin.postgresql.server.ServerSettings;
-import io.coffer.plugin.postgresql.sql.AdminSession;
 import io.coffer.plugin.postgresql.sql.DatabaseAdmin;
 import io.coffer.plugin.postgresql.sql.InstanceContents;
 import io.coffer.plugin.postgresql.sql.RootAccess;
 import io.coffer.plugin.postgresql.sql.ServerStatus;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
+import io.coffer.plugin.postgresql.sql.SqlErrors;
 import io.coffer.plugin.postgresql.sql.UserAdmin;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
-import io.coffer.spi.Secret;
-import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.config.ConfigurationManager;
+import io.coffer.spi.database.Databases;
 import io.coffer.spi.replication.ReplicationStrategy;
+import io.coffer.spi.user.Superuser;
+import io.coffer.spi.user.Users;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.pf4j.Extension;
@@ -82,7 +82,7 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
     ServerSettings settings = ServerSettings.from(context, OsAccount.current());
     SocketConnector connector = new SocketConnector(settings.socket(), settings.port(), CONNECT_TIMEOUT,
         ADMIN_IDLE_TIMEOUT);
-    AdminSession admin = new AdminSession(connector, true);
+    AdminSession admin = new AdminSession(connector, true, SqlErrors.FAILURES);
     ServerStatus status = new ServerStatus(connector);
     instance = new Instance(settings, connector, new DataDirInitializer(settings), admin, status,
         new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin),
@@ -128,57 +128,22 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
   }
 
   @Override
-  public List<Database> listDatabases() {
-    return instance().databases().list();
+  public Databases databases() {
+    return instance().databases();
   }
 
   @Override
-  public void createDatabase(Database database) {
-    instance().databases().create(database);
+  public Users users() {
+    return instance().users();
   }
 
   @Override
-  public void deleteDatabase(String name) {
-    instance().databases().delete(name);
+  public Superuser root() {
+    return instance().root();
   }
 
   @Override
-  public List<UserAccount> listUsers() {
-    return instance().users().list();
-  }
-
-  @Override
-  public void createUser(UserAccount user, Secret password) {
-    instance().users().create(user, password);
-  }
-
-  @Override
-  public void deleteUser(String name, String host) {
-    instance().users().delete(name, host);
-  }
-
-  @Override
-  public void grantAccess(String name, String host, List<String> databases) {
-    instance().users().grantAccess(name, host, databases);
-  }
-
-  @Override
-  public void revokeAccess(String name, String host, List<String> databases) {
-    instance().users().revokeAccess(name, host, databases);
-  }
-
-  @Override
-  public void changePassword(String name, String host, Secret password) {
-    instance().users().changePassword(name, host, password);
-  }
-
-  @Override
-  public String enableRoot(Secret password) {
-    return instance().root().enable(password);
-  }
-
-  @Override
-  public BackupStrategy backupStrategy() {
+  public BackupStrategy backup() {
     Instance i = instance();
     return new PostgresqlBackupStrategy(i.settings(), i.connector(), new InstanceContents(i.admin()),
         i.status()::version, i.admin()::close);
@@ -191,7 +156,7 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
   }
 
   @Override
-  public ReplicationStrategy replicationStrategy() {
+  public ReplicationStrategy replication() {
     return instance().replication();
   }
 

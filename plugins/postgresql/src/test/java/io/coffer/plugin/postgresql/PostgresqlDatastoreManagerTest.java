@@ -82,40 +82,40 @@ class PostgresqlDatastoreManagerTest {
   @Test
   @Order(3)
   void databases() {
-    manager.createDatabase(Database.named("app_db"));
-    manager.createDatabase(Database.named("12345"));
-    manager.createDatabase(new Database("legacy-db", "LATIN1", "C"));
-    assertThat(manager.listDatabases())
+    manager.databases().create(Database.named("app_db"));
+    manager.databases().create(Database.named("12345"));
+    manager.databases().create(new Database("legacy-db", "LATIN1", "C"));
+    assertThat(manager.databases().list())
         .contains(new Database("app_db", "UTF8", "C.UTF-8"), new Database("legacy-db", "LATIN1", "C"))
         .extracting(Database::name).contains("12345")
         .doesNotContain("postgres", "template0", "template1");
 
-    expect(Code.ALREADY_EXISTS, "database.name", () -> manager.createDatabase(Database.named("app_db")));
-    manager.deleteDatabase("12345");
-    assertThat(manager.listDatabases()).extracting(Database::name).doesNotContain("12345");
-    expect(Code.NOT_FOUND, "database.name", () -> manager.deleteDatabase("12345"));
+    expect(Code.ALREADY_EXISTS, "database.name", () -> manager.databases().create(Database.named("app_db")));
+    manager.databases().delete("12345");
+    assertThat(manager.databases().list()).extracting(Database::name).doesNotContain("12345");
+    expect(Code.NOT_FOUND, "database.name", () -> manager.databases().delete("12345"));
 
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.createDatabase(Database.named("Template1")))
+    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named("Template1")))
         .hasMessageContaining("is a system database");
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.deleteDatabase("postgres"))
+    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().delete("postgres"))
         .hasMessageContaining("is a system database");
     expect(Code.INVALID_ARGUMENT, "database.character_set",
-        () -> manager.createDatabase(new Database("x1", "klingon", "")));
+        () -> manager.databases().create(new Database("x1", "klingon", "")));
     expect(Code.INVALID_ARGUMENT, "database.collation",
-        () -> manager.createDatabase(new Database("x1", "", "tlh_KL.UTF-8")));
+        () -> manager.databases().create(new Database("x1", "", "tlh_KL.UTF-8")));
     expect(Code.INVALID_ARGUMENT, "database.collation",
-        () -> manager.createDatabase(new Database("x1", "LATIN1", "C.UTF-8")));
-    assertThat(manager.listDatabases()).extracting(Database::name).doesNotContain("x1");
+        () -> manager.databases().create(new Database("x1", "LATIN1", "C.UTF-8")));
+    assertThat(manager.databases().list()).extracting(Database::name).doesNotContain("x1");
   }
 
   @Test
   @Order(4)
   void usersGrantsRevokesAndPasswordsTakeEffect() throws SQLException {
-    manager.createDatabase(Database.named("shop"));
-    manager.createDatabase(Database.named("other"));
+    manager.databases().create(Database.named("shop"));
+    manager.databases().create(Database.named("other"));
     // Quotes, backslash and semicolon: the password never travels in SQL, only its SCRAM verifier.
     Secret password = Secret.of("p'a\"s`s\\w;-- é");
-    manager.createUser(new UserAccount("alice", "%", List.of("shop")), password);
+    manager.users().create(new UserAccount("alice", "%", List.of("shop")), password);
 
     try (Connection c = server.tcp("alice", password.reveal(), "shop"); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE t (id INT PRIMARY KEY, v TEXT)");
@@ -125,70 +125,70 @@ class PostgresqlDatastoreManagerTest {
         assertThat(rs.getString(1)).isEqualTo("one");
       }
     }
-    assertThat(manager.listUsers()).contains(new UserAccount("alice", "%", List.of("shop")))
+    assertThat(manager.users().list()).contains(new UserAccount("alice", "%", List.of("shop")))
         .extracting(UserAccount::name).doesNotContain("coffer_admin", "postgres");
     expect(Code.ALREADY_EXISTS, "name",
-        () -> manager.createUser(new UserAccount("alice", "%", List.of()), Secret.of("x")));
+        () -> manager.users().create(new UserAccount("alice", "%", List.of()), Secret.of("x")));
     // a database the plugin created lets in only roles given access
     assertDenied("42501", () -> server.tcp("alice", password.reveal(), "other"));
 
     // another user granted access to shop uses alice's existing table
-    manager.createUser(new UserAccount("Bob.2", "", List.of()), Secret.of("bob-pw"));
+    manager.users().create(new UserAccount("Bob.2", "", List.of()), Secret.of("bob-pw"));
     assertDenied("42501", () -> server.tcp("Bob.2", "bob-pw", "shop"));
-    manager.grantAccess("Bob.2", "%", List.of("shop", "other"));
+    manager.users().grantAccess("Bob.2", "%", List.of("shop", "other"));
     try (Connection c = server.tcp("Bob.2", "bob-pw", "shop"); Statement st = c.createStatement()) {
       st.execute("INSERT INTO t VALUES (2, 'two')");
     }
     server.tcp("Bob.2", "bob-pw", "other").close();
-    assertThat(manager.listUsers()).contains(new UserAccount("Bob.2", "%", List.of("other", "shop")));
+    assertThat(manager.users().list()).contains(new UserAccount("Bob.2", "%", List.of("other", "shop")));
 
-    manager.revokeAccess("Bob.2", "%", List.of("shop"));
+    manager.users().revokeAccess("Bob.2", "%", List.of("shop"));
     assertDenied("42501", () -> server.tcp("Bob.2", "bob-pw", "shop"));
-    manager.revokeAccess("Bob.2", "%", List.of("shop", "gone")); // idempotent, and a missing database is fine
+    manager.users().revokeAccess("Bob.2", "%", List.of("shop", "gone")); // idempotent, and a missing database is fine
     server.tcp("Bob.2", "bob-pw", "other").close();
 
     Secret newPassword = Secret.of("n3w-Password");
-    manager.changePassword("alice", "", newPassword);
+    manager.users().changePassword("alice", "", newPassword);
     assertDenied("28P01", () -> server.tcp("alice", password.reveal(), "shop"));
     server.tcp("alice", newPassword.reveal(), "shop").close();
 
     // deleting alice keeps her table (owned by the admin role now) and ends her sessions
     try (Connection open = server.tcp("alice", newPassword.reveal(), "shop")) {
-      manager.deleteUser("alice", "%");
+      manager.users().delete("alice", "%");
       assertThatThrownBy(() -> open.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
     }
     assertDenied("28P01", () -> server.tcp("alice", newPassword.reveal(), "shop"));
     assertThat(admin("SELECT tableowner || ':' || (SELECT count(*) FROM t) FROM pg_tables WHERE tablename = 't'",
         "shop")).containsExactly("coffer_admin:2");
-    expect(Code.NOT_FOUND, "name", () -> manager.deleteUser("alice", "%"));
-    expect(Code.NOT_FOUND, "name", () -> manager.changePassword("alice", "%", Secret.of("s3cr3t-value")))
+    expect(Code.NOT_FOUND, "name", () -> manager.users().delete("alice", "%"));
+    expect(Code.NOT_FOUND, "name", () -> manager.users().changePassword("alice", "%", Secret.of("s3cr3t-value")))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
-    expect(Code.NOT_FOUND, "name", () -> manager.revokeAccess("alice", "%", List.of("shop")));
-    expect(Code.NOT_FOUND, "name", () -> manager.grantAccess("alice", "%", List.of("shop")));
-    manager.deleteUser("Bob.2", "");
+    expect(Code.NOT_FOUND, "name", () -> manager.users().revokeAccess("alice", "%", List.of("shop")));
+    expect(Code.NOT_FOUND, "name", () -> manager.users().grantAccess("alice", "%", List.of("shop")));
+    manager.users().delete("Bob.2", "");
   }
 
   @Test
   @Order(5)
   void passwordsAreStoredAsScramVerifiersOnly() throws SQLException {
-    manager.createUser(new UserAccount("dave", "%", List.of()), Secret.of("plain-text-pw"));
+    manager.users().create(new UserAccount("dave", "%", List.of()), Secret.of("plain-text-pw"));
     assertThat(admin("SELECT rolpassword FROM pg_authid WHERE rolname = 'dave'", "postgres"))
         .singleElement().asString().startsWith("SCRAM-SHA-256$4096:").doesNotContain("plain-text-pw");
     assertThat(admin("SELECT rolsuper::text || rolcreatedb::text || rolcreaterole::text || rolreplication::text"
         + " FROM pg_roles WHERE rolname = 'dave'", "postgres")).containsExactly("falsefalsefalsefalse");
-    manager.deleteUser("dave", "%");
+    manager.users().delete("dave", "%");
   }
 
   @Test
   @Order(6)
   void createUserChecksDatabasesFirstAndLeavesNothingBehind() {
     expect(Code.NOT_FOUND, "databases",
-        () -> manager.createUser(new UserAccount("erin", "%", List.of("shop", "nope")), Secret.of("pw")));
+        () -> manager.users().create(new UserAccount("erin", "%", List.of("shop", "nope")), Secret.of("pw")));
     expect(Code.INVALID_ARGUMENT, "databases",
-        () -> manager.createUser(new UserAccount("erin", "%", List.of("template1")), Secret.of("pw")));
-    assertThat(manager.listUsers()).extracting(UserAccount::name).doesNotContain("erin");
+        () -> manager.users().create(new UserAccount("erin", "%", List.of("template1")), Secret.of("pw")));
+    assertThat(manager.users().list()).extracting(UserAccount::name).doesNotContain("erin");
     expect(Code.INVALID_ARGUMENT, "host",
-        () -> manager.createUser(new UserAccount("erin", "10.0.0.1", List.of()), Secret.of("pw")));
+        () -> manager.users().create(new UserAccount("erin", "10.0.0.1", List.of()), Secret.of("pw")));
   }
 
   @Test
@@ -198,30 +198,30 @@ class PostgresqlDatastoreManagerTest {
     List<String> badNames = List.of("x\"; DROP DATABASE shop; --", "a'b", "a\"b", "a;b", "a b", "a/b", "a\\b",
         "a\0b", "", "é", "数据库", "d".repeat(64));
     for (String bad : badNames) {
-      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.createDatabase(Database.named(bad)));
-      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.deleteDatabase(bad));
+      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named(bad)));
+      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().delete(bad));
       expect(Code.INVALID_ARGUMENT, "name",
-          () -> manager.createUser(new UserAccount(bad, "%", List.of()), Secret.of("pw")));
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.deleteUser(bad, "%"));
+          () -> manager.users().create(new UserAccount(bad, "%", List.of()), Secret.of("pw")));
+      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().delete(bad, "%"));
       expect(Code.INVALID_ARGUMENT, "databases",
-          () -> manager.createUser(new UserAccount("carol", "%", List.of("shop", bad)), Secret.of("pw")));
-      expect(Code.INVALID_ARGUMENT, "databases", () -> manager.grantAccess("carol", "%", List.of(bad)));
+          () -> manager.users().create(new UserAccount("carol", "%", List.of("shop", bad)), Secret.of("pw")));
+      expect(Code.INVALID_ARGUMENT, "databases", () -> manager.users().grantAccess("carol", "%", List.of(bad)));
     }
     for (String bad : List.of("", "a\0b", "x".repeat(257))) {
       expect(Code.INVALID_ARGUMENT, "password",
-          () -> manager.createUser(new UserAccount("carol", "%", List.of()), Secret.of(bad)));
-      expect(Code.INVALID_ARGUMENT, "password", () -> manager.changePassword("carol", "%", Secret.of(bad)));
+          () -> manager.users().create(new UserAccount("carol", "%", List.of()), Secret.of(bad)));
+      expect(Code.INVALID_ARGUMENT, "password", () -> manager.users().changePassword("carol", "%", Secret.of(bad)));
     }
     for (String reserved : List.of("postgres", "Postgres", "coffer_admin", "pg_monitor", "PG_read_all_data", "public",
         "none", "current_user", "session_user")) {
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.deleteUser(reserved, "%"));
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.changePassword(reserved, "%", Secret.of("pw")));
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.grantAccess(reserved, "%", List.of("shop")));
+      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().delete(reserved, "%"));
+      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().changePassword(reserved, "%", Secret.of("pw")));
+      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().grantAccess(reserved, "%", List.of("shop")));
     }
     expect(Code.INVALID_ARGUMENT, "database.character_set",
-        () -> manager.createDatabase(new Database("ok", "UTF8'; DROP DATABASE shop; --", "")));
+        () -> manager.databases().create(new Database("ok", "UTF8'; DROP DATABASE shop; --", "")));
     expect(Code.INVALID_ARGUMENT, "database.collation",
-        () -> manager.createDatabase(new Database("ok", "", "C' TEMPLATE shop --")));
+        () -> manager.databases().create(new Database("ok", "", "C' TEMPLATE shop --")));
     assertThat(snapshot()).isEqualTo(before);
   }
 
@@ -229,24 +229,24 @@ class PostgresqlDatastoreManagerTest {
   @Order(8)
   void enableRootGivesRemoteSuperuserTheCallersPasswordAndANewOneEachTime() throws SQLException {
     Secret first = Secret.of("first-Root-pass-1");
-    assertThat(manager.enableRoot(first)).isEqualTo("postgres");
+    assertThat(manager.root().enable(first)).isEqualTo("postgres");
     try (Connection c = server.tcp("postgres", first.reveal(), "shop"); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
       rs.next();
       assertThat(rs.getBoolean(1)).isTrue();
     }
     Secret second = Secret.of("second-Root-pass-2");
-    assertThat(manager.enableRoot(second)).isEqualTo("postgres");
+    assertThat(manager.root().enable(second)).isEqualTo("postgres");
     assertDenied("28P01", () -> server.tcp("postgres", first.reveal(), "postgres"));
     server.tcp("postgres", second.reveal(), "postgres").close();
-    assertThat(manager.listUsers()).extracting(UserAccount::name).doesNotContain("postgres");
-    assertThat(manager.listDatabases()).isNotEmpty(); // the agent's own socket login is unaffected
+    assertThat(manager.users().list()).extracting(UserAccount::name).doesNotContain("postgres");
+    assertThat(manager.databases().list()).isNotEmpty(); // the agent's own socket login is unaffected
   }
 
   @Test
   @Order(9)
   void reportsUnavailableWhileStoppedAndReconnectsAfterRestart() throws Exception {
-    manager.listDatabases(); // the admin session is open and idle
+    manager.databases().list(); // the admin session is open and idle
     long t0 = System.nanoTime();
     server.stopServer();
     // a smart shutdown: the admin session idles out instead of holding it up for the stop timeout
@@ -256,12 +256,12 @@ class PostgresqlDatastoreManagerTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
     assertThat(probe.health()).isEqualTo(Probe.Health.UNHEALTHY);
     assertThat(probe.detail()).isNotEmpty();
-    expect(Code.UNAVAILABLE, "", manager::listDatabases);
+    expect(Code.UNAVAILABLE, "", () -> manager.databases().list());
     expect(Code.UNAVAILABLE, "", () -> manager.awaitReady(Duration.ofMillis(300)));
     assertThat(manager.serverVersion()).isEmpty();
 
     server.startServer(TestServer.READY);
-    assertThat(manager.listDatabases()).extracting(Database::name).contains("shop");
+    assertThat(manager.databases().list()).extracting(Database::name).contains("shop");
     assertThat(manager.probe().health()).isEqualTo(Probe.Health.HEALTHY);
   }
 

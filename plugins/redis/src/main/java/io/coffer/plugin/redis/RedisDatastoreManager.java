@@ -7,6 +7,7 @@ import io.coffer.plugin.redis.client.AdminClient;
 import io.coffer.plugin.redis.client.ServerStatus;
 import io.coffer.plugin.redis.cluster.RedisCluster;
 import io.coffer.plugin.redis.config.RedisConfiguration;
+import io.coffer.plugin.redis.databases.NumberedDatabases;
 import io.coffer.plugin.redis.replication.RedisReplication;
 import io.coffer.plugin.redis.server.AdminSecret;
 import io.coffer.plugin.redis.server.ConfigFile;
@@ -15,23 +16,22 @@ import io.coffer.plugin.redis.server.RedisSettings;
 import io.coffer.plugin.redis.server.ServerCommand;
 import io.coffer.plugin.redis.users.AclUsers;
 import io.coffer.spi.Capability;
-import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
-import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupStrategy;
 import io.coffer.spi.cluster.ClusterStrategy;
 import io.coffer.spi.config.ConfigurationManager;
+import io.coffer.spi.database.Databases;
 import io.coffer.spi.replication.ReplicationStrategy;
+import io.coffer.spi.user.Superuser;
+import io.coffer.spi.user.Users;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -133,85 +133,34 @@ public final class RedisDatastoreManager implements DatastoreManager {
     }
   }
 
-  /** Redis' numbered databases, {@code db0} to {@code dbN-1} ({@code databases} in redis.conf). */
   @Override
-  public List<Database> listDatabases() {
-    if (instance().settings().cluster()) {
-      return List.of(new Database("db0", "", "")); // a cluster node has database 0 only
-    }
-    String count = instance().admin().call("read databases", c -> c.configGet("databases")).getOrDefault("databases", "16");
-    List<Database> out = new ArrayList<>();
-    for (int n = 0; n < Integer.parseInt(count); n++) {
-      out.add(new Database("db" + n, "", ""));
-    }
-    return out;
+  public Databases databases() {
+    return new NumberedDatabases(instance().admin(), instance().settings().cluster());
   }
 
   @Override
-  public void createDatabase(Database database) {
-    throw new DatastoreException(DatastoreException.Code.UNIMPLEMENTED, "Redis has a fixed set of numbered databases"
-        + " (db0 to db15 by default); change their number with the 'databases' parameter");
+  public Users users() {
+    return instance().users();
   }
 
   @Override
-  public void deleteDatabase(String name) {
-    throw new DatastoreException(DatastoreException.Code.UNIMPLEMENTED, "Redis databases cannot be deleted;"
-        + " a numbered database is empty until keys are written to it");
+  public Superuser root() {
+    return instance().users()::enableRoot;
   }
 
   @Override
-  public List<UserAccount> listUsers() {
-    return instance().users().list();
-  }
-
-  @Override
-  public void createUser(UserAccount user, Secret password) {
-    instance().users().create(user, password);
-  }
-
-  @Override
-  public void deleteUser(String name, String host) {
-    instance().users().delete(name);
-  }
-
-  @Override
-  public void grantAccess(String name, String host, List<String> databases) {
-    throw noGrants();
-  }
-
-  @Override
-  public void revokeAccess(String name, String host, List<String> databases) {
-    throw noGrants();
-  }
-
-  private static DatastoreException noGrants() {
-    return new DatastoreException(DatastoreException.Code.UNIMPLEMENTED, "Redis users carry ACL rules rather than"
-        + " grants on databases; create the user with the access rules it needs");
-  }
-
-  @Override
-  public void changePassword(String name, String host, Secret password) {
-    instance().users().changePassword(name, password);
-  }
-
-  @Override
-  public String enableRoot(Secret password) {
-    return instance().users().enableRoot(password);
-  }
-
-  @Override
-  public BackupStrategy backupStrategy() {
+  public BackupStrategy backup() {
     Instance i = instance();
     return new RdbBackupStrategy(i.settings(), i.admin(), i.config(), i.users());
   }
 
   @Override
-  public ReplicationStrategy replicationStrategy() {
+  public ReplicationStrategy replication() {
     return instance().replication();
   }
 
   @Override
-  public ClusterStrategy clusterStrategy() {
+  public ClusterStrategy cluster() {
     return instance().cluster();
   }
 

@@ -71,20 +71,20 @@ class RedisServerTest {
 
   @Test
   void usersAreCreatedWithTheirRulesAndInjectedRulesAreRefused() {
-    manager.createUser(new UserAccount("app", "", List.of(), "~app:* +@read +@write"), Secret.of("pw-1"));
-    assertThat(manager.listUsers()).anySatisfy(u -> {
+    manager.users().create(new UserAccount("app", "", List.of(), "~app:* +@read +@write"), Secret.of("pw-1"));
+    assertThat(manager.users().list()).anySatisfy(u -> {
       assertThat(u.name()).isEqualTo("app");
       assertThat(u.accessRules()).contains("~app:*");
     });
     for (String rules : List.of("on >pw ~* +@all", "nopass", "reset", "(~* +@all)", "#abc", "resetpass", "+@all off")) {
-      DatastoreException e = catchThrowableOfType(() -> manager.createUser(
+      DatastoreException e = catchThrowableOfType(() -> manager.users().create(
           new UserAccount("evil", "", List.of(), rules), Secret.of("pw")), DatastoreException.class);
       assertThat(e.field()).as(rules).isEqualTo("access_rules");
     }
-    DatastoreException unknown = catchThrowableOfType(() -> manager.createUser(
+    DatastoreException unknown = catchThrowableOfType(() -> manager.users().create(
         new UserAccount("evil", "", List.of(), "+nosuchcommand"), Secret.of("pw")), DatastoreException.class);
     assertThat(unknown.field()).isEqualTo("access_rules");
-    assertThat(manager.listUsers()).noneMatch(u -> u.name().equals("evil"));
+    assertThat(manager.users().list()).noneMatch(u -> u.name().equals("evil"));
   }
 
   @Test

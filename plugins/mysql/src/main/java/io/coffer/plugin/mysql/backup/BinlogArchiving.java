@@ -1,8 +1,8 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.server.ServerSettings;
-import io.coffer.plugin.mysql.sql.AdminSession;
-import io.coffer.plugin.mysql.sql.Sql;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.backup.LogFile;

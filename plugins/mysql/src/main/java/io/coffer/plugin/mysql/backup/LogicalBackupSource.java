@@ -1,6 +1,7 @@
 package io.coffer.plugin.mysql.backup;
 
 import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.kit.ToolVersion;
 import io.coffer.plugin.mysql.Tools;
 import io.coffer.plugin.mysql.sql.AccountExport;
 import io.coffer.spi.backup.BackupSource;
@@ -46,7 +47,7 @@ final class LogicalBackupSource implements BackupSource {
 
   static LogicalBackupSource start(ToolCommands commands, Path scratch, List<String> databases,
       AccountExport.Script accounts) throws IOException {
-    String version = ToolVersion.of(commands, Program.MARIADB_DUMP, scratch);
+    String version = ToolVersion.of(Program.MARIADB_DUMP.displayName(), commands.version(Program.MARIADB_DUMP), scratch, Tools.ENV, Program.VERSION);
     InputStream prologue = utf8(PROLOGUE + accounts.accounts());
     InputStream grants = utf8(accounts.grants());
     if (databases.isEmpty()) {

@@ -1,8 +1,8 @@
 package io.coffer.plugin.mysql.backup;
 
+import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.plugin.mysql.sql.AccountExport;
-import io.coffer.plugin.mysql.sql.AdminSession;
 import io.coffer.plugin.mysql.sql.DatabaseAdmin;
 import io.coffer.plugin.mysql.sql.InstanceReset;
 import io.coffer.plugin.mysql.sql.UserAdmin;

@@ -1,6 +1,7 @@
 package io.coffer.plugin.mysql.backup;
 
 import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.kit.ToolVersion;
 import io.coffer.plugin.mysql.Tools;
 import io.coffer.spi.backup.BackupSource;
 import java.io.File;
@@ -34,7 +35,7 @@ final class PhysicalBackupSource implements BackupSource {
 
   /** @param incrementalLsn the parent's LSN for an incremental backup, null for a full one */
   static PhysicalBackupSource start(ToolCommands commands, Path scratch, String incrementalLsn) throws IOException {
-    String version = ToolVersion.of(commands, Program.MARIADB_BACKUP, scratch);
+    String version = ToolVersion.of(Program.MARIADB_BACKUP.displayName(), commands.version(Program.MARIADB_BACKUP), scratch, Tools.ENV, Program.VERSION);
     Path target = privateDir(scratch.resolve("tmp"));
     Path lsnDir = privateDir(scratch.resolve("lsn"));
     ToolProcess tool = ToolProcess.start(Program.MARIADB_BACKUP.displayName(),

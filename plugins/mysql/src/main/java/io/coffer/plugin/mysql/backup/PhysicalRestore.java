@@ -3,7 +3,9 @@ package io.coffer.plugin.mysql.backup;
 import io.coffer.plugin.kit.StagedChain;
 import io.coffer.plugin.kit.ToolProcess;
 import io.coffer.plugin.kit.ToolRunner;
+import io.coffer.plugin.kit.datadir.DataDirSwap;
 import io.coffer.plugin.mysql.Tools;
+import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RestoreRequest;
 import io.coffer.spi.backup.RestoreSession;
@@ -157,7 +159,7 @@ final class PhysicalRestore implements RestoreSession {
       replay.files(last); // the archive must continue the backup: checked before anything changes
       replay.requireReachable(tools, last);
     }
-    DataDirSwap swap = new DataDirSwap(commands.settings().dataDir());
+    DataDirSwap swap = new DataDirSwap(commands.settings().dataDir(), null); // files are chowned by the tool
     swap.checkClean();
     log.info("Restore: stopping MariaDB to replace {}", commands.settings().dataDir());
     try {
@@ -167,7 +169,10 @@ final class PhysicalRestore implements RestoreSession {
       if (commands.chownNeeded()) {
         tools.run("chown", commands.chown(incoming), CHOWN);
       }
-      swap.install(reseed);
+      swap.install();
+      if (reseed) {
+        swap.keepOwn(PhysicalRestore::instanceFile);
+      }
       // the restored server begins a new sequence of binlog files, none of them archived yet
       BinlogArchiving.forgetArchived(commands.settings());
       server.start(START);
@@ -175,7 +180,7 @@ final class PhysicalRestore implements RestoreSession {
         replay.run(tools, last);
       }
     } catch (IOException | RuntimeException e) {
-      throw rollBack(server, swap, e);
+      throw swap.rollBack(server, START, e);
     }
     try {
       swap.discard();
@@ -184,25 +189,15 @@ final class PhysicalRestore implements RestoreSession {
     }
   }
 
-  private IOException rollBack(ServerControl server, DataDirSwap swap, Exception cause) {
-    log.warn("Restore failed ({}); putting the previous data directory back", message(cause));
-    try {
-      server.stop(); // a failed start may have left it half up
-      swap.putBack();
-      server.start(START);
-    } catch (IOException | RuntimeException e) {
-      IOException failed = new IOException("restore failed: " + message(cause)
-          + "; putting the instance back failed too: " + message(e) + "; its previous data is in "
-          + swap.aside() + " and the server may be down", cause);
-      failed.addSuppressed(e);
-      return failed;
-    }
-    return new IOException("restore failed, and the instance was put back as it was and restarted: "
-        + message(cause), cause);
-  }
-
-  private static String message(Throwable e) {
-    return e.getMessage() == null ? e.toString() : e.getMessage();
+  /**
+   * A re-seeded replica keeps its own files from its old contents: its option files
+   * ({@code coffer-*.cnf}: its parameters) and its role file ({@code coffer-init.sql}:
+   * {@code read_only}, so that it takes no stray write between its start and its attach). They
+   * describe this instance, not the backed-up data. A plain restore keeps none: it leaves a new
+   * standalone instance.
+   */
+  static boolean instanceFile(String name) {
+    return name.startsWith("coffer-") && name.endsWith(".cnf") || name.equals(ServerCommand.INIT_FILE);
   }
 
   private Path dirOf(int index) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The programs backup and restore run, found when needed rather than at start: mariadb-backup is a
@@ -24,6 +25,13 @@ enum Program {
   /** <a href="https://mariadb.com/kb/en/mariadb-binlog/">mariadb-binlog</a>, which decodes binary logs to SQL. */
   MARIADB_BINLOG("mariadb-client", List.of("mariadb-binlog", "mysqlbinlog")),
   CHOWN("coreutils", List.of("chown"));
+
+  /**
+   * The version in a MariaDB tool's {@code --version} output: "mariadb-backup based on MariaDB
+   * server 10.11.19-MariaDB debian-linux-gnu (x86_64)" and "mariadb-dump Ver 10.19 Distrib
+   * 10.11.19-MariaDB, for debian-linux-gnu (x86_64)" both give "10.11.19-MariaDB".
+   */
+  static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+-MariaDB");
 
   private static final List<Path> FALLBACK_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/bin"));
 

@@ -1,14 +1,14 @@
 package io.coffer.plugin.mysql.cluster;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.naming.ReservedNames;
-import io.coffer.plugin.mysql.replication.ReplicationSnapshot;
 import io.coffer.plugin.mysql.server.GaleraSettings;
 import io.coffer.plugin.mysql.server.ServerSettings;
-import io.coffer.plugin.mysql.sql.AdminSession;
 import io.coffer.plugin.mysql.sql.DatabaseAdmin;
 import io.coffer.plugin.mysql.sql.NativePasswordHash;
+import io.coffer.plugin.mysql.sql.ReplicationSnapshot;
 import io.coffer.plugin.mysql.sql.ServerStatus;
-import io.coffer.plugin.mysql.sql.Sql;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;

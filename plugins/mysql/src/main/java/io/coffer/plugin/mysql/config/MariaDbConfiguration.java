@@ -2,8 +2,8 @@ package io.coffer.plugin.mysql.config;
 
 import io.coffer.plugin.kit.ParameterCheck;
 import io.coffer.plugin.kit.UnitNumbers;
-import io.coffer.plugin.mysql.sql.AdminSession;
-import io.coffer.plugin.mysql.sql.Sql;
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.config.ConfigurationChange;
 import io.coffer.spi.config.ConfigurationManager;

@@ -1,6 +1,6 @@
 package io.coffer.plugin.mysql.naming;
 
-import io.coffer.spi.DatastoreException;
+import io.coffer.plugin.kit.naming.NameCheck;
 import io.coffer.spi.Secret;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -35,12 +35,12 @@ public final class IdentifierRules {
 
   /** A database name: 1-64 of {@code A-Z a-z 0-9 _ $ -}. All digits is fine: we always quote. */
   public static String databaseName(String field, String name) {
-    return check(field, name, MAX_DATABASE_NAME, DATABASE_CHARS, "letters A-Z a-z, digits, '_', '$' and '-'");
+    return NameCheck.check(field, name, MAX_DATABASE_NAME, DATABASE_CHARS, "letters A-Z a-z, digits, '_', '$' and '-'");
   }
 
   /** A user name: 1-80 of {@code A-Z a-z 0-9 _ . $ -}. Does not check reserved names. */
   public static String userName(String field, String name) {
-    return check(field, name, MAX_USER_NAME, USER_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
+    return NameCheck.check(field, name, MAX_USER_NAME, USER_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
   }
 
   /**
@@ -52,53 +52,18 @@ public final class IdentifierRules {
     if (host != null && !host.isEmpty() && host.length() <= MAX_HOST && IPV6.matcher(host).matches()) {
       return host.toLowerCase(Locale.ROOT);
     }
-    return check(field, host, MAX_HOST, HOST_CHARS,
+    return NameCheck.check(field, host, MAX_HOST, HOST_CHARS,
             "'%', 'localhost', a host name or IPv4 address of letters, digits, '.', '-', '_' and '%', or an IPv6 address")
         .toLowerCase(Locale.ROOT);
   }
 
   /** A password: 1-256 characters, no NUL. The message never includes the value. */
   public static Secret password(String field, Secret password) {
-    if (password == null || password.isEmpty()) {
-      throw DatastoreException.invalidArgument(field, "must not be empty");
-    }
-    String value = password.reveal();
-    if (value.length() > MAX_PASSWORD) {
-      throw DatastoreException.invalidArgument(field, "must be at most " + MAX_PASSWORD + " characters");
-    }
-    if (value.indexOf('\0') >= 0) {
-      throw DatastoreException.invalidArgument(field, "must not contain NUL characters");
-    }
-    return password;
+    return NameCheck.password(field, password, MAX_PASSWORD);
   }
 
   /** A character set or collation name: 1-32 of {@code A-Z a-z 0-9 _}. */
   public static String charsetName(String field, String name) {
-    return check(field, name, MAX_CHARSET_NAME, CHARSET_CHARS, "letters A-Z a-z, digits and '_'");
-  }
-
-  private static String check(String field, String value, int max, Pattern allowed, String allowedText) {
-    if (value == null || value.isEmpty()) {
-      throw DatastoreException.invalidArgument(field, "must not be empty");
-    }
-    if (value.length() > max) {
-      throw DatastoreException.invalidArgument(
-          field, "must be at most " + max + " characters, got " + value.length());
-    }
-    for (int i = 0; i < value.length(); ) {
-      int cp = value.codePointAt(i);
-      if (!allowed.matcher(Character.toString(cp)).matches()) {
-        throw DatastoreException.invalidArgument(
-            field, "contains " + describe(cp) + " at position " + (i + 1) + "; allowed: " + allowedText);
-      }
-      i += Character.charCount(cp);
-    }
-    return value;
-  }
-
-  // Shows printable ASCII as is and anything else as a code point, so messages stay readable.
-  private static String describe(int cp) {
-    String code = String.format("U+%04X", cp);
-    return cp > 0x20 && cp < 0x7f ? code + " '" + (char) cp + "'" : code;
+    return NameCheck.check(field, name, MAX_CHARSET_NAME, CHARSET_CHARS, "letters A-Z a-z, digits and '_'");
   }
 }

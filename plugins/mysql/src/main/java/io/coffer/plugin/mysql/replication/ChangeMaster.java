@@ -1,6 +1,6 @@
 package io.coffer.plugin.mysql.replication;
 
-import io.coffer.plugin.mysql.sql.Sql;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.sql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;

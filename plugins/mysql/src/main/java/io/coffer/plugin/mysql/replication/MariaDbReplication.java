@@ -1,10 +1,11 @@
 package io.coffer.plugin.mysql.replication;
 
-import io.coffer.plugin.mysql.replication.ReplicationSnapshot.ReplicaLink;
-import io.coffer.plugin.mysql.sql.AdminSession;
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.sql.NativePasswordHash;
+import io.coffer.plugin.mysql.sql.ReplicationSnapshot.ReplicaLink;
+import io.coffer.plugin.mysql.sql.ReplicationSnapshot;
 import io.coffer.plugin.mysql.sql.ServerStatus;
-import io.coffer.plugin.mysql.sql.Sql;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.backup.BackupManifest;

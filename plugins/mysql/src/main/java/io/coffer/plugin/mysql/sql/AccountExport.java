@@ -1,5 +1,7 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.naming.ReservedNames;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.naming.Account;
 import io.coffer.spi.DatastoreException;
 import java.sql.Connection;

@@ -1,10 +1,13 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.naming.IdentifierRules;
 import io.coffer.plugin.mysql.naming.ReservedNames;
 import io.coffer.plugin.mysql.naming.SqlIdentifiers;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.database.Databases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,7 +19,7 @@ import java.util.List;
  * <a href="https://mariadb.com/kb/en/drop-database/">DROP DATABASE</a>). Names are validated and
  * backtick-quoted, since DDL takes no bound parameters.
  */
-public final class DatabaseAdmin {
+public final class DatabaseAdmin implements Databases {
 
   private static final String LIST_SQL =
       "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME"
@@ -28,12 +31,14 @@ public final class DatabaseAdmin {
     this.session = session;
   }
 
+  @Override
   public List<Database> list() {
     List<Database> all = session.execute("list databases", false,
         c -> Sql.query(c, LIST_SQL, rs -> new Database(rs.getString(1), rs.getString(2), rs.getString(3))));
     return all.stream().filter(d -> !ReservedNames.isSystemDatabase(d.name())).toList();
   }
 
+  @Override
   public void create(Database database) {
     String name = ReservedNames.userDatabase("database.name", database.name());
     String charset = database.characterSet().isEmpty()
@@ -61,6 +66,7 @@ public final class DatabaseAdmin {
     });
   }
 
+  @Override
   public void delete(String databaseName) {
     String name = ReservedNames.userDatabase("database.name", databaseName);
     session.execute("drop database '" + name + "'", false, c -> {

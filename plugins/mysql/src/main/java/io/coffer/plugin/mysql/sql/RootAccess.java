@@ -1,14 +1,17 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.naming.IdentifierRules;
 import io.coffer.spi.Secret;
+import io.coffer.spi.user.Superuser;
 
 /**
  * Enables remote superuser access as {@code root@'%'} with the caller's password, sent to the
  * server as its {@code mysql_native_password} hash only ({@link NativePasswordHash}). The local
  * {@code root@localhost} account (unix_socket, used by the agent) is left untouched.
  */
-public final class RootAccess {
+public final class RootAccess implements Superuser {
 
   static final String ROOT = "root";
 
@@ -19,6 +22,7 @@ public final class RootAccess {
   }
 
   /** @return the superuser's name */
+  @Override
   public String enable(Secret password) {
     IdentifierRules.password("password", password);
     String hash = NativePasswordHash.of(password);

@@ -1,7 +1,7 @@
 package io.coffer.plugin.mysql.sql;
 
 import io.coffer.plugin.kit.TimeBox;
-import io.coffer.plugin.mysql.replication.ReplicationSnapshot;
+import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.spi.Probe;
 import io.coffer.spi.replication.ReplicationStatus;
 import java.sql.Connection;
@@ -30,7 +30,7 @@ public final class ServerStatus implements AutoCloseable {
 
   public ServerStatus(SocketConnector connector) {
     // No validation ping: the check itself is the ping; a dead connection is replaced and retried once.
-    this.session = new AdminSession(connector, false);
+    this.session = new AdminSession(connector, false, SqlErrors.FAILURES);
   }
 
   /** Throws unless {@code SELECT 1} answers within {@code limit}. */

@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.sql.Connector;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,7 +20,7 @@ import org.mariadb.jdbc.Driver;
  * The driver is used directly because {@link java.sql.DriverManager} cannot see drivers loaded by a
  * plugin class loader.
  */
-public final class SocketConnector {
+public final class SocketConnector implements Connector {
 
   private static final Driver DRIVER = new Driver();
 
@@ -38,7 +39,14 @@ public final class SocketConnector {
     this.account = account;
   }
 
+  /** A connection with no database selected. */
   public Connection connect() throws SQLException {
+    return connect(null);
+  }
+
+  /** @param database a validated name to select, or null for none */
+  @Override
+  public Connection connect(String database) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", account);
     props.setProperty("localSocket", socket.toString());
@@ -47,7 +55,7 @@ public final class SocketConnector {
     // CREATE USER / GRANT are substituted as escaped literals, which the server accepts.
     props.setProperty("useServerPrepStmts", "false");
     props.setProperty("allowMultiQueries", "false");
-    Connection connection = DRIVER.connect("jdbc:mariadb://localhost/", props);
+    Connection connection = DRIVER.connect("jdbc:mariadb://localhost/" + (database == null ? "" : database), props);
     if (connection == null) {
       throw new SQLNonTransientConnectionException("MariaDB driver refused the connection URL");
     }

@@ -1,5 +1,7 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.SqlFailures;
 import io.coffer.spi.DatastoreException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -17,6 +19,19 @@ public final class SqlErrors {
   public static final int ER_PASSWORD_NO_MATCH = 1133;
   public static final int ER_NONEXISTING_GRANT = 1141;
   public static final int ER_CANNOT_USER = 1396;
+
+  /** These rules, for the plugin-kit's {@code AdminSession}. */
+  public static final SqlFailures FAILURES = new SqlFailures() {
+    @Override
+    public boolean isConnectionFailure(SQLException e) {
+      return SqlErrors.isConnectionFailure(e);
+    }
+
+    @Override
+    public DatastoreException translate(String action, SQLException e, boolean statementHadSecret) {
+      return SqlErrors.translate(action, e, statementHadSecret);
+    }
+  };
 
   private SqlErrors() {}
 

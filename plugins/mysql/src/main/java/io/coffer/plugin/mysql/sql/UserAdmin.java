@@ -1,5 +1,7 @@
 package io.coffer.plugin.mysql.sql;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.naming.Account;
 import io.coffer.plugin.mysql.naming.IdentifierRules;
 import io.coffer.plugin.mysql.naming.ReservedNames;
@@ -7,6 +9,7 @@ import io.coffer.plugin.mysql.naming.SqlIdentifiers;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
+import io.coffer.spi.user.Users;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * are bound parameters (the server gets the {@link NativePasswordHash}, never the password);
  * database names are validated and quoted as exact grant patterns.
  */
-public final class UserAdmin {
+public final class UserAdmin implements Users {
 
   private static final Logger log = LoggerFactory.getLogger(UserAdmin.class);
 
@@ -38,6 +41,7 @@ public final class UserAdmin {
   }
 
   /** Accounts other than roles, system and internal accounts, with the databases each may use. */
+  @Override
   public List<UserAccount> list() {
     return session.execute("list users", false, c -> {
       Map<List<String>, List<String>> grants = new LinkedHashMap<>();
@@ -58,6 +62,7 @@ public final class UserAdmin {
   }
 
   /** Creates the account and its grants; drops it again if a grant fails. */
+  @Override
   public void create(UserAccount user, Secret password) {
     if (!user.accessRules().isEmpty()) {
       throw DatastoreException.invalidArgument("access_rules", "this engine grants access per database; leave it empty");
@@ -86,6 +91,7 @@ public final class UserAdmin {
     });
   }
 
+  @Override
   public void delete(String name, String host) {
     Account account = Account.of(name, host);
     session.execute("drop user " + account, false, c -> {
@@ -101,6 +107,7 @@ public final class UserAdmin {
     });
   }
 
+  @Override
   public void grantAccess(String name, String host, List<String> databaseNames) {
     Account account = Account.of(name, host);
     List<String> databases = grantTargets(databaseNames);
@@ -121,6 +128,7 @@ public final class UserAdmin {
   }
 
   /** Idempotent per database: revoking access the user does not have is not an error. */
+  @Override
   public void revokeAccess(String name, String host, List<String> databaseNames) {
     Account account = Account.of(name, host);
     List<String> databases = new ArrayList<>(new LinkedHashSet<>(databaseNames));
@@ -147,6 +155,7 @@ public final class UserAdmin {
     });
   }
 
+  @Override
   public void changePassword(String name, String host, Secret password) {
     Account account = Account.of(name, host);
     IdentifierRules.password("password", password);

@@ -3,6 +3,8 @@ package io.coffer.plugin.mysql.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.plugin.kit.ToolVersion;
+import io.coffer.plugin.kit.datadir.DataDirSwap;
 import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.spi.DatastoreException;
@@ -85,11 +87,11 @@ class BackupPartsTest {
 
   @Test
   void toolVersionsAsTheToolsPrintThem() {
-    assertThat(ToolVersion.parse("mariabackup based on MariaDB server 10.11.19-MariaDB debian-linux-gnu (x86_64)\n"))
+    assertThat(ToolVersion.parse("mariabackup based on MariaDB server 10.11.19-MariaDB debian-linux-gnu (x86_64)\n", Program.VERSION))
         .isEqualTo("10.11.19-MariaDB");
-    assertThat(ToolVersion.parse("mariadb-dump  Ver 10.19 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)"))
+    assertThat(ToolVersion.parse("mariadb-dump  Ver 10.19 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)", Program.VERSION))
         .isEqualTo("10.11.19-MariaDB");
-    assertThat(ToolVersion.parse("  something else\nsecond line")).isEqualTo("something else");
+    assertThat(ToolVersion.parse("  something else\nsecond line", Program.VERSION)).isEqualTo("something else");
   }
 
   @Test
@@ -135,39 +137,6 @@ class BackupPartsTest {
   }
 
   @Test
-  void dataDirSwapPutsTheOldContentsBackOrDiscardsThem() throws IOException {
-    Path data = Files.createDirectories(tmp.resolve("data"));
-    Files.createDirectories(data.resolve("lost+found"));
-    Files.createDirectories(data.resolve("mysql"));
-    Files.writeString(data.resolve("mysql/user.MAD"), "old");
-    Files.writeString(data.resolve("ibdata1"), "old");
-
-    DataDirSwap swap = new DataDirSwap(data);
-    swap.checkClean();
-    Path incoming = swap.setAside();
-    assertThat(names(data)).containsExactlyInAnyOrder("lost+found", DataDirSwap.ASIDE, DataDirSwap.INCOMING);
-    Files.createDirectories(incoming.resolve("mysql"));
-    Files.writeString(incoming.resolve("mysql/user.MAD"), "new");
-    Files.writeString(incoming.resolve("ibdata1"), "new");
-    Files.writeString(incoming.resolve("shop.frm"), "new");
-    Files.createDirectories(incoming.resolve("lost+found"));
-    swap.install(false);
-    assertThat(Files.readString(data.resolve("mysql/user.MAD"))).isEqualTo("new");
-
-    swap.putBack();
-    assertThat(names(data)).containsExactlyInAnyOrder("lost+found", "mysql", "ibdata1");
-    assertThat(Files.readString(data.resolve("mysql/user.MAD"))).isEqualTo("old");
-    assertThat(Files.readString(data.resolve("ibdata1"))).isEqualTo("old");
-
-    DataDirSwap again = new DataDirSwap(data);
-    Files.writeString(again.setAside().resolve("ibdata1"), "new");
-    again.install(false);
-    again.discard();
-    assertThat(names(data)).containsExactlyInAnyOrder("lost+found", "ibdata1");
-    assertThat(Files.readString(data.resolve("ibdata1"))).isEqualTo("new");
-  }
-
-  @Test
   void aReseedKeepsTheInstancesOwnFilesAndAPlainRestoreNone() throws IOException {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Files.writeString(data.resolve("ibdata1"), "old");
@@ -175,9 +144,10 @@ class BackupPartsTest {
     Files.writeString(data.resolve(ServerCommand.INIT_FILE), "SET GLOBAL read_only = ON;\n");
     Files.writeString(data.resolve("other.cnf"), "not ours");
 
-    DataDirSwap reseed = new DataDirSwap(data);
+    DataDirSwap reseed = new DataDirSwap(data, null);
     Files.writeString(reseed.setAside().resolve("ibdata1"), "new");
-    reseed.install(true);
+    reseed.install();
+    reseed.keepOwn(PhysicalRestore::instanceFile);
     assertThat(names(data)).contains("ibdata1", "coffer-server.cnf", ServerCommand.INIT_FILE).doesNotContain("other.cnf");
     assertThat(Files.readString(data.resolve(ServerCommand.INIT_FILE))).contains("read_only = ON");
     reseed.putBack(); // the kept copies go too: the old files come back whole
@@ -185,21 +155,11 @@ class BackupPartsTest {
         "other.cnf");
     assertThat(Files.readString(data.resolve("ibdata1"))).isEqualTo("old");
 
-    DataDirSwap restore = new DataDirSwap(data);
+    DataDirSwap restore = new DataDirSwap(data, null);
     Files.writeString(restore.setAside().resolve("ibdata1"), "new");
-    restore.install(false);
+    restore.install();
     restore.discard();
     assertThat(names(data)).containsExactly("ibdata1");
-  }
-
-  @Test
-  void aLeftoverFromAnInterruptedRestoreIsAFailedPrecondition() throws IOException {
-    Path data = Files.createDirectories(tmp.resolve("data"));
-    Files.createDirectories(data.resolve(DataDirSwap.ASIDE));
-    assertThatThrownBy(() -> new DataDirSwap(data).checkClean())
-        .isInstanceOfSatisfying(DatastoreException.class,
-            e -> assertThat(e.code()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION))
-        .hasMessageContaining(DataDirSwap.ASIDE);
   }
 
   private static List<String> names(Path dir) throws IOException {

@@ -7,6 +7,7 @@ import static io.coffer.spi.backup.BackupManifest.POSITION_LSN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.plugin.kit.datadir.DataDirSwap;
 import io.coffer.plugin.mysql.backup.RuntimeStandIn.Stored;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreException.Code;
@@ -132,7 +133,7 @@ class MariaBackupStrategyTest {
       assertThat(control.stops.get()).isEqualTo(1);
       assertThat(control.starts.get()).isEqualTo(1);
       assertThat(target.checksums()).isEqualTo(before);
-      assertThat(target.manager.listDatabases()).extracting(Database::name)
+      assertThat(target.manager.databases().list()).extracting(Database::name)
           .containsExactlyInAnyOrder("shop", "app-db");
       assertThat(target.dataDir.resolve(DataDirSwap.ASIDE)).doesNotExist();
       assertThat(target.dataDir.resolve(DataDirSwap.INCOMING)).doesNotExist();
@@ -198,12 +199,12 @@ class MariaBackupStrategyTest {
             + " INSERT INTO shop.audit (order_id) VALUES (NEW.id)",
         "CREATE EVENT shop.nightly ON SCHEDULE EVERY 1 DAY DO DELETE FROM shop.audit WHERE id < 0",
         "CREATE VIEW shop.big_orders AS SELECT id FROM shop.orders WHERE id > 24000");
-    source.manager.createUser(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
-    source.manager.createUser(new UserAccount("bob", "127.0.0.1", List.of()), Secret.of("bob-pw-2"));
+    source.manager.users().create(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
+    source.manager.users().create(new UserAccount("bob", "127.0.0.1", List.of()), Secret.of("bob-pw-2"));
     // grants on a table and a routine can only be replayed once those exist
     source.sql("GRANT SELECT ON shop.orders TO 'alice'@'%'",
         "GRANT EXECUTE ON PROCEDURE shop.order_count TO 'bob'@'127.0.0.1'");
-    source.manager.enableRoot(Secret.of("a-Root-password-1")); // root@'%' is internal: it must not travel
+    source.manager.root().enable(Secret.of("a-Root-password-1")); // root@'%' is internal: it must not travel
     Map<String, String> before = source.checksums();
 
     Stored dump = runtime.backup(source.manager, "logical-1", BackupType.LOGICAL, null);
@@ -232,7 +233,7 @@ class MariaBackupStrategyTest {
       target.sql("INSERT INTO shop.orders (id, customer) VALUES (999999, 'trigger check')");
       assertThat(target.query("SELECT COUNT(*) FROM shop.audit WHERE order_id = 999999")).containsExactly("1");
 
-      assertThat(target.manager.listUsers()).containsExactlyInAnyOrder(
+      assertThat(target.manager.users().list()).containsExactlyInAnyOrder(
           new UserAccount("alice", "%", List.of("shop")), new UserAccount("bob", "127.0.0.1", List.of()));
       assertThat(target.query("SHOW GRANTS FOR 'alice'@'%'")).contains("GRANT SELECT ON `shop`.`orders` TO `alice`@`%`");
       assertThat(target.query("SHOW GRANTS FOR 'bob'@'127.0.0.1'"))
@@ -242,7 +243,7 @@ class MariaBackupStrategyTest {
       }
       assertThat(target.query("SELECT COUNT(*) FROM mysql.user WHERE User = 'root' AND Host = '%'")).containsExactly("0");
       // root@localhost is still the target's own (unix_socket): the plugin still administers it
-      assertThat(target.manager.listDatabases()).extracting(Database::name).contains("shop", "app-db");
+      assertThat(target.manager.databases().list()).extracting(Database::name).contains("shop", "app-db");
     }
   }
 
@@ -250,7 +251,7 @@ class MariaBackupStrategyTest {
   @Order(4)
   void restoreIntoANonEmptyInstanceIsRefusedAndChangesNothing() throws Exception {
     try (TestInstance target = TestInstance.start("nonempty")) {
-      target.manager.createDatabase(Database.named("keep"));
+      target.manager.databases().create(Database.named("keep"));
       target.sql("CREATE TABLE keep.t (x INT) ENGINE=InnoDB", "INSERT INTO keep.t VALUES (1)");
       List<String> listing = target.dataDirListing();
       long pid = target.serverPid();
@@ -264,11 +265,11 @@ class MariaBackupStrategyTest {
       assertThat(target.query("SELECT x FROM keep.t")).containsExactly("1");
 
       // an account alone makes it non-empty too
-      target.manager.deleteDatabase("keep");
-      target.manager.createUser(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
+      target.manager.databases().delete("keep");
+      target.manager.users().create(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
       expect(Code.FAILED_PRECONDITION, "", () -> restore(target, full))
           .hasMessageContaining("1 user account (carol@%)");
-      assertThat(target.manager.listUsers()).extracting(UserAccount::name).containsExactly("carol");
+      assertThat(target.manager.users().list()).extracting(UserAccount::name).containsExactly("carol");
     }
   }
 
@@ -303,7 +304,7 @@ class MariaBackupStrategyTest {
       assertThat(target.dataDirListing()).isEqualTo(listing);
       assertThat(target.serverPid()).isEqualTo(pid);
       assertThat(target.serverAlive()).isTrue();
-      assertThat(target.manager.listDatabases()).isEmpty();
+      assertThat(target.manager.databases().list()).isEmpty();
     }
   }
 
@@ -318,7 +319,7 @@ class MariaBackupStrategyTest {
         withPositions(synthetic("no-lsn", BackupType.FULL, version), Map.of(POSITION_BINLOG_FILE, "mariadb-bin.000001")),
         withPositions(synthetic("bad-lsn", BackupType.INCREMENTAL, version), Map.of(POSITION_LSN, "12; rm -rf /")));
     for (BackupManifest parent : badParents) {
-      expect(Code.INVALID_ARGUMENT, "parent_id", () -> source.manager.backupStrategy()
+      expect(Code.INVALID_ARGUMENT, "parent_id", () -> source.manager.backup()
           .open(new BackupRequest("inc-x", BackupType.INCREMENTAL, parent, scratch)))
           .hasMessageContaining(parent.backupId());
     }
@@ -337,7 +338,7 @@ class MariaBackupStrategyTest {
     for (List<BackupManifest> chain : badChains) {
       // checked before emptiness: the source is far from empty
       expect(Code.INVALID_ARGUMENT, "backup_id",
-          () -> source.manager.backupStrategy().restore(new RestoreRequest(chain, scratch)));
+          () -> source.manager.backup().restore(new RestoreRequest(chain, scratch)));
     }
   }
 
@@ -345,7 +346,7 @@ class MariaBackupStrategyTest {
   @Order(7)
   void closeKillsARunningBackupTool() throws Exception {
     Path scratch = Files.createDirectories(work.resolve("scratch-killed"));
-    BackupSource running = source.manager.backupStrategy()
+    BackupSource running = source.manager.backup()
         .open(new BackupRequest("killed", BackupType.FULL, null, scratch));
     ProcessHandle tool = ProcessHandle.of(((PhysicalBackupSource) running).pid()).orElseThrow();
     assertThat(running.stream().readNBytes(64 << 10)).hasSize(64 << 10);
@@ -387,7 +388,7 @@ class MariaBackupStrategyTest {
           .hasMessageContaining("put back as it was")
           .hasMessageContaining("simulated: MariaDB did not become ready");
       assertThat(target.serverAlive()).isTrue();
-      assertThat(target.manager.listDatabases()).isEmpty();
+      assertThat(target.manager.databases().list()).isEmpty();
       assertThat(target.dataDirListing()).isEqualTo(listing);
       assertThat(target.dataDir.resolve(DataDirSwap.ASIDE)).doesNotExist();
       assertThat(target.dataDir.resolve(DataDirSwap.INCOMING)).doesNotExist();
@@ -402,7 +403,7 @@ class MariaBackupStrategyTest {
       Stored empty = runtime.backup(target.manager, "logical-empty", BackupType.LOGICAL, null);
       assertThat(empty.manifest().positions()).isEmpty();
       runtime.restore(target.manager, List.of(empty), target.control());
-      assertThat(target.manager.listDatabases()).isEmpty();
+      assertThat(target.manager.databases().list()).isEmpty();
 
       Path data = work.resolve("bad.sql");
       Files.writeString(data, "CREATE DATABASE half_done;\nCREATE TABLE half_done.t (x INT);\n"
@@ -415,8 +416,8 @@ class MariaBackupStrategyTest {
           .hasMessageContaining("ERROR 1136") // column count does not match
           .hasMessageContaining("empty again")
           .hasMessageNotContaining("secret-row-value"); // the failing statement is not echoed
-      assertThat(target.manager.listDatabases()).isEmpty();
-      assertThat(target.manager.listUsers()).isEmpty();
+      assertThat(target.manager.databases().list()).isEmpty();
+      assertThat(target.manager.users().list()).isEmpty();
     }
   }
 
@@ -424,12 +425,12 @@ class MariaBackupStrategyTest {
 
   private void restore(TestInstance target, BackupManifest backup) throws IOException {
     Path scratch = Files.createTempDirectory(work, "restore-");
-    target.manager.backupStrategy().restore(new RestoreRequest(List.of(backup), scratch)).close();
+    target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch)).close();
   }
 
   private void stage(TestInstance target, BackupManifest backup, InputStream stream) throws IOException {
     Path scratch = Files.createTempDirectory(work, "stage-");
-    try (RestoreSession session = target.manager.backupStrategy().restore(new RestoreRequest(List.of(backup), scratch));
+    try (RestoreSession session = target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch));
         stream) {
       session.stage(backup, stream);
     }

@@ -38,7 +38,7 @@ public final class RuntimeStandIn {
     Path scratch = Files.createDirectories(root.resolve("scratch-" + id));
     Path data = Files.createDirectories(root.resolve("backups")).resolve(id);
     Instant started = Instant.now();
-    try (BackupSource tool = source.backupStrategy()
+    try (BackupSource tool = source.backup()
         .open(new BackupRequest(id, type, parent == null ? null : parent.manifest(), scratch))) {
       long bytes;
       try (InputStream in = tool.stream()) {
@@ -60,7 +60,7 @@ public final class RuntimeStandIn {
   public void restore(DatastoreManager target, List<Stored> chain, ServerControl server) throws IOException {
     Path scratch = Files.createDirectories(root.resolve("restore-" + chain.get(chain.size() - 1).manifest().backupId()
         + "-" + System.nanoTime()));
-    try (RestoreSession session = target.backupStrategy()
+    try (RestoreSession session = target.backup()
         .restore(new RestoreRequest(chain.stream().map(Stored::manifest).toList(), scratch))) {
       for (Stored backup : chain) {
         try (InputStream in = Files.newInputStream(backup.data())) {

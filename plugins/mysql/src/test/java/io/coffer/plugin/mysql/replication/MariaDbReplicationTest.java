@@ -4,20 +4,22 @@ import static io.coffer.spi.backup.BackupManifest.POSITION_GTID_SET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.coffer.plugin.mysql.backup.RuntimeStandIn;
+import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.mysql.backup.RuntimeStandIn.Stored;
+import io.coffer.plugin.mysql.backup.RuntimeStandIn;
 import io.coffer.plugin.mysql.backup.TestInstance;
 import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.sql.AccountExport;
-import io.coffer.plugin.mysql.sql.AdminSession;
+import io.coffer.plugin.mysql.sql.ReplicationSnapshot;
 import io.coffer.plugin.mysql.sql.SocketConnector;
-import io.coffer.spi.DatastoreException;
+import io.coffer.plugin.mysql.sql.SqlErrors;
 import io.coffer.spi.DatastoreException.Code;
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Probe;
 import io.coffer.spi.Secret;
-import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupType;
+import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.replication.ReplicationSource;
 import io.coffer.spi.replication.ReplicationStatus;
 import io.coffer.spi.replication.ReplicationStrategy;
@@ -84,8 +86,8 @@ class MariaDbReplicationTest {
     a.sql("CREATE DATABASE app",
         "CREATE TABLE app.t (id INT PRIMARY KEY, note VARCHAR(100)) ENGINE=InnoDB",
         "INSERT INTO app.t SELECT seq, CONCAT('before the backup ', seq) FROM app.seq_1_to_1000");
-    a.manager.createUser(new UserAccount("app", "%", List.of("app")), Secret.of("app-pw"));
-    a.manager.replicationStrategy().prepareSource(USER, PASSWORD);
+    a.manager.users().create(new UserAccount("app", "%", List.of("app")), Secret.of("app-pw"));
+    a.manager.replication().prepareSource(USER, PASSWORD);
 
     work = Files.createTempDirectory("coffer-repl-work-");
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -121,14 +123,15 @@ class MariaDbReplicationTest {
     assertThat(a.query("SHOW GRANTS FOR 'coffer_repl'@'%'")).singleElement().asString()
         .startsWith("GRANT REPLICATION SLAVE ON *.* TO `coffer_repl`@`%`");
     for (TestInstance i : List.of(a, b)) { // b carries it from the physical backup
-      assertThat(i.manager.listUsers()).extracting(UserAccount::name).containsExactly("app");
+      assertThat(i.manager.users().list()).extracting(UserAccount::name).containsExactly("app");
     }
     expect(Code.INVALID_ARGUMENT, "name",
-        () -> a.manager.createUser(new UserAccount(USER, "%", List.of()), Secret.of("x")));
-    expect(Code.INVALID_ARGUMENT, "name", () -> a.manager.deleteUser(USER, "%"));
-    expect(Code.INVALID_ARGUMENT, "name", () -> a.manager.changePassword(USER, "%", Secret.of("x")));
+        () -> a.manager.users().create(new UserAccount(USER, "%", List.of()), Secret.of("x")));
+    expect(Code.INVALID_ARGUMENT, "name", () -> a.manager.users().delete(USER, "%"));
+    expect(Code.INVALID_ARGUMENT, "name", () -> a.manager.users().changePassword(USER, "%", Secret.of("x")));
     try (AdminSession admin = new AdminSession(
-        new SocketConnector(a.base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root"), true)) {
+        new SocketConnector(a.base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root"), true,
+        SqlErrors.FAILURES)) {
       AccountExport.Script script = new AccountExport(admin).script();
       assertThat(script.accounts() + script.grants()).contains("`app`@`%`").doesNotContain("coffer_");
     }
@@ -144,8 +147,8 @@ class MariaDbReplicationTest {
     assertThat(b.query("SELECT COUNT(*), @@gtid_binlog_pos FROM app.t")).containsExactly("1000|");
     assertThat(b.dataDir.resolve(ServerCommand.INIT_FILE)).isRegularFile();
 
-    b.manager.replicationStrategy().attach(source(a, backupPositions, true), NO_RESTART);
-    c.manager.replicationStrategy().attach(source(a, backupPositions, false), NO_RESTART);
+    b.manager.replication().attach(source(a, backupPositions, true), NO_RESTART);
+    c.manager.replication().attach(source(a, backupPositions, false), NO_RESTART);
     a.sql("INSERT INTO app.t VALUES (1002, 'after the attach')");
     awaitRows(b, 1002);
     awaitRows(c, 1002);
@@ -166,7 +169,7 @@ class MariaDbReplicationTest {
     assertThat(probe.metrics()).containsEntry("replication_running", 1.0).containsKey("replication_lag_seconds");
     await(() -> a.manager.probe().role() == Probe.Role.PRIMARY, "A reports PRIMARY");
     assertThat(a.manager.probe().metrics()).containsEntry("replicas_connected", 2.0);
-    ReplicationStatus primary = a.manager.replicationStrategy().status();
+    ReplicationStatus primary = a.manager.replication().status();
     assertThat(primary.position()).isEqualTo(sourcePosition);
     assertThat(primary.readOnly()).isFalse();
     // B acknowledges semi-synchronously, C does not
@@ -174,10 +177,10 @@ class MariaDbReplicationTest {
         "Rpl_semi_sync_master_clients|1");
 
     // attaching again (the control repeats steps) with the old positions rewinds nothing
-    b.manager.replicationStrategy().attach(source(a, backupPositions, true), NO_RESTART);
+    b.manager.replication().attach(source(a, backupPositions, true), NO_RESTART);
     a.sql("INSERT INTO app.t VALUES (1003, 'after the second attach')");
     awaitRows(b, 1003);
-    assertThat(b.manager.replicationStrategy().status().lastError()).isEmpty();
+    assertThat(b.manager.replication().status().lastError()).isEmpty();
   }
 
   @Test
@@ -186,7 +189,7 @@ class MariaDbReplicationTest {
     assertReadOnlyFor(b);
     b.control().stop();
     long started = System.nanoTime();
-    ReplicationStatus down = b.manager.replicationStrategy().status();
+    ReplicationStatus down = b.manager.replication().status();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
     assertThat(down.role()).isEqualTo(Probe.Role.UNKNOWN);
     assertThat(down.lastError()).startsWith("MariaDB is not answering");
@@ -202,8 +205,8 @@ class MariaDbReplicationTest {
   @Test
   @Order(4)
   void switchoverLosesNothingAndTheOldSourceFollowsTheNewPrimary() throws Exception {
-    ReplicationStrategy ra = a.manager.replicationStrategy();
-    ReplicationStrategy rb = b.manager.replicationStrategy();
+    ReplicationStrategy ra = a.manager.replication();
+    ReplicationStrategy rb = b.manager.replication();
     a.sql("INSERT INTO app.t VALUES (1005, 'just before the fence')");
     String fenced = ra.fence(NO_RESTART);
     assertThat(fenced).isEqualTo(a.query("SELECT @@gtid_binlog_pos").get(0)).matches("0-\\d+-\\d+");
@@ -212,7 +215,7 @@ class MariaDbReplicationTest {
     assertThat(a.manager.probe().detail()).isEqualTo("read-only (fenced)");
 
     rb.awaitPosition(fenced, Duration.ofSeconds(10));
-    c.manager.replicationStrategy().awaitPosition(fenced, Duration.ofSeconds(10));
+    c.manager.replication().awaitPosition(fenced, Duration.ofSeconds(10));
     assertThat(b.query("SELECT COUNT(*) FROM app.t")).containsExactly("1005");
     rb.promote();
     rb.promote();
@@ -223,7 +226,7 @@ class MariaDbReplicationTest {
     }
 
     rb.prepareSource(USER, PASSWORD);
-    c.manager.replicationStrategy().attach(source(b, Map.of(), false), NO_RESTART); // repoint
+    c.manager.replication().attach(source(b, Map.of(), false), NO_RESTART); // repoint
     ra.attach(source(b, Map.of(), false), NO_RESTART); // demote the old source
     b.sql("INSERT INTO app.t VALUES (1007, 'after the switchover')");
     awaitRows(a, 1007);
@@ -231,7 +234,7 @@ class MariaDbReplicationTest {
     ReplicationStatus s = awaitStatus(a, st -> st.running());
     assertThat(s.sourcePort()).isEqualTo(b.port);
     assertThat(s.readOnly()).isTrue();
-    assertThat(c.manager.replicationStrategy().status().sourcePort()).isEqualTo(b.port);
+    assertThat(c.manager.replication().status().sourcePort()).isEqualTo(b.port);
     await(() -> b.manager.probe().role() == Probe.Role.PRIMARY, "B reports PRIMARY");
     assertThat(a.checksums()).isEqualTo(b.checksums()).isEqualTo(c.checksums());
   }
@@ -266,12 +269,12 @@ class MariaDbReplicationTest {
     assertThat(probe.detail()).startsWith("replication stopped on an error: ").contains("Duplicate entry '2000'");
     assertThat(probe.metrics()).containsEntry("replication_running", 0.0);
     // received but not applied: promoting it would lose a transaction
-    expect(Code.FAILED_PRECONDITION, "", () -> a.manager.replicationStrategy().promote());
-    expect(Code.UNAVAILABLE, "", () -> a.manager.replicationStrategy().awaitPosition(
+    expect(Code.FAILED_PRECONDITION, "", () -> a.manager.replication().promote());
+    expect(Code.UNAVAILABLE, "", () -> a.manager.replication().awaitPosition(
         b.query("SELECT @@gtid_binlog_pos").get(0), Duration.ofMillis(300)));
 
     a.sql("SET sql_log_bin = 0", "DELETE FROM app.t WHERE id = 2000");
-    a.manager.replicationStrategy().attach(source(b, Map.of(), false), NO_RESTART);
+    a.manager.replication().attach(source(b, Map.of(), false), NO_RESTART);
     await(() -> {
       try {
         return a.query("SELECT note FROM app.t WHERE id = 2000").equals(List.of("same key on the source"));
@@ -288,17 +291,17 @@ class MariaDbReplicationTest {
   void passwordRotationNeedsTheReplicasReattachedAndAReplicaKeepsItsBinlogClean() throws Exception {
     // on a replica, the account statements stay out of its binary log (it must hold only the source's)
     String cBinlog = c.query("SELECT @@gtid_binlog_pos").get(0);
-    c.manager.replicationStrategy().prepareSource(USER, PASSWORD);
+    c.manager.replication().prepareSource(USER, PASSWORD);
     assertThat(c.query("SELECT @@gtid_binlog_pos")).containsExactly(cBinlog);
 
-    b.manager.replicationStrategy().prepareSource(USER, ROTATED);
+    b.manager.replication().prepareSource(USER, ROTATED);
     c.sql("STOP SLAVE", "START SLAVE"); // a reconnect: master.info still has the old password
     ReplicationStatus s = awaitStatus(c, st -> !st.lastError().isEmpty());
     assertThat(s.lastError()).contains("Access denied for user 'coffer_repl'");
     assertThat(c.manager.probe().detail()).startsWith("replication is not running: ").contains("Access denied");
-    c.manager.replicationStrategy().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false), NO_RESTART);
+    c.manager.replication().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false), NO_RESTART);
     awaitStatus(c, ReplicationStatus::running);
-    a.manager.replicationStrategy().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false), NO_RESTART);
+    a.manager.replication().attach(new ReplicationSource("127.0.0.1", b.port, USER, ROTATED, Map.of(), false), NO_RESTART);
     b.sql("INSERT INTO app.t VALUES (1009, 'after the rotation')");
     awaitRows(c, 1009);
     awaitRows(a, 1009);
@@ -309,17 +312,17 @@ class MariaDbReplicationTest {
   void switchingBackDemotesAFormerReplicaWhoseReplicaPositionIsStale() throws Exception {
     // B replicated from A before its promote: its gtid_slave_pos is older than what it committed since
     assertThat(b.query("SELECT @@gtid_slave_pos = @@gtid_binlog_pos")).containsExactly("0");
-    String fenced = b.manager.replicationStrategy().fence(NO_RESTART);
-    a.manager.replicationStrategy().awaitPosition(fenced, Duration.ofSeconds(10));
-    c.manager.replicationStrategy().awaitPosition(fenced, Duration.ofSeconds(10));
-    a.manager.replicationStrategy().promote();
-    a.manager.replicationStrategy().prepareSource(USER, PASSWORD);
-    c.manager.replicationStrategy().attach(source(a, Map.of(), true), NO_RESTART);
-    b.manager.replicationStrategy().attach(source(a, Map.of(), false), NO_RESTART);
+    String fenced = b.manager.replication().fence(NO_RESTART);
+    a.manager.replication().awaitPosition(fenced, Duration.ofSeconds(10));
+    c.manager.replication().awaitPosition(fenced, Duration.ofSeconds(10));
+    a.manager.replication().promote();
+    a.manager.replication().prepareSource(USER, PASSWORD);
+    c.manager.replication().attach(source(a, Map.of(), true), NO_RESTART);
+    b.manager.replication().attach(source(a, Map.of(), false), NO_RESTART);
     a.sql("INSERT INTO app.t VALUES (1010, 'back on A')");
     awaitRows(b, 1010);
     awaitRows(c, 1010);
-    assertThat(b.manager.replicationStrategy().status().lastError()).isEmpty();
+    assertThat(b.manager.replication().status().lastError()).isEmpty();
     assertThat(b.query("SELECT COUNT(*) FROM app.t")).containsExactly("1011"); // 1..1010 and 2000
     assertThat(a.checksums()).isEqualTo(b.checksums()).isEqualTo(c.checksums());
   }
@@ -327,7 +330,7 @@ class MariaDbReplicationTest {
   @Test
   @Order(9)
   void badInputIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
-    ReplicationStrategy rc = c.manager.replicationStrategy();
+    ReplicationStrategy rc = c.manager.replication();
     ReplicationStatus before = rc.status();
     for (String host : List.of("127.0.0.1'; STOP SLAVE; --", "my host", "", "a..b", "-a.b", "300.1.1.1", "1.2.3.4.5",
         "x".repeat(64) + ".org", "host_name", "::1'")) {
@@ -414,7 +417,7 @@ class MariaDbReplicationTest {
   private static ReplicationStatus awaitStatus(TestInstance i, java.util.function.Predicate<ReplicationStatus> wanted)
       throws Exception {
     ReplicationStatus[] last = new ReplicationStatus[1];
-    await(() -> wanted.test(last[0] = i.manager.replicationStrategy().status()), "status of " + i.base.getFileName());
+    await(() -> wanted.test(last[0] = i.manager.replication().status()), "status of " + i.base.getFileName());
     return last[0];
   }
 

@@ -3,6 +3,7 @@ package io.coffer.plugin.postgresql.backup;
 import io.coffer.plugin.kit.StagedChain;
 import io.coffer.plugin.kit.ToolProcess;
 import io.coffer.plugin.kit.ToolRunner;
+import io.coffer.plugin.kit.datadir.DataDirSwap;
 import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.server.StandbySignal;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
@@ -186,34 +187,13 @@ final class BaseBackupRestore implements RestoreSession {
       if (pointInTime != null) {
         pointInTime.cleanUp();
       }
-      throw rollBack(server, swap, e);
+      throw swap.rollBack(server, START, e);
     }
     try {
       swap.discard();
     } catch (IOException e) {
       log.warn("Restore succeeded, but the old data in {} could not be deleted: {}", swap.aside(), e.toString());
     }
-  }
-
-  private IOException rollBack(ServerControl server, DataDirSwap swap, Exception cause) {
-    log.warn("Restore failed ({}); putting the previous data directory back", message(cause));
-    try {
-      server.stop(); // a failed start may have left it half up
-      swap.putBack();
-      server.start(START);
-    } catch (IOException | RuntimeException e) {
-      IOException failed = new IOException("restore failed: " + message(cause)
-          + "; putting the instance back failed too: " + message(e) + "; its previous data is in "
-          + swap.aside() + " and the server may be down", cause);
-      failed.addSuppressed(e);
-      return failed;
-    }
-    return new IOException("restore failed, and the instance was put back as it was and restarted: "
-        + message(cause), cause);
-  }
-
-  private static String message(Throwable e) {
-    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   private Path dirOf(int index) {

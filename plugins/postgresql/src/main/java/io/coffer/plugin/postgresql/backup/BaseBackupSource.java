@@ -1,6 +1,7 @@
 package io.coffer.plugin.postgresql.backup;
 
 import io.coffer.plugin.kit.ToolProcess;
+import io.coffer.plugin.kit.ToolVersion;
 import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
 import io.coffer.spi.backup.BackupSource;
@@ -33,7 +34,7 @@ final class BaseBackupSource implements BackupSource {
 
   static BaseBackupSource start(ToolCommands commands, SocketConnector connector, Path scratch, String backupId)
       throws IOException {
-    String version = ToolVersion.of(commands, Program.PG_BASEBACKUP, scratch);
+    String version = ToolVersion.of(Program.PG_BASEBACKUP.displayName(), commands.version(Program.PG_BASEBACKUP), scratch, Tools.ENV, Program.VERSION);
     WalHold hold = WalHold.acquire(connector, backupId);
     try {
       ToolProcess tool = ToolProcess.start(Program.PG_BASEBACKUP.displayName(),

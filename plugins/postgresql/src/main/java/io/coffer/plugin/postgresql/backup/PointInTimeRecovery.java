@@ -1,9 +1,10 @@
 package io.coffer.plugin.postgresql.backup;
 
 import io.coffer.plugin.kit.Directories;
+import io.coffer.plugin.kit.datadir.DataDirSwap;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.server.ServerSettings;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
-import io.coffer.plugin.postgresql.sql.Sql;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.RecoveryTarget;
 import java.io.IOException;

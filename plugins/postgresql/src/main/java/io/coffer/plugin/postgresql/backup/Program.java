@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The programs backup and restore run, found when needed rather than at start, so that an instance
@@ -19,6 +20,9 @@ enum Program {
   PG_VERIFYBACKUP("pg_verifybackup", "postgresql-client-15", true),
   /** GNU tar, which extracts pg_basebackup's tar format. */
   TAR("tar", "tar", false);
+
+  /** The version in a PostgreSQL tool's {@code --version} output: "pg_basebackup (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" gives "15.18". */
+  static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+(?:\\.\\d+)*)");
 
   private static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr/bin"), Path.of("/bin"));
 

@@ -1,8 +1,8 @@
 package io.coffer.plugin.postgresql.backup;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.server.ServerSettings;
-import io.coffer.plugin.postgresql.sql.AdminSession;
-import io.coffer.plugin.postgresql.sql.Sql;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.LogArchiving;

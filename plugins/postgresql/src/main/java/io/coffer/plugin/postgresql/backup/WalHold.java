@@ -1,6 +1,6 @@
 package io.coffer.plugin.postgresql.backup;
 
-import io.coffer.plugin.postgresql.sql.AdminSession;
+import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.postgresql.sql.SocketConnector;
 import java.io.IOException;
 import java.sql.Connection;
@@ -33,7 +33,7 @@ final class WalHold implements AutoCloseable {
     Connection c = null;
     try {
       // no idle_session_timeout: the session sits idle while pg_basebackup runs
-      c = connector.withoutIdleTimeout().connect(AdminSession.MAINTENANCE_DATABASE);
+      c = connector.withoutIdleTimeout().connect(SocketConnector.MAINTENANCE_DATABASE);
       try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true, true)")) {
         ps.setString(1, slotName(backupId));
         ps.execute();

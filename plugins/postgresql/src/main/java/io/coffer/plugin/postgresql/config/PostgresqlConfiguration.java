@@ -1,8 +1,8 @@
 package io.coffer.plugin.postgresql.config;
 
 import io.coffer.plugin.kit.ParameterCheck;
-import io.coffer.plugin.postgresql.sql.AdminSession;
-import io.coffer.plugin.postgresql.sql.Sql;
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.sql.SqlErrors;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.config.ConfigurationChange;

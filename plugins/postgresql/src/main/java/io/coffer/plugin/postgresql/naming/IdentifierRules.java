@@ -1,6 +1,6 @@
 package io.coffer.plugin.postgresql.naming;
 
-import io.coffer.spi.DatastoreException;
+import io.coffer.plugin.kit.naming.NameCheck;
 import io.coffer.spi.Secret;
 import java.util.regex.Pattern;
 
@@ -34,27 +34,17 @@ public final class IdentifierRules {
 
   /** A database name: 1-63 of {@code A-Z a-z 0-9 _ $ -}. Does not check reserved names. */
   public static String databaseName(String field, String name) {
-    return check(field, name, MAX_IDENTIFIER_BYTES, DATABASE_CHARS, "letters A-Z a-z, digits, '_', '$' and '-'");
+    return NameCheck.check(field, name, MAX_IDENTIFIER_BYTES, DATABASE_CHARS, "letters A-Z a-z, digits, '_', '$' and '-'");
   }
 
   /** A role (user) name: 1-63 of {@code A-Z a-z 0-9 _ . $ -}. Does not check reserved names. */
   public static String roleName(String field, String name) {
-    return check(field, name, MAX_IDENTIFIER_BYTES, ROLE_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
+    return NameCheck.check(field, name, MAX_IDENTIFIER_BYTES, ROLE_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
   }
 
   /** A password: 1-256 characters, no NUL. The message never includes the value. */
   public static Secret password(String field, Secret password) {
-    if (password == null || password.isEmpty()) {
-      throw DatastoreException.invalidArgument(field, "must not be empty");
-    }
-    String value = password.reveal();
-    if (value.length() > MAX_PASSWORD) {
-      throw DatastoreException.invalidArgument(field, "must be at most " + MAX_PASSWORD + " characters");
-    }
-    if (value.indexOf('\0') >= 0) {
-      throw DatastoreException.invalidArgument(field, "must not contain NUL characters");
-    }
-    return password;
+    return NameCheck.password(field, password, MAX_PASSWORD);
   }
 
   /**
@@ -63,36 +53,11 @@ public final class IdentifierRules {
    * character sets</a>); whether the server knows it is checked against the server.
    */
   public static String encodingName(String field, String name) {
-    return check(field, name, MAX_ENCODING_NAME, ENCODING_CHARS, "letters A-Z a-z, digits, '_' and '-'");
+    return NameCheck.check(field, name, MAX_ENCODING_NAME, ENCODING_CHARS, "letters A-Z a-z, digits, '_' and '-'");
   }
 
   /** A libc locale name such as {@code C.UTF-8} or {@code en_US.utf8}, for LC_COLLATE and LC_CTYPE. */
   public static String localeName(String field, String name) {
-    return check(field, name, MAX_LOCALE_NAME, LOCALE_CHARS, "letters A-Z a-z, digits, '_', '.', '@' and '-'");
-  }
-
-  private static String check(String field, String value, int max, Pattern allowed, String allowedText) {
-    if (value == null || value.isEmpty()) {
-      throw DatastoreException.invalidArgument(field, "must not be empty");
-    }
-    for (int i = 0; i < value.length(); ) {
-      int cp = value.codePointAt(i);
-      if (!allowed.matcher(Character.toString(cp)).matches()) {
-        throw DatastoreException.invalidArgument(
-            field, "contains " + describe(cp) + " at position " + (i + 1) + "; allowed: " + allowedText);
-      }
-      i += Character.charCount(cp);
-    }
-    // Only ASCII is allowed, so characters are bytes.
-    if (value.length() > max) {
-      throw DatastoreException.invalidArgument(field, "must be at most " + max + " characters, got " + value.length());
-    }
-    return value;
-  }
-
-  // Shows printable ASCII as is and anything else as a code point, so messages stay readable.
-  private static String describe(int cp) {
-    String code = String.format("U+%04X", cp);
-    return cp > 0x20 && cp < 0x7f ? code + " '" + (char) cp + "'" : code;
+    return NameCheck.check(field, name, MAX_LOCALE_NAME, LOCALE_CHARS, "letters A-Z a-z, digits, '_', '.', '@' and '-'");
   }
 }

@@ -3,13 +3,13 @@ package io.coffer.plugin.postgresql.replication;
 import static io.coffer.plugin.postgresql.naming.SqlIdentifiers.literal;
 import static io.coffer.plugin.postgresql.naming.SqlIdentifiers.quote;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.server.AccessFiles;
 import io.coffer.plugin.postgresql.server.ServerSettings;
 import io.coffer.plugin.postgresql.server.StandbySignal;
-import io.coffer.plugin.postgresql.sql.AdminSession;
 import io.coffer.plugin.postgresql.sql.Passwords;
 import io.coffer.plugin.postgresql.sql.ServerStatus;
-import io.coffer.plugin.postgresql.sql.Sql;
 import io.coffer.plugin.postgresql.sql.SqlErrors;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;

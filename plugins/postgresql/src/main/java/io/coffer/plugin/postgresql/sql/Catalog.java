@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.sql;
 
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.spi.DatastoreException;
 import java.sql.Connection;
 import java.sql.SQLException;

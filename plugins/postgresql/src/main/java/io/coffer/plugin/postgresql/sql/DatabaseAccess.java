@@ -2,6 +2,8 @@ package io.coffer.plugin.postgresql.sql;
 
 import static io.coffer.plugin.postgresql.naming.SqlIdentifiers.quote;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -2,11 +2,14 @@ package io.coffer.plugin.postgresql.sql;
 
 import static io.coffer.plugin.postgresql.naming.SqlIdentifiers.quote;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.naming.IdentifierRules;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import io.coffer.plugin.postgresql.naming.SqlIdentifiers;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.database.Databases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * access ({@link DatabaseAccess}) can connect. Dropping uses {@code WITH (FORCE)}: sessions still
  * connected to the database are ended, as MariaDB's DROP DATABASE does not wait for them either.
  */
-public final class DatabaseAdmin {
+public final class DatabaseAdmin implements Databases {
 
   private static final Logger log = LoggerFactory.getLogger(DatabaseAdmin.class);
   private static final String LIST_SQL = "SELECT datname, pg_encoding_to_char(encoding), datcollate"
@@ -41,12 +44,14 @@ public final class DatabaseAdmin {
   }
 
   /** User databases, without postgres, template0 and template1. */
+  @Override
   public List<Database> list() {
     List<Database> all = session.execute("list databases", false,
         c -> Sql.query(c, LIST_SQL, rs -> new Database(rs.getString(1), rs.getString(2), rs.getString(3))));
     return all.stream().filter(d -> !ReservedNames.isSystemDatabase(d.name())).toList();
   }
 
+  @Override
   public void create(Database database) {
     String name = ReservedNames.userDatabase("database.name", database.name());
     String encoding = database.characterSet().isEmpty()
@@ -90,6 +95,7 @@ public final class DatabaseAdmin {
     });
   }
 
+  @Override
   public void delete(String databaseName) {
     String name = ReservedNames.userDatabase("database.name", databaseName);
     session.execute("drop database '" + name + "'", false, c -> {

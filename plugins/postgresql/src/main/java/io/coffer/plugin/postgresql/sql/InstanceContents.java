@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql.sql;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import java.util.List;
 

@@ -2,9 +2,12 @@ package io.coffer.plugin.postgresql.sql;
 
 import static io.coffer.plugin.postgresql.naming.SqlIdentifiers.quote;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.naming.IdentifierRules;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import io.coffer.spi.Secret;
+import io.coffer.spi.user.Superuser;
 
 /**
  * Enables the superuser {@value ReservedNames#ROOT_ROLE} for login over TCP (scram-sha-256) with the
@@ -12,7 +15,7 @@ import io.coffer.spi.Secret;
  * first time, as Trove's "root enable" does for PostgreSQL. The agent's own admin role is never
  * touched.
  */
-public final class RootAccess {
+public final class RootAccess implements Superuser {
 
   private final AdminSession session;
 
@@ -21,6 +24,7 @@ public final class RootAccess {
   }
 
   /** @return the superuser's name */
+  @Override
   public String enable(Secret password) {
     IdentifierRules.password("password", password);
     String passwordClause = Passwords.clause(password);

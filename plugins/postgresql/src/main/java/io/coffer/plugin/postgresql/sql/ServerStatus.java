@@ -152,7 +152,7 @@ public final class ServerStatus implements AutoCloseable {
       + " (SELECT count(*) FROM pg_stat_replication)";
 
   private Connection connect() throws SQLException {
-    return connector.connect(AdminSession.MAINTENANCE_DATABASE);
+    return connector.connect(SocketConnector.MAINTENANCE_DATABASE);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.sql;
 
+import io.coffer.plugin.kit.sql.Connector;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +17,10 @@ import org.postgresql.Driver;
  * nothing on a local socket). The driver is used directly because {@link java.sql.DriverManager}
  * cannot see drivers loaded by a plugin class loader.
  */
-public final class SocketConnector {
+public final class SocketConnector implements Connector {
+  /** The database every server has, where the admin session works on cluster-wide objects. */
+  public static final String MAINTENANCE_DATABASE = "postgres";
+
 
   private static final Driver DRIVER = new Driver();
 
@@ -44,8 +48,12 @@ public final class SocketConnector {
     return new SocketConnector(socket, port, connectTimeout, null);
   }
 
-  /** Connects to {@code database} (a validated name). */
+  /** Connects to {@code database} (a validated name), or to {@link #MAINTENANCE_DATABASE} when null. */
+  @Override
   public Connection connect(String database) throws SQLException {
+    if (database == null) {
+      database = MAINTENANCE_DATABASE;
+    }
     Properties props = new Properties();
     props.setProperty("user", ReservedNames.ADMIN_ROLE);
     props.setProperty("socketFactory", UnixSocketFactory.class.getName());

@@ -1,5 +1,7 @@
 package io.coffer.plugin.postgresql.sql;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.SqlFailures;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -23,6 +25,19 @@ public final class SqlErrors {
   public static final String WRONG_OBJECT_TYPE = "42809";
   /** The server is shutting down, crashed or still starting: connect again later. */
   private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
+
+  /** These rules, for the plugin-kit's {@code AdminSession}. */
+  public static final SqlFailures FAILURES = new SqlFailures() {
+    @Override
+    public boolean isConnectionFailure(SQLException e) {
+      return SqlErrors.isConnectionFailure(e);
+    }
+
+    @Override
+    public DatastoreException translate(String action, SQLException e, boolean statementHadSecret) {
+      return SqlErrors.translate(action, e, statementHadSecret);
+    }
+  };
 
   private SqlErrors() {}
 

@@ -2,11 +2,14 @@ package io.coffer.plugin.postgresql.sql;
 
 import static io.coffer.plugin.postgresql.naming.SqlIdentifiers.quote;
 
+import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.postgresql.naming.IdentifierRules;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
+import io.coffer.spi.user.Users;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>A user is listed with the databases it may connect to: those whose ACL grants it CONNECT, and
  * those it owns (<a href="https://www.postgresql.org/docs/15/functions-info.html#FUNCTIONS-ACLITEM-FN-TABLE">aclexplode</a>).
  */
-public final class UserAdmin {
+public final class UserAdmin implements Users {
 
   private static final Logger log = LoggerFactory.getLogger(UserAdmin.class);
   private static final String LIST_SQL = "SELECT r.rolname, ARRAY(SELECT d.datname::text FROM pg_database d"
@@ -48,6 +51,7 @@ public final class UserAdmin {
   }
 
   /** Login roles other than reserved ones, with the databases each may connect to. */
+  @Override
   public List<UserAccount> list() {
     return session.execute("list users", false, c -> {
       List<UserAccount> users = new ArrayList<>();
@@ -65,6 +69,7 @@ public final class UserAdmin {
   }
 
   /** Creates the role and grants it access; drops it again if a grant fails. */
+  @Override
   public void create(UserAccount user, Secret password) {
     if (!user.accessRules().isEmpty()) {
       throw DatastoreException.invalidArgument("access_rules", "this engine grants access per database; leave it empty");
@@ -98,6 +103,7 @@ public final class UserAdmin {
    * Ends the user's sessions, hands the objects it owns to the admin role, revokes its privileges
    * everywhere ({@link DatabaseAccess#forget}) and drops it.
    */
+  @Override
   public void delete(String userName, String host) {
     String name = ReservedNames.userRole("name", userName);
     host(host);
@@ -117,6 +123,7 @@ public final class UserAdmin {
     });
   }
 
+  @Override
   public void grantAccess(String userName, String host, List<String> databaseNames) {
     String name = ReservedNames.userRole("name", userName);
     host(host);
@@ -130,6 +137,7 @@ public final class UserAdmin {
   }
 
   /** Idempotent per database: revoking access the user does not have, or to a database that is gone, is not an error. */
+  @Override
   public void revokeAccess(String userName, String host, List<String> databaseNames) {
     String name = ReservedNames.userRole("name", userName);
     host(host);
@@ -146,6 +154,7 @@ public final class UserAdmin {
     });
   }
 
+  @Override
   public void changePassword(String userName, String host, Secret password) {
     String name = ReservedNames.userRole("name", userName);
     host(host);

@@ -4,6 +4,7 @@ import static io.coffer.spi.backup.BackupManifest.POSITION_LSN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.plugin.kit.ToolVersion;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,8 @@ class BackupPartsTest {
 
   @Test
   void versions() {
-    assertThat(ToolVersion.parse("pg_basebackup (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n")).isEqualTo("15.18");
-    assertThat(ToolVersion.parse("something else\nsecond line")).isEqualTo("something else");
+    assertThat(ToolVersion.parse("pg_basebackup (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n", Program.VERSION)).isEqualTo("15.18");
+    assertThat(ToolVersion.parse("something else\nsecond line", Program.VERSION)).isEqualTo("something else");
     assertThat(ChainRules.major("15.18 (Debian 15.18-0+deb12u1)")).contains("15");
     assertThat(ChainRules.major("16beta1")).contains("16");
     assertThat(ChainRules.major("")).isEmpty();

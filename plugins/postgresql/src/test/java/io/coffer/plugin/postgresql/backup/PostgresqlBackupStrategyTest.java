@@ -4,6 +4,7 @@ import static io.coffer.spi.backup.BackupManifest.POSITION_LSN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.plugin.kit.datadir.DataDirSwap;
 import io.coffer.plugin.postgresql.TestServer;
 import io.coffer.plugin.postgresql.backup.RuntimeStandIn.Stored;
 import io.coffer.spi.Database;
@@ -61,8 +62,8 @@ class PostgresqlBackupStrategyTest {
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     runtime = new RuntimeStandIn(work);
     // A few MB in two databases: text, random bytes, a view, a sequence; and a user with access.
-    source.manager.createDatabase(Database.named("shop"));
-    source.manager.createDatabase(new Database("app-db", "LATIN1", "C"));
+    source.manager.databases().create(Database.named("shop"));
+    source.manager.databases().create(new Database("app-db", "LATIN1", "C"));
     source.sql("shop",
         "CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, customer TEXT, note TEXT, created TIMESTAMPTZ)",
         "INSERT INTO orders (customer, note, created) SELECT 'customer-' || (g % 977), repeat(md5(g::text), 3),"
@@ -73,7 +74,7 @@ class PostgresqlBackupStrategyTest {
         "CREATE VIEW big_orders AS SELECT id FROM orders WHERE id > 19000");
     source.sql("app-db", "CREATE TABLE log (id SERIAL PRIMARY KEY, msg TEXT)",
         "INSERT INTO log (msg) SELECT 'line ' || g FROM generate_series(1, 3000) g");
-    source.manager.createUser(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
+    source.manager.users().create(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
   }
 
   @AfterAll
@@ -121,8 +122,8 @@ class PostgresqlBackupStrategyTest {
       assertThat(control.stops.get()).isEqualTo(1);
       assertThat(control.starts.get()).isEqualTo(1);
       assertThat(target.fingerprint()).isEqualTo(before);
-      assertThat(target.manager.listDatabases()).extracting(Database::name).containsExactlyInAnyOrder("shop", "app-db");
-      assertThat(target.manager.listUsers()).containsExactly(new UserAccount("alice", "%", List.of("shop")));
+      assertThat(target.manager.databases().list()).extracting(Database::name).containsExactlyInAnyOrder("shop", "app-db");
+      assertThat(target.manager.users().list()).containsExactly(new UserAccount("alice", "%", List.of("shop")));
       target.tcp("alice", "alice-pw-1", "shop").close();
       assertThat(target.dataDir.resolve(DataDirSwap.ASIDE)).doesNotExist();
       assertThat(target.dataDir.resolve(DataDirSwap.INCOMING)).doesNotExist();
@@ -131,7 +132,7 @@ class PostgresqlBackupStrategyTest {
       assertThat(target.query("shop", "SELECT count(*) FROM big_orders")).containsExactly("1000");
       target.sql("shop", "INSERT INTO orders (customer) VALUES ('after restore')");
       // the admin role still logs in over the target's own socket; its authentication files are its own
-      assertThat(target.manager.listDatabases()).isNotEmpty();
+      assertThat(target.manager.databases().list()).isNotEmpty();
     }
   }
 
@@ -139,7 +140,7 @@ class PostgresqlBackupStrategyTest {
   @Order(2)
   void restoreIntoANonEmptyInstanceIsRefusedAndChangesNothing() throws Exception {
     try (TestServer target = TestServer.start("nonempty")) {
-      target.manager.createDatabase(Database.named("keep"));
+      target.manager.databases().create(Database.named("keep"));
       target.sql("keep", "CREATE TABLE t (x INT)", "INSERT INTO t VALUES (1)");
       long pid = target.serverPid();
       BackupManifest full = synthetic("some-full", target.manager.serverVersion());
@@ -150,12 +151,12 @@ class PostgresqlBackupStrategyTest {
       assertThat(target.query("keep", "SELECT x FROM t")).containsExactly("1");
 
       // a role alone makes it non-empty too; root does not
-      target.manager.deleteDatabase("keep");
-      target.manager.enableRoot(Secret.of("a-Root-password-1"));
-      target.manager.createUser(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
+      target.manager.databases().delete("keep");
+      target.manager.root().enable(Secret.of("a-Root-password-1"));
+      target.manager.users().create(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
       expect(Code.FAILED_PRECONDITION, "", () -> restore(target, full))
           .hasMessageContaining("1 user role (carol)");
-      target.manager.deleteUser("carol", "%");
+      target.manager.users().delete("carol", "%");
       restore(target, full);
     }
   }
@@ -199,7 +200,7 @@ class PostgresqlBackupStrategyTest {
       assertThat(target.dataDirListing()).isEqualTo(listing);
       assertThat(target.serverPid()).isEqualTo(pid);
       assertThat(target.serverAlive()).isTrue();
-      assertThat(target.manager.listDatabases()).isEmpty();
+      assertThat(target.manager.databases().list()).isEmpty();
     }
   }
 
@@ -209,7 +210,7 @@ class PostgresqlBackupStrategyTest {
     Path scratch = Files.createDirectories(work.resolve("scratch-bad"));
     for (BackupType type : List.of(BackupType.LOGICAL)) {
       expect(Code.INVALID_ARGUMENT, "type",
-          () -> source.manager.backupStrategy().open(new BackupRequest("x", type, null, scratch)));
+          () -> source.manager.backup().open(new BackupRequest("x", type, null, scratch)));
     }
     String version = source.manager.serverVersion();
     BackupManifest full = synthetic("f", version);
@@ -220,7 +221,7 @@ class PostgresqlBackupStrategyTest {
     for (List<BackupManifest> chain : badChains) {
       // checked before emptiness: the source is far from empty
       expect(Code.INVALID_ARGUMENT, "backup_id",
-          () -> source.manager.backupStrategy().restore(new RestoreRequest(chain, scratch)));
+          () -> source.manager.backup().restore(new RestoreRequest(chain, scratch)));
     }
   }
 
@@ -228,7 +229,7 @@ class PostgresqlBackupStrategyTest {
   @Order(5)
   void closeKillsARunningBackupToolAndReleasesTheWal() throws Exception {
     Path scratch = Files.createDirectories(work.resolve("scratch-killed"));
-    BackupSource running = source.manager.backupStrategy()
+    BackupSource running = source.manager.backup()
         .open(new BackupRequest("killed", BackupType.FULL, null, scratch));
     ProcessHandle tool = ProcessHandle.of(((BaseBackupSource) running).pid()).orElseThrow();
     assertThat(running.stream().readNBytes(64 << 10)).hasSize(64 << 10);
@@ -275,7 +276,7 @@ class PostgresqlBackupStrategyTest {
           .hasMessageContaining("put back as it was")
           .hasMessageContaining("simulated: PostgreSQL did not become ready");
       assertThat(target.serverAlive()).isTrue();
-      assertThat(target.manager.listDatabases()).isEmpty();
+      assertThat(target.manager.databases().list()).isEmpty();
       assertThat(target.dataDirListing()).isEqualTo(listing);
       assertThat(target.dataDir.resolve(DataDirSwap.ASIDE)).doesNotExist();
       assertThat(target.dataDir.resolve(DataDirSwap.INCOMING)).doesNotExist();
@@ -286,12 +287,12 @@ class PostgresqlBackupStrategyTest {
 
   private void restore(TestServer target, BackupManifest backup) throws IOException {
     Path scratch = Files.createTempDirectory(work, "restore-");
-    target.manager.backupStrategy().restore(new RestoreRequest(List.of(backup), scratch)).close();
+    target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch)).close();
   }
 
   private void stage(TestServer target, BackupManifest backup, InputStream stream) throws IOException {
     Path scratch = Files.createTempDirectory(work, "stage-");
-    try (RestoreSession session = target.manager.backupStrategy().restore(new RestoreRequest(List.of(backup), scratch));
+    try (RestoreSession session = target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch));
         stream) {
       session.stage(backup, stream);
     }

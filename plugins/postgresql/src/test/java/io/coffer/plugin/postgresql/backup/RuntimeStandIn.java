@@ -38,7 +38,7 @@ final class RuntimeStandIn {
     Path scratch = Files.createDirectories(root.resolve("scratch-" + id));
     Path data = Files.createDirectories(root.resolve("backups")).resolve(id);
     Instant started = Instant.now();
-    try (BackupSource tool = source.backupStrategy().open(new BackupRequest(id, type, null, scratch))) {
+    try (BackupSource tool = source.backup().open(new BackupRequest(id, type, null, scratch))) {
       long bytes;
       try (InputStream in = tool.stream()) {
         bytes = Files.copy(in, data);
@@ -58,7 +58,7 @@ final class RuntimeStandIn {
   void restore(DatastoreManager target, List<Stored> chain, ServerControl server) throws IOException {
     Path scratch = Files.createDirectories(root.resolve("restore-" + chain.get(chain.size() - 1).manifest().backupId()
         + "-" + System.nanoTime()));
-    try (RestoreSession session = target.backupStrategy()
+    try (RestoreSession session = target.backup()
         .restore(new RestoreRequest(chain.stream().map(Stored::manifest).toList(), scratch))) {
       for (Stored backup : chain) {
         try (InputStream in = Files.newInputStream(backup.data())) {

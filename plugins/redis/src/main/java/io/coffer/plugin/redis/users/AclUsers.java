@@ -4,6 +4,7 @@ import io.coffer.plugin.redis.client.AdminClient;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
+import io.coffer.spi.user.Users;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -22,13 +23,14 @@ import java.util.List;
  * password in it: the account is created off with its rules (atomic in Redis 7: on error nothing
  * is created), then given its password and turned on.
  */
-public final class AclUsers {
+public final class AclUsers implements Users {
   private final AdminClient admin;
 
   public AclUsers(AdminClient admin) {
     this.admin = admin;
   }
 
+  @Override
   public List<UserAccount> list() {
     List<String> lines = admin.call("list users", c -> c.aclList());
     List<UserAccount> out = new ArrayList<>();
@@ -49,6 +51,7 @@ public final class AclUsers {
     return out;
   }
 
+  @Override
   public void create(UserAccount user, Secret password) {
     String name = UserNames.check(user.name());
     requireNoDatabases(user.databases());
@@ -77,14 +80,35 @@ public final class AclUsers {
     save();
   }
 
-  public void delete(String name) {
+  /** Redis accounts have no host part: {@code host} is ignored. */
+  @Override
+  public void delete(String name, String host) {
     UserNames.check(name);
     requireExists(name);
     admin.call("delete user '" + name + "'", c -> c.aclDeluser(name));
     save();
   }
 
-  public void changePassword(String name, Secret password) {
+  /** Grants on databases do not exist in Redis: UNIMPLEMENTED. */
+  @Override
+  public void grantAccess(String name, String host, List<String> databases) {
+    throw noGrants();
+  }
+
+  /** Grants on databases do not exist in Redis: UNIMPLEMENTED. */
+  @Override
+  public void revokeAccess(String name, String host, List<String> databases) {
+    throw noGrants();
+  }
+
+  private static DatastoreException noGrants() {
+    return new DatastoreException(DatastoreException.Code.UNIMPLEMENTED, "Redis users carry ACL rules rather than"
+        + " grants on databases; create the user with the access rules it needs");
+  }
+
+  /** Redis accounts have no host part: {@code host} is ignored. */
+  @Override
+  public void changePassword(String name, String host, Secret password) {
     UserNames.check(name);
     requirePassword(password);
     requireExists(name);

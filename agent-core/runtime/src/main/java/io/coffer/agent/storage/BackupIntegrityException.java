@@ -1,4 +1,4 @@
-package io.coffer.agent.backup;
+package io.coffer.agent.storage;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.coffer.plugin.mysql.replication;
+package io.coffer.plugin.mysql.sql;
 
 import io.coffer.spi.Probe;
 import io.coffer.spi.replication.ReplicationStatus;
@@ -79,7 +79,7 @@ public record ReplicationSnapshot(
   }
 
   /** The configured source, if any: SHOW SLAVE STATUS. */
-  static Optional<ReplicaLink> readLink(Connection c) throws SQLException {
+  public static Optional<ReplicaLink> readLink(Connection c) throws SQLException {
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
       if (!rs.next()) {
         return Optional.empty();
@@ -157,7 +157,7 @@ public record ReplicationSnapshot(
    * ({@code ... Query: '...'}), which may hold a password (CREATE USER / ALTER USER are replicated
    * as written).
    */
-  static String operatorSafe(String error) {
+  public static String operatorSafe(String error) {
     String e = error.replaceAll("\\s+", " ").strip();
     int query = e.indexOf("Query: '");
     if (query >= 0) {

@@ -1,4 +1,4 @@
-package io.coffer.plugin.mysql.sql;
+package io.coffer.plugin.kit.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One administrative connection, used by one caller at a time, opened lazily and reopened after a
- * connection failure (e.g. after the runtime restarted mariadbd).
+ * One administrative connection, used by one caller at a time, opened lazily (to the engine's
+ * default database) and reopened after a connection failure (e.g. after the runtime restarted the
+ * server, or after the server closed it for idling).
  */
 public final class AdminSession implements AutoCloseable {
 
@@ -17,8 +18,9 @@ public final class AdminSession implements AutoCloseable {
     T run(Connection connection) throws SQLException;
   }
 
-  private final SocketConnector connector;
+  private final Connector connector;
   private final boolean validateBeforeUse;
+  private final SqlFailures failures;
   private final ReentrantLock lock = new ReentrantLock();
   private Connection connection;
 
@@ -26,9 +28,10 @@ public final class AdminSession implements AutoCloseable {
    * @param validateBeforeUse ping an idle connection before use, so that the first command after a
    *     server restart does not fail; off for callers that treat any failure as the answer (probes)
    */
-  public AdminSession(SocketConnector connector, boolean validateBeforeUse) {
+  public AdminSession(Connector connector, boolean validateBeforeUse, SqlFailures failures) {
     this.connector = connector;
     this.validateBeforeUse = validateBeforeUse;
+    this.failures = failures;
   }
 
   /** Runs {@code work}; SQL errors propagate, a failed connection is dropped. */
@@ -53,7 +56,7 @@ public final class AdminSession implements AutoCloseable {
       try {
         return runOnce(work);
       } catch (SQLException e) {
-        if (reused && SqlErrors.isConnectionFailure(e)) {
+        if (reused && failures.isConnectionFailure(e)) {
           return runOnce(work);
         }
         throw e;
@@ -68,19 +71,30 @@ public final class AdminSession implements AutoCloseable {
     try {
       return work.run(c);
     } catch (SQLException e) {
-      if (SqlErrors.isConnectionFailure(e)) {
+      if (failures.isConnectionFailure(e)) {
         discard();
       }
       throw e;
     }
   }
 
-  /** Runs {@code work}, translating SQL errors it does not handle itself with {@link SqlErrors}. */
+  /** Runs {@code work}, translating SQL errors it does not handle itself with the engine's {@link SqlFailures}. */
   public <T> T execute(String action, boolean carriesSecret, Work<T> work) {
     try {
       return call(work);
     } catch (SQLException e) {
-      throw SqlErrors.translate(action, e, carriesSecret);
+      throw failures.translate(action, e, carriesSecret);
+    }
+  }
+
+  /**
+   * Runs {@code work} on a connection of its own to {@code database} (a name that passed validation
+   * or came from the catalog), for per-database objects such as schemas and tables; the connection
+   * is closed afterwards. SQL errors propagate.
+   */
+  public <T> T inDatabase(String database, Work<T> work) throws SQLException {
+    try (Connection c = connector.connect(database)) {
+      return work.run(c);
     }
   }
 
@@ -89,7 +103,7 @@ public final class AdminSession implements AutoCloseable {
       discard();
     }
     if (connection == null) {
-      connection = connector.connect();
+      connection = connector.connect(null);
     }
     return connection;
   }

@@ -1,4 +1,4 @@
-package io.coffer.control.northbound;
+package io.coffer.control.status;
 
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
@@ -7,9 +7,12 @@ import com.google.rpc.ErrorInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
-/** Northbound errors with the same details agents use: ErrorInfo, and BadRequest naming the field. */
-public final class Errors {
-  private Errors() {}
+/**
+ * Errors the control answers its API callers with, whichever part finds them (a manager's
+ * validation, a service): the same details agents use, ErrorInfo, and BadRequest naming the field.
+ */
+public final class ApiErrors {
+  private ApiErrors() {}
 
   public static StatusRuntimeException invalidArgument(String field, String problem) {
     String message = field + ": " + problem;

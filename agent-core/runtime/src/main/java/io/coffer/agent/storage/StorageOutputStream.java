@@ -1,4 +1,4 @@
-package io.coffer.spi.backup;
+package io.coffer.agent.storage;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,9 +1,8 @@
-package io.coffer.spi.backup;
+package io.coffer.agent.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import org.pf4j.ExtensionPoint;
 
 /**
  * Where backups are kept: a flat namespace of immutable objects (a local directory, an
@@ -23,7 +22,7 @@ import org.pf4j.ExtensionPoint;
  * {@link java.nio.file.NoSuchFileException} for a key that does not exist; an invalid key is an
  * {@link IllegalArgumentException}. Implementations must be safe for use by several threads.
  */
-public interface BackupStorage extends ExtensionPoint {
+public interface BackupStorage {
 
   /**
    * Starts writing an object. Closing the returned stream commits it (fsync + rename, or completes

@@ -1,4 +1,4 @@
-package io.coffer.control.ha;
+package io.coffer.control.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

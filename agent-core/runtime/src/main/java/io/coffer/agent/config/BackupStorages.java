@@ -1,7 +1,8 @@
-package io.coffer.agent.storage;
+package io.coffer.agent.config;
 
-import io.coffer.agent.config.AgentConfig;
-import io.coffer.spi.backup.BackupStorage;
+import io.coffer.agent.storage.BackupStorage;
+import io.coffer.agent.storage.LocalDirectoryStorage;
+import io.coffer.agent.storage.S3Storage;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,14 +1,20 @@
-package io.coffer.plugin.mysql.sql;
+package io.coffer.plugin.kit.sql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Tiny JDBC helpers: every value is a bound parameter. */
+/**
+ * Tiny JDBC helpers. Queries and updates take every value as a bound parameter; {@link #ddl} runs
+ * statements that cannot take parameters (CREATE DATABASE, CREATE ROLE, GRANT ...), which callers
+ * build only from validated, quoted names.
+ */
 public final class Sql {
+  private Sql() {}
 
   /** Maps the current row of a result set. */
   @FunctionalInterface
@@ -16,11 +22,15 @@ public final class Sql {
     T map(ResultSet rs) throws SQLException;
   }
 
-  private Sql() {}
-
   public static void update(Connection c, String sql, String... params) throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params)) {
       ps.executeUpdate();
+    }
+  }
+
+  public static void ddl(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
     }
   }
 
@@ -32,6 +42,10 @@ public final class Sql {
       }
       return out;
     }
+  }
+
+  public static boolean exists(Connection c, String sql, String... params) throws SQLException {
+    return !query(c, sql, rs -> Boolean.TRUE, params).isEmpty();
   }
 
   private static PreparedStatement prepare(Connection c, String sql, String... params) throws SQLException {
