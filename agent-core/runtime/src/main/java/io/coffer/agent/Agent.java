@@ -13,6 +13,7 @@ import io.coffer.agent.ha.LeaseKeeper;
 import io.coffer.agent.identity.CertificateIdentity;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.notice.NoticeWatch;
+import io.coffer.agent.plugin.Advertised;
 import io.coffer.agent.plugin.Facets;
 import io.coffer.agent.plugin.PluginHost;
 import io.coffer.agent.probe.HeartbeatSource;
@@ -130,7 +131,7 @@ public final class Agent implements AutoCloseable {
     CommandExecutor executor = new CommandExecutor(manager, backups, server, journal, supervisor.whenReady(),
         Clock.systemUTC(), lease);
     resources.add(executor);
-    List<String> capabilities = OperationKinds.supported(manager.capabilities(), manager.extensions());
+    List<String> capabilities = Advertised.of(manager);
     channel = new ControlChannel(config, transport,
         () -> Hello.newBuilder()
             .setInstanceId(config.instanceId())

@@ -51,7 +51,7 @@ public final class OperationKinds {
   }
 
   /** Operation names a plugin with these capabilities supports, as advertised in Hello. */
-  public static List<String> supported(Set<Capability> capabilities, Set<String> extensions) {
+  public static List<String> supported(Set<Capability> capabilities) {
     List<String> out = new ArrayList<>();
     for (Operation.KindCase kind : Operation.KindCase.values()) {
       if (kind == Operation.KindCase.KIND_NOT_SET || kind == Operation.KindCase.EXTENSION) {
@@ -62,7 +62,6 @@ public final class OperationKinds {
         out.add(name(kind));
       }
     }
-    extensions.stream().sorted().map(e -> "extension:" + e).forEach(out::add);
     return out;
   }
 }
