@@ -1,9 +1,15 @@
 package io.coffer.spi;
 
+import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.backup.LogArchiving;
+import io.coffer.spi.cluster.ClusterStrategy;
+import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.database.Databases;
+import io.coffer.spi.replication.ReplicationStrategy;
 import io.coffer.spi.user.Superuser;
 import io.coffer.spi.user.Users;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import org.pf4j.ExtensionPoint;
 
@@ -92,7 +98,7 @@ public interface DatastoreManager extends ExtensionPoint {
    * checksums, the strategy only produces and consumes the engine's byte stream. Called once per
    * backup or restore, after {@link #init}.
    */
-  default io.coffer.spi.backup.BackupStrategy backup() {
+  default BackupStrategy backup() {
     throw DatastoreException.unimplemented("backup");
   }
 
@@ -101,28 +107,28 @@ public interface DatastoreManager extends ExtensionPoint {
    * has none (the default). The runtime asks once, after {@link #init}, and archives for as long
    * as the agent runs. Requires {@link Capability#BACKUP}.
    */
-  default java.util.Optional<io.coffer.spi.backup.LogArchiving> logArchiving() {
-    return java.util.Optional.empty();
+  default Optional<LogArchiving> logArchiving() {
+    return Optional.empty();
   }
 
   // ---- Capability.REPLICATION ----
 
-  /** The engine side of replication; see {@link io.coffer.spi.replication.ReplicationStrategy}. */
-  default io.coffer.spi.replication.ReplicationStrategy replication() {
+  /** The engine side of replication; see {@link ReplicationStrategy}. */
+  default ReplicationStrategy replication() {
     throw DatastoreException.unimplemented("replication");
   }
 
   // ---- Capability.CONFIGURATION ----
 
-  /** The engine side of configuration; see {@link io.coffer.spi.config.ConfigurationManager}. */
-  default io.coffer.spi.config.ConfigurationManager configuration() {
+  /** The engine side of configuration; see {@link ConfigurationManager}. */
+  default ConfigurationManager configuration() {
     throw DatastoreException.unimplemented("configuration");
   }
 
   // ---- Capability.CLUSTER ----
 
-  /** The engine side of clusters; see {@link io.coffer.spi.cluster.ClusterStrategy}. */
-  default io.coffer.spi.cluster.ClusterStrategy cluster() {
+  /** The engine side of clusters; see {@link ClusterStrategy}. */
+  default ClusterStrategy cluster() {
     throw DatastoreException.unimplemented("cluster");
   }
 

@@ -91,12 +91,12 @@ final class BackupCreate extends MutatingCommand {
     if (!output().json()) {
       output().line("Started " + what + " (command-id " + commandId + ")");
     }
-    JobProgress progress = new JobProgress(err(), cli().stderrIsTerminal(),
+    JobWatch progress = new JobWatch(err(), cli().stderrIsTerminal(),
         "backup " + backup.getBackupId() + " of " + backup.getInstanceId());
     try {
       while (backup.getState() == BackupState.BACKUP_STATE_PENDING) {
         try {
-          Thread.sleep(JobProgress.POLL_INTERVAL.toMillis());
+          Thread.sleep(JobWatch.POLL_INTERVAL.toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new CliException(ExitCodes.FAILURE, "interrupted; backup " + backup.getBackupId()

@@ -95,7 +95,7 @@ final class BackupRestore extends MutatingCommand {
       request.setTargetTime(Timestamp.newBuilder().setSeconds(targetTime.getEpochSecond()).setNanos(targetTime.getNano()));
     }
     ListenableFuture<CommandReply> call = client.backupJobsAsync().restoreBackup(request.build());
-    JobProgress progress = new JobProgress(err(), cli().stderrIsTerminal(),
+    JobWatch progress = new JobWatch(err(), cli().stderrIsTerminal(),
         "restore of " + what() + " into " + instanceId);
     CommandReply reply;
     try {
@@ -121,11 +121,11 @@ final class BackupRestore extends MutatingCommand {
   }
 
   /** Waits for the restore's answer, showing its command's progress meanwhile. */
-  private CommandReply await(ListenableFuture<CommandReply> call, ControlClient client, JobProgress progress) {
+  private CommandReply await(ListenableFuture<CommandReply> call, ControlClient client, JobWatch progress) {
     try {
       while (true) {
         try {
-          return call.get(JobProgress.POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+          return call.get(JobWatch.POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
           progress.poll(client, commandId());
         }

@@ -28,8 +28,8 @@ final class CommandShow extends ClientCommand {
         new String[] {"Instance", Output.orDash(status.getInstanceId())},
         new String[] {"Operation", Output.orDash(status.getOperation())},
         new String[] {"State", Output.label(status.getState(), "COMMAND_STATE_")}));
-    if (JobProgress.known(status)) {
-      fields.add(new String[] {"Progress", JobProgress.describe(status.getProgressBytes(), status.getProgressPercent())});
+    if (JobWatch.known(status)) {
+      fields.add(new String[] {"Progress", JobWatch.describe(status.getProgressBytes(), status.getProgressPercent())});
     }
     fields.add(new String[] {"Created", Output.time(status.getCreated())});
     fields.add(new String[] {"Finished", Output.time(status.getFinished())});

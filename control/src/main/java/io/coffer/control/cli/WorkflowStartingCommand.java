@@ -47,7 +47,7 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
       progress.update(workflow);
       while (workflow.getState() == WorkflowState.WORKFLOW_STATE_RUNNING) {
         try {
-          Thread.sleep(JobProgress.POLL_INTERVAL.toMillis());
+          Thread.sleep(JobWatch.POLL_INTERVAL.toMillis());
           workflow = client.replication().getWorkflow(GetWorkflowRequest.newBuilder().setWorkflowId(id).build());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -50,7 +50,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void createBackup(CreateBackupRequest request, StreamObserver<Backup> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String instance = Requests.instanceId(request.getInstanceId());
       String commandId = Requests.commandId(request.getOptions());
       BackupType type = switch (request.getType()) {
@@ -68,7 +68,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void getBackup(GetBackupRequest request, StreamObserver<Backup> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String id = backupId("backup_id", request.getBackupId());
       return backups.get(id).flatMap(b -> b.map(e -> Mono.just(e.toProto()))
           .orElseGet(() -> Mono.error(ApiErrors.notFound("no backup '" + id + "'"))));
@@ -77,7 +77,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void listBackups(ListBackupsRequest request, StreamObserver<ListBackupsResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String instance = request.getInstanceId().isEmpty() ? "" : Requests.instanceId(request.getInstanceId());
       return backups.list(instance).map(list -> ListBackupsResponse.newBuilder()
           .addAllBackups(list.stream().map(BackupEntry::toProto).toList()).build());
@@ -86,7 +86,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void deleteBackup(DeleteBackupRequest request, StreamObserver<DeleteBackupResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String id = backupId("backup_id", request.getBackupId());
       Duration timeout = Requests.timeout(request.getOptions(), jobTimeout);
       return backups.delete(id, request.getCascade(), timeout)
@@ -96,7 +96,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void restoreBackup(RestoreBackupRequest request, StreamObserver<CommandReply> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       boolean choose = request.getBackupId().isEmpty() && !request.getSourceInstanceId().isEmpty();
       // choosing reads the catalog (SQLite, which may wait for a group commit): off the event loop
       Mono<String> id = choose
@@ -150,7 +150,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void flushLogArchive(FlushLogArchiveRequest request, StreamObserver<LogArchiveFlushed> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       Duration wait = Duration.ofSeconds(request.getTimeoutSeconds() == 0 ? 120 : request.getTimeoutSeconds());
       Operation op = Operation.newBuilder().setFlushLogArchive(
           FlushLogArchive.newBuilder().setTimeoutSeconds(request.getTimeoutSeconds())).build();
@@ -161,7 +161,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void setBackupSchedule(SetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       BackupSchedule s = request.getSchedule();
       Requests.instanceId(s.getInstanceId());
       cron("schedule.full_cron", Requests.required("schedule.full_cron", s.getFullCron()));
@@ -180,7 +180,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void getBackupSchedule(GetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String instance = Requests.instanceId(request.getInstanceId());
       return backups.schedule(instance).flatMap(s -> s.map(Mono::just)
           .orElseGet(() -> Mono.error(ApiErrors.notFound("instance '" + instance + "' has no backup schedule"))));
@@ -189,7 +189,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
 
   @Override
   public void deleteBackupSchedule(DeleteBackupScheduleRequest request, StreamObserver<DeleteBackupScheduleResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String instance = Requests.instanceId(request.getInstanceId());
       return backups.deleteSchedule(instance).map(deleted -> DeleteBackupScheduleResponse.getDefaultInstance());
     }, out);

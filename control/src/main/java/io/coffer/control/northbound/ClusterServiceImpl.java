@@ -25,13 +25,13 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
 
   @Override
   public void recoverCluster(RecoverClusterRequest request, StreamObserver<Workflow> out) {
-    Replies.reply(() -> recovery.start(member(request.getMemberInstanceId()), "asked by a person",
+    MonoReplies.reply(() -> recovery.start(member(request.getMemberInstanceId()), "asked by a person",
         Requests.commandId(request.getOptions())).map(w -> Workflows.toProto(clusters.runner(), w)), out);
   }
 
   @Override
   public void createCluster(CreateClusterRequest request, StreamObserver<Workflow> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       for (int i = 0; i < request.getInstanceIdsCount(); i++) {
         Requests.instanceId(request.getInstanceIds(i));
       }
@@ -42,20 +42,20 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
 
   @Override
   public void growCluster(GrowClusterRequest request, StreamObserver<Workflow> out) {
-    Replies.reply(() -> clusters.grow(member(request.getMemberInstanceId()), Requests.instanceId(request.getInstanceId()),
+    MonoReplies.reply(() -> clusters.grow(member(request.getMemberInstanceId()), Requests.instanceId(request.getInstanceId()),
         Requests.commandId(request.getOptions())).map(w -> Workflows.toProto(clusters.runner(), w)), out);
   }
 
   @Override
   public void shrinkCluster(ShrinkClusterRequest request, StreamObserver<Workflow> out) {
-    Replies.reply(() -> clusters.shrink(member(request.getMemberInstanceId()),
+    MonoReplies.reply(() -> clusters.shrink(member(request.getMemberInstanceId()),
         Requests.instanceId(request.getInstanceId()), Requests.commandId(request.getOptions()))
         .map(w -> Workflows.toProto(clusters.runner(), w)), out);
   }
 
   @Override
   public void getCluster(GetClusterRequest request, StreamObserver<ClusterStatus> out) {
-    Replies.reply(() -> clusters.status(member(request.getMemberInstanceId())), out);
+    MonoReplies.reply(() -> clusters.status(member(request.getMemberInstanceId())), out);
   }
 
   private static String member(String id) {

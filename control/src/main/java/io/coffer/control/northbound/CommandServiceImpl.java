@@ -24,7 +24,7 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
 
   @Override
   public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String id = Requests.required("command_id", request.getCommandId());
       return broker.find(id).flatMap(found -> found.map(c -> Mono.just(withProgress(status(c))))
           .orElseGet(() -> Mono.error(ApiErrors.notFound("no command '" + id + "' (unknown, read-only, or past retention)"))));
@@ -33,7 +33,7 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
 
   @Override
   public void cancelCommand(CancelCommandRequest request, StreamObserver<CommandStatus> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String id = Requests.required("command_id", request.getCommandId());
       return broker.cancel(id).map(c -> withProgress(status(c)));
     }, out);

@@ -24,7 +24,7 @@ public final class ConfigurationServiceImpl extends ConfigurationServiceGrpc.Con
 
   @Override
   public void listParameterRules(ListParameterRulesRequest request, StreamObserver<ListParameterRulesResponse> out) {
-    Replies.reply(() -> calls.call(request.getInstanceId(), request.getOptions(), Operation.newBuilder()
+    MonoReplies.reply(() -> calls.call(request.getInstanceId(), request.getOptions(), Operation.newBuilder()
             .setListParameterRules(ListParameterRules.newBuilder().addAllNames(request.getNamesList())).build())
         .map(o -> ListParameterRulesResponse.newBuilder()
             .addAllRules(o.result().getParameterRules().getRulesList()).build()), out);
@@ -32,7 +32,7 @@ public final class ConfigurationServiceImpl extends ConfigurationServiceGrpc.Con
 
   @Override
   public void getConfiguration(GetConfigurationRequest request, StreamObserver<ConfigurationResponse> out) {
-    Replies.reply(() -> calls.call(request.getInstanceId(), request.getOptions(), Operation.newBuilder()
+    MonoReplies.reply(() -> calls.call(request.getInstanceId(), request.getOptions(), Operation.newBuilder()
             .setGetConfiguration(GetConfiguration.newBuilder().addAllNames(request.getNamesList())).build())
         .map(o -> ConfigurationResponse.newBuilder()
             .addAllParameters(o.result().getConfiguration().getParametersList()).build()), out);
@@ -40,7 +40,7 @@ public final class ConfigurationServiceImpl extends ConfigurationServiceGrpc.Con
 
   @Override
   public void updateConfiguration(UpdateConfigurationRequest request, StreamObserver<UpdateConfigurationResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       if (request.getValuesMap().isEmpty() && request.getResetList().isEmpty()) {
         throw ApiErrors.invalidArgument("values", "name at least one parameter to set or reset");
       }

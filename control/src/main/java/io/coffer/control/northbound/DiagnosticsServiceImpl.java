@@ -22,7 +22,7 @@ public final class DiagnosticsServiceImpl extends DiagnosticsServiceGrpc.Diagnos
 
   @Override
   public void ping(PingRequest r, StreamObserver<PingResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       if (r.getPayload().size() > MAX_PAYLOAD) {
         throw ApiErrors.invalidArgument("payload", "must be at most 1 MiB");
       }
@@ -34,7 +34,7 @@ public final class DiagnosticsServiceImpl extends DiagnosticsServiceGrpc.Diagnos
 
   @Override
   public void noop(NoopRequest r, StreamObserver<CommandReply> out) {
-    Replies.reply(() -> calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setNoop(Noop.getDefaultInstance()).build())
+    MonoReplies.reply(() -> calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setNoop(Noop.getDefaultInstance()).build())
         .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build()), out);
   }
 }

@@ -44,7 +44,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void createReplica(CreateReplicaRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String source = Requests.instanceId(request.getSourceInstanceId());
       String replica = Requests.instanceId(request.getInstanceId());
       String id = Requests.commandId(request.getOptions());
@@ -54,7 +54,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void promote(PromoteRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String replica = Requests.instanceId(request.getInstanceId());
       return replication.promote(replica, Requests.commandId(request.getOptions())).map(this::toProto);
     }, out);
@@ -62,7 +62,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void eject(EjectRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String source = Requests.instanceId(request.getSourceInstanceId());
       return failover.eject(source, request.getForce(), Requests.commandId(request.getOptions())).map(this::toProto);
     }, out);
@@ -70,7 +70,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void rejoinReplica(RejoinReplicaRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String instance = Requests.instanceId(request.getInstanceId());
       String source = Requests.required("source_instance_id", request.getSourceInstanceId());
       return replication.rejoin(instance, source, Requests.commandId(request.getOptions())).map(this::toProto);
@@ -79,7 +79,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void repairReplica(RepairReplicaRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String replica = Requests.instanceId(request.getInstanceId());
       return replication.repair(replica, request.getSemiSync(), Requests.commandId(request.getOptions()))
           .map(this::toProto);
@@ -88,7 +88,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void listReplicas(ListReplicasRequest request, StreamObserver<ListReplicasResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String source = Requests.instanceId(request.getSourceInstanceId());
       return replication.replicasOf(source).map(ids -> {
         ListReplicasResponse.Builder b = ListReplicasResponse.newBuilder();
@@ -108,7 +108,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void setHaSettings(SetHaSettingsRequest r, StreamObserver<io.coffer.proto.v1.HaSettings> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String primary = Requests.instanceId(r.getSourceInstanceId());
       return Mono.fromCallable(() -> {
         HaSettings now = group(primary).settings();
@@ -129,7 +129,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void getHaSettings(GetHaSettingsRequest r, StreamObserver<io.coffer.proto.v1.HaSettings> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String primary = Requests.instanceId(r.getSourceInstanceId());
       return Mono.fromCallable(() -> toProto(group(primary))).subscribeOn(Schedulers.boundedElastic());
     }, out);
@@ -152,7 +152,7 @@ public final class ReplicationServiceImpl extends ReplicationServiceGrpc.Replica
 
   @Override
   public void getWorkflow(GetWorkflowRequest request, StreamObserver<io.coffer.proto.v1.Workflow> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String id = Requests.required("workflow_id", request.getWorkflowId());
       return replication.runner().get(id).flatMap(w -> w.map(x -> Mono.just(toProto(x)))
           .orElseGet(() -> Mono.error(ApiErrors.notFound("no workflow '" + id + "'"))));

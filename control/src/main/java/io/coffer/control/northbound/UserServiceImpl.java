@@ -33,7 +33,7 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void createUser(CreateUserRequest r, StreamObserver<CommandReply> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       Requests.required("name", r.getName());
       Requests.required("password", r.getPassword());
       return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setCreateUser(CreateUser.newBuilder()
@@ -43,13 +43,13 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void listUsers(ListUsersRequest r, StreamObserver<ListUsersResponse> out) {
-    Replies.reply(() -> calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setListUsers(ListUsers.getDefaultInstance()).build())
+    MonoReplies.reply(() -> calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setListUsers(ListUsers.getDefaultInstance()).build())
         .map(o -> ListUsersResponse.newBuilder().addAllUsers(o.result().getUsers().getUsersList()).build()), out);
   }
 
   @Override
   public void deleteUser(DeleteUserRequest r, StreamObserver<CommandReply> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       Requests.required("name", r.getName());
       return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder()
           .setDeleteUser(DeleteUser.newBuilder().setName(r.getName()).setHost(r.getHost())).build());
@@ -58,7 +58,7 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void grantAccess(GrantAccessRequest r, StreamObserver<CommandReply> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       Requests.required("name", r.getName());
       Requests.nonEmpty("databases", r.getDatabasesList());
       return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setGrantAccess(GrantAccess.newBuilder()
@@ -68,7 +68,7 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void revokeAccess(RevokeAccessRequest r, StreamObserver<CommandReply> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       Requests.required("name", r.getName());
       Requests.nonEmpty("databases", r.getDatabasesList());
       return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setRevokeAccess(RevokeAccess.newBuilder()
@@ -78,7 +78,7 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void changePassword(ChangePasswordRequest r, StreamObserver<CommandReply> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       Requests.required("name", r.getName());
       Requests.required("password", r.getPassword());
       return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setChangePassword(ChangePassword.newBuilder()
@@ -88,7 +88,7 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void enableRoot(EnableRootRequest r, StreamObserver<EnableRootResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       Requests.required("password", r.getPassword());
       return calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder()
               .setEnableRoot(EnableRoot.newBuilder().setPassword(r.getPassword())).build())

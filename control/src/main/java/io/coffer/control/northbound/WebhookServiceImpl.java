@@ -38,7 +38,7 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
 
   @Override
   public void addWebhook(AddWebhookRequest r, StreamObserver<Webhook> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       url(r.getUrl());
       if (r.getSecret().length() < MIN_SECRET || r.getSecret().length() > MAX_SECRET) {
         throw ApiErrors.invalidArgument("secret", "must be " + MIN_SECRET + "-" + MAX_SECRET + " characters");
@@ -51,13 +51,13 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
 
   @Override
   public void listWebhooks(ListWebhooksRequest r, StreamObserver<ListWebhooksResponse> out) {
-    Replies.reply(() -> blocking(() -> ListWebhooksResponse.newBuilder()
+    MonoReplies.reply(() -> blocking(() -> ListWebhooksResponse.newBuilder()
         .addAllWebhooks(store.list().stream().map(this::proto).toList()).build()), out);
   }
 
   @Override
   public void deleteWebhook(DeleteWebhookRequest r, StreamObserver<DeleteWebhookResponse> out) {
-    Replies.reply(() -> {
+    MonoReplies.reply(() -> {
       String id = Requests.required("webhook_id", r.getWebhookId());
       return blocking(() -> {
         if (!store.delete(id)) {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Objects of backup {@code id}: {@code id/key.tink}, {@code id/data.zst.tink},
  * {@code id/manifest.json}. If anything fails (the engine stream throws, storage fails, the thread
  * is interrupted) the upload is aborted, the objects already written are deleted and no manifest
- * exists, so the backup is FAILED and leaves nothing behind. Restore: {@link BackupRestore}.
+ * exists, so the backup is FAILED and leaves nothing behind. Restore: {@link RestoreJob}.
  */
 public final class BackupPipeline {
   /** Bytes between two progress events. */

@@ -269,7 +269,7 @@ public final class BackupService {
     List<BackupManifest> chain = chain(backupId, key);
     LogFetch logs = pointInTime == null ? null : planLogs(chain.get(chain.size() - 1), pointInTime, asReplica);
     long total = chain.stream().mapToLong(BackupManifest::rawBytes).sum();
-    BackupRestore reader = new BackupRestore(storage, key);
+    RestoreJob reader = new RestoreJob(storage, key);
     try {
       work.beginRestore(backupId);
     } catch (IOException e) {
@@ -350,7 +350,7 @@ public final class BackupService {
     checkId("backup_id", backupId);
     BackupManifest deleted = null;
     try {
-      deleted = BackupRestore.manifest(storage, backupId);
+      deleted = RestoreJob.manifest(storage, backupId);
     } catch (IOException e) {
       // not COMPLETED (or unreadable): nothing of an archive depends on it
     }
@@ -383,7 +383,7 @@ public final class BackupService {
     for (String key : storage.list("")) {
       if (key.endsWith("/" + BackupLayout.MANIFEST_NAME) && key.indexOf('/') == key.lastIndexOf('/')) {
         try {
-          backups.add(BackupRestore.manifest(storage, key.substring(0, key.indexOf('/'))));
+          backups.add(RestoreJob.manifest(storage, key.substring(0, key.indexOf('/'))));
         } catch (NoSuchFileException gone) {
           // deleted meanwhile
         }
@@ -437,7 +437,7 @@ public final class BackupService {
 
   private BackupManifest manifest(String field, String backupId, MasterKey key) {
     try {
-      return new BackupRestore(storage, key).manifest(backupId);
+      return new RestoreJob(storage, key).manifest(backupId);
     } catch (NoSuchFileException e) {
       throw DatastoreException.notFound(field, "backup " + backupId + " does not exist or is not COMPLETED in " + storage);
     } catch (IOException e) {

@@ -35,7 +35,7 @@ class BackupMemoryTest {
 
     new BackupPipeline(storage, master, Clock.systemUTC()).write(job("big"), compressible(SIZE, 7), sampler);
     long afterBackup = peak[0];
-    try (InputStream in = new BackupRestore(storage, master).open("big", sampler)) {
+    try (InputStream in = new RestoreJob(storage, master).open("big", sampler)) {
       assertThat(sha256(in)).isEqualTo(sha256(compressible(SIZE, 7)));
     }
 

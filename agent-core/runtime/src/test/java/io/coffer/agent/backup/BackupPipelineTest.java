@@ -70,7 +70,7 @@ class BackupPipelineTest {
     System.out.printf("64 MiB: compressed %d, stored %d bytes, %d progress events%n",
         written.compressedBytes(), written.storedBytes(), events.size());
 
-    BackupRestore restore = new BackupRestore(storage, master);
+    RestoreJob restore = new RestoreJob(storage, master);
     assertThat(restore.manifest("b1")).isEqualTo(written); // JSON round trip
     try (InputStream plaintext = restore.open("b1", ProgressListener.NONE)) {
       assertThat(sha256(plaintext)).isEqualTo(sha256(compressible(SIZE, SEED)));
@@ -86,7 +86,7 @@ class BackupPipelineTest {
       String id = "c" + c.level() + "w" + c.workers();
       BackupManifest written = new BackupPipeline(storage, master, Clock.systemUTC(), c)
           .write(job(id), compressible(size, SEED), ProgressListener.NONE);
-      try (InputStream plaintext = new BackupRestore(storage, master).open(id, ProgressListener.NONE)) {
+      try (InputStream plaintext = new RestoreJob(storage, master).open(id, ProgressListener.NONE)) {
         assertThat(sha256(plaintext)).as(id).isEqualTo(sha256(compressible(size, SEED)));
       }
       compressed.put(c, written.compressedBytes());
@@ -103,7 +103,7 @@ class BackupPipelineTest {
     new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), compressible(4 << 20, SEED), ProgressListener.NONE);
     flipByte(dir.resolve("b1/data.zst.tink"), Files.size(dir.resolve("b1/data.zst.tink")) / 2);
 
-    assertThatThrownBy(() -> new BackupRestore(storage, master).open("b1", ProgressListener.NONE))
+    assertThatThrownBy(() -> new RestoreJob(storage, master).open("b1", ProgressListener.NONE))
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("b1 is corrupt")
         .hasMessageContaining("SHA-256");
@@ -128,7 +128,7 @@ class BackupPipelineTest {
     byte[] buffer = new byte[1 << 16];
     long[] received = {0};
     assertThatThrownBy(() -> {
-          try (InputStream in = new BackupRestore(storage, master).open("b1", ProgressListener.NONE)) {
+          try (InputStream in = new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
             for (int n; (n = in.read(buffer)) >= 0; ) {
               received[0] += n;
             }
@@ -144,10 +144,10 @@ class BackupPipelineTest {
     new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), compressible(1 << 20, SEED), ProgressListener.NONE);
 
     MasterKey impostor = newMasterKey("master-1"); // same id, different key material
-    assertThatThrownBy(() -> new BackupRestore(storage, impostor).open("b1", ProgressListener.NONE))
+    assertThatThrownBy(() -> new RestoreJob(storage, impostor).open("b1", ProgressListener.NONE))
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("cannot unwrap the data key");
-    assertThatThrownBy(() -> new BackupRestore(storage, newMasterKey("master-2")).open("b1", ProgressListener.NONE))
+    assertThatThrownBy(() -> new RestoreJob(storage, newMasterKey("master-2")).open("b1", ProgressListener.NONE))
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("not master-2");
   }
@@ -163,7 +163,7 @@ class BackupPipelineTest {
     try (var files = Files.walk(dir)) {
       assertThat(files.filter(Files::isRegularFile)).isEmpty(); // no temp files either
     }
-    assertThatThrownBy(() -> new BackupRestore(storage, master).open("b1", ProgressListener.NONE))
+    assertThatThrownBy(() -> new RestoreJob(storage, master).open("b1", ProgressListener.NONE))
         .isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("not COMPLETED");
   }
@@ -205,7 +205,7 @@ class BackupPipelineTest {
   @Test
   void anEmptyEngineStreamRoundTrips() throws Exception {
     new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), InputStream.nullInputStream(), ProgressListener.NONE);
-    try (InputStream in = new BackupRestore(storage, master).open("b1", ProgressListener.NONE)) {
+    try (InputStream in = new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
       assertThat(in.readAllBytes()).isEmpty();
     }
   }

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.agent.backup.BackupPipeline;
-import io.coffer.agent.backup.BackupRestore;
 import io.coffer.agent.backup.MasterKey;
 import io.coffer.agent.backup.ProgressListener;
+import io.coffer.agent.backup.RestoreJob;
 import io.coffer.spi.backup.BackupManifest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,7 +114,7 @@ class S3StorageTest {
     assertThat(head.eTag()).matches("\"?[0-9a-f]{32}-" + parts + "\"?"); // S3's multipart ETag form
     assertThat(storage.list("s1/")).containsExactly("s1/data.zst.tink", "s1/key.tink", "s1/manifest.json");
 
-    try (InputStream in = new BackupRestore(storage, master).open("s1", ProgressListener.NONE)) {
+    try (InputStream in = new RestoreJob(storage, master).open("s1", ProgressListener.NONE)) {
       assertThat(sha256(in)).isEqualTo(sha256(compressible(64L << 20, 3)));
     }
   }

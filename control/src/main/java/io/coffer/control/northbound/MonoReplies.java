@@ -12,10 +12,10 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /** Bridges a Reactor {@link Mono} to a unary gRPC reply; a cancelled call cancels the Mono. */
-final class Replies {
-  private static final Logger log = LoggerFactory.getLogger(Replies.class);
+final class MonoReplies {
+  private static final Logger log = LoggerFactory.getLogger(MonoReplies.class);
 
-  private Replies() {}
+  private MonoReplies() {}
 
   static <T> void reply(Supplier<Mono<T>> work, StreamObserver<T> observer) {
     Mono<T> mono;

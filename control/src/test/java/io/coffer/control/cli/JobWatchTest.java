@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class JobProgressTest {
+class JobWatchTest {
 
   private static final long MIB = 1024 * 1024;
   private final StringWriter err = new StringWriter();
@@ -31,7 +31,7 @@ class JobProgressTest {
 
   @Test
   void onATerminalOneLineIsRewrittenInPlaceAndErased() {
-    JobProgress progress = new JobProgress(new PrintWriter(err), true, "backup bk-1 of db-1", nanos::get);
+    JobWatch progress = new JobWatch(new PrintWriter(err), true, "backup bk-1 of db-1", nanos::get);
     advance(Duration.ofSeconds(2));
     progress.update(null);
     advance(Duration.ofSeconds(1));
@@ -51,9 +51,9 @@ class JobProgressTest {
 
   @Test
   void otherwiseALineEveryFiveSecondsAtMost() {
-    JobProgress progress = new JobProgress(new PrintWriter(err), false, "restore of bk-1 into db-2", nanos::get);
+    JobWatch progress = new JobWatch(new PrintWriter(err), false, "restore of bk-1 into db-2", nanos::get);
     for (int i = 1; i <= 24; i++) { // 12 s of polls every 500 ms
-      advance(JobProgress.POLL_INTERVAL);
+      advance(JobWatch.POLL_INTERVAL);
       progress.update(pending(i * MIB, 4 * i));
     }
     progress.clear();
@@ -64,14 +64,14 @@ class JobProgressTest {
 
   @Test
   void progressIsKnownWhilePendingWithBytesOrPercent() {
-    assertThat(JobProgress.known(pending(1, -1))).isTrue();
-    assertThat(JobProgress.known(pending(0, 5))).isTrue();
-    assertThat(JobProgress.known(pending(0, -1))).isFalse();
-    assertThat(JobProgress.known(pending(0, 0))).isFalse();
-    assertThat(JobProgress.known(pending(5, 50).toBuilder().setState(CommandState.COMMAND_STATE_SUCCEEDED).build()))
+    assertThat(JobWatch.known(pending(1, -1))).isTrue();
+    assertThat(JobWatch.known(pending(0, 5))).isTrue();
+    assertThat(JobWatch.known(pending(0, -1))).isFalse();
+    assertThat(JobWatch.known(pending(0, 0))).isFalse();
+    assertThat(JobWatch.known(pending(5, 50).toBuilder().setState(CommandState.COMMAND_STATE_SUCCEEDED).build()))
         .isFalse();
-    assertThat(JobProgress.describe(0, 0)).isEqualTo("0.0 MiB, 0%");
-    assertThat(JobProgress.describe(MIB, 100)).isEqualTo("1.0 MiB, 100%");
+    assertThat(JobWatch.describe(0, 0)).isEqualTo("0.0 MiB, 0%");
+    assertThat(JobWatch.describe(MIB, 100)).isEqualTo("1.0 MiB, 100%");
   }
 
   @Test
@@ -91,7 +91,7 @@ class JobProgressTest {
 
   @Test
   void whileTheAgentIsUnreachableItSaysSoAndSinceWhen() {
-    JobProgress progress = new JobProgress(new PrintWriter(err), false, "backup bk-1 of db-1", nanos::get);
+    JobWatch progress = new JobWatch(new PrintWriter(err), false, "backup bk-1 of db-1", nanos::get);
     InstanceStatus gone = InstanceStatus.newBuilder().setInstanceId("db-1").setState(InstanceState.INSTANCE_STATE_UNREACHABLE)
         .setLastHeartbeat(Timestamp.newBuilder().setSeconds(Instant.parse("2026-12-07T10:15:30Z").getEpochSecond()))
         .build();

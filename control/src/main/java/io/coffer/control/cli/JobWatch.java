@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * {@link CommandStatus}: on a terminal, one line rewritten in place; otherwise a line at most every
  * {@link #LOG_INTERVAL}, so that logs stay short. Never on stdout, which carries the result.
  */
-final class JobProgress {
+final class JobWatch {
 
   /** How often the commands that wait for a job ask the control about it. */
   static final Duration POLL_INTERVAL = Duration.ofMillis(500);
@@ -34,11 +34,11 @@ final class JobProgress {
   private int shown;
 
   /** @param label what runs, e.g. {@code backup bk-0123 of db-1} */
-  JobProgress(PrintWriter err, boolean terminal, String label) {
+  JobWatch(PrintWriter err, boolean terminal, String label) {
     this(err, terminal, label, System::nanoTime);
   }
 
-  JobProgress(PrintWriter err, boolean terminal, String label, LongSupplier nanoTime) {
+  JobWatch(PrintWriter err, boolean terminal, String label, LongSupplier nanoTime) {
     this.err = err;
     this.terminal = terminal;
     this.label = label;

@@ -25,11 +25,11 @@ import java.util.Objects;
  * was chosen over spooling to a temp area because a backup can be as large as the volume it is
  * restored onto, so the agent may not have room for both.
  */
-public final class BackupRestore {
+public final class RestoreJob {
   private final BackupStorage storage;
   private final MasterKey masterKey;
 
-  public BackupRestore(BackupStorage storage, MasterKey masterKey) {
+  public RestoreJob(BackupStorage storage, MasterKey masterKey) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
   }
