@@ -9,13 +9,17 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
-  private static final JavaClasses CONTROL = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.coffer.control");
+  private static final JavaClasses CONTROL =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.coffer.control");
 
   @Test
   void theControlNeverReachesIntoTheAgentOrAPlugin() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.coffer.agent..", "io.coffer.plugin..",
-            "io.coffer.spi..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.coffer.agent..", "io.coffer.plugin..", "io.coffer.spi..")
         .because("the control meets agents over gRPC only")
         .check(CONTROL);
   }

@@ -28,16 +28,23 @@ public final class GroupCommitter implements AutoCloseable {
   private record Task<T>(Work<T> work, CompletableFuture<T> done) {}
 
   private static final int MAX_BATCH = 512;
+
   /** Truncations of the write-ahead log are at least this far apart ... */
   private static final long TRUNCATE_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** ... and wait for an idle writer at most this long. */
   private static final long TRUNCATE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private final Connection db;
   private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile boolean closed;
-  /** When a truncation was asked for (System.nanoTime), or 0. Written by work on the writer thread. */
+
+  /**
+   * When a truncation was asked for (System.nanoTime), or 0. Written by work on the writer thread.
+   */
   private volatile long truncateAskedAt;
+
   private long lastTruncate = System.nanoTime() - TRUNCATE_SPACING_NANOS;
 
   public GroupCommitter(Connection db, String name) throws SQLException {
@@ -68,8 +75,8 @@ public final class GroupCommitter implements AutoCloseable {
   /**
    * Asks the writer to checkpoint the write-ahead log into the database and truncate it to zero
    * bytes once it is idle (waiting at most 5 s for that, at most once a second). Call it after
-   * erasing something secret: with {@code secure_delete} the database pages are zeroed, but the
-   * log still holds the frames written before, until it is truncated.
+   * erasing something secret: with {@code secure_delete} the database pages are zeroed, but the log
+   * still holds the frames written before, until it is truncated.
    */
   public void truncateLogSoon() {
     if (truncateAskedAt == 0) {
@@ -114,7 +121,9 @@ public final class GroupCommitter implements AutoCloseable {
   private void truncateIfDue(boolean idle) {
     long asked = truncateAskedAt;
     long now = System.nanoTime();
-    if (asked == 0 || now - lastTruncate < TRUNCATE_SPACING_NANOS || (!idle && now - asked < TRUNCATE_WAIT_NANOS)) {
+    if (asked == 0
+        || now - lastTruncate < TRUNCATE_SPACING_NANOS
+        || (!idle && now - asked < TRUNCATE_WAIT_NANOS)) {
       return;
     }
     truncateAskedAt = 0;

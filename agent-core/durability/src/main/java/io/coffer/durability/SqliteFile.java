@@ -14,9 +14,9 @@ import java.util.List;
 /**
  * Opens a journal file: SQLite, private (mode 0600), WAL mode with {@code synchronous=FULL} so a
  * commit is on disk when it returns, {@code secure_delete} so what is deleted is erased from the
- * file, and a format version in {@code PRAGMA user_version}. A newer
- * program migrates older files (here: creates the schema of a new one); an older program refuses a
- * newer file rather than misread it.
+ * file, and a format version in {@code PRAGMA user_version}. A newer program migrates older files
+ * (here: creates the schema of a new one); an older program refuses a newer file rather than
+ * misread it.
  */
 public final class SqliteFile {
   private SqliteFile() {}
@@ -31,14 +31,16 @@ public final class SqliteFile {
   }
 
   /**
-   * {@link #open(Path, int, List)}, migrating an older file: {@code migrations.get(v)} turns
-   * format {@code v - 1} into {@code v}, and runs for every {@code v} after the file's format.
+   * {@link #open(Path, int, List)}, migrating an older file: {@code migrations.get(v)} turns format
+   * {@code v - 1} into {@code v}, and runs for every {@code v} after the file's format.
    */
-  public static Connection open(Path file, int format, List<String> schema, java.util.Map<Integer, List<String>> migrations)
+  public static Connection open(
+      Path file, int format, List<String> schema, java.util.Map<Integer, List<String>> migrations)
       throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     if (!Files.exists(file)) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
     try {
       Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -54,8 +56,13 @@ public final class SqliteFile {
         }
         if (version > format) {
           db.close();
-          throw new IOException(file + " has format " + version + "; this program reads up to " + format
-              + " (was it downgraded?)");
+          throw new IOException(
+              file
+                  + " has format "
+                  + version
+                  + "; this program reads up to "
+                  + format
+                  + " (was it downgraded?)");
         }
         if (version == 0) {
           for (String statement : schema) {

@@ -6,7 +6,6 @@ import io.coffer.agent.backup.BackupService;
 import io.coffer.agent.backup.WorkArea;
 import io.coffer.agent.channel.ControlChannel;
 import io.coffer.agent.command.CommandExecutor;
-import io.coffer.agent.command.OperationKinds;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.BackupStorages;
 import io.coffer.agent.ha.LeaseKeeper;
@@ -43,14 +42,17 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * One agent: journal, plugin, supervised datastore, command executor and the channel to the control,
- * started in that order and closed in reverse.
+ * One agent: journal, plugin, supervised datastore, command executor and the channel to the
+ * control, started in that order and closed in reverse.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
   /** Acknowledged jobs are forgotten after this long. */
   private static final Duration JOURNAL_RETENTION = Duration.ofDays(7);
+
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+
   /** How often the archiver looks for completed log files (a flush wakes it at once). */
   private static final Duration ARCHIVE_INTERVAL = Duration.ofSeconds(2);
 
@@ -86,7 +88,9 @@ public final class Agent implements AutoCloseable {
     resources.add(journal);
     int aborted = journal.abortInterrupted();
     if (aborted > 0) {
-      log.warn("{} job(s) were interrupted by the previous agent exit and are reported ABORTED", aborted);
+      log.warn(
+          "{} job(s) were interrupted by the previous agent exit and are reported ABORTED",
+          aborted);
     }
     journal.prune(Clock.systemUTC().instant().minus(JOURNAL_RETENTION));
 
@@ -94,17 +98,37 @@ public final class Agent implements AutoCloseable {
     resources.add(plugins);
     AgentConfig.Datastore ds = config.datastore();
     manager = plugins.datastore(ds.engine());
-    manager.init(new DatastoreContext(config.instanceId(), ds.dataDir(), ds.runDir(), ds.bindAddress(), ds.port(),
-        ds.osUser(), ds.settings(), ds.advertiseAddress()));
+    manager.init(
+        new DatastoreContext(
+            config.instanceId(),
+            ds.dataDir(),
+            ds.runDir(),
+            ds.bindAddress(),
+            ds.port(),
+            ds.osUser(),
+            ds.settings(),
+            ds.advertiseAddress()));
     Facets.check(manager);
     resources.add(manager::close);
 
-    supervisor = new ProcessSupervisor(ds.engine(), manager.serverProcess(), manager::prepare, manager::awaitReady, READY_TIMEOUT);
+    supervisor =
+        new ProcessSupervisor(
+            ds.engine(),
+            manager.serverProcess(),
+            manager::prepare,
+            manager::awaitReady,
+            READY_TIMEOUT);
     resources.add(supervisor);
     SupervisedServer server = new SupervisedServer(supervisor);
     BackupStorage storage = BackupStorages.open(config.backup(), resources);
-    BackupService backups = new BackupService(storage, manager, server,
-        new WorkArea(config.stateDir().resolve("backup-work")), Clock.systemUTC(), config.backup().compression());
+    BackupService backups =
+        new BackupService(
+            storage,
+            manager,
+            server,
+            new WorkArea(config.stateDir().resolve("backup-work")),
+            Clock.systemUTC(),
+            config.backup().compression());
     sweep(backups);
     ArchiveKeys archiveKeys = ArchiveKeys.open(config.stateDir());
     LogArchiver archiver = archiver(manager, storage, archiveKeys, config.instanceId(), supervisor);
@@ -112,37 +136,62 @@ public final class Agent implements AutoCloseable {
       backups.archiveWith(archiver);
     }
     AtomicReference<ControlChannel> events = new AtomicReference<>();
-    LeaseKeeper lease = new LeaseKeeper(config.stateDir(),
-        () -> manager.replication().fence(server), () -> manager.replication().promote(),
-        // asked only when a fence is due, and then at once (not at the next heartbeat): a primary that
-        // restarts without its lease is fenced within ~100 ms of answering
-        () -> manager.replication().status().role(),
-        e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)), System::nanoTime);
+    LeaseKeeper lease =
+        new LeaseKeeper(
+            config.stateDir(),
+            () -> manager.replication().fence(server),
+            () -> manager.replication().promote(),
+            // asked only when a fence is due, and then at once (not at the next heartbeat): a
+            // primary that
+            // restarts without its lease is fenced within ~100 ms of answering
+            () -> manager.replication().status().role(),
+            e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)),
+            System::nanoTime);
     resources.add(lease);
-    NoticeWatch notices = new NoticeWatch(ds.dataDir(), config.control().certFile(), config.notices(),
-        e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)), Clock.systemUTC());
+    NoticeWatch notices =
+        new NoticeWatch(
+            ds.dataDir(),
+            config.control().certFile(),
+            config.notices(),
+            e -> Optional.ofNullable(events.get()).ifPresent(c -> c.report(e)),
+            Clock.systemUTC());
     resources.add(notices);
-    HeartbeatSource heartbeats = new HeartbeatSource(manager, supervisor, ds.advertiseAddress(), ds.advertisePort(),
-        archiver == null ? Optional::empty : () -> Optional.of(archiver.status()), () -> {
-          Map<String, Double> m = new HashMap<>(lease.metrics());
-          m.putAll(notices.metrics());
-          return m;
-        });
-    CommandExecutor executor = new CommandExecutor(manager, backups, server, journal, supervisor.whenReady(),
-        Clock.systemUTC(), lease);
+    HeartbeatSource heartbeats =
+        new HeartbeatSource(
+            manager,
+            supervisor,
+            ds.advertiseAddress(),
+            ds.advertisePort(),
+            archiver == null ? Optional::empty : () -> Optional.of(archiver.status()),
+            () -> {
+              Map<String, Double> m = new HashMap<>(lease.metrics());
+              m.putAll(notices.metrics());
+              return m;
+            });
+    CommandExecutor executor =
+        new CommandExecutor(
+            manager, backups, server, journal, supervisor.whenReady(), Clock.systemUTC(), lease);
     resources.add(executor);
     List<String> capabilities = Advertised.of(manager);
-    channel = new ControlChannel(config, transport,
-        () -> Hello.newBuilder()
-            .setInstanceId(config.instanceId())
-            .setAgentVersion(Version.current())
-            .setDatastore(heartbeats.datastore())
-            .addAllPlugins(plugins.describe())
-            .addAllCapabilities(capabilities)
-            .setHeartbeatIntervalMillis((int) config.heartbeatInterval().toMillis())
-            .setStartedAtMillis(startedAt)
-            .setAgentRunId(runId),
-        heartbeats::next, executor, journal, archiveKeys, lease);
+    channel =
+        new ControlChannel(
+            config,
+            transport,
+            () ->
+                Hello.newBuilder()
+                    .setInstanceId(config.instanceId())
+                    .setAgentVersion(Version.current())
+                    .setDatastore(heartbeats.datastore())
+                    .addAllPlugins(plugins.describe())
+                    .addAllCapabilities(capabilities)
+                    .setHeartbeatIntervalMillis((int) config.heartbeatInterval().toMillis())
+                    .setStartedAtMillis(startedAt)
+                    .setAgentRunId(runId),
+            heartbeats::next,
+            executor,
+            journal,
+            archiveKeys,
+            lease);
     events.set(channel);
     resources.add(channel);
     if (manager.capabilities().contains(Capability.REPLICATION)) {
@@ -156,19 +205,36 @@ public final class Agent implements AutoCloseable {
       archiver.start();
     }
     channel.start();
-    log.info("agent for instance {} started ({} plugin, control {}:{})", config.instanceId(), ds.engine(),
-        config.control().host(), config.control().port());
+    log.info(
+        "agent for instance {} started ({} plugin, control {}:{})",
+        config.instanceId(),
+        ds.engine(),
+        config.control().host(),
+        config.control().port());
   }
 
   /** The log archiver of a plugin that archives its log, or null. */
-  private static LogArchiver archiver(DatastoreManager manager, BackupStorage storage, ArchiveKeys keys,
-      String instanceId, ProcessSupervisor supervisor) {
+  private static LogArchiver archiver(
+      DatastoreManager manager,
+      BackupStorage storage,
+      ArchiveKeys keys,
+      String instanceId,
+      ProcessSupervisor supervisor) {
     if (!manager.capabilities().contains(Capability.BACKUP)) {
       return null;
     }
     Optional<LogArchiving> archiving = manager.logArchiving();
-    return archiving.map(a -> new LogArchiver(storage, a, keys, instanceId, Clock.systemUTC(), ARCHIVE_INTERVAL,
-        () -> supervisor.state() == ProcessSupervisor.State.READY))
+    return archiving
+        .map(
+            a ->
+                new LogArchiver(
+                    storage,
+                    a,
+                    keys,
+                    instanceId,
+                    Clock.systemUTC(),
+                    ARCHIVE_INTERVAL,
+                    () -> supervisor.state() == ProcessSupervisor.State.READY))
         .orElse(null);
   }
 
@@ -177,7 +243,8 @@ public final class Agent implements AutoCloseable {
     try {
       backups.sweep();
     } catch (IOException | RuntimeException e) {
-      log.error("cannot clean up interrupted backups now (backup storage unreachable?); retrying at the next start: {}",
+      log.error(
+          "cannot clean up interrupted backups now (backup storage unreachable?); retrying at the next start: {}",
           e.getMessage());
     }
   }

@@ -13,22 +13,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code coffer-agent --config FILE}: runs the agent in the foreground until SIGTERM/SIGINT. */
-@Command(name = "coffer-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.VersionProvider.class,
-    description = "Runs the Coffer guest agent: supervises the datastore and serves the control over an outbound mTLS stream.",
+@Command(
+    name = "coffer-agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = AgentMain.VersionProvider.class,
+    description =
+        "Runs the Coffer guest agent: supervises the datastore and serves the control over an outbound mTLS stream.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by a signal", "1:failed while running",
-        "2:bad configuration or usage (also: instanceId is not the instance the certificate names)"})
+    exitCodeList = {
+      "0:stopped by a signal",
+      "1:failed while running",
+      "2:bad configuration or usage (also: instanceId is not the instance the certificate names)"
+    })
 public final class AgentMain implements Callable<Integer> {
   /** Held for the life of the process (see {@link StateLock}). */
   private static FileLock stateLock;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-      description = "Agent configuration (YAML); settings may be overridden with COFFER_AGENT_* environment variables.")
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "Agent configuration (YAML); settings may be overridden with COFFER_AGENT_* environment variables.")
   Path config;
 
   @Option(names = "--check", description = "Validate the configuration and exit.")
@@ -50,7 +61,8 @@ public final class AgentMain implements Callable<Integer> {
         System.err.println("coffer-agent: " + e.getMessage());
         return 2;
       }
-      System.out.println("configuration " + config + " is valid (instance " + cfg.instanceId() + ")");
+      System.out.println(
+          "configuration " + config + " is valid (instance " + cfg.instanceId() + ")");
       return 0;
     }
     Agent agent;
@@ -63,10 +75,14 @@ public final class AgentMain implements Callable<Integer> {
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      agent.close();
-      stopped.countDown();
-    }, "coffer-agent-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.close();
+                  stopped.countDown();
+                },
+                "coffer-agent-shutdown"));
     stopped.await();
     return 0;
   }
@@ -75,10 +91,11 @@ public final class AgentMain implements Callable<Integer> {
     AgentLogging.install();
     NettyBuffers.install(); // before anything loads Netty
     CommandLine cli = new CommandLine(new AgentMain());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("coffer-agent: " + e.getMessage());
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("coffer-agent: " + e.getMessage());
+          return 1;
+        });
     System.exit(cli.execute(args));
   }
 

@@ -21,10 +21,14 @@ import java.util.Set;
  * before the agent starts. A property the operator set with {@code -D} is left as it is.
  */
 final class NativeLibraries {
-  /** Netty and netty-tcnative, sqlite-jdbc, zstd-jni, JNA: each library's unpack-directory property. */
-  static final List<String> PROPERTIES = List.of("io.netty.native.workdir", "org.sqlite.tmpdir", "ZstdTempFolder", "jna.tmpdir");
+  /**
+   * Netty and netty-tcnative, sqlite-jdbc, zstd-jni, JNA: each library's unpack-directory property.
+   */
+  static final List<String> PROPERTIES =
+      List.of("io.netty.native.workdir", "org.sqlite.tmpdir", "ZstdTempFolder", "jna.tmpdir");
 
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
 
   private NativeLibraries() {}
 
@@ -47,7 +51,8 @@ final class NativeLibraries {
           }
         }
       } else {
-        Files.createDirectories(stateDir); // as the agent creates it; only the library directory is private
+        Files.createDirectories(
+            stateDir); // as the agent creates it; only the library directory is private
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
       }
     } catch (IOException e) {

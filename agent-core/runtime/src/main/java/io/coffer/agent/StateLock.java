@@ -27,13 +27,14 @@ final class StateLock {
   /**
    * @return the lock, held until this process exits (keep a reference: the channel closing would
    *     release it)
-   * @throws IOException when another process still holds it after {@code wait}, or the file
-   *     cannot be opened
+   * @throws IOException when another process still holds it after {@code wait}, or the file cannot
+   *     be opened
    */
   static FileLock acquire(Path stateDir, Duration wait) throws IOException, InterruptedException {
     Files.createDirectories(stateDir);
     Path file = stateDir.resolve(FILE);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       return await(channel, wait, file);
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -42,7 +43,8 @@ final class StateLock {
     }
   }
 
-  private static FileLock await(FileChannel channel, Duration wait, Path file) throws IOException, InterruptedException {
+  private static FileLock await(FileChannel channel, Duration wait, Path file)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     boolean said = false;
     while (true) {
@@ -56,7 +58,12 @@ final class StateLock {
         return lock;
       }
       if (System.nanoTime() - deadline >= 0) {
-        throw new IOException("another agent is running on the state directory " + file.getParent() + " (it holds " + file + ")");
+        throw new IOException(
+            "another agent is running on the state directory "
+                + file.getParent()
+                + " (it holds "
+                + file
+                + ")");
       }
       if (!said) {
         log.info("waiting up to {} s for the agent that holds {} to exit", wait.toSeconds(), file);

@@ -9,12 +9,17 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
-  private static final JavaClasses AGENT = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.coffer.agent");
+  private static final JavaClasses AGENT =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.coffer.agent");
 
   @Test
   void theAgentNeverReachesIntoTheControlOrAPlugin() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.coffer.control..", "io.coffer.plugin..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.coffer.control..", "io.coffer.plugin..")
         .because("the agent meets the control over gRPC and plugins through the SPI")
         .check(AGENT);
   }

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NativeLibrariesTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void pointsEveryLibraryAtAPrivateDirectoryInTheStateDirectory() throws Exception {
@@ -22,8 +21,10 @@ class NativeLibrariesTest {
     Path dir = NativeLibraries.install(state, p);
 
     assertThat(dir).isEqualTo(state.resolve("native")).isDirectory();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isNotEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state)))
+        .isNotEqualTo("rwx------");
     for (String name : NativeLibraries.PROPERTIES) {
       assertThat(p.getProperty(name)).as(name).isEqualTo(dir.toString());
     }
@@ -40,7 +41,8 @@ class NativeLibrariesTest {
     NativeLibraries.install(tmp, p);
 
     assertThat(left).doesNotExist();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
     assertThat(p.getProperty("org.sqlite.tmpdir")).isEqualTo("/opt/sqlite");
     assertThat(p.getProperty("io.netty.native.workdir")).isEqualTo(dir.toString());
   }
@@ -51,7 +53,8 @@ class NativeLibrariesTest {
 
     assertThatThrownBy(() -> NativeLibraries.install(notADirectory, new Properties()))
         .isInstanceOf(java.io.IOException.class)
-        .hasMessageContaining("cannot prepare " + notADirectory.resolve("native") + " for the native libraries")
+        .hasMessageContaining(
+            "cannot prepare " + notADirectory.resolve("native") + " for the native libraries")
         .hasMessageContaining("Exception");
   }
 }

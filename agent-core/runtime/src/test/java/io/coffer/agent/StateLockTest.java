@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StateLockTest {
-  @TempDir
-  Path state;
+  @TempDir Path state;
 
   @Test
   void aSecondAgentOnTheSameDirectoryIsRefusedAfterItsWait() throws Exception {
@@ -29,13 +28,15 @@ class StateLockTest {
   @Test
   void anAgentWaitsForItsPredecessorToExit() throws Exception {
     FileLock first = StateLock.acquire(state, Duration.ZERO);
-    CompletableFuture<FileLock> second = CompletableFuture.supplyAsync(() -> {
-      try {
-        return StateLock.acquire(state, Duration.ofSeconds(10));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<FileLock> second =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return StateLock.acquire(state, Duration.ofSeconds(10));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.sleep(300);
     assertThat(second).isNotDone();
 

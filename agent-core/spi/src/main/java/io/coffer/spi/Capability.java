@@ -12,8 +12,12 @@ public enum Capability {
   BACKUP,
   /** replicas, promote, switchover and failover through {@link DatastoreManager#replication()}. */
   REPLICATION,
-  /** server parameters: rules, values and changes through {@link DatastoreManager#configuration()}. */
+  /**
+   * server parameters: rules, values and changes through {@link DatastoreManager#configuration()}.
+   */
   CONFIGURATION,
-  /** clusters (sharded, or synchronous multi-primary) through {@link DatastoreManager#cluster()}. */
+  /**
+   * clusters (sharded, or synchronous multi-primary) through {@link DatastoreManager#cluster()}.
+   */
   CLUSTER
 }

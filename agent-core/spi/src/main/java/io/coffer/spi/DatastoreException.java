@@ -3,9 +3,9 @@ package io.coffer.spi;
 import java.util.Objects;
 
 /**
- * The error a plugin throws. Its {@link Code} becomes the gRPC status the caller sees, and
- * {@link #field()} (when set) names the offending request field, e.g. {@code database.name}.
- * Messages are shown to users: they must be clear and must never contain a secret.
+ * The error a plugin throws. Its {@link Code} becomes the gRPC status the caller sees, and {@link
+ * #field()} (when set) names the offending request field, e.g. {@code database.name}. Messages are
+ * shown to users: they must be clear and must never contain a secret.
  */
 public class DatastoreException extends RuntimeException {
 
@@ -59,7 +59,8 @@ public class DatastoreException extends RuntimeException {
   }
 
   public static DatastoreException unimplemented(String what) {
-    return new DatastoreException(Code.UNIMPLEMENTED, "", "not supported by this datastore: " + what, null);
+    return new DatastoreException(
+        Code.UNIMPLEMENTED, "", "not supported by this datastore: " + what, null);
   }
 
   public static DatastoreException unavailable(String message, Throwable cause) {

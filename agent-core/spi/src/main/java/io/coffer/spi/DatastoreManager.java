@@ -17,25 +17,29 @@ import org.pf4j.ExtensionPoint;
  * The one extension every datastore plugin provides: lifecycle and probe, and one facet per
  * optional capability (databases, users, root, backup, replication, configuration, cluster).
  *
- * <p>Lifecycle as the runtime drives it: {@link #init} once, {@link #prepare} (idempotent), then the
- * runtime starts {@link #serverProcess()} and calls {@link #awaitReady}; it restarts the process
- * when it exits unexpectedly and calls {@link #awaitReady} again. Administrative methods are only
- * called while the server is ready.
+ * <p>Lifecycle as the runtime drives it: {@link #init} once, {@link #prepare} (idempotent), then
+ * the runtime starts {@link #serverProcess()} and calls {@link #awaitReady}; it restarts the
+ * process when it exits unexpectedly and calls {@link #awaitReady} again. Administrative methods
+ * are only called while the server is ready.
  *
- * <p>Each optional capability is a facet object ({@link #databases()}, {@link #users()},
- * {@link #root()}, {@link #backup()}, {@link #replication()}, {@link #configuration()},
- * {@link #cluster()}), present exactly when {@link #capabilities()} declares it: the runtime checks
- * this when it loads the plugin, never calls a facet that is not declared, and the defaults answer
+ * <p>Each optional capability is a facet object ({@link #databases()}, {@link #users()}, {@link
+ * #root()}, {@link #backup()}, {@link #replication()}, {@link #configuration()}, {@link
+ * #cluster()}), present exactly when {@link #capabilities()} declares it: the runtime checks this
+ * when it loads the plugin, never calls a facet that is not declared, and the defaults answer
  * {@link DatastoreException.Code#UNIMPLEMENTED}.
  *
- * <p>Every method may block; none is called concurrently with {@link #prepare} or
- * {@link #awaitReady}. Mutating methods are never called twice for the same command: the runtime
+ * <p>Every method may block; none is called concurrently with {@link #prepare} or {@link
+ * #awaitReady}. Mutating methods are never called twice for the same command: the runtime
  * deduplicates by command id. They must validate their input fully before changing anything
- * (answering {@link DatastoreException#invalidArgument}) so that bad input causes no partial damage.
+ * (answering {@link DatastoreException#invalidArgument}) so that bad input causes no partial
+ * damage.
  */
 public interface DatastoreManager extends ExtensionPoint {
 
-  /** Engine id, lower case, e.g. {@code "mysql"}; matches {@code datastore.engine} in the agent config. */
+  /**
+   * Engine id, lower case, e.g. {@code "mysql"}; matches {@code datastore.engine} in the agent
+   * config.
+   */
   String engine();
 
   /** The optional capabilities this plugin implements. */
@@ -44,7 +48,8 @@ public interface DatastoreManager extends ExtensionPoint {
   /**
    * Receives the instance's configuration; called once, before anything else.
    *
-   * @throws DatastoreException INVALID_ARGUMENT naming the setting when the configuration is unusable
+   * @throws DatastoreException INVALID_ARGUMENT naming the setting when the configuration is
+   *     unusable
    */
   void init(DatastoreContext context);
 
@@ -68,7 +73,9 @@ public interface DatastoreManager extends ExtensionPoint {
   /** Health, role and key metrics; must answer within a second and never throw. */
   Probe probe();
 
-  /** Server version as the engine reports it (e.g. {@code SELECT VERSION()}), or empty when unknown. */
+  /**
+   * Server version as the engine reports it (e.g. {@code SELECT VERSION()}), or empty when unknown.
+   */
   String serverVersion();
 
   /** Releases connections and other resources; the runtime stops the process afterwards. */
@@ -103,9 +110,9 @@ public interface DatastoreManager extends ExtensionPoint {
   }
 
   /**
-   * Continuous archiving of the engine's log, for point-in-time restores; empty when the engine
-   * has none (the default). The runtime asks once, after {@link #init}, and archives for as long
-   * as the agent runs. Requires {@link Capability#BACKUP}.
+   * Continuous archiving of the engine's log, for point-in-time restores; empty when the engine has
+   * none (the default). The runtime asks once, after {@link #init}, and archives for as long as the
+   * agent runs. Requires {@link Capability#BACKUP}.
    */
   default Optional<LogArchiving> logArchiving() {
     return Optional.empty();

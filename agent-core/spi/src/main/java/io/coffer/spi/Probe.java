@@ -22,8 +22,16 @@ public record Probe(Health health, Role role, String detail, Map<String, Double>
   }
 
   /** Server health as the probe sees it. */
-  public enum Health { HEALTHY, UNHEALTHY }
+  public enum Health {
+    HEALTHY,
+    UNHEALTHY
+  }
 
   /** Replication role. */
-  public enum Role { UNKNOWN, STANDALONE, PRIMARY, REPLICA }
+  public enum Role {
+    UNKNOWN,
+    STANDALONE,
+    PRIMARY,
+    REPLICA
+  }
 }

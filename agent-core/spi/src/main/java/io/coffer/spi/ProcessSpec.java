@@ -13,9 +13,9 @@ import java.util.Objects;
  * own, stops it with SIGTERM and waits up to {@code stopTimeout} before SIGKILL, and restarts it
  * with backoff when it exits on its own. Standard output and error go to {@code logFile}.
  *
- * @param command program and arguments, never passed through a shell; the program may be a
- *     wrapper that changes the OS user and then execs the server after a {@code --} argument
- *     (e.g. {@code setpriv --reuid=... -- postgres ...}), so that the server is the supervised process
+ * @param command program and arguments, never passed through a shell; the program may be a wrapper
+ *     that changes the OS user and then execs the server after a {@code --} argument (e.g. {@code
+ *     setpriv --reuid=... -- postgres ...}), so that the server is the supervised process
  * @param environment extra environment variables
  * @param workingDir working directory
  * @param logFile where the server's stdout/stderr are appended
@@ -34,7 +34,12 @@ public record ProcessSpec(
     Path pidFile) {
 
   /** A spec without a pid file. */
-  public ProcessSpec(List<String> command, Map<String, String> environment, Path workingDir, Path logFile, Duration stopTimeout) {
+  public ProcessSpec(
+      List<String> command,
+      Map<String, String> environment,
+      Path workingDir,
+      Path logFile,
+      Duration stopTimeout) {
     this(command, environment, workingDir, logFile, stopTimeout, null);
   }
 

@@ -3,8 +3,9 @@ package io.coffer.spi;
 import java.util.Objects;
 
 /**
- * A password or key. {@link #toString()} never reveals it, so a secret that reaches a log line or an
- * exception message by mistake stays hidden; call {@link #reveal()} only where the engine needs it.
+ * A password or key. {@link #toString()} never reveals it, so a secret that reaches a log line or
+ * an exception message by mistake stays hidden; call {@link #reveal()} only where the engine needs
+ * it.
  */
 public final class Secret {
   private final String value;

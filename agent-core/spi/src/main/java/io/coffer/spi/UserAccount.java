@@ -7,11 +7,12 @@ import java.util.Objects;
  * A user account and the databases it may access.
  *
  * @param name engine-validated user name
- * @param host host pattern for engines that scope accounts by host (MySQL/MariaDB); {@code "%"} = any
+ * @param host host pattern for engines that scope accounts by host (MySQL/MariaDB); {@code "%"} =
+ *     any
  * @param databases databases the account has full access to
- * @param accessRules the engine's own permission rules for engines whose accounts carry them instead
- *     of grants on databases (Redis ACL rules such as {@code ~app:* +@read}); empty for the engine's
- *     default (each plugin documents it)
+ * @param accessRules the engine's own permission rules for engines whose accounts carry them
+ *     instead of grants on databases (Redis ACL rules such as {@code ~app:* +@read}); empty for the
+ *     engine's default (each plugin documents it)
  */
 public record UserAccount(String name, String host, List<String> databases, String accessRules) {
   public UserAccount {

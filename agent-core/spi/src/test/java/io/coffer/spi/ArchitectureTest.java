@@ -11,9 +11,14 @@ class ArchitectureTest {
 
   @Test
   void theSpiUsesJdkTypesAndPf4jOnly() {
-    JavaClasses spi = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.coffer.spi");
-    classes().should().onlyDependOnClassesThat().resideInAnyPackage("io.coffer.spi..", "java..", "org.pf4j..")
+    JavaClasses spi =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.coffer.spi");
+    classes()
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("io.coffer.spi..", "java..", "org.pf4j..")
         .because("a plugin author compiles against plain blocking Java: no gRPC, no Reactor")
         .check(spi);
   }

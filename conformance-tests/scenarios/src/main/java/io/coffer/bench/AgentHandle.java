@@ -9,8 +9,14 @@ import java.time.Instant;
  * @param spawnedAtNanos System.nanoTime() right before the spawn
  * @param spawnedAt the same instant by the wall clock, to line it up with the agent's log
  */
-record AgentHandle(String instanceId, ProcessHandle process, Path log, AutoCloseable stopper, long spawnedAtNanos,
-    Instant spawnedAt) implements AutoCloseable {
+record AgentHandle(
+    String instanceId,
+    ProcessHandle process,
+    Path log,
+    AutoCloseable stopper,
+    long spawnedAtNanos,
+    Instant spawnedAt)
+    implements AutoCloseable {
 
   long pid() {
     return process.pid();

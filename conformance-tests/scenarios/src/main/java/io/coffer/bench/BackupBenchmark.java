@@ -19,12 +19,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code bin/coffer-backup-bench}: one control and one agent, each in its own JVM (the agent with
@@ -34,47 +34,80 @@ import picocli.CommandLine;
  * the agent's heap and RSS during every Coffer backup; stops everything it started and prints one
  * table ({@link BackupReport}).
  */
-@Command(name = "coffer-backup-bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks Coffer's physical MariaDB backup against raw mariadb-backup to /dev/null, and the agent's memory while it runs.")
+@Command(
+    name = "coffer-backup-bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmarks Coffer's physical MariaDB backup against raw mariadb-backup to /dev/null, and the agent's memory while it runs.")
 public final class BackupBenchmark implements Callable<Integer> {
   private static final String INSTANCE = "bench-backup";
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--size", paramLabel = "MiB", description = "Data loaded for the large database (default: 1024, or 64 with --quick).")
+  @Option(
+      names = "--size",
+      paramLabel = "MiB",
+      description = "Data loaded for the large database (default: 1024, or 64 with --quick).")
   Integer size;
 
-  @Option(names = "--small", paramLabel = "MiB", description = "Data loaded for the small database (default: 100, or 16 with --quick).")
+  @Option(
+      names = "--small",
+      paramLabel = "MiB",
+      description = "Data loaded for the small database (default: 100, or 16 with --quick).")
   Integer small;
 
-  @Option(names = "--quick", description = "Small databases, for a smoke run; the figures are not meaningful.")
+  @Option(
+      names = "--quick",
+      description = "Small databases, for a smoke run; the figures are not meaningful.")
   boolean quick;
 
-  @Option(names = "--repeat", paramLabel = "N", description = "Runs of each side (alternating raw and Coffer); the table shows the best and the median (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      description =
+          "Runs of each side (alternating raw and Coffer); the table shows the best and the median (default: ${DEFAULT-VALUE}).")
   int repeat = 1;
 
-  @Option(names = "--agent-launch", paramLabel = "MODE",
-      description = "PRODUCTION: the agent jar and its own lib directory, as bin/coffer-agent runs it; HARNESS: the tests'"
-          + " AgentProcess, on this JVM's classpath. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--agent-launch",
+      paramLabel = "MODE",
+      description =
+          "PRODUCTION: the agent jar and its own lib directory, as bin/coffer-agent runs it; HARNESS: the tests'"
+              + " AgentProcess, on this JVM's classpath. Default: ${DEFAULT-VALUE}.")
   AgentLauncher.Mode agentLaunch = AgentLauncher.Mode.PRODUCTION;
 
-  @Option(names = "--agent-jvm", paramLabel = "OPTIONS",
-      description = "The agent's JVM options, space-separated (default: AgentProcess.JVM, \"${DEFAULT-VALUE}\").")
+  @Option(
+      names = "--agent-jvm",
+      paramLabel = "OPTIONS",
+      description =
+          "The agent's JVM options, space-separated (default: AgentProcess.JVM, \"${DEFAULT-VALUE}\").")
   String agentJvm = String.join(" ", AgentProcess.JVM);
 
-  @Option(names = "--profile",
-      description = "Also save one mariadb-backup stream and time the pipeline's stages (zstd, AES-GCM, SHA-256, no storage) over it"
-          + " in a JVM with the agent's options, and again limited to C1 (-XX:TieredStopAtLevel=1).")
+  @Option(
+      names = "--profile",
+      description =
+          "Also save one mariadb-backup stream and time the pipeline's stages (zstd, AES-GCM, SHA-256, no storage) over it"
+              + " in a JVM with the agent's options, and again limited to C1 (-XX:TieredStopAtLevel=1).")
   boolean profile;
 
-  @Option(names = "--keep", description = "Keep the work directory (logs, data, the backups taken) after a successful run too.")
+  @Option(
+      names = "--keep",
+      description =
+          "Keep the work directory (logs, data, the backups taken) after a successful run too.")
   boolean keep;
 
-  @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Where the MySQL plugin zip is (default: ${DEFAULT-VALUE}).")
-  Path pluginsDir = Path.of(System.getProperty("coffer.plugins.dir", "conformance-tests/target/plugins"));
+  @Option(
+      names = "--plugins-dir",
+      paramLabel = "DIR",
+      description = "Where the MySQL plugin zip is (default: ${DEFAULT-VALUE}).")
+  Path pluginsDir =
+      Path.of(System.getProperty("coffer.plugins.dir", "conformance-tests/target/plugins"));
 
-  @Option(names = "--repo", paramLabel = "DIR", hidden = true, description = "The built source tree (for the agent's own classpath).")
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      hidden = true,
+      description = "The built source tree (for the agent's own classpath).")
   Path repo = Path.of(System.getProperty("coffer.bench.repo", "."));
 
   private Path mariadbd;
@@ -95,25 +128,47 @@ public final class BackupBenchmark implements Callable<Integer> {
     List<String> jvm = Stream.of(agentJvm.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
     BackupReport report = new BackupReport();
     // mariadbd runs as the mysql user: it must be able to traverse the work directory
-    Path work = Files.createTempDirectory("coffer-backup-bench", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path work =
+        Files.createTempDirectory(
+            "coffer-backup-bench",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     describeSetup(report, jvm, work);
     try (Cleanup cleanup = new Cleanup().onShutdown()) {
       cleanup.add(() -> Leftovers.reap(work));
       Progress.log("starting the control (work directory " + work + ")");
       Testbed bed = cleanup.add(Testbed.startWithControlProcess(work).keepRoot());
-      AgentLauncher agents = new AgentLauncher(bed, pluginsDir, work, cleanup, agentLaunch, jvm, repo.resolve("agent-core/runtime/target"));
+      AgentLauncher agents =
+          new AgentLauncher(
+              bed,
+              pluginsDir,
+              work,
+              cleanup,
+              agentLaunch,
+              jvm,
+              repo.resolve("agent-core/runtime/target"));
       Progress.log("starting the agent and its MariaDB");
       AgentHandle agent = agents.launch(INSTANCE);
       bed.awaitHealthy(INSTANCE, Duration.ofSeconds(120));
-      AgentConfig.Datastore datastore = AgentConfigLoader.load(work.resolve("agents").resolve(INSTANCE + ".yaml"), java.util.Map.of()).datastore();
+      AgentConfig.Datastore datastore =
+          AgentConfigLoader.load(
+                  work.resolve("agents").resolve(INSTANCE + ".yaml"), java.util.Map.of())
+              .datastore();
       long mariadbdPid = mariadbdPid(agent, datastore.dataDir());
       RootLogin root = bed.enableRoot(INSTANCE);
       BenchData data = cleanup.add(new BenchData(datastore.port(), root.name(), root.password()));
       CofferBackup coffer = new CofferBackup(bed, INSTANCE, agent.pid(), mariadbdPid);
-      RawBackup raw = new RawBackup(backupTool, datastore.runDir().resolve("mysqld.sock").toAbsolutePath(),
-          datastore.dataDir().toAbsolutePath(), Files.createDirectories(work.resolve("raw")), work.resolve("logs"), mariadbdPid);
-      report.setup.add("raw tool: " + String.join(" ", raw.command(work.resolve("raw/N/tmp"), work.resolve("raw/N/lsn")))
-          + " > /dev/null");
+      RawBackup raw =
+          new RawBackup(
+              backupTool,
+              datastore.runDir().resolve("mysqld.sock").toAbsolutePath(),
+              datastore.dataDir().toAbsolutePath(),
+              Files.createDirectories(work.resolve("raw")),
+              work.resolve("logs"),
+              mariadbdPid);
+      report.setup.add(
+          "raw tool: "
+              + String.join(" ", raw.command(work.resolve("raw/N/tmp"), work.resolve("raw/N/lsn")))
+              + " > /dev/null");
 
       Progress.log("data: loading the small database, " + BackupReport.mib(smallBytes));
       data.load(smallBytes);
@@ -132,7 +187,12 @@ public final class BackupBenchmark implements Callable<Integer> {
         Progress.log("raw: mariadb-backup > /dev/null, run " + i + " of " + repeat);
         RawBackup.Run r = raw.run();
         report.raw.add(r);
-        Progress.log(String.format(Locale.ROOT, "raw: %.2f s (tool CPU %.1f s)", r.nanos() / 1e9, r.cpuMillis() / 1000.0));
+        Progress.log(
+            String.format(
+                Locale.ROOT,
+                "raw: %.2f s (tool CPU %.1f s)",
+                r.nanos() / 1e9,
+                r.cpuMillis() / 1000.0));
         CofferBackup.Run c = logged(coffer, "large", i);
         report.large.add(c);
         deleteUnlessKept(coffer, c);
@@ -141,12 +201,24 @@ public final class BackupBenchmark implements Callable<Integer> {
         Path stream = work.resolve("profile.xbstream");
         Progress.log("profile: saving one mariadb-backup stream to " + stream);
         RawBackup.Run saved = raw.save(stream);
-        Progress.log(String.format(Locale.ROOT, "profile: %,d bytes in %.2f s (Coffer's manifest counted %,d)", Files.size(stream),
-            saved.nanos() / 1e9, report.large.get(report.large.size() - 1).rawBytes()));
-        for (var config : List.of(java.util.Map.entry("agent's JVM options", jvm), java.util.Map.entry("limited to C1", PipelineProfile.withC1Only(jvm)))) {
+        Progress.log(
+            String.format(
+                Locale.ROOT,
+                "profile: %,d bytes in %.2f s (Coffer's manifest counted %,d)",
+                Files.size(stream),
+                saved.nanos() / 1e9,
+                report.large.get(report.large.size() - 1).rawBytes()));
+        for (var config :
+            List.of(
+                java.util.Map.entry("agent's JVM options", jvm),
+                java.util.Map.entry("limited to C1", PipelineProfile.withC1Only(jvm)))) {
           Progress.log("profile: pipeline stages, " + config.getKey());
-          PipelineProfile.Result r = PipelineProfile.run(config.getKey(), config.getValue(), stream,
-              work.resolve("logs/profile-" + report.profiles.size() + ".log"));
+          PipelineProfile.Result r =
+              PipelineProfile.run(
+                  config.getKey(),
+                  config.getValue(),
+                  stream,
+                  work.resolve("logs/profile-" + report.profiles.size() + ".log"));
           Progress.log("profile: " + r.describe());
           report.profiles.add(r);
         }
@@ -168,11 +240,20 @@ public final class BackupBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private CofferBackup.Run logged(CofferBackup coffer, String label, int i) throws IOException, InterruptedException {
+  private CofferBackup.Run logged(CofferBackup coffer, String label, int i)
+      throws IOException, InterruptedException {
     Progress.log("coffer: backup of the " + label + " database, run " + i + " of " + repeat);
     CofferBackup.Run r = coffer.run();
-    Progress.log(String.format(Locale.ROOT, "coffer: %s, %.2f s, %d raw -> %d stored bytes; heap used max %d KiB, RSS max %d KiB",
-        r.backupId(), r.nanos() / 1e9, r.rawBytes(), r.storedBytes(), r.heap().usedMaxKiB(), r.rssMaxKiB()));
+    Progress.log(
+        String.format(
+            Locale.ROOT,
+            "coffer: %s, %.2f s, %d raw -> %d stored bytes; heap used max %d KiB, RSS max %d KiB",
+            r.backupId(),
+            r.nanos() / 1e9,
+            r.rawBytes(),
+            r.storedBytes(),
+            r.heap().usedMaxKiB(),
+            r.rssMaxKiB()));
     return r;
   }
 
@@ -184,8 +265,8 @@ public final class BackupBenchmark implements Callable<Integer> {
 
   /**
    * Before measuring: InnoDB's dirty pages written (no background flushing during the runs), then
-   * every file of the data directory read once, so that the first run does not pay for reading
-   * from disk what later runs find in the page cache (InnoDB writes with O_DIRECT).
+   * every file of the data directory read once, so that the first run does not pay for reading from
+   * disk what later runs find in the page cache (InnoDB writes with O_DIRECT).
    */
   private static void prepare(BenchData data, Path dataDir) throws Exception {
     data.settle(120);
@@ -209,7 +290,12 @@ public final class BackupBenchmark implements Callable<Integer> {
   private static long mariadbdPid(AgentHandle agent, Path dataDir) throws IOException {
     String marker = dataDir.toAbsolutePath().toString();
     return Stream.concat(agent.process().descendants(), ProcessHandle.allProcesses())
-        .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .command()
+                    .map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld"))
+                    .orElse(false))
         .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(true))
         .mapToLong(ProcessHandle::pid)
         .findFirst()
@@ -219,7 +305,8 @@ public final class BackupBenchmark implements Callable<Integer> {
   /** Refuses to start (usage error) rather than failing halfway. */
   private void preflight() {
     if (repeat < 1 || (size != null && size < 2) || (small != null && small < 1)) {
-      throw new ParameterException(spec.commandLine(), "--repeat and --small must be at least 1, --size at least 2");
+      throw new ParameterException(
+          spec.commandLine(), "--repeat and --small must be at least 1, --size at least 2");
     }
     pluginsDir = pluginsDir.toAbsolutePath();
     repo = repo.toAbsolutePath();
@@ -227,38 +314,67 @@ public final class BackupBenchmark implements Callable<Integer> {
       try {
         AgentLauncher.runtimeJar(repo.resolve("agent-core/runtime/target"));
       } catch (IOException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage() + " (or use --agent-launch HARNESS)");
+        throw new ParameterException(
+            spec.commandLine(), e.getMessage() + " (or use --agent-launch HARNESS)");
       }
     }
-    if (!Files.isRegularFile(pluginsDir.resolve("coffer-plugin-mysql.zip")) && !Files.isDirectory(pluginsDir.resolve("coffer-plugin-mysql"))) {
-      throw new ParameterException(spec.commandLine(), "no MySQL plugin in " + pluginsDir + "; run ./mvnw -q install -DskipTests");
+    if (!Files.isRegularFile(pluginsDir.resolve("coffer-plugin-mysql.zip"))
+        && !Files.isDirectory(pluginsDir.resolve("coffer-plugin-mysql"))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "no MySQL plugin in " + pluginsDir + "; run ./mvnw -q install -DskipTests");
     }
-    mariadbd = Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")), Stream.of("/usr/sbin"))
-        .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, "mariadbd"))
-        .filter(Files::isExecutable)
-        .findFirst()
-        .orElseThrow(() -> new ParameterException(spec.commandLine(), "mariadbd is not installed (apt-get install mariadb-server)"));
+    mariadbd =
+        Stream.concat(
+                Stream.of(System.getenv().getOrDefault("PATH", "").split(":")),
+                Stream.of("/usr/sbin"))
+            .filter(d -> !d.isEmpty())
+            .map(d -> Path.of(d, "mariadbd"))
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "mariadbd is not installed (apt-get install mariadb-server)"));
     try {
       backupTool = RawBackup.find(mariadbd);
     } catch (IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     if (!Files.isExecutable(HeapSampler.jstat()) && HeapSampler.jstat().getParent() != null) {
-      throw new ParameterException(spec.commandLine(), "no jstat next to " + ProcessHandle.current().info().command().orElse("java")
-          + "; run with a JDK (JAVA_HOME), not a JRE");
+      throw new ParameterException(
+          spec.commandLine(),
+          "no jstat next to "
+              + ProcessHandle.current().info().command().orElse("java")
+              + "; run with a JDK (JAVA_HOME), not a JRE");
     }
   }
 
   private void describeSetup(BackupReport report, List<String> jvm, Path work) {
-    report.setup.add(String.format("machine: %d CPUs shared by every process below, %s %s; java %s (%s)",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
-        System.getProperty("java.version"), System.getProperty("java.vm.name")));
-    report.setup.add("agent: " + (agentLaunch == AgentLauncher.Mode.PRODUCTION ? "own classpath (as bin/coffer-agent)" : "harness classpath (AgentProcess)")
-        + ", JVM options: " + String.join(" ", jvm));
+    report.setup.add(
+        String.format(
+            "machine: %d CPUs shared by every process below, %s %s; java %s (%s)",
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.name"),
+            System.getProperty("os.version"),
+            System.getProperty("java.version"),
+            System.getProperty("java.vm.name")));
+    report.setup.add(
+        "agent: "
+            + (agentLaunch == AgentLauncher.Mode.PRODUCTION
+                ? "own classpath (as bin/coffer-agent)"
+                : "harness classpath (AgentProcess)")
+            + ", JVM options: "
+            + String.join(" ", jvm));
     report.setup.add("MariaDB: " + version(mariadbd) + "; tool: " + version(backupTool));
-    report.setup.add("data: " + BenchData.DESCRIPTION + "; each side " + repeat + " run(s), raw and Coffer alternating;"
-        + " dirty pages flushed and the data directory read into the page cache first");
+    report.setup.add(
+        "data: "
+            + BenchData.DESCRIPTION
+            + "; each side "
+            + repeat
+            + " run(s), raw and Coffer alternating;"
+            + " dirty pages flushed and the data directory read into the page cache first");
     String fs;
     try {
       FileStore store = Files.getFileStore(work);
@@ -266,14 +382,24 @@ public final class BackupBenchmark implements Callable<Integer> {
     } catch (IOException e) {
       fs = "?";
     }
-    report.setup.add("Coffer: full physical backup, zstd level " + io.coffer.agent.backup.Compression.DEFAULT.level()
-        + " on " + io.coffer.agent.backup.Compression.DEFAULT.workers() + " zstd worker thread(s) + Tink " + io.coffer.agent.crypto.StreamKeys.SCHEME + " + SHA-256, to local storage"
-        + " on " + fs + " (fsync, rename); " + (keep ? "the backups are kept" : "each backup is deleted after its run"));
+    report.setup.add(
+        "Coffer: full physical backup, zstd level "
+            + io.coffer.agent.backup.Compression.DEFAULT.level()
+            + " on "
+            + io.coffer.agent.backup.Compression.DEFAULT.workers()
+            + " zstd worker thread(s) + Tink "
+            + io.coffer.agent.crypto.StreamKeys.SCHEME
+            + " + SHA-256, to local storage"
+            + " on "
+            + fs
+            + " (fsync, rename); "
+            + (keep ? "the backups are kept" : "each backup is deleted after its run"));
   }
 
   private static String version(Path program) {
     try {
-      Process p = new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       p.waitFor(10, TimeUnit.SECONDS);
       return out.lines().findFirst().orElse(program.toString());

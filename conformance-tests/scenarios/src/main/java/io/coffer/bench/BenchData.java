@@ -11,15 +11,16 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 
 /**
- * The benchmark's data, loaded over JDBC as the superuser the API enabled. Two InnoDB tables of
- * 1 KiB rows, filled in equal parts: {@code bench.random_rows} with random bytes (incompressible,
- * like {@code MysqlBackupData} in the tests: encrypted or already-compressed columns) and
- * {@code bench.text_rows} with text-like rows (words of a fixed vocabulary, skewed towards frequent
- * ones, numbers and punctuation; zstd compresses it about 3x, roughly like real text columns).
- * Loading is cumulative: {@link #load} appends. The seeds are fixed, so runs load the same data.
+ * The benchmark's data, loaded over JDBC as the superuser the API enabled. Two InnoDB tables of 1
+ * KiB rows, filled in equal parts: {@code bench.random_rows} with random bytes (incompressible,
+ * like {@code MysqlBackupData} in the tests: encrypted or already-compressed columns) and {@code
+ * bench.text_rows} with text-like rows (words of a fixed vocabulary, skewed towards frequent ones,
+ * numbers and punctuation; zstd compresses it about 3x, roughly like real text columns). Loading is
+ * cumulative: {@link #load} appends. The seeds are fixed, so runs load the same data.
  */
 final class BenchData implements AutoCloseable {
-  static final String DESCRIPTION = "half random bytes (incompressible), half text-like rows; InnoDB, 1 KiB rows";
+  static final String DESCRIPTION =
+      "half random bytes (incompressible), half text-like rows; InnoDB, 1 KiB rows";
   private static final int ROW_BYTES = 1024;
   private static final int ROWS_PER_INSERT = 500;
   private static final String[] WORDS = vocabulary(4096, new SplittableRandom(7));
@@ -36,12 +37,16 @@ final class BenchData implements AutoCloseable {
     p.setProperty("connectTimeout", "10000");
     c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", p);
     try (Statement s = c.createStatement()) {
-      s.execute("SET SESSION sql_log_bin = 0"); // the binary log is not part of a physical backup: skip writing it
+      s.execute(
+          "SET SESSION sql_log_bin = 0"); // the binary log is not part of a physical backup: skip
+      // writing it
       s.execute("CREATE DATABASE IF NOT EXISTS bench");
-      s.execute("CREATE TABLE IF NOT EXISTS bench.random_rows (id BIGINT PRIMARY KEY, label VARCHAR(64) NOT NULL,"
-          + " payload VARBINARY(1024) NOT NULL) ENGINE=InnoDB");
-      s.execute("CREATE TABLE IF NOT EXISTS bench.text_rows (id BIGINT PRIMARY KEY, label VARCHAR(64) NOT NULL,"
-          + " body VARCHAR(1024) CHARACTER SET ascii NOT NULL) ENGINE=InnoDB");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS bench.random_rows (id BIGINT PRIMARY KEY, label VARCHAR(64) NOT NULL,"
+              + " payload VARBINARY(1024) NOT NULL) ENGINE=InnoDB");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS bench.text_rows (id BIGINT PRIMARY KEY, label VARCHAR(64) NOT NULL,"
+              + " body VARCHAR(1024) CHARACTER SET ascii NOT NULL) ENGINE=InnoDB");
     }
   }
 
@@ -58,7 +63,8 @@ final class BenchData implements AutoCloseable {
     long nextReport = reportEvery;
     String random = insert("random_rows", "payload", ROWS_PER_INSERT);
     String text = insert("text_rows", "body", ROWS_PER_INSERT);
-    try (PreparedStatement randomBatch = c.prepareStatement(random); PreparedStatement textBatch = c.prepareStatement(text)) {
+    try (PreparedStatement randomBatch = c.prepareStatement(random);
+        PreparedStatement textBatch = c.prepareStatement(text)) {
       for (long done = 0; done < rows; ) {
         int n = (int) Math.min(ROWS_PER_INSERT, (rows - done + 1) / 2);
         if (n == 0) {
@@ -70,16 +76,23 @@ final class BenchData implements AutoCloseable {
         loadedBytes += 2L * n * ROW_BYTES;
         if (done >= nextReport) {
           double seconds = (System.nanoTime() - start) / 1e9;
-          Progress.log(String.format("data: %d of %d MiB (%.1f MiB/s)", done * ROW_BYTES >> 20, rows * ROW_BYTES >> 20,
-              done * ROW_BYTES / 1048576.0 / seconds));
+          Progress.log(
+              String.format(
+                  "data: %d of %d MiB (%.1f MiB/s)",
+                  done * ROW_BYTES >> 20,
+                  rows * ROW_BYTES >> 20,
+                  done * ROW_BYTES / 1048576.0 / seconds));
           nextReport += reportEvery;
         }
       }
     }
   }
 
-  private void insertRows(int n, PreparedStatement full, String table, String column, boolean binary) throws SQLException {
-    PreparedStatement ps = n == ROWS_PER_INSERT ? full : c.prepareStatement(insert(table, column, n));
+  private void insertRows(
+      int n, PreparedStatement full, String table, String column, boolean binary)
+      throws SQLException {
+    PreparedStatement ps =
+        n == ROWS_PER_INSERT ? full : c.prepareStatement(insert(table, column, n));
     try {
       for (int i = 0; i < n; i++) {
         long id = ++nextId;
@@ -102,7 +115,12 @@ final class BenchData implements AutoCloseable {
   }
 
   private static String insert(String table, String column, int rows) {
-    StringBuilder sql = new StringBuilder("INSERT INTO bench.").append(table).append(" (id, label, ").append(column).append(") VALUES ");
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO bench.")
+            .append(table)
+            .append(" (id, label, ")
+            .append(column)
+            .append(") VALUES ");
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
     }
@@ -153,12 +171,14 @@ final class BenchData implements AutoCloseable {
    */
   void settle(int timeoutSeconds) throws SQLException, InterruptedException {
     String saved;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.innodb_max_dirty_pages_pct")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT @@GLOBAL.innodb_max_dirty_pages_pct")) {
       rs.next();
       saved = rs.getString(1);
     }
     String savedCapacity;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.innodb_io_capacity")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT @@GLOBAL.innodb_io_capacity")) {
       rs.next();
       savedCapacity = rs.getString(1);
     }

@@ -4,9 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Everything the benchmark started, closed in reverse order exactly once: at the end of the run,
- * on failure, or from a shutdown hook on Ctrl-C (the hook waits for a close already under way
- * instead of letting the JVM exit halfway through it).
+ * Everything the benchmark started, closed in reverse order exactly once: at the end of the run, on
+ * failure, or from a shutdown hook on Ctrl-C (the hook waits for a close already under way instead
+ * of letting the JVM exit halfway through it).
  */
 final class Cleanup implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();

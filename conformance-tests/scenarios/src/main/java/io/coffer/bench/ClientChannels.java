@@ -17,13 +17,18 @@ final class ClientChannels {
 
   /** Authenticated as the Testbed's admin client. */
   static ManagedChannel admin(Testbed bed, int port) throws IOException {
-    return open(port, bed.home().caCert(), bed.home().clientCert("admin"), bed.home().clientKey("admin"));
+    return open(
+        port, bed.home().caCert(), bed.home().clientCert("admin"), bed.home().clientKey("admin"));
   }
 
   static ManagedChannel open(int port, Path ca, Path cert, Path key) throws IOException {
     return NettyChannelBuilder.forAddress("localhost", port)
-        .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).keyManager(cert.toFile(), key.toFile())
-            .protocols("TLSv1.3").build())
+        .sslContext(
+            GrpcSslContexts.forClient()
+                .trustManager(ca.toFile())
+                .keyManager(cert.toFile(), key.toFile())
+                .protocols("TLSv1.3")
+                .build())
         .directExecutor()
         .build();
   }

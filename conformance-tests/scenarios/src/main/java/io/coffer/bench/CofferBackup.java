@@ -12,12 +12,12 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * One full backup through the northbound API (CreateBackup, then GetBackup every 50 ms until it
- * has ended), to the testbed's local storage: zstd, then Tink AES-256-GCM streaming encryption,
+ * One full backup through the northbound API (CreateBackup, then GetBackup every 50 ms until it has
+ * ended), to the testbed's local storage: zstd, then Tink AES-256-GCM streaming encryption,
  * SHA-256, fsync and rename. It starts right after a full collection in the agent (outside the
- * timed part). Meanwhile the agent's heap ({@link HeapSampler}) and RSS
- * ({@link RssSampler}, and the kernel's peak after a reset) are sampled, and the CPU of the agent,
- * of the mariadb-backup it runs and of mariadbd is counted.
+ * timed part). Meanwhile the agent's heap ({@link HeapSampler}) and RSS ({@link RssSampler}, and
+ * the kernel's peak after a reset) are sampled, and the CPU of the agent, of the mariadb-backup it
+ * runs and of mariadbd is counted.
  */
 final class CofferBackup {
   /**
@@ -27,9 +27,20 @@ final class CofferBackup {
    * @param peakRssKiB the kernel's peak RSS during the backup (VmHWM after a reset), or since the
    *     agent's start when {@code peakSinceStart}
    */
-  record Run(String backupId, long nanos, long pipelineNanos, long rawBytes, long compressedBytes, long storedBytes,
-      HeapSampler.Heap heap, long rssMaxKiB, long peakRssKiB, boolean peakSinceStart, long agentCpuMillis,
-      long toolCpuMillis, long mariadbdCpuMillis) {}
+  record Run(
+      String backupId,
+      long nanos,
+      long pipelineNanos,
+      long rawBytes,
+      long compressedBytes,
+      long storedBytes,
+      HeapSampler.Heap heap,
+      long rssMaxKiB,
+      long peakRssKiB,
+      boolean peakSinceStart,
+      long agentCpuMillis,
+      long toolCpuMillis,
+      long mariadbdCpuMillis) {}
 
   private static final Duration TIMEOUT = Duration.ofMinutes(60);
 
@@ -55,8 +66,13 @@ final class CofferBackup {
       long toolCpu = ProcStat.childrenCpuMillis(agentPid);
       long serverCpu = ProcStat.cpuMillis(mariadbdPid);
       long start = System.nanoTime();
-      Backup created = bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId(instanceId)
-          .setType(BackupType.BACKUP_TYPE_FULL).build());
+      Backup created =
+          bed.backups()
+              .createBackup(
+                  CreateBackupRequest.newBuilder()
+                      .setInstanceId(instanceId)
+                      .setType(BackupType.BACKUP_TYPE_FULL)
+                      .build());
       Backup done = await(created.getBackupId());
       long nanos = System.nanoTime() - start;
       agentCpu = ProcStat.cpuMillis(agentPid) - agentCpu;
@@ -66,11 +82,28 @@ final class CofferBackup {
       long peak = ProcStat.peakRssKiB(agentPid);
       heap.close();
       if (done.getState() != BackupState.BACKUP_STATE_COMPLETED) {
-        throw new IOException("backup " + done.getBackupId() + " ended " + done.getState() + ": " + done.getErrorMessage());
+        throw new IOException(
+            "backup "
+                + done.getBackupId()
+                + " ended "
+                + done.getState()
+                + ": "
+                + done.getErrorMessage());
       }
       var m = done.getManifest();
-      return new Run(done.getBackupId(), nanos, between(m.getStartedAt(), m.getFinishedAt()), m.getRawBytes(),
-          m.getCompressedBytes(), m.getStoredBytes(), heap.heap(), rss.maxKiB(), peak, !peakReset, agentCpu, toolCpu,
+      return new Run(
+          done.getBackupId(),
+          nanos,
+          between(m.getStartedAt(), m.getFinishedAt()),
+          m.getRawBytes(),
+          m.getCompressedBytes(),
+          m.getStoredBytes(),
+          heap.heap(),
+          rss.maxKiB(),
+          peak,
+          !peakReset,
+          agentCpu,
+          toolCpu,
           serverCpu);
     }
   }
@@ -83,13 +116,16 @@ final class CofferBackup {
   private Backup await(String backupId) throws InterruptedException, IOException {
     long end = System.nanoTime() + TIMEOUT.toNanos();
     while (System.nanoTime() < end) {
-      Backup b = bed.backups().getBackup(GetBackupRequest.newBuilder().setBackupId(backupId).build());
-      if (b.getState() == BackupState.BACKUP_STATE_COMPLETED || b.getState() == BackupState.BACKUP_STATE_FAILED) {
+      Backup b =
+          bed.backups().getBackup(GetBackupRequest.newBuilder().setBackupId(backupId).build());
+      if (b.getState() == BackupState.BACKUP_STATE_COMPLETED
+          || b.getState() == BackupState.BACKUP_STATE_FAILED) {
         return b;
       }
       Thread.sleep(50);
     }
-    throw new IOException("backup " + backupId + " did not end within " + TIMEOUT.toMinutes() + " min");
+    throw new IOException(
+        "backup " + backupId + " did not end within " + TIMEOUT.toMinutes() + " min");
   }
 
   private static long between(Timestamp a, Timestamp b) {

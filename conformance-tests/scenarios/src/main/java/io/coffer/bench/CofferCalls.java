@@ -15,20 +15,28 @@ final class CofferCalls {
   private CofferCalls() {}
 
   /**
-   * Ping: read-only round trip to the agent. No command id, as a read-only caller would send it (the
-   * control then makes one up).
+   * Ping: read-only round trip to the agent. No command id, as a read-only caller would send it
+   * (the control then makes one up).
    */
   static Call ping(Channel channel, String instanceId, byte[] payload, long deadlineMillis) {
-    PingRequest request = PingRequest.newBuilder().setInstanceId(instanceId).setPayload(ByteString.copyFrom(payload)).build();
+    PingRequest request =
+        PingRequest.newBuilder()
+            .setInstanceId(instanceId)
+            .setPayload(ByteString.copyFrom(payload))
+            .build();
     return new Call() {
       @Override
       public void blocking() {
-        DiagnosticsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).ping(request);
+        DiagnosticsServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+            .ping(request);
       }
 
       @Override
       public ListenableFuture<?> async() {
-        return DiagnosticsServiceGrpc.newFutureStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).ping(request);
+        return DiagnosticsServiceGrpc.newFutureStub(channel)
+            .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+            .ping(request);
       }
     };
   }
@@ -42,17 +50,24 @@ final class CofferCalls {
     return new Call() {
       @Override
       public void blocking() {
-        DiagnosticsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).noop(next());
+        DiagnosticsServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+            .noop(next());
       }
 
       @Override
       public ListenableFuture<?> async() {
-        return DiagnosticsServiceGrpc.newFutureStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).noop(next());
+        return DiagnosticsServiceGrpc.newFutureStub(channel)
+            .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+            .noop(next());
       }
 
       private NoopRequest next() {
-        return NoopRequest.newBuilder().setInstanceId(instanceId)
-            .setOptions(CommandOptions.newBuilder().setCommandId("bench-" + runId + "-" + sequence.incrementAndGet()))
+        return NoopRequest.newBuilder()
+            .setInstanceId(instanceId)
+            .setOptions(
+                CommandOptions.newBuilder()
+                    .setCommandId("bench-" + runId + "-" + sequence.incrementAndGet()))
             .build();
       }
     };

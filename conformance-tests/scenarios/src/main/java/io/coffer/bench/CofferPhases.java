@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * Phases 2 to 6 through the control: one agent for Ping and Noop and its RSS (idle, then sampled
- * under load), then fresh agents for the start time. The load agent's own start is the first
- * start sample.
+ * under load), then fresh agents for the start time. The load agent's own start is the first start
+ * sample.
  */
 final class CofferPhases {
   private static final String MAIN_INSTANCE = "bench-agent";
@@ -19,7 +19,13 @@ final class CofferPhases {
   private final byte[] payload;
   private final Report report;
 
-  CofferPhases(Testbed bed, Channel channel, AgentLauncher agents, Settings s, byte[] payload, Report report) {
+  CofferPhases(
+      Testbed bed,
+      Channel channel,
+      AgentLauncher agents,
+      Settings s,
+      byte[] payload,
+      Report report) {
     this.bed = bed;
     this.channel = channel;
     this.agents = agents;
@@ -31,7 +37,8 @@ final class CofferPhases {
   void run() throws Exception {
     AgentHandle agent = start(MAIN_INSTANCE);
     bed.awaitHealthy(MAIN_INSTANCE, Duration.ofSeconds(120)); // Noop waits for the datastore
-    Progress.log("coffer: agent healthy; " + s.idleQuiet().toSeconds() + " s quiet before the idle RSS");
+    Progress.log(
+        "coffer: agent healthy; " + s.idleQuiet().toSeconds() + " s quiet before the idle RSS");
     Thread.sleep(s.idleQuiet().toMillis());
     report.agentIdleKiB = RssSampler.rssKiB(agent.pid());
     report.agentIdleAfterSeconds = s.idleQuiet().toSeconds();
@@ -42,16 +49,31 @@ final class CofferPhases {
     report.pingLatency = Load.sequential(ping, s.warmupCalls(), s.measuredCalls());
     Progress.log("coffer ping: throughput, " + s.callers() + " callers");
     CpuMeter pingCpu = cpuMeter(agent);
-    long[] pingRss = underLoad(agent, () -> report.pingThroughput = Load.closedLoop(ping, s.callers(), s.loadWarmup(), s.window(), pingCpu));
+    long[] pingRss =
+        underLoad(
+            agent,
+            () ->
+                report.pingThroughput =
+                    Load.closedLoop(ping, s.callers(), s.loadWarmup(), s.window(), pingCpu));
     report.agentPingMaxKiB = pingRss[0];
     report.pingCpu = pingCpu.perCall(report.pingThroughput.calls());
 
-    Call noop = CofferCalls.noop(channel, MAIN_INSTANCE, Long.toString(System.currentTimeMillis(), 36), s.deadlineMillis());
+    Call noop =
+        CofferCalls.noop(
+            channel,
+            MAIN_INSTANCE,
+            Long.toString(System.currentTimeMillis(), 36),
+            s.deadlineMillis());
     Progress.log("coffer noop: latency, 1 caller");
     report.noopLatency = Load.sequential(noop, s.noopWarmupCalls(), s.noopMeasuredCalls());
     Progress.log("coffer noop: throughput, " + s.callers() + " callers");
     CpuMeter noopCpu = cpuMeter(agent);
-    long[] noopRss = underLoad(agent, () -> report.noopThroughput = Load.closedLoop(noop, s.callers(), s.loadWarmup(), s.window(), noopCpu));
+    long[] noopRss =
+        underLoad(
+            agent,
+            () ->
+                report.noopThroughput =
+                    Load.closedLoop(noop, s.callers(), s.loadWarmup(), s.window(), noopCpu));
     report.agentNoopMaxKiB = noopRss[0];
     report.noopCpu = noopCpu.perCall(report.noopThroughput.calls());
     report.controlMaxKiB = Math.max(pingRss[1], noopRss[1]);
@@ -76,15 +98,24 @@ final class CofferPhases {
   }
 
   private CpuMeter cpuMeter(AgentHandle agent) {
-    return new CpuMeter(CpuMeter.labels("client", ProcessHandle.current().pid(), "control", bed.controlProcess().pid(),
-        "agent", agent.pid()));
+    return new CpuMeter(
+        CpuMeter.labels(
+            "client",
+            ProcessHandle.current().pid(),
+            "control",
+            bed.controlProcess().pid(),
+            "agent",
+            agent.pid()));
   }
 
   private interface Phase {
     void run() throws Exception;
   }
 
-  /** Runs {@code phase} while sampling the agent's and the control's RSS; returns their maxima in KiB. */
+  /**
+   * Runs {@code phase} while sampling the agent's and the control's RSS; returns their maxima in
+   * KiB.
+   */
   private long[] underLoad(AgentHandle agent, Phase phase) throws Exception {
     RssSampler agentRss = RssSampler.start(agent.pid());
     RssSampler controlRss = RssSampler.start(bed.controlProcess().pid());

@@ -21,7 +21,9 @@ final class CpuMeter implements Load.WindowListener {
   private final Map<String, Long> atOpen = new LinkedHashMap<>();
   private final Map<String, Long> used = new LinkedHashMap<>();
 
-  /** @param pids label to pid, in the order to print them */
+  /**
+   * @param pids label to pid, in the order to print them
+   */
   CpuMeter(Map<String, Long> pids) {
     this.pids = pids;
   }
@@ -60,7 +62,10 @@ final class CpuMeter implements Load.WindowListener {
     return String.join(" + ", parts) + " = " + total + " us";
   }
 
-  /** utime + stime of {@code pid}; the fields after the parenthesised command name, which may contain spaces. */
+  /**
+   * utime + stime of {@code pid}; the fields after the parenthesised command name, which may
+   * contain spaces.
+   */
   private static long ticks(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

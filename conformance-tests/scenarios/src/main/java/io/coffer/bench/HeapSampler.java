@@ -14,18 +14,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Java heap of another JVM every 100 ms, with {@code jstat -gc PID 100}: one jstat JVM for the
  * whole phase, which reads the target's hsperfdata counters (the same ones {@code jcmd PID
- * GC.heap_info} prints) from shared memory. A {@code jcmd} per sample would start a JVM every
- * 100 ms, which on two cores would take CPU from the backup it measures. jstat is started and
- * answering before the phase starts, so its own start-up is not inside the measured time.
+ * GC.heap_info} prints) from shared memory. A {@code jcmd} per sample would start a JVM every 100
+ * ms, which on two cores would take CPU from the backup it measures. jstat is started and answering
+ * before the phase starts, so its own start-up is not inside the measured time.
  *
- * <p>Figures, in KiB: the heap used at the first sample, the highest heap used (survivors + eden + old; it includes garbage not yet
- * collected, so it mostly shows how far eden fills), the highest heap committed (what the JVM
- * grew the heap to: with the agent's tight free ratios this follows what it needs), the highest
- * old generation used (what survives collections), and the collections during the phase.
+ * <p>Figures, in KiB: the heap used at the first sample, the highest heap used (survivors + eden +
+ * old; it includes garbage not yet collected, so it mostly shows how far eden fills), the highest
+ * heap committed (what the JVM grew the heap to: with the agent's tight free ratios this follows
+ * what it needs), the highest old generation used (what survives collections), and the collections
+ * during the phase.
  */
 final class HeapSampler implements AutoCloseable {
   /** KiB, and the young and full collections during the phase. */
-  record Heap(long usedFirstKiB, long usedMaxKiB, long committedMaxKiB, long oldMaxKiB, long youngGcs, long fullGcs,
+  record Heap(
+      long usedFirstKiB,
+      long usedMaxKiB,
+      long committedMaxKiB,
+      long oldMaxKiB,
+      long youngGcs,
+      long fullGcs,
       int samples) {}
 
   private final Process jstat;
@@ -43,9 +50,10 @@ final class HeapSampler implements AutoCloseable {
   private int samples;
 
   private HeapSampler(long pid) throws IOException {
-    jstat = new ProcessBuilder(jstat().toString(), "-gc", Long.toString(pid), "100")
-        .redirectErrorStream(true)
-        .start();
+    jstat =
+        new ProcessBuilder(jstat().toString(), "-gc", Long.toString(pid), "100")
+            .redirectErrorStream(true)
+            .start();
     reader = new Thread(this::read, "jstat-" + pid);
     reader.setDaemon(true);
     reader.start();
@@ -56,7 +64,8 @@ final class HeapSampler implements AutoCloseable {
     HeapSampler s = new HeapSampler(pid);
     if (!s.firstSample.await(30, TimeUnit.SECONDS) || s.failure != null) {
       s.jstat.destroyForcibly();
-      throw new IOException("jstat -gc " + pid + " gave no sample: " + (s.failure != null ? s.failure : "timed out"));
+      throw new IOException(
+          "jstat -gc " + pid + " gave no sample: " + (s.failure != null ? s.failure : "timed out"));
     }
     return s;
   }
@@ -72,8 +81,11 @@ final class HeapSampler implements AutoCloseable {
    * generation.
    */
   static void fullGc(long pid) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(jdkTool("jcmd").toString(), Long.toString(pid), "GC.run")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(jdkTool("jcmd").toString(), Long.toString(pid), "GC.run")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IOException("jcmd " + pid + " GC.run failed");
@@ -87,7 +99,8 @@ final class HeapSampler implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(jstat.getInputStream(), StandardCharsets.UTF_8))) {
       List<String> header = null;
       for (String line; (line = in.readLine()) != null; ) {
         String[] f = line.trim().split("\\s+");
@@ -118,8 +131,16 @@ final class HeapSampler implements AutoCloseable {
   }
 
   private synchronized void sample(List<String> header, String[] f) {
-    long used = value(header, f, "S0U") + value(header, f, "S1U") + value(header, f, "EU") + value(header, f, "OU");
-    long committed = value(header, f, "S0C") + value(header, f, "S1C") + value(header, f, "EC") + value(header, f, "OC");
+    long used =
+        value(header, f, "S0U")
+            + value(header, f, "S1U")
+            + value(header, f, "EU")
+            + value(header, f, "OU");
+    long committed =
+        value(header, f, "S0C")
+            + value(header, f, "S1C")
+            + value(header, f, "EC")
+            + value(header, f, "OC");
     long ygc = value(header, f, "YGC");
     long fgc = value(header, f, "FGC");
     usedMax = Math.max(usedMax, used);
@@ -141,7 +162,8 @@ final class HeapSampler implements AutoCloseable {
   }
 
   synchronized Heap heap() {
-    return new Heap(usedFirst, usedMax, committedMax, oldMax, ygcLast - ygcFirst, fgcLast - fgcFirst, samples);
+    return new Heap(
+        usedFirst, usedMax, committedMax, oldMax, ygcLast - ygcFirst, fgcLast - fgcFirst, samples);
   }
 
   @Override

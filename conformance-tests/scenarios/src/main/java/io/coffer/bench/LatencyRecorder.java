@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Round-trip times in nanoseconds, kept exactly (a growable long[] sorted once at the end): a few
- * hundred thousand samples at most, so exact percentiles cost less than a histogram's setup.
- * Not thread-safe: one recorder per caller, merged afterwards.
+ * hundred thousand samples at most, so exact percentiles cost less than a histogram's setup. Not
+ * thread-safe: one recorder per caller, merged afterwards.
  */
 final class LatencyRecorder {
   private long[] samples = new long[1024];

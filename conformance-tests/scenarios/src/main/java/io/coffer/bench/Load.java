@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Drives a {@link Call}: one caller at a time for latency, or a closed loop of N callers for throughput. */
+/**
+ * Drives a {@link Call}: one caller at a time for latency, or a closed loop of N callers for
+ * throughput.
+ */
 final class Load {
   private Load() {}
 
@@ -25,8 +28,11 @@ final class Load {
     void closed();
   }
 
-  /** Outcome of a closed-loop run: completed calls per second inside the window, and their latency. */
-  record Throughput(double callsPerSecond, long calls, long errors, Latency latency, String firstError) {}
+  /**
+   * Outcome of a closed-loop run: completed calls per second inside the window, and their latency.
+   */
+  record Throughput(
+      double callsPerSecond, long calls, long errors, Latency latency, String firstError) {}
 
   /**
    * Latency with a single caller: {@code warmup} unrecorded calls (JIT, connection, TLS session),
@@ -52,7 +58,8 @@ final class Load {
    * {@code warmup}, then counts completions within {@code window}, then waits for the calls still
    * in flight so that nothing outlives the phase.
    */
-  static Throughput closedLoop(Call call, int callers, Duration warmup, Duration window, WindowListener listener)
+  static Throughput closedLoop(
+      Call call, int callers, Duration warmup, Duration window, WindowListener listener)
       throws InterruptedException {
     ClosedLoop loop = new ClosedLoop(call, callers);
     loop.start();
@@ -68,11 +75,16 @@ final class Load {
     loop.awaitDrained(Duration.ofSeconds(60));
     long calls = loop.completed.sum();
     if (calls == 0) {
-      throw new IllegalStateException("no call succeeded during the measurement window; first error: " + loop.firstError.get());
+      throw new IllegalStateException(
+          "no call succeeded during the measurement window; first error: " + loop.firstError.get());
     }
     LatencyRecorder all = new LatencyRecorder();
     loop.chains.forEach(c -> all.addAll(c.recorder));
-    return new Throughput(calls / ((windowEnd - windowStart) / 1e9), calls, loop.errors.sum(), all.summary(),
+    return new Throughput(
+        calls / ((windowEnd - windowStart) / 1e9),
+        calls,
+        loop.errors.sum(),
+        all.summary(),
         loop.firstError.get());
   }
 
@@ -80,12 +92,19 @@ final class Load {
     private final Call call;
     private final List<Chain> chains = new ArrayList<>();
     private final CountDownLatch drained;
-    /** Re-issues after a failure with a short pause: an immediate failure would otherwise recurse and spin. */
-    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bench-retry");
-      t.setDaemon(true);
-      return t;
-    });
+
+    /**
+     * Re-issues after a failure with a short pause: an immediate failure would otherwise recurse
+     * and spin.
+     */
+    private final ScheduledExecutorService retry =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-retry");
+              t.setDaemon(true);
+              return t;
+            });
+
     private final LongAdder completed = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final AtomicReference<String> firstError = new AtomicReference<>();
@@ -108,7 +127,8 @@ final class Load {
       boolean done = drained.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
       retry.shutdownNow();
       if (!done) {
-        throw new IllegalStateException("calls still in flight " + timeout + " after the end of the phase");
+        throw new IllegalStateException(
+            "calls still in flight " + timeout + " after the end of the phase");
       }
     }
 

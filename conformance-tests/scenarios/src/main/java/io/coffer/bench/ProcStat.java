@@ -5,9 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What /proc says about a process: CPU time (its own, and that of its children it has waited
- * for), RSS and its peak. Everything in KiB or milliseconds; -1 (or 0 for CPU) when the process is
- * gone.
+ * What /proc says about a process: CPU time (its own, and that of its children it has waited for),
+ * RSS and its peak. Everything in KiB or milliseconds; -1 (or 0 for CPU) when the process is gone.
  */
 final class ProcStat {
   /** USER_HZ: /proc reports CPU time in these ticks; 100 on every mainstream Linux build. */
@@ -41,8 +40,8 @@ final class ProcStat {
   }
 
   /**
-   * Resets the process's peak RSS to its current RSS (Linux 4.0+, writing 5 to clear_refs; needs
-   * to own the process or be root).
+   * Resets the process's peak RSS to its current RSS (Linux 4.0+, writing 5 to clear_refs; needs to
+   * own the process or be root).
    *
    * @return whether it worked; if not, the peak counts from the process's start
    */
@@ -55,7 +54,10 @@ final class ProcStat {
     }
   }
 
-  /** The numeric fields after the parenthesised command name (which may hold spaces); index 0 is the state. */
+  /**
+   * The numeric fields after the parenthesised command name (which may hold spaces); index 0 is the
+   * state.
+   */
   private static long[] stat(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

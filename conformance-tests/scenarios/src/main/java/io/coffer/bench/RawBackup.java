@@ -18,7 +18,9 @@ import org.apache.commons.io.file.PathUtils;
  * discarded.
  */
 final class RawBackup {
-  /** @param cpuMillis the tool's user + system CPU; mariadbdCpuMillis that of the server meanwhile */
+  /**
+   * @param cpuMillis the tool's user + system CPU; mariadbdCpuMillis that of the server meanwhile
+   */
   record Run(long nanos, long cpuMillis, long mariadbdCpuMillis) {}
 
   private final Path tool;
@@ -38,7 +40,10 @@ final class RawBackup {
     this.mariadbdPid = mariadbdPid;
   }
 
-  /** mariadb-backup (or mariabackup) next to mariadbd, on PATH, or in the Debian directories: the plugin's search order. */
+  /**
+   * mariadb-backup (or mariabackup) next to mariadbd, on PATH, or in the Debian directories: the
+   * plugin's search order.
+   */
   static Path find(Path mariadbd) throws IOException {
     List<Path> dirs = new ArrayList<>();
     if (mariadbd != null) {
@@ -63,8 +68,15 @@ final class RawBackup {
 
   /** The command line, as the plugin builds it. */
   List<String> command(Path target, Path lsnDir) {
-    return List.of(tool.toString(), "--no-defaults", "--backup", "--stream=xbstream", "--socket=" + socket,
-        "--user=root", "--datadir=" + dataDir, "--target-dir=" + target.toAbsolutePath(),
+    return List.of(
+        tool.toString(),
+        "--no-defaults",
+        "--backup",
+        "--stream=xbstream",
+        "--socket=" + socket,
+        "--user=root",
+        "--datadir=" + dataDir,
+        "--target-dir=" + target.toAbsolutePath(),
         "--extra-lsndir=" + lsnDir.toAbsolutePath());
   }
 
@@ -84,11 +96,12 @@ final class RawBackup {
     Path lsnDir = privateDir(dir.resolve("lsn"));
     Path log = logs.resolve("raw-backup-" + n + ".log");
     Files.createDirectories(logs);
-    ProcessBuilder builder = new ProcessBuilder(command(target, lsnDir))
-        .directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(stdout)
-        .redirectError(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command(target, lsnDir))
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(stdout)
+            .redirectError(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("MYSQL") || k.startsWith("MARIADB"));
     long self = ProcessHandle.current().pid();
     long childCpuBefore = ProcStat.childrenCpuMillis(self);

@@ -26,24 +26,32 @@ public final class RawEchoServer {
       System.exit(2);
     }
     int port = Integer.parseInt(args[0]);
-    ServerServiceDefinition echo = ServerServiceDefinition.builder(RawEcho.SERVICE)
-        .addMethod(RawEcho.ECHO, ServerCalls.asyncUnaryCall((byte[] request, io.grpc.stub.StreamObserver<byte[]> out) -> {
-          out.onNext(request);
-          out.onCompleted();
-        }))
-        .build();
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        .sslContext(GrpcSslContexts.forServer(new File(args[1]), new File(args[2]))
-            .trustManager(new File(args[3]))
-            .clientAuth(ClientAuth.REQUIRE)
-            .protocols("TLSv1.3")
-            .build())
-        .addService(echo)
-        .directExecutor()
-        .build()
-        .start();
+    ServerServiceDefinition echo =
+        ServerServiceDefinition.builder(RawEcho.SERVICE)
+            .addMethod(
+                RawEcho.ECHO,
+                ServerCalls.asyncUnaryCall(
+                    (byte[] request, io.grpc.stub.StreamObserver<byte[]> out) -> {
+                      out.onNext(request);
+                      out.onCompleted();
+                    }))
+            .build();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .sslContext(
+                GrpcSslContexts.forServer(new File(args[1]), new File(args[2]))
+                    .trustManager(new File(args[3]))
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .protocols("TLSv1.3")
+                    .build())
+            .addService(echo)
+            .directExecutor()
+            .build()
+            .start();
     System.out.println("raw echo server listening on 127.0.0.1:" + port);
-    ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
     Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "echo-shutdown"));
     server.awaitTermination();
   }

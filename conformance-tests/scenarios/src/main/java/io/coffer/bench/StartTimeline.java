@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where an agent's start time went, read from its log: milliseconds from the spawn to the first
- * log line (JVM start, configuration, logging set up), to the plugin being loaded, to the agent
- * being started (journal, datastore manager, gRPC channel built), to the stream to the control
- * being open. Informational: it relies on the agent's log messages, and a marker that is not found
- * is left out.
+ * Where an agent's start time went, read from its log: milliseconds from the spawn to the first log
+ * line (JVM start, configuration, logging set up), to the plugin being loaded, to the agent being
+ * started (journal, datastore manager, gRPC channel built), to the stream to the control being
+ * open. Informational: it relies on the agent's log messages, and a marker that is not found is
+ * left out.
  */
 final class StartTimeline {
   private static final Map<String, String> MARKERS = new LinkedHashMap<>();

@@ -23,18 +23,25 @@ final class StartupProbe {
    * visibly slow the agent's start on a two-core machine (by 0.1-0.3 s in our runs). The figure is
    * therefore late by 5 ms on average, 10 ms at most.
    */
-  static Duration awaitFirstPing(Channel channel, AgentHandle agent) throws IOException, InterruptedException {
-    PingRequest request = PingRequest.newBuilder().setInstanceId(agent.instanceId())
-        .setOptions(CommandOptions.newBuilder().setTimeoutMillis(200)).build();
+  static Duration awaitFirstPing(Channel channel, AgentHandle agent)
+      throws IOException, InterruptedException {
+    PingRequest request =
+        PingRequest.newBuilder()
+            .setInstanceId(agent.instanceId())
+            .setOptions(CommandOptions.newBuilder().setTimeoutMillis(200))
+            .build();
     long giveUp = agent.spawnedAtNanos() + GIVE_UP.toNanos();
     StatusRuntimeException last = null;
     while (System.nanoTime() < giveUp) {
       if (!agent.alive()) {
-        throw new IOException("agent " + agent.instanceId() + " exited during start; see " + agent.log());
+        throw new IOException(
+            "agent " + agent.instanceId() + " exited during start; see " + agent.log());
       }
       long callStart = System.nanoTime();
       try {
-        DiagnosticsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS).ping(request);
+        DiagnosticsServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+            .ping(request);
         return Duration.ofNanos(System.nanoTime() - agent.spawnedAtNanos());
       } catch (StatusRuntimeException e) {
         last = e;
@@ -43,7 +50,14 @@ final class StartupProbe {
         }
       }
     }
-    throw new IOException("agent " + agent.instanceId() + " answered no Ping within " + GIVE_UP + " (last: " + last
-        + "); see " + agent.log());
+    throw new IOException(
+        "agent "
+            + agent.instanceId()
+            + " answered no Ping within "
+            + GIVE_UP
+            + " (last: "
+            + last
+            + "); see "
+            + agent.log());
   }
 }

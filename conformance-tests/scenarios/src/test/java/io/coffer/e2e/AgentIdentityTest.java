@@ -47,7 +47,8 @@ class AgentIdentityTest {
     try (Testbed bed = Testbed.start(dir)) {
       assertThatThrownBy(() -> Agent.start(asGhost(bed)))
           .isInstanceOf(CertificateIdentity.IdentityException.class)
-          .hasMessageContaining("'ghost'").hasMessageContaining("'qs2'");
+          .hasMessageContaining("'ghost'")
+          .hasMessageContaining("'qs2'");
       assertThat(unknown(bed, "qs2")).isTrue();
     }
   }
@@ -55,10 +56,26 @@ class AgentIdentityTest {
   /** The configuration of instance "ghost" with the certificate of instance "qs2". */
   private AgentConfig asGhost(Testbed bed) throws Exception {
     Path plugins = Files.createDirectories(dir.resolve("no-plugins"));
-    AgentConfig qs2 = bed.agentConfig("qs2", plugins, new AgentConfig.Datastore("mysql", dir.resolve("data"),
-        dir.resolve("run"), "127.0.0.1", Ports.free(), "", Map.of()));
-    return new AgentConfig("ghost", qs2.control(), dir.resolve("ghost-state"), qs2.pluginsDir(),
-        qs2.heartbeatInterval(), qs2.datastore(), qs2.backup());
+    AgentConfig qs2 =
+        bed.agentConfig(
+            "qs2",
+            plugins,
+            new AgentConfig.Datastore(
+                "mysql",
+                dir.resolve("data"),
+                dir.resolve("run"),
+                "127.0.0.1",
+                Ports.free(),
+                "",
+                Map.of()));
+    return new AgentConfig(
+        "ghost",
+        qs2.control(),
+        dir.resolve("ghost-state"),
+        qs2.pluginsDir(),
+        qs2.heartbeatInterval(),
+        qs2.datastore(),
+        qs2.backup());
   }
 
   private static boolean unknown(Testbed bed, String id) {

@@ -37,30 +37,54 @@ class AgentNoticesTest {
   void aNearlyFullVolumeAndAnExpiringCertificateAreReported() throws Exception {
     RedisProvider redis = RedisProvider.requireRedis();
     // the server runs as its own OS account: it must reach its data directory
-    dir = Files.createTempDirectory("coffer-notices", PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rwxr-xr-x")));
+    dir =
+        Files.createTempDirectory(
+            "coffer-notices",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(dir);
-    AgentConfig config = bed.agentConfig("noticed", redis.pluginsDir(), redis.datastore(dir.resolve("noticed"),
-        Ports.free())).withNotices(new AgentConfig.Notices(1, Duration.ofDays(30)));
+    AgentConfig config =
+        bed.agentConfig(
+                "noticed",
+                redis.pluginsDir(),
+                redis.datastore(dir.resolve("noticed"), Ports.free()))
+            .withNotices(new AgentConfig.Notices(1, Duration.ofDays(30)));
     Files.delete(config.control().certFile()); // re-issued for 10 days instead of 90
     Files.delete(config.control().keyFile());
-    Instant end = bed.ca().issueAgent("noticed", Duration.ofDays(10), config.control().certFile(),
-        config.control().keyFile()).certificate().getNotAfter().toInstant();
+    Instant end =
+        bed.ca()
+            .issueAgent(
+                "noticed",
+                Duration.ofDays(10),
+                config.control().certFile(),
+                config.control().keyFile())
+            .certificate()
+            .getNotAfter()
+            .toInstant();
     bed.startAgent(config);
 
     Event certificate = bed.awaitEvent("certificate_near_expiry", Duration.ofSeconds(60));
     assertThat(certificate.getInstanceId()).isEqualTo("noticed");
-    assertThat(certificate.getDetailsMap()).containsEntry("not_after", end.toString()).containsEntry("days_left", "9");
+    assertThat(certificate.getDetailsMap())
+        .containsEntry("not_after", end.toString())
+        .containsEntry("days_left", "9");
     Event storage = bed.awaitEvent("storage_nearly_full", Duration.ofSeconds(60));
     assertThat(storage.getInstanceId()).isEqualTo("noticed");
-    assertThat(storage.getDetailsMap()).containsEntry("threshold_percent", "1").containsKeys("used_percent",
-        "free_bytes", "total_bytes", "path");
-    assertThat(Double.parseDouble(storage.getDetailsOrThrow("used_percent"))).isGreaterThanOrEqualTo(1.0);
+    assertThat(storage.getDetailsMap())
+        .containsEntry("threshold_percent", "1")
+        .containsKeys("used_percent", "free_bytes", "total_bytes", "path");
+    assertThat(Double.parseDouble(storage.getDetailsOrThrow("used_percent")))
+        .isGreaterThanOrEqualTo(1.0);
 
-    InstanceStatus s = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId("noticed").build());
-    for (int i = 0; i < 50 && !s.containsMetrics("certificate_days_left"); i++) { // the heartbeat after the check
+    InstanceStatus s =
+        bed.instances()
+            .getInstance(GetInstanceRequest.newBuilder().setInstanceId("noticed").build());
+    for (int i = 0;
+        i < 50 && !s.containsMetrics("certificate_days_left");
+        i++) { // the heartbeat after the check
       Thread.sleep(200);
-      s = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId("noticed").build());
+      s =
+          bed.instances()
+              .getInstance(GetInstanceRequest.newBuilder().setInstanceId("noticed").build());
     }
     assertThat(s.getMetricsMap()).as(s.toString()).containsKey("certificate_days_left");
     assertThat(s.getMetricsOrThrow("certificate_days_left")).isBetween(9.0, 10.0);

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import picocli.CommandLine;
 
-/** The `coffer` CLI against a real control and an agent running a real MariaDB, as a user types it. */
+/**
+ * The `coffer` CLI against a real control and an agent running a real MariaDB, as a user types it.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliEndToEndTest {
   Testbed bed;
@@ -31,10 +33,15 @@ class CliEndToEndTest {
   @BeforeAll
   void start() throws Exception {
     MysqlProvider mysql = MysqlProvider.requireMariadb();
-    work = Files.createTempDirectory("coffer-cli", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    work =
+        Files.createTempDirectory(
+            "coffer-cli",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
     int port = Ports.free();
-    bed.startAgent(bed.agentConfig("cli-db", mysql.pluginsDir(), mysql.datastore(work.resolve("instance"), port)));
+    bed.startAgent(
+        bed.agentConfig(
+            "cli-db", mysql.pluginsDir(), mysql.datastore(work.resolve("instance"), port)));
     bed.awaitHealthy("cli-db", Duration.ofSeconds(90));
     data = mysql.dataPlane(port);
   }
@@ -65,11 +72,22 @@ class CliEndToEndTest {
     assertThat(coffer("database", "create", "cli-db", "orders").exit()).isZero();
     Path pw = work.resolve("pw");
     Files.writeString(pw, "Cli-pass-1");
-    Run created = coffer("user", "create", "cli-db", "bob", "--password-file", pw.toString(), "--database", "orders");
+    Run created =
+        coffer(
+            "user",
+            "create",
+            "cli-db",
+            "bob",
+            "--password-file",
+            pw.toString(),
+            "--database",
+            "orders");
     assertThat(created.exit()).as(created.err()).isZero();
 
     assertThat(data.writeAndRead("bob", "Cli-pass-1", "orders", "via cli")).isEqualTo("via cli");
-    assertThat(coffer("--json", "user", "list", "cli-db").out()).contains("\"bob\"").contains("orders");
+    assertThat(coffer("--json", "user", "list", "cli-db").out())
+        .contains("\"bob\"")
+        .contains("orders");
     assertThat(coffer("database", "list", "cli-db").out()).contains("orders");
   }
 
@@ -84,19 +102,27 @@ class CliEndToEndTest {
     assertThat(unknown.exit()).isEqualTo(3);
     assertThat(unknown.err()).contains("NOT_FOUND");
 
-    Run badTime = coffer("restore", "bk-1", "--instance", "cli-db", "--target-time", "yesterday noon");
+    Run badTime =
+        coffer("restore", "bk-1", "--instance", "cli-db", "--target-time", "yesterday noon");
     assertThat(badTime.exit()).isEqualTo(2);
-    assertThat(badTime.err()).contains("--target-time").contains("ISO-8601").doesNotContain("Exception");
+    assertThat(badTime.err())
+        .contains("--target-time")
+        .contains("ISO-8601")
+        .doesNotContain("Exception");
   }
 
   @Test
   void archiveFlushReportsTheLastArchivedBinlogFile() {
     Run flushed = coffer("archive", "flush", "cli-db");
     assertThat(flushed.exit()).as(flushed.err()).isZero();
-    assertThat(flushed.out()).contains("Archived cli-db's log up to mariadb-bin.").contains("archive cli-db");
+    assertThat(flushed.out())
+        .contains("Archived cli-db's log up to mariadb-bin.")
+        .contains("archive cli-db");
 
     Run json = coffer("--json", "archive", "flush", "cli-db", "--wait", "30");
     assertThat(json.exit()).as(json.err()).isZero();
-    assertThat(json.out()).contains("\"archiveId\": \"cli-db\"").contains("\"file\": \"mariadb-bin.");
+    assertThat(json.out())
+        .contains("\"archiveId\": \"cli-db\"")
+        .contains("\"file\": \"mariadb-bin.");
   }
 }

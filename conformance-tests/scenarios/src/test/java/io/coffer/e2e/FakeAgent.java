@@ -42,12 +42,15 @@ public final class FakeAgent implements AutoCloseable {
     STUCK
   }
 
-  /** Connects with the given client certificate (or none when {@code cert} is null) and says Hello. */
+  /**
+   * Connects with the given client certificate (or none when {@code cert} is null) and says Hello.
+   */
   FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId) throws Exception {
     this(port, caFile, cert, key, claimedId, Mode.RECORD);
   }
 
-  public FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId, Mode mode) throws Exception {
+  public FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId, Mode mode)
+      throws Exception {
     this(port, caFile, cert, key, claimedId, mode, java.util.UUID.randomUUID().toString(), 60_000);
   }
 
@@ -56,47 +59,81 @@ public final class FakeAgent implements AutoCloseable {
    * @param heartbeatMillis the interval the Hello announces; this fake sends one heartbeat only, so
    *     the control finds it silent after three of them
    */
-  public FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId, Mode mode, String runId,
-      int heartbeatMillis) throws Exception {
-    SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
+  public FakeAgent(
+      int port,
+      Path caFile,
+      Path cert,
+      Path key,
+      String claimedId,
+      Mode mode,
+      String runId,
+      int heartbeatMillis)
+      throws Exception {
+    SslContextBuilder ssl =
+        GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
     if (cert != null) {
       ssl.keyManager(cert.toFile(), key.toFile());
     }
     channel = NettyChannelBuilder.forAddress("localhost", port).sslContext(ssl.build()).build();
-    out = AgentGatewayGrpc.newStub(channel).connect(new ClientResponseObserver<AgentFrame, ControlFrame>() {
-      @Override
-      public void beforeStart(ClientCallStreamObserver<AgentFrame> requests) {
-        if (mode == Mode.STUCK) {
-          requests.disableAutoRequestWithInitial(1); // the Welcome, then nothing
-        }
-      }
+    out =
+        AgentGatewayGrpc.newStub(channel)
+            .connect(
+                new ClientResponseObserver<AgentFrame, ControlFrame>() {
+                  @Override
+                  public void beforeStart(ClientCallStreamObserver<AgentFrame> requests) {
+                    if (mode == Mode.STUCK) {
+                      requests.disableAutoRequestWithInitial(1); // the Welcome, then nothing
+                    }
+                  }
 
-      @Override
-      public void onNext(ControlFrame value) {
-        if (mode == Mode.ANSWER_PINGS && value.hasCommand() && value.getCommand().getOperation().hasPing()) {
-          sendResult(Result.newBuilder().setCommandId(value.getCommand().getCommandId())
-              .setStatus(com.google.rpc.Status.newBuilder().setCode(0))
-              .setPayload(OperationResult.newBuilder().setPong(Pong.newBuilder()
-                  .setPayload(value.getCommand().getOperation().getPing().getPayload())))
-              .build());
-          return;
-        }
-        received.add(value);
-      }
+                  @Override
+                  public void onNext(ControlFrame value) {
+                    if (mode == Mode.ANSWER_PINGS
+                        && value.hasCommand()
+                        && value.getCommand().getOperation().hasPing()) {
+                      sendResult(
+                          Result.newBuilder()
+                              .setCommandId(value.getCommand().getCommandId())
+                              .setStatus(com.google.rpc.Status.newBuilder().setCode(0))
+                              .setPayload(
+                                  OperationResult.newBuilder()
+                                      .setPong(
+                                          Pong.newBuilder()
+                                              .setPayload(
+                                                  value
+                                                      .getCommand()
+                                                      .getOperation()
+                                                      .getPing()
+                                                      .getPayload())))
+                              .build());
+                      return;
+                    }
+                    received.add(value);
+                  }
 
-      @Override
-      public void onError(Throwable t) {
-        closed.complete(t);
-      }
+                  @Override
+                  public void onError(Throwable t) {
+                    closed.complete(t);
+                  }
 
-      @Override
-      public void onCompleted() {
-        closed.complete(null);
-      }
-    });
-    send(AgentFrame.newBuilder().setHello(Hello.newBuilder().setInstanceId(claimedId).setAgentVersion("fake")
-        .setHeartbeatIntervalMillis(heartbeatMillis).setAgentRunId(runId)).build());
-    send(AgentFrame.newBuilder().setHeartbeat(Heartbeat.newBuilder().setHealth(Health.HEALTH_HEALTHY)).build());
+                  @Override
+                  public void onCompleted() {
+                    closed.complete(null);
+                  }
+                });
+    send(
+        AgentFrame.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setInstanceId(claimedId)
+                    .setAgentVersion("fake")
+                    .setHeartbeatIntervalMillis(heartbeatMillis)
+                    .setAgentRunId(runId))
+            .build());
+    send(
+        AgentFrame.newBuilder()
+            .setHeartbeat(Heartbeat.newBuilder().setHealth(Health.HEALTH_HEALTHY))
+            .build());
   }
 
   synchronized void send(AgentFrame frame) {

@@ -63,9 +63,17 @@ class MutualTlsTest {
 
   @Test
   void agentCertificateFromAnotherCaIsRefused() throws Exception {
-    CertificateAuthority other = CertificateAuthority.create(dir.resolve("other/ca.pem"), dir.resolve("other/ca.key"));
-    other.issueAgent("intruder", Duration.ofDays(1), dir.resolve("intruder.pem"), dir.resolve("intruder.key"));
-    try (FakeAgent a = new FakeAgent(agentPort(), bed.home().caCert(), dir.resolve("intruder.pem"), dir.resolve("intruder.key"), "intruder")) {
+    CertificateAuthority other =
+        CertificateAuthority.create(dir.resolve("other/ca.pem"), dir.resolve("other/ca.key"));
+    other.issueAgent(
+        "intruder", Duration.ofDays(1), dir.resolve("intruder.pem"), dir.resolve("intruder.key"));
+    try (FakeAgent a =
+        new FakeAgent(
+            agentPort(),
+            bed.home().caCert(),
+            dir.resolve("intruder.pem"),
+            dir.resolve("intruder.key"),
+            "intruder")) {
       Throwable t = a.closed.get(20, TimeUnit.SECONDS);
       assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     }
@@ -83,7 +91,13 @@ class MutualTlsTest {
 
   @Test
   void clientCertificateIsNotAnAgentIdentity() throws Exception {
-    try (FakeAgent a = new FakeAgent(agentPort(), bed.home().caCert(), bed.home().clientCert("admin"), bed.home().clientKey("admin"), "admin")) {
+    try (FakeAgent a =
+        new FakeAgent(
+            agentPort(),
+            bed.home().caCert(),
+            bed.home().clientCert("admin"),
+            bed.home().clientKey("admin"),
+            "admin")) {
       Throwable t = a.closed.get(20, TimeUnit.SECONDS);
       assertThat(Status.fromThrowable(t).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
@@ -107,8 +121,11 @@ class MutualTlsTest {
     Path[] a = agentCert("alpha");
     try (FakeAgent first = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha")) {
       assertThat(first.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
-      for (int attempt = 0; attempt < 5; attempt++) { // an impostor that keeps retrying never gets in
-        try (FakeAgent second = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha")) {
+      for (int attempt = 0;
+          attempt < 5;
+          attempt++) { // an impostor that keeps retrying never gets in
+        try (FakeAgent second =
+            new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha")) {
           Status status = Status.fromThrowable(second.closed.get(20, TimeUnit.SECONDS));
           assertThat(status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
           assertThat(status.getDescription()).contains("already served by another agent");
@@ -117,15 +134,27 @@ class MutualTlsTest {
       }
       assertThat(first.closed).isNotDone();
       // commands for alpha still reach the first agent
-      CompletableFuture<CommandReply> call = CompletableFuture.supplyAsync(() -> bed.databases().createDatabase(
-          CreateDatabaseRequest.newBuilder().setInstanceId("alpha")
-              .setOptions(CommandOptions.newBuilder().setCommandId("cmd-after-impostor").setTimeoutMillis(5000))
-              .setDatabase(Database.newBuilder().setName("x")).build()));
+      CompletableFuture<CommandReply> call =
+          CompletableFuture.supplyAsync(
+              () ->
+                  bed.databases()
+                      .createDatabase(
+                          CreateDatabaseRequest.newBuilder()
+                              .setInstanceId("alpha")
+                              .setOptions(
+                                  CommandOptions.newBuilder()
+                                      .setCommandId("cmd-after-impostor")
+                                      .setTimeoutMillis(5000))
+                              .setDatabase(Database.newBuilder().setName("x"))
+                              .build()));
       Command command = first.nextCommand();
       assertThat(command.getCommandId()).isEqualTo("cmd-after-impostor");
-      first.sendResult(Result.newBuilder().setCommandId(command.getCommandId())
-          .setStatus(com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE))
-          .setPayload(OperationResult.newBuilder().setDone(Done.getDefaultInstance())).build());
+      first.sendResult(
+          Result.newBuilder()
+              .setCommandId(command.getCommandId())
+              .setStatus(com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE))
+              .setPayload(OperationResult.newBuilder().setDone(Done.getDefaultInstance()))
+              .build());
       assertThat(call.get(20, TimeUnit.SECONDS).getCommandId()).isEqualTo("cmd-after-impostor");
     }
   }
@@ -133,11 +162,27 @@ class MutualTlsTest {
   @Test
   void theSameAgentReconnectingReplacesItsOlderStream() throws Exception {
     Path[] a = agentCert("alpha");
-    try (FakeAgent before = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
-            FakeAgent.Mode.RECORD, "run-1", 60_000)) {
+    try (FakeAgent before =
+        new FakeAgent(
+            agentPort(),
+            bed.home().caCert(),
+            a[0],
+            a[1],
+            "alpha",
+            FakeAgent.Mode.RECORD,
+            "run-1",
+            60_000)) {
       assertThat(before.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
-      try (FakeAgent after = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
-          FakeAgent.Mode.RECORD, "run-1", 60_000)) {
+      try (FakeAgent after =
+          new FakeAgent(
+              agentPort(),
+              bed.home().caCert(),
+              a[0],
+              a[1],
+              "alpha",
+              FakeAgent.Mode.RECORD,
+              "run-1",
+              60_000)) {
         assertThat(after.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
         assertThat(Status.fromThrowable(before.closed.get(20, TimeUnit.SECONDS)).getCode())
             .isEqualTo(Status.Code.ABORTED);
@@ -149,12 +194,28 @@ class MutualTlsTest {
   void anotherAgentTakesOverOnceTheFirstFellSilent() throws Exception {
     Path[] a = agentCert("alpha");
     // announces 200 ms heartbeats and sends one: silent for the control after 600 ms
-    try (FakeAgent silent = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
-            FakeAgent.Mode.RECORD, "run-old", 200)) {
+    try (FakeAgent silent =
+        new FakeAgent(
+            agentPort(),
+            bed.home().caCert(),
+            a[0],
+            a[1],
+            "alpha",
+            FakeAgent.Mode.RECORD,
+            "run-old",
+            200)) {
       assertThat(silent.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
       Thread.sleep(1000);
-      try (FakeAgent fresh = new FakeAgent(agentPort(), bed.home().caCert(), a[0], a[1], "alpha",
-          FakeAgent.Mode.RECORD, "run-new", 60_000)) {
+      try (FakeAgent fresh =
+          new FakeAgent(
+              agentPort(),
+              bed.home().caCert(),
+              a[0],
+              a[1],
+              "alpha",
+              FakeAgent.Mode.RECORD,
+              "run-new",
+              60_000)) {
         assertThat(fresh.received.poll(20, TimeUnit.SECONDS).hasWelcome()).isTrue();
         assertThat(Status.fromThrowable(silent.closed.get(20, TimeUnit.SECONDS)).getCode())
             .isEqualTo(Status.Code.ABORTED);
@@ -170,36 +231,58 @@ class MutualTlsTest {
         FakeAgent bravo = new FakeAgent(agentPort(), bed.home().caCert(), b[0], b[1], "bravo")) {
       alpha.received.poll(20, TimeUnit.SECONDS); // welcome
       bravo.received.poll(20, TimeUnit.SECONDS);
-      CompletableFuture<CommandReply> call = CompletableFuture.supplyAsync(() -> bed.databases().createDatabase(
-          CreateDatabaseRequest.newBuilder().setInstanceId("alpha")
-              .setOptions(CommandOptions.newBuilder().setCommandId("cmd-for-alpha").setTimeoutMillis(3000))
-              .setDatabase(Database.newBuilder().setName("x")).build()));
+      CompletableFuture<CommandReply> call =
+          CompletableFuture.supplyAsync(
+              () ->
+                  bed.databases()
+                      .createDatabase(
+                          CreateDatabaseRequest.newBuilder()
+                              .setInstanceId("alpha")
+                              .setOptions(
+                                  CommandOptions.newBuilder()
+                                      .setCommandId("cmd-for-alpha")
+                                      .setTimeoutMillis(3000))
+                              .setDatabase(Database.newBuilder().setName("x"))
+                              .build()));
       Command command = alpha.nextCommand();
       assertThat(command.getCommandId()).isEqualTo("cmd-for-alpha");
 
-      Result forged = Result.newBuilder().setCommandId("cmd-for-alpha")
-          .setStatus(com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE))
-          .setPayload(OperationResult.newBuilder().setDone(Done.getDefaultInstance())).build();
+      Result forged =
+          Result.newBuilder()
+              .setCommandId("cmd-for-alpha")
+              .setStatus(com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE))
+              .setPayload(OperationResult.newBuilder().setDone(Done.getDefaultInstance()))
+              .build();
       bravo.sendResult(forged);
 
-      Throwable failure = catchThrowableOfType(Exception.class, () -> call.get(20, TimeUnit.SECONDS));
-      assertThat(Status.fromThrowable(failure.getCause()).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      Throwable failure =
+          catchThrowableOfType(Exception.class, () -> call.get(20, TimeUnit.SECONDS));
+      assertThat(Status.fromThrowable(failure.getCause()).getCode())
+          .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
       assertThat(state("cmd-for-alpha")).isEqualTo(CommandState.COMMAND_STATE_PENDING);
       assertThat(bravo.received).noneMatch(f -> f.hasResultAck());
 
       alpha.sendResult(forged); // the real owner's answer is accepted and acknowledged
-      assertThat(alpha.received.poll(20, TimeUnit.SECONDS).getResultAck().getCommandId()).isEqualTo("cmd-for-alpha");
+      assertThat(alpha.received.poll(20, TimeUnit.SECONDS).getResultAck().getCommandId())
+          .isEqualTo("cmd-for-alpha");
       assertThat(state("cmd-for-alpha")).isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
     }
   }
 
   @Test
   void northboundWithoutCredentialsIsUnauthenticated() throws Exception {
-    ManagedChannel anonymous = NettyChannelBuilder.forAddress("localhost", bed.control().apiPort())
-        .sslContext(GrpcSslContexts.forClient().trustManager(bed.home().caCert().toFile()).build()).build();
+    ManagedChannel anonymous =
+        NettyChannelBuilder.forAddress("localhost", bed.control().apiPort())
+            .sslContext(
+                GrpcSslContexts.forClient().trustManager(bed.home().caCert().toFile()).build())
+            .build();
     try {
-      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-          () -> InstanceServiceGrpc.newBlockingStub(anonymous).listInstances(ListInstancesRequest.getDefaultInstance()));
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  InstanceServiceGrpc.newBlockingStub(anonymous)
+                      .listInstances(ListInstancesRequest.getDefaultInstance()));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     } finally {
       anonymous.shutdownNow();
@@ -211,9 +294,16 @@ class MutualTlsTest {
     Path[] a = agentCert("alpha");
     ManagedChannel asAgent = bed.channel(a[0], a[1]);
     try {
-      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-          () -> DatabaseServiceGrpc.newBlockingStub(asAgent).createDatabase(CreateDatabaseRequest.newBuilder()
-              .setInstanceId("alpha").setDatabase(Database.newBuilder().setName("x")).build()));
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  DatabaseServiceGrpc.newBlockingStub(asAgent)
+                      .createDatabase(
+                          CreateDatabaseRequest.newBuilder()
+                              .setInstanceId("alpha")
+                              .setDatabase(Database.newBuilder().setName("x"))
+                              .build()));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     } finally {
       asAgent.shutdownNow();
@@ -230,6 +320,8 @@ class MutualTlsTest {
   }
 
   private CommandState state(String commandId) {
-    return bed.commands().getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build()).getState();
+    return bed.commands()
+        .getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build())
+        .getState();
   }
 }

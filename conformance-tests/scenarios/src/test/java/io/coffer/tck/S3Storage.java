@@ -28,7 +28,8 @@ public final class S3Storage implements AutoCloseable {
     Path dir = Files.createDirectories(root.resolve("s3"));
     S3ProxyFixture s3 = new S3ProxyFixture(dir);
     Testbed bed = Testbed.start(root);
-    bed.useBackupStorage(new AgentConfig.Backup("s3", null, s3.config(PREFIX, S3StorageConfig.MIN_PART_SIZE)));
+    bed.useBackupStorage(
+        new AgentConfig.Backup("s3", null, s3.config(PREFIX, S3StorageConfig.MIN_PART_SIZE)));
     return new S3Storage(s3, dir, bed);
   }
 

@@ -10,7 +10,9 @@ public enum Area {
   ROOT("root", Capability.ROOT),
   CONFIGURATION("configuration", Capability.CONFIGURATION),
   BACKUP("backup", Capability.BACKUP),
-  /** Backup plus an archived log: declared by {@code point_in_time} in the instance's capabilities. */
+  /**
+   * Backup plus an archived log: declared by {@code point_in_time} in the instance's capabilities.
+   */
   POINT_IN_TIME("point-in-time", Capability.BACKUP),
   REPLICATION("replication", Capability.REPLICATION),
   CLUSTER("cluster", Capability.CLUSTER);
@@ -28,7 +30,9 @@ public enum Area {
     return label;
   }
 
-  /** The capability a plugin declares for this area; null for the lifecycle, which every plugin has. */
+  /**
+   * The capability a plugin declares for this area; null for the lifecycle, which every plugin has.
+   */
   public Capability capability() {
     return capability;
   }

@@ -3,8 +3,8 @@ package io.coffer.tck;
 import java.util.Map;
 
 /**
- * Engine-specific data checks for the backup suite, connected as the engine's superuser. The
- * suite never looks inside the data; it compares fingerprints.
+ * Engine-specific data checks for the backup suite, connected as the engine's superuser. The suite
+ * never looks inside the data; it compares fingerprints.
  */
 public interface BackupData extends AutoCloseable {
 
@@ -18,8 +18,8 @@ public interface BackupData extends AutoCloseable {
   void write(String database, String marker) throws Exception;
 
   /**
-   * A fingerprint of every user table: table name to an engine checksum (MariaDB:
-   * {@code CHECKSUM TABLE}; PostgreSQL: a hash of the ordered rows; Redis: {@code DEBUG DIGEST}).
+   * A fingerprint of every user table: table name to an engine checksum (MariaDB: {@code CHECKSUM
+   * TABLE}; PostgreSQL: a hash of the ordered rows; Redis: {@code DEBUG DIGEST}).
    */
   Map<String, String> fingerprint() throws Exception;
 

@@ -49,6 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 public abstract class BackupTck extends TckSuite {
   /** The issue asks for one round trip of more than 100 MB. */
   protected static final long LARGE = 110L << 20;
+
   private static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(5);
 
   protected Testbed bed;
@@ -59,7 +60,6 @@ public abstract class BackupTck extends TckSuite {
   private String full;
   private String incremental2;
   private Map<String, String> fingerprintAtFull;
-
 
   /** Bytes loaded before the first full backup; subclasses repeating the suite may load less. */
   protected long largeBytes() {
@@ -74,15 +74,18 @@ public abstract class BackupTck extends TckSuite {
   @BeforeAll
   void startSource() throws Exception {
     provider = provider();
-    work = Files.createTempDirectory("coffer-backup-tck-" + provider.engine(),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    work =
+        Files.createTempDirectory(
+            "coffer-backup-tck-" + provider.engine(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = startTestbed(work);
     source = "bk-src";
     sourceData = start(source);
     if (sourceData == null) {
       return;
     }
-    assertThat(declared().backupTypes()).as("backup types the %s plugin declares", provider.engine())
+    assertThat(declared().backupTypes())
+        .as("backup types the %s plugin declares", provider.engine())
         .contains(BackupType.BACKUP_TYPE_FULL);
   }
 
@@ -124,7 +127,8 @@ public abstract class BackupTck extends TckSuite {
     assertThat(first.getParentId()).isEqualTo(full);
     sourceData.write("small", "after-first-incremental");
     sourceData.load("late", 1 << 20); // a table created between incrementals
-    Backup second = backup(BackupType.BACKUP_TYPE_INCREMENTAL, ""); // parent: the newest, i.e. first
+    Backup second =
+        backup(BackupType.BACKUP_TYPE_INCREMENTAL, ""); // parent: the newest, i.e. first
     assertThat(second.getParentId()).isEqualTo(first.getBackupId());
     incremental2 = second.getBackupId();
     Map<String, String> expected = sourceData.fingerprint();
@@ -148,7 +152,8 @@ public abstract class BackupTck extends TckSuite {
   @Order(4)
   void restoreIntoANonEmptyInstanceIsRefusedAndChangesNothing() throws Exception {
     Map<String, String> before = sourceData.fingerprint();
-    StatusRuntimeException e = catchThrowableOfType(() -> restore(full, source), StatusRuntimeException.class);
+    StatusRuntimeException e =
+        catchThrowableOfType(() -> restore(full, source), StatusRuntimeException.class);
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("empty");
     assertThat(sourceData.fingerprint()).isEqualTo(before);
@@ -165,7 +170,8 @@ public abstract class BackupTck extends TckSuite {
       long offset = Files.size(data) / 2;
       flip(data, offset);
       try {
-        StatusRuntimeException e = catchThrowableOfType(() -> restore(full, target), StatusRuntimeException.class);
+        StatusRuntimeException e =
+            catchThrowableOfType(() -> restore(full, target), StatusRuntimeException.class);
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
         assertThat(e.getStatus().getDescription()).contains("corrupt").contains(full);
       } finally {
@@ -179,22 +185,52 @@ public abstract class BackupTck extends TckSuite {
   @Test
   @Order(6)
   void badParentsAndUnknownBackupsAreClearErrors() {
-    Status unknown = status(() -> bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId(source)
-        .setType(BackupType.BACKUP_TYPE_INCREMENTAL).setParentId("bk-000000000000").build()));
+    Status unknown =
+        status(
+            () ->
+                bed.backups()
+                    .createBackup(
+                        CreateBackupRequest.newBuilder()
+                            .setInstanceId(source)
+                            .setType(BackupType.BACKUP_TYPE_INCREMENTAL)
+                            .setParentId("bk-000000000000")
+                            .build()));
     assertThat(unknown.getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(unknown.getDescription()).contains("parent_id").contains("bk-000000000000");
 
-    Status malformed = status(() -> bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId(source)
-        .setType(BackupType.BACKUP_TYPE_INCREMENTAL).setParentId("../etc").build()));
+    Status malformed =
+        status(
+            () ->
+                bed.backups()
+                    .createBackup(
+                        CreateBackupRequest.newBuilder()
+                            .setInstanceId(source)
+                            .setType(BackupType.BACKUP_TYPE_INCREMENTAL)
+                            .setParentId("../etc")
+                            .build()));
     assertThat(malformed.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(malformed.getDescription()).contains("parent_id");
 
-    Status parentWithoutIncremental = status(() -> bed.backups().createBackup(CreateBackupRequest.newBuilder()
-        .setInstanceId(source).setType(BackupType.BACKUP_TYPE_FULL).setParentId(full).build()));
+    Status parentWithoutIncremental =
+        status(
+            () ->
+                bed.backups()
+                    .createBackup(
+                        CreateBackupRequest.newBuilder()
+                            .setInstanceId(source)
+                            .setType(BackupType.BACKUP_TYPE_FULL)
+                            .setParentId(full)
+                            .build()));
     assertThat(parentWithoutIncremental.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
-    Status unknownInstance = status(() -> bed.backups().createBackup(CreateBackupRequest.newBuilder()
-        .setInstanceId("no-such-instance").build()));
+    Status unknownInstance =
+        status(
+            () ->
+                bed.backups()
+                    .createBackup(
+                        CreateBackupRequest.newBuilder()
+                            .setInstanceId("no-such-instance")
+                            .build()));
     assertThat(unknownInstance.getCode()).isEqualTo(Status.Code.NOT_FOUND);
 
     Status unknownBackup = status(() -> restore("bk-000000000000", source));
@@ -204,19 +240,44 @@ public abstract class BackupTck extends TckSuite {
   @Test
   @Order(7)
   void anIncrementalOnALogicalParentOrOnAnotherInstancesBackupIsRefused() throws Exception {
-    Assumptions.assumeTrue(declared().backupTypes().contains(BackupType.BACKUP_TYPE_INCREMENTAL)
-        && declared().backupTypes().contains(BackupType.BACKUP_TYPE_LOGICAL));
-    String logical = bed.backups().listBackups(io.coffer.proto.v1.ListBackupsRequest.newBuilder()
-            .setInstanceId(source).build()).getBackupsList().stream()
-        .filter(b -> b.getType() == BackupType.BACKUP_TYPE_LOGICAL).findFirst().orElseThrow().getBackupId();
-    Status onLogical = status(() -> bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId(source)
-        .setType(BackupType.BACKUP_TYPE_INCREMENTAL).setParentId(logical).build()));
+    Assumptions.assumeTrue(
+        declared().backupTypes().contains(BackupType.BACKUP_TYPE_INCREMENTAL)
+            && declared().backupTypes().contains(BackupType.BACKUP_TYPE_LOGICAL));
+    String logical =
+        bed
+            .backups()
+            .listBackups(
+                io.coffer.proto.v1.ListBackupsRequest.newBuilder().setInstanceId(source).build())
+            .getBackupsList()
+            .stream()
+            .filter(b -> b.getType() == BackupType.BACKUP_TYPE_LOGICAL)
+            .findFirst()
+            .orElseThrow()
+            .getBackupId();
+    Status onLogical =
+        status(
+            () ->
+                bed.backups()
+                    .createBackup(
+                        CreateBackupRequest.newBuilder()
+                            .setInstanceId(source)
+                            .setType(BackupType.BACKUP_TYPE_INCREMENTAL)
+                            .setParentId(logical)
+                            .build()));
     assertThat(onLogical.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(onLogical.getDescription()).contains("parent_id").contains("logical");
 
     Backup other = backupOf("bk-full", BackupType.BACKUP_TYPE_FULL, "");
-    Status foreign = status(() -> bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId(source)
-        .setType(BackupType.BACKUP_TYPE_INCREMENTAL).setParentId(other.getBackupId()).build()));
+    Status foreign =
+        status(
+            () ->
+                bed.backups()
+                    .createBackup(
+                        CreateBackupRequest.newBuilder()
+                            .setInstanceId(source)
+                            .setType(BackupType.BACKUP_TYPE_INCREMENTAL)
+                            .setParentId(other.getBackupId())
+                            .build()));
     assertThat(foreign.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(foreign.getDescription()).contains("parent_id").contains("bk-full");
   }
@@ -225,14 +286,23 @@ public abstract class BackupTck extends TckSuite {
   @Order(8)
   void deletingAParentNeedsCascadeWhichRemovesTheChainFromStorage() {
     Assumptions.assumeTrue(incremental2 != null, "needs the incremental chain");
-    Status refused = status(() -> bed.backups().deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(full).build()));
+    Status refused =
+        status(
+            () ->
+                bed.backups()
+                    .deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(full).build()));
     assertThat(refused.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(refused.getDescription()).contains("cascade");
     assertThat(get(full).getState()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
 
-    DeleteBackupResponse deleted = bed.backups().deleteBackup(DeleteBackupRequest.newBuilder()
-        .setBackupId(full).setCascade(true).build());
-    assertThat(deleted.getDeletedBackupIdsList()).hasSize(3).endsWith(full).startsWith(incremental2);
+    DeleteBackupResponse deleted =
+        bed.backups()
+            .deleteBackup(
+                DeleteBackupRequest.newBuilder().setBackupId(full).setCascade(true).build());
+    assertThat(deleted.getDeletedBackupIdsList())
+        .hasSize(3)
+        .endsWith(full)
+        .startsWith(incremental2);
     for (String id : deleted.getDeletedBackupIdsList()) {
       assertThat(status(() -> get(id)).getCode()).isEqualTo(Status.Code.NOT_FOUND);
       if (Files.isDirectory(bed.backupDir())) {
@@ -248,30 +318,46 @@ public abstract class BackupTck extends TckSuite {
     Backup older = backup(BackupType.BACKUP_TYPE_FULL, "");
     Backup newest = backup(BackupType.BACKUP_TYPE_FULL, "");
     // a schedule that will not fire during the test; setting it applies its retention at once
-    bed.backups().setBackupSchedule(SetBackupScheduleRequest.newBuilder().setSchedule(BackupSchedule.newBuilder()
-        .setInstanceId(source).setFullCron("0 0 1 1 *").setKeepCount(1)).build());
+    bed.backups()
+        .setBackupSchedule(
+            SetBackupScheduleRequest.newBuilder()
+                .setSchedule(
+                    BackupSchedule.newBuilder()
+                        .setInstanceId(source)
+                        .setFullCron("0 0 1 1 *")
+                        .setKeepCount(1))
+                .build());
     try {
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       java.util.List<Backup> left;
       do {
         Thread.sleep(200);
-        left = bed.backups().listBackups(ListBackupsRequest.newBuilder().setInstanceId(source).build()).getBackupsList();
+        left =
+            bed.backups()
+                .listBackups(ListBackupsRequest.newBuilder().setInstanceId(source).build())
+                .getBackupsList();
       } while (left.size() > 1 && System.nanoTime() < end);
       assertThat(left).extracting(Backup::getBackupId).containsExactly(newest.getBackupId());
       if (Files.isDirectory(bed.backupDir())) {
-        assertThat(bed.backupDir().resolve(older.getBackupId()).resolve("manifest.json")).doesNotExist();
+        assertThat(bed.backupDir().resolve(older.getBackupId()).resolve("manifest.json"))
+            .doesNotExist();
         assertThat(bed.backupDir().resolve(newest.getBackupId()).resolve("manifest.json")).exists();
       }
     } finally {
-      bed.backups().deleteBackupSchedule(DeleteBackupScheduleRequest.newBuilder().setInstanceId(source).build());
+      bed.backups()
+          .deleteBackupSchedule(
+              DeleteBackupScheduleRequest.newBuilder().setInstanceId(source).build());
     }
   }
 
   @Test
   @Order(10)
   void aControlWithAnotherMasterKeyCannotRestoreAndSaysWhy() throws Exception {
-    Backup b = bed.backups().listBackups(ListBackupsRequest.newBuilder().setInstanceId(source).build())
-        .getBackupsList().get(0);
+    Backup b =
+        bed.backups()
+            .listBackups(ListBackupsRequest.newBuilder().setInstanceId(source).build())
+            .getBackupsList()
+            .get(0);
     Path keyFile = bed.home().stateDir().resolve("backup-master-key.tink");
     Path saved = keyFile.resolveSibling("saved-master-key");
     bed.stopControl();
@@ -295,10 +381,15 @@ public abstract class BackupTck extends TckSuite {
   // ---- helpers ----
 
   /** Starts a fresh instance, enables its superuser and returns the data checks. */
-  /** Starts an instance and enables its superuser; null when the plugin turns out not to declare backups. */
+  /**
+   * Starts an instance and enables its superuser; null when the plugin turns out not to declare
+   * backups.
+   */
   protected BackupData start(String instance) throws Exception {
     int port = Ports.free();
-    bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
+    bed.startAgent(
+        bed.agentConfig(
+            instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
     InstanceStatus status = bed.awaitHealthy(instance, Duration.ofSeconds(90));
     if (declared() == null && !declare(status, Area.BACKUP)) {
       return null; // the first instance says what the plugin declares; nothing more to set up
@@ -313,7 +404,9 @@ public abstract class BackupTck extends TckSuite {
 
   private Map<String, String> restoreIntoFresh(String target, String backupId) throws Exception {
     int port = Ports.free();
-    bed.startAgent(bed.agentConfig(target, provider.pluginsDir(), provider.datastore(work.resolve(target), port)));
+    bed.startAgent(
+        bed.agentConfig(
+            target, provider.pluginsDir(), provider.datastore(work.resolve(target), port)));
     bed.awaitHealthy(target, Duration.ofSeconds(90));
     restore(backupId, target);
     bed.awaitHealthy(target, Duration.ofSeconds(90));
@@ -326,18 +419,31 @@ public abstract class BackupTck extends TckSuite {
     return backupOf(source, type, parent);
   }
 
-  private Backup backupOf(String instance, BackupType type, String parent) throws InterruptedException {
-    Backup started = bed.backups().createBackup(CreateBackupRequest.newBuilder()
-        .setInstanceId(instance).setType(type).setParentId(parent).build());
+  private Backup backupOf(String instance, BackupType type, String parent)
+      throws InterruptedException {
+    Backup started =
+        bed.backups()
+            .createBackup(
+                CreateBackupRequest.newBuilder()
+                    .setInstanceId(instance)
+                    .setType(type)
+                    .setParentId(parent)
+                    .build());
     assertThat(started.getState()).isEqualTo(BackupState.BACKUP_STATE_PENDING);
     Backup done = bed.awaitBackup(started.getBackupId(), BACKUP_TIMEOUT);
-    assertThat(done.getState()).as("backup %s: %s", done.getBackupId(), done.getErrorMessage())
+    assertThat(done.getState())
+        .as("backup %s: %s", done.getBackupId(), done.getErrorMessage())
         .isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
     return done;
   }
 
   private void restore(String backupId, String instance) {
-    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(backupId).setInstanceId(instance).build());
+    bed.backups()
+        .restoreBackup(
+            RestoreBackupRequest.newBuilder()
+                .setBackupId(backupId)
+                .setInstanceId(instance)
+                .build());
   }
 
   private Backup get(String backupId) {
@@ -354,7 +460,8 @@ public abstract class BackupTck extends TckSuite {
   }
 
   private static void flip(Path file, long offset) throws Exception {
-    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel c =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       c.read(one, offset);
       one.put(0, (byte) (one.get(0) ^ 0x01)).rewind();

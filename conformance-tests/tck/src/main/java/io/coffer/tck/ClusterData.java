@@ -6,7 +6,10 @@ package io.coffer.tck;
  */
 public interface ClusterData extends AutoCloseable {
 
-  /** Writes {@code value} under {@code key}, connected through {@code member}; durable once it returns. */
+  /**
+   * Writes {@code value} under {@code key}, connected through {@code member}; durable once it
+   * returns.
+   */
   void write(String member, String key, String value) throws Exception;
 
   /** The value under {@code key} read through {@code member}, or null when there is none. */

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * cluster of three, a write through one member is read through another; grow to four, the new
  * member serves what was written before and what is written through it; shrink to three, the rest
  * keep everything; and bad requests are refused naming the field, leaving the cluster as it was.
- * Synchronous multi-primary clusters (Galera) and sharded ones (Redis Cluster) pass the same checks:
- * the provider's {@link ClusterData} reads and writes as the engine's clients do.
+ * Synchronous multi-primary clusters (Galera) and sharded ones (Redis Cluster) pass the same
+ * checks: the provider's {@link ClusterData} reads and writes as the engine's clients do.
  */
 @Checks(Area.CLUSTER)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,8 +43,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 public abstract class ClusterTck extends TckSuite {
   private static final Duration WORKFLOW = Duration.ofMinutes(5);
   private static final Duration CONVERGE = Duration.ofSeconds(30);
+
   /** The same superuser password on every member: a synchronous cluster shares its accounts. */
   private static final String ROOT_PASSWORD = "Cluster-root-9f2c";
+
   private static final List<String> MEMBERS = List.of("cl-a", "cl-b", "cl-c", "cl-d");
 
   protected Testbed bed;
@@ -55,22 +57,31 @@ public abstract class ClusterTck extends TckSuite {
   @BeforeAll
   void startMembers() throws Exception {
     provider = provider();
-    Path work = Files.createTempDirectory("coffer-cluster-tck-" + provider.engine(),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path work =
+        Files.createTempDirectory(
+            "coffer-cluster-tck-" + provider.engine(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
     for (String id : MEMBERS) {
       int port = portPair();
       ports.put(id, port);
       var member = provider.clusterMember(work.resolve(id), port);
       if (declared() == null) { // the first instance says what the plugin declares
-        bed.startAgent(bed.agentConfig(id, provider.pluginsDir(),
-            member != null ? member : provider.datastore(work.resolve(id), port)));
+        bed.startAgent(
+            bed.agentConfig(
+                id,
+                provider.pluginsDir(),
+                member != null ? member : provider.datastore(work.resolve(id), port)));
         if (!declare(bed.awaitHealthy(id, Duration.ofSeconds(90)), Area.CLUSTER)) {
           return;
         }
       }
-      assertThat(member).as("the %s plugin declares CLUSTER: its DatastoreProvider must describe a member "
-          + "(clusterMember)", provider.engine()).isNotNull();
+      assertThat(member)
+          .as(
+              "the %s plugin declares CLUSTER: its DatastoreProvider must describe a member "
+                  + "(clusterMember)",
+              provider.engine())
+          .isNotNull();
       if (!id.equals(MEMBERS.get(0))) {
         bed.startAgent(bed.agentConfig(id, provider.pluginsDir(), member));
       }
@@ -81,7 +92,10 @@ public abstract class ClusterTck extends TckSuite {
       user = bed.enableRoot(id, ROOT_PASSWORD).name();
     }
     data = provider.clusterData(Map.of("cl-a", ports.get("cl-a")), user, ROOT_PASSWORD);
-    assertThat(data).as("the %s plugin declares CLUSTER: its DatastoreProvider must give clusterData", provider.engine())
+    assertThat(data)
+        .as(
+            "the %s plugin declares CLUSTER: its DatastoreProvider must give clusterData",
+            provider.engine())
         .isNotNull();
   }
 
@@ -98,8 +112,14 @@ public abstract class ClusterTck extends TckSuite {
   @Test
   @Order(1)
   void threeMembersFormAClusterAndAWriteThroughOneIsReadThroughAnother() throws Exception {
-    Workflow w = run(bed.clusters().createCluster(CreateClusterRequest.newBuilder().setDatastore(provider.engine())
-        .addAllInstanceIds(List.of("cl-a", "cl-b", "cl-c")).build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .createCluster(
+                    CreateClusterRequest.newBuilder()
+                        .setDatastore(provider.engine())
+                        .addAllInstanceIds(List.of("cl-a", "cl-b", "cl-c"))
+                        .build()));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     assertThat(members("cl-a")).containsExactlyInAnyOrder("cl-a", "cl-b", "cl-c");
     data.memberAdded("cl-b", ports.get("cl-b"));
@@ -112,8 +132,14 @@ public abstract class ClusterTck extends TckSuite {
   @Test
   @Order(2)
   void aGrownMemberServesEarlierWritesAndItsOwn() throws Exception {
-    Workflow w = run(bed.clusters().growCluster(GrowClusterRequest.newBuilder().setMemberInstanceId("cl-a")
-        .setInstanceId("cl-d").build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .growCluster(
+                    GrowClusterRequest.newBuilder()
+                        .setMemberInstanceId("cl-a")
+                        .setInstanceId("cl-d")
+                        .build()));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     assertThat(members("cl-a")).containsExactlyInAnyOrder("cl-a", "cl-b", "cl-c", "cl-d");
     data.memberAdded("cl-d", ports.get("cl-d"));
@@ -126,8 +152,14 @@ public abstract class ClusterTck extends TckSuite {
   @Test
   @Order(3)
   void aShrunkClusterKeepsEverythingOnTheRest() throws Exception {
-    Workflow w = run(bed.clusters().shrinkCluster(ShrinkClusterRequest.newBuilder().setMemberInstanceId("cl-a")
-        .setInstanceId("cl-b").build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .shrinkCluster(
+                    ShrinkClusterRequest.newBuilder()
+                        .setMemberInstanceId("cl-a")
+                        .setInstanceId("cl-b")
+                        .build()));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     assertThat(members("cl-a")).containsExactlyInAnyOrder("cl-a", "cl-c", "cl-d");
 
@@ -139,17 +171,42 @@ public abstract class ClusterTck extends TckSuite {
   @Order(4)
   void badRequestsAreRefusedNamingTheFieldAndTheClusterStaysAsItWas() {
     List<String> before = members("cl-a");
-    assertThat(refused(() -> bed.clusters().createCluster(CreateClusterRequest.newBuilder()
-        .setDatastore(provider.engine()).build()))).contains("instance_ids");
-    assertThat(refused(() -> bed.clusters().growCluster(GrowClusterRequest.newBuilder()
-        .setMemberInstanceId("cl-a").build()))).contains("instance_id");
-    assertThat(refused(() -> bed.clusters().shrinkCluster(ShrinkClusterRequest.newBuilder()
-        .setInstanceId("cl-c").build()))).contains("member_instance_id");
-    StatusRuntimeException unknown = catchThrowableOfType(StatusRuntimeException.class,
-        () -> bed.clusters().growCluster(GrowClusterRequest.newBuilder().setMemberInstanceId("cl-a")
-            .setInstanceId("no-such-instance").build()));
+    assertThat(
+            refused(
+                () ->
+                    bed.clusters()
+                        .createCluster(
+                            CreateClusterRequest.newBuilder()
+                                .setDatastore(provider.engine())
+                                .build())))
+        .contains("instance_ids");
+    assertThat(
+            refused(
+                () ->
+                    bed.clusters()
+                        .growCluster(
+                            GrowClusterRequest.newBuilder().setMemberInstanceId("cl-a").build())))
+        .contains("instance_id");
+    assertThat(
+            refused(
+                () ->
+                    bed.clusters()
+                        .shrinkCluster(
+                            ShrinkClusterRequest.newBuilder().setInstanceId("cl-c").build())))
+        .contains("member_instance_id");
+    StatusRuntimeException unknown =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                bed.clusters()
+                    .growCluster(
+                        GrowClusterRequest.newBuilder()
+                            .setMemberInstanceId("cl-a")
+                            .setInstanceId("no-such-instance")
+                            .build()));
     assertThat(unknown).isNotNull();
-    assertThat(unknown.getStatus().getCode()).isIn(Status.Code.NOT_FOUND, Status.Code.INVALID_ARGUMENT);
+    assertThat(unknown.getStatus().getCode())
+        .isIn(Status.Code.NOT_FOUND, Status.Code.INVALID_ARGUMENT);
     assertThat(members("cl-a")).isEqualTo(before);
   }
 
@@ -163,7 +220,9 @@ public abstract class ClusterTck extends TckSuite {
   }
 
   private List<String> members(String member) {
-    ClusterStatus s = bed.clusters().getCluster(GetClusterRequest.newBuilder().setMemberInstanceId(member).build());
+    ClusterStatus s =
+        bed.clusters()
+            .getCluster(GetClusterRequest.newBuilder().setMemberInstanceId(member).build());
     return s.getNodesList().stream().map(ClusterNode::getInstanceId).sorted().toList();
   }
 
@@ -187,7 +246,8 @@ public abstract class ClusterTck extends TckSuite {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError(key + " through " + member + " is " + last + ", not " + expected + " within " + CONVERGE,
+    throw new AssertionError(
+        key + " through " + member + " is " + last + ", not " + expected + " within " + CONVERGE,
         failure);
   }
 

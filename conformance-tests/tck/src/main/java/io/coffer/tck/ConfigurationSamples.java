@@ -28,8 +28,24 @@ public record ConfigurationSamples(
     List<String> unknown,
     List<Map.Entry<String, String>> moreLive) {
 
-  public ConfigurationSamples(String live, String liveValue, String liveShown, String restart, String restartValue,
-      String restartShown, List<Map.Entry<String, String>> invalid, List<String> unknown) {
-    this(live, liveValue, liveShown, restart, restartValue, restartShown, invalid, unknown, List.of());
+  public ConfigurationSamples(
+      String live,
+      String liveValue,
+      String liveShown,
+      String restart,
+      String restartValue,
+      String restartShown,
+      List<Map.Entry<String, String>> invalid,
+      List<String> unknown) {
+    this(
+        live,
+        liveValue,
+        liveShown,
+        restart,
+        restartValue,
+        restartShown,
+        invalid,
+        unknown,
+        List.of());
   }
 }

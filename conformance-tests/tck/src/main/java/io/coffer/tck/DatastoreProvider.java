@@ -9,8 +9,8 @@ import java.util.Map;
  * What a plugin supplies to run the TCK against its engine: where its zip is, how to configure an
  * instance, and how an ordinary client checks outcomes on the server. Which suites run is not said
  * here: that follows from the capabilities the loaded plugin declares. A suite whose capability is
- * declared needs its hooks below ({@link #backupData}, {@link #configurationSamples},
- * {@link #clusterMember}, ...) and fails naming the missing one.
+ * declared needs its hooks below ({@link #backupData}, {@link #configurationSamples}, {@link
+ * #clusterMember}, ...) and fails naming the missing one.
  */
 public interface DatastoreProvider {
 
@@ -54,8 +54,8 @@ public interface DatastoreProvider {
   }
 
   /**
-   * Whether databases are created and deleted by name (schemas). False for engines with a fixed
-   * set (Redis' numbered databases): the suite then checks that create and delete are refused as
+   * Whether databases are created and deleted by name (schemas). False for engines with a fixed set
+   * (Redis' numbered databases): the suite then checks that create and delete are refused as
    * UNIMPLEMENTED, and creates users without database grants.
    */
   default boolean namedDatabases() {
@@ -69,8 +69,8 @@ public interface DatastoreProvider {
 
   /**
    * A parameter's value as an ordinary client of the server on {@code port} reads it (PostgreSQL:
-   * {@code SHOW}; MariaDB: {@code SELECT @@GLOBAL.x}; Redis: {@code CONFIG GET}), logged in with the
-   * superuser credentials the TCK obtained through the API.
+   * {@code SHOW}; MariaDB: {@code SELECT @@GLOBAL.x}; Redis: {@code CONFIG GET}), logged in with
+   * the superuser credentials the TCK obtained through the API.
    */
   default String showParameter(int port, String user, String password, String name) {
     throw new UnsupportedOperationException(engine() + " has no configuration checks");
@@ -89,7 +89,8 @@ public interface DatastoreProvider {
 
   /**
    * Reads and writes on the cluster's members as its clients would, logged in with the superuser
-   * credentials the TCK set on every member (the same on each); null when the plugin has no clusters.
+   * credentials the TCK set on every member (the same on each); null when the plugin has no
+   * clusters.
    *
    * @param ports each member's client port, by instance id
    */

@@ -58,12 +58,19 @@ public abstract class DatastoreTck extends TckSuite {
   void startInstance() throws Exception {
     provider = provider();
     // traversable (0755): the datastore runs as its own OS user and must reach its directories
-    Path work = Files.createTempDirectory("coffer-tck-" + provider.engine(),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path work =
+        Files.createTempDirectory(
+            "coffer-tck-" + provider.engine(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
     instance = "tck-" + provider.engine();
     int port = Ports.free();
-    agent = bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve("instance"), port)));
+    agent =
+        bed.startAgent(
+            bed.agentConfig(
+                instance,
+                provider.pluginsDir(),
+                provider.datastore(work.resolve("instance"), port)));
     declare(bed.awaitHealthy(instance, Duration.ofSeconds(90)), Area.LIFECYCLE);
     data = provider.dataPlane(port);
   }
@@ -82,7 +89,8 @@ public abstract class DatastoreTck extends TckSuite {
     InstanceStatus status = bed.awaitHealthy(instance, Duration.ofSeconds(10));
     assertThat(status.getDatastore().getEngine()).isEqualTo(provider.engine());
     assertThat(status.getDatastore().getVersion()).isNotBlank();
-    assertThat(Declared.of(status)).isEqualTo(declared()); // what it declares does not change while it runs
+    assertThat(Declared.of(status))
+        .isEqualTo(declared()); // what it declares does not change while it runs
     assertThat(status.hasLastHeartbeat()).isTrue();
   }
 
@@ -90,7 +98,8 @@ public abstract class DatastoreTck extends TckSuite {
   void pluginIsLoadedByPf4jFromThePluginsDirectoryNotTheClasspath() {
     Class<?> manager = agent.datastoreManager().getClass();
     assertThat(manager.getClassLoader()).isInstanceOf(org.pf4j.PluginClassLoader.class);
-    assertThatThrownBy(() -> Class.forName(manager.getName(), false, DatastoreTck.class.getClassLoader()))
+    assertThatThrownBy(
+            () -> Class.forName(manager.getName(), false, DatastoreTck.class.getClassLoader()))
         .isInstanceOf(ClassNotFoundException.class);
   }
 
@@ -102,15 +111,25 @@ public abstract class DatastoreTck extends TckSuite {
     if (!provider.namedDatabases()) {
       assertThat(databaseNames()).isNotEmpty();
       assertThat(code(() -> createDatabase(unique("db")))).isEqualTo(Status.Code.UNIMPLEMENTED);
-      assertThat(code(() -> bed.databases().deleteDatabase(DeleteDatabaseRequest.newBuilder().setInstanceId(instance)
-          .setName(databaseNames().get(0)).build()))).isEqualTo(Status.Code.UNIMPLEMENTED);
+      assertThat(
+              code(
+                  () ->
+                      bed.databases()
+                          .deleteDatabase(
+                              DeleteDatabaseRequest.newBuilder()
+                                  .setInstanceId(instance)
+                                  .setName(databaseNames().get(0))
+                                  .build())))
+          .isEqualTo(Status.Code.UNIMPLEMENTED);
       return;
     }
     String db = unique("db");
     createDatabase(db);
     assertThat(databaseNames()).contains(db);
 
-    bed.databases().deleteDatabase(DeleteDatabaseRequest.newBuilder().setInstanceId(instance).setName(db).build());
+    bed.databases()
+        .deleteDatabase(
+            DeleteDatabaseRequest.newBuilder().setInstanceId(instance).setName(db).build());
     assertThat(databaseNames()).doesNotContain(db);
   }
 
@@ -127,8 +146,15 @@ public abstract class DatastoreTck extends TckSuite {
   @Checks(Area.DATABASES)
   void deletingAMissingDatabaseIsNotFound() {
     Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed");
-    assertThat(code(() -> bed.databases().deleteDatabase(
-        DeleteDatabaseRequest.newBuilder().setInstanceId(instance).setName(unique("missing")).build())))
+    assertThat(
+            code(
+                () ->
+                    bed.databases()
+                        .deleteDatabase(
+                            DeleteDatabaseRequest.newBuilder()
+                                .setInstanceId(instance)
+                                .setName(unique("missing"))
+                                .build())))
         .isEqualTo(Status.Code.NOT_FOUND);
   }
 
@@ -142,12 +168,14 @@ public abstract class DatastoreTck extends TckSuite {
     createUser(user, PASSWORD, db);
 
     assertThat(data.writeAndRead(user, PASSWORD, db, "hello")).isEqualTo("hello");
-    assertThat(users()).anySatisfy(u -> {
-      assertThat(u.getName()).isEqualTo(user);
-      if (provider.namedDatabases()) {
-        assertThat(u.getDatabasesList()).contains(db);
-      }
-    });
+    assertThat(users())
+        .anySatisfy(
+            u -> {
+              assertThat(u.getName()).isEqualTo(user);
+              if (provider.namedDatabases()) {
+                assertThat(u.getDatabasesList()).contains(db);
+              }
+            });
   }
 
   @Test
@@ -156,8 +184,17 @@ public abstract class DatastoreTck extends TckSuite {
     if (!provider.namedDatabases()) {
       String user = unique("u");
       createUser(user, PASSWORD);
-      assertThat(code(() -> bed.users().grantAccess(GrantAccessRequest.newBuilder().setInstanceId(instance).setName(user)
-          .addDatabases(databaseNames().get(0)).build()))).isEqualTo(Status.Code.UNIMPLEMENTED);
+      assertThat(
+              code(
+                  () ->
+                      bed.users()
+                          .grantAccess(
+                              GrantAccessRequest.newBuilder()
+                                  .setInstanceId(instance)
+                                  .setName(user)
+                                  .addDatabases(databaseNames().get(0))
+                                  .build())))
+          .isEqualTo(Status.Code.UNIMPLEMENTED);
       return;
     }
     String db = unique("g");
@@ -166,10 +203,22 @@ public abstract class DatastoreTck extends TckSuite {
     createUser(user, PASSWORD);
     assertThat(data.canUse(user, PASSWORD, db)).isFalse();
 
-    bed.users().grantAccess(GrantAccessRequest.newBuilder().setInstanceId(instance).setName(user).addDatabases(db).build());
+    bed.users()
+        .grantAccess(
+            GrantAccessRequest.newBuilder()
+                .setInstanceId(instance)
+                .setName(user)
+                .addDatabases(db)
+                .build());
     assertThat(data.canUse(user, PASSWORD, db)).isTrue();
 
-    bed.users().revokeAccess(RevokeAccessRequest.newBuilder().setInstanceId(instance).setName(user).addDatabases(db).build());
+    bed.users()
+        .revokeAccess(
+            RevokeAccessRequest.newBuilder()
+                .setInstanceId(instance)
+                .setName(user)
+                .addDatabases(db)
+                .build());
     assertThat(data.canUse(user, PASSWORD, db)).isFalse();
   }
 
@@ -180,8 +229,13 @@ public abstract class DatastoreTck extends TckSuite {
     String user = unique("u");
     createUser(user, PASSWORD, db);
 
-    bed.users().changePassword(ChangePasswordRequest.newBuilder().setInstanceId(instance).setName(user)
-        .setPassword("An0ther-password").build());
+    bed.users()
+        .changePassword(
+            ChangePasswordRequest.newBuilder()
+                .setInstanceId(instance)
+                .setName(user)
+                .setPassword("An0ther-password")
+                .build());
     assertThat(data.canUse(user, "An0ther-password", db)).isTrue();
     assertThat(data.canUse(user, PASSWORD, db)).isFalse();
   }
@@ -192,7 +246,8 @@ public abstract class DatastoreTck extends TckSuite {
     String db = accessibleDatabase("d");
     String user = unique("u");
     createUser(user, PASSWORD, db);
-    bed.users().deleteUser(DeleteUserRequest.newBuilder().setInstanceId(instance).setName(user).build());
+    bed.users()
+        .deleteUser(DeleteUserRequest.newBuilder().setInstanceId(instance).setName(user).build());
 
     assertThat(data.canUse(user, PASSWORD, db)).isFalse();
     assertThat(users()).noneMatch(u -> u.getName().equals(user));
@@ -200,7 +255,8 @@ public abstract class DatastoreTck extends TckSuite {
 
   @Test
   @Checks(Area.ROOT)
-  void enabledRootCanUseEveryDatabaseWithTheCallersPasswordAndEnablingAgainSetsANewOne() throws Exception {
+  void enabledRootCanUseEveryDatabaseWithTheCallersPasswordAndEnablingAgainSetsANewOne()
+      throws Exception {
     String db = accessibleDatabase("r");
     RootLogin first = bed.enableRoot(instance);
     assertThat(data.writeAndRead(first.name(), first.password(), db, "root")).isEqualTo("root");
@@ -215,8 +271,12 @@ public abstract class DatastoreTck extends TckSuite {
   @Test
   @Checks(Area.ROOT)
   void enableRootWithoutAPasswordIsRefusedNamingIt() {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> bed.users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                bed.users()
+                    .enableRoot(EnableRootRequest.newBuilder().setInstanceId(instance).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("password");
   }
@@ -225,9 +285,20 @@ public abstract class DatastoreTck extends TckSuite {
   @Checks(Area.USERS)
   void creatingAUserForAMissingDatabaseLeavesNothingBehind() {
     String user = unique("u");
-    Status.Code expected = provider.namedDatabases() ? Status.Code.NOT_FOUND : Status.Code.INVALID_ARGUMENT;
-    assertThat(code(() -> bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName(user)
-        .setPassword(PASSWORD).addDatabases(unique("nodb")).build()))).isEqualTo(expected);
+    Status.Code expected =
+        provider.namedDatabases() ? Status.Code.NOT_FOUND : Status.Code.INVALID_ARGUMENT;
+    assertThat(
+            code(
+                () ->
+                    bed.users()
+                        .createUser(
+                            CreateUserRequest.newBuilder()
+                                .setInstanceId(instance)
+                                .setName(user)
+                                .setPassword(PASSWORD)
+                                .addDatabases(unique("nodb"))
+                                .build())))
+        .isEqualTo(expected);
     assertThat(users()).noneMatch(u -> u.getName().equals(user));
   }
 
@@ -241,19 +312,28 @@ public abstract class DatastoreTck extends TckSuite {
     String created = "Created-" + UUID.randomUUID();
     String changed = "Changed-" + UUID.randomUUID();
     createUser(user, created, db);
-    bed.users().changePassword(ChangePasswordRequest.newBuilder().setInstanceId(instance).setName(user)
-        .setPassword(changed).build());
+    bed.users()
+        .changePassword(
+            ChangePasswordRequest.newBuilder()
+                .setInstanceId(instance)
+                .setName(user)
+                .setPassword(changed)
+                .build());
     RootLogin root = bed.enableRoot(instance);
     assertThat(data.canUse(user, changed, db)).isTrue();
     assertThat(data.canUse(root.name(), root.password(), db)).isTrue();
     if (declared().pointInTime()) {
       // binary logs / WAL closed and archived too: the archive is scanned as well
-      bed.backups().flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(instance).build());
+      bed.backups()
+          .flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(instance).build());
     }
-    Thread.sleep(3000); // the control truncates its journal's log within about a second of going idle
+    Thread.sleep(
+        3000); // the control truncates its journal's log within about a second of going idle
 
-    // the control's state, the agent's state, the data directory (binary logs, WAL, AOF), backups and logs
-    assertThat(FileScan.filesHolding(bed.root(), List.of(created, changed, root.password()))).isEmpty();
+    // the control's state, the agent's state, the data directory (binary logs, WAL, AOF), backups
+    // and logs
+    assertThat(FileScan.filesHolding(bed.root(), List.of(created, changed, root.password())))
+        .isEmpty();
   }
 
   // ---- bad input ----
@@ -272,7 +352,8 @@ public abstract class DatastoreTck extends TckSuite {
   void badDatabaseNameIsRefusedAndNothingChanges(String name) {
     Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed");
     List<String> before = databaseNames();
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> createDatabase(name));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> createDatabase(name));
     assertThat(e).as("creating database %s", name).isNotNull();
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("name");
@@ -284,7 +365,8 @@ public abstract class DatastoreTck extends TckSuite {
   @Checks(Area.USERS)
   void badUserNameIsRefusedAndNothingChanges(String name) {
     List<User> before = users();
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> createUser(name, PASSWORD));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> createUser(name, PASSWORD));
     assertThat(e).as("creating user %s", name).isNotNull();
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("name");
@@ -294,23 +376,66 @@ public abstract class DatastoreTck extends TckSuite {
   @Test
   @Checks(Area.USERS)
   void missingFieldsAreRefusedNamingTheField() {
-    assertThat(description(() -> bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance).build())))
+    assertThat(
+            description(
+                () ->
+                    bed.databases()
+                        .createDatabase(
+                            CreateDatabaseRequest.newBuilder().setInstanceId(instance).build())))
         .contains("database.name");
-    assertThat(description(() -> bed.databases().createDatabase(CreateDatabaseRequest.newBuilder()
-        .setDatabase(Database.newBuilder().setName("x")).build())))
+    assertThat(
+            description(
+                () ->
+                    bed.databases()
+                        .createDatabase(
+                            CreateDatabaseRequest.newBuilder()
+                                .setDatabase(Database.newBuilder().setName("x"))
+                                .build())))
         .contains("instance_id");
-    assertThat(description(() -> bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName("nopass").build())))
+    assertThat(
+            description(
+                () ->
+                    bed.users()
+                        .createUser(
+                            CreateUserRequest.newBuilder()
+                                .setInstanceId(instance)
+                                .setName("nopass")
+                                .build())))
         .contains("password");
-    assertThat(description(() -> bed.users().grantAccess(GrantAccessRequest.newBuilder().setInstanceId(instance).setName("x").build())))
+    assertThat(
+            description(
+                () ->
+                    bed.users()
+                        .grantAccess(
+                            GrantAccessRequest.newBuilder()
+                                .setInstanceId(instance)
+                                .setName("x")
+                                .build())))
         .contains("databases");
-    assertThat(description(() -> bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance)
-        .setOptions(CommandOptions.newBuilder().setCommandId("bad id; drop")).setDatabase(Database.newBuilder().setName("x")).build())))
+    assertThat(
+            description(
+                () ->
+                    bed.databases()
+                        .createDatabase(
+                            CreateDatabaseRequest.newBuilder()
+                                .setInstanceId(instance)
+                                .setOptions(
+                                    CommandOptions.newBuilder().setCommandId("bad id; drop"))
+                                .setDatabase(Database.newBuilder().setName("x"))
+                                .build())))
         .contains("options.command_id");
   }
 
   @Test
   void unknownInstanceIsNotFound() {
-    assertThat(code(() -> bed.databases().listDatabases(ListDatabasesRequest.newBuilder().setInstanceId("no-such-instance").build())))
+    assertThat(
+            code(
+                () ->
+                    bed.databases()
+                        .listDatabases(
+                            ListDatabasesRequest.newBuilder()
+                                .setInstanceId("no-such-instance")
+                                .build())))
         .isEqualTo(Status.Code.NOT_FOUND);
   }
 
@@ -319,22 +444,37 @@ public abstract class DatastoreTck extends TckSuite {
   @Test
   @Checks(Area.DATABASES)
   void theSameCommandIdTakesEffectOnce() {
-    Assumptions.assumeTrue(provider.namedDatabases(), "databases are fixed (the configuration suite checks this too)");
+    Assumptions.assumeTrue(
+        provider.namedDatabases(), "databases are fixed (the configuration suite checks this too)");
     String db = unique("idem");
     String commandId = UUID.randomUUID().toString();
-    CreateDatabaseRequest request = CreateDatabaseRequest.newBuilder().setInstanceId(instance)
-        .setOptions(CommandOptions.newBuilder().setCommandId(commandId))
-        .setDatabase(Database.newBuilder().setName(db)).build();
+    CreateDatabaseRequest request =
+        CreateDatabaseRequest.newBuilder()
+            .setInstanceId(instance)
+            .setOptions(CommandOptions.newBuilder().setCommandId(commandId))
+            .setDatabase(Database.newBuilder().setName(db))
+            .build();
     bed.databases().createDatabase(request);
     // a retry with the same id returns the first outcome instead of ALREADY_EXISTS
     assertThat(bed.databases().createDatabase(request).getCommandId()).isEqualTo(commandId);
     assertThat(databaseNames()).containsOnlyOnce(db);
-    assertThat(bed.commands().getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build()).getState())
+    assertThat(
+            bed.commands()
+                .getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build())
+                .getState())
         .isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
 
     // the same id for another operation is refused
-    assertThat(code(() -> bed.databases().deleteDatabase(DeleteDatabaseRequest.newBuilder().setInstanceId(instance)
-        .setOptions(CommandOptions.newBuilder().setCommandId(commandId)).setName(db).build())))
+    assertThat(
+            code(
+                () ->
+                    bed.databases()
+                        .deleteDatabase(
+                            DeleteDatabaseRequest.newBuilder()
+                                .setInstanceId(instance)
+                                .setOptions(CommandOptions.newBuilder().setCommandId(commandId))
+                                .setName(db)
+                                .build())))
         .isEqualTo(Status.Code.ALREADY_EXISTS);
     assertThat(databaseNames()).contains(db);
   }
@@ -346,13 +486,25 @@ public abstract class DatastoreTck extends TckSuite {
     String first = unique("same");
     String other = unique("other");
     String commandId = UUID.randomUUID().toString();
-    bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance)
-        .setOptions(CommandOptions.newBuilder().setCommandId(commandId)).setDatabase(Database.newBuilder().setName(first))
-        .build());
+    bed.databases()
+        .createDatabase(
+            CreateDatabaseRequest.newBuilder()
+                .setInstanceId(instance)
+                .setOptions(CommandOptions.newBuilder().setCommandId(commandId))
+                .setDatabase(Database.newBuilder().setName(first))
+                .build());
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> bed.databases().createDatabase(
-        CreateDatabaseRequest.newBuilder().setInstanceId(instance).setOptions(CommandOptions.newBuilder()
-            .setCommandId(commandId)).setDatabase(Database.newBuilder().setName(other)).build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                bed.databases()
+                    .createDatabase(
+                        CreateDatabaseRequest.newBuilder()
+                            .setInstanceId(instance)
+                            .setOptions(CommandOptions.newBuilder().setCommandId(commandId))
+                            .setDatabase(Database.newBuilder().setName(other))
+                            .build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
     assertThat(e.getStatus().getDescription()).contains(commandId).contains("different request");
     assertThat(databaseNames()).contains(first).doesNotContain(other);
@@ -365,12 +517,18 @@ public abstract class DatastoreTck extends TckSuite {
     String user = unique("u");
     createUser(user, PASSWORD, db);
     String commandId = UUID.randomUUID().toString();
-    ChangePasswordRequest.Builder change = ChangePasswordRequest.newBuilder().setInstanceId(instance).setName(user)
-        .setOptions(CommandOptions.newBuilder().setCommandId(commandId));
+    ChangePasswordRequest.Builder change =
+        ChangePasswordRequest.newBuilder()
+            .setInstanceId(instance)
+            .setName(user)
+            .setOptions(CommandOptions.newBuilder().setCommandId(commandId));
     bed.users().changePassword(change.setPassword("First-new-pass-1").build());
-    assertThat(bed.users().changePassword(change.build()).getCommandId()).as("the same request again").isEqualTo(commandId);
+    assertThat(bed.users().changePassword(change.build()).getCommandId())
+        .as("the same request again")
+        .isEqualTo(commandId);
 
-    assertThat(code(() -> bed.users().changePassword(change.setPassword("Second-new-pass-2").build())))
+    assertThat(
+            code(() -> bed.users().changePassword(change.setPassword("Second-new-pass-2").build())))
         .isEqualTo(Status.Code.ALREADY_EXISTS);
     assertThat(data.canUse(user, "First-new-pass-1", db)).isTrue();
     assertThat(data.canUse(user, "Second-new-pass-2", db)).isFalse();
@@ -384,8 +542,13 @@ public abstract class DatastoreTck extends TckSuite {
     String b = accessibleDatabase("gb");
     String user = unique("u");
     String commandId = UUID.randomUUID().toString();
-    CreateUserRequest.Builder create = CreateUserRequest.newBuilder().setInstanceId(instance).setName(user)
-        .setPassword(PASSWORD).setOptions(CommandOptions.newBuilder().setCommandId(commandId)).addDatabases(a);
+    CreateUserRequest.Builder create =
+        CreateUserRequest.newBuilder()
+            .setInstanceId(instance)
+            .setName(user)
+            .setPassword(PASSWORD)
+            .setOptions(CommandOptions.newBuilder().setCommandId(commandId))
+            .addDatabases(a);
     bed.users().createUser(create.build());
     assertThat(code(() -> bed.users().createUser(create.clearDatabases().addDatabases(b).build())))
         .isEqualTo(Status.Code.ALREADY_EXISTS);
@@ -400,14 +563,24 @@ public abstract class DatastoreTck extends TckSuite {
   }
 
   protected void createDatabase(String name) {
-    bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(instance)
-        .setDatabase(Database.newBuilder().setName(name)).build());
+    bed.databases()
+        .createDatabase(
+            CreateDatabaseRequest.newBuilder()
+                .setInstanceId(instance)
+                .setDatabase(Database.newBuilder().setName(name))
+                .build());
   }
 
   /** Grants on databases where the engine has them; otherwise the engine's default rights. */
   protected void createUser(String name, String password, String... databases) {
-    bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(instance).setName(name).setPassword(password)
-        .addAllDatabases(provider.namedDatabases() ? List.of(databases) : List.of()).build());
+    bed.users()
+        .createUser(
+            CreateUserRequest.newBuilder()
+                .setInstanceId(instance)
+                .setName(name)
+                .setPassword(password)
+                .addAllDatabases(provider.namedDatabases() ? List.of(databases) : List.of())
+                .build());
   }
 
   /** A fresh database where databases are named, else the engine's first one. */
@@ -421,12 +594,20 @@ public abstract class DatastoreTck extends TckSuite {
   }
 
   protected List<String> databaseNames() {
-    return bed.databases().listDatabases(ListDatabasesRequest.newBuilder().setInstanceId(instance).build())
-        .getDatabasesList().stream().map(Database::getName).sorted().toList();
+    return bed
+        .databases()
+        .listDatabases(ListDatabasesRequest.newBuilder().setInstanceId(instance).build())
+        .getDatabasesList()
+        .stream()
+        .map(Database::getName)
+        .sorted()
+        .toList();
   }
 
   protected List<User> users() {
-    return bed.users().listUsers(ListUsersRequest.newBuilder().setInstanceId(instance).build()).getUsersList();
+    return bed.users()
+        .listUsers(ListUsersRequest.newBuilder().setInstanceId(instance).build())
+        .getUsersList();
   }
 
   protected static Status.Code code(Runnable call) {
@@ -441,5 +622,4 @@ public abstract class DatastoreTck extends TckSuite {
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     return e.getStatus().getDescription();
   }
-
 }

@@ -15,7 +15,8 @@ import java.util.Set;
  * the capabilities whose operations it offers, its backup types and whether it restores to a point
  * in time. Read through the API, as an integrator would, never from the provider.
  */
-public record Declared(String engine, Set<Capability> capabilities, Set<BackupType> backupTypes, boolean pointInTime) {
+public record Declared(
+    String engine, Set<Capability> capabilities, Set<BackupType> backupTypes, boolean pointInTime) {
 
   public Declared {
     capabilities = Set.copyOf(capabilities);
@@ -38,7 +39,9 @@ public record Declared(String engine, Set<Capability> capabilities, Set<BackupTy
     }
     for (String a : advertised) {
       if (a.startsWith("backup_type:")) {
-        types.add(BackupType.valueOf("BACKUP_TYPE_" + a.substring("backup_type:".length()).toUpperCase(Locale.ROOT)));
+        types.add(
+            BackupType.valueOf(
+                "BACKUP_TYPE_" + a.substring("backup_type:".length()).toUpperCase(Locale.ROOT)));
       }
     }
     return new Declared(engine, capabilities, types, advertised.contains("point_in_time"));
@@ -55,7 +58,12 @@ public record Declared(String engine, Set<Capability> capabilities, Set<BackupTy
 
   /** The line a skipped test or suite shows. */
   public String notDeclared(Area area) {
-    return area.label() + ": not declared by the " + engine + " plugin"
-        + (area == Area.POINT_IN_TIME && capabilities.contains(Capability.BACKUP) ? " (it archives no log)" : "");
+    return area.label()
+        + ": not declared by the "
+        + engine
+        + " plugin"
+        + (area == Area.POINT_IN_TIME && capabilities.contains(Capability.BACKUP)
+            ? " (it archives no log)"
+            : "");
   }
 }

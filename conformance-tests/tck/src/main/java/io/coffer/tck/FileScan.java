@@ -11,16 +11,19 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Looks for a secret in the raw bytes of every regular file under a directory (data files,
- * binary logs, WAL, journals, logs, backups), streaming each file so that large data files cost no
- * memory. A file that vanishes while being read (a rotated log) is skipped.
+ * Looks for a secret in the raw bytes of every regular file under a directory (data files, binary
+ * logs, WAL, journals, logs, backups), streaming each file so that large data files cost no memory.
+ * A file that vanishes while being read (a rotated log) is skipped.
  */
 public final class FileScan {
   private static final int CHUNK = 1 << 20;
 
   private FileScan() {}
 
-  /** The files under {@code root} whose bytes contain any of {@code secrets} (UTF-8), with the secret found. */
+  /**
+   * The files under {@code root} whose bytes contain any of {@code secrets} (UTF-8), with the
+   * secret found.
+   */
   public static List<String> filesHolding(Path root, List<String> secrets) {
     List<String> found = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {

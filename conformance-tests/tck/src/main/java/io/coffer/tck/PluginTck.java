@@ -16,9 +16,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The whole TCK for one plugin. A plugin's test extends it and gives its {@link DatastoreProvider};
  * every suite then runs, and each runs only what the loaded plugin declares: a suite whose
- * capability is not declared is skipped with "AREA: not declared by the ENGINE plugin", never passed
- * in silence. When all suites are done, the per-capability {@link TckReport} is printed and written
- * to {@code target/coffer-tck/ENGINE.txt}.
+ * capability is not declared is skipped with "AREA: not declared by the ENGINE plugin", never
+ * passed in silence. When all suites are done, the per-capability {@link TckReport} is printed and
+ * written to {@code target/coffer-tck/ENGINE.txt}.
  *
  * <p>To add engine-specific checks to a suite, declare a {@code @Nested} class in the subclass that
  * extends that suite (e.g. {@code class Gtid extends PointInTimeTck}); it replaces the generic one,
@@ -39,7 +39,8 @@ public abstract class PluginTck {
 
   @BeforeAll
   void checkPrerequisites() {
-    provider = provider(); // a provider whose server is missing skips the whole TCK, with its reason
+    provider =
+        provider(); // a provider whose server is missing skips the whole TCK, with its reason
   }
 
   @AfterAll
@@ -123,17 +124,26 @@ public abstract class PluginTck {
       Optional<Class<?>> owner = context.getParent().flatMap(ExtensionContext::getTestClass);
       Optional<Class<?>> replacement = owner.flatMap(o -> replacement(o, generic));
       return replacement
-          .map(r -> ConditionEvaluationResult.disabled("replaced by " + r.getName().replace('$', '.')))
-          .orElseGet(() -> ConditionEvaluationResult.enabled("no engine-specific " + generic.getSimpleName()));
+          .map(
+              r ->
+                  ConditionEvaluationResult.disabled(
+                      "replaced by " + r.getName().replace('$', '.')))
+          .orElseGet(
+              () ->
+                  ConditionEvaluationResult.enabled(
+                      "no engine-specific " + generic.getSimpleName()));
     }
 
     private static Optional<Class<?>> replacement(Class<?> owner, Class<?> generic) {
       Class<?> suite = generic.getSuperclass();
       for (Class<?> c = owner; c != null && c != PluginTck.class; c = c.getSuperclass()) {
-        Optional<Class<?>> found = Arrays.stream(c.getDeclaredClasses())
-            .filter(n -> n.isAnnotationPresent(Nested.class) && !Modifier.isStatic(n.getModifiers()))
-            .filter(n -> n != generic && suite.isAssignableFrom(n))
-            .findFirst();
+        Optional<Class<?>> found =
+            Arrays.stream(c.getDeclaredClasses())
+                .filter(
+                    n ->
+                        n.isAnnotationPresent(Nested.class) && !Modifier.isStatic(n.getModifiers()))
+                .filter(n -> n != generic && suite.isAssignableFrom(n))
+                .findFirst();
         if (found.isPresent()) {
           return found;
         }

@@ -64,7 +64,6 @@ public abstract class PointInTimeTck extends TckSuite {
   private final Map<String, Integer> ports = new java.util.HashMap<>();
   private final Map<String, RootLogin> roots = new java.util.HashMap<>();
 
-
   /** A testbed of the subclass's choosing (e.g. with S3 storage); by default local storage. */
   protected Testbed startTestbed(Path root) throws Exception {
     return Testbed.start(root);
@@ -78,8 +77,10 @@ public abstract class PointInTimeTck extends TckSuite {
   @BeforeAll
   void startSourceBackUpAndWrite() throws Exception {
     provider = provider();
-    work = Files.createTempDirectory("coffer-pitr-tck-" + provider.engine(),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    work =
+        Files.createTempDirectory(
+            "coffer-pitr-tck-" + provider.engine(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = startTestbed(work);
     source = start("pitr-src");
     if (source == null) {
@@ -113,8 +114,10 @@ public abstract class PointInTimeTck extends TckSuite {
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     Map<String, Double> metrics;
     do {
-      metrics = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instance).build())
-          .getMetricsMap();
+      metrics =
+          bed.instances()
+              .getInstance(GetInstanceRequest.newBuilder().setInstanceId(instance).build())
+              .getMetricsMap();
       if (metrics.getOrDefault("log_archive_pending_files", -1.0) == 0.0
           && metrics.getOrDefault("log_archive_failing", -1.0) == 0.0
           && metrics.containsKey("log_archive_last_age_seconds")) {
@@ -122,8 +125,10 @@ public abstract class PointInTimeTck extends TckSuite {
       }
       Thread.sleep(250);
     } while (System.nanoTime() < end);
-    assertThat(metrics).as("log archive metrics of %s", instance)
-        .containsEntry("log_archive_pending_files", 0.0).containsEntry("log_archive_failing", 0.0)
+    assertThat(metrics)
+        .as("log archive metrics of %s", instance)
+        .containsEntry("log_archive_pending_files", 0.0)
+        .containsEntry("log_archive_failing", 0.0)
         .containsKey("log_archive_last_age_seconds");
   }
 
@@ -141,9 +146,18 @@ public abstract class PointInTimeTck extends TckSuite {
   @Order(1)
   void restoreToATimeBetweenT2AndT3HoldsExactlyTheWritesUpToT2() throws Exception {
     // no backup named: the control picks the source's newest backup before the target, the full one
-    assertThat(restoreIntoFresh("pitr-t2", full, r -> r.setBackupId("").setSourceInstanceId("pitr-src")
-        .setTargetTime(Timestamp.newBuilder().setSeconds(betweenT2AndT3.getEpochSecond())
-            .setNanos(betweenT2AndT3.getNano())))).isEqualTo(atT2);
+    assertThat(
+            restoreIntoFresh(
+                "pitr-t2",
+                full,
+                r ->
+                    r.setBackupId("")
+                        .setSourceInstanceId("pitr-src")
+                        .setTargetTime(
+                            Timestamp.newBuilder()
+                                .setSeconds(betweenT2AndT3.getEpochSecond())
+                                .setNanos(betweenT2AndT3.getNano()))))
+        .isEqualTo(atT2);
   }
 
   @Test
@@ -163,14 +177,25 @@ public abstract class PointInTimeTck extends TckSuite {
   @Test
   @Order(4)
   void aTargetBeforeTheBackupEndedIsRefusedAndTheInstanceStaysEmpty() throws Exception {
-    Instant beforeBackup = Instant.ofEpochSecond(full.getManifest().getStartedAt().getSeconds()).minusSeconds(60);
+    Instant beforeBackup =
+        Instant.ofEpochSecond(full.getManifest().getStartedAt().getSeconds()).minusSeconds(60);
     try (BackupData target = start("pitr-early")) {
       Status status = status(() -> restore("pitr-early", beforeBackup));
       assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(status.getDescription()).contains("target_time").contains("before backup " + full.getBackupId());
-      Status none = status(() -> bed.backups().restoreBackup(RestoreBackupRequest.newBuilder()
-          .setSourceInstanceId("pitr-src").setInstanceId("pitr-early")
-          .setTargetTime(Timestamp.newBuilder().setSeconds(beforeBackup.getEpochSecond())).build()));
+      assertThat(status.getDescription())
+          .contains("target_time")
+          .contains("before backup " + full.getBackupId());
+      Status none =
+          status(
+              () ->
+                  bed.backups()
+                      .restoreBackup(
+                          RestoreBackupRequest.newBuilder()
+                              .setSourceInstanceId("pitr-src")
+                              .setInstanceId("pitr-early")
+                              .setTargetTime(
+                                  Timestamp.newBuilder().setSeconds(beforeBackup.getEpochSecond()))
+                              .build()));
       assertThat(none.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
       assertThat(none.getDescription()).contains("no COMPLETED full or incremental backup");
       assertThat(target.fingerprint()).isEmpty();
@@ -183,7 +208,9 @@ public abstract class PointInTimeTck extends TckSuite {
     try (BackupData target = start("pitr-late")) {
       Status status = status(() -> restore("pitr-late", Instant.now().plus(Duration.ofHours(1))));
       assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(status.getDescription()).contains("target_time").contains("after the newest archived log");
+      assertThat(status.getDescription())
+          .contains("target_time")
+          .contains("after the newest archived log");
       assertThat(target.fingerprint()).isEmpty();
     }
   }
@@ -201,7 +228,8 @@ public abstract class PointInTimeTck extends TckSuite {
     flush("pitr-src");
     List<String> before = archived("pitr-src");
 
-    bed.backups().deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(full.getBackupId()).build());
+    bed.backups()
+        .deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(full.getBackupId()).build());
 
     List<String> after = archived("pitr-src");
     assertThat(after).isNotEmpty().hasSizeLessThan(before.size()).doesNotContain(before.get(0));
@@ -218,11 +246,19 @@ public abstract class PointInTimeTck extends TckSuite {
     Map<String, String> expected = source.fingerprint();
     flush("pitr-src");
     int port = Ports.free();
-    bed.startAgent(bed.agentConfig("pitr-latest", provider.pluginsDir(),
-        provider.datastore(work.resolve("pitr-latest"), port)));
+    bed.startAgent(
+        bed.agentConfig(
+            "pitr-latest",
+            provider.pluginsDir(),
+            provider.datastore(work.resolve("pitr-latest"), port)));
     bed.awaitHealthy("pitr-latest", Duration.ofSeconds(90));
-    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(second.getBackupId())
-        .setInstanceId("pitr-latest").setToEndOfArchive(true).build());
+    bed.backups()
+        .restoreBackup(
+            RestoreBackupRequest.newBuilder()
+                .setBackupId(second.getBackupId())
+                .setInstanceId("pitr-latest")
+                .setToEndOfArchive(true)
+                .build());
     bed.awaitHealthy("pitr-latest", Duration.ofSeconds(90));
     RootLogin root = bed.enableRoot("pitr-latest");
     try (BackupData restored = provider.backupData(port, root.name(), root.password())) {
@@ -235,14 +271,20 @@ public abstract class PointInTimeTck extends TckSuite {
   /** The files of an archive in the testbed's local storage, in name order. */
   private List<String> archived(String archiveId) throws IOException {
     try (Stream<Path> files = Files.list(archiveDir(archiveId))) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 
   private BackupData start(String instance) throws Exception {
     int port = Ports.free();
     ports.put(instance, port);
-    bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
+    bed.startAgent(
+        bed.agentConfig(
+            instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
     InstanceStatus status = bed.awaitHealthy(instance, Duration.ofSeconds(90));
     if (declared() == null && !declare(status, Area.POINT_IN_TIME)) {
       return null; // the first instance says what the plugin declares; nothing more to set up
@@ -281,22 +323,34 @@ public abstract class PointInTimeTck extends TckSuite {
     return restoreIntoFresh(instance, full, target);
   }
 
-  private Map<String, String> restoreIntoFresh(String instance, Backup backup, Instant target) throws Exception {
-    return restoreIntoFresh(instance, backup, r -> r.setTargetTime(
-        Timestamp.newBuilder().setSeconds(target.getEpochSecond()).setNanos(target.getNano())));
+  private Map<String, String> restoreIntoFresh(String instance, Backup backup, Instant target)
+      throws Exception {
+    return restoreIntoFresh(
+        instance,
+        backup,
+        r ->
+            r.setTargetTime(
+                Timestamp.newBuilder()
+                    .setSeconds(target.getEpochSecond())
+                    .setNanos(target.getNano())));
   }
 
   /**
    * Restores {@code backup} into a fresh instance with the target {@code target} sets on the
    * request, and returns the restored data's fingerprint (after checking that it takes writes).
    */
-  protected Map<String, String> restoreIntoFresh(String instance, Backup backup,
-      java.util.function.Consumer<RestoreBackupRequest.Builder> target) throws Exception {
+  protected Map<String, String> restoreIntoFresh(
+      String instance,
+      Backup backup,
+      java.util.function.Consumer<RestoreBackupRequest.Builder> target)
+      throws Exception {
     int port = Ports.free();
-    bed.startAgent(bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
+    bed.startAgent(
+        bed.agentConfig(
+            instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port)));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
-    RestoreBackupRequest.Builder request = RestoreBackupRequest.newBuilder().setBackupId(backup.getBackupId())
-        .setInstanceId(instance);
+    RestoreBackupRequest.Builder request =
+        RestoreBackupRequest.newBuilder().setBackupId(backup.getBackupId()).setInstanceId(instance);
     target.accept(request);
     bed.backups().restoreBackup(request.build());
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
@@ -313,24 +367,37 @@ public abstract class PointInTimeTck extends TckSuite {
   }
 
   private void restore(String instance, Backup backup, Instant target) {
-    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(backup.getBackupId())
-        .setInstanceId(instance)
-        .setTargetTime(Timestamp.newBuilder().setSeconds(target.getEpochSecond()).setNanos(target.getNano()))
-        .build());
+    bed.backups()
+        .restoreBackup(
+            RestoreBackupRequest.newBuilder()
+                .setBackupId(backup.getBackupId())
+                .setInstanceId(instance)
+                .setTargetTime(
+                    Timestamp.newBuilder()
+                        .setSeconds(target.getEpochSecond())
+                        .setNanos(target.getNano()))
+                .build());
   }
 
   private Backup backup(String instance) throws InterruptedException {
-    Backup started = bed.backups().createBackup(CreateBackupRequest.newBuilder()
-        .setInstanceId(instance).setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup started =
+        bed.backups()
+            .createBackup(
+                CreateBackupRequest.newBuilder()
+                    .setInstanceId(instance)
+                    .setType(BackupType.BACKUP_TYPE_FULL)
+                    .build());
     Backup done = bed.awaitBackup(started.getBackupId(), JOB);
-    assertThat(done.getState()).as("backup %s: %s", done.getBackupId(), done.getErrorMessage())
+    assertThat(done.getState())
+        .as("backup %s: %s", done.getBackupId(), done.getErrorMessage())
         .isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
     assertThat(done.getManifest().getPositionsMap()).containsEntry("log_archive", instance);
     return done;
   }
 
   private LogArchiveFlushed flush(String instance) {
-    return bed.backups().flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(instance).build());
+    return bed.backups()
+        .flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(instance).build());
   }
 
   private static Status status(Runnable call) {

@@ -54,8 +54,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * replica from a backup of its source, writes on the source reach it, switchover (the replica
  * becomes the primary and the old source follows it), then failover after the primary is stopped
  * (the most advanced replica is promoted and the other follows it), rejoin of the lost primary, and
- * repair of a broken replica from a fresh backup. Replicas are compared with
- * their source by the engine's checksums.
+ * repair of a broken replica from a fresh backup. Replicas are compared with their source by the
+ * engine's checksums.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,17 +71,20 @@ public abstract class ReplicationTck extends TckSuite {
   private final Map<String, Agent> agents = new HashMap<>();
   private String newPrimary;
   private final Map<String, AgentConfig> configs = new HashMap<>();
+
   /** Superuser credentials of the first source; physical replicas carry the same accounts. */
   private RootLogin root;
+
   /** Per instance, for engines whose replicas do not carry the accounts. */
   private final Map<String, RootLogin> roots = new HashMap<>();
-
 
   @BeforeAll
   void startSource() throws Exception {
     provider = provider();
-    work = Files.createTempDirectory("coffer-replication-tck-" + provider.engine(),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    work =
+        Files.createTempDirectory(
+            "coffer-replication-tck-" + provider.engine(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
     start("rp-a");
     if (!declare(bed.awaitHealthy("rp-a", Duration.ofSeconds(10)), Area.REPLICATION)) {
@@ -108,35 +111,49 @@ public abstract class ReplicationTck extends TckSuite {
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     assertThat(w.getDetailsMap()).containsKey("backup_id").doesNotContainKey("password");
     // this suite fails over and rejoins by hand (the e2e HA scenarios cover the automatic way)
-    HaSettings ha = bed.replication().setHaSettings(SetHaSettingsRequest.newBuilder().setSourceInstanceId("rp-a")
-        .setEnabled(false).build());
+    HaSettings ha =
+        bed.replication()
+            .setHaSettings(
+                SetHaSettingsRequest.newBuilder()
+                    .setSourceInstanceId("rp-a")
+                    .setEnabled(false)
+                    .build());
     assertThat(ha.getEnabled()).isFalse();
     assertThat(ha.getTerm()).isEqualTo(1);
 
     bed.awaitRole("rp-b", Role.ROLE_REPLICA, CONVERGE);
-    assertThat(bed.replication().listReplicas(ListReplicasRequest.newBuilder().setSourceInstanceId("rp-a").build())
-        .getReplicasList()).extracting(Replica::getInstanceId).containsExactly("rp-b");
+    assertThat(
+            bed.replication()
+                .listReplicas(ListReplicasRequest.newBuilder().setSourceInstanceId("rp-a").build())
+                .getReplicasList())
+        .extracting(Replica::getInstanceId)
+        .containsExactly("rp-b");
     write("rp-a", "after the replica was created");
     awaitSameData("rp-a", "rp-b");
     // the heartbeat tells how replication goes, under the same names for every engine
     InstanceStatus replica = awaitMetric("rp-b", "replication_running", 1.0);
     assertThat(replica.getMetricsMap()).containsKey("replication_lag_seconds");
     assertThat(replica.getMetricsOrThrow("replication_lag_seconds")).isBetween(0.0, 60.0);
-    assertThat(awaitMetric("rp-a", "replicas_connected", 1.0).getRole()).isEqualTo(Role.ROLE_PRIMARY);
+    assertThat(awaitMetric("rp-a", "replicas_connected", 1.0).getRole())
+        .isEqualTo(Role.ROLE_PRIMARY);
   }
 
   /** The instance's status once its heartbeat carries {@code metric} = {@code value}. */
-  private InstanceStatus awaitMetric(String instance, String metric, double value) throws InterruptedException {
+  private InstanceStatus awaitMetric(String instance, String metric, double value)
+      throws InterruptedException {
     long end = System.nanoTime() + CONVERGE.toNanos();
     InstanceStatus s;
     do {
-      s = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instance).build());
+      s =
+          bed.instances()
+              .getInstance(GetInstanceRequest.newBuilder().setInstanceId(instance).build());
       if (s.getMetricsOrDefault(metric, Double.NaN) == value) {
         return s;
       }
       Thread.sleep(200);
     } while (System.nanoTime() < end);
-    throw new AssertionError(instance + " never reported " + metric + " = " + value + "; last: " + s.getMetricsMap());
+    throw new AssertionError(
+        instance + " never reported " + metric + " = " + value + "; last: " + s.getMetricsMap());
   }
 
   @Test
@@ -145,10 +162,17 @@ public abstract class ReplicationTck extends TckSuite {
     write("rp-a", "before a backup of rp-a");
     awaitSameData("rp-a", "rp-b");
     awaitCaughtUp("rp-b");
-    Backup started = bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId("rp-a")
-        .setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup started =
+        bed.backups()
+            .createBackup(
+                CreateBackupRequest.newBuilder()
+                    .setInstanceId("rp-a")
+                    .setType(BackupType.BACKUP_TYPE_FULL)
+                    .build());
     Backup done = bed.awaitBackup(started.getBackupId(), WORKFLOW);
-    assertThat(done.getState()).as(done.getErrorMessage()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
+    assertThat(done.getState())
+        .as(done.getErrorMessage())
+        .isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
     assertThat(done.getInstanceId()).isEqualTo("rp-a");
     assertThat(done.getTakenOnInstanceId()).as("the backup spares the primary").isEqualTo("rp-b");
 
@@ -157,38 +181,58 @@ public abstract class ReplicationTck extends TckSuite {
       expected = source.fingerprint();
     }
     start("rp-copy");
-    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(done.getBackupId())
-        .setInstanceId("rp-copy").build());
+    bed.backups()
+        .restoreBackup(
+            RestoreBackupRequest.newBuilder()
+                .setBackupId(done.getBackupId())
+                .setInstanceId("rp-copy")
+                .build());
     bed.awaitHealthy("rp-copy", Duration.ofSeconds(90));
     try (BackupData copy = data("rp-copy")) {
       assertThat(copy.fingerprint()).isEqualTo(expected);
     }
     agents.remove("rp-copy").close();
-    bed.backups().deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(done.getBackupId()).build());
+    bed.backups()
+        .deleteBackup(DeleteBackupRequest.newBuilder().setBackupId(done.getBackupId()).build());
   }
 
   @Test
   @Order(2)
   void badReplicaRequestsAreClearErrors() {
     assertThat(code(() -> createReplica("rp-a", "rp-a"))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(code(() -> createReplica("rp-a", "no-such-instance"))).isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(code(() -> createReplica("rp-a", "rp-b"))).isEqualTo(Status.Code.FAILED_PRECONDITION); // already one
-    assertThat(code(() -> bed.replication().promote(PromoteRequest.newBuilder().setInstanceId("rp-a").build())))
+    assertThat(code(() -> createReplica("rp-a", "no-such-instance")))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(() -> createReplica("rp-a", "rp-b")))
+        .isEqualTo(Status.Code.FAILED_PRECONDITION); // already one
+    assertThat(
+            code(
+                () ->
+                    bed.replication()
+                        .promote(PromoteRequest.newBuilder().setInstanceId("rp-a").build())))
         .isEqualTo(Status.Code.FAILED_PRECONDITION); // not a replica
     assertThat(code(() -> repair("rp-a"))).isEqualTo(Status.Code.FAILED_PRECONDITION); // the source
     assertThat(code(() -> repair("no-such-instance"))).isEqualTo(Status.Code.NOT_FOUND);
   }
 
   private Workflow repair(String replica) {
-    return bed.replication().repairReplica(RepairReplicaRequest.newBuilder().setInstanceId(replica).build());
+    return bed.replication()
+        .repairReplica(RepairReplicaRequest.newBuilder().setInstanceId(replica).build());
   }
 
   @Test
   @Order(3)
   void switchoverPromotesTheReplicaAndTheOldSourceFollowsIt() throws Exception {
     write("rp-a", "just before the switchover");
-    Workflow w = bed.awaitWorkflow(bed.replication().promote(PromoteRequest.newBuilder().setInstanceId("rp-b")
-        .setOptions(CommandOptions.newBuilder().setCommandId("switch-1")).build()).getWorkflowId(), WORKFLOW);
+    Workflow w =
+        bed.awaitWorkflow(
+            bed.replication()
+                .promote(
+                    PromoteRequest.newBuilder()
+                        .setInstanceId("rp-b")
+                        .setOptions(CommandOptions.newBuilder().setCommandId("switch-1"))
+                        .build())
+                .getWorkflowId(),
+            WORKFLOW);
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     assertThat(w.getDetailsMap()).containsKey("fenced_position");
 
@@ -203,13 +247,16 @@ public abstract class ReplicationTck extends TckSuite {
   void failoverPromotesTheMostAdvancedReplicaWhenThePrimaryIsGone() throws Exception {
     start("rp-c");
     Workflow created = bed.awaitWorkflow(createReplica("rp-b", "rp-c").getWorkflowId(), WORKFLOW);
-    assertThat(created.getState()).as(created.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    assertThat(created.getState())
+        .as(created.getError())
+        .isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     write("rp-b", "before the primary is lost");
     awaitSameData("rp-b", "rp-c");
     awaitSameData("rp-b", "rp-a");
     // creating rp-c prepared rp-b's replication account again: rp-a, attached before, must still be
     // let in when it reconnects (here: after its source's server restarts)
-    bed.instances().withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
+    bed.instances()
+        .withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
         .restartInstance(RestartInstanceRequest.newBuilder().setInstanceId("rp-b").build());
     bed.awaitHealthy("rp-b", Duration.ofSeconds(90));
     write("rp-b", "after the source restarted");
@@ -217,8 +264,12 @@ public abstract class ReplicationTck extends TckSuite {
     awaitSameData("rp-b", "rp-c");
 
     agents.remove("rp-b").close(); // the primary and its server are gone
-    Workflow w = bed.awaitWorkflow(bed.replication().eject(EjectRequest.newBuilder().setSourceInstanceId("rp-b")
-        .build()).getWorkflowId(), WORKFLOW);
+    Workflow w =
+        bed.awaitWorkflow(
+            bed.replication()
+                .eject(EjectRequest.newBuilder().setSourceInstanceId("rp-b").build())
+                .getWorkflowId(),
+            WORKFLOW);
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     String promoted = w.getDetailsOrThrow("new_primary");
     String other = promoted.equals("rp-a") ? "rp-c" : "rp-a";
@@ -236,8 +287,16 @@ public abstract class ReplicationTck extends TckSuite {
     // the lost primary comes back with its data; the control tells its agent it was deposed, so it
     // stays fenced (the e2e scenarios check that ordinary accounts cannot write on it)
     restart("rp-b");
-    Workflow w = bed.awaitWorkflow(bed.replication().rejoinReplica(RejoinReplicaRequest.newBuilder()
-        .setInstanceId("rp-b").setSourceInstanceId(newPrimary).build()).getWorkflowId(), WORKFLOW);
+    Workflow w =
+        bed.awaitWorkflow(
+            bed.replication()
+                .rejoinReplica(
+                    RejoinReplicaRequest.newBuilder()
+                        .setInstanceId("rp-b")
+                        .setSourceInstanceId(newPrimary)
+                        .build())
+                .getWorkflowId(),
+            WORKFLOW);
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
 
     bed.awaitRole("rp-b", Role.ROLE_REPLICA, CONVERGE);
@@ -253,24 +312,50 @@ public abstract class ReplicationTck extends TckSuite {
     awaitSameData(newPrimary, "rp-b");
     if (breakReplication("rp-b", newPrimary)) {
       InstanceStatus broken = awaitMetric("rp-b", "replication_running", 0.0);
-      assertThat(broken.getDetail()).as("the heartbeat says why rp-b stopped replicating").isNotBlank();
-      assertThat(bed.replication().listReplicas(ListReplicasRequest.newBuilder().setSourceInstanceId(newPrimary)
-          .build()).getReplicasList()).filteredOn(r -> r.getInstanceId().equals("rp-b"))
-          .extracting(Replica::getDetail).containsExactly(broken.getDetail());
-    } // else: the engine's replicas cannot break this way; a healthy replica is re-seeded all the same
-    if (!provider.replicasCarryAccounts()) { // its own accounts are the replica's, not the backup's: they stay
-      bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId("rp-b").setName("kept_user")
-          .setPassword("kept-user-pass-1").build());
+      assertThat(broken.getDetail())
+          .as("the heartbeat says why rp-b stopped replicating")
+          .isNotBlank();
+      assertThat(
+              bed.replication()
+                  .listReplicas(
+                      ListReplicasRequest.newBuilder().setSourceInstanceId(newPrimary).build())
+                  .getReplicasList())
+          .filteredOn(r -> r.getInstanceId().equals("rp-b"))
+          .extracting(Replica::getDetail)
+          .containsExactly(broken.getDetail());
+    } // else: the engine's replicas cannot break this way; a healthy replica is re-seeded all the
+    // same
+    if (!provider
+        .replicasCarryAccounts()) { // its own accounts are the replica's, not the backup's: they
+      // stay
+      bed.users()
+          .createUser(
+              CreateUserRequest.newBuilder()
+                  .setInstanceId("rp-b")
+                  .setName("kept_user")
+                  .setPassword("kept-user-pass-1")
+                  .build());
     }
     ConfigurationSamples config = provider.configurationSamples();
     if (config != null) { // so does its configuration
-      bed.configuration().updateConfiguration(UpdateConfigurationRequest.newBuilder().setInstanceId("rp-b")
-          .putValues(config.live(), config.liveValue()).build());
+      bed.configuration()
+          .updateConfiguration(
+              UpdateConfigurationRequest.newBuilder()
+                  .setInstanceId("rp-b")
+                  .putValues(config.live(), config.liveValue())
+                  .build());
     }
 
-    Workflow w = bed.awaitWorkflow(bed.replication().repairReplica(RepairReplicaRequest.newBuilder()
-        .setInstanceId("rp-b").setOptions(CommandOptions.newBuilder().setCommandId("repair-1")).build())
-        .getWorkflowId(), WORKFLOW);
+    Workflow w =
+        bed.awaitWorkflow(
+            bed.replication()
+                .repairReplica(
+                    RepairReplicaRequest.newBuilder()
+                        .setInstanceId("rp-b")
+                        .setOptions(CommandOptions.newBuilder().setCommandId("repair-1"))
+                        .build())
+                .getWorkflowId(),
+            WORKFLOW);
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     assertThat(w.getDetailsMap()).containsKey("backup_id").doesNotContainKey("password");
 
@@ -281,28 +366,38 @@ public abstract class ReplicationTck extends TckSuite {
     awaitMetric("rp-b", "replication_running", 1.0);
     if (config != null) {
       RootLogin login = credentials("rp-b");
-      assertThat(provider.showParameter(port("rp-b"), login.name(), login.password(), config.live()))
-          .as("rp-b's own %s after the repair", config.live()).isEqualTo(config.liveShown());
+      assertThat(
+              provider.showParameter(port("rp-b"), login.name(), login.password(), config.live()))
+          .as("rp-b's own %s after the repair", config.live())
+          .isEqualTo(config.liveShown());
     }
     if (!provider.replicasCarryAccounts()) {
-      assertThat(bed.users().listUsers(ListUsersRequest.newBuilder().setInstanceId("rp-b").build()).getUsersList())
-          .extracting(User::getName).contains("kept_user");
+      assertThat(
+              bed.users()
+                  .listUsers(ListUsersRequest.newBuilder().setInstanceId("rp-b").build())
+                  .getUsersList())
+          .extracting(User::getName)
+          .contains("kept_user");
     }
-    assertThat(bed.replication().listReplicas(ListReplicasRequest.newBuilder().setSourceInstanceId(newPrimary).build())
-        .getReplicasList()).extracting(Replica::getInstanceId).contains("rp-b");
+    assertThat(
+            bed.replication()
+                .listReplicas(
+                    ListReplicasRequest.newBuilder().setSourceInstanceId(newPrimary).build())
+                .getReplicasList())
+        .extracting(Replica::getInstanceId)
+        .contains("rp-b");
     // a repair of the primary is refused: only a replica is ever overwritten
     assertThat(code(() -> repair(newPrimary))).isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
 
   /**
    * Makes {@code replica}'s replication stop on an error (e.g. a row written on the replica that
-   * the source then writes too), for the repair test; false when the engine's replicas cannot
-   * break this way (the test then re-seeds a healthy replica).
+   * the source then writes too), for the repair test; false when the engine's replicas cannot break
+   * this way (the test then re-seeds a healthy replica).
    */
   protected boolean breakReplication(String replica, String source) throws Exception {
     return false;
   }
-
 
   // ---- helpers ----
 
@@ -311,8 +406,10 @@ public abstract class ReplicationTck extends TckSuite {
     long end = System.nanoTime() + CONVERGE.toNanos();
     Map<String, Double> metrics;
     do {
-      metrics = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(replica).build())
-          .getMetricsMap();
+      metrics =
+          bed.instances()
+              .getInstance(GetInstanceRequest.newBuilder().setInstanceId(replica).build())
+              .getMetricsMap();
       if (metrics.getOrDefault("replication_running", 0.0) == 1.0
           && metrics.getOrDefault("replication_lag_seconds", 99.0) <= 1.0) {
         return;
@@ -325,7 +422,9 @@ public abstract class ReplicationTck extends TckSuite {
   private void start(String instance) throws Exception {
     int port = Ports.free();
     ports.put(instance, port);
-    AgentConfig config = bed.agentConfig(instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port));
+    AgentConfig config =
+        bed.agentConfig(
+            instance, provider.pluginsDir(), provider.datastore(work.resolve(instance), port));
     configs.put(instance, config);
     agents.put(instance, bed.startAgent(config));
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
@@ -342,7 +441,9 @@ public abstract class ReplicationTck extends TckSuite {
     return provider.backupData(ports.get(instance), login.name(), login.password());
   }
 
-  /** The instances running now (for engine-specific checks in a subclass, after the ordered tests). */
+  /**
+   * The instances running now (for engine-specific checks in a subclass, after the ordered tests).
+   */
   protected Set<String> runningInstances() {
     return Set.copyOf(agents.keySet());
   }
@@ -354,12 +455,18 @@ public abstract class ReplicationTck extends TckSuite {
 
   /** A superuser login on {@code instance}. */
   protected RootLogin credentials(String instance) {
-    return provider.replicasCarryAccounts() ? root : roots.computeIfAbsent(instance, i -> bed.enableRoot(i));
+    return provider.replicasCarryAccounts()
+        ? root
+        : roots.computeIfAbsent(instance, i -> bed.enableRoot(i));
   }
 
   private Workflow createReplica(String source, String replica) {
-    return bed.replication().createReplica(CreateReplicaRequest.newBuilder()
-        .setSourceInstanceId(source).setInstanceId(replica).build());
+    return bed.replication()
+        .createReplica(
+            CreateReplicaRequest.newBuilder()
+                .setSourceInstanceId(source)
+                .setInstanceId(replica)
+                .build());
   }
 
   private void write(String instance, String marker) throws Exception {
@@ -373,7 +480,8 @@ public abstract class ReplicationTck extends TckSuite {
     Map<String, String> expected = Map.of();
     Map<String, String> actual = Map.of();
     do {
-      try (BackupData s = data(source); BackupData r = data(replica)) {
+      try (BackupData s = data(source);
+          BackupData r = data(replica)) {
         expected = s.fingerprint();
         actual = r.fingerprint();
       } catch (Exception e) {

@@ -51,7 +51,9 @@ public final class TckReport {
   }
 
   private static Tally tally(String engine, Area area) {
-    return BY_ENGINE.computeIfAbsent(engine, e -> new EnumMap<>(Area.class)).computeIfAbsent(area, a -> new Tally());
+    return BY_ENGINE
+        .computeIfAbsent(engine, e -> new EnumMap<>(Area.class))
+        .computeIfAbsent(area, a -> new Tally());
   }
 
   /** The report of one engine, a line per area, as printed. */
@@ -68,10 +70,14 @@ public final class TckReport {
         verdict = "NOT DECLARED";
       } else {
         verdict = t.failed > 0 ? "FAILED" : "PASSED";
-        detail = t.passed + " passed" + (t.failed > 0 ? ", " + t.failed + " failed " + t.failures : "")
-            + (t.skipped > 0 ? ", " + t.skipped + " skipped" : "");
+        detail =
+            t.passed
+                + " passed"
+                + (t.failed > 0 ? ", " + t.failed + " failed " + t.failures : "")
+                + (t.skipped > 0 ? ", " + t.skipped + " skipped" : "");
       }
-      out.append(String.format("  %-14s %-13s %s%n", area.label(), verdict, detail).stripTrailing()).append('\n');
+      out.append(String.format("  %-14s %-13s %s%n", area.label(), verdict, detail).stripTrailing())
+          .append('\n');
     }
     return out.toString();
   }

@@ -33,7 +33,9 @@ public final class TckWatcher implements ExecutionCondition, TestWatcher {
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
-    engine(context).ifPresent(e -> TckReport.failed(e, area(context), context.getRequiredTestMethod().getName()));
+    engine(context)
+        .ifPresent(
+            e -> TckReport.failed(e, area(context), context.getRequiredTestMethod().getName()));
   }
 
   @Override
@@ -43,14 +45,17 @@ public final class TckWatcher implements ExecutionCondition, TestWatcher {
 
   @Override
   public void testDisabled(ExtensionContext context, Optional<String> reason) {
-    suite(context).map(TckSuite::declared).ifPresent(d -> {
-      Area area = area(context);
-      if (d.has(area)) {
-        TckReport.skipped(d.engine(), area);
-      } else {
-        TckReport.notDeclared(d.engine(), area, d.notDeclared(area));
-      }
-    });
+    suite(context)
+        .map(TckSuite::declared)
+        .ifPresent(
+            d -> {
+              Area area = area(context);
+              if (d.has(area)) {
+                TckReport.skipped(d.engine(), area);
+              } else {
+                TckReport.notDeclared(d.engine(), area, d.notDeclared(area));
+              }
+            });
   }
 
   private static Optional<TckSuite> suite(ExtensionContext context) {
@@ -63,7 +68,9 @@ public final class TckWatcher implements ExecutionCondition, TestWatcher {
 
   /** The method's {@link Checks}, else its suite's, else the lifecycle. */
   static Area area(ExtensionContext context) {
-    return context.getTestMethod().flatMap(TckWatcher::checks)
+    return context
+        .getTestMethod()
+        .flatMap(TckWatcher::checks)
         .or(() -> context.getTestClass().flatMap(TckWatcher::checks))
         .orElse(Area.LIFECYCLE);
   }

@@ -44,8 +44,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.file.PathUtils;
 
 /**
- * A real control and real agents on loopback, with their own PKI in a temporary directory: the
- * CA, the control's server certificate, an admin client certificate and one certificate per agent.
+ * A real control and real agents on loopback, with their own PKI in a temporary directory: the CA,
+ * the control's server certificate, an admin client certificate and one certificate per agent.
  */
 public final class Testbed implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -66,9 +66,18 @@ public final class Testbed implements AutoCloseable {
     this.root = root;
     this.home = new CofferHome(root.resolve("home"));
     this.ca = CertificateAuthority.create(home.caCert(), home.caKey());
-    ca.issueServer("coffer-control", List.of("localhost"), List.of("127.0.0.1"),
-        CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.controlCert(), home.controlKey());
-    ca.issueClient("admin", CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.clientCert("admin"), home.clientKey("admin"));
+    ca.issueServer(
+        "coffer-control",
+        List.of("localhost"),
+        List.of("127.0.0.1"),
+        CertificateAuthority.DEFAULT_LEAF_VALIDITY,
+        home.controlCert(),
+        home.controlKey());
+    ca.issueClient(
+        "admin",
+        CertificateAuthority.DEFAULT_LEAF_VALIDITY,
+        home.clientCert("admin"),
+        home.clientKey("admin"));
   }
 
   /** PKI under {@code root}, and a control on free ports; {@link #close()} deletes {@code root}. */
@@ -79,8 +88,11 @@ public final class Testbed implements AutoCloseable {
     return bed;
   }
 
-  /** PKI under {@code root}, and a control in its own JVM on free ports (so tests can kill -9 it). */
-  public static Testbed startWithControlProcess(Path root) throws IOException, InterruptedException {
+  /**
+   * PKI under {@code root}, and a control in its own JVM on free ports (so tests can kill -9 it).
+   */
+  public static Testbed startWithControlProcess(Path root)
+      throws IOException, InterruptedException {
     Testbed bed = new Testbed(root);
     bed.agentPort = Ports.free();
     bed.apiPort = Ports.free();
@@ -88,7 +100,10 @@ public final class Testbed implements AutoCloseable {
     return bed;
   }
 
-  /** {@link #close()} leaves the root in place (for callers that decide themselves, like the benchmarks). */
+  /**
+   * {@link #close()} leaves the root in place (for callers that decide themselves, like the
+   * benchmarks).
+   */
   public Testbed keepRoot() {
     keepRoot = true;
     return this;
@@ -110,7 +125,8 @@ public final class Testbed implements AutoCloseable {
 
   /** Starts (or restarts, on the same ports and state) the control process. */
   public void startControlProcess() throws IOException, InterruptedException {
-    controlProcess = ControlProcess.start(home, agentPort, apiPort, root.resolve("logs/control.log"));
+    controlProcess =
+        ControlProcess.start(home, agentPort, apiPort, root.resolve("logs/control.log"));
     if (api != null) {
       api.shutdownNow();
     }
@@ -154,8 +170,12 @@ public final class Testbed implements AutoCloseable {
   public ManagedChannel channel(Path cert, Path key) {
     try {
       return NettyChannelBuilder.forAddress("localhost", apiPort)
-          .sslContext(GrpcSslContexts.forClient().trustManager(home.caCert().toFile())
-              .keyManager(cert.toFile(), key.toFile()).protocols("TLSv1.3").build())
+          .sslContext(
+              GrpcSslContexts.forClient()
+                  .trustManager(home.caCert().toFile())
+                  .keyManager(cert.toFile(), key.toFile())
+                  .protocols("TLSv1.3")
+                  .build())
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -175,11 +195,14 @@ public final class Testbed implements AutoCloseable {
   }
 
   public io.coffer.proto.v1.ClusterServiceGrpc.ClusterServiceBlockingStub clusters() {
-    return io.coffer.proto.v1.ClusterServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+    return io.coffer.proto.v1.ClusterServiceGrpc.newBlockingStub(api)
+        .withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
-  public io.coffer.proto.v1.ConfigurationServiceGrpc.ConfigurationServiceBlockingStub configuration() {
-    return io.coffer.proto.v1.ConfigurationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  public io.coffer.proto.v1.ConfigurationServiceGrpc.ConfigurationServiceBlockingStub
+      configuration() {
+    return io.coffer.proto.v1.ConfigurationServiceGrpc.newBlockingStub(api)
+        .withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   /** Event watches: no deadline (the caller cancels). */
@@ -197,11 +220,13 @@ public final class Testbed implements AutoCloseable {
 
   /** Backups and restores; restores block until done, so the deadline is long. */
   public io.coffer.proto.v1.BackupServiceGrpc.BackupServiceBlockingStub backups() {
-    return io.coffer.proto.v1.BackupServiceGrpc.newBlockingStub(api).withDeadlineAfter(10, TimeUnit.MINUTES);
+    return io.coffer.proto.v1.BackupServiceGrpc.newBlockingStub(api)
+        .withDeadlineAfter(10, TimeUnit.MINUTES);
   }
 
   public io.coffer.proto.v1.ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
-    return io.coffer.proto.v1.ReplicationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+    return io.coffer.proto.v1.ReplicationServiceGrpc.newBlockingStub(api)
+        .withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   /**
@@ -214,14 +239,27 @@ public final class Testbed implements AutoCloseable {
     return enableRoot(instanceId, "R" + HexFormat.of().formatHex(bytes));
   }
 
-  /** Enables the superuser of {@code instanceId} with the caller's {@code password}, and returns the login. */
+  /**
+   * Enables the superuser of {@code instanceId} with the caller's {@code password}, and returns the
+   * login.
+   */
   public RootLogin enableRoot(String instanceId, String password) {
-    String name = users().enableRoot(EnableRootRequest.newBuilder().setInstanceId(instanceId)
-        .setPassword(password).build()).getCredentials().getName();
+    String name =
+        users()
+            .enableRoot(
+                EnableRootRequest.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setPassword(password)
+                    .build())
+            .getCredentials()
+            .getName();
     return new RootLogin(name, password);
   }
 
-  /** The first journaled event of {@code kind} (from the oldest kept), waiting up to {@code timeout} for one. */
+  /**
+   * The first journaled event of {@code kind} (from the oldest kept), waiting up to {@code timeout}
+   * for one.
+   */
   public Event awaitEvent(String kind, Duration timeout) {
     List<Event> found = events(0, 1, List.of(kind), timeout);
     if (found.isEmpty()) {
@@ -238,33 +276,49 @@ public final class Testbed implements AutoCloseable {
     List<Event> out = new ArrayList<>();
     Context.CancellableContext watch = Context.current().withCancellation();
     try {
-      watch.run(() -> {
-        Iterator<Event> it = events().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .watchEvents(WatchEventsRequest.newBuilder().setSinceSequence(since).addAllKinds(kinds).build());
-        try {
-          while (out.size() < n && it.hasNext()) {
-            out.add(it.next());
-          }
-        } catch (StatusRuntimeException e) {
-          if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED && e.getStatus().getCode() != Status.Code.CANCELLED) {
-            throw e;
-          }
-        }
-      });
+      watch.run(
+          () -> {
+            Iterator<Event> it =
+                events()
+                    .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .watchEvents(
+                        WatchEventsRequest.newBuilder()
+                            .setSinceSequence(since)
+                            .addAllKinds(kinds)
+                            .build());
+            try {
+              while (out.size() < n && it.hasNext()) {
+                out.add(it.next());
+              }
+            } catch (StatusRuntimeException e) {
+              if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED
+                  && e.getStatus().getCode() != Status.Code.CANCELLED) {
+                throw e;
+              }
+            }
+          });
     } finally {
       watch.cancel(null);
     }
     return out;
   }
 
-  /** Waits until a workflow has ended and returns it (through a control restart too: UNAVAILABLE is waited out). */
-  public io.coffer.proto.v1.Workflow awaitWorkflow(String workflowId, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until a workflow has ended and returns it (through a control restart too: UNAVAILABLE is
+   * waited out).
+   */
+  public io.coffer.proto.v1.Workflow awaitWorkflow(String workflowId, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     io.coffer.proto.v1.Workflow w = null;
     while (System.nanoTime() < end) {
       try {
-        w = replication().getWorkflow(io.coffer.proto.v1.GetWorkflowRequest.newBuilder().setWorkflowId(workflowId)
-            .build());
+        w =
+            replication()
+                .getWorkflow(
+                    io.coffer.proto.v1.GetWorkflowRequest.newBuilder()
+                        .setWorkflowId(workflowId)
+                        .build());
         if (w.getState() != io.coffer.proto.v1.WorkflowState.WORKFLOW_STATE_RUNNING) {
           return w;
         }
@@ -275,7 +329,8 @@ public final class Testbed implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("workflow " + workflowId + " did not end within " + timeout + "; last: " + w);
+    throw new AssertionError(
+        "workflow " + workflowId + " did not end within " + timeout + "; last: " + w);
   }
 
   /** Waits until an instance's heartbeats report {@code role}. */
@@ -284,41 +339,61 @@ public final class Testbed implements AutoCloseable {
     long end = System.nanoTime() + timeout.toNanos();
     InstanceStatus last = null;
     while (System.nanoTime() < end) {
-      last = instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
+      last =
+          instances()
+              .getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
       if (last.getRole() == role) {
         return last;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("instance " + instanceId + " not " + role + " within " + timeout + "; last: " + last);
+    throw new AssertionError(
+        "instance " + instanceId + " not " + role + " within " + timeout + "; last: " + last);
   }
 
   /** Waits until a backup has ended (COMPLETED or FAILED) and returns it. */
-  public io.coffer.proto.v1.Backup awaitBackup(String backupId, Duration timeout) throws InterruptedException {
+  public io.coffer.proto.v1.Backup awaitBackup(String backupId, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     io.coffer.proto.v1.Backup b = null;
     while (System.nanoTime() < end) {
-      b = backups().getBackup(io.coffer.proto.v1.GetBackupRequest.newBuilder().setBackupId(backupId).build());
+      b =
+          backups()
+              .getBackup(
+                  io.coffer.proto.v1.GetBackupRequest.newBuilder().setBackupId(backupId).build());
       if (b.getState() == io.coffer.proto.v1.BackupState.BACKUP_STATE_COMPLETED
           || b.getState() == io.coffer.proto.v1.BackupState.BACKUP_STATE_FAILED) {
         return b;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("backup " + backupId + " did not end within " + timeout + "; last: " + b);
+    throw new AssertionError(
+        "backup " + backupId + " did not end within " + timeout + "; last: " + b);
   }
 
   /** Issues an agent certificate and writes an agent configuration for {@code instanceId}. */
-  public AgentConfig agentConfig(String instanceId, Path pluginsDir, AgentConfig.Datastore datastore) {
+  public AgentConfig agentConfig(
+      String instanceId, Path pluginsDir, AgentConfig.Datastore datastore) {
     return agentConfig(instanceId, pluginsDir, datastore, agentPort);
   }
 
   /** The same, reaching the control through {@code controlPort} (e.g. a {@link ChaosProxy}). */
-  public AgentConfig agentConfig(String instanceId, Path pluginsDir, AgentConfig.Datastore datastore, int controlPort) {
-    ca.issueAgent(instanceId, CertificateAuthority.DEFAULT_LEAF_VALIDITY, home.agentCert(instanceId), home.agentKey(instanceId));
-    return new AgentConfig(instanceId,
-        new AgentConfig.Control("localhost", controlPort, home.caCert(), home.agentCert(instanceId),
-            home.agentKey(instanceId), Duration.ofSeconds(2)),
+  public AgentConfig agentConfig(
+      String instanceId, Path pluginsDir, AgentConfig.Datastore datastore, int controlPort) {
+    ca.issueAgent(
+        instanceId,
+        CertificateAuthority.DEFAULT_LEAF_VALIDITY,
+        home.agentCert(instanceId),
+        home.agentKey(instanceId));
+    return new AgentConfig(
+        instanceId,
+        new AgentConfig.Control(
+            "localhost",
+            controlPort,
+            home.caCert(),
+            home.agentCert(instanceId),
+            home.agentKey(instanceId),
+            Duration.ofSeconds(2)),
         root.resolve("agents").resolve(instanceId),
         pluginsDir,
         Duration.ofMillis(500),
@@ -331,20 +406,27 @@ public final class Testbed implements AutoCloseable {
     this.backup = storage;
   }
 
-  /** The backup storage every agent of this testbed shares (local storage), so any can restore any backup. */
+  /**
+   * The backup storage every agent of this testbed shares (local storage), so any can restore any
+   * backup.
+   */
   public Path backupDir() {
     return root.resolve("backups");
   }
-
 
   /** Starts an agent in its own JVM from {@code config} (written as YAML first). */
   public AgentProcess startAgentProcess(AgentConfig config) throws IOException {
     return startAgentProcess(config, AgentProcess.JVM);
   }
 
-  /** The agent in its own JVM with these JVM options (e.g. {@link AgentProcess#JVM} plus a {@code -D}). */
+  /**
+   * The agent in its own JVM with these JVM options (e.g. {@link AgentProcess#JVM} plus a {@code
+   * -D}).
+   */
   public AgentProcess startAgentProcess(AgentConfig config, List<String> jvm) throws IOException {
-    AgentProcess p = AgentProcess.start(writeAgentConfig(config), root.resolve("logs/" + config.instanceId() + ".log"), jvm);
+    AgentProcess p =
+        AgentProcess.start(
+            writeAgentConfig(config), root.resolve("logs/" + config.instanceId() + ".log"), jvm);
     closeables.add(p);
     return p;
   }
@@ -362,7 +444,9 @@ public final class Testbed implements AutoCloseable {
     for (Map.Entry<String, String> e : d.settings().entrySet()) {
       settings.append("    ").append(e.getKey()).append(": \"").append(e.getValue()).append("\"\n");
     }
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         instanceId: %s
         stateDir: %s
         pluginsDir: %s
@@ -386,12 +470,30 @@ public final class Testbed implements AutoCloseable {
         %snotices:
           storageNearlyFullPercent: %d
           certificateWarning: %dh
-        %s""".formatted(c.instanceId(), c.stateDir(), c.pluginsDir(), c.heartbeatInterval().toMillis(),
-        c.control().host(), c.control().port(), c.control().caFile(), c.control().certFile(), c.control().keyFile(),
-        c.control().maxBackoff().toSeconds(), d.engine(), d.dataDir(), d.runDir(), d.bindAddress(), d.advertiseAddress(),
-        d.advertisePort(), d.port(), d.osUser(),
-        settings.length() == 0 ? "    {}\n" : settings, c.notices().storageNearlyFullPercent(),
-        c.notices().certificateWarning().toHours(), backupYaml(c.backup())));
+        %s"""
+            .formatted(
+                c.instanceId(),
+                c.stateDir(),
+                c.pluginsDir(),
+                c.heartbeatInterval().toMillis(),
+                c.control().host(),
+                c.control().port(),
+                c.control().caFile(),
+                c.control().certFile(),
+                c.control().keyFile(),
+                c.control().maxBackoff().toSeconds(),
+                d.engine(),
+                d.dataDir(),
+                d.runDir(),
+                d.bindAddress(),
+                d.advertiseAddress(),
+                d.advertisePort(),
+                d.port(),
+                d.osUser(),
+                settings.length() == 0 ? "    {}\n" : settings,
+                c.notices().storageNearlyFullPercent(),
+                c.notices().certificateWarning().toHours(),
+                backupYaml(c.backup())));
     return file;
   }
 
@@ -415,8 +517,16 @@ public final class Testbed implements AutoCloseable {
             secretKey: %s
             pathStyle: %s
             partSize: %d
-        """.formatted(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), s3.secretKey(),
-        s3.pathStyle(), s3.partSize());
+        """
+        .formatted(
+            s3.endpoint(),
+            s3.region(),
+            s3.bucket(),
+            s3.prefix(),
+            s3.accessKey(),
+            s3.secretKey(),
+            s3.pathStyle(),
+            s3.partSize());
   }
 
   /** Starts an agent in this JVM (it loads its plugin with PF4J from the plugins directory). */
@@ -427,13 +537,17 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** Waits until the instance is connected and its datastore healthy. */
-  public InstanceStatus awaitHealthy(String instanceId, Duration timeout) throws InterruptedException {
+  public InstanceStatus awaitHealthy(String instanceId, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     InstanceStatus last = null;
     while (System.nanoTime() < end) {
       try {
-        last = instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
-        if (last.getState() == InstanceState.INSTANCE_STATE_CONNECTED && last.getHealth() == Health.HEALTH_HEALTHY) {
+        last =
+            instances()
+                .getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
+        if (last.getState() == InstanceState.INSTANCE_STATE_CONNECTED
+            && last.getHealth() == Health.HEALTH_HEALTHY) {
           return last;
         }
       } catch (StatusRuntimeException e) {
@@ -441,7 +555,8 @@ public final class Testbed implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("instance " + instanceId + " not healthy within " + timeout + "; last status: " + last);
+    throw new AssertionError(
+        "instance " + instanceId + " not healthy within " + timeout + "; last status: " + last);
   }
 
   @Override

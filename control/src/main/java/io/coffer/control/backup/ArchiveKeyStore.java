@@ -13,10 +13,10 @@ import java.security.GeneralSecurityException;
 
 /**
  * The key pair of the log archives: a Tink hybrid keyset (HPKE: X25519, HKDF-SHA256, AES-256-GCM)
- * created on first use in the control's state directory ({@value #FILE}, mode 0600). Agents get
- * the public half when they connect and encrypt their archived log with it at any time; the
- * private half goes to an agent only inside a point-in-time restore. Lose this file and no archived
- * log can be read: back it up with the master key.
+ * created on first use in the control's state directory ({@value #FILE}, mode 0600). Agents get the
+ * public half when they connect and encrypt their archived log with it at any time; the private
+ * half goes to an agent only inside a point-in-time restore. Lose this file and no archived log can
+ * be read: back it up with the master key.
  *
  * <p>The key id is {@code ak-} and the keyset's primary key id in hex.
  */
@@ -39,7 +39,8 @@ public final class ArchiveKeyStore {
       byte[] bytes = KeyFiles.readOrCreateKeyset(file, TEMPLATE);
       KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(bytes, InsecureSecretKeyAccess.get());
       String id = "ak-" + String.format("%08x", keyset.getPrimary().getId());
-      byte[] pub = TinkProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());
+      byte[] pub =
+          TinkProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());
       return new ArchiveKeyStore(
           ArchiveKey.newBuilder().setKeyId(id).setKeyset(ByteString.copyFrom(pub)).build(),
           ArchiveKey.newBuilder().setKeyId(id).setKeyset(ByteString.copyFrom(bytes)).build());

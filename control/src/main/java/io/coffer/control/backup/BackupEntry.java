@@ -48,24 +48,79 @@ public record BackupEntry(
   }
 
   /** A backup taken on the instance itself. */
-  public BackupEntry(String backupId, String instanceId, BackupType type, String parentId, BackupState state,
-      String commandId, String origin, Instant created, Instant finished, BackupManifest manifest, String error) {
-    this(backupId, instanceId, type, parentId, state, commandId, origin, created, finished, manifest, error, instanceId);
+  public BackupEntry(
+      String backupId,
+      String instanceId,
+      BackupType type,
+      String parentId,
+      BackupState state,
+      String commandId,
+      String origin,
+      Instant created,
+      Instant finished,
+      BackupManifest manifest,
+      String error) {
+    this(
+        backupId,
+        instanceId,
+        type,
+        parentId,
+        state,
+        commandId,
+        origin,
+        created,
+        finished,
+        manifest,
+        error,
+        instanceId);
   }
 
   BackupEntry completed(BackupManifest m, Instant at) {
-    return new BackupEntry(backupId, instanceId, type, parentId, BackupState.BACKUP_STATE_COMPLETED, commandId,
-        origin, created, at, m, "", takenOn);
+    return new BackupEntry(
+        backupId,
+        instanceId,
+        type,
+        parentId,
+        BackupState.BACKUP_STATE_COMPLETED,
+        commandId,
+        origin,
+        created,
+        at,
+        m,
+        "",
+        takenOn);
   }
 
   BackupEntry failed(String message, Instant at) {
-    return new BackupEntry(backupId, instanceId, type, parentId, BackupState.BACKUP_STATE_FAILED, commandId,
-        origin, created, at, null, message, takenOn);
+    return new BackupEntry(
+        backupId,
+        instanceId,
+        type,
+        parentId,
+        BackupState.BACKUP_STATE_FAILED,
+        commandId,
+        origin,
+        created,
+        at,
+        null,
+        message,
+        takenOn);
   }
 
   BackupEntry deleting() {
-    return new BackupEntry(backupId, instanceId, type, parentId, BackupState.BACKUP_STATE_DELETING, commandId,
-        origin, created, finished, manifest, error, takenOn);
+    return new BackupEntry(
+        backupId,
+        instanceId,
+        type,
+        parentId,
+        BackupState.BACKUP_STATE_DELETING,
+        commandId,
+        origin,
+        created,
+        finished,
+        manifest,
+        error,
+        takenOn);
   }
 
   /** When it stopped running; for retention, a COMPLETED backup's age counts from here. */
@@ -74,17 +129,18 @@ public record BackupEntry(
   }
 
   public Backup toProto() {
-    Backup.Builder b = Backup.newBuilder()
-        .setBackupId(backupId)
-        .setInstanceId(instanceId)
-        .setType(type)
-        .setParentId(parentId)
-        .setState(state)
-        .setCommandId(commandId)
-        .setOrigin(origin)
-        .setCreated(ts(created))
-        .setErrorMessage(error)
-        .setTakenOnInstanceId(takenOn);
+    Backup.Builder b =
+        Backup.newBuilder()
+            .setBackupId(backupId)
+            .setInstanceId(instanceId)
+            .setType(type)
+            .setParentId(parentId)
+            .setState(state)
+            .setCommandId(commandId)
+            .setOrigin(origin)
+            .setCreated(ts(created))
+            .setErrorMessage(error)
+            .setTakenOnInstanceId(takenOn);
     if (finished != null) {
       b.setFinished(ts(finished));
     }

@@ -37,9 +37,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The control's side of backups: validates requests against the catalog, sends the commands
- * through the {@link Broker} (journaled, re-sent on reconnect, run once), and keeps the catalog in
- * step with their results, whoever waits for them: results are taken from the broker's completion
+ * The control's side of backups: validates requests against the catalog, sends the commands through
+ * the {@link Broker} (journaled, re-sent on reconnect, run once), and keeps the catalog in step
+ * with their results, whoever waits for them: results are taken from the broker's completion
  * events, so a backup started before a control restart is still recorded when it ends.
  *
  * <p>Errors are gRPC statuses: NOT_FOUND, INVALID_ARGUMENT (with the field in the message),
@@ -59,17 +59,27 @@ public final class BackupManager implements AutoCloseable {
   private final AgentRegistry registry;
   private final Clock clock;
   private volatile Events events;
+
   /** How long a backup or restore may wait for its agent before it must have started. */
   private final Duration jobTimeout;
+
   private final Scheduler blocking = Schedulers.boundedElastic();
   private final SecureRandom random = new SecureRandom();
+
   /** The replicas of an instance (the replication topology); none until replication says so. */
   private volatile java.util.function.Function<String, List<String>> replicasOf = id -> List.of();
+
   /** A replica this far behind or more does not take its primary's backups. */
   static final double CAUGHT_UP_SECONDS = 5;
 
-  public BackupManager(BackupCatalog catalog, MasterKeyStore keys, ArchiveKeyStore archiveKeys, Broker broker,
-      AgentRegistry registry, Clock clock, Duration jobTimeout) {
+  public BackupManager(
+      BackupCatalog catalog,
+      MasterKeyStore keys,
+      ArchiveKeyStore archiveKeys,
+      Broker broker,
+      AgentRegistry registry,
+      Clock clock,
+      Duration jobTimeout) {
     this.archiveKeys = archiveKeys;
     this.catalog = catalog;
     this.keys = keys;
@@ -90,8 +100,9 @@ public final class BackupManager implements AutoCloseable {
   /**
    * Where a backup of {@code instance} runs, as managed services do to spare the primary: an
    * incremental backup where its parent was taken (its LSNs are that server's); a workflow's backup
-   * (e.g. seeding a replica) on the instance itself; otherwise the connected, healthy replica with the
-   * least replication lag, at most {@link #CAUGHT_UP_SECONDS}, or the instance itself when none is.
+   * (e.g. seeding a replica) on the instance itself; otherwise the connected, healthy replica with
+   * the least replication lag, at most {@link #CAUGHT_UP_SECONDS}, or the instance itself when none
+   * is.
    */
   private String hostFor(InstanceStatus instance, BackupType type, String parent, String origin) {
     if (type == BackupType.BACKUP_TYPE_INCREMENTAL) {
@@ -104,7 +115,8 @@ public final class BackupManager implements AutoCloseable {
     double bestLag = CAUGHT_UP_SECONDS;
     for (String replica : replicasOf.apply(instance.getInstanceId())) {
       Optional<InstanceStatus> s = registry.status(replica);
-      if (s.isEmpty() || s.get().getState() != io.coffer.proto.v1.InstanceState.INSTANCE_STATE_CONNECTED
+      if (s.isEmpty()
+          || s.get().getState() != io.coffer.proto.v1.InstanceState.INSTANCE_STATE_CONNECTED
           || s.get().getHealth() != io.coffer.proto.v1.Health.HEALTH_HEALTHY
           || s.get().getRole() != io.coffer.proto.v1.Role.ROLE_REPLICA
           || s.get().getMetricsOrDefault("replication_running", 0) != 1.0) {
@@ -122,7 +134,8 @@ public final class BackupManager implements AutoCloseable {
   /** Subscribes to command results and settles what a previous control left pending. */
   public void start() {
     broker.addCompletionListener(this::onCompleted);
-    Mono.fromRunnable(this::reconcile).subscribeOn(blocking)
+    Mono.fromRunnable(this::reconcile)
+        .subscribeOn(blocking)
         .subscribe(null, e -> log.error("cannot reconcile the backup catalog", e));
   }
 
@@ -131,95 +144,179 @@ public final class BackupManager implements AutoCloseable {
   /**
    * Starts a backup; returns once it is in the catalog (PENDING) and its command is on its way.
    *
-   * @param parentId for INCREMENTAL: the parent, or "" for the instance's newest full or incremental
+   * @param parentId for INCREMENTAL: the parent, or "" for the instance's newest full or
+   *     incremental
    */
-  public Mono<BackupEntry> create(String instanceId, BackupType type, String parentId, String commandId,
-      String origin) {
-    return Mono.fromCallable(() -> {
-      Optional<BackupEntry> existing = catalog.byCommand(commandId);
-      if (existing.isPresent()) {
-        BackupEntry first = existing.get();
-        boolean sameRequest = first.instanceId().equals(instanceId) && first.type() == type
-            && (parentId.isEmpty() || parentId.equals(first.parentId()));
-        if (!sameRequest) {
-          throw Broker.reused(commandId, first.type().name().substring("BACKUP_TYPE_".length()).toLowerCase(Locale.ROOT)
-              + " backup " + first.backupId() + " of instance " + first.instanceId());
-        }
-        return first; // a retry: the same backup
-      }
-      InstanceStatus instance = registry.require(instanceId);
-      requireCapability(instance, CREATE);
-      String parent = type == BackupType.BACKUP_TYPE_INCREMENTAL ? parentFor(instance, parentId) : "";
-      if (type != BackupType.BACKUP_TYPE_INCREMENTAL && !parentId.isEmpty()) {
-        throw invalid("parent_id", "is only allowed for an incremental backup");
-      }
-      BackupEntry entry = catalog.insertIfAbsent(new BackupEntry(newBackupId(), instanceId, type, parent,
-          BackupState.BACKUP_STATE_PENDING, commandId, origin, clock.instant(), null, null, "",
-          hostFor(instance, type, parent, origin)));
-      if (!entry.takenOn().equals(instanceId)) {
-        log.info("backup {} of {} is taken on its replica {}", entry.backupId(), instanceId, entry.takenOn());
-      }
-      send(entry);
-      return entry;
-    }).subscribeOn(blocking);
+  public Mono<BackupEntry> create(
+      String instanceId, BackupType type, String parentId, String commandId, String origin) {
+    return Mono.fromCallable(
+            () -> {
+              Optional<BackupEntry> existing = catalog.byCommand(commandId);
+              if (existing.isPresent()) {
+                BackupEntry first = existing.get();
+                boolean sameRequest =
+                    first.instanceId().equals(instanceId)
+                        && first.type() == type
+                        && (parentId.isEmpty() || parentId.equals(first.parentId()));
+                if (!sameRequest) {
+                  throw Broker.reused(
+                      commandId,
+                      first
+                              .type()
+                              .name()
+                              .substring("BACKUP_TYPE_".length())
+                              .toLowerCase(Locale.ROOT)
+                          + " backup "
+                          + first.backupId()
+                          + " of instance "
+                          + first.instanceId());
+                }
+                return first; // a retry: the same backup
+              }
+              InstanceStatus instance = registry.require(instanceId);
+              requireCapability(instance, CREATE);
+              String parent =
+                  type == BackupType.BACKUP_TYPE_INCREMENTAL ? parentFor(instance, parentId) : "";
+              if (type != BackupType.BACKUP_TYPE_INCREMENTAL && !parentId.isEmpty()) {
+                throw invalid("parent_id", "is only allowed for an incremental backup");
+              }
+              BackupEntry entry =
+                  catalog.insertIfAbsent(
+                      new BackupEntry(
+                          newBackupId(),
+                          instanceId,
+                          type,
+                          parent,
+                          BackupState.BACKUP_STATE_PENDING,
+                          commandId,
+                          origin,
+                          clock.instant(),
+                          null,
+                          null,
+                          "",
+                          hostFor(instance, type, parent, origin)));
+              if (!entry.takenOn().equals(instanceId)) {
+                log.info(
+                    "backup {} of {} is taken on its replica {}",
+                    entry.backupId(),
+                    instanceId,
+                    entry.takenOn());
+              }
+              send(entry);
+              return entry;
+            })
+        .subscribeOn(blocking);
   }
 
   private String parentFor(InstanceStatus instance, String parentId) {
     if (parentId.isEmpty()) {
       return catalog.list(instance.getInstanceId()).stream()
-          .filter(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED && b.type() != BackupType.BACKUP_TYPE_LOGICAL)
+          .filter(
+              b ->
+                  b.state() == BackupState.BACKUP_STATE_COMPLETED
+                      && b.type() != BackupType.BACKUP_TYPE_LOGICAL)
           .findFirst()
-          .orElseThrow(() -> Status.FAILED_PRECONDITION.withDescription("instance " + instance.getInstanceId()
-              + " has no COMPLETED full or incremental backup to build an incremental backup on; take a full backup first")
-              .asRuntimeException())
+          .orElseThrow(
+              () ->
+                  Status.FAILED_PRECONDITION
+                      .withDescription(
+                          "instance "
+                              + instance.getInstanceId()
+                              + " has no COMPLETED full or incremental backup to build an incremental backup on; take a full backup first")
+                      .asRuntimeException())
           .backupId();
     }
-    BackupEntry parent = catalog.get(parentId).orElseThrow(() ->
-        Status.NOT_FOUND.withDescription("parent_id: no backup '" + parentId + "'").asRuntimeException());
+    BackupEntry parent =
+        catalog
+            .get(parentId)
+            .orElseThrow(
+                () ->
+                    Status.NOT_FOUND
+                        .withDescription("parent_id: no backup '" + parentId + "'")
+                        .asRuntimeException());
     if (!parent.instanceId().equals(instance.getInstanceId())) {
-      throw invalid("parent_id", "backup " + parentId + " belongs to instance " + parent.instanceId()
-          + "; an incremental backup builds on a backup of the same instance");
+      throw invalid(
+          "parent_id",
+          "backup "
+              + parentId
+              + " belongs to instance "
+              + parent.instanceId()
+              + "; an incremental backup builds on a backup of the same instance");
     }
     if (parent.state() != BackupState.BACKUP_STATE_COMPLETED) {
-      throw Status.FAILED_PRECONDITION.withDescription("parent_id: backup " + parentId + " is "
-          + stateName(parent.state()) + ", not COMPLETED").asRuntimeException();
+      throw Status.FAILED_PRECONDITION
+          .withDescription(
+              "parent_id: backup "
+                  + parentId
+                  + " is "
+                  + stateName(parent.state())
+                  + ", not COMPLETED")
+          .asRuntimeException();
     }
     if (parent.type() == BackupType.BACKUP_TYPE_LOGICAL) {
-      throw invalid("parent_id", "backup " + parentId + " is logical; an incremental backup needs a full or incremental parent");
+      throw invalid(
+          "parent_id",
+          "backup "
+              + parentId
+              + " is logical; an incremental backup needs a full or incremental parent");
     }
     String engine = instance.getDatastore().getEngine();
     if (parent.manifest() != null && !parent.manifest().getEngine().equals(engine)) {
-      throw invalid("parent_id", "backup " + parentId + " is a " + parent.manifest().getEngine()
-          + " backup; instance " + instance.getInstanceId() + " runs " + engine);
+      throw invalid(
+          "parent_id",
+          "backup "
+              + parentId
+              + " is a "
+              + parent.manifest().getEngine()
+              + " backup; instance "
+              + instance.getInstanceId()
+              + " runs "
+              + engine);
     }
     return parentId;
   }
 
   /** Sends the backup's command; the outcome arrives through {@link #onCompleted}. */
   private void send(BackupEntry entry) {
-    Operation op = Operation.newBuilder().setCreateBackup(CreateBackup.newBuilder()
-        .setBackupId(entry.backupId())
-        .setType(entry.type())
-        .setParentId(entry.parentId())
-        .setKey(keys.wrappingKey())).build();
-    broker.dispatch(entry.takenOn(), entry.commandId(), CREATE, false, op, jobTimeout)
-        .subscribe(ok -> { }, e -> notSent(entry, e));
+    Operation op =
+        Operation.newBuilder()
+            .setCreateBackup(
+                CreateBackup.newBuilder()
+                    .setBackupId(entry.backupId())
+                    .setType(entry.type())
+                    .setParentId(entry.parentId())
+                    .setKey(keys.wrappingKey()))
+            .build();
+    broker
+        .dispatch(entry.takenOn(), entry.commandId(), CREATE, false, op, jobTimeout)
+        .subscribe(ok -> {}, e -> notSent(entry, e));
   }
 
   /** A dispatch error: if the command never got journaled, the backup never started. */
   private void notSent(BackupEntry entry, Throwable e) {
-    broker.find(entry.commandId()).subscribe(stored -> {
-      if (stored.isEmpty()) {
-        catalog.update(entry.failed("not sent to the agent: " + Status.fromThrowable(e).getDescription(), clock.instant()));
-      }
-      // journaled: it completes when the agent answers, whenever that is
-    }, err -> log.error("cannot check command {}", entry.commandId(), err));
+    broker
+        .find(entry.commandId())
+        .subscribe(
+            stored -> {
+              if (stored.isEmpty()) {
+                catalog.update(
+                    entry.failed(
+                        "not sent to the agent: " + Status.fromThrowable(e).getDescription(),
+                        clock.instant()));
+              }
+              // journaled: it completes when the agent answers, whenever that is
+            },
+            err -> log.error("cannot check command {}", entry.commandId(), err));
   }
 
   // ---- restore ----
 
-  /** Restores {@code backupId} into {@code instanceId} and waits for the outcome (at most {@code timeout}). */
-  public Mono<String> restore(String backupId, String instanceId, String commandId, Duration timeout) {
+  /**
+   * Restores {@code backupId} into {@code instanceId} and waits for the outcome (at most {@code
+   * timeout}).
+   */
+  public Mono<String> restore(
+      String backupId, String instanceId, String commandId, Duration timeout) {
     return restore(backupId, instanceId, commandId, false, PointInTime.NONE, timeout);
   }
 
@@ -227,8 +324,8 @@ public final class BackupManager implements AutoCloseable {
    * {@link #restore(String, String, String, Duration)}; with {@code asReplica}, for an instance
    * that is attached as a replica right after (RestoreBackup.as_replica).
    */
-  public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
-      Duration timeout) {
+  public Mono<String> restore(
+      String backupId, String instanceId, String commandId, boolean asReplica, Duration timeout) {
     return restore(backupId, instanceId, commandId, asReplica, PointInTime.NONE, timeout);
   }
 
@@ -236,7 +333,8 @@ public final class BackupManager implements AutoCloseable {
    * Where a point-in-time restore stops: at most one of a time, the end of the archive, an LSN and
    * a restore point's name (the agent checks them); {@link #NONE} restores the backup as it is.
    */
-  public record PointInTime(Timestamp time, boolean endOfArchive, String lsn, String name, String gtid) {
+  public record PointInTime(
+      Timestamp time, boolean endOfArchive, String lsn, String name, String gtid) {
     public static final PointInTime NONE = new PointInTime(null, false, "", "", "");
 
     public PointInTime {
@@ -255,8 +353,13 @@ public final class BackupManager implements AutoCloseable {
    * archived log after the backup up to it, reading it with the private archive key, which is sent
    * for this restore only.
    */
-  public Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
-      PointInTime pointInTime, Duration timeout) {
+  public Mono<String> restore(
+      String backupId,
+      String instanceId,
+      String commandId,
+      boolean asReplica,
+      PointInTime pointInTime,
+      Duration timeout) {
     return restore(backupId, instanceId, commandId, asReplica, false, pointInTime, timeout);
   }
 
@@ -264,33 +367,57 @@ public final class BackupManager implements AutoCloseable {
    * Re-seeds {@code replicaId}, a replica, from {@code backupId}: its data is replaced by the
    * backup's (RestoreBackup.reseed_replica; the agent refuses unless it is a replica).
    */
-  public Mono<String> reseed(String backupId, String replicaId, String commandId, Duration timeout) {
+  public Mono<String> reseed(
+      String backupId, String replicaId, String commandId, Duration timeout) {
     return restore(backupId, replicaId, commandId, true, true, PointInTime.NONE, timeout);
   }
 
-  private Mono<String> restore(String backupId, String instanceId, String commandId, boolean asReplica,
-      boolean reseed, PointInTime pointInTime, Duration timeout) {
-    return Mono.fromCallable(() -> {
-          BackupEntry backup = completed("backup_id", backupId);
-          InstanceStatus target = registry.require(instanceId);
-          requireCapability(target, RESTORE);
-          String engine = target.getDatastore().getEngine();
-          if (!backup.manifest().getEngine().equals(engine)) {
-            throw invalid("instance_id", "instance " + instanceId + " runs " + engine + "; backup " + backupId
-                + " is a " + backup.manifest().getEngine() + " backup");
-          }
-          RestoreBackup.Builder restore = RestoreBackup.newBuilder()
-              .setBackupId(backupId).setKey(keys.wrappingKey()).setAsReplica(asReplica).setReseedReplica(reseed);
-          if (pointInTime.any()) {
-            restore.setToEndOfArchive(pointInTime.endOfArchive()).setTargetLsn(pointInTime.lsn())
-                .setTargetName(pointInTime.name()).setTargetGtid(pointInTime.gtid())
-                .setArchiveKey(archiveKeys.privateKey());
-            if (pointInTime.time() != null) {
-              restore.setTargetTime(pointInTime.time());
-            }
-          }
-          return Operation.newBuilder().setRestoreBackup(restore).build();
-        })
+  private Mono<String> restore(
+      String backupId,
+      String instanceId,
+      String commandId,
+      boolean asReplica,
+      boolean reseed,
+      PointInTime pointInTime,
+      Duration timeout) {
+    return Mono.fromCallable(
+            () -> {
+              BackupEntry backup = completed("backup_id", backupId);
+              InstanceStatus target = registry.require(instanceId);
+              requireCapability(target, RESTORE);
+              String engine = target.getDatastore().getEngine();
+              if (!backup.manifest().getEngine().equals(engine)) {
+                throw invalid(
+                    "instance_id",
+                    "instance "
+                        + instanceId
+                        + " runs "
+                        + engine
+                        + "; backup "
+                        + backupId
+                        + " is a "
+                        + backup.manifest().getEngine()
+                        + " backup");
+              }
+              RestoreBackup.Builder restore =
+                  RestoreBackup.newBuilder()
+                      .setBackupId(backupId)
+                      .setKey(keys.wrappingKey())
+                      .setAsReplica(asReplica)
+                      .setReseedReplica(reseed);
+              if (pointInTime.any()) {
+                restore
+                    .setToEndOfArchive(pointInTime.endOfArchive())
+                    .setTargetLsn(pointInTime.lsn())
+                    .setTargetName(pointInTime.name())
+                    .setTargetGtid(pointInTime.gtid())
+                    .setArchiveKey(archiveKeys.privateKey());
+                if (pointInTime.time() != null) {
+                  restore.setTargetTime(pointInTime.time());
+                }
+              }
+              return Operation.newBuilder().setRestoreBackup(restore).build();
+            })
         .subscribeOn(blocking)
         .flatMap(op -> broker.dispatch(instanceId, commandId, RESTORE, false, op, timeout))
         .thenReturn(commandId);
@@ -305,23 +432,43 @@ public final class BackupManager implements AutoCloseable {
    * @return the ids deleted
    */
   public Mono<List<String>> delete(String backupId, boolean cascade, Duration timeout) {
-    return Mono.fromCallable(() -> {
-          BackupEntry root = catalog.get(backupId).orElseThrow(() ->
-              Status.NOT_FOUND.withDescription("no backup '" + backupId + "'").asRuntimeException());
-          List<BackupEntry> doomed = dependentsFirst(root);
-          if (doomed.size() > 1 && !cascade) {
-            List<String> children = doomed.subList(0, doomed.size() - 1).stream().map(BackupEntry::backupId).toList();
-            throw Status.FAILED_PRECONDITION.withDescription("backup " + backupId + " is the parent of " + children
-                + "; delete those first, or delete with cascade").asRuntimeException();
-          }
-          for (BackupEntry b : doomed) {
-            if (b.state() == BackupState.BACKUP_STATE_PENDING) {
-              throw Status.FAILED_PRECONDITION.withDescription("backup " + b.backupId()
-                  + " is still running; delete it once it has ended").asRuntimeException();
-            }
-          }
-          return doomed;
-        })
+    return Mono.fromCallable(
+            () -> {
+              BackupEntry root =
+                  catalog
+                      .get(backupId)
+                      .orElseThrow(
+                          () ->
+                              Status.NOT_FOUND
+                                  .withDescription("no backup '" + backupId + "'")
+                                  .asRuntimeException());
+              List<BackupEntry> doomed = dependentsFirst(root);
+              if (doomed.size() > 1 && !cascade) {
+                List<String> children =
+                    doomed.subList(0, doomed.size() - 1).stream()
+                        .map(BackupEntry::backupId)
+                        .toList();
+                throw Status.FAILED_PRECONDITION
+                    .withDescription(
+                        "backup "
+                            + backupId
+                            + " is the parent of "
+                            + children
+                            + "; delete those first, or delete with cascade")
+                    .asRuntimeException();
+              }
+              for (BackupEntry b : doomed) {
+                if (b.state() == BackupState.BACKUP_STATE_PENDING) {
+                  throw Status.FAILED_PRECONDITION
+                      .withDescription(
+                          "backup "
+                              + b.backupId()
+                              + " is still running; delete it once it has ended")
+                      .asRuntimeException();
+                }
+              }
+              return doomed;
+            })
         .subscribeOn(blocking)
         .flatMapMany(reactor.core.publisher.Flux::fromIterable)
         .concatMap(b -> deleteOne(b, timeout).thenReturn(b.backupId()))
@@ -330,11 +477,17 @@ public final class BackupManager implements AutoCloseable {
 
   private Mono<Void> deleteOne(BackupEntry b, Duration timeout) {
     if (b.state() == BackupState.BACKUP_STATE_FAILED) {
-      return Mono.fromRunnable(() -> catalog.delete(b.backupId())).subscribeOn(blocking).then(); // nothing stored
+      return Mono.fromRunnable(() -> catalog.delete(b.backupId()))
+          .subscribeOn(blocking)
+          .then(); // nothing stored
     }
-    Operation op = Operation.newBuilder().setDeleteBackup(DeleteBackup.newBuilder().setBackupId(b.backupId())).build();
+    Operation op =
+        Operation.newBuilder()
+            .setDeleteBackup(DeleteBackup.newBuilder().setBackupId(b.backupId()))
+            .build();
     String commandId = DELETE_PREFIX + b.backupId() + ":" + UUID.randomUUID();
-    return Mono.fromRunnable(() -> catalog.update(b.deleting())).subscribeOn(blocking)
+    return Mono.fromRunnable(() -> catalog.update(b.deleting()))
+        .subscribeOn(blocking)
         .then(broker.dispatch(b.takenOn(), commandId, DELETE, false, op, timeout))
         .then(); // the catalog entry goes in onCompleted, also when this caller gave up waiting
   }
@@ -357,45 +510,83 @@ public final class BackupManager implements AutoCloseable {
     String commandId = result.getCommandId();
     boolean ok = result.getStatus().getCode() == 0;
     switch (operation) {
-      case CREATE -> catalog.byCommand(commandId).ifPresent(entry -> {
-        if (entry.state() != BackupState.BACKUP_STATE_PENDING) {
-          return;
-        }
-        if (ok && result.getPayload().hasBackup()) {
-          catalog.update(entry.completed(result.getPayload().getBackup(), clock.instant()));
-          log.info("backup {} of {} COMPLETED", entry.backupId(), entry.instanceId());
-          publish(EventKind.BACKUP_COMPLETED, entry, "backup " + entry.backupId() + " completed", Map.of(
-              "stored_bytes", Long.toString(result.getPayload().getBackup().getStoredBytes())));
-          applyRetention(entry.instanceId()); // the owner's policy, wherever the backup ran
-        } else {
-          String message = result.getStatus().getCode() == com.google.rpc.Code.ABORTED_VALUE
-              // the restarted agent removed what it had stored (its sweep), so say so plainly
-              ? "interrupted: the agent restarted while the backup ran; nothing of it was kept"
-              : result.getStatus().getMessage();
-          catalog.update(entry.failed(message, clock.instant()));
-          log.warn("backup {} of {} FAILED: {}", entry.backupId(), entry.instanceId(), result.getStatus().getMessage());
-          publish(EventKind.BACKUP_FAILED, entry, "backup " + entry.backupId() + " failed: " + message, Map.of());
-        }
-      });
+      case CREATE ->
+          catalog
+              .byCommand(commandId)
+              .ifPresent(
+                  entry -> {
+                    if (entry.state() != BackupState.BACKUP_STATE_PENDING) {
+                      return;
+                    }
+                    if (ok && result.getPayload().hasBackup()) {
+                      catalog.update(
+                          entry.completed(result.getPayload().getBackup(), clock.instant()));
+                      log.info("backup {} of {} COMPLETED", entry.backupId(), entry.instanceId());
+                      publish(
+                          EventKind.BACKUP_COMPLETED,
+                          entry,
+                          "backup " + entry.backupId() + " completed",
+                          Map.of(
+                              "stored_bytes",
+                              Long.toString(result.getPayload().getBackup().getStoredBytes())));
+                      applyRetention(
+                          entry.instanceId()); // the owner's policy, wherever the backup ran
+                    } else {
+                      String message =
+                          result.getStatus().getCode() == com.google.rpc.Code.ABORTED_VALUE
+                              // the restarted agent removed what it had stored (its sweep), so say
+                              // so plainly
+                              ? "interrupted: the agent restarted while the backup ran; nothing of it was kept"
+                              : result.getStatus().getMessage();
+                      catalog.update(entry.failed(message, clock.instant()));
+                      log.warn(
+                          "backup {} of {} FAILED: {}",
+                          entry.backupId(),
+                          entry.instanceId(),
+                          result.getStatus().getMessage());
+                      publish(
+                          EventKind.BACKUP_FAILED,
+                          entry,
+                          "backup " + entry.backupId() + " failed: " + message,
+                          Map.of());
+                    }
+                  });
       case DELETE -> {
         if (!commandId.startsWith(DELETE_PREFIX)) {
           return;
         }
         String backupId = commandId.substring(DELETE_PREFIX.length(), commandId.lastIndexOf(':'));
-        catalog.get(backupId).ifPresent(entry -> {
-          if (ok) {
-            catalog.delete(backupId);
-            log.info("backup {} deleted", backupId);
-          } else if (entry.state() == BackupState.BACKUP_STATE_DELETING) {
-            // storage refused: it is still there and still restorable
-            catalog.update(new BackupEntry(entry.backupId(), entry.instanceId(), entry.type(), entry.parentId(),
-                BackupState.BACKUP_STATE_COMPLETED, entry.commandId(), entry.origin(), entry.created(), entry.finished(),
-                entry.manifest(), "", entry.takenOn()));
-            log.warn("backup {} could not be deleted: {}", backupId, result.getStatus().getMessage());
-          }
-        });
+        catalog
+            .get(backupId)
+            .ifPresent(
+                entry -> {
+                  if (ok) {
+                    catalog.delete(backupId);
+                    log.info("backup {} deleted", backupId);
+                  } else if (entry.state() == BackupState.BACKUP_STATE_DELETING) {
+                    // storage refused: it is still there and still restorable
+                    catalog.update(
+                        new BackupEntry(
+                            entry.backupId(),
+                            entry.instanceId(),
+                            entry.type(),
+                            entry.parentId(),
+                            BackupState.BACKUP_STATE_COMPLETED,
+                            entry.commandId(),
+                            entry.origin(),
+                            entry.created(),
+                            entry.finished(),
+                            entry.manifest(),
+                            "",
+                            entry.takenOn()));
+                    log.warn(
+                        "backup {} could not be deleted: {}",
+                        backupId,
+                        result.getStatus().getMessage());
+                  }
+                });
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -404,30 +595,45 @@ public final class BackupManager implements AutoCloseable {
     this.events = events;
   }
 
-  private void publish(EventKind kind, BackupEntry entry, String message, Map<String, String> details) {
+  private void publish(
+      EventKind kind, BackupEntry entry, String message, Map<String, String> details) {
     Events to = events;
     if (to != null) {
       Map<String, String> all = new HashMap<>(details);
       all.put("backup_id", entry.backupId());
-      all.put("type", entry.type().name().substring("BACKUP_TYPE_".length()).toLowerCase(Locale.ROOT));
+      all.put(
+          "type", entry.type().name().substring("BACKUP_TYPE_".length()).toLowerCase(Locale.ROOT));
       all.put("taken_on_instance_id", entry.takenOn());
       to.publish(kind, entry.instanceId(), message, all);
     }
   }
 
-  /** After a restart: backups whose command ended while no control listened, and deletes to finish. */
+  /**
+   * After a restart: backups whose command ended while no control listened, and deletes to finish.
+   */
   private void reconcile() {
     for (BackupEntry entry : catalog.inState(BackupState.BACKUP_STATE_PENDING)) {
-      broker.find(entry.commandId()).blockOptional().flatMap(c -> c).ifPresentOrElse(stored -> {
-        if (stored.result().isPresent()) {
-          onCompleted(entry.instanceId(), CREATE, stored.result().get());
-        }
-        // still pending: the broker re-sends it when the agent connects; its result lands in onCompleted
-      }, () -> catalog.update(entry.failed("its command was lost (past retention)", clock.instant())));
+      broker
+          .find(entry.commandId())
+          .blockOptional()
+          .flatMap(c -> c)
+          .ifPresentOrElse(
+              stored -> {
+                if (stored.result().isPresent()) {
+                  onCompleted(entry.instanceId(), CREATE, stored.result().get());
+                }
+                // still pending: the broker re-sends it when the agent connects; its result lands
+                // in onCompleted
+              },
+              () ->
+                  catalog.update(
+                      entry.failed("its command was lost (past retention)", clock.instant())));
     }
     for (BackupEntry entry : catalog.inState(BackupState.BACKUP_STATE_DELETING)) {
-      deleteOne(entry, jobTimeout).subscribe(null, e -> log.warn("backup {} still to be deleted: {}", entry.backupId(),
-          e.getMessage()));
+      deleteOne(entry, jobTimeout)
+          .subscribe(
+              null,
+              e -> log.warn("backup {} still to be deleted: {}", entry.backupId(), e.getMessage()));
     }
     catalog.schedules().forEach(s -> applyRetention(s.schedule().getInstanceId()));
   }
@@ -435,16 +641,19 @@ public final class BackupManager implements AutoCloseable {
   // ---- schedules and retention ----
 
   public Mono<BackupSchedule> setSchedule(BackupSchedule schedule) {
-    return Mono.fromCallable(() -> {
-      registry.require(schedule.getInstanceId());
-      catalog.putSchedule(schedule, clock.instant());
-      applyRetention(schedule.getInstanceId());
-      return schedule;
-    }).subscribeOn(blocking);
+    return Mono.fromCallable(
+            () -> {
+              registry.require(schedule.getInstanceId());
+              catalog.putSchedule(schedule, clock.instant());
+              applyRetention(schedule.getInstanceId());
+              return schedule;
+            })
+        .subscribeOn(blocking);
   }
 
   public Mono<Optional<BackupSchedule>> schedule(String instanceId) {
-    return Mono.fromCallable(() -> catalog.schedule(instanceId).map(BackupCatalog.ScheduleEntry::schedule))
+    return Mono.fromCallable(
+            () -> catalog.schedule(instanceId).map(BackupCatalog.ScheduleEntry::schedule))
         .subscribeOn(blocking);
   }
 
@@ -459,24 +668,43 @@ public final class BackupManager implements AutoCloseable {
       return;
     }
     BackupSchedule s = schedule.get().schedule();
-    List<BackupEntry> expired = new Retention(s.getKeepCount(), s.getKeepDays())
-        .expired(catalog.list(instanceId), clock.instant());
+    List<BackupEntry> expired =
+        new Retention(s.getKeepCount(), s.getKeepDays())
+            .expired(catalog.list(instanceId), clock.instant());
     reactor.core.publisher.Flux.fromIterable(expired)
         .concatMap(b -> deleteOne(b, jobTimeout).thenReturn(b.backupId()))
-        .subscribe(id -> log.info("retention of {}: deleted backup {}", instanceId, id),
+        .subscribe(
+            id -> log.info("retention of {}: deleted backup {}", instanceId, id),
             e -> log.warn("retention of {}: {}", instanceId, e.getMessage()));
   }
 
-  /** Polls the catalog until the backup has ended (COMPLETED or FAILED), at most {@code timeout}. */
+  /**
+   * Polls the catalog until the backup has ended (COMPLETED or FAILED), at most {@code timeout}.
+   */
   public Mono<BackupEntry> awaitEnd(String backupId, Duration timeout) {
-    return Mono.fromCallable(() -> catalog.get(backupId).orElseThrow(() ->
-            Status.NOT_FOUND.withDescription("no backup '" + backupId + "'").asRuntimeException()))
+    return Mono.fromCallable(
+            () ->
+                catalog
+                    .get(backupId)
+                    .orElseThrow(
+                        () ->
+                            Status.NOT_FOUND
+                                .withDescription("no backup '" + backupId + "'")
+                                .asRuntimeException()))
         .subscribeOn(blocking)
-        .flatMap(b -> b.state() == BackupState.BACKUP_STATE_PENDING
-            ? Mono.<BackupEntry>empty() : Mono.just(b))
+        .flatMap(
+            b ->
+                b.state() == BackupState.BACKUP_STATE_PENDING
+                    ? Mono.<BackupEntry>empty()
+                    : Mono.just(b))
         .repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(250)))
-        .timeout(timeout, Mono.error(() -> Status.DEADLINE_EXCEEDED.withDescription("backup " + backupId
-            + " did not end within " + timeout).asRuntimeException()));
+        .timeout(
+            timeout,
+            Mono.error(
+                () ->
+                    Status.DEADLINE_EXCEEDED
+                        .withDescription("backup " + backupId + " did not end within " + timeout)
+                        .asRuntimeException()));
   }
 
   // ---- queries ----
@@ -489,10 +717,15 @@ public final class BackupManager implements AutoCloseable {
     return Mono.fromCallable(() -> catalog.list(instanceId)).subscribeOn(blocking);
   }
 
-  /** The newest COMPLETED full or incremental backup of an instance (for scheduled incrementals). */
+  /**
+   * The newest COMPLETED full or incremental backup of an instance (for scheduled incrementals).
+   */
   Optional<BackupEntry> newestPhysical(String instanceId) {
     return catalog.list(instanceId).stream()
-        .filter(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED && b.type() != BackupType.BACKUP_TYPE_LOGICAL)
+        .filter(
+            b ->
+                b.state() == BackupState.BACKUP_STATE_COMPLETED
+                    && b.type() != BackupType.BACKUP_TYPE_LOGICAL)
         .findFirst();
   }
 
@@ -509,26 +742,44 @@ public final class BackupManager implements AutoCloseable {
         .filter(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED && b.manifest() != null)
         .filter(b -> b.type() != BackupType.BACKUP_TYPE_LOGICAL)
         .filter(b -> b.manifest().getPositionsMap().containsKey("log_archive"))
-        .filter(b -> java.time.Instant.ofEpochSecond(b.manifest().getFinishedAt().getSeconds(),
-            b.manifest().getFinishedAt().getNanos()).isBefore(before))
+        .filter(
+            b ->
+                java.time.Instant.ofEpochSecond(
+                        b.manifest().getFinishedAt().getSeconds(),
+                        b.manifest().getFinishedAt().getNanos())
+                    .isBefore(before))
         .map(BackupEntry::backupId)
         .findFirst(); // the catalog lists an instance's backups newest first
   }
 
   private BackupEntry completed(String field, String backupId) {
-    BackupEntry b = catalog.get(backupId).orElseThrow(() ->
-        Status.NOT_FOUND.withDescription(field + ": no backup '" + backupId + "'").asRuntimeException());
+    BackupEntry b =
+        catalog
+            .get(backupId)
+            .orElseThrow(
+                () ->
+                    Status.NOT_FOUND
+                        .withDescription(field + ": no backup '" + backupId + "'")
+                        .asRuntimeException());
     if (b.state() != BackupState.BACKUP_STATE_COMPLETED || b.manifest() == null) {
-      throw Status.FAILED_PRECONDITION.withDescription("backup " + backupId + " is " + stateName(b.state())
-          + ", not COMPLETED").asRuntimeException();
+      throw Status.FAILED_PRECONDITION
+          .withDescription("backup " + backupId + " is " + stateName(b.state()) + ", not COMPLETED")
+          .asRuntimeException();
     }
     return b;
   }
 
   private static void requireCapability(InstanceStatus instance, String operation) {
     if (!instance.getCapabilitiesList().contains(operation)) {
-      throw Status.UNIMPLEMENTED.withDescription("instance " + instance.getInstanceId() + " ("
-          + instance.getDatastore().getEngine() + ") does not support " + operation).asRuntimeException();
+      throw Status.UNIMPLEMENTED
+          .withDescription(
+              "instance "
+                  + instance.getInstanceId()
+                  + " ("
+                  + instance.getDatastore().getEngine()
+                  + ") does not support "
+                  + operation)
+          .asRuntimeException();
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.Optional;
  * UTC, parsed by cron-utils.
  */
 public final class CronExpression {
-  private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final CronParser PARSER =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
   private final String text;
   private final ExecutionTime times;
 
@@ -23,19 +24,27 @@ public final class CronExpression {
     this.times = times;
   }
 
-  /** @throws IllegalArgumentException with cron-utils' explanation when the text is not valid */
+  /**
+   * @throws IllegalArgumentException with cron-utils' explanation when the text is not valid
+   */
   public static CronExpression parse(String text) {
     try {
       return new CronExpression(text, ExecutionTime.forCron(PARSER.parse(text.trim()).validate()));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a cron expression of 5 fields (minute hour"
-          + " day-of-month month day-of-week, e.g. \"0 3 * * *\"): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a cron expression of 5 fields (minute hour"
+              + " day-of-month month day-of-week, e.g. \"0 3 * * *\"): "
+              + e.getMessage(),
+          e);
     }
   }
 
   /** The latest occurrence at or before {@code now}, if any. */
   public Optional<Instant> lastAtOrBefore(Instant now) {
-    ZonedDateTime minute = now.atZone(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    ZonedDateTime minute =
+        now.atZone(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     if (times.isMatch(minute)) { // lastExecution() is strictly before its argument
       return Optional.of(minute.toInstant());
     }

@@ -36,7 +36,8 @@ public final class MasterKeyStore {
       byte[] bytes = KeyFiles.readOrCreateKeyset(file, "AES256_GCM");
       KeysetHandle keyset = TinkProtoKeysetFormat.parseKeyset(bytes, InsecureSecretKeyAccess.get());
       String id = "mk-" + String.format("%08x", keyset.getPrimary().getId());
-      return new MasterKeyStore(WrappingKey.newBuilder().setKeyId(id).setKeyset(ByteString.copyFrom(bytes)).build());
+      return new MasterKeyStore(
+          WrappingKey.newBuilder().setKeyId(id).setKeyset(ByteString.copyFrom(bytes)).build());
     } catch (GeneralSecurityException e) {
       throw new IOException(file + " is not a Tink keyset: " + e.getMessage(), e);
     }

@@ -14,10 +14,10 @@ import java.util.Set;
 
 /**
  * Which of an instance's COMPLETED backups a retention policy lets go. A backup is kept when its
- * chain (its full or logical root with every incremental on top) is among the newest
- * {@code keepCount} chains and it finished within {@code keepDays}; the newest chain is always kept
- * whole (a policy must never leave an instance without a backup); and everything a kept backup
- * depends on is kept too, so a kept incremental stays restorable.
+ * chain (its full or logical root with every incremental on top) is among the newest {@code
+ * keepCount} chains and it finished within {@code keepDays}; the newest chain is always kept whole
+ * (a policy must never leave an instance without a backup); and everything a kept backup depends on
+ * is kept too, so a kept incremental stays restorable.
  *
  * @param keepCount chains to keep by count; 0: no limit
  * @param keepDays maximum age in days; 0: no limit
@@ -45,10 +45,11 @@ public record Retention(int keepCount, int keepDays) {
     if (unlimited() || byId.isEmpty()) {
       return List.of();
     }
-    List<BackupEntry> roots = byId.values().stream()
-        .filter(b -> root(b, byId) == b)
-        .sorted(Comparator.comparing(BackupEntry::finishedOrCreated).reversed())
-        .toList();
+    List<BackupEntry> roots =
+        byId.values().stream()
+            .filter(b -> root(b, byId) == b)
+            .sorted(Comparator.comparing(BackupEntry::finishedOrCreated).reversed())
+            .toList();
     Set<String> newestRoots = new HashSet<>();
     for (int i = 0; i < roots.size() && (keepCount == 0 || i < keepCount); i++) {
       newestRoots.add(roots.get(i).backupId());
@@ -72,8 +73,10 @@ public record Retention(int keepCount, int keepDays) {
         out.add(b);
       }
     }
-    out.sort(Comparator.comparingInt((BackupEntry b) -> depth(b, byId)).reversed()
-        .thenComparing(BackupEntry::backupId));
+    out.sort(
+        Comparator.comparingInt((BackupEntry b) -> depth(b, byId))
+            .reversed()
+            .thenComparing(BackupEntry::backupId));
     return out;
   }
 
@@ -91,7 +94,9 @@ public record Retention(int keepCount, int keepDays) {
 
   private static int depth(BackupEntry b, Map<String, BackupEntry> byId) {
     int d = 0;
-    for (BackupEntry r = b; byId.get(r.parentId()) != null && d < 10_000; r = byId.get(r.parentId())) {
+    for (BackupEntry r = b;
+        byId.get(r.parentId()) != null && d < 10_000;
+        r = byId.get(r.parentId())) {
       d++;
     }
     return d;

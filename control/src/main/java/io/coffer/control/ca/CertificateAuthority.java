@@ -49,8 +49,8 @@ import org.bouncycastle.util.IPAddress;
 /**
  * Coffer's development certificate authority: a self-signed ECDSA P-256 CA kept in two PEM files
  * (see {@link CofferHome}), issuing short-lived leaf certificates for the control's server
- * endpoint, for agents ({@code coffer://instance/ID}) and for northbound clients
- * ({@code coffer://client/NAME}).
+ * endpoint, for agents ({@code coffer://instance/ID}) and for northbound clients ({@code
+ * coffer://client/NAME}).
  *
  * <p>Every leaf gets a fresh P-256 key, keyUsage digitalSignature, one extended key usage, subject
  * and authority key identifiers, and is written as a PEM chain (leaf, then the CA certificate) next
@@ -64,16 +64,23 @@ public final class CertificateAuthority {
 
   /** Validity of a leaf certificate when the caller has no opinion. */
   public static final Duration DEFAULT_LEAF_VALIDITY = Duration.ofDays(90);
+
   /** Validity of a new CA certificate. */
   public static final Duration CA_VALIDITY = Duration.ofDays(3653);
+
   public static final String CA_COMMON_NAME = "Coffer Development CA";
 
   static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
-  /** Certificates start this long in the past, so that a guest whose clock lags a bit accepts them. */
+
+  /**
+   * Certificates start this long in the past, so that a guest whose clock lags a bit accepts them.
+   */
   static final Duration BACKDATE = Duration.ofMinutes(5);
+
   /** A host name or wildcard host name, as written in a DNS subject alternative name. */
-  private static final Pattern DNS_NAME = Pattern.compile(
-      "(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+  private static final Pattern DNS_NAME =
+      Pattern.compile(
+          "(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -81,15 +88,16 @@ public final class CertificateAuthority {
   private final PrivateKey privateKey;
   private final Path certificateFile;
 
-  private CertificateAuthority(X509Certificate certificate, PrivateKey privateKey, Path certificateFile) {
+  private CertificateAuthority(
+      X509Certificate certificate, PrivateKey privateKey, Path certificateFile) {
     this.certificate = certificate;
     this.privateKey = privateKey;
     this.certificateFile = certificateFile;
   }
 
   /**
-   * Creates a new self-signed CA and writes it to {@code caCert} (PEM certificate) and {@code caKey}
-   * (PKCS#8 PEM, mode 0600), creating missing directories with mode 0700.
+   * Creates a new self-signed CA and writes it to {@code caCert} (PEM certificate) and {@code
+   * caKey} (PKCS#8 PEM, mode 0600), creating missing directories with mode 0700.
    *
    * @throws CertificateAuthorityException when either file exists already, or on any write failure
    */
@@ -104,17 +112,30 @@ public final class CertificateAuthority {
     }
     KeyPair keys = newKeyPair();
     Instant now = Instant.now();
-    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, CA_COMMON_NAME).build();
+    X500Name subject =
+        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, CA_COMMON_NAME).build();
     X509Certificate ca;
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-          subject, serial(), Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), subject, keys.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false,
-              extensions.createAuthorityKeyIdentifier(keys.getPublic()));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+                  subject,
+                  serial(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(now.plus(CA_VALIDITY)),
+                  subject,
+                  keys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  extensions.createSubjectKeyIdentifier(keys.getPublic()))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  extensions.createAuthorityKeyIdentifier(keys.getPublic()));
       ca = sign(builder, keys.getPrivate());
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot build the CA certificate", e);
@@ -144,7 +165,8 @@ public final class CertificateAuthority {
       throw new CertificateAuthorityException("certificate " + caCert + " is not a CA certificate");
     }
     if (!matches(key, ca.getPublicKey())) {
-      throw new CertificateAuthorityException("key " + caKey + " does not belong to the CA certificate " + caCert);
+      throw new CertificateAuthorityException(
+          "key " + caKey + " does not belong to the CA certificate " + caCert);
     }
     return new CertificateAuthority(ca, key, caCert);
   }
@@ -154,7 +176,9 @@ public final class CertificateAuthority {
     return certificate;
   }
 
-  /** The PEM file the CA certificate was created in or loaded from: the trust anchor to distribute. */
+  /**
+   * The PEM file the CA certificate was created in or loaded from: the trust anchor to distribute.
+   */
   public Path certificateFile() {
     return certificateFile;
   }
@@ -169,11 +193,19 @@ public final class CertificateAuthority {
    * @throws IllegalArgumentException for a malformed name or address, or a non-positive validity
    * @throws CertificateAuthorityException when an output file exists or cannot be written
    */
-  public IssuedCertificate issueServer(String commonName, List<String> dnsNames, List<String> ipAddresses,
-      Duration validity, Path certOut, Path keyOut) {
+  public IssuedCertificate issueServer(
+      String commonName,
+      List<String> dnsNames,
+      List<String> ipAddresses,
+      Duration validity,
+      Path certOut,
+      Path keyOut) {
     if (commonName == null || !DNS_NAME.matcher(commonName).matches() || commonName.length() > 64) {
-      throw new IllegalArgumentException("'" + commonName + "' is not a valid server common name: "
-          + "a host name of a-z, 0-9, '-' and '.', at most 64 characters");
+      throw new IllegalArgumentException(
+          "'"
+              + commonName
+              + "' is not a valid server common name: "
+              + "a host name of a-z, 0-9, '-' and '.', at most 64 characters");
     }
     List<GeneralName> sans = new ArrayList<>();
     for (String dns : dnsNames) {
@@ -189,7 +221,8 @@ public final class CertificateAuthority {
       sans.add(new GeneralName(GeneralName.iPAddress, ip));
     }
     if (sans.isEmpty()) {
-      throw new IllegalArgumentException("a server certificate needs at least one DNS name or IP address");
+      throw new IllegalArgumentException(
+          "a server certificate needs at least one DNS name or IP address");
     }
     return issueToFiles(commonName, sans, KeyPurposeId.id_kp_serverAuth, validity, certOut, keyOut);
   }
@@ -200,9 +233,16 @@ public final class CertificateAuthority {
    *
    * @throws IllegalArgumentException when {@code instanceId} does not match {@link Identity#NAME}
    */
-  public IssuedCertificate issueAgent(String instanceId, Duration validity, Path certOut, Path keyOut) {
+  public IssuedCertificate issueAgent(
+      String instanceId, Duration validity, Path certOut, Path keyOut) {
     Identity identity = Identity.agent(instanceId);
-    return issueToFiles(instanceId, List.of(uri(identity)), KeyPurposeId.id_kp_clientAuth, validity, certOut, keyOut);
+    return issueToFiles(
+        instanceId,
+        List.of(uri(identity)),
+        KeyPurposeId.id_kp_clientAuth,
+        validity,
+        certOut,
+        keyOut);
   }
 
   /**
@@ -213,19 +253,21 @@ public final class CertificateAuthority {
    */
   public IssuedCertificate issueClient(String name, Duration validity, Path certOut, Path keyOut) {
     Identity identity = Identity.client(name);
-    return issueToFiles(name, List.of(uri(identity)), KeyPurposeId.id_kp_clientAuth, validity, certOut, keyOut);
+    return issueToFiles(
+        name, List.of(uri(identity)), KeyPurposeId.id_kp_clientAuth, validity, certOut, keyOut);
   }
 
   /**
-   * Certifies an agent key received in a PKCS#10 request (enrollment, rotation): same certificate as
-   * {@link #issueAgent}, but the key stays with the agent. Whatever subject and extensions the
+   * Certifies an agent key received in a PKCS#10 request (enrollment, rotation): same certificate
+   * as {@link #issueAgent}, but the key stays with the agent. Whatever subject and extensions the
    * request asks for are ignored.
    *
    * @return the chain, leaf first, then the CA certificate
-   * @throws IllegalArgumentException when the instance id is invalid or the request's signature does
-   *     not verify (the requester does not hold the key)
+   * @throws IllegalArgumentException when the instance id is invalid or the request's signature
+   *     does not verify (the requester does not hold the key)
    */
-  public List<X509Certificate> certifyAgent(String instanceId, PKCS10CertificationRequest csr, Duration validity) {
+  public List<X509Certificate> certifyAgent(
+      String instanceId, PKCS10CertificationRequest csr, Duration validity) {
     Identity identity = Identity.agent(instanceId);
     PublicKey key;
     try {
@@ -237,12 +279,18 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
       throw new IllegalArgumentException("unusable certification request: " + e.getMessage(), e);
     }
-    X509Certificate leaf = issue(instanceId, List.of(uri(identity)), KeyPurposeId.id_kp_clientAuth, validity, key);
+    X509Certificate leaf =
+        issue(instanceId, List.of(uri(identity)), KeyPurposeId.id_kp_clientAuth, validity, key);
     return List.of(leaf, certificate);
   }
 
-  private IssuedCertificate issueToFiles(String commonName, List<GeneralName> sans, KeyPurposeId purpose,
-      Duration validity, Path certOut, Path keyOut) {
+  private IssuedCertificate issueToFiles(
+      String commonName,
+      List<GeneralName> sans,
+      KeyPurposeId purpose,
+      Duration validity,
+      Path certOut,
+      Path keyOut) {
     Objects.requireNonNull(certOut, "certOut");
     Objects.requireNonNull(keyOut, "keyOut");
     if (certOut.toAbsolutePath().normalize().equals(keyOut.toAbsolutePath().normalize())) {
@@ -250,7 +298,8 @@ public final class CertificateAuthority {
     }
     for (Path existing : List.of(certOut, keyOut)) {
       if (Files.exists(existing)) {
-        throw new CertificateAuthorityException(existing + " already exists; refusing to overwrite it");
+        throw new CertificateAuthorityException(
+            existing + " already exists; refusing to overwrite it");
       }
     }
     KeyPair keys = newKeyPair();
@@ -265,8 +314,12 @@ public final class CertificateAuthority {
     return new IssuedCertificate(certOut, keyOut, leaf);
   }
 
-  private X509Certificate issue(String commonName, List<GeneralName> sans, KeyPurposeId purpose,
-      Duration validity, PublicKey subjectKey) {
+  private X509Certificate issue(
+      String commonName,
+      List<GeneralName> sans,
+      KeyPurposeId purpose,
+      Duration validity,
+      PublicKey subjectKey) {
     Objects.requireNonNull(validity, "validity");
     if (validity.isNegative() || validity.isZero()) {
       throw new IllegalArgumentException("validity must be positive, got " + validity);
@@ -278,22 +331,36 @@ public final class CertificateAuthority {
       notAfter = caNotAfter;
     }
     if (!notAfter.isAfter(now)) {
-      throw new CertificateAuthorityException("the CA certificate " + certificateFile + " has expired");
+      throw new CertificateAuthorityException(
+          "the CA certificate " + certificateFile + " has expired");
     }
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
     X500Principal issuer = certificate.getSubjectX500Principal();
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-          issuer, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter),
-          new X500Principal(subject.getEncoded()), subjectKey)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
-          .addExtension(Extension.subjectAlternativeName, false,
-              new GeneralNames(sans.toArray(GeneralName[]::new)))
-          .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKey))
-          .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+                  issuer,
+                  serial(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(notAfter),
+                  new X500Principal(subject.getEncoded()),
+                  subjectKey)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(sans.toArray(GeneralName[]::new)))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  extensions.createSubjectKeyIdentifier(subjectKey))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  extensions.createAuthorityKeyIdentifier(certificate));
       return sign(builder, privateKey);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a certificate for " + commonName, e);

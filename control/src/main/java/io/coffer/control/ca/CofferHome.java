@@ -26,14 +26,43 @@ public record CofferHome(Path root) {
     return new CofferHome(Path.of(System.getProperty("user.home"), ".coffer"));
   }
 
-  public Path caDir() { return root.resolve("ca"); }
-  public Path caCert() { return caDir().resolve("ca.pem"); }
-  public Path caKey() { return caDir().resolve("ca.key"); }
-  public Path controlCert() { return root.resolve("control/control.pem"); }
-  public Path controlKey() { return root.resolve("control/control.key"); }
-  public Path clientCert(String name) { return root.resolve("clients/" + name + ".pem"); }
-  public Path clientKey(String name) { return root.resolve("clients/" + name + ".key"); }
-  public Path agentCert(String instanceId) { return root.resolve("agents/" + instanceId + ".pem"); }
-  public Path agentKey(String instanceId) { return root.resolve("agents/" + instanceId + ".key"); }
-  public Path stateDir() { return root.resolve("state"); }
+  public Path caDir() {
+    return root.resolve("ca");
+  }
+
+  public Path caCert() {
+    return caDir().resolve("ca.pem");
+  }
+
+  public Path caKey() {
+    return caDir().resolve("ca.key");
+  }
+
+  public Path controlCert() {
+    return root.resolve("control/control.pem");
+  }
+
+  public Path controlKey() {
+    return root.resolve("control/control.key");
+  }
+
+  public Path clientCert(String name) {
+    return root.resolve("clients/" + name + ".pem");
+  }
+
+  public Path clientKey(String name) {
+    return root.resolve("clients/" + name + ".key");
+  }
+
+  public Path agentCert(String instanceId) {
+    return root.resolve("agents/" + instanceId + ".pem");
+  }
+
+  public Path agentKey(String instanceId) {
+    return root.resolve("agents/" + instanceId + ".key");
+  }
+
+  public Path stateDir() {
+    return root.resolve("state");
+  }
 }

@@ -10,4 +10,5 @@ import java.security.cert.X509Certificate;
  * @param privateKey PEM file holding the leaf's unencrypted PKCS#8 private key (mode 0600)
  * @param certificate the leaf certificate
  */
-public record IssuedCertificate(Path certificateChain, Path privateKey, X509Certificate certificate) {}
+public record IssuedCertificate(
+    Path certificateChain, Path privateKey, X509Certificate certificate) {}

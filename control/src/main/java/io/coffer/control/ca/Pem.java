@@ -39,9 +39,12 @@ import org.bouncycastle.util.io.pem.PemWriter;
  */
 public final class Pem {
 
-  private static final Set<PosixFilePermission> KEY_MODE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> CERT_MODE = PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> KEY_MODE =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> CERT_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwx------");
 
   private Pem() {}
 
@@ -61,7 +64,8 @@ public final class Pem {
   /** PEM text ({@code -----BEGIN PRIVATE KEY-----}) of a PKCS#8 private key. */
   public static String encodePrivateKey(PrivateKey key) {
     if (!"PKCS#8".equalsIgnoreCase(key.getFormat())) {
-      throw new IllegalArgumentException("private key is not PKCS#8 encodable (format " + key.getFormat() + ")");
+      throw new IllegalArgumentException(
+          "private key is not PKCS#8 encodable (format " + key.getFormat() + ")");
     }
     StringWriter text = new StringWriter();
     try (PemWriter pem = new PemWriter(text)) {
@@ -75,7 +79,8 @@ public final class Pem {
   /**
    * Every certificate in a PEM file, in file order.
    *
-   * @throws CertificateAuthorityException when the file is missing, unreadable or holds no certificate
+   * @throws CertificateAuthorityException when the file is missing, unreadable or holds no
+   *     certificate
    */
   public static List<X509Certificate> readCertificates(Path file) {
     List<X509Certificate> certificates = new ArrayList<>();
@@ -91,10 +96,12 @@ public final class Pem {
     } catch (IOException e) {
       throw unreadable("certificate file", file, e);
     } catch (CertificateException | RuntimeException e) {
-      throw new CertificateAuthorityException("certificate file " + file + " is not valid PEM: " + e.getMessage(), e);
+      throw new CertificateAuthorityException(
+          "certificate file " + file + " is not valid PEM: " + e.getMessage(), e);
     }
     if (certificates.isEmpty()) {
-      throw new CertificateAuthorityException("certificate file " + file + " holds no PEM certificate");
+      throw new CertificateAuthorityException(
+          "certificate file " + file + " holds no PEM certificate");
     }
     return certificates;
   }
@@ -112,7 +119,8 @@ public final class Pem {
     } catch (IOException e) {
       throw unreadable("key file", file, e);
     } catch (RuntimeException e) {
-      throw new CertificateAuthorityException("key file " + file + " is not valid PEM: " + e.getMessage(), e);
+      throw new CertificateAuthorityException(
+          "key file " + file + " is not valid PEM: " + e.getMessage(), e);
     }
     try {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -123,10 +131,12 @@ public final class Pem {
         return converter.getKeyPair(pair).getPrivate();
       }
     } catch (IOException e) {
-      throw new CertificateAuthorityException("key file " + file + " holds an unsupported key: " + e.getMessage(), e);
+      throw new CertificateAuthorityException(
+          "key file " + file + " holds an unsupported key: " + e.getMessage(), e);
     }
     if (item instanceof PKCS8EncryptedPrivateKeyInfo || item instanceof PEMEncryptedKeyPair) {
-      throw new CertificateAuthorityException("key file " + file + " is encrypted; Coffer needs an unencrypted PKCS#8 key");
+      throw new CertificateAuthorityException(
+          "key file " + file + " is encrypted; Coffer needs an unencrypted PKCS#8 key");
     }
     throw new CertificateAuthorityException("key file " + file + " holds no PEM private key");
   }
@@ -141,12 +151,18 @@ public final class Pem {
     Path absolute = file.toAbsolutePath();
     createPrivateDirectories(absolute.getParent());
     boolean posix = isPosix(absolute.getParent());
-    FileAttribute<?>[] attributes = posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(secret ? KEY_MODE : CERT_MODE)}
-        : new FileAttribute<?>[0];
+    FileAttribute<?>[] attributes =
+        posix
+            ? new FileAttribute<?>[] {
+              PosixFilePermissions.asFileAttribute(secret ? KEY_MODE : CERT_MODE)
+            }
+            : new FileAttribute<?>[0];
     boolean created = false;
-    try (FileChannel channel = FileChannel.open(absolute,
-        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            absolute,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            attributes)) {
       created = true;
       ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII));
       while (bytes.hasRemaining()) {
@@ -181,7 +197,8 @@ public final class Pem {
         Files.createDirectories(dir);
       }
     } catch (IOException e) {
-      throw new CertificateAuthorityException("cannot create directory " + dir + ": " + describe(e), e);
+      throw new CertificateAuthorityException(
+          "cannot create directory " + dir + ": " + describe(e), e);
     }
   }
 
@@ -202,9 +219,11 @@ public final class Pem {
       return new CertificateAuthorityException(what + " " + file + " does not exist", e);
     }
     if (e instanceof AccessDeniedException) {
-      return new CertificateAuthorityException(what + " " + file + " is not readable (permission denied)", e);
+      return new CertificateAuthorityException(
+          what + " " + file + " is not readable (permission denied)", e);
     }
-    return new CertificateAuthorityException("cannot read " + what + " " + file + ": " + describe(e), e);
+    return new CertificateAuthorityException(
+        "cannot read " + what + " " + file + ": " + describe(e), e);
   }
 
   private static String describe(IOException e) {

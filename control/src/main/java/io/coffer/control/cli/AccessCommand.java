@@ -5,7 +5,9 @@ import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** What {@code user grant} and {@code user revoke} share: who, on which instance, which databases. */
+/**
+ * What {@code user grant} and {@code user revoke} share: who, on which instance, which databases.
+ */
 abstract class AccessCommand extends MutatingCommand {
 
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "Instance id.")
@@ -14,10 +16,17 @@ abstract class AccessCommand extends MutatingCommand {
   @Parameters(index = "1", paramLabel = "NAME", description = "User name.")
   String name;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Host pattern of the user (MySQL/MariaDB; default %%).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Host pattern of the user (MySQL/MariaDB; default %%).")
   String host;
 
-  @Option(names = {"-d", "--database"}, paramLabel = "DB", split = ",", required = true,
+  @Option(
+      names = {"-d", "--database"},
+      paramLabel = "DB",
+      split = ",",
+      required = true,
       description = "Database (repeatable, or comma-separated).")
   List<String> databases;
 
@@ -30,8 +39,11 @@ abstract class AccessCommand extends MutatingCommand {
   @Override
   final int run(ControlClient client) {
     CommandReply reply = send(client, host == null ? "" : host);
-    Replies.print(output(), reply, commandId(), done() + " '" + name + "' access to " + String.join(", ", databases)
-        + " on " + instanceId);
+    Replies.print(
+        output(),
+        reply,
+        commandId(),
+        done() + " '" + name + "' access to " + String.join(", ", databases) + " on " + instanceId);
     return ExitCodes.OK;
   }
 }

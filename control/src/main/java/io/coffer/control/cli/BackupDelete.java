@@ -9,17 +9,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer backup delete BACKUP_ID}. */
-@Command(name = "delete",
+@Command(
+    name = "delete",
     description = {
-        "Delete a backup from its storage and from the catalog, and print the ids deleted.",
-        "Refused (exit code 1) when other backups depend on it (incremental backups built on it) unless "
-            + "--cascade, or while it is still running."})
+      "Delete a backup from its storage and from the catalog, and print the ids deleted.",
+      "Refused (exit code 1) when other backups depend on it (incremental backups built on it) unless "
+          + "--cascade, or while it is still running."
+    })
 final class BackupDelete extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "BACKUP_ID", description = "Backup id.")
   String backupId;
 
-  @Option(names = "--cascade",
+  @Option(
+      names = "--cascade",
       description = "Also delete every backup that depends on it, dependents first.")
   boolean cascade;
 
@@ -27,11 +30,19 @@ final class BackupDelete extends ClientCommand {
   int run(ControlClient client) {
     DeleteBackupResponse response;
     try {
-      response = client.backupJobs().deleteBackup(DeleteBackupRequest.newBuilder()
-          .setBackupId(backupId).setOptions(client.options(null)).setCascade(cascade).build());
+      response =
+          client
+              .backupJobs()
+              .deleteBackup(
+                  DeleteBackupRequest.newBuilder()
+                      .setBackupId(backupId)
+                      .setOptions(client.options(null))
+                      .setCascade(cascade)
+                      .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
-        throw new CliException(ExitCodes.of(e.getStatus().getCode()), dependents(Errors.describe(e.getStatus())), e);
+        throw new CliException(
+            ExitCodes.of(e.getStatus().getCode()), dependents(Errors.describe(e.getStatus())), e);
       }
       throw e;
     }
@@ -45,7 +56,10 @@ final class BackupDelete extends ClientCommand {
     return ExitCodes.OK;
   }
 
-  /** The control's refusal, naming the option to use: it says "cascade", the CLI's option is {@code --cascade}. */
+  /**
+   * The control's refusal, naming the option to use: it says "cascade", the CLI's option is {@code
+   * --cascade}.
+   */
   static String dependents(String message) {
     String text = message.replaceAll("(?<![-\\w])cascade\\b", "--cascade");
     if (!text.contains("--cascade") && (text.contains("parent of") || text.contains("depend"))) {

@@ -9,25 +9,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer backup list [INSTANCE]}. */
-@Command(name = "list",
-    description = "List backups, newest first: of one instance, or of every instance. SIZE is the stored size "
-        + "(compressed and encrypted), known once a backup has completed; CREATED is its age.")
+@Command(
+    name = "list",
+    description =
+        "List backups, newest first: of one instance, or of every instance. SIZE is the stored size "
+            + "(compressed and encrypted), known once a backup has completed; CREATED is its age.")
 final class BackupList extends ClientCommand {
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "INSTANCE", description = "Instance id (default: every instance).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "INSTANCE",
+      description = "Instance id (default: every instance).")
   String instanceId;
 
   @Override
   int run(ControlClient client) {
-    ListBackupsResponse response = client.backups().listBackups(ListBackupsRequest.newBuilder()
-        .setInstanceId(instanceId != null ? instanceId : "").build());
+    ListBackupsResponse response =
+        client
+            .backups()
+            .listBackups(
+                ListBackupsRequest.newBuilder()
+                    .setInstanceId(instanceId != null ? instanceId : "")
+                    .build());
     if (output().json()) {
       output().json(response);
       return ExitCodes.OK;
     }
     Instant now = Instant.now();
-    output().table(List.of("ID", "INSTANCE", "TYPE", "PARENT", "STATE", "SIZE", "CREATED"),
-        response.getBackupsList().stream().map(b -> row(b, now)).toList());
+    output()
+        .table(
+            List.of("ID", "INSTANCE", "TYPE", "PARENT", "STATE", "SIZE", "CREATED"),
+            response.getBackupsList().stream().map(b -> row(b, now)).toList());
     return ExitCodes.OK;
   }
 

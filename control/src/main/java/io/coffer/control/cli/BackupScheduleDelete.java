@@ -6,9 +6,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer backup schedule delete INSTANCE}. */
-@Command(name = "delete",
-    description = "Delete an instance's backup schedule: no more scheduled backups, and no more retention. "
-        + "Backups already taken stay. Succeeds also when the instance has no schedule.")
+@Command(
+    name = "delete",
+    description =
+        "Delete an instance's backup schedule: no more scheduled backups, and no more retention. "
+            + "Backups already taken stay. Succeeds also when the instance has no schedule.")
 final class BackupScheduleDelete extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "Instance id.")
@@ -16,8 +18,11 @@ final class BackupScheduleDelete extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    DeleteBackupScheduleResponse response = client.backups().deleteBackupSchedule(
-        DeleteBackupScheduleRequest.newBuilder().setInstanceId(instanceId).build());
+    DeleteBackupScheduleResponse response =
+        client
+            .backups()
+            .deleteBackupSchedule(
+                DeleteBackupScheduleRequest.newBuilder().setInstanceId(instanceId).build());
     if (output().json()) {
       output().json(response);
       return ExitCodes.OK;

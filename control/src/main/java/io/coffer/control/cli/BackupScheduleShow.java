@@ -10,9 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer backup schedule show INSTANCE}. */
-@Command(name = "show",
-    description = "Show an instance's backup schedule, with the next run times (UTC). NOT_FOUND (exit code 3) "
-        + "when it has none.")
+@Command(
+    name = "show",
+    description =
+        "Show an instance's backup schedule, with the next run times (UTC). NOT_FOUND (exit code 3) "
+            + "when it has none.")
 final class BackupScheduleShow extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "Instance id.")
@@ -20,8 +22,11 @@ final class BackupScheduleShow extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    BackupSchedule schedule = client.backups().getBackupSchedule(
-        GetBackupScheduleRequest.newBuilder().setInstanceId(instanceId).build());
+    BackupSchedule schedule =
+        client
+            .backups()
+            .getBackupSchedule(
+                GetBackupScheduleRequest.newBuilder().setInstanceId(instanceId).build());
     if (output().json()) {
       output().json(schedule);
       return ExitCodes.OK;
@@ -36,10 +41,18 @@ final class BackupScheduleShow extends ClientCommand {
         new String[] {indent + "Instance", schedule.getInstanceId()},
         new String[] {indent + "Full", cron(schedule.getFullCron(), now)},
         new String[] {indent + "Incremental", cron(schedule.getIncrementalCron(), now)},
-        new String[] {indent + "Keep count", schedule.getKeepCount() == 0 ? "no limit"
-            : schedule.getKeepCount() + " full backups with their incrementals"},
-        new String[] {indent + "Keep days", schedule.getKeepDays() == 0 ? "no limit"
-            : schedule.getKeepDays() + (schedule.getKeepDays() == 1 ? " day" : " days")});
+        new String[] {
+          indent + "Keep count",
+          schedule.getKeepCount() == 0
+              ? "no limit"
+              : schedule.getKeepCount() + " full backups with their incrementals"
+        },
+        new String[] {
+          indent + "Keep days",
+          schedule.getKeepDays() == 0
+              ? "no limit"
+              : schedule.getKeepDays() + (schedule.getKeepDays() == 1 ? " day" : " days")
+        });
   }
 
   /** {@code 0 3 * * * (UTC; next 2024-05-02T03:00:00Z)}, or "-" when empty. */
@@ -49,8 +62,11 @@ final class BackupScheduleShow extends ClientCommand {
     }
     String next;
     try {
-      next = CronExpression.parse(expression).nextAfter(now)
-          .map(i -> "; next " + i.truncatedTo(ChronoUnit.SECONDS)).orElse("");
+      next =
+          CronExpression.parse(expression)
+              .nextAfter(now)
+              .map(i -> "; next " + i.truncatedTo(ChronoUnit.SECONDS))
+              .orElse("");
     } catch (IllegalArgumentException e) {
       next = ""; // the control's parser decides; an older or newer CLI may not know its syntax
     }

@@ -19,33 +19,49 @@ import picocli.CommandLine.Option;
  * {@code coffer certs init}: creates the development CA, the control's server certificate and the
  * first client certificate, all under the Coffer home.
  */
-@Command(name = "init",
+@Command(
+    name = "init",
     description = {
-        "Create the development CA (HOME/ca), the control's server certificate (HOME/control, "
-            + "CN coffer-control for localhost, 127.0.0.1 and ::1, plus --dns/--ip) and a client certificate "
-            + "(HOME/clients/NAME, NAME from --client, default admin).",
-        "Refuses to replace an existing CA: exits with 4, or with 0 and does nothing given --if-missing."})
+      "Create the development CA (HOME/ca), the control's server certificate (HOME/control, "
+          + "CN coffer-control for localhost, 127.0.0.1 and ::1, plus --dns/--ip) and a client certificate "
+          + "(HOME/clients/NAME, NAME from --client, default admin).",
+      "Refuses to replace an existing CA: exits with 4, or with 0 and does nothing given --if-missing."
+    })
 final class CertsInit extends CliCommand implements Callable<Integer> {
 
   static final String CONTROL_COMMON_NAME = "coffer-control";
 
-  @Option(names = "--dns", paramLabel = "NAME", split = ",",
+  @Option(
+      names = "--dns",
+      paramLabel = "NAME",
+      split = ",",
       description = "Extra DNS name for the control's certificate (repeatable).")
   List<String> dnsNames = new ArrayList<>();
 
-  @Option(names = "--ip", paramLabel = "ADDRESS", split = ",",
+  @Option(
+      names = "--ip",
+      paramLabel = "ADDRESS",
+      split = ",",
       description = "Extra IP address for the control's certificate (repeatable).")
   List<String> ipAddresses = new ArrayList<>();
 
-  @Option(names = "--days", paramLabel = "N", defaultValue = "90",
-      description = "Validity of the control and client certificates in days (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      paramLabel = "N",
+      defaultValue = "90",
+      description =
+          "Validity of the control and client certificates in days (default ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--client", paramLabel = "NAME",
+  @Option(
+      names = "--client",
+      paramLabel = "NAME",
       description = "Name of the client certificate to issue (default admin).")
   String client;
 
-  @Option(names = "--if-missing", description = "Succeed without doing anything when a CA exists already.")
+  @Option(
+      names = "--if-missing",
+      description = "Succeed without doing anything when a CA exists already.")
   boolean ifMissing;
 
   @Override
@@ -61,23 +77,44 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
     if (certExists && keyExists) {
       if (ifMissing) {
         if (output().json()) {
-          output().jsonValue(Map.of("created", false, "ca", Map.of("certificate", home.caCert().toString())));
+          output()
+              .jsonValue(
+                  Map.of("created", false, "ca", Map.of("certificate", home.caCert().toString())));
         } else {
           output().line("A CA exists already at " + home.caDir() + "; nothing to do.");
         }
         return ExitCodes.OK;
       }
-      throw new CliException(ExitCodes.ALREADY_EXISTS, "a CA exists already at " + home.caDir()
-          + "; nothing changed (use --if-missing to accept it, 'coffer certs issue' to issue more certificates)");
+      throw new CliException(
+          ExitCodes.ALREADY_EXISTS,
+          "a CA exists already at "
+              + home.caDir()
+              + "; nothing changed (use --if-missing to accept it, 'coffer certs issue' to issue more certificates)");
     }
     if (certExists || keyExists) {
-      throw new CliException(ExitCodes.FAILURE, "incomplete CA in " + home.caDir() + ": "
-          + (certExists ? home.caKey() : home.caCert()) + " is missing; move " + home.caDir() + " aside and retry");
+      throw new CliException(
+          ExitCodes.FAILURE,
+          "incomplete CA in "
+              + home.caDir()
+              + ": "
+              + (certExists ? home.caKey() : home.caCert())
+              + " is missing; move "
+              + home.caDir()
+              + " aside and retry");
     }
-    for (Path file : List.of(home.controlCert(), home.controlKey(), home.clientCert(client), home.clientKey(client))) {
+    for (Path file :
+        List.of(
+            home.controlCert(),
+            home.controlKey(),
+            home.clientCert(client),
+            home.clientKey(client))) {
       if (Files.exists(file)) {
-        throw new CliException(ExitCodes.ALREADY_EXISTS, file + " exists but there is no CA in " + home.caDir()
-            + "; move the old certificates aside and retry");
+        throw new CliException(
+            ExitCodes.ALREADY_EXISTS,
+            file
+                + " exists but there is no CA in "
+                + home.caDir()
+                + "; move the old certificates aside and retry");
       }
     }
 
@@ -93,7 +130,9 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
     try {
       CertificateAuthority ca = CertificateAuthority.create(home.caCert(), home.caKey());
       written.addAll(List.of(home.caCert(), home.caKey()));
-      control = ca.issueServer(CONTROL_COMMON_NAME, dns, ips, validity, home.controlCert(), home.controlKey());
+      control =
+          ca.issueServer(
+              CONTROL_COMMON_NAME, dns, ips, validity, home.controlCert(), home.controlKey());
       written.addAll(List.of(home.controlCert(), home.controlKey()));
       admin = ca.issueClient(client, validity, home.clientCert(client), home.clientKey(client));
     } catch (RuntimeException e) {
@@ -104,7 +143,8 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
     if (output().json()) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("created", true);
-      result.put("ca", Map.of("certificate", home.caCert().toString(), "key", home.caKey().toString()));
+      result.put(
+          "ca", Map.of("certificate", home.caCert().toString(), "key", home.caKey().toString()));
       Map<String, Object> server = new LinkedHashMap<>(CertsIssue.describe(control));
       server.put("dnsNames", dns);
       server.put("ipAddresses", ips);
@@ -113,14 +153,31 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
       output().jsonValue(result);
     } else {
       output().line("Created the Coffer development CA in " + home.root() + ":");
-      output().fields(List.of(
-          new String[] {"  CA certificate", home.caCert() + "  (the trust anchor for agents and clients)"},
-          new String[] {"  CA key", home.caKey().toString()},
-          new String[] {"  control certificate", control.certificateChain() + "  (" + String.join(", ", dns) + ", "
-              + String.join(", ", ips) + ")"},
-          new String[] {"  control key", control.privateKey().toString()},
-          new String[] {"  client '" + client + "'", admin.certificateChain() + ", " + admin.privateKey()},
-          new String[] {"  valid until", admin.certificate().getNotAfter().toInstant().toString()}));
+      output()
+          .fields(
+              List.of(
+                  new String[] {
+                    "  CA certificate",
+                    home.caCert() + "  (the trust anchor for agents and clients)"
+                  },
+                  new String[] {"  CA key", home.caKey().toString()},
+                  new String[] {
+                    "  control certificate",
+                    control.certificateChain()
+                        + "  ("
+                        + String.join(", ", dns)
+                        + ", "
+                        + String.join(", ", ips)
+                        + ")"
+                  },
+                  new String[] {"  control key", control.privateKey().toString()},
+                  new String[] {
+                    "  client '" + client + "'",
+                    admin.certificateChain() + ", " + admin.privateKey()
+                  },
+                  new String[] {
+                    "  valid until", admin.certificate().getNotAfter().toInstant().toString()
+                  }));
       output().line("Next: coffer control start");
     }
     return ExitCodes.OK;

@@ -17,22 +17,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code coffer certs issue}: an agent or a client certificate from the development CA. */
-@Command(name = "issue",
+@Command(
+    name = "issue",
     description = {
-        "Issue a certificate from the development CA in HOME/ca:",
-        "  --instance ID  agent certificate coffer://instance/ID,",
-        "                 written to HOME/agents/ID.pem and ID.key",
-        "  --client NAME  client certificate coffer://client/NAME,",
-        "                 written to HOME/clients/NAME.pem and NAME.key",
-        "Existing files are not replaced unless --force is given."})
+      "Issue a certificate from the development CA in HOME/ca:",
+      "  --instance ID  agent certificate coffer://instance/ID,",
+      "                 written to HOME/agents/ID.pem and ID.key",
+      "  --client NAME  client certificate coffer://client/NAME,",
+      "                 written to HOME/clients/NAME.pem and NAME.key",
+      "Existing files are not replaced unless --force is given."
+    })
 final class CertsIssue extends CliCommand implements Callable<Integer> {
 
   static final class Subject {
-    @Option(names = "--instance", paramLabel = "ID", required = true,
+    @Option(
+        names = "--instance",
+        paramLabel = "ID",
+        required = true,
         description = "Issue an agent certificate for instance ID.")
     String instance;
 
-    @Option(names = "--client", paramLabel = "NAME", required = true,
+    @Option(
+        names = "--client",
+        paramLabel = "NAME",
+        required = true,
         description = "Issue a northbound client certificate for NAME.")
     String client;
   }
@@ -40,11 +48,16 @@ final class CertsIssue extends CliCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Subject subject;
 
-  @Option(names = "--days", paramLabel = "N", defaultValue = "90",
+  @Option(
+      names = "--days",
+      paramLabel = "N",
+      defaultValue = "90",
       description = "Validity in days (default ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--out-dir", paramLabel = "DIR",
+  @Option(
+      names = "--out-dir",
+      paramLabel = "DIR",
       description = "Write NAME.pem and NAME.key to DIR instead of HOME/agents or HOME/clients.")
   Path outDir;
 
@@ -56,7 +69,8 @@ final class CertsIssue extends CliCommand implements Callable<Integer> {
     CofferHome home = cli().home();
     boolean agent = subject.instance != null;
     String name = agent ? subject.instance : subject.client;
-    Identity identity = agent ? Identity.agent(name) : Identity.client(name); // validates before any path is built
+    Identity identity =
+        agent ? Identity.agent(name) : Identity.client(name); // validates before any path is built
     if (days < 1) {
       throw new CliException(ExitCodes.USAGE, "--days must be at least 1");
     }
@@ -76,14 +90,16 @@ final class CertsIssue extends CliCommand implements Callable<Integer> {
     } else {
       for (Path file : List.of(cert, key)) {
         if (Files.exists(file)) {
-          throw new CliException(ExitCodes.ALREADY_EXISTS, file + " exists already; use --force to replace it");
+          throw new CliException(
+              ExitCodes.ALREADY_EXISTS, file + " exists already; use --force to replace it");
         }
       }
     }
     Duration validity = Duration.ofDays(days);
-    IssuedCertificate issued = agent
-        ? ca.issueAgent(name, validity, cert, key)
-        : ca.issueClient(name, validity, cert, key);
+    IssuedCertificate issued =
+        agent
+            ? ca.issueAgent(name, validity, cert, key)
+            : ca.issueClient(name, validity, cert, key);
 
     if (output().json()) {
       Map<String, Object> result = new LinkedHashMap<>(describe(issued));
@@ -91,19 +107,25 @@ final class CertsIssue extends CliCommand implements Callable<Integer> {
       result.put("ca", ca.certificateFile().toString());
       output().jsonValue(result);
     } else {
-      output().line("Issued " + (agent ? "agent" : "client") + " certificate " + identity.uri() + ":");
-      output().fields(List.of(
-          new String[] {"  certificate", issued.certificateChain().toString()},
-          new String[] {"  key", issued.privateKey().toString()},
-          new String[] {"  CA", ca.certificateFile().toString()},
-          new String[] {"  valid until", issued.certificate().getNotAfter().toInstant().toString()}));
+      output()
+          .line("Issued " + (agent ? "agent" : "client") + " certificate " + identity.uri() + ":");
+      output()
+          .fields(
+              List.of(
+                  new String[] {"  certificate", issued.certificateChain().toString()},
+                  new String[] {"  key", issued.privateKey().toString()},
+                  new String[] {"  CA", ca.certificateFile().toString()},
+                  new String[] {
+                    "  valid until", issued.certificate().getNotAfter().toInstant().toString()
+                  }));
     }
     return ExitCodes.OK;
   }
 
   static CertificateAuthority load(CofferHome home) {
     if (!Files.exists(home.caCert()) && !Files.exists(home.caKey())) {
-      throw new CliException(ExitCodes.FAILURE, "no CA in " + home.caDir() + "; run 'coffer certs init' first");
+      throw new CliException(
+          ExitCodes.FAILURE, "no CA in " + home.caDir() + "; run 'coffer certs init' first");
     }
     return CertificateAuthority.load(home.caCert(), home.caKey());
   }

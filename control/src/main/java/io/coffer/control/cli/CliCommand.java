@@ -8,9 +8,13 @@ import picocli.CommandLine.Spec;
 /**
  * Base of every {@code coffer} command: {@code --help} and {@code --version}, and access to the
  * global options and the output streams. Commands with subcommands extend it directly (picocli then
- * requires a subcommand); commands that do something implement {@link java.util.concurrent.Callable}.
+ * requires a subcommand); commands that do something implement {@link
+ * java.util.concurrent.Callable}.
  */
-@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, usageHelpAutoWidth = true)
+@Command(
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    usageHelpAutoWidth = true)
 abstract class CliCommand {
 
   @Spec CommandSpec spec;

@@ -7,8 +7,11 @@ import picocli.CommandLine.Option;
 /** A command that calls the control's northbound API. */
 abstract class ClientCommand extends CliCommand implements Callable<Integer> {
 
-  @Option(names = "--client", paramLabel = "NAME",
-      description = "Client identity to authenticate with: HOME/clients/NAME.pem and NAME.key (default admin).")
+  @Option(
+      names = "--client",
+      paramLabel = "NAME",
+      description =
+          "Client identity to authenticate with: HOME/clients/NAME.pem and NAME.key (default admin).")
   String client;
 
   /** {@code --client} after the subcommand, else before it, else {@code admin}. */

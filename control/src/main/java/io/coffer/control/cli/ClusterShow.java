@@ -7,8 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer cluster show MEMBER}. */
-@Command(name = "show", description = "Show the cluster of MEMBER as that member sees it: state (Galera: wsrep_cluster_status), "
-    + "this node's state (Galera: wsrep_local_state_comment), size, slots (Redis), nodes.")
+@Command(
+    name = "show",
+    description =
+        "Show the cluster of MEMBER as that member sees it: state (Galera: wsrep_cluster_status), "
+            + "this node's state (Galera: wsrep_local_state_comment), size, slots (Redis), nodes.")
 final class ClusterShow extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "MEMBER", description = "Any instance of the cluster.")
@@ -16,7 +19,10 @@ final class ClusterShow extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    ClusterStatus s = client.clusters().getCluster(GetClusterRequest.newBuilder().setMemberInstanceId(member).build());
+    ClusterStatus s =
+        client
+            .clusters()
+            .getCluster(GetClusterRequest.newBuilder().setMemberInstanceId(member).build());
     if (output().json()) {
       output().json(s);
       return ExitCodes.OK;
@@ -25,16 +31,31 @@ final class ClusterShow extends ClientCommand {
       output().line(member + " does not run in cluster mode");
       return ExitCodes.OK;
     }
-    List<String[]> fields = new java.util.ArrayList<>(List.of(new String[] {"State", s.getState()},
-        new String[] {"This node", s.getNodeState()}, new String[] {"Size", Integer.toString(s.getSize())}));
+    List<String[]> fields =
+        new java.util.ArrayList<>(
+            List.of(
+                new String[] {"State", s.getState()},
+                new String[] {"This node", s.getNodeState()},
+                new String[] {"Size", Integer.toString(s.getSize())}));
     if (s.getSlotsAssigned() > 0) {
-      fields.add(new String[] {"Slots", s.getSlotsOk() + " ok of " + s.getSlotsAssigned() + " assigned"});
+      fields.add(
+          new String[] {"Slots", s.getSlotsOk() + " ok of " + s.getSlotsAssigned() + " assigned"});
     }
     output().fields(fields);
-    output().table(List.of("INSTANCE", "ADDRESS", "ROLE", "SLOTS", "NODE-ID", "LINK"), s.getNodesList().stream()
-        .map(n -> List.of(n.getInstanceId(), n.getAddress().getHost() + ":" + n.getAddress().getPort(),
-            n.getPrimary() ? "primary" : "replica", Integer.toString(n.getSlots()), n.getNodeId(),
-            n.getConnected() ? "connected" : "down")).toList());
+    output()
+        .table(
+            List.of("INSTANCE", "ADDRESS", "ROLE", "SLOTS", "NODE-ID", "LINK"),
+            s.getNodesList().stream()
+                .map(
+                    n ->
+                        List.of(
+                            n.getInstanceId(),
+                            n.getAddress().getHost() + ":" + n.getAddress().getPort(),
+                            n.getPrimary() ? "primary" : "replica",
+                            Integer.toString(n.getSlots()),
+                            n.getNodeId(),
+                            n.getConnected() ? "connected" : "down"))
+                .toList());
     return ExitCodes.OK;
   }
 }

@@ -8,103 +8,132 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine;
 
 /**
  * {@code coffer}: the command line of Coffer. One class per command, as in Cassandra's nodetool;
  * the options declared here are global: accepted before or after any subcommand.
  *
- * <p>Exit codes: 0 success, 1 failure, 2 usage error or INVALID_ARGUMENT, 3 NOT_FOUND,
- * 4 ALREADY_EXISTS, 5 UNAVAILABLE or DEADLINE_EXCEEDED. Errors are one line on stderr, never a stack
+ * <p>Exit codes: 0 success, 1 failure, 2 usage error or INVALID_ARGUMENT, 3 NOT_FOUND, 4
+ * ALREADY_EXISTS, 5 UNAVAILABLE or DEADLINE_EXCEEDED. Errors are one line on stderr, never a stack
  * trace (set {@code COFFER_DEBUG=1} to get one).
  *
- * <p>The error handlers are installed by a model transformer, so that a plain
- * {@code new CommandLine(new CofferCli()).execute(args)} behaves exactly as {@link #main}.
+ * <p>The error handlers are installed by a model transformer, so that a plain {@code new
+ * CommandLine(new CofferCli()).execute(args)} behaves exactly as {@link #main}.
  */
 @Command(
     name = "coffer",
     header = "Coffer: databases as a service, guest agent and control.",
     description = {
-        "Manages the Coffer control, its certificates, and the databases, users, backups and replicas of the "
-            + "instances it controls.",
-        "Talks to the control's northbound API over TLS 1.3 with a client certificate from the Coffer home, "
-            + "or a bearer token."},
+      "Manages the Coffer control, its certificates, and the databases, users, backups and replicas of the "
+          + "instances it controls.",
+      "Talks to the control's northbound API over TLS 1.3 with a client certificate from the Coffer home, "
+          + "or a bearer token."
+    },
     footer = {
-        "",
-        "Getting started:",
-        "  coffer certs init      create the CA and certificates in the Coffer home",
-        "  coffer control start   run the control",
-        "  coffer instance list   list the instances whose agents connected",
-        "  coffer backup create   back up an instance; 'coffer restore' restores it",
-        "  coffer replica create  replicate an instance; 'coffer promote' switches over to it",
-        "",
-        "Exit codes: 0 ok, 1 failure, 2 usage error or invalid argument,",
-        "3 not found, 4 already exists, 5 unavailable or timed out."},
+      "",
+      "Getting started:",
+      "  coffer certs init      create the CA and certificates in the Coffer home",
+      "  coffer control start   run the control",
+      "  coffer instance list   list the instances whose agents connected",
+      "  coffer backup create   back up an instance; 'coffer restore' restores it",
+      "  coffer replica create  replicate an instance; 'coffer promote' switches over to it",
+      "",
+      "Exit codes: 0 ok, 1 failure, 2 usage error or invalid argument,",
+      "3 not found, 4 already exists, 5 unavailable or timed out."
+    },
     modelTransformer = CofferCli.InstallHandlers.class,
     subcommands = {
-        CertsCommand.class,
-        ControlCommand.class,
-        InstanceCommand.class,
-        DatabaseCommand.class,
-        UserCommand.class,
-        ConfigCommand.class,
-        BackupCommand.class,
-        BackupRestore.class,
-        ArchiveCommand.class,
-        ReplicaCommand.class,
-        ClusterCommand.class,
-        EventsCommand.class,
-        HaCommand.class,
-        WebhookCommand.class,
-        ReplicaPromote.class,
-        ReplicaEject.class,
-        WorkflowCommand.class,
-        CommandCommand.class,
+      CertsCommand.class,
+      ControlCommand.class,
+      InstanceCommand.class,
+      DatabaseCommand.class,
+      UserCommand.class,
+      ConfigCommand.class,
+      BackupCommand.class,
+      BackupRestore.class,
+      ArchiveCommand.class,
+      ReplicaCommand.class,
+      ClusterCommand.class,
+      EventsCommand.class,
+      HaCommand.class,
+      WebhookCommand.class,
+      ReplicaPromote.class,
+      ReplicaEject.class,
+      WorkflowCommand.class,
+      CommandCommand.class,
     })
 public class CofferCli extends CliCommand {
 
   static final String DEFAULT_CONTROL = "127.0.0.1:7444";
   static final String DEFAULT_CLIENT = "admin";
 
-  @Option(names = "--control", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-      defaultValue = "${env:COFFER_CONTROL:-" + DEFAULT_CONTROL + "}", converter = HostPortConverter.class,
+  @Option(
+      names = "--control",
+      paramLabel = "HOST:PORT",
+      scope = ScopeType.INHERIT,
+      defaultValue = "${env:COFFER_CONTROL:-" + DEFAULT_CONTROL + "}",
+      converter = HostPortConverter.class,
       description = "Northbound API of the control (env COFFER_CONTROL, default ${DEFAULT-VALUE}).")
   HostPort control;
 
-  @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "Coffer home holding the CA and certificates (env COFFER_HOME, default ~/.coffer).")
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description =
+          "Coffer home holding the CA and certificates (env COFFER_HOME, default ~/.coffer).")
   Path home;
 
   /**
-   * Not inherited: {@code certs issue --client NAME} means something else. The commands that talk to
-   * the control declare their own {@code --client}, falling back to this one.
+   * Not inherited: {@code certs issue --client NAME} means something else. The commands that talk
+   * to the control declare their own {@code --client}, falling back to this one.
    */
-  @Option(names = "--client", paramLabel = "NAME",
-      description = "Client identity to authenticate with: HOME/clients/NAME.pem and NAME.key (default admin).")
+  @Option(
+      names = "--client",
+      paramLabel = "NAME",
+      description =
+          "Client identity to authenticate with: HOME/clients/NAME.pem and NAME.key (default admin).")
   String client;
 
-  @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT, defaultValue = "${env:COFFER_TOKEN}",
-      description = {"Bearer token to authenticate with instead of a client certificate (env COFFER_TOKEN; "
-          + "prefer the variable: an option value is visible to other users in ps)."})
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      scope = ScopeType.INHERIT,
+      defaultValue = "${env:COFFER_TOKEN}",
+      description = {
+        "Bearer token to authenticate with instead of a client certificate (env COFFER_TOKEN; "
+            + "prefer the variable: an option value is visible to other users in ps)."
+      })
   String token;
 
-  @Option(names = "--ca-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--ca-file",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
       description = "CA certificate to verify the control with (default HOME/ca/ca.pem).")
   Path caFile;
 
-  @Option(names = "--json", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--json",
+      scope = ScopeType.INHERIT,
       description = "Machine output: one JSON document on stdout.")
   boolean json;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", scope = ScopeType.INHERIT, converter = DurationConverter.class,
-      description = "How long to wait for the agent, e.g. 500ms, 30s, 5m (default: the control's, 30s; for "
-          + "restore and backup delete, its job timeout, 24h).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      scope = ScopeType.INHERIT,
+      converter = DurationConverter.class,
+      description =
+          "How long to wait for the agent, e.g. 500ms, 30s, 5m (default: the control's, 30s; for "
+              + "restore and backup delete, its job timeout, 24h).")
   Duration timeout;
 
   private InputStream stdin = System.in;
@@ -176,7 +205,8 @@ public class CofferCli extends CliCommand {
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return System.console() != null; // elsewhere: stdin and stdout are a terminal, so most likely stderr too
+      return System.console()
+          != null; // elsewhere: stdin and stdout are a terminal, so most likely stderr too
     }
   }
 

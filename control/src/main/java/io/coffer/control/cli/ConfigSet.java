@@ -14,19 +14,28 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer config set INSTANCE NAME=VALUE... [--reset NAME]...}. */
-@Command(name = "set", description = {
-    "Change server parameters, all or nothing: a bad value changes nothing.",
-    "Changes persist across restarts and apply live where the engine can;",
-    "those that need a restart are shown as pending ('coffer instance restart')."})
+@Command(
+    name = "set",
+    description = {
+      "Change server parameters, all or nothing: a bad value changes nothing.",
+      "Changes persist across restarts and apply live where the engine can;",
+      "those that need a restart are shown as pending ('coffer instance restart')."
+    })
 final class ConfigSet extends MutatingCommand {
 
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "Instance id.")
   String instanceId;
 
-  @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = "New values, e.g. work_mem=64MB.")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "NAME=VALUE",
+      description = "New values, e.g. work_mem=64MB.")
   List<String> assignments = new ArrayList<>();
 
-  @Option(names = "--reset", paramLabel = "NAME", description = "Return a parameter to its default (repeatable).")
+  @Option(
+      names = "--reset",
+      paramLabel = "NAME",
+      description = "Return a parameter to its default (repeatable).")
   List<String> reset = new ArrayList<>();
 
   @Override
@@ -37,7 +46,8 @@ final class ConfigSet extends MutatingCommand {
     for (String assignment : assignments) {
       int eq = assignment.indexOf('=');
       if (eq <= 0) {
-        throw new ParameterException(spec.commandLine(), "Invalid parameter '" + assignment + "': expected NAME=VALUE");
+        throw new ParameterException(
+            spec.commandLine(), "Invalid parameter '" + assignment + "': expected NAME=VALUE");
       }
       String name = assignment.substring(0, eq).trim();
       once(named, name, assignment);
@@ -47,16 +57,32 @@ final class ConfigSet extends MutatingCommand {
       once(named, name, "--reset " + name);
     }
     if (values.isEmpty() && reset.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "Name at least one NAME=VALUE or --reset NAME");
+      throw new ParameterException(
+          spec.commandLine(), "Name at least one NAME=VALUE or --reset NAME");
     }
-    UpdateConfigurationResponse response = client.configuration().updateConfiguration(UpdateConfigurationRequest.newBuilder()
-        .setInstanceId(instanceId).setOptions(options(client)).putAllValues(values).addAllReset(reset).build());
+    UpdateConfigurationResponse response =
+        client
+            .configuration()
+            .updateConfiguration(
+                UpdateConfigurationRequest.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setOptions(options(client))
+                    .putAllValues(values)
+                    .addAllReset(reset)
+                    .build());
     if (output().json()) {
       output().json(response);
       return ExitCodes.OK;
     }
-    output().line("Changed " + response.getParametersCount() + " parameter(s) on " + instanceId + " (command-id "
-        + response.getCommandId() + ")");
+    output()
+        .line(
+            "Changed "
+                + response.getParametersCount()
+                + " parameter(s) on "
+                + instanceId
+                + " (command-id "
+                + response.getCommandId()
+                + ")");
     ConfigShow.print(output(), response.getParametersList());
     if (response.getParametersList().stream().anyMatch(v -> v.getPendingRestart())) {
       output().line("Some values take effect after 'coffer instance restart " + instanceId + "'.");
@@ -68,8 +94,15 @@ final class ConfigSet extends MutatingCommand {
   private void once(Map<String, String> named, String name, String how) {
     String earlier = named.putIfAbsent(name.toLowerCase(Locale.ROOT), how);
     if (earlier != null) {
-      throw new ParameterException(spec.commandLine(), "Parameter '" + name + "' is named twice ('" + earlier
-          + "' and '" + how + "'); name each parameter once");
+      throw new ParameterException(
+          spec.commandLine(),
+          "Parameter '"
+              + name
+              + "' is named twice ('"
+              + earlier
+              + "' and '"
+              + how
+              + "'); name each parameter once");
     }
   }
 }

@@ -36,12 +36,19 @@ import javax.net.ssl.SSLException;
  */
 final class ControlClient implements AutoCloseable {
 
-  /** Extra time the client waits beyond the agent timeout, so the control's own answer arrives first. */
+  /**
+   * Extra time the client waits beyond the agent timeout, so the control's own answer arrives
+   * first.
+   */
   static final Duration GRACE = Duration.ofSeconds(5);
-  /** Client-side deadline when no --timeout is given (the control's default agent timeout is 30 s). */
+
+  /**
+   * Client-side deadline when no --timeout is given (the control's default agent timeout is 30 s).
+   */
   static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
 
-  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
   private final HostPort target;
@@ -49,7 +56,11 @@ final class ControlClient implements AutoCloseable {
   private final CallCredentials credentials;
   private final TlsFiles tlsFiles;
 
-  private ControlClient(ManagedChannel channel, HostPort target, Duration timeout, CallCredentials credentials,
+  private ControlClient(
+      ManagedChannel channel,
+      HostPort target,
+      Duration timeout,
+      CallCredentials credentials,
       TlsFiles tlsFiles) {
     this.tlsFiles = tlsFiles;
     this.channel = channel;
@@ -69,10 +80,15 @@ final class ControlClient implements AutoCloseable {
     Path caFile = cli.caFile();
     String token = cli.token();
     if (!Files.isReadable(caFile)) {
-      throw new CliException(ExitCodes.FAILURE, (Files.exists(caFile) ? "cannot read" : "no")
-          + " CA certificate at " + caFile + "; run 'coffer certs init' first (or pass --ca-file)");
+      throw new CliException(
+          ExitCodes.FAILURE,
+          (Files.exists(caFile) ? "cannot read" : "no")
+              + " CA certificate at "
+              + caFile
+              + "; run 'coffer certs init' first (or pass --ca-file)");
     }
-    SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
+    SslContextBuilder tls =
+        GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
     CallCredentials credentials = null;
     Path clientCert = null;
     if (token != null) {
@@ -83,9 +99,18 @@ final class ControlClient implements AutoCloseable {
       Path key = home.clientKey(name);
       for (Path file : new Path[] {cert, key}) {
         if (!Files.isReadable(file)) {
-          throw new CliException(ExitCodes.FAILURE, (Files.exists(file) ? "cannot read" : "no")
-              + " client " + (file == cert ? "certificate" : "key") + " for '" + name + "' at " + file
-              + "; run 'coffer certs init' first (or 'coffer certs issue --client " + name + "', or use --token)");
+          throw new CliException(
+              ExitCodes.FAILURE,
+              (Files.exists(file) ? "cannot read" : "no")
+                  + " client "
+                  + (file == cert ? "certificate" : "key")
+                  + " for '"
+                  + name
+                  + "' at "
+                  + file
+                  + "; run 'coffer certs init' first (or 'coffer certs issue --client "
+                  + name
+                  + "', or use --token)");
         }
       }
       tls.keyManager(cert.toFile(), key.toFile());
@@ -95,14 +120,22 @@ final class ControlClient implements AutoCloseable {
     try {
       context = tls.build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new CliException(ExitCodes.FAILURE, "cannot set up TLS from " + caFile
-          + (token == null ? " and the client certificate of '" + clientName + "'" : "") + ": " + e.getMessage(), e);
+      throw new CliException(
+          ExitCodes.FAILURE,
+          "cannot set up TLS from "
+              + caFile
+              + (token == null ? " and the client certificate of '" + clientName + "'" : "")
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
-        .sslContext(context)
-        .userAgent("coffer-cli/" + VersionProvider.version())
-        .build();
-    return new ControlClient(channel, target, cli.timeout(), credentials, new TlsFiles(caFile, clientCert));
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(target.host(), target.port())
+            .sslContext(context)
+            .userAgent("coffer-cli/" + VersionProvider.version())
+            .build();
+    return new ControlClient(
+        channel, target, cli.timeout(), credentials, new TlsFiles(caFile, clientCert));
   }
 
   HostPort target() {
@@ -125,7 +158,10 @@ final class ControlClient implements AutoCloseable {
     return configure(InstanceServiceGrpc.newBlockingStub(channel));
   }
 
-  /** For restarts, which last as long as the server takes to stop and start: see {@link #backupJobs()}. */
+  /**
+   * For restarts, which last as long as the server takes to stop and start: see {@link
+   * #backupJobs()}.
+   */
   InstanceServiceGrpc.InstanceServiceBlockingStub instanceJobs() {
     return configureJob(InstanceServiceGrpc.newBlockingStub(channel));
   }
@@ -172,8 +208,8 @@ final class ControlClient implements AutoCloseable {
 
   /**
    * For calls that last as long as a backup job (RestoreBackup, DeleteBackup): the deadline is
-   * {@code --timeout} plus {@link #GRACE}, or none, leaving it to the control (its job timeout,
-   * 24 h by default).
+   * {@code --timeout} plus {@link #GRACE}, or none, leaving it to the control (its job timeout, 24
+   * h by default).
    */
   BackupServiceGrpc.BackupServiceBlockingStub backupJobs() {
     return configureJob(BackupServiceGrpc.newBlockingStub(channel));
@@ -196,7 +232,10 @@ final class ControlClient implements AutoCloseable {
   }
 
   private <S extends AbstractStub<S>> S configureJob(S stub) {
-    S configured = timeout != null ? stub.withDeadlineAfter(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS) : stub;
+    S configured =
+        timeout != null
+            ? stub.withDeadlineAfter(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS)
+            : stub;
     return credentials != null ? configured.withCallCredentials(credentials) : configured;
   }
 
@@ -219,7 +258,8 @@ final class ControlClient implements AutoCloseable {
     }
 
     @Override
-    public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+    public void applyRequestMetadata(
+        RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
       Metadata headers = new Metadata();
       headers.put(AUTHORIZATION, "Bearer " + token);
       applier.apply(headers);

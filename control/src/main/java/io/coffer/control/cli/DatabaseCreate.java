@@ -14,13 +14,22 @@ final class DatabaseCreate extends MutatingCommand {
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "Instance id.")
   String instanceId;
 
-  @Parameters(index = "1", paramLabel = "NAME", description = "Database name (rules depend on the datastore).")
+  @Parameters(
+      index = "1",
+      paramLabel = "NAME",
+      description = "Database name (rules depend on the datastore).")
   String name;
 
-  @Option(names = "--character-set", paramLabel = "CHARSET", description = "Character set, e.g. utf8mb4 (default: the server's).")
+  @Option(
+      names = "--character-set",
+      paramLabel = "CHARSET",
+      description = "Character set, e.g. utf8mb4 (default: the server's).")
   String characterSet;
 
-  @Option(names = "--collation", paramLabel = "COLLATION", description = "Collation, e.g. utf8mb4_unicode_ci (default: the character set's).")
+  @Option(
+      names = "--collation",
+      paramLabel = "COLLATION",
+      description = "Collation, e.g. utf8mb4_unicode_ci (default: the character set's).")
   String collation;
 
   @Override
@@ -32,8 +41,15 @@ final class DatabaseCreate extends MutatingCommand {
     if (collation != null) {
       database.setCollation(collation);
     }
-    CommandReply reply = client.databases().createDatabase(CreateDatabaseRequest.newBuilder()
-        .setInstanceId(instanceId).setOptions(options(client)).setDatabase(database).build());
+    CommandReply reply =
+        client
+            .databases()
+            .createDatabase(
+                CreateDatabaseRequest.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setOptions(options(client))
+                    .setDatabase(database)
+                    .build());
     Replies.print(output(), reply, commandId(), "Created database '" + name + "' on " + instanceId);
     return ExitCodes.OK;
   }

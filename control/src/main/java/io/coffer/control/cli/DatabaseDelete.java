@@ -17,9 +17,17 @@ final class DatabaseDelete extends MutatingCommand {
 
   @Override
   int run(ControlClient client) {
-    CommandReply reply = client.databases().deleteDatabase(DeleteDatabaseRequest.newBuilder()
-        .setInstanceId(instanceId).setOptions(options(client)).setName(name).build());
-    Replies.print(output(), reply, commandId(), "Deleted database '" + name + "' from " + instanceId);
+    CommandReply reply =
+        client
+            .databases()
+            .deleteDatabase(
+                DeleteDatabaseRequest.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setOptions(options(client))
+                    .setName(name)
+                    .build());
+    Replies.print(
+        output(), reply, commandId(), "Deleted database '" + name + "' from " + instanceId);
     return ExitCodes.OK;
   }
 }

@@ -15,16 +15,24 @@ final class DatabaseList extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    ListDatabasesResponse response = client.databases().listDatabases(ListDatabasesRequest.newBuilder()
-        .setInstanceId(instanceId).setOptions(client.options(null)).build());
+    ListDatabasesResponse response =
+        client
+            .databases()
+            .listDatabases(
+                ListDatabasesRequest.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setOptions(client.options(null))
+                    .build());
     if (output().json()) {
       output().json(response);
       return ExitCodes.OK;
     }
-    output().table(List.of("NAME", "CHARACTER-SET", "COLLATION"),
-        response.getDatabasesList().stream()
-            .map(d -> List.of(d.getName(), d.getCharacterSet(), d.getCollation()))
-            .toList());
+    output()
+        .table(
+            List.of("NAME", "CHARACTER-SET", "COLLATION"),
+            response.getDatabasesList().stream()
+                .map(d -> List.of(d.getName(), d.getCharacterSet(), d.getCollation()))
+                .toList());
     return ExitCodes.OK;
   }
 }

@@ -5,12 +5,12 @@ import io.coffer.control.config.ConfigException;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
-import picocli.CommandLine;
 
 /**
  * Turns every failure into one line on stderr, {@code coffer: MESSAGE}, and an exit code. A stack
@@ -25,7 +25,8 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
     if (ex instanceof UnmatchedArgumentException unmatched) {
       List<String> suggestions = unmatched.getSuggestions();
       if (!suggestions.isEmpty()) {
-        line.append(" (did you mean ").append(String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))))
+        line.append(" (did you mean ")
+            .append(String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))))
             .append("?)");
       }
     }
@@ -38,7 +39,8 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
   }
 
   @Override
-  public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+  public int handleExecutionException(
+      Exception ex, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
     int code;
     String message;
@@ -55,7 +57,9 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
       code = ExitCodes.USAGE;
       message = ex.getMessage();
     } else if (ex instanceof ParameterException parameter) {
-      return handleParseException(parameter, parseResult == null ? new String[0] : parseResult.originalArgs().toArray(String[]::new));
+      return handleParseException(
+          parameter,
+          parseResult == null ? new String[0] : parseResult.originalArgs().toArray(String[]::new));
     } else {
       code = ExitCodes.FAILURE;
       message = "internal error: " + ex + " (set COFFER_DEBUG=1 for details)";

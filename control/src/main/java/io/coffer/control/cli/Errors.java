@@ -20,7 +20,8 @@ final class Errors {
   static String describe(Status status) {
     String description = status.getDescription();
     if (description == null || description.isBlank()) {
-      description = status.getCause() != null ? String.valueOf(status.getCause().getMessage()) : "no details";
+      description =
+          status.getCause() != null ? String.valueOf(status.getCause().getMessage()) : "no details";
     }
     return status.getCode() + ": " + description;
   }
@@ -32,7 +33,11 @@ final class Errors {
    * @param commandId the idempotency key of a mutating call, or null
    * @param tls the files the connection was set up with, or null when unknown
    */
-  static CliException of(StatusRuntimeException e, HostPort target, ConnectivityState state, String commandId,
+  static CliException of(
+      StatusRuntimeException e,
+      HostPort target,
+      ConnectivityState state,
+      String commandId,
       TlsFiles tls) {
     Status status = e.getStatus();
     int exitCode = ExitCodes.of(status.getCode());
@@ -41,20 +46,45 @@ final class Errors {
     boolean neverSent = false;
     if (status.getCode() == Status.Code.UNAVAILABLE && cause instanceof SSLException) {
       neverSent = true;
-      message = "UNAVAILABLE: TLS with " + target + " failed: " + text(cause) + " (" + tlsHint(tls, target, cause) + ")";
+      message =
+          "UNAVAILABLE: TLS with "
+              + target
+              + " failed: "
+              + text(cause)
+              + " ("
+              + tlsHint(tls, target, cause)
+              + ")";
     } else if (status.getCode() == Status.Code.UNAVAILABLE && isConnectFailure(cause)) {
       neverSent = true;
-      message = "UNAVAILABLE: cannot connect to " + target + " (" + text(cause)
-          + "); is the control running at " + target + "?";
+      message =
+          "UNAVAILABLE: cannot connect to "
+              + target
+              + " ("
+              + text(cause)
+              + "); is the control running at "
+              + target
+              + "?";
     } else if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-        && (state == ConnectivityState.CONNECTING || state == ConnectivityState.TRANSIENT_FAILURE)) {
-      message = "DEADLINE_EXCEEDED: no connection to " + target + " in time; is the control running at " + target + "?";
+        && (state == ConnectivityState.CONNECTING
+            || state == ConnectivityState.TRANSIENT_FAILURE)) {
+      message =
+          "DEADLINE_EXCEEDED: no connection to "
+              + target
+              + " in time; is the control running at "
+              + target
+              + "?";
     } else {
       message = describe(status);
     }
-    if (commandId != null && !neverSent) { // when never sent, there is nothing to retry idempotently
+    if (commandId != null
+        && !neverSent) { // when never sent, there is nothing to retry idempotently
       if (retryable(status.getCode())) {
-        message += " (command-id " + commandId + "; retry with --command-id " + commandId + " to avoid applying it twice)";
+        message +=
+            " (command-id "
+                + commandId
+                + "; retry with --command-id "
+                + commandId
+                + " to avoid applying it twice)";
       } else if (status.getCode() != Status.Code.INVALID_ARGUMENT) {
         message += " (command-id " + commandId + ")";
       }
@@ -70,15 +100,23 @@ final class Errors {
    */
   private static String tlsHint(TlsFiles tls, HostPort target, Throwable cause) {
     if (tls != null && !tls.clientCertIssuedByCa()) {
-      return "the control refused this client's certificate " + tls.clientCert() + ": it is not issued by the CA in "
-          + tls.caFile() + "; issue one with 'coffer certs issue --client NAME' on the control's CA, or use --token";
+      return "the control refused this client's certificate "
+          + tls.clientCert()
+          + ": it is not issued by the CA in "
+          + tls.caFile()
+          + "; issue one with 'coffer certs issue --client NAME' on the control's CA, or use --token";
     }
     if (text(cause).toUpperCase(Locale.ROOT).contains("ALERT")) {
-      return "the control ended the handshake: " + (tls != null && tls.clientCert() != null
-          ? "it refused this client's certificate " + tls.clientCert() + " (expired or not yet valid?)"
-          : "is it a Coffer control?");
+      return "the control ended the handshake: "
+          + (tls != null && tls.clientCert() != null
+              ? "it refused this client's certificate "
+                  + tls.clientCert()
+                  + " (expired or not yet valid?)"
+              : "is it a Coffer control?");
     }
-    return "is the control's certificate issued by the CA in --ca-file, and does it name " + target.host() + "?";
+    return "is the control's certificate issued by the CA in --ca-file, and does it name "
+        + target.host()
+        + "?";
   }
 
   private static String text(Throwable t) {
@@ -104,8 +142,10 @@ final class Errors {
       return null;
     }
     Throwable current = t;
-    while (current.getCause() != null && current.getCause() != current
-        && !(current instanceof SSLException) && !isConnectFailure(current)) {
+    while (current.getCause() != null
+        && current.getCause() != current
+        && !(current instanceof SSLException)
+        && !isConnectFailure(current)) {
       current = current.getCause();
     }
     return current;

@@ -13,26 +13,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code coffer events watch [--since N] [--instance X]... [--kind K]... [--count N]}. */
-@Command(name = "watch", description = {
-    "Print the events journaled after sequence N (default: only new ones), then each new one as it happens, one "
-        + "line each (with --json, one JSON object per line). Resume with --since the last sequence printed: "
-        + "nothing is missed or repeated, also across control restarts. Events are kept 7 days.",
-    "Kinds: instance_unreachable, instance_reachable, datastore_down, datastore_up, failover_started, "
-        + "failover_completed, failover_declined, fencing_applied, repair_started, repair_completed, "
-        + "replica_lag_over_threshold, backup_completed, backup_failed, certificate_near_expiry, storage_nearly_full, "
-        + "workflow_failed, identity_conflict."})
+@Command(
+    name = "watch",
+    description = {
+      "Print the events journaled after sequence N (default: only new ones), then each new one as it happens, one "
+          + "line each (with --json, one JSON object per line). Resume with --since the last sequence printed: "
+          + "nothing is missed or repeated, also across control restarts. Events are kept 7 days.",
+      "Kinds: instance_unreachable, instance_reachable, datastore_down, datastore_up, failover_started, "
+          + "failover_completed, failover_declined, fencing_applied, repair_started, repair_completed, "
+          + "replica_lag_over_threshold, backup_completed, backup_failed, certificate_near_expiry, storage_nearly_full, "
+          + "workflow_failed, identity_conflict."
+    })
 final class EventsWatch extends ClientCommand {
 
-  @Option(names = "--since", paramLabel = "N", description = "Start after this sequence; 0 for every event kept.")
+  @Option(
+      names = "--since",
+      paramLabel = "N",
+      description = "Start after this sequence; 0 for every event kept.")
   Long since;
 
-  @Option(names = "--instance", paramLabel = "ID", description = "Only events of this instance (repeatable).")
+  @Option(
+      names = "--instance",
+      paramLabel = "ID",
+      description = "Only events of this instance (repeatable).")
   List<String> instances = new ArrayList<>();
 
-  @Option(names = "--kind", paramLabel = "KIND", split = ",", description = "Only events of this kind (repeatable, or comma-separated).")
+  @Option(
+      names = "--kind",
+      paramLabel = "KIND",
+      split = ",",
+      description = "Only events of this kind (repeatable, or comma-separated).")
   List<String> kinds = new ArrayList<>();
 
-  @Option(names = "--count", paramLabel = "N", description = "Stop after N events (default: follow until interrupted).")
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "Stop after N events (default: follow until interrupted).")
   Integer count;
 
   @Override
@@ -46,17 +62,25 @@ final class EventsWatch extends ClientCommand {
     // the watch is cancelled when the count is reached (a blocking stream otherwise waits on)
     Context.CancellableContext watch = Context.current().withCancellation();
     try {
-      return watch.call(() -> {
-        Iterator<Event> events = client.events().watchEvents(WatchEventsRequest.newBuilder()
-            .setSinceSequence(since != null ? since : 0).setOnlyNew(since == null)
-            .addAllInstanceIds(instances).addAllKinds(kinds).build());
-        int printed = 0;
-        while ((count == null || printed < count) && events.hasNext()) {
-          print(events.next());
-          printed++;
-        }
-        return ExitCodes.OK;
-      });
+      return watch.call(
+          () -> {
+            Iterator<Event> events =
+                client
+                    .events()
+                    .watchEvents(
+                        WatchEventsRequest.newBuilder()
+                            .setSinceSequence(since != null ? since : 0)
+                            .setOnlyNew(since == null)
+                            .addAllInstanceIds(instances)
+                            .addAllKinds(kinds)
+                            .build());
+            int printed = 0;
+            while ((count == null || printed < count) && events.hasNext()) {
+              print(events.next());
+              printed++;
+            }
+            return ExitCodes.OK;
+          });
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -72,9 +96,23 @@ final class EventsWatch extends ClientCommand {
       return;
     }
     Map<String, String> details = new TreeMap<>(e.getDetailsMap());
-    output().line("#" + e.getSequence() + " " + Output.time(e.getAt()) + " " + e.getKind()
-        + (e.getInstanceId().isEmpty() ? "" : " " + e.getInstanceId()) + ": " + e.getMessage()
-        + (details.isEmpty() ? "" : " (" + details.entrySet().stream().map(d -> d.getKey() + "=" + d.getValue())
-            .collect(Collectors.joining(", ")) + ")"));
+    output()
+        .line(
+            "#"
+                + e.getSequence()
+                + " "
+                + Output.time(e.getAt())
+                + " "
+                + e.getKind()
+                + (e.getInstanceId().isEmpty() ? "" : " " + e.getInstanceId())
+                + ": "
+                + e.getMessage()
+                + (details.isEmpty()
+                    ? ""
+                    : " ("
+                        + details.entrySet().stream()
+                            .map(d -> d.getKey() + "=" + d.getValue())
+                            .collect(Collectors.joining(", "))
+                        + ")"));
   }
 }

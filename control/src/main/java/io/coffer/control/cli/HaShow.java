@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer ha show PRIMARY}. */
-@Command(name = "show", description = "Show the group's automatic failover settings, its term and deposed primaries.")
+@Command(
+    name = "show",
+    description = "Show the group's automatic failover settings, its term and deposed primaries.")
 final class HaShow extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "PRIMARY", description = "The group's primary.")
@@ -15,8 +17,10 @@ final class HaShow extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    HaSettings s = client.replication().getHaSettings(GetHaSettingsRequest.newBuilder().setSourceInstanceId(primary)
-        .build());
+    HaSettings s =
+        client
+            .replication()
+            .getHaSettings(GetHaSettingsRequest.newBuilder().setSourceInstanceId(primary).build());
     print(output(), s);
     return ExitCodes.OK;
   }
@@ -26,13 +30,19 @@ final class HaShow extends ClientCommand {
       output.json(s);
       return;
     }
-    output.fields(List.of(
-        new String[] {"Primary", s.getPrimaryInstanceId()},
-        new String[] {"Term", Long.toString(s.getTerm())},
-        new String[] {"Automatic failover", s.getEnabled() ? "on" : "off"},
-        new String[] {"Detection window", s.getDetectionWindowMillis() + " ms"},
-        new String[] {"Maximum lag", s.getMaxLagMillis() + " ms"},
-        new String[] {"Lease", s.getLeaseMillis() + " ms"},
-        new String[] {"Deposed", s.getDeposedInstanceIdsCount() == 0 ? "-" : String.join(", ", s.getDeposedInstanceIdsList())}));
+    output.fields(
+        List.of(
+            new String[] {"Primary", s.getPrimaryInstanceId()},
+            new String[] {"Term", Long.toString(s.getTerm())},
+            new String[] {"Automatic failover", s.getEnabled() ? "on" : "off"},
+            new String[] {"Detection window", s.getDetectionWindowMillis() + " ms"},
+            new String[] {"Maximum lag", s.getMaxLagMillis() + " ms"},
+            new String[] {"Lease", s.getLeaseMillis() + " ms"},
+            new String[] {
+              "Deposed",
+              s.getDeposedInstanceIdsCount() == 0
+                  ? "-"
+                  : String.join(", ", s.getDeposedInstanceIdsList())
+            }));
   }
 }

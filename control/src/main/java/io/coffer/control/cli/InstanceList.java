@@ -8,20 +8,25 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code coffer instance list}. */
-@Command(name = "list", description = "List the instances known to the control, with their last heartbeat.")
+@Command(
+    name = "list",
+    description = "List the instances known to the control, with their last heartbeat.")
 final class InstanceList extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    ListInstancesResponse response = client.instances().listInstances(ListInstancesRequest.getDefaultInstance());
+    ListInstancesResponse response =
+        client.instances().listInstances(ListInstancesRequest.getDefaultInstance());
     if (output().json()) {
       output().json(response);
       return ExitCodes.OK;
     }
     Instant now = Instant.now();
-    output().table(
-        List.of("INSTANCE", "STATE", "HEALTH", "ROLE", "DATASTORE", "VERSION", "LAST-HEARTBEAT"),
-        response.getInstancesList().stream().map(i -> row(i, now)).toList());
+    output()
+        .table(
+            List.of(
+                "INSTANCE", "STATE", "HEALTH", "ROLE", "DATASTORE", "VERSION", "LAST-HEARTBEAT"),
+            response.getInstancesList().stream().map(i -> row(i, now)).toList());
     return ExitCodes.OK;
   }
 

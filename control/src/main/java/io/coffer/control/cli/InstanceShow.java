@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer instance show ID}. */
-@Command(name = "show", description = "Show one instance: state, health, role, datastore, capabilities.")
+@Command(
+    name = "show",
+    description = "Show one instance: state, health, role, datastore, capabilities.")
 final class InstanceShow extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "Instance id.")
@@ -16,27 +18,39 @@ final class InstanceShow extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    InstanceStatus instance = client.instances().getInstance(
-        GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
+    InstanceStatus instance =
+        client
+            .instances()
+            .getInstance(GetInstanceRequest.newBuilder().setInstanceId(instanceId).build());
     if (output().json()) {
       output().json(instance);
       return ExitCodes.OK;
     }
-    String heartbeat = Output.isSet(instance.getLastHeartbeat())
-        ? Output.time(instance.getLastHeartbeat()) + " (" + Output.age(instance.getLastHeartbeat(), Instant.now()) + ")"
-        : "-";
-    output().fields(List.of(
-        new String[] {"Instance", instance.getInstanceId()},
-        new String[] {"State", Output.label(instance.getState(), "INSTANCE_STATE_")},
-        new String[] {"Health", Output.label(instance.getHealth(), "HEALTH_")},
-        new String[] {"Role", Output.label(instance.getRole(), "ROLE_")},
-        new String[] {"Datastore", Output.orDash(instance.getDatastore().getEngine())},
-        new String[] {"Version", Output.orDash(instance.getDatastore().getVersion())},
-        new String[] {"Agent version", Output.orDash(instance.getAgentVersion())},
-        new String[] {"Last heartbeat", heartbeat},
-        new String[] {"Detail", Output.orDash(instance.getDetail())},
-        new String[] {"Capabilities", instance.getCapabilitiesCount() == 0 ? "-"
-            : String.join(", ", instance.getCapabilitiesList())}));
+    String heartbeat =
+        Output.isSet(instance.getLastHeartbeat())
+            ? Output.time(instance.getLastHeartbeat())
+                + " ("
+                + Output.age(instance.getLastHeartbeat(), Instant.now())
+                + ")"
+            : "-";
+    output()
+        .fields(
+            List.of(
+                new String[] {"Instance", instance.getInstanceId()},
+                new String[] {"State", Output.label(instance.getState(), "INSTANCE_STATE_")},
+                new String[] {"Health", Output.label(instance.getHealth(), "HEALTH_")},
+                new String[] {"Role", Output.label(instance.getRole(), "ROLE_")},
+                new String[] {"Datastore", Output.orDash(instance.getDatastore().getEngine())},
+                new String[] {"Version", Output.orDash(instance.getDatastore().getVersion())},
+                new String[] {"Agent version", Output.orDash(instance.getAgentVersion())},
+                new String[] {"Last heartbeat", heartbeat},
+                new String[] {"Detail", Output.orDash(instance.getDetail())},
+                new String[] {
+                  "Capabilities",
+                  instance.getCapabilitiesCount() == 0
+                      ? "-"
+                      : String.join(", ", instance.getCapabilitiesList())
+                }));
     return ExitCodes.OK;
   }
 }

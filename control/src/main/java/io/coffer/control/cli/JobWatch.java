@@ -13,14 +13,15 @@ import java.time.Instant;
 import java.util.function.LongSupplier;
 
 /**
- * The progress of a long-running command (a backup or a restore) on stderr, from its
- * {@link CommandStatus}: on a terminal, one line rewritten in place; otherwise a line at most every
- * {@link #LOG_INTERVAL}, so that logs stay short. Never on stdout, which carries the result.
+ * The progress of a long-running command (a backup or a restore) on stderr, from its {@link
+ * CommandStatus}: on a terminal, one line rewritten in place; otherwise a line at most every {@link
+ * #LOG_INTERVAL}, so that logs stay short. Never on stdout, which carries the result.
  */
 final class JobWatch {
 
   /** How often the commands that wait for a job ask the control about it. */
   static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+
   /** At most one progress line per this interval when stderr is not a terminal. */
   static final Duration LOG_INTERVAL = Duration.ofSeconds(5);
 
@@ -30,10 +31,13 @@ final class JobWatch {
   private final LongSupplier nanoTime;
   private final long start;
   private long lastLogged;
+
   /** Characters of the line shown in place, 0 when none. */
   private int shown;
 
-  /** @param label what runs, e.g. {@code backup bk-0123 of db-1} */
+  /**
+   * @param label what runs, e.g. {@code backup bk-0123 of db-1}
+   */
   JobWatch(PrintWriter err, boolean terminal, String label) {
     this(err, terminal, label, System::nanoTime);
   }
@@ -53,21 +57,29 @@ final class JobWatch {
   }
 
   /**
-   * Asks the control for the command's progress, and while it waits whether its agent is
-   * reachable, and shows it; a failed lookup shows no progress.
+   * Asks the control for the command's progress, and while it waits whether its agent is reachable,
+   * and shows it; a failed lookup shows no progress.
    */
   void poll(ControlClient client, String commandId) {
     CommandStatus status;
     try {
-      status = client.commands().getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build());
+      status =
+          client
+              .commands()
+              .getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build());
     } catch (StatusRuntimeException e) {
       status = null; // not journaled yet, or a transient failure: the outcome is what matters
     }
     InstanceStatus instance = null;
-    if (status != null && status.getState() == CommandState.COMMAND_STATE_PENDING && !status.getInstanceId().isEmpty()) {
+    if (status != null
+        && status.getState() == CommandState.COMMAND_STATE_PENDING
+        && !status.getInstanceId().isEmpty()) {
       try {
-        instance = client.instances().getInstance(GetInstanceRequest.newBuilder()
-            .setInstanceId(status.getInstanceId()).build());
+        instance =
+            client
+                .instances()
+                .getInstance(
+                    GetInstanceRequest.newBuilder().setInstanceId(status.getInstanceId()).build());
       } catch (StatusRuntimeException e) {
         // unknown here: show the command's progress alone
       }
@@ -88,16 +100,24 @@ final class JobWatch {
   void update(CommandStatus status, InstanceStatus instance, Instant now) {
     String state;
     if (instance != null && instance.getState() == InstanceState.INSTANCE_STATE_UNREACHABLE) {
-      state = "the agent of " + instance.getInstanceId() + " is unreachable"
-          + (Output.isSet(instance.getLastHeartbeat())
-              ? " since " + Output.time(instance.getLastHeartbeat()) + " (" + Output.age(instance.getLastHeartbeat(), now) + ")"
-              : "")
-          + "; waiting for it to come back";
+      state =
+          "the agent of "
+              + instance.getInstanceId()
+              + " is unreachable"
+              + (Output.isSet(instance.getLastHeartbeat())
+                  ? " since "
+                      + Output.time(instance.getLastHeartbeat())
+                      + " ("
+                      + Output.age(instance.getLastHeartbeat(), now)
+                      + ")"
+                  : "")
+              + "; waiting for it to come back";
     } else if (status != null && known(status)) {
       state = describe(status.getProgressBytes(), status.getProgressPercent());
-    } else if (status != null && (status.getState() == CommandState.COMMAND_STATE_SUCCEEDED
-        || status.getState() == CommandState.COMMAND_STATE_FAILED
-        || status.getState() == CommandState.COMMAND_STATE_CANCELLED)) {
+    } else if (status != null
+        && (status.getState() == CommandState.COMMAND_STATE_SUCCEEDED
+            || status.getState() == CommandState.COMMAND_STATE_FAILED
+            || status.getState() == CommandState.COMMAND_STATE_CANCELLED)) {
       state = "finishing";
     } else {
       state = "no progress reported yet";

@@ -19,8 +19,10 @@ import java.util.Locale;
 /** Human output (aligned tables and fields) or machine output (one JSON document). */
 final class Output {
 
-  private static final JsonFormat.Printer PROTO_JSON = JsonFormat.printer().includingDefaultValueFields();
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final JsonFormat.Printer PROTO_JSON =
+      JsonFormat.printer().includingDefaultValueFields();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final PrintWriter out;
   private final boolean json;
@@ -44,7 +46,8 @@ final class Output {
     try {
       line(PROTO_JSON.print(message));
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + message.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -53,7 +56,8 @@ final class Output {
     try {
       line(PROTO_JSON.omittingInsignificantWhitespace().print(message));
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + message.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -91,7 +95,7 @@ final class Output {
     out.flush();
   }
 
-  /** {@code Label:  value} lines, values aligned. */
+  /** {@code Label: value} lines, values aligned. */
   void fields(List<String[]> fields) {
     int width = fields.stream().mapToInt(f -> f[0].length()).max().orElse(0) + 1;
     for (String[] field : fields) {
@@ -156,7 +160,10 @@ final class Output {
     return seconds / 86400 + "d ago";
   }
 
-  /** Bytes in binary units, one decimal: {@code 512 B}, {@code 1.5 KiB}, {@code 12.3 MiB}, {@code 1.2 GiB}. */
+  /**
+   * Bytes in binary units, one decimal: {@code 512 B}, {@code 1.5 KiB}, {@code 12.3 MiB}, {@code
+   * 1.2 GiB}.
+   */
   static String bytes(long bytes) {
     if (bytes < 0) {
       return "-";
@@ -179,7 +186,9 @@ final class Output {
     return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
   }
 
-  /** A duration for humans: {@code 850ms}, {@code 42s}, {@code 3m05s}, {@code 2h07m}, {@code 3d04h}. */
+  /**
+   * A duration for humans: {@code 850ms}, {@code 42s}, {@code 3m05s}, {@code 2h07m}, {@code 3d04h}.
+   */
   static String duration(Duration duration) {
     if (duration.isNegative()) {
       return "-";
@@ -202,7 +211,9 @@ final class Output {
 
   /** From {@code start} to {@code end}, or "-" when either is not set. */
   static String duration(Timestamp start, Timestamp end) {
-    return isSet(start) && isSet(end) ? duration(Duration.between(instant(start), instant(end))) : "-";
+    return isSet(start) && isSet(end)
+        ? duration(Duration.between(instant(start), instant(end)))
+        : "-";
   }
 
   static String orDash(String value) {

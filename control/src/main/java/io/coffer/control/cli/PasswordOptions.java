@@ -21,17 +21,23 @@ final class PasswordOptions {
   /** Upper bound of what is read from a file or stdin; passwords are short. */
   private static final int MAX_BYTES = 64 * 1024;
 
-  @Option(names = "--password-file", paramLabel = "FILE",
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
       description = "Read the password from the first line of FILE.")
   Path file;
 
-  @Option(names = "--password-stdin",
+  @Option(
+      names = "--password-stdin",
       description = "Read the password from standard input (one trailing newline is removed).")
   boolean stdin;
 
-  @Option(names = "--password", paramLabel = "PASSWORD",
-      description = "The password itself. Risky: visible to other users in ps and kept in shell history; "
-          + "prefer --password-file or --password-stdin.")
+  @Option(
+      names = "--password",
+      paramLabel = "PASSWORD",
+      description =
+          "The password itself. Risky: visible to other users in ps and kept in shell history; "
+              + "prefer --password-file or --password-stdin.")
   String value;
 
   /**
@@ -58,7 +64,8 @@ final class PasswordOptions {
   private static String prompt(String prompt) {
     Console console = System.console();
     if (console == null) {
-      throw new CliException(ExitCodes.USAGE,
+      throw new CliException(
+          ExitCodes.USAGE,
           "no password given: use --password-file FILE or --password-stdin (or run in a terminal to be prompted)");
     }
     char[] first = console.readPassword("%s: ", prompt);
@@ -84,15 +91,18 @@ final class PasswordOptions {
   private static String readFile(Path file) {
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw new CliException(ExitCodes.USAGE, "password file " + file + " is larger than " + MAX_BYTES + " bytes");
+        throw new CliException(
+            ExitCodes.USAGE, "password file " + file + " is larger than " + MAX_BYTES + " bytes");
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new CliException(ExitCodes.USAGE, "password file " + file + " does not exist");
     } catch (AccessDeniedException e) {
-      throw new CliException(ExitCodes.USAGE, "password file " + file + " is not readable (permission denied)");
+      throw new CliException(
+          ExitCodes.USAGE, "password file " + file + " is not readable (permission denied)");
     } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILURE, "cannot read password file " + file + ": " + e.getMessage());
+      throw new CliException(
+          ExitCodes.FAILURE, "cannot read password file " + file + ": " + e.getMessage());
     }
   }
 
@@ -104,12 +114,14 @@ final class PasswordOptions {
       while ((n = in.read(buffer)) >= 0) {
         bytes.write(buffer, 0, n);
         if (bytes.size() > MAX_BYTES) {
-          throw new CliException(ExitCodes.USAGE, "more than " + MAX_BYTES + " bytes on standard input");
+          throw new CliException(
+              ExitCodes.USAGE, "more than " + MAX_BYTES + " bytes on standard input");
         }
       }
       return bytes.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILURE, "cannot read the password from standard input: " + e.getMessage());
+      throw new CliException(
+          ExitCodes.FAILURE, "cannot read the password from standard input: " + e.getMessage());
     }
   }
 

@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer replica list SOURCE}. */
-@Command(name = "list",
-    description = "List the replicas of a source as the control knows them, with their last reported state: STATE, "
-        + "HEALTH and ROLE from the replica's last heartbeat, LAG behind the source (- when unknown), DETAIL.")
+@Command(
+    name = "list",
+    description =
+        "List the replicas of a source as the control knows them, with their last reported state: STATE, "
+            + "HEALTH and ROLE from the replica's last heartbeat, LAG behind the source (- when unknown), DETAIL.")
 final class ReplicaList extends ClientCommand {
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "The source instance.")
@@ -19,14 +21,18 @@ final class ReplicaList extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    ListReplicasResponse response = client.replication().listReplicas(ListReplicasRequest.newBuilder()
-        .setSourceInstanceId(sourceId).build());
+    ListReplicasResponse response =
+        client
+            .replication()
+            .listReplicas(ListReplicasRequest.newBuilder().setSourceInstanceId(sourceId).build());
     if (output().json()) {
       output().json(response);
       return ExitCodes.OK;
     }
-    output().table(List.of("INSTANCE", "STATE", "HEALTH", "ROLE", "LAG", "DETAIL"),
-        response.getReplicasList().stream().map(ReplicaList::row).toList());
+    output()
+        .table(
+            List.of("INSTANCE", "STATE", "HEALTH", "ROLE", "LAG", "DETAIL"),
+            response.getReplicasList().stream().map(ReplicaList::row).toList());
     return ExitCodes.OK;
   }
 
@@ -40,7 +46,10 @@ final class ReplicaList extends ClientCommand {
         replica.getDetail());
   }
 
-  /** Seconds behind the source for humans: {@code 0s}, {@code 250ms}, {@code 42s}, {@code 3m05s}; "-" when unknown. */
+  /**
+   * Seconds behind the source for humans: {@code 0s}, {@code 250ms}, {@code 42s}, {@code 3m05s};
+   * "-" when unknown.
+   */
   static String lag(double seconds) {
     if (!(seconds >= 0) || Double.isInfinite(seconds)) { // negative (unknown) or NaN
       return "-";

@@ -20,12 +20,16 @@ import java.util.Collection;
  */
 record TlsFiles(Path caFile, Path clientCert) {
 
-  /** Whether the client certificate is signed by a certificate of the CA bundle (false when unreadable). */
+  /**
+   * Whether the client certificate is signed by a certificate of the CA bundle (false when
+   * unreadable).
+   */
   boolean clientCertIssuedByCa() {
     if (clientCert == null) {
       return true;
     }
-    try (InputStream certIn = Files.newInputStream(clientCert); InputStream caIn = Files.newInputStream(caFile)) {
+    try (InputStream certIn = Files.newInputStream(clientCert);
+        InputStream caIn = Files.newInputStream(caFile)) {
       CertificateFactory x509 = CertificateFactory.getInstance("X.509");
       X509Certificate cert = (X509Certificate) x509.generateCertificate(certIn);
       Collection<? extends Certificate> cas = x509.generateCertificates(caIn);

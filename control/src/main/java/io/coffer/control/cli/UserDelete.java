@@ -16,19 +16,33 @@ final class UserDelete extends MutatingCommand {
   @Parameters(index = "1", paramLabel = "NAME", description = "User name.")
   String name;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Host pattern of the user (MySQL/MariaDB; default %%).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Host pattern of the user (MySQL/MariaDB; default %%).")
   String host;
 
   @Override
   int run(ControlClient client) {
-    DeleteUserRequest.Builder request = DeleteUserRequest.newBuilder()
-        .setInstanceId(instanceId).setOptions(options(client)).setName(name);
+    DeleteUserRequest.Builder request =
+        DeleteUserRequest.newBuilder()
+            .setInstanceId(instanceId)
+            .setOptions(options(client))
+            .setName(name);
     if (host != null) {
       request.setHost(host);
     }
     CommandReply reply = client.users().deleteUser(request.build());
-    Replies.print(output(), reply, commandId(), "Deleted user '" + name + "'" + (host != null ? "@'" + host + "'" : "")
-        + " from " + instanceId);
+    Replies.print(
+        output(),
+        reply,
+        commandId(),
+        "Deleted user '"
+            + name
+            + "'"
+            + (host != null ? "@'" + host + "'" : "")
+            + " from "
+            + instanceId);
     return ExitCodes.OK;
   }
 }

@@ -10,13 +10,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer user enable-root INSTANCE}. */
-@Command(name = "enable-root",
+@Command(
+    name = "enable-root",
     description = {
-        "Enable the datastore's superuser for remote use and print the credentials (Trove's root enable). "
-            + "Running it again sets a new password.",
-        "The password comes from --password-file, --password-stdin or --password; without any of them a "
-            + "random one (32 characters) is generated here and printed. Neither the control nor the agent "
-            + "keeps it."})
+      "Enable the datastore's superuser for remote use and print the credentials (Trove's root enable). "
+          + "Running it again sets a new password.",
+      "The password comes from --password-file, --password-stdin or --password; without any of them a "
+          + "random one (32 characters) is generated here and printed. Neither the control nor the agent "
+          + "keeps it."
+    })
 final class UserEnableRoot extends MutatingCommand {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -37,17 +39,26 @@ final class UserEnableRoot extends MutatingCommand {
     } else {
       secret = PasswordOptions.read(password, cli().stdin(), "Password for the superuser");
     }
-    EnableRootResponse response = client.users().enableRoot(EnableRootRequest.newBuilder()
-        .setInstanceId(instanceId).setOptions(options(client)).setPassword(secret).build());
+    EnableRootResponse response =
+        client
+            .users()
+            .enableRoot(
+                EnableRootRequest.newBuilder()
+                    .setInstanceId(instanceId)
+                    .setOptions(options(client))
+                    .setPassword(secret)
+                    .build());
     if (output().json()) {
       output().json(response);
       return ExitCodes.OK;
     }
     String commandId = response.getCommandId().isEmpty() ? commandId() : response.getCommandId();
     output().line("Enabled root on " + instanceId + " (command-id " + commandId + "):");
-    output().fields(List.of(
-        new String[] {"  user", response.getCredentials().getName()},
-        new String[] {"  password", generated ? secret : "(the one given)"}));
+    output()
+        .fields(
+            List.of(
+                new String[] {"  user", response.getCredentials().getName()},
+                new String[] {"  password", generated ? secret : "(the one given)"}));
     return ExitCodes.OK;
   }
 

@@ -8,11 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code coffer user password INSTANCE NAME}. */
-@Command(name = "password",
+@Command(
+    name = "password",
     description = {
-        "Change a user's password.",
-        "The password comes from --password-file, --password-stdin or --password; without any of them "
-            + "it is prompted for when running in a terminal."})
+      "Change a user's password.",
+      "The password comes from --password-file, --password-stdin or --password; without any of them "
+          + "it is prompted for when running in a terminal."
+    })
 final class UserPassword extends MutatingCommand {
 
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "Instance id.")
@@ -21,7 +23,10 @@ final class UserPassword extends MutatingCommand {
   @Parameters(index = "1", paramLabel = "NAME", description = "User name.")
   String name;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Host pattern of the user (MySQL/MariaDB; default %%).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Host pattern of the user (MySQL/MariaDB; default %%).")
   String host;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -30,13 +35,18 @@ final class UserPassword extends MutatingCommand {
   @Override
   int run(ControlClient client) {
     String secret = PasswordOptions.read(password, cli().stdin(), "New password for " + name);
-    ChangePasswordRequest.Builder request = ChangePasswordRequest.newBuilder()
-        .setInstanceId(instanceId).setOptions(options(client)).setName(name).setPassword(secret);
+    ChangePasswordRequest.Builder request =
+        ChangePasswordRequest.newBuilder()
+            .setInstanceId(instanceId)
+            .setOptions(options(client))
+            .setName(name)
+            .setPassword(secret);
     if (host != null) {
       request.setHost(host);
     }
     CommandReply reply = client.users().changePassword(request.build());
-    Replies.print(output(), reply, commandId(), "Changed the password of '" + name + "' on " + instanceId);
+    Replies.print(
+        output(), reply, commandId(), "Changed the password of '" + name + "' on " + instanceId);
     return ExitCodes.OK;
   }
 }

@@ -10,8 +10,16 @@ final class UserRevoke extends AccessCommand {
 
   @Override
   CommandReply send(ControlClient client, String host) {
-    return client.users().revokeAccess(RevokeAccessRequest.newBuilder().setInstanceId(instanceId).setOptions(options(client))
-        .setName(name).setHost(host).addAllDatabases(databases).build());
+    return client
+        .users()
+        .revokeAccess(
+            RevokeAccessRequest.newBuilder()
+                .setInstanceId(instanceId)
+                .setOptions(options(client))
+                .setName(name)
+                .setHost(host)
+                .addAllDatabases(databases)
+                .build());
   }
 
   @Override

@@ -9,8 +9,9 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
 
   static String version() {
-    try (InputStream in = VersionProvider.class.getResourceAsStream(
-        "/META-INF/maven/io.coffer/coffer-control/pom.properties")) {
+    try (InputStream in =
+        VersionProvider.class.getResourceAsStream(
+            "/META-INF/maven/io.coffer/coffer-control/pom.properties")) {
       if (in != null) {
         Properties properties = new Properties();
         properties.load(in);
@@ -26,8 +27,8 @@ final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
     return new String[] {
-        "coffer " + version(),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
+      "coffer " + version(),
+      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
     };
   }
 }

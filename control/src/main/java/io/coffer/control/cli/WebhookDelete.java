@@ -13,7 +13,9 @@ final class WebhookDelete extends ClientCommand {
 
   @Override
   int run(ControlClient client) {
-    client.webhooks().deleteWebhook(DeleteWebhookRequest.newBuilder().setWebhookId(webhookId).build());
+    client
+        .webhooks()
+        .deleteWebhook(DeleteWebhookRequest.newBuilder().setWebhookId(webhookId).build());
     output().line("Deleted webhook " + webhookId);
     return ExitCodes.OK;
   }

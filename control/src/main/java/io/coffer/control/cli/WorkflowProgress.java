@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * The step a running workflow is at, on stderr: on a terminal, one line rewritten in place (with the
- * time waited so far); otherwise one line per step, when the step changes. Never on stdout, which
- * carries the result.
+ * The step a running workflow is at, on stderr: on a terminal, one line rewritten in place (with
+ * the time waited so far); otherwise one line per step, when the step changes. Never on stdout,
+ * which carries the result.
  */
 final class WorkflowProgress {
 
@@ -17,8 +17,10 @@ final class WorkflowProgress {
   private final boolean terminal;
   private final LongSupplier nanoTime;
   private final long start;
+
   /** The step last shown, null when none. */
   private String lastStep;
+
   /** Characters of the line shown in place, 0 when none. */
   private int shown;
 
@@ -38,7 +40,9 @@ final class WorkflowProgress {
     return Duration.ofNanos(nanoTime.getAsLong() - start);
   }
 
-  /** Shows the step of a running workflow; a finished one shows nothing (its outcome is the result). */
+  /**
+   * Shows the step of a running workflow; a finished one shows nothing (its outcome is the result).
+   */
   void update(Workflow workflow) {
     if (workflow.getState() != WorkflowState.WORKFLOW_STATE_RUNNING) {
       return;
@@ -68,7 +72,12 @@ final class WorkflowProgress {
   /** {@code step 2/5: take a full backup of the source}: the step running, counted from 1. */
   static String step(Workflow workflow) {
     int count = workflow.getStepCount();
-    int number = count > 0 ? Math.min(workflow.getStepsDone() + 1, count) : workflow.getStepsDone() + 1;
-    return "step " + number + (count > 0 ? "/" + count : "") + ": " + Output.orDash(workflow.getStepName());
+    int number =
+        count > 0 ? Math.min(workflow.getStepsDone() + 1, count) : workflow.getStepsDone() + 1;
+    return "step "
+        + number
+        + (count > 0 ? "/" + count : "")
+        + ": "
+        + Output.orDash(workflow.getStepName());
   }
 }

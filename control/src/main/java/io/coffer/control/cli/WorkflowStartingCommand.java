@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
  */
 abstract class WorkflowStartingCommand extends MutatingCommand {
 
-  @Option(names = "--no-wait",
-      description = "Return once the workflow has started; follow it with 'coffer workflow show ID'.")
+  @Option(
+      names = "--no-wait",
+      description =
+          "Return once the workflow has started; follow it with 'coffer workflow show ID'.")
   boolean noWait;
 
   /** Sends the request that starts (or, with a --command-id already used, returns) the workflow. */
@@ -34,7 +36,13 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
       if (output().json()) {
         output().json(workflow);
       } else {
-        output().line("Started " + title(workflow, id) + "; follow it with 'coffer workflow show " + id + "'");
+        output()
+            .line(
+                "Started "
+                    + title(workflow, id)
+                    + "; follow it with 'coffer workflow show "
+                    + id
+                    + "'");
       }
       return ExitCodes.OK;
     }
@@ -48,12 +56,16 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
       while (workflow.getState() == WorkflowState.WORKFLOW_STATE_RUNNING) {
         try {
           Thread.sleep(JobWatch.POLL_INTERVAL.toMillis());
-          workflow = client.replication().getWorkflow(GetWorkflowRequest.newBuilder().setWorkflowId(id).build());
+          workflow =
+              client
+                  .replication()
+                  .getWorkflow(GetWorkflowRequest.newBuilder().setWorkflowId(id).build());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new CliException(ExitCodes.FAILURE, "interrupted; " + goesOn(workflow, id));
         } catch (StatusRuntimeException e) {
-          if (Thread.currentThread().isInterrupted()) { // the blocking call was cancelled by the interrupt
+          if (Thread.currentThread()
+              .isInterrupted()) { // the blocking call was cancelled by the interrupt
             throw new CliException(ExitCodes.FAILURE, "interrupted; " + goesOn(workflow, id));
           }
           throw e;
@@ -68,12 +80,24 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
       output().json(workflow);
     }
     if (workflow.getState() == WorkflowState.WORKFLOW_STATE_FAILED) {
-      throw new CliException(ExitCodes.FAILURE, title(workflow, id) + " failed: " + Output.orDash(workflow.getError())
-          + " (see 'coffer workflow show " + id + "')");
+      throw new CliException(
+          ExitCodes.FAILURE,
+          title(workflow, id)
+              + " failed: "
+              + Output.orDash(workflow.getError())
+              + " (see 'coffer workflow show "
+              + id
+              + "')");
     }
     if (workflow.getState() != WorkflowState.WORKFLOW_STATE_SUCCEEDED) {
-      throw new CliException(ExitCodes.FAILURE, title(workflow, id) + " is "
-          + Output.label(workflow.getState(), "WORKFLOW_STATE_") + ", not succeeded (see 'coffer workflow show " + id + "')");
+      throw new CliException(
+          ExitCodes.FAILURE,
+          title(workflow, id)
+              + " is "
+              + Output.label(workflow.getState(), "WORKFLOW_STATE_")
+              + ", not succeeded (see 'coffer workflow show "
+              + id
+              + "')");
     }
     if (!output().json()) {
       output().line("Completed " + title(workflow, id) + ":");
@@ -84,7 +108,10 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
 
   /** {@code the switchover workflow sw-1 (...) goes on in the control: follow it with ...}. */
   private static String goesOn(Workflow workflow, String id) {
-    return title(workflow, id) + " goes on in the control: follow it with 'coffer workflow show " + id + "'";
+    return title(workflow, id)
+        + " goes on in the control: follow it with 'coffer workflow show "
+        + id
+        + "'";
   }
 
   /**
@@ -92,11 +119,14 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
    * workflow goes on, and how to follow it. Removed once the wait is over.
    */
   private static Thread onCtrlC(PrintWriter err, WorkflowProgress progress, String message) {
-    Thread hook = new Thread(() -> {
-      progress.clear();
-      err.println("coffer: " + message);
-      err.flush();
-    }, "coffer-ctrl-c");
+    Thread hook =
+        new Thread(
+            () -> {
+              progress.clear();
+              err.println("coffer: " + message);
+              err.flush();
+            },
+            "coffer-ctrl-c");
     try {
       Runtime.getRuntime().addShutdownHook(hook);
     } catch (IllegalStateException e) {
@@ -118,38 +148,62 @@ abstract class WorkflowStartingCommand extends MutatingCommand {
 
   /**
    * What a workflow does, with its id: {@code create-replica workflow cr-1 (replica db-2 of db-1)},
-   * {@code switchover workflow sw-1 (db-2 replaces db-1 as primary)},
-   * {@code failover workflow fo-1 (db-1 ejected, new primary db-3)}.
+   * {@code switchover workflow sw-1 (db-2 replaces db-1 as primary)}, {@code failover workflow fo-1
+   * (db-1 ejected, new primary db-3)}.
    */
   static String title(Workflow workflow, String id) {
     Map<String, String> d = workflow.getDetailsMap();
     String source = d.getOrDefault("source", "");
     String replica = d.getOrDefault("replica", "");
     String newPrimary = d.getOrDefault("new_primary", "");
-    String about = switch (workflow.getKind()) {
-      case "create_replica" -> replica.isEmpty() || source.isEmpty() ? "" : "replica " + replica + " of " + source;
-      case "switchover" -> replica.isEmpty() || source.isEmpty() ? "" : replica + " replaces " + source + " as primary";
-      case "repair_replica" -> replica.isEmpty() || source.isEmpty() ? "" : replica + " re-seeded from " + source;
-      case "failover" -> source.isEmpty() ? "" : source + " ejected" + (newPrimary.isEmpty() ? "" : ", new primary " + newPrimary);
-      case "create_cluster" -> "of " + d.getOrDefault("instances", "").replace(",", ", ");
-      case "grow_cluster" -> d.getOrDefault("instance", "") + " joins the cluster of " + d.getOrDefault("member", "");
-      case "shrink_cluster" -> d.getOrDefault("instance", "") + " leaves the cluster of " + d.getOrDefault("member", "");
-      default -> "";
-    };
-    String kind = workflow.getKind().isEmpty() ? "" : workflow.getKind().replace('_', '-').toLowerCase(Locale.ROOT) + " ";
+    String about =
+        switch (workflow.getKind()) {
+          case "create_replica" ->
+              replica.isEmpty() || source.isEmpty() ? "" : "replica " + replica + " of " + source;
+          case "switchover" ->
+              replica.isEmpty() || source.isEmpty()
+                  ? ""
+                  : replica + " replaces " + source + " as primary";
+          case "repair_replica" ->
+              replica.isEmpty() || source.isEmpty() ? "" : replica + " re-seeded from " + source;
+          case "failover" ->
+              source.isEmpty()
+                  ? ""
+                  : source
+                      + " ejected"
+                      + (newPrimary.isEmpty() ? "" : ", new primary " + newPrimary);
+          case "create_cluster" -> "of " + d.getOrDefault("instances", "").replace(",", ", ");
+          case "grow_cluster" ->
+              d.getOrDefault("instance", "")
+                  + " joins the cluster of "
+                  + d.getOrDefault("member", "");
+          case "shrink_cluster" ->
+              d.getOrDefault("instance", "")
+                  + " leaves the cluster of "
+                  + d.getOrDefault("member", "");
+          default -> "";
+        };
+    String kind =
+        workflow.getKind().isEmpty()
+            ? ""
+            : workflow.getKind().replace('_', '-').toLowerCase(Locale.ROOT) + " ";
     return kind + "workflow " + id + (about.isEmpty() ? "" : " (" + about + ")");
   }
 
   /** State, steps, duration and the details of a finished workflow, as indented fields. */
   static List<String[]> summary(Workflow workflow, WorkflowProgress progress) {
-    String duration = Output.isSet(workflow.getCreated()) && Output.isSet(workflow.getUpdated())
-        ? Output.duration(workflow.getCreated(), workflow.getUpdated())
-        : Output.duration(progress.elapsed());
-    List<String[]> fields = new ArrayList<>(List.of(
-        new String[] {"  state", Output.label(workflow.getState(), "WORKFLOW_STATE_")},
-        new String[] {"  steps", workflow.getStepsDone() + "/" + workflow.getStepCount()},
-        new String[] {"  duration", duration}));
-    new TreeMap<>(workflow.getDetailsMap()).forEach((key, value) -> fields.add(new String[] {"  " + key, value}));
+    String duration =
+        Output.isSet(workflow.getCreated()) && Output.isSet(workflow.getUpdated())
+            ? Output.duration(workflow.getCreated(), workflow.getUpdated())
+            : Output.duration(progress.elapsed());
+    List<String[]> fields =
+        new ArrayList<>(
+            List.of(
+                new String[] {"  state", Output.label(workflow.getState(), "WORKFLOW_STATE_")},
+                new String[] {"  steps", workflow.getStepsDone() + "/" + workflow.getStepCount()},
+                new String[] {"  duration", duration}));
+    new TreeMap<>(workflow.getDetailsMap())
+        .forEach((key, value) -> fields.add(new String[] {"  " + key, value}));
     return fields;
   }
 }

@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * The clusters the control formed, and their members ({@code clusters.db}), as the create, grow and
  * shrink workflows left them. A running cluster's own view says who is up now; this record says who
- * belongs, which is what a whole-cluster recovery needs when no node runs: a node that was shut down
- * in an orderly way is missing from the others' last view, and an engine's own contact list
+ * belongs, which is what a whole-cluster recovery needs when no node runs: a node that was shut
+ * down in an orderly way is missing from the others' last view, and an engine's own contact list
  * (Galera's {@code wsrep_cluster_address}) is only where a node looks for peers when it starts.
  */
 public final class ClusterMembership implements AutoCloseable {
@@ -39,7 +39,12 @@ public final class ClusterMembership implements AutoCloseable {
   }
 
   public static ClusterMembership open(Path dir) throws IOException {
-    Connection c = SqliteFile.open(dir.resolve("clusters.db"), FORMAT, List.of("""
+    Connection c =
+        SqliteFile.open(
+            dir.resolve("clusters.db"),
+            FORMAT,
+            List.of(
+                """
         CREATE TABLE IF NOT EXISTS members (
           instance_id TEXT PRIMARY KEY,
           cluster_id  TEXT NOT NULL,
@@ -55,25 +60,43 @@ public final class ClusterMembership implements AutoCloseable {
     }
   }
 
-  /** Records {@code members} as the whole of cluster {@code id}; each leaves any cluster it was in. */
+  /**
+   * Records {@code members} as the whole of cluster {@code id}; each leaves any cluster it was in.
+   */
   public void form(String id, String engine, List<String> members) {
-    write(c -> {
-      update(c, "DELETE FROM members WHERE cluster_id = ?", id);
-      long joined = System.currentTimeMillis();
-      for (int i = 0; i < members.size(); i++) {
-        update(c, "INSERT INTO members (instance_id, cluster_id, engine, joined) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT (instance_id) DO UPDATE SET cluster_id = excluded.cluster_id, engine = excluded.engine,"
-            + " joined = excluded.joined", members.get(i), id, engine, joined + i);
-      }
-    });
+    write(
+        c -> {
+          update(c, "DELETE FROM members WHERE cluster_id = ?", id);
+          long joined = System.currentTimeMillis();
+          for (int i = 0; i < members.size(); i++) {
+            update(
+                c,
+                "INSERT INTO members (instance_id, cluster_id, engine, joined) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (instance_id) DO UPDATE SET cluster_id = excluded.cluster_id, engine = excluded.engine,"
+                    + " joined = excluded.joined",
+                members.get(i),
+                id,
+                engine,
+                joined + i);
+          }
+        });
   }
 
   /** {@code instance} joined {@code member}'s cluster. */
   public void join(String member, String instance) {
-    Cluster cluster = of(member).orElseThrow(() -> new IllegalStateException("no recorded cluster of " + member));
-    write(c -> update(c, "INSERT INTO members (instance_id, cluster_id, engine, joined) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (instance_id) DO UPDATE SET cluster_id = excluded.cluster_id, engine = excluded.engine,"
-        + " joined = excluded.joined", instance, cluster.id(), cluster.engine(), System.currentTimeMillis()));
+    Cluster cluster =
+        of(member).orElseThrow(() -> new IllegalStateException("no recorded cluster of " + member));
+    write(
+        c ->
+            update(
+                c,
+                "INSERT INTO members (instance_id, cluster_id, engine, joined) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (instance_id) DO UPDATE SET cluster_id = excluded.cluster_id, engine = excluded.engine,"
+                    + " joined = excluded.joined",
+                instance,
+                cluster.id(),
+                cluster.engine(),
+                System.currentTimeMillis()));
   }
 
   /** {@code instance} left its cluster. */
@@ -97,10 +120,11 @@ public final class ClusterMembership implements AutoCloseable {
 
   private void write(Writes work) {
     try {
-      db.execute(c -> {
-        work.run(c);
-        return null;
-      });
+      db.execute(
+          c -> {
+            work.run(c);
+            return null;
+          });
       reload();
     } catch (SQLException e) {
       throw new IllegalStateException("cluster membership: " + e.getMessage(), e);
@@ -117,20 +141,27 @@ public final class ClusterMembership implements AutoCloseable {
   }
 
   private synchronized void reload() throws SQLException {
-    snapshot = db.execute(c -> {
-      Map<String, String> engines = new LinkedHashMap<>();
-      Map<String, List<String>> members = new LinkedHashMap<>();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT cluster_id, engine, instance_id FROM members ORDER BY cluster_id, joined, instance_id")) {
-        while (rs.next()) {
-          engines.put(rs.getString(1), rs.getString(2));
-          members.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(3));
-        }
-      }
-      Map<String, Cluster> out = new LinkedHashMap<>();
-      members.forEach((id, m) -> out.put(id, new Cluster(id, engines.get(id), List.copyOf(m))));
-      return java.util.Collections.unmodifiableMap(out);
-    });
+    snapshot =
+        db.execute(
+            c -> {
+              Map<String, String> engines = new LinkedHashMap<>();
+              Map<String, List<String>> members = new LinkedHashMap<>();
+              try (Statement s = c.createStatement();
+                  ResultSet rs =
+                      s.executeQuery(
+                          "SELECT cluster_id, engine, instance_id FROM members ORDER BY cluster_id, joined, instance_id")) {
+                while (rs.next()) {
+                  engines.put(rs.getString(1), rs.getString(2));
+                  members
+                      .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                      .add(rs.getString(3));
+                }
+              }
+              Map<String, Cluster> out = new LinkedHashMap<>();
+              members.forEach(
+                  (id, m) -> out.put(id, new Cluster(id, engines.get(id), List.copyOf(m))));
+              return java.util.Collections.unmodifiableMap(out);
+            });
   }
 
   @Override

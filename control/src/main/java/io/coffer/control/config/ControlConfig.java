@@ -15,23 +15,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The control's configuration. Every setting has an embedded default derived from {@link CofferHome},
- * so {@code coffer control start} works with no file at all.
+ * The control's configuration. Every setting has an embedded default derived from {@link
+ * CofferHome}, so {@code coffer control start} works with no file at all.
  *
  * <p>YAML keys (all optional): {@code home}, {@code agentListen} (host:port, default
  * 127.0.0.1:7443), {@code apiListen} (default 127.0.0.1:7444), {@code caFile}, {@code certFile},
- * {@code keyFile}, {@code stateDir}, {@code tokens} (list of {@code {name, token}} bearer tokens for
- * the northbound API, tokens at least 32 characters), {@code defaultTimeout} (30s),
- * {@code commandRetention} (7d), {@code heartbeatMisses} (3), {@code jobTimeout} (24h: how long a
- * backup or restore may wait for its agent), {@code scheduleTick} (30s: how often backup schedules
- * are checked), {@code eventLoopThreads} (1: the network threads both listeners share).
+ * {@code keyFile}, {@code stateDir}, {@code tokens} (list of {@code {name, token}} bearer tokens
+ * for the northbound API, tokens at least 32 characters), {@code defaultTimeout} (30s), {@code
+ * commandRetention} (7d), {@code heartbeatMisses} (3), {@code jobTimeout} (24h: how long a backup
+ * or restore may wait for its agent), {@code scheduleTick} (30s: how often backup schedules are
+ * checked), {@code eventLoopThreads} (1: the network threads both listeners share).
  *
  * @param agentListen where agents connect (mTLS, client certificate required)
  * @param apiListen where northbound callers connect (TLS; client certificate or bearer token)
  * @param eventLoopThreads Netty event loop threads shared by both listeners, 1 to 64. With one, a
  *     northbound call and the agent stream it is relayed to are served by the same thread, so the
  *     relay never hands a frame to another thread (11 instead of 17 us of control CPU per ping in
- *     {@code bin/coffer-bench}); more spread TLS work over cores for a control with many busy agents.
+ *     {@code bin/coffer-bench}); more spread TLS work over cores for a control with many busy
+ *     agents.
  */
 public record ControlConfig(
     CofferHome home,
@@ -74,24 +75,63 @@ public record ControlConfig(
 
   /** Same configuration with both listeners on the given ports (0 = any free port). */
   public ControlConfig withPorts(int agentPort, int apiPort) {
-    return withListeners(new HostPort(agentListen.host(), agentPort), new HostPort(apiListen.host(), apiPort));
+    return withListeners(
+        new HostPort(agentListen.host(), agentPort), new HostPort(apiListen.host(), apiPort));
   }
 
   public ControlConfig withListeners(HostPort agents, HostPort api) {
-    return new ControlConfig(home, agents, api,
-        caFile, certFile, keyFile, stateDir, tokens, defaultTimeout, commandRetention, heartbeatMisses, jobTimeout,
-        scheduleTick, eventLoopThreads);
+    return new ControlConfig(
+        home,
+        agents,
+        api,
+        caFile,
+        certFile,
+        keyFile,
+        stateDir,
+        tokens,
+        defaultTimeout,
+        commandRetention,
+        heartbeatMisses,
+        jobTimeout,
+        scheduleTick,
+        eventLoopThreads);
   }
 
   /** Same configuration checking backup schedules every {@code tick} (tests use seconds). */
   public ControlConfig withScheduleTick(Duration tick) {
-    return new ControlConfig(home, agentListen, apiListen, caFile, certFile, keyFile, stateDir, tokens,
-        defaultTimeout, commandRetention, heartbeatMisses, jobTimeout, tick, eventLoopThreads);
+    return new ControlConfig(
+        home,
+        agentListen,
+        apiListen,
+        caFile,
+        certFile,
+        keyFile,
+        stateDir,
+        tokens,
+        defaultTimeout,
+        commandRetention,
+        heartbeatMisses,
+        jobTimeout,
+        tick,
+        eventLoopThreads);
   }
 
   public ControlConfig withTokens(List<ApiToken> newTokens) {
-    return new ControlConfig(home, agentListen, apiListen, caFile, certFile, keyFile, stateDir, newTokens,
-        defaultTimeout, commandRetention, heartbeatMisses, jobTimeout, scheduleTick, eventLoopThreads);
+    return new ControlConfig(
+        home,
+        agentListen,
+        apiListen,
+        caFile,
+        certFile,
+        keyFile,
+        stateDir,
+        newTokens,
+        defaultTimeout,
+        commandRetention,
+        heartbeatMisses,
+        jobTimeout,
+        scheduleTick,
+        eventLoopThreads);
   }
 
   /** Raw YAML shape; every field optional. */
@@ -117,28 +157,39 @@ public record ControlConfig(
    * @throws ConfigException naming the file and the setting at fault
    */
   public static ControlConfig load(Path file) {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ObjectMapper yaml =
+        new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     File raw;
     try {
       raw = yaml.readValue(Files.readAllBytes(file), File.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(file + ": unknown setting '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
+      throw new ConfigException(
+          file
+              + ": unknown setting '"
+              + e.getPropertyName()
+              + "' (known: "
+              + e.getKnownPropertyIds()
+              + ")");
     } catch (JsonMappingException e) {
       throw new ConfigException(file + ": " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
     if (raw == null) {
-      raw = new File(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      raw =
+          new File(
+              null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     List<String> errors = new ArrayList<>();
-    CofferHome home = raw.home() != null ? new CofferHome(Path.of(raw.home())) : CofferHome.fromEnvironment();
+    CofferHome home =
+        raw.home() != null ? new CofferHome(Path.of(raw.home())) : CofferHome.fromEnvironment();
     ControlConfig d = defaults(home);
     HostPort agentListen = parse(errors, "agentListen", raw.agentListen(), d.agentListen());
     HostPort apiListen = parse(errors, "apiListen", raw.apiListen(), d.apiListen());
     Duration timeout = duration(errors, "defaultTimeout", raw.defaultTimeout(), d.defaultTimeout());
-    Duration retention = duration(errors, "commandRetention", raw.commandRetention(), d.commandRetention());
+    Duration retention =
+        duration(errors, "commandRetention", raw.commandRetention(), d.commandRetention());
     Duration jobTimeout = duration(errors, "jobTimeout", raw.jobTimeout(), d.jobTimeout());
     Duration tick = duration(errors, "scheduleTick", raw.scheduleTick(), d.scheduleTick());
     if (tick.toMillis() < 100) {
@@ -194,7 +245,8 @@ public record ControlConfig(
     }
   }
 
-  private static Duration duration(List<String> errors, String key, String value, Duration fallback) {
+  private static Duration duration(
+      List<String> errors, String key, String value, Duration fallback) {
     if (value == null) {
       return fallback;
     }

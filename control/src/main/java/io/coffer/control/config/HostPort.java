@@ -12,7 +12,9 @@ public record HostPort(String host, int port) {
     }
   }
 
-  /** @throws IllegalArgumentException when not of the form host:port */
+  /**
+   * @throws IllegalArgumentException when not of the form host:port
+   */
   public static HostPort parse(String text) {
     int colon = text == null ? -1 : text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What an event is about; its wire name is the lower-case constant, e.g. {@code failover_completed}. */
+/**
+ * What an event is about; its wire name is the lower-case constant, e.g. {@code
+ * failover_completed}.
+ */
 public enum EventKind {
   INSTANCE_UNREACHABLE,
   INSTANCE_REACHABLE,
@@ -13,7 +16,9 @@ public enum EventKind {
   DATASTORE_UP,
   FAILOVER_STARTED,
   FAILOVER_COMPLETED,
-  /** A primary went silent but its replicas still receive from it: the control is the one cut off. */
+  /**
+   * A primary went silent but its replicas still receive from it: the control is the one cut off.
+   */
   FAILOVER_DECLINED,
   FENCING_APPLIED,
   REPAIR_STARTED,
@@ -29,7 +34,12 @@ public enum EventKind {
 
   /** The kinds an agent may report in an AgentEvent frame; others it sends are dropped. */
   public static final List<EventKind> FROM_AGENTS =
-      List.of(DATASTORE_DOWN, DATASTORE_UP, STORAGE_NEARLY_FULL, CERTIFICATE_NEAR_EXPIRY, FENCING_APPLIED);
+      List.of(
+          DATASTORE_DOWN,
+          DATASTORE_UP,
+          STORAGE_NEARLY_FULL,
+          CERTIFICATE_NEAR_EXPIRY,
+          FENCING_APPLIED);
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

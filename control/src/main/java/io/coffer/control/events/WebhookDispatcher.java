@@ -42,12 +42,16 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final EventJournal journal;
   private final Clock clock;
   private final Duration initialBackoff;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT)
-      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(REQUEST_TIMEOUT)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private Disposable loop;
 
-  public WebhookDispatcher(WebhookStore store, EventJournal journal, Clock clock, Duration initialBackoff) {
+  public WebhookDispatcher(
+      WebhookStore store, EventJournal journal, Clock clock, Duration initialBackoff) {
     this.store = store;
     this.journal = journal;
     this.clock = clock;
@@ -56,14 +60,20 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /** Looks for work every 200 ms and whenever {@code wakeups} ticks (an event was journaled). */
   public void start(Flux<?> wakeups) {
-    loop = Flux.merge(Flux.interval(TICK), wakeups)
-        .onBackpressureLatest()
-        .concatMap(t -> Mono.fromRunnable(this::round).subscribeOn(Schedulers.boundedElastic())
-            .onErrorResume(e -> {
-              log.error("webhook delivery round failed: {}", e.getMessage());
-              return Mono.empty();
-            }), 1)
-        .subscribe();
+    loop =
+        Flux.merge(Flux.interval(TICK), wakeups)
+            .onBackpressureLatest()
+            .concatMap(
+                t ->
+                    Mono.fromRunnable(this::round)
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .onErrorResume(
+                            e -> {
+                              log.error("webhook delivery round failed: {}", e.getMessage());
+                              return Mono.empty();
+                            }),
+                1)
+            .subscribe();
   }
 
   private void round() {
@@ -95,40 +105,56 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private void send(Hook hook, Event e) {
     String body = body(e);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(hook.url()))
-        .timeout(REQUEST_TIMEOUT)
-        .header("Content-Type", "application/json")
-        .header("User-Agent", "coffer-control")
-        .header("Coffer-Event-Id", e.getEventId())
-        .header("Coffer-Event-Kind", e.getKind())
-        .header(WebhookSignature.HEADER, WebhookSignature.header(store.secret(hook), clock.instant().getEpochSecond(), body))
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-      try {
-        Instant at = clock.instant();
-        if (error == null && response.statusCode() / 100 == 2) {
-          store.delivered(hook.id(), e.getSequence(), at);
-          return;
-        }
-        String why = error != null ? error.getClass().getSimpleName() + ": " + error.getMessage()
-            : "HTTP " + response.statusCode();
-        Duration wait = backoff(hook.failures() + 1);
-        store.failed(hook.id(), why, at, at.plus(wait));
-        log.warn("webhook {} did not take event {} ({}); attempt {} failed, next in {} ms", hook.id(), e.getSequence(),
-            why, hook.failures() + 1, wait.toMillis());
-      } catch (RuntimeException failure) {
-        log.error("cannot record the delivery of event {} to webhook {}: {}", e.getSequence(), hook.id(),
-            failure.getMessage());
-      } finally {
-        inFlight.remove(hook.id());
-      }
-    });
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(hook.url()))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "coffer-control")
+            .header("Coffer-Event-Id", e.getEventId())
+            .header("Coffer-Event-Kind", e.getKind())
+            .header(
+                WebhookSignature.HEADER,
+                WebhookSignature.header(store.secret(hook), clock.instant().getEpochSecond(), body))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              try {
+                Instant at = clock.instant();
+                if (error == null && response.statusCode() / 100 == 2) {
+                  store.delivered(hook.id(), e.getSequence(), at);
+                  return;
+                }
+                String why =
+                    error != null
+                        ? error.getClass().getSimpleName() + ": " + error.getMessage()
+                        : "HTTP " + response.statusCode();
+                Duration wait = backoff(hook.failures() + 1);
+                store.failed(hook.id(), why, at, at.plus(wait));
+                log.warn(
+                    "webhook {} did not take event {} ({}); attempt {} failed, next in {} ms",
+                    hook.id(),
+                    e.getSequence(),
+                    why,
+                    hook.failures() + 1,
+                    wait.toMillis());
+              } catch (RuntimeException failure) {
+                log.error(
+                    "cannot record the delivery of event {} to webhook {}: {}",
+                    e.getSequence(),
+                    hook.id(),
+                    failure.getMessage());
+              } finally {
+                inFlight.remove(hook.id());
+              }
+            });
   }
 
   /** Full jitter: uniformly between half and all of initial * 2^(attempt - 1), capped at 5 min. */
   Duration backoff(int attempt) {
-    long cap = Math.min(MAX_BACKOFF.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
+    long cap =
+        Math.min(MAX_BACKOFF.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
     return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
   }
 

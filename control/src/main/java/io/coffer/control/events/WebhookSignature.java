@@ -7,10 +7,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The {@code Coffer-Signature} header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256>} over
- * {@code "<t>.<body>"}, keyed by the webhook's secret, as Stripe signs its webhooks. The time is
- * inside the signed text, so a receiver can refuse replays older than it tolerates, and the body
- * cannot be altered without the secret.
+ * The {@code Coffer-Signature} header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256>} over {@code
+ * "<t>.<body>"}, keyed by the webhook's secret, as Stripe signs its webhooks. The time is inside
+ * the signed text, so a receiver can refuse replays older than it tolerates, and the body cannot be
+ * altered without the secret.
  */
 public final class WebhookSignature {
   public static final String HEADER = "Coffer-Signature";

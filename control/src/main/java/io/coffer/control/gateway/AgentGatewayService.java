@@ -48,8 +48,14 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
    * @param archiveKey the public log archive key every agent gets in its Welcome
    * @param events where agent events and identity conflicts are published
    */
-  public AgentGatewayService(AgentRegistry registry, Broker broker, StateStore store, Clock clock,
-      ArchiveKey archiveKey, Events events, Leases leases) {
+  public AgentGatewayService(
+      AgentRegistry registry,
+      Broker broker,
+      StateStore store,
+      Clock clock,
+      ArchiveKey archiveKey,
+      Events events,
+      Leases leases) {
     this.leases = leases;
     this.events = events;
     this.archiveKey = archiveKey;
@@ -65,12 +71,13 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
     ServerCallStreamObserver<ControlFrame> out = (ServerCallStreamObserver<ControlFrame>) responses;
     AtomicReference<AgentSession> current = new AtomicReference<>();
     // must be set before this method returns; the session exists only after the Hello
-    out.setOnReadyHandler(() -> {
-      AgentSession s = current.get();
-      if (s != null) {
-        s.drain();
-      }
-    });
+    out.setOnReadyHandler(
+        () -> {
+          AgentSession s = current.get();
+          if (s != null) {
+            s.drain();
+          }
+        });
     Object remote = AgentAuthInterceptor.REMOTE_ADDRESS.get();
     return new StreamObserver<>() {
       private AgentSession session;
@@ -83,7 +90,10 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
         }
         if (session == null) {
           if (!frame.hasHello()) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("the first frame must be a Hello").asRuntimeException());
+            out.onError(
+                Status.INVALID_ARGUMENT
+                    .withDescription("the first frame must be a Hello")
+                    .asRuntimeException());
             refused = true;
             return;
           }
@@ -93,7 +103,8 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
         switch (frame.getFrameCase()) {
           case HEARTBEAT -> {
             registry.heartbeat(session, frame.getHeartbeat());
-            leases.answer(session.instanceId(), frame.getHeartbeat())
+            leases
+                .answer(session.instanceId(), frame.getHeartbeat())
                 .ifPresent(l -> session.send(ControlFrame.newBuilder().setLease(l).build()));
           }
           case RESULT -> broker.onResult(session, frame.getResult());
@@ -107,11 +118,20 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
       private void open(AgentFrame frame) {
         var hello = frame.getHello();
         if (!hello.getInstanceId().equals(identity.name())) {
-          log.warn("SECURITY: refused an agent from {} whose certificate is for instance {} but which says it is '{}'",
-              remote, identity.name(), hello.getInstanceId());
-          out.onError(Status.PERMISSION_DENIED.withDescription("this agent's certificate is for instance '"
-              + identity.name() + "' but its Hello says '" + hello.getInstanceId()
-              + "'; an agent runs only as the instance its certificate names").asRuntimeException());
+          log.warn(
+              "SECURITY: refused an agent from {} whose certificate is for instance {} but which says it is '{}'",
+              remote,
+              identity.name(),
+              hello.getInstanceId());
+          out.onError(
+              Status.PERMISSION_DENIED
+                  .withDescription(
+                      "this agent's certificate is for instance '"
+                          + identity.name()
+                          + "' but its Hello says '"
+                          + hello.getInstanceId()
+                          + "'; an agent runs only as the instance its certificate names")
+                  .asRuntimeException());
           refused = true;
           return;
         }
@@ -119,33 +139,69 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
         Optional<AgentSession> other = registry.attach(candidate);
         if (other.isPresent()) {
           Hello live = other.get().hello();
-          log.warn("SECURITY: refused a second agent for instance {} from {} (run {}): another agent (run {}, "
-              + "connected since {}) holds a live stream with the same certificate; two agents share one identity",
-              identity.name(), remote, hello.getAgentRunId(), live.getAgentRunId(), other.get().connectedAt());
-          events.publish(EventKind.IDENTITY_CONFLICT, identity.name(), "a second agent holding the certificate of "
-              + identity.name() + " was refused; two agents share one identity", Map.of("refused_run", hello.getAgentRunId(),
-              "serving_run", live.getAgentRunId(), "refused_address", String.valueOf(remote)));
-          out.onError(Status.ALREADY_EXISTS.withDescription("instance '" + identity.name()
-              + "' is already served by another agent (run " + live.getAgentRunId() + ", connected since "
-              + other.get().connectedAt() + "); two agents must not share one certificate: stop one of them")
-              .asRuntimeException());
+          log.warn(
+              "SECURITY: refused a second agent for instance {} from {} (run {}): another agent (run {}, "
+                  + "connected since {}) holds a live stream with the same certificate; two agents share one identity",
+              identity.name(),
+              remote,
+              hello.getAgentRunId(),
+              live.getAgentRunId(),
+              other.get().connectedAt());
+          events.publish(
+              EventKind.IDENTITY_CONFLICT,
+              identity.name(),
+              "a second agent holding the certificate of "
+                  + identity.name()
+                  + " was refused; two agents share one identity",
+              Map.of(
+                  "refused_run",
+                  hello.getAgentRunId(),
+                  "serving_run",
+                  live.getAgentRunId(),
+                  "refused_address",
+                  String.valueOf(remote)));
+          out.onError(
+              Status.ALREADY_EXISTS
+                  .withDescription(
+                      "instance '"
+                          + identity.name()
+                          + "' is already served by another agent (run "
+                          + live.getAgentRunId()
+                          + ", connected since "
+                          + other.get().connectedAt()
+                          + "); two agents must not share one certificate: stop one of them")
+                  .asRuntimeException());
           refused = true;
           return;
         }
         session = candidate;
         current.set(session);
         AgentSession opened = session;
-        Schedulers.boundedElastic().schedule(() -> {
-          try {
-            store.saveInstance(opened.instanceId(), hello, clock.instant());
-          } catch (RuntimeException e) {
-            log.error("cannot remember instance {}", opened.instanceId(), e);
-          }
-        });
-        session.send(ControlFrame.newBuilder().setWelcome(leases.welcome(identity.name(), Welcome.newBuilder()
-            .setInstanceId(identity.name()).setArchiveKey(archiveKey))).build());
-        log.info("agent {} connected (agent {}, {} {}, {} unacknowledged results)", identity.name(), hello.getAgentVersion(),
-            hello.getDatastore().getEngine(), hello.getDatastore().getVersion(), hello.getUnacknowledgedCommandIdsCount());
+        Schedulers.boundedElastic()
+            .schedule(
+                () -> {
+                  try {
+                    store.saveInstance(opened.instanceId(), hello, clock.instant());
+                  } catch (RuntimeException e) {
+                    log.error("cannot remember instance {}", opened.instanceId(), e);
+                  }
+                });
+        session.send(
+            ControlFrame.newBuilder()
+                .setWelcome(
+                    leases.welcome(
+                        identity.name(),
+                        Welcome.newBuilder()
+                            .setInstanceId(identity.name())
+                            .setArchiveKey(archiveKey)))
+                .build());
+        log.info(
+            "agent {} connected (agent {}, {} {}, {} unacknowledged results)",
+            identity.name(),
+            hello.getAgentVersion(),
+            hello.getDatastore().getEngine(),
+            hello.getDatastore().getVersion(),
+            hello.getUnacknowledgedCommandIdsCount());
         broker.onConnected(session);
       }
 
@@ -174,11 +230,19 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
     };
   }
 
-  /** An event the agent noticed, journaled for its instance; kinds agents may not report are dropped. */
+  /**
+   * An event the agent noticed, journaled for its instance; kinds agents may not report are
+   * dropped.
+   */
   private void agentEvent(String instanceId, AgentEvent event) {
-    EventKind.of(event.getKind()).filter(EventKind.FROM_AGENTS::contains).ifPresentOrElse(
-        kind -> events.publish(kind, instanceId, event.getMessage(), event.getDetailsMap()),
-        () -> log.warn("{} reported an event of kind '{}', which agents do not report; dropped", instanceId,
-            event.getKind()));
+    EventKind.of(event.getKind())
+        .filter(EventKind.FROM_AGENTS::contains)
+        .ifPresentOrElse(
+            kind -> events.publish(kind, instanceId, event.getMessage(), event.getDetailsMap()),
+            () ->
+                log.warn(
+                    "{} reported an event of kind '{}', which agents do not report; dropped",
+                    instanceId,
+                    event.getKind()));
   }
 }

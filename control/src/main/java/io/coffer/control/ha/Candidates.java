@@ -33,8 +33,12 @@ public final class Candidates {
    * @param manual a person's failover: the lag is not checked
    * @param synchronous whether a replica is a synchronous one
    */
-  public static Choice choose(Map<String, ReplicationStatus> views, Map<String, Long> lagMillis, long maxLagMillis,
-      boolean manual, Predicate<String> synchronous) {
+  public static Choice choose(
+      Map<String, ReplicationStatus> views,
+      Map<String, Long> lagMillis,
+      long maxLagMillis,
+      boolean manual,
+      Predicate<String> synchronous) {
     List<Map.Entry<String, ReplicationStatus>> eligible = new ArrayList<>();
     List<String> tooFarBehind = new ArrayList<>();
     for (Map.Entry<String, ReplicationStatus> v : views.entrySet()) {
@@ -45,12 +49,19 @@ public final class Candidates {
         eligible.add(v);
       }
     }
-    Optional<Map.Entry<String, String>> best = eligible.stream()
-        .max(Comparator.<Map.Entry<String, ReplicationStatus>, String>comparing(e -> e.getValue().getPosition(),
-            Positions.ORDER).thenComparing(e -> synchronous.test(e.getKey())))
-        .map(e -> Map.entry(e.getKey(), e.getValue().getPosition()));
-    String refusal = best.isPresent() ? ""
-        : views.isEmpty() ? "none answered" : "all are further behind than " + maxLagMillis + " ms: " + tooFarBehind;
+    Optional<Map.Entry<String, String>> best =
+        eligible.stream()
+            .max(
+                Comparator.<Map.Entry<String, ReplicationStatus>, String>comparing(
+                        e -> e.getValue().getPosition(), Positions.ORDER)
+                    .thenComparing(e -> synchronous.test(e.getKey())))
+            .map(e -> Map.entry(e.getKey(), e.getValue().getPosition()));
+    String refusal =
+        best.isPresent()
+            ? ""
+            : views.isEmpty()
+                ? "none answered"
+                : "all are further behind than " + maxLagMillis + " ms: " + tooFarBehind;
     return new Choice(best, refusal);
   }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterWatch {
   private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
+
   /**
    * How long every member must be back with none in a Primary component. Longer than a failover's
    * window: when every node crashed, Galera restores the last Primary component by itself once all
@@ -33,12 +34,17 @@ final class ClusterWatch {
   private final AgentRegistry registry;
   private final ClusterMembership membership;
   private final WholeClusterRecovery recovery;
-  /** Since when no member of each cluster has been in a Primary component, every agent connected. */
+
+  /**
+   * Since when no member of each cluster has been in a Primary component, every agent connected.
+   */
   private final Map<String, Instant> downSince = new HashMap<>();
+
   /** The recovery workflow started for each cluster's present outage. */
   private final Map<String, String> started = new HashMap<>();
 
-  ClusterWatch(AgentRegistry registry, ClusterMembership membership, WholeClusterRecovery recovery) {
+  ClusterWatch(
+      AgentRegistry registry, ClusterMembership membership, WholeClusterRecovery recovery) {
     this.registry = registry;
     this.membership = membership;
     this.recovery = recovery;
@@ -51,10 +57,17 @@ final class ClusterWatch {
       if (!cluster.engine().equals("mysql") || cluster.members().size() < 2) {
         continue;
       }
-      boolean anyPrimary = cluster.members().stream().map(registry::status)
-          .anyMatch(o -> o.map(ClusterWatch::inPrimary).orElse(false));
-      boolean allConnected = cluster.members().stream().map(registry::status)
-          .allMatch(o -> o.map(s -> s.getState() == InstanceState.INSTANCE_STATE_CONNECTED).orElse(false));
+      boolean anyPrimary =
+          cluster.members().stream()
+              .map(registry::status)
+              .anyMatch(o -> o.map(ClusterWatch::inPrimary).orElse(false));
+      boolean allConnected =
+          cluster.members().stream()
+              .map(registry::status)
+              .allMatch(
+                  o ->
+                      o.map(s -> s.getState() == InstanceState.INSTANCE_STATE_CONNECTED)
+                          .orElse(false));
       if (anyPrimary || !allConnected) {
         downSince.remove(cluster.id());
         if (anyPrimary) {
@@ -69,17 +82,28 @@ final class ClusterWatch {
       String member = cluster.members().get(0);
       String id = "recover-cluster-" + cluster.id() + "-" + since.getEpochSecond();
       started.put(cluster.id(), id);
-      log.warn("no member of the cluster {} is in a Primary component and every agent is back; recovering it",
+      log.warn(
+          "no member of the cluster {} is in a Primary component and every agent is back; recovering it",
           cluster.members());
-      recovery.start(member, "every member stopped; no Primary component for " + WINDOW.toSeconds() + " s", id)
-          .subscribe(w -> log.info("cluster recovery workflow {} of {}", w.id(), cluster.members()),
-              e -> log.error("cannot start the recovery of the cluster {}: {}", cluster.members(), e.getMessage()));
+      recovery
+          .start(
+              member,
+              "every member stopped; no Primary component for " + WINDOW.toSeconds() + " s",
+              id)
+          .subscribe(
+              w -> log.info("cluster recovery workflow {} of {}", w.id(), cluster.members()),
+              e ->
+                  log.error(
+                      "cannot start the recovery of the cluster {}: {}",
+                      cluster.members(),
+                      e.getMessage()));
     }
   }
 
   /** A healthy Galera node in a Primary component, by its heartbeat. */
   private static boolean inPrimary(InstanceStatus s) {
-    return s.getState() == InstanceState.INSTANCE_STATE_CONNECTED && s.getHealth() == Health.HEALTH_HEALTHY
+    return s.getState() == InstanceState.INSTANCE_STATE_CONNECTED
+        && s.getHealth() == Health.HEALTH_HEALTHY
         && s.getMetricsOrDefault("galera_primary", 0) == 1;
   }
 }

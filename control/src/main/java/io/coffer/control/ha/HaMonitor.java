@@ -5,8 +5,8 @@ import io.coffer.control.cluster.WholeClusterRecovery;
 import io.coffer.control.events.Events;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
-import io.coffer.control.replication.Topology.Group;
 import io.coffer.control.replication.Topology;
+import io.coffer.control.replication.Topology.Group;
 import io.coffer.control.workflow.WorkflowRunner;
 import io.coffer.proto.v1.Health;
 import io.coffer.proto.v1.InstanceState;
@@ -63,15 +63,26 @@ public final class HaMonitor implements AutoCloseable {
   private final Clock clock;
   private final Instant started;
   private final Scheduler thread = Schedulers.newSingle("coffer-ha", true);
+
   /** Since when each primary has reported its datastore down while connected. */
   private final Map<String, Instant> downSince = new HashMap<>();
+
   /** No automatic failover of a group's primary before this (after one started or was declined). */
   private final Map<String, Instant> quietUntil = new HashMap<>();
+
   private Disposable loop;
 
-  public HaMonitor(AgentRegistry registry, Topology topology, Events events, Failover failover,
-      ReplicationManager replication, ClusterMembership clusterMembership, WholeClusterRecovery clusterRecovery,
-      WorkflowRunner runner, Leases leases, Clock clock) {
+  public HaMonitor(
+      AgentRegistry registry,
+      Topology topology,
+      Events events,
+      Failover failover,
+      ReplicationManager replication,
+      ClusterMembership clusterMembership,
+      WholeClusterRecovery clusterRecovery,
+      WorkflowRunner runner,
+      Leases leases,
+      Clock clock) {
     this.registry = registry;
     this.topology = topology;
     this.failover = failover;
@@ -81,25 +92,39 @@ public final class HaMonitor implements AutoCloseable {
     this.started = clock.instant();
     this.repairs = new Repairs(registry, topology, replication, runner, events, thread);
     this.clusters = new ClusterWatch(registry, clusterMembership, clusterRecovery);
-    this.watch = new InstanceWatch(registry, events, instance -> topology.sourceOf(instance)
-        .flatMap(topology::group).map(g -> g.settings().maxLag().toMillis() / 1000.0).orElse(Double.MAX_VALUE));
+    this.watch =
+        new InstanceWatch(
+            registry,
+            events,
+            instance ->
+                topology
+                    .sourceOf(instance)
+                    .flatMap(topology::group)
+                    .map(g -> g.settings().maxLag().toMillis() / 1000.0)
+                    .orElse(Double.MAX_VALUE));
   }
 
   public void start(Duration tick) {
-    loop = Flux.interval(tick, tick, thread).onBackpressureDrop().subscribe(t -> {
-      try {
-        tick();
-      } catch (RuntimeException e) {
-        log.error("HA loop: {}", e.getMessage(), e);
-      }
-    });
+    loop =
+        Flux.interval(tick, tick, thread)
+            .onBackpressureDrop()
+            .subscribe(
+                t -> {
+                  try {
+                    tick();
+                  } catch (RuntimeException e) {
+                    log.error("HA loop: {}", e.getMessage(), e);
+                  }
+                });
   }
 
   void tick() {
     Instant now = clock.instant();
     watch.tick();
-    Set<String> failingOver = runner.running(Failover.KIND).stream().map(w -> w.param("source"))
-        .collect(Collectors.toSet());
+    Set<String> failingOver =
+        runner.running(Failover.KIND).stream()
+            .map(w -> w.param("source"))
+            .collect(Collectors.toSet());
     for (Group group : topology.groups().values()) {
       String primary = group.primary();
       if (failingOver.contains(primary)) {
@@ -114,13 +139,18 @@ public final class HaMonitor implements AutoCloseable {
       Optional<String> lost = lost(primary, group, now);
       Instant lastSeen = registry.lastSeen(primary).orElse(started);
       // a primary this control never saw may just be reconnecting after the control's restart
-      boolean reconnecting = !lastSeen.isAfter(started) && now.isBefore(started.plus(STARTUP_GRACE));
-      if (lost.isPresent() && !reconnecting && now.isAfter(quietUntil.getOrDefault(primary, Instant.MIN))) {
+      boolean reconnecting =
+          !lastSeen.isAfter(started) && now.isBefore(started.plus(STARTUP_GRACE));
+      if (lost.isPresent()
+          && !reconnecting
+          && now.isAfter(quietUntil.getOrDefault(primary, Instant.MIN))) {
         quietUntil.put(primary, now.plus(group.settings().detectionWindow()));
         log.warn("primary {} is lost ({}); starting its failover", primary, lost.get());
-        failover.automatic(primary, lost.get(), lastSeen).subscribe(
-            w -> log.info("failover workflow {} of {}", w.id(), primary),
-            e -> log.error("cannot start the failover of {}: {}", primary, e.getMessage()));
+        failover
+            .automatic(primary, lost.get(), lastSeen)
+            .subscribe(
+                w -> log.info("failover workflow {} of {}", w.id(), primary),
+                e -> log.error("cannot start the failover of {}: {}", primary, e.getMessage()));
       }
     }
     repairs.tick(now);
@@ -136,17 +166,21 @@ public final class HaMonitor implements AutoCloseable {
     if (s.isEmpty() || s.get().getState() != InstanceState.INSTANCE_STATE_CONNECTED) {
       downSince.remove(primary);
       return silent.compareTo(window) >= 0
-          ? Optional.of("no heartbeat for " + silent.toMillis() + " ms (window " + window.toMillis() + " ms)")
+          ? Optional.of(
+              "no heartbeat for " + silent.toMillis() + " ms (window " + window.toMillis() + " ms)")
           : Optional.empty();
     }
-    boolean down = s.get().getHealth() == Health.HEALTH_STOPPED || s.get().getHealth() == Health.HEALTH_UNHEALTHY;
+    boolean down =
+        s.get().getHealth() == Health.HEALTH_STOPPED
+            || s.get().getHealth() == Health.HEALTH_UNHEALTHY;
     if (!down) {
       downSince.remove(primary);
       return Optional.empty();
     }
     Duration downFor = Duration.between(downSince.computeIfAbsent(primary, k -> now), now);
     return downFor.compareTo(window) >= 0
-        ? Optional.of("its datastore is down for " + downFor.toMillis() + " ms: " + s.get().getDetail())
+        ? Optional.of(
+            "its datastore is down for " + downFor.toMillis() + " ms: " + s.get().getDetail())
         : Optional.empty();
   }
 

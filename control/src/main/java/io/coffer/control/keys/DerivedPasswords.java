@@ -9,16 +9,16 @@ import java.util.Base64;
 
 /**
  * The passwords of the accounts the control's workflows prepare, derived and never stored:
- * HMAC-SHA256 (a Tink PRF) of what the account is for, under a control key,
- * {@code replication-key.tink} in the control's state directory (mode 0600, created on first
- * use). The control holds no such password at rest, only this key: a journaled workflow or
- * command that is resumed after a restart derives the same password again.
+ * HMAC-SHA256 (a Tink PRF) of what the account is for, under a control key, {@code
+ * replication-key.tink} in the control's state directory (mode 0600, created on first use). The
+ * control holds no such password at rest, only this key: a journaled workflow or command that is
+ * resumed after a restart derives the same password again.
  *
- * <p>The replication account's password is derived from its source's instance id. Why not a
- * fresh one per workflow: every workflow that attaches a replica prepares its source's account
- * again (create, switchover, failover, rejoin, repair). With a fresh password each time, the
- * replicas attached before kept the old one and were locked out at their next reconnect (after a
- * source restart or a network cut). The same source now always gets the same password.
+ * <p>The replication account's password is derived from its source's instance id. Why not a fresh
+ * one per workflow: every workflow that attaches a replica prepares its source's account again
+ * (create, switchover, failover, rejoin, repair). With a fresh password each time, the replicas
+ * attached before kept the old one and were locked out at their next reconnect (after a source
+ * restart or a network cut). The same source now always gets the same password.
  *
  * <p>The cluster account's password is derived from the id of the workflow that prepares it on
  * every node (create, grow, shrink), so each workflow sets a new one everywhere.
@@ -37,12 +37,18 @@ public final class DerivedPasswords {
     return new DerivedPasswords(KeyFiles.prf(stateDir.resolve(FILE)));
   }
 
-  /** The password of {@code sourceInstanceId}'s replication account: 24 bytes, URL-safe base64 (32 characters). */
+  /**
+   * The password of {@code sourceInstanceId}'s replication account: 24 bytes, URL-safe base64 (32
+   * characters).
+   */
   public String replication(String sourceInstanceId) {
     return derive("coffer-replication\0" + sourceInstanceId);
   }
 
-  /** The cluster account's password in the cluster workflow {@code workflowId} (32 characters, as above). */
+  /**
+   * The cluster account's password in the cluster workflow {@code workflowId} (32 characters, as
+   * above).
+   */
   public String cluster(String workflowId) {
     return derive("coffer-cluster\0" + workflowId);
   }

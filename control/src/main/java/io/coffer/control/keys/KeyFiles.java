@@ -20,14 +20,17 @@ public final class KeyFiles {
   private KeyFiles() {}
 
   /**
-   * The serialized Tink keyset in {@code file}, generated from {@code template} and written
-   * (mode 0600) when the file does not exist yet.
+   * The serialized Tink keyset in {@code file}, generated from {@code template} and written (mode
+   * 0600) when the file does not exist yet.
    */
-  public static byte[] readOrCreateKeyset(Path file, String template) throws IOException, GeneralSecurityException {
+  public static byte[] readOrCreateKeyset(Path file, String template)
+      throws IOException, GeneralSecurityException {
     if (!Files.exists(file)) {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      writeSecret(file, TinkProtoKeysetFormat.serializeKeyset(
-          KeysetHandle.generateNew(KeyTemplates.get(template)), InsecureSecretKeyAccess.get()));
+      writeSecret(
+          file,
+          TinkProtoKeysetFormat.serializeKeyset(
+              KeysetHandle.generateNew(KeyTemplates.get(template)), InsecureSecretKeyAccess.get()));
     }
     return Files.readAllBytes(file);
   }
@@ -52,13 +55,19 @@ public final class KeyFiles {
     }
   }
 
-  private static KeysetHandle keyset(Path file, String template) throws IOException, GeneralSecurityException {
-    return TinkProtoKeysetFormat.parseKeyset(readOrCreateKeyset(file, template), InsecureSecretKeyAccess.get());
+  private static KeysetHandle keyset(Path file, String template)
+      throws IOException, GeneralSecurityException {
+    return TinkProtoKeysetFormat.parseKeyset(
+        readOrCreateKeyset(file, template), InsecureSecretKeyAccess.get());
   }
 
   public static void writeSecret(Path file, byte[] bytes) throws IOException {
-    Path temp = Files.createTempFile(file.getParent(), ".key", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path temp =
+        Files.createTempFile(
+            file.getParent(),
+            ".key",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.write(temp, bytes);
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
   }

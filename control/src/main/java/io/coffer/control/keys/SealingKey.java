@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 
 /**
- * Seals what the control must keep but never in plaintext: a pending command's payload (it may
- * hold passwords and keys), a webhook's signing secret. AES-256-GCM (Tink AEAD) under the
- * control's {@code journal-key.tink} (mode 0600, created on first use), with what the bytes are
- * and whose they are as associated data, so sealed bytes cannot be moved to another row or
- * purpose. Back the key up with the state directory.
+ * Seals what the control must keep but never in plaintext: a pending command's payload (it may hold
+ * passwords and keys), a webhook's signing secret. AES-256-GCM (Tink AEAD) under the control's
+ * {@code journal-key.tink} (mode 0600, created on first use), with what the bytes are and whose
+ * they are as associated data, so sealed bytes cannot be moved to another row or purpose. Back the
+ * key up with the state directory.
  */
 public final class SealingKey {
   public static final String FILE = "journal-key.tink";
@@ -38,7 +38,10 @@ public final class SealingKey {
     }
   }
 
-  /** @throws GeneralSecurityException when the bytes were not sealed for this purpose and owner under this key */
+  /**
+   * @throws GeneralSecurityException when the bytes were not sealed for this purpose and owner
+   *     under this key
+   */
   public byte[] open(String purpose, String owner, byte[] sealed) throws GeneralSecurityException {
     return aead.decrypt(sealed, associatedData(purpose, owner));
   }

@@ -26,14 +26,19 @@ final class AgentCalls {
     return call(instanceId, options, operation, defaultTimeout);
   }
 
-  /** Like {@link #call(String, CommandOptions, Operation)} for operations that take longer by nature. */
-  Mono<Outcome> call(String instanceId, CommandOptions options, Operation operation, Duration fallbackTimeout) {
+  /**
+   * Like {@link #call(String, CommandOptions, Operation)} for operations that take longer by
+   * nature.
+   */
+  Mono<Outcome> call(
+      String instanceId, CommandOptions options, Operation operation, Duration fallbackTimeout) {
     String instance = Requests.instanceId(instanceId);
     String commandId = Requests.commandId(options);
     Duration timeout = Requests.timeout(options, fallbackTimeout);
     var field = Operation.getDescriptor().findFieldByNumber(operation.getKindCase().getNumber());
     boolean readOnly = field.getOptions().getExtension(OperationsProto.readOnly);
-    return broker.dispatch(instance, commandId, field.getName(), readOnly, operation, timeout)
+    return broker
+        .dispatch(instance, commandId, field.getName(), readOnly, operation, timeout)
         .map(result -> new Outcome(commandId, result));
   }
 }

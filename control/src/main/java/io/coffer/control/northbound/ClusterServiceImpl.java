@@ -13,7 +13,10 @@ import io.coffer.proto.v1.ShrinkClusterRequest;
 import io.coffer.proto.v1.Workflow;
 import io.grpc.stub.StreamObserver;
 
-/** Clusters (see northbound.proto); the workflows run in {@link ClusterManager} and {@link WholeClusterRecovery}. */
+/**
+ * Clusters (see northbound.proto); the workflows run in {@link ClusterManager} and {@link
+ * WholeClusterRecovery}.
+ */
 public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceImplBase {
   private final ClusterManager clusters;
   private final WholeClusterRecovery recovery;
@@ -25,32 +28,59 @@ public final class ClusterServiceImpl extends ClusterServiceGrpc.ClusterServiceI
 
   @Override
   public void recoverCluster(RecoverClusterRequest request, StreamObserver<Workflow> out) {
-    MonoReplies.reply(() -> recovery.start(member(request.getMemberInstanceId()), "asked by a person",
-        Requests.commandId(request.getOptions())).map(w -> Workflows.toProto(clusters.runner(), w)), out);
+    MonoReplies.reply(
+        () ->
+            recovery
+                .start(
+                    member(request.getMemberInstanceId()),
+                    "asked by a person",
+                    Requests.commandId(request.getOptions()))
+                .map(w -> Workflows.toProto(clusters.runner(), w)),
+        out);
   }
 
   @Override
   public void createCluster(CreateClusterRequest request, StreamObserver<Workflow> out) {
-    MonoReplies.reply(() -> {
-      for (int i = 0; i < request.getInstanceIdsCount(); i++) {
-        Requests.instanceId(request.getInstanceIds(i));
-      }
-      return clusters.create(request.getDatastore(), request.getInstanceIdsList(), request.getReplicasPerPrimary(),
-          Requests.commandId(request.getOptions())).map(w -> Workflows.toProto(clusters.runner(), w));
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          for (int i = 0; i < request.getInstanceIdsCount(); i++) {
+            Requests.instanceId(request.getInstanceIds(i));
+          }
+          return clusters
+              .create(
+                  request.getDatastore(),
+                  request.getInstanceIdsList(),
+                  request.getReplicasPerPrimary(),
+                  Requests.commandId(request.getOptions()))
+              .map(w -> Workflows.toProto(clusters.runner(), w));
+        },
+        out);
   }
 
   @Override
   public void growCluster(GrowClusterRequest request, StreamObserver<Workflow> out) {
-    MonoReplies.reply(() -> clusters.grow(member(request.getMemberInstanceId()), Requests.instanceId(request.getInstanceId()),
-        Requests.commandId(request.getOptions())).map(w -> Workflows.toProto(clusters.runner(), w)), out);
+    MonoReplies.reply(
+        () ->
+            clusters
+                .grow(
+                    member(request.getMemberInstanceId()),
+                    Requests.instanceId(request.getInstanceId()),
+                    Requests.commandId(request.getOptions()))
+                .map(w -> Workflows.toProto(clusters.runner(), w)),
+        out);
   }
 
   @Override
   public void shrinkCluster(ShrinkClusterRequest request, StreamObserver<Workflow> out) {
-    MonoReplies.reply(() -> clusters.shrink(member(request.getMemberInstanceId()),
-        Requests.instanceId(request.getInstanceId()), Requests.commandId(request.getOptions()))
-        .map(w -> Workflows.toProto(clusters.runner(), w)), out);
+    MonoReplies.reply(
+        () ->
+            clusters
+                .shrink(
+                    member(request.getMemberInstanceId()),
+                    Requests.instanceId(request.getInstanceId()),
+                    Requests.commandId(request.getOptions()))
+                .map(w -> Workflows.toProto(clusters.runner(), w)),
+        out);
   }
 
   @Override

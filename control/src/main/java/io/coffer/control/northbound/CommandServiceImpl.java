@@ -24,36 +24,58 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
 
   @Override
   public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> out) {
-    MonoReplies.reply(() -> {
-      String id = Requests.required("command_id", request.getCommandId());
-      return broker.find(id).flatMap(found -> found.map(c -> Mono.just(withProgress(status(c))))
-          .orElseGet(() -> Mono.error(ApiErrors.notFound("no command '" + id + "' (unknown, read-only, or past retention)"))));
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          String id = Requests.required("command_id", request.getCommandId());
+          return broker
+              .find(id)
+              .flatMap(
+                  found ->
+                      found
+                          .map(c -> Mono.just(withProgress(status(c))))
+                          .orElseGet(
+                              () ->
+                                  Mono.error(
+                                      ApiErrors.notFound(
+                                          "no command '"
+                                              + id
+                                              + "' (unknown, read-only, or past retention)"))));
+        },
+        out);
   }
 
   @Override
   public void cancelCommand(CancelCommandRequest request, StreamObserver<CommandStatus> out) {
-    MonoReplies.reply(() -> {
-      String id = Requests.required("command_id", request.getCommandId());
-      return broker.cancel(id).map(c -> withProgress(status(c)));
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          String id = Requests.required("command_id", request.getCommandId());
+          return broker.cancel(id).map(c -> withProgress(status(c)));
+        },
+        out);
   }
 
   private CommandStatus withProgress(CommandStatus status) {
     if (status.getState() != CommandState.COMMAND_STATE_PENDING) {
       return status;
     }
-    return broker.progress(status.getCommandId())
-        .map(p -> status.toBuilder().setProgressBytes(p.getBytes()).setProgressPercent(p.getPercent()).build())
+    return broker
+        .progress(status.getCommandId())
+        .map(
+            p ->
+                status.toBuilder()
+                    .setProgressBytes(p.getBytes())
+                    .setProgressPercent(p.getPercent())
+                    .build())
         .orElse(status);
   }
 
   private static CommandStatus status(StoredCommand c) {
-    CommandStatus.Builder b = CommandStatus.newBuilder()
-        .setCommandId(c.commandId())
-        .setInstanceId(c.instanceId())
-        .setOperation(c.operation())
-        .setCreated(ts(c.created()));
+    CommandStatus.Builder b =
+        CommandStatus.newBuilder()
+            .setCommandId(c.commandId())
+            .setInstanceId(c.instanceId())
+            .setOperation(c.operation())
+            .setCreated(ts(c.created()));
     c.finished().ifPresent(f -> b.setFinished(ts(f)));
     if (c.result().isEmpty()) {
       return b.setState(CommandState.COMMAND_STATE_PENDING).build();
@@ -63,8 +85,10 @@ public final class CommandServiceImpl extends CommandServiceGrpc.CommandServiceI
       return b.setState(CommandState.COMMAND_STATE_SUCCEEDED).build();
     }
     Status.Code code = Status.fromCodeValue(status.getCode()).getCode();
-    return b.setState(code == Status.Code.CANCELLED ? CommandState.COMMAND_STATE_CANCELLED
-            : CommandState.COMMAND_STATE_FAILED)
+    return b.setState(
+            code == Status.Code.CANCELLED
+                ? CommandState.COMMAND_STATE_CANCELLED
+                : CommandState.COMMAND_STATE_FAILED)
         .setErrorCode(code.name())
         .setErrorMessage(status.getMessage())
         .build();

@@ -22,28 +22,56 @@ public final class DatabaseServiceImpl extends DatabaseServiceGrpc.DatabaseServi
 
   @Override
   public void createDatabase(CreateDatabaseRequest request, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("database.name", request.getDatabase().getName());
-      return calls.call(request.getInstanceId(), request.getOptions(), Operation.newBuilder()
-              .setCreateDatabase(CreateDatabase.newBuilder().setDatabase(request.getDatabase())).build())
-          .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("database.name", request.getDatabase().getName());
+          return calls
+              .call(
+                  request.getInstanceId(),
+                  request.getOptions(),
+                  Operation.newBuilder()
+                      .setCreateDatabase(
+                          CreateDatabase.newBuilder().setDatabase(request.getDatabase()))
+                      .build())
+              .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build());
+        },
+        out);
   }
 
   @Override
-  public void listDatabases(ListDatabasesRequest request, StreamObserver<ListDatabasesResponse> out) {
-    MonoReplies.reply(() -> calls.call(request.getInstanceId(), request.getOptions(),
-            Operation.newBuilder().setListDatabases(ListDatabases.getDefaultInstance()).build())
-        .map(o -> ListDatabasesResponse.newBuilder().addAllDatabases(o.result().getDatabases().getDatabasesList()).build()), out);
+  public void listDatabases(
+      ListDatabasesRequest request, StreamObserver<ListDatabasesResponse> out) {
+    MonoReplies.reply(
+        () ->
+            calls
+                .call(
+                    request.getInstanceId(),
+                    request.getOptions(),
+                    Operation.newBuilder()
+                        .setListDatabases(ListDatabases.getDefaultInstance())
+                        .build())
+                .map(
+                    o ->
+                        ListDatabasesResponse.newBuilder()
+                            .addAllDatabases(o.result().getDatabases().getDatabasesList())
+                            .build()),
+        out);
   }
 
   @Override
   public void deleteDatabase(DeleteDatabaseRequest request, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("name", request.getName());
-      return calls.call(request.getInstanceId(), request.getOptions(), Operation.newBuilder()
-              .setDeleteDatabase(DeleteDatabase.newBuilder().setName(request.getName())).build())
-          .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("name", request.getName());
+          return calls
+              .call(
+                  request.getInstanceId(),
+                  request.getOptions(),
+                  Operation.newBuilder()
+                      .setDeleteDatabase(DeleteDatabase.newBuilder().setName(request.getName()))
+                      .build())
+              .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build());
+        },
+        out);
   }
 }

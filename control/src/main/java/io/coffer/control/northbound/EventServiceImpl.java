@@ -27,16 +27,23 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
       checkKinds("kinds", request.getKindsList());
       for (int i = 0; i < request.getInstanceIdsCount(); i++) {
         if (!Identity.NAME.matcher(request.getInstanceIds(i)).matches()) {
-          throw ApiErrors.invalidArgument("instance_ids[" + i + "]", "must be 1-63 characters of a-z, 0-9 and '-'");
+          throw ApiErrors.invalidArgument(
+              "instance_ids[" + i + "]", "must be 1-63 characters of a-z, 0-9 and '-'");
         }
       }
     } catch (RuntimeException e) {
       out.onError(e);
       return;
     }
-    Streams.stream(Mono.fromCallable(() -> request.getOnlyNew() ? events.journal().latest() : request.getSinceSequence())
-        .subscribeOn(Schedulers.boundedElastic())
-        .flatMapMany(since -> events.watch(since, Events.filter(request.getInstanceIdsList(), request.getKindsList()))),
+    Streams.stream(
+        Mono.fromCallable(
+                () -> request.getOnlyNew() ? events.journal().latest() : request.getSinceSequence())
+            .subscribeOn(Schedulers.boundedElastic())
+            .flatMapMany(
+                since ->
+                    events.watch(
+                        since,
+                        Events.filter(request.getInstanceIdsList(), request.getKindsList()))),
         out);
   }
 
@@ -44,8 +51,12 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
   static void checkKinds(String field, List<String> kinds) {
     for (int i = 0; i < kinds.size(); i++) {
       if (EventKind.of(kinds.get(i)).isEmpty()) {
-        throw ApiErrors.invalidArgument(field + "[" + i + "]", "'" + kinds.get(i) + "' is not an event kind; one of "
-            + Arrays.stream(EventKind.values()).map(EventKind::wireName).toList());
+        throw ApiErrors.invalidArgument(
+            field + "[" + i + "]",
+            "'"
+                + kinds.get(i)
+                + "' is not an event kind; one of "
+                + Arrays.stream(EventKind.values()).map(EventKind::wireName).toList());
       }
     }
   }

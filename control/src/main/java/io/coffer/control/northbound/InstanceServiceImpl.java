@@ -28,22 +28,37 @@ public final class InstanceServiceImpl extends InstanceServiceGrpc.InstanceServi
 
   @Override
   public void restartInstance(RestartInstanceRequest request, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> calls.call(request.getInstanceId(), request.getOptions(),
-            Operation.newBuilder().setRestartServer(RestartServer.getDefaultInstance()).build(), restartTimeout)
-        .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build()), out);
+    MonoReplies.reply(
+        () ->
+            calls
+                .call(
+                    request.getInstanceId(),
+                    request.getOptions(),
+                    Operation.newBuilder()
+                        .setRestartServer(RestartServer.getDefaultInstance())
+                        .build(),
+                    restartTimeout)
+                .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build()),
+        out);
   }
 
   @Override
-  public void listInstances(ListInstancesRequest request, StreamObserver<ListInstancesResponse> out) {
-    MonoReplies.reply(() -> Mono.just(ListInstancesResponse.newBuilder().addAllInstances(registry.list()).build()), out);
+  public void listInstances(
+      ListInstancesRequest request, StreamObserver<ListInstancesResponse> out) {
+    MonoReplies.reply(
+        () ->
+            Mono.just(ListInstancesResponse.newBuilder().addAllInstances(registry.list()).build()),
+        out);
   }
 
   @Override
   public void getInstance(GetInstanceRequest request, StreamObserver<InstanceStatus> out) {
-    MonoReplies.reply(() -> {
-      String id = Requests.instanceId(request.getInstanceId());
-      return Mono.justOrEmpty(registry.status(id))
-          .switchIfEmpty(Mono.error(() -> AgentRegistry.unknown(id)));
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          String id = Requests.instanceId(request.getInstanceId());
+          return Mono.justOrEmpty(registry.status(id))
+              .switchIfEmpty(Mono.error(() -> AgentRegistry.unknown(id)));
+        },
+        out);
   }
 }

@@ -25,12 +25,13 @@ final class MonoReplies {
       observer.onError(status(e));
       return;
     }
-    Disposable d = mono.subscribe(
-        value -> {
-          observer.onNext(value);
-          observer.onCompleted();
-        },
-        e -> observer.onError(status(e)));
+    Disposable d =
+        mono.subscribe(
+            value -> {
+              observer.onNext(value);
+              observer.onCompleted();
+            },
+            e -> observer.onError(status(e)));
     if (observer instanceof ServerCallStreamObserver<T> call) {
       call.setOnCancelHandler(d::dispose);
     }
@@ -41,6 +42,8 @@ final class MonoReplies {
       return e;
     }
     log.error("northbound call failed", e);
-    return Status.INTERNAL.withDescription("internal error in the control; see its log").asRuntimeException();
+    return Status.INTERNAL
+        .withDescription("internal error in the control; see its log")
+        .asRuntimeException();
   }
 }

@@ -23,11 +23,20 @@ public final class NorthboundServices {
    * @param defaultTimeout how long calls wait for an agent unless they say otherwise
    * @param jobTimeout the same for backups, restores and server restarts
    */
-  public static List<BindableService> create(Broker broker, AgentRegistry registry, BackupManager backups,
-      ReplicationManager replication, Failover failover, Topology topology, ClusterManager clusters,
-      WholeClusterRecovery clusterRecovery, Events events,
-      WebhookStore webhooks, Clock clock,
-      Duration defaultTimeout, Duration jobTimeout) {
+  public static List<BindableService> create(
+      Broker broker,
+      AgentRegistry registry,
+      BackupManager backups,
+      ReplicationManager replication,
+      Failover failover,
+      Topology topology,
+      ClusterManager clusters,
+      WholeClusterRecovery clusterRecovery,
+      Events events,
+      WebhookStore webhooks,
+      Clock clock,
+      Duration defaultTimeout,
+      Duration jobTimeout) {
     AgentCalls calls = new AgentCalls(broker, defaultTimeout);
     return List.of(
         new InstanceServiceImpl(registry, calls, jobTimeout),

@@ -49,7 +49,8 @@ final class Requests {
       return UUID.randomUUID().toString();
     }
     if (!COMMAND_ID.matcher(id).matches()) {
-      throw ApiErrors.invalidArgument("options.command_id", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
+      throw ApiErrors.invalidArgument(
+          "options.command_id", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
     }
     return id;
   }

@@ -20,40 +20,46 @@ final class Streams {
   static <T> void stream(Flux<T> items, StreamObserver<T> observer) {
     ServerCallStreamObserver<T> call = (ServerCallStreamObserver<T>) observer;
     AtomicReference<Subscription> upstream = new AtomicReference<>();
-    BaseSubscriber<T> subscriber = new BaseSubscriber<>() {
-      @Override
-      protected void hookOnSubscribe(Subscription s) {
-        upstream.set(s);
-        if (call.isReady()) {
-          s.request(1);
-        }
-      }
+    BaseSubscriber<T> subscriber =
+        new BaseSubscriber<>() {
+          @Override
+          protected void hookOnSubscribe(Subscription s) {
+            upstream.set(s);
+            if (call.isReady()) {
+              s.request(1);
+            }
+          }
 
-      @Override
-      protected void hookOnNext(T value) {
-        call.onNext(value);
-        if (call.isReady()) {
-          request(1);
-        }
-      }
+          @Override
+          protected void hookOnNext(T value) {
+            call.onNext(value);
+            if (call.isReady()) {
+              request(1);
+            }
+          }
 
-      @Override
-      protected void hookOnComplete() {
-        call.onCompleted();
-      }
+          @Override
+          protected void hookOnComplete() {
+            call.onCompleted();
+          }
 
-      @Override
-      protected void hookOnError(Throwable e) {
-        call.onError(e instanceof StatusRuntimeException ? e
-            : Status.INTERNAL.withDescription("internal error in the control; see its log").asRuntimeException());
-      }
-    };
-    call.setOnReadyHandler(() -> {
-      Subscription s = upstream.get();
-      if (s != null && call.isReady()) {
-        s.request(1);
-      }
-    });
+          @Override
+          protected void hookOnError(Throwable e) {
+            call.onError(
+                e instanceof StatusRuntimeException
+                    ? e
+                    : Status.INTERNAL
+                        .withDescription("internal error in the control; see its log")
+                        .asRuntimeException());
+          }
+        };
+    call.setOnReadyHandler(
+        () -> {
+          Subscription s = upstream.get();
+          if (s != null && call.isReady()) {
+            s.request(1);
+          }
+        });
     call.setOnCancelHandler(subscriber::dispose);
     items.subscribe(subscriber);
   }

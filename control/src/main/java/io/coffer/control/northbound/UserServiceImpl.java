@@ -33,70 +33,143 @@ public final class UserServiceImpl extends UserServiceGrpc.UserServiceImplBase {
 
   @Override
   public void createUser(CreateUserRequest r, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("name", r.getName());
-      Requests.required("password", r.getPassword());
-      return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setCreateUser(CreateUser.newBuilder()
-          .setName(r.getName()).setHost(r.getHost()).setPassword(r.getPassword()).addAllDatabases(r.getDatabasesList()).setAccessRules(r.getAccessRules())).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("name", r.getName());
+          Requests.required("password", r.getPassword());
+          return mutate(
+              r.getInstanceId(),
+              r.getOptions(),
+              Operation.newBuilder()
+                  .setCreateUser(
+                      CreateUser.newBuilder()
+                          .setName(r.getName())
+                          .setHost(r.getHost())
+                          .setPassword(r.getPassword())
+                          .addAllDatabases(r.getDatabasesList())
+                          .setAccessRules(r.getAccessRules()))
+                  .build());
+        },
+        out);
   }
 
   @Override
   public void listUsers(ListUsersRequest r, StreamObserver<ListUsersResponse> out) {
-    MonoReplies.reply(() -> calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setListUsers(ListUsers.getDefaultInstance()).build())
-        .map(o -> ListUsersResponse.newBuilder().addAllUsers(o.result().getUsers().getUsersList()).build()), out);
+    MonoReplies.reply(
+        () ->
+            calls
+                .call(
+                    r.getInstanceId(),
+                    r.getOptions(),
+                    Operation.newBuilder().setListUsers(ListUsers.getDefaultInstance()).build())
+                .map(
+                    o ->
+                        ListUsersResponse.newBuilder()
+                            .addAllUsers(o.result().getUsers().getUsersList())
+                            .build()),
+        out);
   }
 
   @Override
   public void deleteUser(DeleteUserRequest r, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("name", r.getName());
-      return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder()
-          .setDeleteUser(DeleteUser.newBuilder().setName(r.getName()).setHost(r.getHost())).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("name", r.getName());
+          return mutate(
+              r.getInstanceId(),
+              r.getOptions(),
+              Operation.newBuilder()
+                  .setDeleteUser(DeleteUser.newBuilder().setName(r.getName()).setHost(r.getHost()))
+                  .build());
+        },
+        out);
   }
 
   @Override
   public void grantAccess(GrantAccessRequest r, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("name", r.getName());
-      Requests.nonEmpty("databases", r.getDatabasesList());
-      return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setGrantAccess(GrantAccess.newBuilder()
-          .setName(r.getName()).setHost(r.getHost()).addAllDatabases(r.getDatabasesList())).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("name", r.getName());
+          Requests.nonEmpty("databases", r.getDatabasesList());
+          return mutate(
+              r.getInstanceId(),
+              r.getOptions(),
+              Operation.newBuilder()
+                  .setGrantAccess(
+                      GrantAccess.newBuilder()
+                          .setName(r.getName())
+                          .setHost(r.getHost())
+                          .addAllDatabases(r.getDatabasesList()))
+                  .build());
+        },
+        out);
   }
 
   @Override
   public void revokeAccess(RevokeAccessRequest r, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("name", r.getName());
-      Requests.nonEmpty("databases", r.getDatabasesList());
-      return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setRevokeAccess(RevokeAccess.newBuilder()
-          .setName(r.getName()).setHost(r.getHost()).addAllDatabases(r.getDatabasesList())).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("name", r.getName());
+          Requests.nonEmpty("databases", r.getDatabasesList());
+          return mutate(
+              r.getInstanceId(),
+              r.getOptions(),
+              Operation.newBuilder()
+                  .setRevokeAccess(
+                      RevokeAccess.newBuilder()
+                          .setName(r.getName())
+                          .setHost(r.getHost())
+                          .addAllDatabases(r.getDatabasesList()))
+                  .build());
+        },
+        out);
   }
 
   @Override
   public void changePassword(ChangePasswordRequest r, StreamObserver<CommandReply> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("name", r.getName());
-      Requests.required("password", r.getPassword());
-      return mutate(r.getInstanceId(), r.getOptions(), Operation.newBuilder().setChangePassword(ChangePassword.newBuilder()
-          .setName(r.getName()).setHost(r.getHost()).setPassword(r.getPassword())).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("name", r.getName());
+          Requests.required("password", r.getPassword());
+          return mutate(
+              r.getInstanceId(),
+              r.getOptions(),
+              Operation.newBuilder()
+                  .setChangePassword(
+                      ChangePassword.newBuilder()
+                          .setName(r.getName())
+                          .setHost(r.getHost())
+                          .setPassword(r.getPassword()))
+                  .build());
+        },
+        out);
   }
 
   @Override
   public void enableRoot(EnableRootRequest r, StreamObserver<EnableRootResponse> out) {
-    MonoReplies.reply(() -> {
-      Requests.required("password", r.getPassword());
-      return calls.call(r.getInstanceId(), r.getOptions(), Operation.newBuilder()
-              .setEnableRoot(EnableRoot.newBuilder().setPassword(r.getPassword())).build())
-          .map(o -> EnableRootResponse.newBuilder().setCommandId(o.commandId()).setCredentials(o.result().getRoot()).build());
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          Requests.required("password", r.getPassword());
+          return calls
+              .call(
+                  r.getInstanceId(),
+                  r.getOptions(),
+                  Operation.newBuilder()
+                      .setEnableRoot(EnableRoot.newBuilder().setPassword(r.getPassword()))
+                      .build())
+              .map(
+                  o ->
+                      EnableRootResponse.newBuilder()
+                          .setCommandId(o.commandId())
+                          .setCredentials(o.result().getRoot())
+                          .build());
+        },
+        out);
   }
 
   private Mono<CommandReply> mutate(String instanceId, CommandOptions options, Operation op) {
-    return calls.call(instanceId, options, op).map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build());
+    return calls
+        .call(instanceId, options, op)
+        .map(o -> CommandReply.newBuilder().setCommandId(o.commandId()).build());
   }
 }

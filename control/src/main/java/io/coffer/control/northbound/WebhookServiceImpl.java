@@ -2,8 +2,8 @@ package io.coffer.control.northbound;
 
 import com.google.protobuf.Timestamp;
 import io.coffer.control.events.EventJournal;
-import io.coffer.control.events.WebhookStore.Hook;
 import io.coffer.control.events.WebhookStore;
+import io.coffer.control.events.WebhookStore.Hook;
 import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.AddWebhookRequest;
 import io.coffer.proto.v1.DeleteWebhookRequest;
@@ -38,37 +38,58 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
 
   @Override
   public void addWebhook(AddWebhookRequest r, StreamObserver<Webhook> out) {
-    MonoReplies.reply(() -> {
-      url(r.getUrl());
-      if (r.getSecret().length() < MIN_SECRET || r.getSecret().length() > MAX_SECRET) {
-        throw ApiErrors.invalidArgument("secret", "must be " + MIN_SECRET + "-" + MAX_SECRET + " characters");
-      }
-      EventServiceImpl.checkKinds("kinds", r.getKindsList());
-      return blocking(() -> proto(store.add(r.getUrl(), r.getSecret(), r.getKindsList(), journal.latest(),
-          clock.instant())));
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          url(r.getUrl());
+          if (r.getSecret().length() < MIN_SECRET || r.getSecret().length() > MAX_SECRET) {
+            throw ApiErrors.invalidArgument(
+                "secret", "must be " + MIN_SECRET + "-" + MAX_SECRET + " characters");
+          }
+          EventServiceImpl.checkKinds("kinds", r.getKindsList());
+          return blocking(
+              () ->
+                  proto(
+                      store.add(
+                          r.getUrl(),
+                          r.getSecret(),
+                          r.getKindsList(),
+                          journal.latest(),
+                          clock.instant())));
+        },
+        out);
   }
 
   @Override
   public void listWebhooks(ListWebhooksRequest r, StreamObserver<ListWebhooksResponse> out) {
-    MonoReplies.reply(() -> blocking(() -> ListWebhooksResponse.newBuilder()
-        .addAllWebhooks(store.list().stream().map(this::proto).toList()).build()), out);
+    MonoReplies.reply(
+        () ->
+            blocking(
+                () ->
+                    ListWebhooksResponse.newBuilder()
+                        .addAllWebhooks(store.list().stream().map(this::proto).toList())
+                        .build()),
+        out);
   }
 
   @Override
   public void deleteWebhook(DeleteWebhookRequest r, StreamObserver<DeleteWebhookResponse> out) {
-    MonoReplies.reply(() -> {
-      String id = Requests.required("webhook_id", r.getWebhookId());
-      return blocking(() -> {
-        if (!store.delete(id)) {
-          throw ApiErrors.notFound("no webhook '" + id + "'");
-        }
-        return DeleteWebhookResponse.getDefaultInstance();
-      });
-    }, out);
+    MonoReplies.reply(
+        () -> {
+          String id = Requests.required("webhook_id", r.getWebhookId());
+          return blocking(
+              () -> {
+                if (!store.delete(id)) {
+                  throw ApiErrors.notFound("no webhook '" + id + "'");
+                }
+                return DeleteWebhookResponse.getDefaultInstance();
+              });
+        },
+        out);
   }
 
-  /** http or https, with a host, at most 2,000 characters; INVALID_ARGUMENT naming url otherwise. */
+  /**
+   * http or https, with a host, at most 2,000 characters; INVALID_ARGUMENT naming url otherwise.
+   */
   static URI url(String text) {
     if (text.isEmpty() || text.length() > 2000) {
       throw ApiErrors.invalidArgument("url", "is required, at most 2000 characters");
@@ -83,7 +104,8 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
         throw ApiErrors.invalidArgument("url", "names no host: '" + text + "'");
       }
       if (uri.getUserInfo() != null) {
-        throw ApiErrors.invalidArgument("url", "must not carry credentials; the signature authenticates the control");
+        throw ApiErrors.invalidArgument(
+            "url", "must not carry credentials; the signature authenticates the control");
       }
       return uri;
     } catch (URISyntaxException e) {
@@ -92,9 +114,16 @@ final class WebhookServiceImpl extends WebhookServiceGrpc.WebhookServiceImplBase
   }
 
   private Webhook proto(Hook h) {
-    Webhook.Builder b = Webhook.newBuilder().setWebhookId(h.id()).setUrl(h.url()).addAllKinds(h.kinds())
-        .setCreated(ts(h.created().toEpochMilli())).setDeliveredSequence(h.delivered())
-        .setPending(journal.count(h.delivered(), h.kinds())).setFailures(h.failures()).setLastError(h.lastError());
+    Webhook.Builder b =
+        Webhook.newBuilder()
+            .setWebhookId(h.id())
+            .setUrl(h.url())
+            .addAllKinds(h.kinds())
+            .setCreated(ts(h.created().toEpochMilli()))
+            .setDeliveredSequence(h.delivered())
+            .setPending(journal.count(h.delivered(), h.kinds()))
+            .setFailures(h.failures())
+            .setLastError(h.lastError());
     if (h.lastAttempt() > 0) {
       b.setLastAttempt(ts(h.lastAttempt()));
     }

@@ -14,15 +14,17 @@ final class Workflows {
 
   static io.coffer.proto.v1.Workflow toProto(WorkflowRunner runner, Workflow w) {
     Map<String, String> details = new TreeMap<>(w.params());
-    details.remove("password"); // a workflow journaled by an earlier control, before passwords were derived
+    details.remove(
+        "password"); // a workflow journaled by an earlier control, before passwords were derived
     return io.coffer.proto.v1.Workflow.newBuilder()
         .setWorkflowId(w.id())
         .setKind(w.kind())
-        .setState(switch (w.state()) {
-          case RUNNING -> WorkflowState.WORKFLOW_STATE_RUNNING;
-          case SUCCEEDED -> WorkflowState.WORKFLOW_STATE_SUCCEEDED;
-          case FAILED -> WorkflowState.WORKFLOW_STATE_FAILED;
-        })
+        .setState(
+            switch (w.state()) {
+              case RUNNING -> WorkflowState.WORKFLOW_STATE_RUNNING;
+              case SUCCEEDED -> WorkflowState.WORKFLOW_STATE_SUCCEEDED;
+              case FAILED -> WorkflowState.WORKFLOW_STATE_FAILED;
+            })
         .setStepsDone(w.step())
         .setStepCount(runner.stepCount(w.kind()))
         .setStepName(runner.stepName(w))

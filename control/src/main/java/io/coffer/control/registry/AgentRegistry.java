@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * What the control knows about each instance: its open agent session (at most one; see
- * {@link #attach} for which of two streams wins), its latest Hello and heartbeat. An instance is CONNECTED while its stream
- * is open and heartbeats arrive; after {@code heartbeatMisses} missed intervals, or when the stream
- * closes, it is UNREACHABLE.
+ * What the control knows about each instance: its open agent session (at most one; see {@link
+ * #attach} for which of two streams wins), its latest Hello and heartbeat. An instance is CONNECTED
+ * while its stream is open and heartbeats arrive; after {@code heartbeatMisses} missed intervals,
+ * or when the stream closes, it is UNREACHABLE.
  */
 public final class AgentRegistry {
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
@@ -52,12 +52,12 @@ public final class AgentRegistry {
   /**
    * Registers a new stream, or refuses it when another agent process serves the instance.
    *
-   * <p>The older stream of the instance is closed and replaced when it is of the same agent
-   * process (the same {@code agent_run_id}: the agent reconnected before the control noticed the
-   * old stream die), or when its agent fell silent for the heartbeat window (a dead host whose
-   * connection was never closed). A live stream of another agent process keeps serving and the
-   * new one is refused: two agents holding one identity would otherwise replace each other's
-   * stream every few hundred milliseconds, and commands would land on whichever held it.
+   * <p>The older stream of the instance is closed and replaced when it is of the same agent process
+   * (the same {@code agent_run_id}: the agent reconnected before the control noticed the old stream
+   * die), or when its agent fell silent for the heartbeat window (a dead host whose connection was
+   * never closed). A live stream of another agent process keeps serving and the new one is refused:
+   * two agents holding one identity would otherwise replace each other's stream every few hundred
+   * milliseconds, and commands would land on whichever held it.
    *
    * @return empty when attached; the live session of the other agent when refused
    */
@@ -75,7 +75,8 @@ public final class AgentRegistry {
       e.lastSeen = session.connectedAt();
     }
     if (old != null && old != session) {
-      old.close(Status.ABORTED.withDescription("replaced by a newer connection of the same instance"));
+      old.close(
+          Status.ABORTED.withDescription("replaced by a newer connection of the same instance"));
     }
     return Optional.empty();
   }
@@ -88,11 +89,15 @@ public final class AgentRegistry {
   /** Whether the entry's agent spoke within the heartbeat window. */
   private boolean live(Entry e) {
     Instant lastSeen = e.lastSeen;
-    return lastSeen != null && Duration.between(lastSeen, clock.instant()).toMillis() <= heartbeatMisses * interval(e.hello);
+    return lastSeen != null
+        && Duration.between(lastSeen, clock.instant()).toMillis()
+            <= heartbeatMisses * interval(e.hello);
   }
 
   private static long interval(Hello hello) {
-    return hello == null || hello.getHeartbeatIntervalMillis() == 0 ? 2000 : hello.getHeartbeatIntervalMillis();
+    return hello == null || hello.getHeartbeatIntervalMillis() == 0
+        ? 2000
+        : hello.getHeartbeatIntervalMillis();
   }
 
   /** The stream ended; only detaches it if it is still the current one. */
@@ -116,8 +121,8 @@ public final class AgentRegistry {
   }
 
   /**
-   * When the instance's agent last spoke (its stream opened, or a heartbeat), as this control
-   * knows it; for an instance not seen since this control started, when it last connected before.
+   * When the instance's agent last spoke (its stream opened, or a heartbeat), as this control knows
+   * it; for an instance not seen since this control started, when it last connected before.
    */
   public Optional<Instant> lastSeen(String instanceId) {
     Entry e = entries.get(instanceId);
@@ -131,7 +136,9 @@ public final class AgentRegistry {
   /** The open session of an instance, if connected. */
   public Optional<AgentSession> session(String instanceId) {
     Entry e = entries.get(instanceId);
-    return e == null ? Optional.empty() : Optional.ofNullable(e.session).filter(AgentSession::isOpen);
+    return e == null
+        ? Optional.empty()
+        : Optional.ofNullable(e.session).filter(AgentSession::isOpen);
   }
 
   public Optional<InstanceStatus> status(String instanceId) {
@@ -150,7 +157,9 @@ public final class AgentRegistry {
 
   /** The one NOT_FOUND every call about an instance no agent said hello for gets. */
   public static StatusRuntimeException unknown(String instanceId) {
-    return Status.NOT_FOUND.withDescription("instance '" + instanceId + "' is not known to the control").asRuntimeException();
+    return Status.NOT_FOUND
+        .withDescription("instance '" + instanceId + "' is not known to the control")
+        .asRuntimeException();
   }
 
   public List<InstanceStatus> list() {
@@ -167,15 +176,24 @@ public final class AgentRegistry {
     AgentSession session = e.session;
     Instant lastSeen = e.lastSeen;
     InstanceStatus.Builder b = InstanceStatus.newBuilder().setInstanceId(id);
-    boolean fresh = lastSeen != null
-        && Duration.between(lastSeen, clock.instant()).toMillis() <= heartbeatMisses * interval(hello);
-    b.setState(session != null && session.isOpen() && fresh ? InstanceState.INSTANCE_STATE_CONNECTED
-        : InstanceState.INSTANCE_STATE_UNREACHABLE);
+    boolean fresh =
+        lastSeen != null
+            && Duration.between(lastSeen, clock.instant()).toMillis()
+                <= heartbeatMisses * interval(hello);
+    b.setState(
+        session != null && session.isOpen() && fresh
+            ? InstanceState.INSTANCE_STATE_CONNECTED
+            : InstanceState.INSTANCE_STATE_UNREACHABLE);
     if (hello != null) {
-      b.setAgentVersion(hello.getAgentVersion()).addAllCapabilities(hello.getCapabilitiesList()).setDatastore(hello.getDatastore());
+      b.setAgentVersion(hello.getAgentVersion())
+          .addAllCapabilities(hello.getCapabilitiesList())
+          .setDatastore(hello.getDatastore());
     }
     if (hb != null) {
-      b.setHealth(hb.getHealth()).setRole(hb.getRole()).setDetail(hb.getDetail()).putAllMetrics(hb.getMetricsMap());
+      b.setHealth(hb.getHealth())
+          .setRole(hb.getRole())
+          .setDetail(hb.getDetail())
+          .putAllMetrics(hb.getMetricsMap());
       if (hb.hasDatastore() && !hb.getDatastore().getVersion().isEmpty()) {
         b.setDatastore(hb.getDatastore());
       } else if (hello == null) {
@@ -183,7 +201,10 @@ public final class AgentRegistry {
       }
     }
     if (lastSeen != null && hb != null) {
-      b.setLastHeartbeat(Timestamp.newBuilder().setSeconds(lastSeen.getEpochSecond()).setNanos(lastSeen.getNano()));
+      b.setLastHeartbeat(
+          Timestamp.newBuilder()
+              .setSeconds(lastSeen.getEpochSecond())
+              .setNanos(lastSeen.getNano()));
     }
     return b.build();
   }

@@ -26,7 +26,11 @@ public final class AgentSession {
   private final ServerCallStreamObserver<ControlFrame> out;
   private boolean closed;
 
-  public AgentSession(String instanceId, Hello hello, Instant connectedAt, ServerCallStreamObserver<ControlFrame> out) {
+  public AgentSession(
+      String instanceId,
+      Hello hello,
+      Instant connectedAt,
+      ServerCallStreamObserver<ControlFrame> out) {
     this.instanceId = instanceId;
     this.hello = hello;
     this.connectedAt = connectedAt;

@@ -9,13 +9,13 @@ import java.util.Map;
  * control loads no plugins, so the notations it understands are listed here:
  *
  * <ul>
- *   <li>MariaDB GTID positions, {@code domain-server-sequence} separated by commas
- *       (<a href="https://mariadb.com/kb/en/gtid/">GTID</a>): ahead when no domain is behind and one
- *       is ahead, compared by sequence number per domain;
- *   <li>PostgreSQL LSNs, {@code X/Y} in hex
- *       (<a href="https://www.postgresql.org/docs/15/datatype-pg-lsn.html">pg_lsn</a>);
- *   <li>Redis replication offsets, a decimal number of bytes
- *       (<a href="https://redis.io/docs/latest/operate/oss_and_stack/management/replication/">replication</a>),
+ *   <li>MariaDB GTID positions, {@code domain-server-sequence} separated by commas (<a
+ *       href="https://mariadb.com/kb/en/gtid/">GTID</a>): ahead when no domain is behind and one is
+ *       ahead, compared by sequence number per domain;
+ *   <li>PostgreSQL LSNs, {@code X/Y} in hex (<a
+ *       href="https://www.postgresql.org/docs/15/datatype-pg-lsn.html">pg_lsn</a>);
+ *   <li>Redis replication offsets, a decimal number of bytes (<a
+ *       href="https://redis.io/docs/latest/operate/oss_and_stack/management/replication/">replication</a>),
  *       which compare among the replicas of one source.
  * </ul>
  *
@@ -58,7 +58,8 @@ public final class Positions {
 
   private static long lsn(String s) {
     int slash = s.indexOf('/');
-    return (Long.parseLong(s.substring(0, slash), 16) << 32) | Long.parseLong(s.substring(slash + 1), 16);
+    return (Long.parseLong(s.substring(0, slash), 16) << 32)
+        | Long.parseLong(s.substring(slash + 1), 16);
   }
 
   /** Domain to sequence number, or null when {@code s} is not a GTID position. */

@@ -14,22 +14,39 @@ import java.util.Optional;
 public final class AgentAuthInterceptor implements ServerInterceptor {
   /** The calling agent's identity, for services behind this interceptor. */
   public static final Context.Key<Identity> IDENTITY = Context.key("coffer-agent-identity");
-  /** The calling agent's address as the transport saw it (a {@link java.net.SocketAddress}), for logs. */
-  public static final Context.Key<Object> REMOTE_ADDRESS = Context.key("coffer-agent-remote-address");
+
+  /**
+   * The calling agent's address as the transport saw it (a {@link java.net.SocketAddress}), for
+   * logs.
+   */
+  public static final Context.Key<Object> REMOTE_ADDRESS =
+      Context.key("coffer-agent-remote-address");
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Optional<Identity> id = PeerCertificates.identity(call);
     if (id.isEmpty()) {
-      call.close(Status.UNAUTHENTICATED.withDescription("an agent certificate issued by the Coffer CA is required"), new Metadata());
+      call.close(
+          Status.UNAUTHENTICATED.withDescription(
+              "an agent certificate issued by the Coffer CA is required"),
+          new Metadata());
       return new ServerCall.Listener<>() {};
     }
     if (id.get().kind() != Identity.Kind.AGENT) {
-      call.close(Status.PERMISSION_DENIED.withDescription("certificate of " + id.get().uri() + " is not an agent identity"), new Metadata());
+      call.close(
+          Status.PERMISSION_DENIED.withDescription(
+              "certificate of " + id.get().uri() + " is not an agent identity"),
+          new Metadata());
       return new ServerCall.Listener<>() {};
     }
     Object remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-    return Contexts.interceptCall(Context.current().withValue(IDENTITY, id.get())
-        .withValue(REMOTE_ADDRESS, remote == null ? "an unknown address" : remote), call, headers, next);
+    return Contexts.interceptCall(
+        Context.current()
+            .withValue(IDENTITY, id.get())
+            .withValue(REMOTE_ADDRESS, remote == null ? "an unknown address" : remote),
+        call,
+        headers,
+        next);
   }
 }

@@ -20,7 +20,9 @@ import java.util.Optional;
 public final class ApiAuthInterceptor implements ServerInterceptor {
   /** The authenticated caller, for services behind this interceptor. */
   public static final Context.Key<String> CALLER = Context.key("coffer-caller");
-  private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final List<ApiToken> tokens;
 
@@ -29,25 +31,35 @@ public final class ApiAuthInterceptor implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Optional<Identity> id = PeerCertificates.identity(call);
     String caller = null;
     if (id.isPresent()) {
       if (id.get().kind() != Identity.Kind.CLIENT) {
-        return refuse(call, Status.PERMISSION_DENIED.withDescription("agent certificates cannot call the northbound API"));
+        return refuse(
+            call,
+            Status.PERMISSION_DENIED.withDescription(
+                "agent certificates cannot call the northbound API"));
       }
       caller = "client:" + id.get().name();
     } else {
       String auth = headers.get(AUTHORIZATION);
       if (auth != null && auth.startsWith("Bearer ")) {
-        caller = token(auth.substring("Bearer ".length()).trim()).map(t -> "token:" + t.name()).orElse(null);
+        caller =
+            token(auth.substring("Bearer ".length()).trim())
+                .map(t -> "token:" + t.name())
+                .orElse(null);
         if (caller == null) {
           return refuse(call, Status.UNAUTHENTICATED.withDescription("unknown bearer token"));
         }
       }
     }
     if (caller == null) {
-      return refuse(call, Status.UNAUTHENTICATED.withDescription("a client certificate or a bearer token is required"));
+      return refuse(
+          call,
+          Status.UNAUTHENTICATED.withDescription(
+              "a client certificate or a bearer token is required"));
     }
     return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
   }

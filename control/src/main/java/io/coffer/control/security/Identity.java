@@ -9,17 +9,20 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Who a certificate speaks for, read from its URI subject alternative name:
- * {@code coffer://instance/ID} for an agent, {@code coffer://client/NAME} for a northbound caller.
- * The CA issues exactly one such URI per certificate; an agent identity is never accepted as a
- * client and vice versa.
+ * Who a certificate speaks for, read from its URI subject alternative name: {@code
+ * coffer://instance/ID} for an agent, {@code coffer://client/NAME} for a northbound caller. The CA
+ * issues exactly one such URI per certificate; an agent identity is never accepted as a client and
+ * vice versa.
  *
  * @param kind agent or client
  * @param name the instance id or the client name
  */
 public record Identity(Kind kind, String name) {
 
-  public enum Kind { AGENT, CLIENT }
+  public enum Kind {
+    AGENT,
+    CLIENT
+  }
 
   /** Instance ids and client names: DNS-label-like, 1-63 characters. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -29,7 +32,9 @@ public record Identity(Kind kind, String name) {
   public Identity {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "'" + name + "' is not a valid name: 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
+          "'"
+              + name
+              + "' is not a valid name: 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
     }
   }
 

@@ -13,10 +13,11 @@ public final class TlsContexts {
   private TlsContexts() {}
 
   /**
-   * @param clientAuth REQUIRE for the agent gateway (no certificate, no handshake); OPTIONAL for the
-   *     northbound API, where a bearer token may stand in for a certificate
+   * @param clientAuth REQUIRE for the agent gateway (no certificate, no handshake); OPTIONAL for
+   *     the northbound API, where a bearer token may stand in for a certificate
    */
-  public static SslContext server(Path certFile, Path keyFile, Path caFile, ClientAuth clientAuth) throws IOException {
+  public static SslContext server(Path certFile, Path keyFile, Path caFile, ClientAuth clientAuth)
+      throws IOException {
     for (Path p : new Path[] {certFile, keyFile, caFile}) {
       if (!Files.isReadable(p)) {
         throw new IOException(p + " is missing or unreadable; run `coffer certs init` first");
@@ -29,7 +30,16 @@ public final class TlsContexts {
           .protocols("TLSv1.3")
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IOException("cannot load TLS files " + certFile + ", " + keyFile + ", " + caFile + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot load TLS files "
+              + certFile
+              + ", "
+              + keyFile
+              + ", "
+              + caFile
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -57,8 +57,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 /**
- * The running control: the agent gateway (mTLS, client certificate required) and the northbound
- * API (TLS, client certificate or bearer token) on two listeners, over one broker and state store.
+ * The running control: the agent gateway (mTLS, client certificate required) and the northbound API
+ * (TLS, client certificate or bearer token) on two listeners, over one broker and state store.
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
@@ -99,7 +99,8 @@ public final class ControlServer implements AutoCloseable {
     Events events = new Events(eventJournal, clock);
     resources.add(events);
     WebhookStore webhooks = new WebhookStore(eventJournal, SealingKey.open(state));
-    WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, eventJournal, clock, Duration.ofSeconds(1));
+    WebhookDispatcher dispatcher =
+        new WebhookDispatcher(webhooks, eventJournal, clock, Duration.ofSeconds(1));
     dispatcher.start(events.journaledSequences());
     resources.add(dispatcher);
     WorkflowStore workflows = WorkflowStore.open(state);
@@ -109,76 +110,139 @@ public final class ControlServer implements AutoCloseable {
     Topology topology = Topology.open(state);
     resources.add(topology);
     broker.stampTerms(topology::termOf);
-    // before any agent connects: a failover a previous control left running grants its primary no lease
+    // before any agent connects: a failover a previous control left running grants its primary no
+    // lease
     Leases leases = new Leases(topology, clock);
-    runner.running(Failover.KIND).forEach(w -> topology.group(w.param("source"))
-        .ifPresent(g -> leases.revoke(w.param("source"), g)));
+    runner
+        .running(Failover.KIND)
+        .forEach(
+            w ->
+                topology
+                    .group(w.param("source"))
+                    .ifPresent(g -> leases.revoke(w.param("source"), g)));
 
-    EventLoopGroup loops = new NioEventLoopGroup(config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
+    EventLoopGroup loops =
+        new NioEventLoopGroup(
+            config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
     resources.add(() -> loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly());
-    agentServer = listener(config.agentListen(), loops)
-        .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
-        .addService(ServerInterceptors.intercept(new AgentGatewayService(registry, broker, store, clock,
-            archiveKeys.publicKey(), events, leases), new AgentAuthInterceptor()))
-        // handlers never block (store work runs on boundedElastic): no thread hand-off per message
-        .directExecutor()
-        // agents ping every 10 s to notice dead connections; the control pings more rarely so as
-        // not to postpone their check (it watches heartbeats: 3 missed ones mark an instance unreachable)
-        .permitKeepAliveTime(5, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .keepAliveTime(30, TimeUnit.SECONDS)
-        .keepAliveTimeout(5, TimeUnit.SECONDS)
-        .build()
-        .start();
+    agentServer =
+        listener(config.agentListen(), loops)
+            .sslContext(
+                TlsContexts.server(
+                    config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
+            .addService(
+                ServerInterceptors.intercept(
+                    new AgentGatewayService(
+                        registry, broker, store, clock, archiveKeys.publicKey(), events, leases),
+                    new AgentAuthInterceptor()))
+            // handlers never block (store work runs on boundedElastic): no thread hand-off per
+            // message
+            .directExecutor()
+            // agents ping every 10 s to notice dead connections; the control pings more rarely so
+            // as
+            // not to postpone their check (it watches heartbeats: 3 missed ones mark an instance
+            // unreachable)
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .keepAliveTimeout(5, TimeUnit.SECONDS)
+            .build()
+            .start();
     resources.add(() -> stop(agentServer));
 
-    NettyServerBuilder api = listener(config.apiListen(), loops)
-        .sslContext(TlsContexts.server(config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL))
-        .directExecutor();
+    NettyServerBuilder api =
+        listener(config.apiListen(), loops)
+            .sslContext(
+                TlsContexts.server(
+                    config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL))
+            .directExecutor();
     ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
     BackupCatalog catalog = BackupCatalog.open(state);
     resources.add(catalog);
-    BackupManager backups = new BackupManager(catalog, MasterKeyStore.open(state), archiveKeys, broker, registry, clock,
-        config.jobTimeout());
+    BackupManager backups =
+        new BackupManager(
+            catalog,
+            MasterKeyStore.open(state),
+            archiveKeys,
+            broker,
+            registry,
+            clock,
+            config.jobTimeout());
     backups.publishTo(events);
     backups.start();
     BackupScheduler scheduler = new BackupScheduler(backups, clock, config.scheduleTick());
     scheduler.start();
     resources.add(scheduler);
     DerivedPasswords passwords = DerivedPasswords.open(state);
-    ReplicationSteps steps = new ReplicationSteps(broker, registry, backups, topology, passwords, config.jobTimeout());
+    ReplicationSteps steps =
+        new ReplicationSteps(broker, registry, backups, topology, passwords, config.jobTimeout());
     ReplicationManager replication = new ReplicationManager(registry, steps, runner);
     Failover failover = new Failover(registry, steps, runner, leases, events, clock);
     backups.takeBackupsOnReplicas(topology::replicasOf);
     ClusterMembership membership = ClusterMembership.open(state);
     resources.add(membership);
     ClusterManager clusters = new ClusterManager(broker, registry, runner, passwords, membership);
-    WholeClusterRecovery clusterRecovery = new WholeClusterRecovery(broker, registry, runner, events, membership);
+    WholeClusterRecovery clusterRecovery =
+        new WholeClusterRecovery(broker, registry, runner, events, membership);
     runner.resumeAll();
-    HaMonitor ha = new HaMonitor(registry, topology, events, failover, replication, membership, clusterRecovery, runner,
-        leases, clock);
+    HaMonitor ha =
+        new HaMonitor(
+            registry,
+            topology,
+            events,
+            failover,
+            replication,
+            membership,
+            clusterRecovery,
+            runner,
+            leases,
+            clock);
     ha.start(Duration.ofMillis(500));
     resources.add(ha);
-    for (BindableService service : NorthboundServices.create(broker, registry, backups, replication, failover, topology,
-        clusters, clusterRecovery, events, webhooks, clock, config.defaultTimeout(), config.jobTimeout())) {
+    for (BindableService service :
+        NorthboundServices.create(
+            broker,
+            registry,
+            backups,
+            replication,
+            failover,
+            topology,
+            clusters,
+            clusterRecovery,
+            events,
+            webhooks,
+            clock,
+            config.defaultTimeout(),
+            config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
     apiServer = api.build().start();
     resources.add(() -> stop(apiServer));
 
-    Disposable pruning = Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
-        .concatMap(i -> broker.prune(config.commandRetention()))
-        .subscribe(n -> log.debug("pruned {} finished commands", n), e -> log.error("pruning stopped", e));
+    Disposable pruning =
+        Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
+            .concatMap(i -> broker.prune(config.commandRetention()))
+            .subscribe(
+                n -> log.debug("pruned {} finished commands", n),
+                e -> log.error("pruning stopped", e));
     resources.add(pruning::dispose);
-    Disposable eventPruning = Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
-        .concatMap(i -> events.prune(EVENT_RETENTION))
-        .subscribe(n -> log.debug("pruned {} events", n), e -> log.error("event pruning stopped", e));
+    Disposable eventPruning =
+        Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
+            .concatMap(i -> events.prune(EVENT_RETENTION))
+            .subscribe(
+                n -> log.debug("pruned {} events", n), e -> log.error("event pruning stopped", e));
     resources.add(eventPruning::dispose);
-    log.info("control listening: agents on {}:{}, API on {}:{}", config.agentListen().host(), agentPort(),
-        config.apiListen().host(), apiPort());
+    log.info(
+        "control listening: agents on {}:{}, API on {}:{}",
+        config.agentListen().host(),
+        agentPort(),
+        config.apiListen().host(),
+        apiPort());
   }
 
-  /** Both listeners accept and serve on the same event loops (see ControlConfig#eventLoopThreads). */
+  /**
+   * Both listeners accept and serve on the same event loops (see ControlConfig#eventLoopThreads).
+   */
   private static NettyServerBuilder listener(HostPort address, EventLoopGroup loops) {
     return NettyServerBuilder.forAddress(new InetSocketAddress(address.host(), address.port()))
         .bossEventLoopGroup(loops)

@@ -16,14 +16,26 @@ public final class ApiErrors {
 
   public static StatusRuntimeException invalidArgument(String field, String problem) {
     String message = field + ": " + problem;
-    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-        .setCode(Code.INVALID_ARGUMENT_VALUE)
-        .setMessage(message)
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain("coffer.io").setReason("INVALID_ARGUMENT")
-            .putMetadata("field", field).build()))
-        .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(
-            BadRequest.FieldViolation.newBuilder().setField(field).setDescription(message)).build()))
-        .build());
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.INVALID_ARGUMENT_VALUE)
+            .setMessage(message)
+            .addDetails(
+                Any.pack(
+                    ErrorInfo.newBuilder()
+                        .setDomain("coffer.io")
+                        .setReason("INVALID_ARGUMENT")
+                        .putMetadata("field", field)
+                        .build()))
+            .addDetails(
+                Any.pack(
+                    BadRequest.newBuilder()
+                        .addFieldViolations(
+                            BadRequest.FieldViolation.newBuilder()
+                                .setField(field)
+                                .setDescription(message))
+                        .build()))
+            .build());
   }
 
   public static StatusRuntimeException notFound(String message) {

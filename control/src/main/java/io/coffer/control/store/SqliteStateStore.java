@@ -22,15 +22,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The embedded state store: one SQLite file ({@code control.db}, mode 0600) in WAL mode with
- * {@code synchronous=FULL}, so a command is on disk before it is sent to an agent. Needs no set-up.
- * Writes are group-committed ({@link GroupCommitter}): concurrent callers share one fsync.
+ * The embedded state store: one SQLite file ({@code control.db}, mode 0600) in WAL mode with {@code
+ * synchronous=FULL}, so a command is on disk before it is sent to an agent. Needs no set-up. Writes
+ * are group-committed ({@link GroupCommitter}): concurrent callers share one fsync.
  *
- * <p>A command's payload is kept sealed ({@link SealingKey}, purpose {@code command}, the command id as owner) only until its result is stored;
- * then it is dropped with {@code secure_delete} on (its bytes zeroed in the file) and the
- * write-ahead log is truncated soon after, so a password sent in a command is found in no file
- * of the state directory once the command has finished. Format 2 added the request digest and
- * sealing; a format 1 file is migrated at open, its pending payloads sealed.
+ * <p>A command's payload is kept sealed ({@link SealingKey}, purpose {@code command}, the command
+ * id as owner) only until its result is stored; then it is dropped with {@code secure_delete} on
+ * (its bytes zeroed in the file) and the write-ahead log is truncated soon after, so a password
+ * sent in a command is found in no file of the state directory once the command has finished.
+ * Format 2 added the request digest and sealing; a format 1 file is migrated at open, its pending
+ * payloads sealed.
  */
 public final class SqliteStateStore implements StateStore {
   private static final int FORMAT = 2;
@@ -45,7 +46,12 @@ public final class SqliteStateStore implements StateStore {
 
   public static SqliteStateStore open(Path dir) throws IOException {
     SealingKey cipher = SealingKey.open(dir);
-    Connection db = SqliteFile.open(dir.resolve("control.db"), FORMAT, List.of("""
+    Connection db =
+        SqliteFile.open(
+            dir.resolve("control.db"),
+            FORMAT,
+            List.of(
+                """
         CREATE TABLE IF NOT EXISTS commands (
           command_id  TEXT PRIMARY KEY,
           instance_id TEXT NOT NULL,
@@ -58,15 +64,18 @@ public final class SqliteStateStore implements StateStore {
           request_digest BLOB,
           sealed      INTEGER NOT NULL DEFAULT 0
         )""",
-        "CREATE INDEX IF NOT EXISTS commands_pending ON commands (instance_id, state, created_at)",
-        """
+                "CREATE INDEX IF NOT EXISTS commands_pending ON commands (instance_id, state, created_at)",
+                """
         CREATE TABLE IF NOT EXISTS instances (
           instance_id    TEXT PRIMARY KEY,
           hello          BLOB NOT NULL,
           last_connected INTEGER NOT NULL
-        )"""), Map.of(2, List.of(
-            "ALTER TABLE commands ADD COLUMN request_digest BLOB",
-            "ALTER TABLE commands ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0")));
+        )"""),
+            Map.of(
+                2,
+                List.of(
+                    "ALTER TABLE commands ADD COLUMN request_digest BLOB",
+                    "ALTER TABLE commands ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0")));
     try {
       SqliteStateStore store = new SqliteStateStore(db, cipher);
       store.sealLegacyPayloads();
@@ -78,52 +87,61 @@ public final class SqliteStateStore implements StateStore {
 
   /** Seals the payloads a format 1 control journaled in plaintext, then erases them. */
   private void sealLegacyPayloads() throws SQLException {
-    int sealed = writer.execute(c -> {
-      List<String> ids = new ArrayList<>();
-      List<byte[]> payloads = new ArrayList<>();
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT command_id, command FROM commands WHERE command IS NOT NULL AND sealed = 0")) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-          payloads.add(rs.getBytes(2));
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE commands SET command = ?, sealed = 1 WHERE command_id = ?")) {
-        for (int i = 0; i < ids.size(); i++) {
-          ps.setBytes(1, cipher.seal(PURPOSE, ids.get(i), payloads.get(i)));
-          ps.setString(2, ids.get(i));
-          ps.executeUpdate();
-        }
-      }
-      return ids.size();
-    });
+    int sealed =
+        writer.execute(
+            c -> {
+              List<String> ids = new ArrayList<>();
+              List<byte[]> payloads = new ArrayList<>();
+              try (Statement s = c.createStatement();
+                  ResultSet rs =
+                      s.executeQuery(
+                          "SELECT command_id, command FROM commands WHERE command IS NOT NULL AND sealed = 0")) {
+                while (rs.next()) {
+                  ids.add(rs.getString(1));
+                  payloads.add(rs.getBytes(2));
+                }
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE commands SET command = ?, sealed = 1 WHERE command_id = ?")) {
+                for (int i = 0; i < ids.size(); i++) {
+                  ps.setBytes(1, cipher.seal(PURPOSE, ids.get(i), payloads.get(i)));
+                  ps.setString(2, ids.get(i));
+                  ps.executeUpdate();
+                }
+              }
+              return ids.size();
+            });
     if (sealed > 0) {
       writer.truncateLogSoon();
     }
   }
 
   @Override
-  public Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command,
-      byte[] requestDigest, Instant now) {
+  public Optional<StoredCommand> insertIfAbsent(
+      String instanceId, String operation, Command command, byte[] requestDigest, Instant now) {
     byte[] sealed = cipher.seal(PURPOSE, command.getCommandId(), command.toByteArray());
     try {
-      return writer.execute(c -> {
-        Optional<StoredCommand> existing = find(c, command.getCommandId());
-        if (existing.isPresent()) {
-          return existing;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO commands (command_id, instance_id, operation, state, "
-            + "command, created_at, request_digest, sealed) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, 1)")) {
-          ps.setString(1, command.getCommandId());
-          ps.setString(2, instanceId);
-          ps.setString(3, operation);
-          ps.setBytes(4, sealed);
-          ps.setLong(5, now.toEpochMilli());
-          ps.setBytes(6, requestDigest);
-          ps.executeUpdate();
-          return Optional.<StoredCommand>empty();
-        }
-      });
+      return writer.execute(
+          c -> {
+            Optional<StoredCommand> existing = find(c, command.getCommandId());
+            if (existing.isPresent()) {
+              return existing;
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO commands (command_id, instance_id, operation, state, "
+                        + "command, created_at, request_digest, sealed) VALUES (?, ?, ?, 'PENDING', ?, ?, ?, 1)")) {
+              ps.setString(1, command.getCommandId());
+              ps.setString(2, instanceId);
+              ps.setString(3, operation);
+              ps.setBytes(4, sealed);
+              ps.setLong(5, now.toEpochMilli());
+              ps.setBytes(6, requestDigest);
+              ps.executeUpdate();
+              return Optional.<StoredCommand>empty();
+            }
+          });
     } catch (SQLException e) {
       throw new StoreException("journal command " + command.getCommandId(), e);
     }
@@ -142,7 +160,8 @@ public final class SqliteStateStore implements StateStore {
       "command_id, instance_id, operation, state, command, result, created_at, finished_at, request_digest, sealed";
 
   private Optional<StoredCommand> find(Connection c, String commandId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM commands WHERE command_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM commands WHERE command_id = ?")) {
       ps.setString(1, commandId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(command(rs)) : Optional.empty();
@@ -153,19 +172,21 @@ public final class SqliteStateStore implements StateStore {
   @Override
   public boolean complete(String commandId, Result result, Instant now) {
     try {
-      return writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "UPDATE commands SET state = 'DONE', result = ?, command = NULL, finished_at = ? WHERE command_id = ? AND state = 'PENDING'")) {
-          ps.setBytes(1, result.toByteArray());
-          ps.setLong(2, now.toEpochMilli());
-          ps.setString(3, commandId);
-          boolean finished = ps.executeUpdate() == 1;
-          if (finished) {
-            writer.truncateLogSoon(); // the log still holds the frames with the sealed payload
-          }
-          return finished;
-        }
-      });
+      return writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE commands SET state = 'DONE', result = ?, command = NULL, finished_at = ? WHERE command_id = ? AND state = 'PENDING'")) {
+              ps.setBytes(1, result.toByteArray());
+              ps.setLong(2, now.toEpochMilli());
+              ps.setString(3, commandId);
+              boolean finished = ps.executeUpdate() == 1;
+              if (finished) {
+                writer.truncateLogSoon(); // the log still holds the frames with the sealed payload
+              }
+              return finished;
+            }
+          });
     } catch (SQLException e) {
       throw new StoreException("complete command " + commandId, e);
     }
@@ -174,19 +195,23 @@ public final class SqliteStateStore implements StateStore {
   @Override
   public List<StoredCommand> pending(String instanceId) {
     try {
-      return writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT " + COLUMNS + " FROM commands WHERE instance_id = ? AND state = 'PENDING' ORDER BY created_at")) {
-          ps.setString(1, instanceId);
-          List<StoredCommand> out = new ArrayList<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(command(rs));
+      return writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM commands WHERE instance_id = ? AND state = 'PENDING' ORDER BY created_at")) {
+              ps.setString(1, instanceId);
+              List<StoredCommand> out = new ArrayList<>();
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  out.add(command(rs));
+                }
+              }
+              return out;
             }
-          }
-          return out;
-        }
-      });
+          });
     } catch (SQLException e) {
       throw new StoreException("list pending commands", e);
     }
@@ -195,12 +220,15 @@ public final class SqliteStateStore implements StateStore {
   @Override
   public int prune(Instant cutoff) {
     try {
-      return writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM commands WHERE state = 'DONE' AND finished_at < ?")) {
-          ps.setLong(1, cutoff.toEpochMilli());
-          return ps.executeUpdate();
-        }
-      });
+      return writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM commands WHERE state = 'DONE' AND finished_at < ?")) {
+              ps.setLong(1, cutoff.toEpochMilli());
+              return ps.executeUpdate();
+            }
+          });
     } catch (SQLException e) {
       throw new StoreException("prune commands", e);
     }
@@ -209,16 +237,18 @@ public final class SqliteStateStore implements StateStore {
   @Override
   public void saveInstance(String instanceId, Hello hello, Instant now) {
     try {
-      writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO instances (instance_id, hello, last_connected) VALUES (?, ?, ?) "
-                + "ON CONFLICT (instance_id) DO UPDATE SET hello = excluded.hello, last_connected = excluded.last_connected")) {
-          ps.setString(1, instanceId);
-          ps.setBytes(2, hello.toByteArray());
-          ps.setLong(3, now.toEpochMilli());
-          return ps.executeUpdate();
-        }
-      });
+      writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO instances (instance_id, hello, last_connected) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (instance_id) DO UPDATE SET hello = excluded.hello, last_connected = excluded.last_connected")) {
+              ps.setString(1, instanceId);
+              ps.setBytes(2, hello.toByteArray());
+              ps.setLong(3, now.toEpochMilli());
+              return ps.executeUpdate();
+            }
+          });
     } catch (SQLException e) {
       throw new StoreException("save instance " + instanceId, e);
     }
@@ -227,20 +257,27 @@ public final class SqliteStateStore implements StateStore {
   @Override
   public List<KnownInstance> instances() {
     try {
-      return writer.execute(c -> {
-        List<KnownInstance> out = new ArrayList<>();
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT instance_id, hello, last_connected FROM instances ORDER BY instance_id")) {
-          while (rs.next()) {
-            try {
-              out.add(new KnownInstance(rs.getString(1), Hello.parseFrom(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))));
-            } catch (InvalidProtocolBufferException e) {
-              throw new SQLException("corrupt instance row " + rs.getString(1), e);
+      return writer.execute(
+          c -> {
+            List<KnownInstance> out = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                ResultSet rs =
+                    s.executeQuery(
+                        "SELECT instance_id, hello, last_connected FROM instances ORDER BY instance_id")) {
+              while (rs.next()) {
+                try {
+                  out.add(
+                      new KnownInstance(
+                          rs.getString(1),
+                          Hello.parseFrom(rs.getBytes(2)),
+                          Instant.ofEpochMilli(rs.getLong(3))));
+                } catch (InvalidProtocolBufferException e) {
+                  throw new SQLException("corrupt instance row " + rs.getString(1), e);
+                }
+              }
             }
-          }
-        }
-        return out;
-      });
+            return out;
+          });
     } catch (SQLException e) {
       throw new StoreException("list instances", e);
     }
@@ -258,8 +295,13 @@ public final class SqliteStateStore implements StateStore {
         try {
           cmd = cipher.open(PURPOSE, id, cmd);
         } catch (GeneralSecurityException e) {
-          throw new SQLException("the payload of command " + id + " cannot be opened with " + SealingKey.FILE
-              + " (was the key file replaced?)", e);
+          throw new SQLException(
+              "the payload of command "
+                  + id
+                  + " cannot be opened with "
+                  + SealingKey.FILE
+                  + " (was the key file replaced?)",
+              e);
         }
       }
       return new StoredCommand(

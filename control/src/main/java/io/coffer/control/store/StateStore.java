@@ -31,7 +31,10 @@ public interface StateStore extends AutoCloseable {
       Optional<Instant> finished,
       Optional<byte[]> requestDigest) {}
 
-  enum State { PENDING, DONE }
+  enum State {
+    PENDING,
+    DONE
+  }
 
   /**
    * Journals a command before it is sent, its payload never in plaintext. Durable when it returns.
@@ -39,8 +42,8 @@ public interface StateStore extends AutoCloseable {
    * @param requestDigest the keyed digest of the request, compared when the id is reused
    * @return the command already journaled under this id, if any (then nothing is written)
    */
-  Optional<StoredCommand> insertIfAbsent(String instanceId, String operation, Command command, byte[] requestDigest,
-      Instant now);
+  Optional<StoredCommand> insertIfAbsent(
+      String instanceId, String operation, Command command, byte[] requestDigest, Instant now);
 
   Optional<StoredCommand> find(String commandId);
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A multi-step operation spanning agents, as journaled: which step runs next and what earlier
- * steps produced.
+ * A multi-step operation spanning agents, as journaled: which step runs next and what earlier steps
+ * produced.
  *
  * @param kind the definition that runs it, e.g. {@code "create_replica"}
  * @param step index of the next step to run (0-based); equals the number of steps when done
@@ -15,10 +15,20 @@ import java.util.Objects;
  * @param error why it FAILED, or ""
  */
 public record Workflow(
-    String id, String kind, State state, int step, Map<String, String> params, Instant created, Instant updated,
+    String id,
+    String kind,
+    State state,
+    int step,
+    Map<String, String> params,
+    Instant created,
+    Instant updated,
     String error) {
 
-  public enum State { RUNNING, SUCCEEDED, FAILED }
+  public enum State {
+    RUNNING,
+    SUCCEEDED,
+    FAILED
+  }
 
   public Workflow {
     Objects.requireNonNull(id, "id");

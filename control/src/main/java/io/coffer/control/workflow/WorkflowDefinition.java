@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A kind of workflow: its named steps in order. Its parameters hold no secret: a step derives the
- * passwords it needs ({@link io.coffer.control.keys.DerivedPasswords}), so the journal never
- * holds one.
+ * passwords it needs ({@link io.coffer.control.keys.DerivedPasswords}), so the journal never holds
+ * one.
  */
 public record WorkflowDefinition(String kind, List<Named> steps) {
 

@@ -31,8 +31,10 @@ public final class WorkflowRunner {
   private final Clock clock;
   private volatile Events events;
   private final Map<String, WorkflowDefinition> definitions = new ConcurrentHashMap<>();
+
   /** Workflows this control is running now, so a start request never runs one twice. */
   private final Map<String, Boolean> active = new ConcurrentHashMap<>();
+
   private final Scheduler blocking = Schedulers.boundedElastic();
 
   public WorkflowRunner(WorkflowStore store, Clock clock) {
@@ -45,7 +47,10 @@ public final class WorkflowRunner {
     this.events = events;
   }
 
-  /** The instance a workflow is about, for its events: the replica, else the source, else the member. */
+  /**
+   * The instance a workflow is about, for its events: the replica, else the source, else the
+   * member.
+   */
   private static String subject(Workflow w) {
     for (String key : List.of("replica", "source", "member", "instance")) {
       String v = w.params().get(key);
@@ -75,44 +80,57 @@ public final class WorkflowRunner {
    * Journals and starts a workflow, once per id. A start with an id already journaled returns that
    * workflow when the request is the same (a retry, even after the workflow ended and whatever it
    * changed since), and is refused (ALREADY_EXISTS) when it is another kind or another request.
-   * Otherwise {@code prepare} checks the request against the present state (it throws the
-   * caller's error, e.g. INVALID_ARGUMENT) and gives the workflow's first parameters.
+   * Otherwise {@code prepare} checks the request against the present state (it throws the caller's
+   * error, e.g. INVALID_ARGUMENT) and gives the workflow's first parameters.
    *
    * @param request what the caller asked, as compared between retries (never secrets)
    * @param prepare runs on a blocking-friendly thread, only for a new id
    * @return the workflow as journaled at its start
    */
-  public Mono<Workflow> start(String id, String kind, Map<String, String> request,
-      Callable<Map<String, String>> prepare) {
+  public Mono<Workflow> start(
+      String id, String kind, Map<String, String> request, Callable<Map<String, String>> prepare) {
     WorkflowDefinition def = definitions.get(kind);
     if (def == null) {
       return Mono.error(new IllegalArgumentException("no workflow kind " + kind));
     }
-    return Mono.fromCallable(() -> {
-          Optional<WorkflowStore.Stored> earlier = store.find(id);
-          if (earlier.isPresent()) {
-            return sameRequest(earlier.get(), id, kind, request);
-          }
-          Map<String, String> params = new HashMap<>(request);
-          params.putAll(prepare.call());
-          Instant now = clock.instant();
-          return sameRequest(store.insertIfAbsent(new Workflow(id, kind, Workflow.State.RUNNING, 0, params, now, now, ""),
-              request), id, kind, request);
-        })
+    return Mono.fromCallable(
+            () -> {
+              Optional<WorkflowStore.Stored> earlier = store.find(id);
+              if (earlier.isPresent()) {
+                return sameRequest(earlier.get(), id, kind, request);
+              }
+              Map<String, String> params = new HashMap<>(request);
+              params.putAll(prepare.call());
+              Instant now = clock.instant();
+              return sameRequest(
+                  store.insertIfAbsent(
+                      new Workflow(id, kind, Workflow.State.RUNNING, 0, params, now, now, ""),
+                      request),
+                  id,
+                  kind,
+                  request);
+            })
         .subscribeOn(blocking)
         .doOnNext(this::launch);
   }
 
-  private static Workflow sameRequest(WorkflowStore.Stored stored, String id, String kind, Map<String, String> request) {
+  private static Workflow sameRequest(
+      WorkflowStore.Stored stored, String id, String kind, Map<String, String> request) {
     Workflow w = stored.workflow();
     if (!w.kind().equals(kind) || !stored.request().map(request::equals).orElse(true)) {
-      throw Broker.reused(id, w.kind() + " workflow " + stored.request().map(r -> new TreeMap<>(r).toString())
-          .orElse(""));
+      throw Broker.reused(
+          id,
+          w.kind()
+              + " workflow "
+              + stored.request().map(r -> new TreeMap<>(r).toString()).orElse(""));
     }
     return w;
   }
 
-  /** The workflow once it has ended (polled from the journal, so it works for resumed workflows too). */
+  /**
+   * The workflow once it has ended (polled from the journal, so it works for resumed workflows
+   * too).
+   */
   public Mono<Workflow> whenEnded(String id) {
     return Flux.interval(Duration.ZERO, Duration.ofMillis(500))
         .concatMap(t -> get(id))
@@ -132,10 +150,16 @@ public final class WorkflowRunner {
 
   /** Resumes every workflow a previous control left running. */
   public void resumeAll() {
-    Mono.fromCallable(store::running).subscribeOn(blocking).subscribe(list -> list.forEach(w -> {
-      log.info("resuming workflow {} ({}) at step {}", w.id(), w.kind(), w.step());
-      launch(w);
-    }), e -> log.error("cannot resume workflows", e));
+    Mono.fromCallable(store::running)
+        .subscribeOn(blocking)
+        .subscribe(
+            list ->
+                list.forEach(
+                    w -> {
+                      log.info("resuming workflow {} ({}) at step {}", w.id(), w.kind(), w.step());
+                      launch(w);
+                    }),
+            e -> log.error("cannot resume workflows", e));
   }
 
   /** The name of the step a workflow is at, for status displays. */
@@ -156,8 +180,10 @@ public final class WorkflowRunner {
     if (w.state() != Workflow.State.RUNNING || active.putIfAbsent(w.id(), Boolean.TRUE) != null) {
       return;
     }
-    runFrom(w).doFinally(s -> active.remove(w.id()))
-        .subscribe(done -> log.info("workflow {} ({}) {}", done.id(), done.kind(), done.state()),
+    runFrom(w)
+        .doFinally(s -> active.remove(w.id()))
+        .subscribe(
+            done -> log.info("workflow {} ({}) {}", done.id(), done.kind(), done.state()),
             e -> log.error("workflow {} stopped unexpectedly", w.id(), e));
   }
 
@@ -168,27 +194,38 @@ public final class WorkflowRunner {
     }
     WorkflowDefinition.Named step = def.steps().get(w.step());
     return Mono.defer(() -> step.step().run(w))
-        .flatMap(produced -> persist(produced.containsKey(ENDED)
-            ? w.next(produced, clock.instant()).finished(Workflow.State.SUCCEEDED, "", clock.instant())
-            : w.next(produced, clock.instant())))
-        .onErrorResume(e -> {
-          String why = "step " + (w.step() + 1) + " (" + step.name() + ") failed: " + describe(e);
-          log.warn("workflow {} ({}): {}", w.id(), w.kind(), why);
-          Events to = events;
-          if (to != null) {
-            to.publish(EventKind.WORKFLOW_FAILED, subject(w), w.kind() + " workflow " + w.id() + " failed: " + why,
-                Map.of("workflow_id", w.id(), "kind", w.kind(), "step", step.name()));
-          }
-          return persist(w.finished(Workflow.State.FAILED, why, clock.instant()));
-        })
+        .flatMap(
+            produced ->
+                persist(
+                    produced.containsKey(ENDED)
+                        ? w.next(produced, clock.instant())
+                            .finished(Workflow.State.SUCCEEDED, "", clock.instant())
+                        : w.next(produced, clock.instant())))
+        .onErrorResume(
+            e -> {
+              String why =
+                  "step " + (w.step() + 1) + " (" + step.name() + ") failed: " + describe(e);
+              log.warn("workflow {} ({}): {}", w.id(), w.kind(), why);
+              Events to = events;
+              if (to != null) {
+                to.publish(
+                    EventKind.WORKFLOW_FAILED,
+                    subject(w),
+                    w.kind() + " workflow " + w.id() + " failed: " + why,
+                    Map.of("workflow_id", w.id(), "kind", w.kind(), "step", step.name()));
+              }
+              return persist(w.finished(Workflow.State.FAILED, why, clock.instant()));
+            })
         .flatMap(next -> next.state() == Workflow.State.RUNNING ? runFrom(next) : Mono.just(next));
   }
 
   private Mono<Workflow> persist(Workflow w) {
-    return Mono.fromCallable(() -> {
-      store.update(w);
-      return w;
-    }).subscribeOn(blocking);
+    return Mono.fromCallable(
+            () -> {
+              store.update(w);
+              return w;
+            })
+        .subscribeOn(blocking);
   }
 
   private static String describe(Throwable e) {

@@ -10,6 +10,8 @@ import reactor.core.publisher.Mono;
  */
 @FunctionalInterface
 public interface WorkflowStep {
-  /** @return parameters to add for later steps (e.g. a backup id); empty for none */
+  /**
+   * @return parameters to add for later steps (e.g. a backup id); empty for none
+   */
   Mono<Map<String, String>> run(Workflow workflow);
 }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A backup's command id names one backup request: a retry gets the same backup, anything else is refused. */
+/**
+ * A backup's command id names one backup request: a retry gets the same backup, anything else is
+ * refused.
+ */
 class BackupCommandIdTest {
   @TempDir Path dir;
   SqliteStateStore store;
@@ -32,13 +35,25 @@ class BackupCommandIdTest {
     store = SqliteStateStore.open(dir);
     AgentRegistry registry = new AgentRegistry(Clock.systemUTC(), 3);
     for (String id : new String[] {"db1", "db2"}) {
-      registry.remember(id, Hello.newBuilder().setInstanceId(id).setDatastore(Datastore.newBuilder().setEngine("mysql"))
-          .addCapabilities("create_backup").build(), Clock.systemUTC().instant());
+      registry.remember(
+          id,
+          Hello.newBuilder()
+              .setInstanceId(id)
+              .setDatastore(Datastore.newBuilder().setEngine("mysql"))
+              .addCapabilities("create_backup")
+              .build(),
+          Clock.systemUTC().instant());
     }
     catalog = BackupCatalog.open(dir);
-    manager = new BackupManager(catalog, MasterKeyStore.open(dir), ArchiveKeyStore.open(dir),
-        new Broker(store, registry, Clock.systemUTC(), RequestDigests.open(dir)), registry, Clock.systemUTC(),
-        Duration.ofHours(1));
+    manager =
+        new BackupManager(
+            catalog,
+            MasterKeyStore.open(dir),
+            ArchiveKeyStore.open(dir),
+            new Broker(store, registry, Clock.systemUTC(), RequestDigests.open(dir)),
+            registry,
+            Clock.systemUTC(),
+            Duration.ofHours(1));
   }
 
   @AfterEach
@@ -49,16 +64,32 @@ class BackupCommandIdTest {
 
   @Test
   void aRetryGetsTheSameBackupAndAnotherTypeOrInstanceIsRefused() {
-    String first = manager.create("db1", BackupType.BACKUP_TYPE_FULL, "", "c-1", "manual").block().backupId();
-    assertThat(manager.create("db1", BackupType.BACKUP_TYPE_FULL, "", "c-1", "manual").block().backupId())
+    String first =
+        manager.create("db1", BackupType.BACKUP_TYPE_FULL, "", "c-1", "manual").block().backupId();
+    assertThat(
+            manager
+                .create("db1", BackupType.BACKUP_TYPE_FULL, "", "c-1", "manual")
+                .block()
+                .backupId())
         .isEqualTo(first);
 
-    StatusRuntimeException logical = catchThrowableOfType(StatusRuntimeException.class,
-        () -> manager.create("db1", BackupType.BACKUP_TYPE_LOGICAL, "", "c-1", "manual").block());
+    StatusRuntimeException logical =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                manager.create("db1", BackupType.BACKUP_TYPE_LOGICAL, "", "c-1", "manual").block());
     assertThat(logical.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-    assertThat(logical.getStatus().getDescription()).contains("'c-1'", "different request", "full backup " + first);
-    assertThat(catchThrowableOfType(StatusRuntimeException.class,
-        () -> manager.create("db2", BackupType.BACKUP_TYPE_FULL, "", "c-1", "manual").block()).getStatus().getCode())
+    assertThat(logical.getStatus().getDescription())
+        .contains("'c-1'", "different request", "full backup " + first);
+    assertThat(
+            catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () ->
+                        manager
+                            .create("db2", BackupType.BACKUP_TYPE_FULL, "", "c-1", "manual")
+                            .block())
+                .getStatus()
+                .getCode())
         .isEqualTo(Status.Code.ALREADY_EXISTS);
     assertThat(catalog.list("db1")).hasSize(1);
     assertThat(catalog.list("db2")).isEmpty();

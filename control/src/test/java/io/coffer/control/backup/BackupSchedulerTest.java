@@ -38,12 +38,27 @@ class BackupSchedulerTest {
   void setUp() throws Exception {
     store = SqliteStateStore.open(dir);
     AgentRegistry registry = new AgentRegistry(clock, 3);
-    registry.remember("db1", Hello.newBuilder().setInstanceId("db1")
-        .setDatastore(Datastore.newBuilder().setEngine("mysql"))
-        .addCapabilities("create_backup").addCapabilities("restore_backup").build(), clock.instant());
-    Broker broker = new Broker(store, registry, clock, io.coffer.control.broker.RequestDigests.open(dir));
+    registry.remember(
+        "db1",
+        Hello.newBuilder()
+            .setInstanceId("db1")
+            .setDatastore(Datastore.newBuilder().setEngine("mysql"))
+            .addCapabilities("create_backup")
+            .addCapabilities("restore_backup")
+            .build(),
+        clock.instant());
+    Broker broker =
+        new Broker(store, registry, clock, io.coffer.control.broker.RequestDigests.open(dir));
     catalog = BackupCatalog.open(dir);
-    manager = new BackupManager(catalog, MasterKeyStore.open(dir), ArchiveKeyStore.open(dir), broker, registry, clock, Duration.ofHours(1));
+    manager =
+        new BackupManager(
+            catalog,
+            MasterKeyStore.open(dir),
+            ArchiveKeyStore.open(dir),
+            broker,
+            registry,
+            clock,
+            Duration.ofHours(1));
     scheduler = new BackupScheduler(manager, clock, Duration.ofSeconds(1));
   }
 
@@ -54,10 +69,15 @@ class BackupSchedulerTest {
   }
 
   @Test
-  void takesOneBackupPerOccurrenceOnceAndNotForTheTimeBeforeTheScheduleExisted() throws InterruptedException {
-    manager.setSchedule(BackupSchedule.newBuilder().setInstanceId("db1").setFullCron("0 3 * * *").build()).block();
+  void takesOneBackupPerOccurrenceOnceAndNotForTheTimeBeforeTheScheduleExisted()
+      throws InterruptedException {
+    manager
+        .setSchedule(
+            BackupSchedule.newBuilder().setInstanceId("db1").setFullCron("0 3 * * *").build())
+        .block();
     scheduler.runDue();
-    assertThat(catalog.list("db1")).isEmpty(); // 03:00 has not come yet; yesterday's is before the schedule
+    assertThat(catalog.list("db1"))
+        .isEmpty(); // 03:00 has not come yet; yesterday's is before the schedule
 
     clock.set(Instant.parse("2026-11-22T03:00:10Z"));
     scheduler.runDue();
@@ -66,7 +86,8 @@ class BackupSchedulerTest {
     assertThat(backups).hasSize(1);
     assertThat(backups.get(0).state()).isEqualTo(BackupState.BACKUP_STATE_PENDING);
     assertThat(backups.get(0).origin()).isEqualTo(BackupEntry.ORIGIN_SCHEDULE);
-    assertThat(backups.get(0).commandId()).isEqualTo("schedule:db1:full:" + Instant.parse("2026-11-22T03:00:00Z").getEpochSecond());
+    assertThat(backups.get(0).commandId())
+        .isEqualTo("schedule:db1:full:" + Instant.parse("2026-11-22T03:00:00Z").getEpochSecond());
     awaitPending(1); // journaled for the agent (the broker journals on its own thread)
 
     clock.set(Instant.parse("2026-11-25T09:00:00Z")); // the control was down for three occurrences
@@ -76,48 +97,93 @@ class BackupSchedulerTest {
 
   @Test
   void incrementalsWaitForAFullBackup() {
-    manager.setSchedule(BackupSchedule.newBuilder().setInstanceId("db1").setFullCron("0 3 * * *")
-        .setIncrementalCron("*/15 * * * *").build()).block();
+    manager
+        .setSchedule(
+            BackupSchedule.newBuilder()
+                .setInstanceId("db1")
+                .setFullCron("0 3 * * *")
+                .setIncrementalCron("*/15 * * * *")
+                .build())
+        .block();
     clock.set(Instant.parse("2026-11-22T03:00:00Z"));
     scheduler.runDue();
     // the full one starts; the incremental of 03:00 has no COMPLETED full to build on yet
-    assertThat(catalog.list("db1")).extracting(BackupEntry::type).containsExactly(BackupType.BACKUP_TYPE_FULL);
+    assertThat(catalog.list("db1"))
+        .extracting(BackupEntry::type)
+        .containsExactly(BackupType.BACKUP_TYPE_FULL);
 
     BackupEntry full = catalog.list("db1").get(0);
-    catalog.update(full.completed(io.coffer.proto.v1.BackupManifest.newBuilder().setBackupId(full.backupId())
-        .setEngine("mysql").build(), clock.instant()));
+    catalog.update(
+        full.completed(
+            io.coffer.proto.v1.BackupManifest.newBuilder()
+                .setBackupId(full.backupId())
+                .setEngine("mysql")
+                .build(),
+            clock.instant()));
     clock.set(Instant.parse("2026-11-22T03:15:00Z"));
     scheduler.runDue();
     List<BackupEntry> all = catalog.list("db1");
-    assertThat(all).extracting(BackupEntry::type)
+    assertThat(all)
+        .extracting(BackupEntry::type)
         .containsExactlyInAnyOrder(BackupType.BACKUP_TYPE_FULL, BackupType.BACKUP_TYPE_INCREMENTAL);
-    assertThat(all).filteredOn(b -> b.type() == BackupType.BACKUP_TYPE_INCREMENTAL)
-        .extracting(BackupEntry::parentId).containsExactly(full.backupId());
+    assertThat(all)
+        .filteredOn(b -> b.type() == BackupType.BACKUP_TYPE_INCREMENTAL)
+        .extracting(BackupEntry::parentId)
+        .containsExactly(full.backupId());
   }
 
   @Test
   void createIsIdempotentByCommandIdAndValidatesParents() {
-    BackupEntry first = manager.create("db1", BackupType.BACKUP_TYPE_FULL, "", "cmd-1", "user").block();
-    BackupEntry again = manager.create("db1", BackupType.BACKUP_TYPE_FULL, "", "cmd-1", "user").block();
+    BackupEntry first =
+        manager.create("db1", BackupType.BACKUP_TYPE_FULL, "", "cmd-1", "user").block();
+    BackupEntry again =
+        manager.create("db1", BackupType.BACKUP_TYPE_FULL, "", "cmd-1", "user").block();
     assertThat(again.backupId()).isEqualTo(first.backupId());
 
-    assertThatThrownBy(() -> manager.create("db1", BackupType.BACKUP_TYPE_INCREMENTAL, first.backupId(), "cmd-2", "user").block())
-        .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("PENDING");
-    catalog.update(first.completed(io.coffer.proto.v1.BackupManifest.newBuilder().setEngine("postgresql").build(),
-        clock.instant()));
-    assertThatThrownBy(() -> manager.create("db1", BackupType.BACKUP_TYPE_INCREMENTAL, first.backupId(), "cmd-3", "user").block())
-        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("parent_id").hasMessageContaining("postgresql");
-    assertThatThrownBy(() -> manager.create("db9", BackupType.BACKUP_TYPE_FULL, "", "cmd-4", "user").block())
+    assertThatThrownBy(
+            () ->
+                manager
+                    .create(
+                        "db1",
+                        BackupType.BACKUP_TYPE_INCREMENTAL,
+                        first.backupId(),
+                        "cmd-2",
+                        "user")
+                    .block())
+        .hasMessageContaining("FAILED_PRECONDITION")
+        .hasMessageContaining("PENDING");
+    catalog.update(
+        first.completed(
+            io.coffer.proto.v1.BackupManifest.newBuilder().setEngine("postgresql").build(),
+            clock.instant()));
+    assertThatThrownBy(
+            () ->
+                manager
+                    .create(
+                        "db1",
+                        BackupType.BACKUP_TYPE_INCREMENTAL,
+                        first.backupId(),
+                        "cmd-3",
+                        "user")
+                    .block())
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("parent_id")
+        .hasMessageContaining("postgresql");
+    assertThatThrownBy(
+            () -> manager.create("db9", BackupType.BACKUP_TYPE_FULL, "", "cmd-4", "user").block())
         .hasMessageContaining("NOT_FOUND");
   }
 
   @Test
   void cronExpressionsAreValidatedWithAClearMessage() {
-    assertThatThrownBy(() -> CronExpression.parse("61 * * * *")).hasMessageContaining("'61 * * * *'");
+    assertThatThrownBy(() -> CronExpression.parse("61 * * * *"))
+        .hasMessageContaining("'61 * * * *'");
     assertThatThrownBy(() -> CronExpression.parse("every day")).hasMessageContaining("5 fields");
-    assertThat(CronExpression.parse("0 3 * * *").lastAtOrBefore(Instant.parse("2026-11-22T03:00:00Z")))
+    assertThat(
+            CronExpression.parse("0 3 * * *").lastAtOrBefore(Instant.parse("2026-11-22T03:00:00Z")))
         .contains(Instant.parse("2026-11-22T03:00:00Z"));
-    assertThat(CronExpression.parse("0 3 * * *").lastAtOrBefore(Instant.parse("2026-11-22T02:59:59Z")))
+    assertThat(
+            CronExpression.parse("0 3 * * *").lastAtOrBefore(Instant.parse("2026-11-22T02:59:59Z")))
         .contains(Instant.parse("2026-11-21T03:00:00Z"));
   }
 

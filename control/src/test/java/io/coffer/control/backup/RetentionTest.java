@@ -16,14 +16,26 @@ class RetentionTest {
 
   private BackupEntry add(String id, BackupType type, String parent, int daysAgo) {
     Instant at = NOW.minus(Duration.ofDays(daysAgo));
-    BackupEntry e = new BackupEntry(id, "db1", type, parent, BackupState.BACKUP_STATE_COMPLETED, "c-" + id, "schedule",
-        at, at, null, "");
+    BackupEntry e =
+        new BackupEntry(
+            id,
+            "db1",
+            type,
+            parent,
+            BackupState.BACKUP_STATE_COMPLETED,
+            "c-" + id,
+            "schedule",
+            at,
+            at,
+            null,
+            "");
     backups.add(e);
     return e;
   }
 
   private List<String> expired(int count, int days) {
-    return new Retention(count, days).expired(backups, NOW).stream().map(BackupEntry::backupId).toList();
+    return new Retention(count, days)
+        .expired(backups, NOW).stream().map(BackupEntry::backupId).toList();
   }
 
   @Test
@@ -64,8 +76,19 @@ class RetentionTest {
     add("l1", BackupType.BACKUP_TYPE_LOGICAL, "", 3);
     add("l2", BackupType.BACKUP_TYPE_LOGICAL, "", 2);
     add("f1", BackupType.BACKUP_TYPE_FULL, "", 1);
-    backups.add(new BackupEntry("bad", "db1", BackupType.BACKUP_TYPE_FULL, "", BackupState.BACKUP_STATE_FAILED,
-        "c-bad", "schedule", NOW, NOW, null, "boom"));
+    backups.add(
+        new BackupEntry(
+            "bad",
+            "db1",
+            BackupType.BACKUP_TYPE_FULL,
+            "",
+            BackupState.BACKUP_STATE_FAILED,
+            "c-bad",
+            "schedule",
+            NOW,
+            NOW,
+            null,
+            "boom"));
 
     assertThat(expired(2, 0)).containsExactly("l1");
   }

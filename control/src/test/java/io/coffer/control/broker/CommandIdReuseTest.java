@@ -37,8 +37,10 @@ class CommandIdReuseTest {
   void setUp() throws Exception {
     store = SqliteStateStore.open(dir);
     AgentRegistry registry = new AgentRegistry(Clock.systemUTC(), 3);
-    registry.remember("db1", Hello.newBuilder().setInstanceId("db1").build(), Clock.systemUTC().instant());
-    registry.remember("db2", Hello.newBuilder().setInstanceId("db2").build(), Clock.systemUTC().instant());
+    registry.remember(
+        "db1", Hello.newBuilder().setInstanceId("db1").build(), Clock.systemUTC().instant());
+    registry.remember(
+        "db2", Hello.newBuilder().setInstanceId("db2").build(), Clock.systemUTC().instant());
     broker = new Broker(store, registry, Clock.systemUTC(), RequestDigests.open(dir));
   }
 
@@ -50,23 +52,35 @@ class CommandIdReuseTest {
 
   @Test
   void theSameRequestJoinsTheFirstAndAnyDifferenceIsRefused() {
-    assertThat(code("create_database", "db1", createDatabase("shop"))).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(code("create_database", "db1", createDatabase("shop"))).as("a retry").isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(code("create_database", "db1", createDatabase("shop")))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(code("create_database", "db1", createDatabase("shop")))
+        .as("a retry")
+        .isEqualTo(Status.Code.UNAVAILABLE);
 
     StatusRuntimeException other = refusal("create_database", "db1", createDatabase("other"));
     assertThat(other.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-    assertThat(other.getStatus().getDescription()).contains("'c-1'", "different request", "create_database on instance db1");
-    assertThat(code("create_database", "db2", createDatabase("shop"))).isEqualTo(Status.Code.ALREADY_EXISTS);
-    assertThat(code("delete_database", "db1", createDatabase("shop"))).isEqualTo(Status.Code.ALREADY_EXISTS);
-    assertThat(store.pending("db1")).singleElement().satisfies(c ->
-        assertThat(c.command().orElseThrow().getOperation()).isEqualTo(createDatabase("shop")));
+    assertThat(other.getStatus().getDescription())
+        .contains("'c-1'", "different request", "create_database on instance db1");
+    assertThat(code("create_database", "db2", createDatabase("shop")))
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(code("delete_database", "db1", createDatabase("shop")))
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(store.pending("db1"))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.command().orElseThrow().getOperation())
+                    .isEqualTo(createDatabase("shop")));
   }
 
   @Test
   void secretsAreComparedToo() {
     code("change_password", "db1", password("First-pass-1"));
-    assertThat(code("change_password", "db1", password("First-pass-1"))).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(code("change_password", "db1", password("Second-pass-2"))).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(code("change_password", "db1", password("First-pass-1")))
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(code("change_password", "db1", password("Second-pass-2")))
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
   }
 
   @Test
@@ -79,11 +93,13 @@ class CommandIdReuseTest {
     ba.put("a", "1");
     code("update_configuration", "db1", config(ab));
     assertThat(code("update_configuration", "db1", config(ba))).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(code("update_configuration", "db1", config(Map.of("a", "1", "b", "3")))).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(code("update_configuration", "db1", config(Map.of("a", "1", "b", "3"))))
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
   }
 
   @Test
-  void digestsAreKeyedPerControlSoTheyCannotBeUsedToGuessAPassword(@TempDir Path other) throws Exception {
+  void digestsAreKeyedPerControlSoTheyCannotBeUsedToGuessAPassword(@TempDir Path other)
+      throws Exception {
     Operation op = password("Guessable-1");
     assertThat(RequestDigests.open(dir).of("change_password", op))
         .isEqualTo(RequestDigests.open(dir).of("change_password", op))
@@ -95,21 +111,27 @@ class CommandIdReuseTest {
   }
 
   private StatusRuntimeException refusal(String kind, String instance, Operation op) {
-    return catchThrowableOfType(StatusRuntimeException.class,
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
         () -> broker.dispatch(instance, "c-1", kind, false, op, Duration.ofMillis(200)).block());
   }
 
   private static Operation createDatabase(String name) {
-    return Operation.newBuilder().setCreateDatabase(CreateDatabase.newBuilder().setDatabase(Database.newBuilder()
-        .setName(name))).build();
+    return Operation.newBuilder()
+        .setCreateDatabase(
+            CreateDatabase.newBuilder().setDatabase(Database.newBuilder().setName(name)))
+        .build();
   }
 
   private static Operation password(String password) {
-    return Operation.newBuilder().setChangePassword(ChangePassword.newBuilder().setName("u").setPassword(password))
+    return Operation.newBuilder()
+        .setChangePassword(ChangePassword.newBuilder().setName("u").setPassword(password))
         .build();
   }
 
   private static Operation config(Map<String, String> values) {
-    return Operation.newBuilder().setUpdateConfiguration(UpdateConfiguration.newBuilder().putAllValues(values)).build();
+    return Operation.newBuilder()
+        .setUpdateConfiguration(UpdateConfiguration.newBuilder().putAllValues(values))
+        .build();
   }
 }

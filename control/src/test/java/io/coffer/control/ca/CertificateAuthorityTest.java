@@ -47,7 +47,8 @@ class CertificateAuthorityTest {
   void caIsSelfSignedP256WithCaConstraints() throws Exception {
     X509Certificate cert = ca.certificate();
     cert.verify(cert.getPublicKey());
-    assertThat(cert.getSubjectX500Principal()).isEqualTo(new X500Principal("CN=Coffer Development CA"));
+    assertThat(cert.getSubjectX500Principal())
+        .isEqualTo(new X500Principal("CN=Coffer Development CA"));
     assertThat(cert.getIssuerX500Principal()).isEqualTo(cert.getSubjectX500Principal());
     assertThat(cert.getSigAlgName()).isEqualTo("SHA256withECDSA");
     assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("EC");
@@ -67,14 +68,21 @@ class CertificateAuthorityTest {
   @Test
   void keyFilesArePkcs8PemWithMode0600InPrivateDirectories() throws Exception {
     assertThat(Files.readString(home.caKey())).startsWith("-----BEGIN PRIVATE KEY-----\n");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.caKey()))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.caDir()))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.root()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.caKey())))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.caDir())))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.root())))
+        .isEqualTo("rwx------");
 
-    IssuedCertificate agent = ca.issueAgent("db-1", Duration.ofDays(1), home.agentCert("db-1"), home.agentKey("db-1"));
+    IssuedCertificate agent =
+        ca.issueAgent("db-1", Duration.ofDays(1), home.agentCert("db-1"), home.agentKey("db-1"));
     assertThat(Files.readString(agent.privateKey())).startsWith("-----BEGIN PRIVATE KEY-----\n");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(agent.privateKey()))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(agent.privateKey().getParent())))
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(agent.privateKey())))
+        .isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(agent.privateKey().getParent())))
         .isEqualTo("rwx------");
   }
 
@@ -97,7 +105,9 @@ class CertificateAuthorityTest {
   void loadsWhatItCreated() throws Exception {
     CertificateAuthority loaded = CertificateAuthority.load(home.caCert(), home.caKey());
     assertThat(loaded.certificate()).isEqualTo(ca.certificate());
-    IssuedCertificate client = loaded.issueClient("ops", Duration.ofDays(1), tmp.resolve("ops.pem"), tmp.resolve("ops.key"));
+    IssuedCertificate client =
+        loaded.issueClient(
+            "ops", Duration.ofDays(1), tmp.resolve("ops.pem"), tmp.resolve("ops.key"));
     client.certificate().verify(ca.certificate().getPublicKey());
   }
 
@@ -116,7 +126,8 @@ class CertificateAuthorityTest {
         .isInstanceOf(CertificateAuthorityException.class)
         .hasMessageContaining("does not belong to the CA certificate");
 
-    IssuedCertificate leaf = ca.issueClient("x", Duration.ofDays(1), tmp.resolve("x.pem"), tmp.resolve("x.key"));
+    IssuedCertificate leaf =
+        ca.issueClient("x", Duration.ofDays(1), tmp.resolve("x.pem"), tmp.resolve("x.key"));
     assertThatThrownBy(() -> CertificateAuthority.load(leaf.certificateChain(), leaf.privateKey()))
         .isInstanceOf(CertificateAuthorityException.class)
         .hasMessageContaining("is not a CA certificate");
@@ -135,8 +146,12 @@ class CertificateAuthorityTest {
 
   @Test
   void agentCertificateChainsToTheCaAndNamesTheInstance() throws Exception {
-    IssuedCertificate issued = ca.issueAgent("mysql-7", CertificateAuthority.DEFAULT_LEAF_VALIDITY,
-        home.agentCert("mysql-7"), home.agentKey("mysql-7"));
+    IssuedCertificate issued =
+        ca.issueAgent(
+            "mysql-7",
+            CertificateAuthority.DEFAULT_LEAF_VALIDITY,
+            home.agentCert("mysql-7"),
+            home.agentKey("mysql-7"));
     X509Certificate leaf = issued.certificate();
 
     List<X509Certificate> chain = Pem.readCertificates(issued.certificateChain());
@@ -149,12 +164,16 @@ class CertificateAuthorityTest {
     assertThat(leaf.getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
     assertLeafBasics(leaf);
     assertThat(leaf.getNotAfter().toInstant())
-        .isBetween(Instant.now().plus(Duration.ofDays(90)).minusSeconds(60), Instant.now().plus(Duration.ofDays(90)));
+        .isBetween(
+            Instant.now().plus(Duration.ofDays(90)).minusSeconds(60),
+            Instant.now().plus(Duration.ofDays(90)));
   }
 
   @Test
   void clientCertificateNamesTheClient() throws Exception {
-    IssuedCertificate issued = ca.issueClient("admin", Duration.ofDays(30), home.clientCert("admin"), home.clientKey("admin"));
+    IssuedCertificate issued =
+        ca.issueClient(
+            "admin", Duration.ofDays(30), home.clientCert("admin"), home.clientKey("admin"));
     X509Certificate leaf = issued.certificate();
     leaf.verify(ca.certificate().getPublicKey());
     validatePath(leaf);
@@ -166,8 +185,14 @@ class CertificateAuthorityTest {
 
   @Test
   void serverCertificateCarriesDnsAndIpNames() throws Exception {
-    IssuedCertificate issued = ca.issueServer("coffer-control", List.of("localhost", "control.example.com"),
-        List.of("127.0.0.1", "::1"), Duration.ofDays(90), home.controlCert(), home.controlKey());
+    IssuedCertificate issued =
+        ca.issueServer(
+            "coffer-control",
+            List.of("localhost", "control.example.com"),
+            List.of("127.0.0.1", "::1"),
+            Duration.ofDays(90),
+            home.controlCert(),
+            home.controlKey());
     X509Certificate leaf = issued.certificate();
     leaf.verify(ca.certificate().getPublicKey());
     validatePath(leaf);
@@ -175,42 +200,78 @@ class CertificateAuthorityTest {
     assertThat(leaf.getSubjectX500Principal()).isEqualTo(new X500Principal("CN=coffer-control"));
     assertThat(leaf.getSubjectAlternativeNames())
         .extracting(san -> (Object) (san.get(0) + "=" + san.get(1)))
-        .containsExactly("2=localhost", "2=control.example.com", "7=127.0.0.1", "7=0:0:0:0:0:0:0:1");
+        .containsExactly(
+            "2=localhost", "2=control.example.com", "7=127.0.0.1", "7=0:0:0:0:0:0:0:1");
     assertThat(Identity.of(leaf)).isEmpty();
     assertLeafBasics(leaf);
   }
 
   @Test
   void validityIsClippedToTheCaExpiry() {
-    IssuedCertificate issued = ca.issueClient("long", Duration.ofDays(365 * 50), tmp.resolve("l.pem"), tmp.resolve("l.key"));
+    IssuedCertificate issued =
+        ca.issueClient(
+            "long", Duration.ofDays(365 * 50), tmp.resolve("l.pem"), tmp.resolve("l.key"));
     assertThat(issued.certificate().getNotAfter()).isEqualTo(ca.certificate().getNotAfter());
-    assertThatThrownBy(() -> ca.issueClient("zero", Duration.ZERO, tmp.resolve("z.pem"), tmp.resolve("z.key")))
+    assertThatThrownBy(
+            () -> ca.issueClient("zero", Duration.ZERO, tmp.resolve("z.pem"), tmp.resolve("z.key")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("validity must be positive");
   }
 
   @Test
   void badNamesAreRefusedBeforeAnythingIsWritten() {
-    for (String bad : List.of("", "Upper", "under_score", "-dash", "dash-", "a.b", "x".repeat(64))) {
-      assertThatThrownBy(() -> ca.issueAgent(bad, Duration.ofDays(1), tmp.resolve("a.pem"), tmp.resolve("a.key")))
+    for (String bad :
+        List.of("", "Upper", "under_score", "-dash", "dash-", "a.b", "x".repeat(64))) {
+      assertThatThrownBy(
+              () ->
+                  ca.issueAgent(
+                      bad, Duration.ofDays(1), tmp.resolve("a.pem"), tmp.resolve("a.key")))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is not a valid name");
-      assertThatThrownBy(() -> ca.issueClient(bad, Duration.ofDays(1), tmp.resolve("c.pem"), tmp.resolve("c.key")))
+      assertThatThrownBy(
+              () ->
+                  ca.issueClient(
+                      bad, Duration.ofDays(1), tmp.resolve("c.pem"), tmp.resolve("c.key")))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is not a valid name");
     }
-    assertThatThrownBy(() -> ca.issueServer("bad name", List.of("localhost"), List.of(), Duration.ofDays(1),
-        tmp.resolve("s.pem"), tmp.resolve("s.key")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid server common name");
-    assertThatThrownBy(() -> ca.issueServer("srv", List.of("bad host"), List.of(), Duration.ofDays(1),
-        tmp.resolve("s.pem"), tmp.resolve("s.key")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid DNS name");
-    assertThatThrownBy(() -> ca.issueServer("srv", List.of(), List.of("300.1.1.1"), Duration.ofDays(1),
-        tmp.resolve("s.pem"), tmp.resolve("s.key")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an IPv4 or IPv6 address");
-    assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().matches("[acs]\\.(pem|key)"));
+    assertThatThrownBy(
+            () ->
+                ca.issueServer(
+                    "bad name",
+                    List.of("localhost"),
+                    List.of(),
+                    Duration.ofDays(1),
+                    tmp.resolve("s.pem"),
+                    tmp.resolve("s.key")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a valid server common name");
+    assertThatThrownBy(
+            () ->
+                ca.issueServer(
+                    "srv",
+                    List.of("bad host"),
+                    List.of(),
+                    Duration.ofDays(1),
+                    tmp.resolve("s.pem"),
+                    tmp.resolve("s.key")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a valid DNS name");
+    assertThatThrownBy(
+            () ->
+                ca.issueServer(
+                    "srv",
+                    List.of(),
+                    List.of("300.1.1.1"),
+                    Duration.ofDays(1),
+                    tmp.resolve("s.pem"),
+                    tmp.resolve("s.key")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not an IPv4 or IPv6 address");
+    assertThat(tmp)
+        .isDirectoryNotContaining(p -> p.getFileName().toString().matches("[acs]\\.(pem|key)"));
   }
 
   @Test
@@ -218,7 +279,10 @@ class CertificateAuthorityTest {
     ca.issueAgent("db-1", Duration.ofDays(1), home.agentCert("db-1"), home.agentKey("db-1"));
     String cert = Files.readString(home.agentCert("db-1"));
     String key = Files.readString(home.agentKey("db-1"));
-    assertThatThrownBy(() -> ca.issueAgent("db-1", Duration.ofDays(1), home.agentCert("db-1"), home.agentKey("db-1")))
+    assertThatThrownBy(
+            () ->
+                ca.issueAgent(
+                    "db-1", Duration.ofDays(1), home.agentCert("db-1"), home.agentKey("db-1")))
         .isInstanceOf(CertificateAuthorityException.class)
         .hasMessageContaining("already exists; refusing to overwrite");
     assertThat(Files.readString(home.agentCert("db-1"))).isEqualTo(cert);
@@ -226,7 +290,8 @@ class CertificateAuthorityTest {
 
     // only the key exists: nothing written, key untouched
     Path lonelyKey = Files.writeString(tmp.resolve("lonely.key"), "x");
-    assertThatThrownBy(() -> ca.issueClient("y", Duration.ofDays(1), tmp.resolve("lonely.pem"), lonelyKey))
+    assertThatThrownBy(
+            () -> ca.issueClient("y", Duration.ofDays(1), tmp.resolve("lonely.pem"), lonelyKey))
         .isInstanceOf(CertificateAuthorityException.class);
     assertThat(tmp.resolve("lonely.pem")).doesNotExist();
     assertThat(Files.readString(lonelyKey)).isEqualTo("x");
@@ -237,9 +302,10 @@ class CertificateAuthorityTest {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair agentKeys = generator.generateKeyPair();
-    PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
-        new X500Principal("CN=whatever-the-agent-asks"), agentKeys.getPublic())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(agentKeys.getPrivate()));
+    PKCS10CertificationRequest csr =
+        new JcaPKCS10CertificationRequestBuilder(
+                new X500Principal("CN=whatever-the-agent-asks"), agentKeys.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(agentKeys.getPrivate()));
 
     List<X509Certificate> chain = ca.certifyAgent("pg-3", csr, Duration.ofDays(7));
     assertThat(chain).hasSize(2);
@@ -252,9 +318,9 @@ class CertificateAuthorityTest {
 
     // signed by someone else's key: the requester does not hold the key it asks to certify
     KeyPair other = generator.generateKeyPair();
-    PKCS10CertificationRequest forged = new JcaPKCS10CertificationRequestBuilder(
-        new X500Principal("CN=x"), agentKeys.getPublic())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(other.getPrivate()));
+    PKCS10CertificationRequest forged =
+        new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=x"), agentKeys.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(other.getPrivate()));
     assertThatThrownBy(() -> ca.certifyAgent("pg-3", forged, Duration.ofDays(7)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("signature does not verify");
@@ -262,9 +328,13 @@ class CertificateAuthorityTest {
 
   @Test
   void pemFilesAreReadableByOpenSslTooling() throws Exception {
-    IssuedCertificate issued = ca.issueClient("admin", Duration.ofDays(1), home.clientCert("admin"), home.clientKey("admin"));
+    IssuedCertificate issued =
+        ca.issueClient(
+            "admin", Duration.ofDays(1), home.clientCert("admin"), home.clientKey("admin"));
     String chain = Files.readString(issued.certificateChain(), StandardCharsets.US_ASCII);
-    assertThat(chain).startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
+    assertThat(chain)
+        .startsWith("-----BEGIN CERTIFICATE-----\n")
+        .endsWith("-----END CERTIFICATE-----\n");
     assertThat(chain.split("-----BEGIN CERTIFICATE-----", -1)).hasSize(3);
     // the JDK's own parser reads the chain too
     try (var in = Files.newInputStream(issued.certificateChain())) {
@@ -290,6 +360,7 @@ class CertificateAuthorityTest {
     PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca.certificate(), null)));
     parameters.setRevocationEnabled(false);
     CertPathValidator.getInstance("PKIX")
-        .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
+        .validate(
+            CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), parameters);
   }
 }

@@ -57,8 +57,13 @@ class TlsInteropTest {
   void issue() {
     home = new CofferHome(tmp.resolve("home"));
     ca = CertificateAuthority.create(home.caCert(), home.caKey());
-    ca.issueServer("coffer-control", List.of("localhost"), List.of("127.0.0.1", "::1"), Duration.ofDays(1),
-        home.controlCert(), home.controlKey());
+    ca.issueServer(
+        "coffer-control",
+        List.of("localhost"),
+        List.of("127.0.0.1", "::1"),
+        Duration.ofDays(1),
+        home.controlCert(),
+        home.controlKey());
     ca.issueClient("admin", Duration.ofDays(1), home.clientCert("admin"), home.clientKey("admin"));
     ca.issueAgent("db-1", Duration.ofDays(1), home.agentCert("db-1"), home.agentKey("db-1"));
   }
@@ -72,18 +77,29 @@ class TlsInteropTest {
 
   @Test
   void sslContextsBuildFromTheFiles() throws Exception {
-    SslContext serverContext = GrpcSslContexts.forServer(home.controlCert().toFile(), home.controlKey().toFile())
-        .trustManager(home.caCert().toFile()).clientAuth(ClientAuth.REQUIRE).protocols("TLSv1.3").build();
+    SslContext serverContext =
+        GrpcSslContexts.forServer(home.controlCert().toFile(), home.controlKey().toFile())
+            .trustManager(home.caCert().toFile())
+            .clientAuth(ClientAuth.REQUIRE)
+            .protocols("TLSv1.3")
+            .build();
     assertThat(serverContext.isServer()).isTrue();
-    SslContext clientContext = GrpcSslContexts.forClient().trustManager(home.caCert().toFile())
-        .keyManager(home.agentCert("db-1").toFile(), home.agentKey("db-1").toFile()).protocols("TLSv1.3").build();
+    SslContext clientContext =
+        GrpcSslContexts.forClient()
+            .trustManager(home.caCert().toFile())
+            .keyManager(home.agentCert("db-1").toFile(), home.agentKey("db-1").toFile())
+            .protocols("TLSv1.3")
+            .build();
     assertThat(clientContext.isClient()).isTrue();
   }
 
   @ParameterizedTest
-  @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+  @EnumSource(
+      value = SslProvider.class,
+      names = {"JDK", "OPENSSL"})
   void mutualTls13HandshakeCarriesTheClientIdentity(SslProvider provider) throws Exception {
-    Assumptions.assumeTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "OpenSSL not available");
+    Assumptions.assumeTrue(
+        provider == SslProvider.JDK || OpenSsl.isAvailable(), "OpenSSL not available");
     startServer(provider);
 
     assertThat(call(provider, home.clientCert("admin").toFile(), home.clientKey("admin").toFile()))
@@ -97,57 +113,79 @@ class TlsInteropTest {
     startServer(SslProvider.JDK);
     CofferHome other = new CofferHome(tmp.resolve("other"));
     CertificateAuthority.create(other.caCert(), other.caKey())
-        .issueClient("admin", Duration.ofDays(1), other.clientCert("admin"), other.clientKey("admin"));
-    assertThatThrownBy(() -> call(SslProvider.JDK, other.clientCert("admin").toFile(), other.clientKey("admin").toFile()))
+        .issueClient(
+            "admin", Duration.ofDays(1), other.clientCert("admin"), other.clientKey("admin"));
+    assertThatThrownBy(
+            () ->
+                call(
+                    SslProvider.JDK,
+                    other.clientCert("admin").toFile(),
+                    other.clientKey("admin").toFile()))
         .isInstanceOf(StatusRuntimeException.class)
         .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
         .isEqualTo(Status.Code.UNAVAILABLE);
   }
 
   private void startServer(SslProvider provider) throws Exception {
-    SslContext context = GrpcSslContexts.configure(
-            io.netty.handler.ssl.SslContextBuilder.forServer(home.controlCert().toFile(), home.controlKey().toFile()),
-            provider)
-        .trustManager(home.caCert().toFile())
-        .clientAuth(ClientAuth.REQUIRE)
-        .protocols("TLSv1.3")
-        .build();
-    ServerInterceptor identity = new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-        String peer;
-        try {
-          X509Certificate leaf = (X509Certificate) session.getPeerCertificates()[0];
-          peer = Identity.of(leaf).map(id -> id.uri().toString()).orElse("?") + " " + session.getProtocol();
-        } catch (Exception e) {
-          peer = "error: " + e;
-        }
-        return Contexts.interceptCall(Context.current().withValue(PEER, peer), call, headers, next);
-      }
-    };
-    CommandServiceGrpc.CommandServiceImplBase service = new CommandServiceGrpc.CommandServiceImplBase() {
-      @Override
-      public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> response) {
-        response.onNext(CommandStatus.newBuilder().setCommandId(request.getCommandId()).setOperation(PEER.get()).build());
-        response.onCompleted();
-      }
-    };
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .sslContext(context)
-        .addService(ServerInterceptors.intercept(service, identity))
-        .build()
-        .start();
+    SslContext context =
+        GrpcSslContexts.configure(
+                io.netty.handler.ssl.SslContextBuilder.forServer(
+                    home.controlCert().toFile(), home.controlKey().toFile()),
+                provider)
+            .trustManager(home.caCert().toFile())
+            .clientAuth(ClientAuth.REQUIRE)
+            .protocols("TLSv1.3")
+            .build();
+    ServerInterceptor identity =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+            String peer;
+            try {
+              X509Certificate leaf = (X509Certificate) session.getPeerCertificates()[0];
+              peer =
+                  Identity.of(leaf).map(id -> id.uri().toString()).orElse("?")
+                      + " "
+                      + session.getProtocol();
+            } catch (Exception e) {
+              peer = "error: " + e;
+            }
+            return Contexts.interceptCall(
+                Context.current().withValue(PEER, peer), call, headers, next);
+          }
+        };
+    CommandServiceGrpc.CommandServiceImplBase service =
+        new CommandServiceGrpc.CommandServiceImplBase() {
+          @Override
+          public void getCommand(
+              GetCommandRequest request, StreamObserver<CommandStatus> response) {
+            response.onNext(
+                CommandStatus.newBuilder()
+                    .setCommandId(request.getCommandId())
+                    .setOperation(PEER.get())
+                    .build());
+            response.onCompleted();
+          }
+        };
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(context)
+            .addService(ServerInterceptors.intercept(service, identity))
+            .build()
+            .start();
   }
 
   private String call(SslProvider provider, File cert, File key) throws Exception {
-    SslContext context = GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forClient(), provider)
-        .trustManager(home.caCert().toFile())
-        .keyManager(cert, key)
-        .protocols("TLSv1.3")
-        .build();
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).sslContext(context).build();
+    SslContext context =
+        GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forClient(), provider)
+            .trustManager(home.caCert().toFile())
+            .keyManager(cert, key)
+            .protocols("TLSv1.3")
+            .build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).sslContext(context).build();
     try {
       return CommandServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(10, TimeUnit.SECONDS)

@@ -39,8 +39,12 @@ class CertsCommandTest {
     Cli.Result result = coffer("certs", "init");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.err()).isEmpty();
-    assertThat(result.out()).contains(home.caCert().toString(), home.controlCert().toString(),
-        home.clientCert("admin").toString(), "coffer control start");
+    assertThat(result.out())
+        .contains(
+            home.caCert().toString(),
+            home.controlCert().toString(),
+            home.clientCert("admin").toString(),
+            "coffer control start");
 
     X509Certificate ca = Pem.readCertificates(home.caCert()).get(0);
     List<X509Certificate> control = Pem.readCertificates(home.controlCert());
@@ -48,7 +52,8 @@ class CertsCommandTest {
     assertThat(control.get(1)).isEqualTo(ca);
     control.get(0).verify(ca.getPublicKey());
     assertThat(control.get(0).getSubjectX500Principal().getName()).isEqualTo("CN=coffer-control");
-    assertThat(control.get(0).getSubjectAlternativeNames()).extracting(san -> (Object) String.valueOf(san.get(1)))
+    assertThat(control.get(0).getSubjectAlternativeNames())
+        .extracting(san -> (Object) String.valueOf(san.get(1)))
         .containsExactly("localhost", "127.0.0.1", "0:0:0:0:0:0:0:1");
 
     X509Certificate admin = Pem.readCertificates(home.clientCert("admin")).get(0);
@@ -56,21 +61,40 @@ class CertsCommandTest {
     assertThat(Identity.of(admin)).contains(Identity.client("admin"));
 
     for (Path key : List.of(home.caKey(), home.controlKey(), home.clientKey("admin"))) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).as(key.toString()).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+          .as(key.toString())
+          .isEqualTo("rw-------");
       assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
     }
   }
 
   @Test
   void initAddsExtraNamesAndAnotherClient() throws Exception {
-    Cli.Result result = coffer("certs", "init", "--dns", "control.example.com", "--ip", "10.0.0.5,fd00::5",
-        "--client", "ops", "--days", "10");
+    Cli.Result result =
+        coffer(
+            "certs",
+            "init",
+            "--dns",
+            "control.example.com",
+            "--ip",
+            "10.0.0.5,fd00::5",
+            "--client",
+            "ops",
+            "--days",
+            "10");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     X509Certificate control = Pem.readCertificates(home.controlCert()).get(0);
-    assertThat(control.getSubjectAlternativeNames()).extracting(san -> (Object) String.valueOf(san.get(1)))
-        .containsExactly("localhost", "control.example.com", "127.0.0.1", "0:0:0:0:0:0:0:1", "10.0.0.5",
+    assertThat(control.getSubjectAlternativeNames())
+        .extracting(san -> (Object) String.valueOf(san.get(1)))
+        .containsExactly(
+            "localhost",
+            "control.example.com",
+            "127.0.0.1",
+            "0:0:0:0:0:0:0:1",
+            "10.0.0.5",
             "fd00:0:0:0:0:0:0:5");
-    assertThat(Identity.of(Pem.readCertificates(home.clientCert("ops")).get(0))).contains(Identity.client("ops"));
+    assertThat(Identity.of(Pem.readCertificates(home.clientCert("ops")).get(0)))
+        .contains(Identity.client("ops"));
     assertThat(home.clientCert("admin")).doesNotExist();
   }
 
@@ -81,7 +105,9 @@ class CertsCommandTest {
 
     Cli.Result again = coffer("certs", "init");
     assertThat(again.exitCode()).isEqualTo(4);
-    assertThat(again.err()).startsWith("coffer: a CA exists already at " + home.caDir()).contains("--if-missing");
+    assertThat(again.err())
+        .startsWith("coffer: a CA exists already at " + home.caDir())
+        .contains("--if-missing");
     assertThat(again.err().lines()).hasSize(1);
 
     Cli.Result ifMissing = coffer("certs", "init", "--if-missing");
@@ -111,7 +137,8 @@ class CertsCommandTest {
     Files.writeString(home.controlCert(), "old");
     Cli.Result result = coffer("certs", "init");
     assertThat(result.exitCode()).isEqualTo(4);
-    assertThat(result.err()).startsWith("coffer: " + home.controlCert() + " exists but there is no CA");
+    assertThat(result.err())
+        .startsWith("coffer: " + home.controlCert() + " exists but there is no CA");
     assertThat(home.caCert()).doesNotExist();
   }
 
@@ -132,16 +159,22 @@ class CertsCommandTest {
     coffer("certs", "init");
     Cli.Result result = coffer("certs", "issue", "--instance", "db-1");
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.out()).contains("coffer://instance/db-1", home.agentCert("db-1").toString(),
-        home.agentKey("db-1").toString());
+    assertThat(result.out())
+        .contains(
+            "coffer://instance/db-1",
+            home.agentCert("db-1").toString(),
+            home.agentKey("db-1").toString());
     List<X509Certificate> chain = Pem.readCertificates(home.agentCert("db-1"));
     assertThat(Identity.of(chain.get(0))).contains(Identity.agent("db-1"));
     chain.get(0).verify(chain.get(1).getPublicKey());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.agentKey("db-1")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.agentKey("db-1"))))
+        .isEqualTo("rw-------");
 
     Cli.Result again = coffer("certs", "issue", "--instance", "db-1");
     assertThat(again.exitCode()).isEqualTo(4);
-    assertThat(again.err()).isEqualTo("coffer: " + home.agentCert("db-1") + " exists already; use --force to replace it\n");
+    assertThat(again.err())
+        .isEqualTo(
+            "coffer: " + home.agentCert("db-1") + " exists already; use --force to replace it\n");
 
     Cli.Result forced = coffer("certs", "issue", "--instance", "db-1", "--force");
     assertThat(forced.exitCode()).isZero();
@@ -153,14 +186,25 @@ class CertsCommandTest {
   void issueWritesClientCertificatesWhereAsked() throws Exception {
     coffer("certs", "init");
     Path out = tmp.resolve("elsewhere");
-    Cli.Result result = coffer("certs", "issue", "--client", "ops", "--days", "7", "--out-dir", out.toString(), "--json");
+    Cli.Result result =
+        coffer(
+            "certs",
+            "issue",
+            "--client",
+            "ops",
+            "--days",
+            "7",
+            "--out-dir",
+            out.toString(),
+            "--json");
     assertThat(result.exitCode()).as(result.toString()).isZero();
     JsonNode json = new ObjectMapper().readTree(result.out());
     assertThat(json.get("identity").asText()).isEqualTo("coffer://client/ops");
     assertThat(json.get("certificate").asText()).isEqualTo(out.resolve("ops.pem").toString());
     X509Certificate leaf = Pem.readCertificates(out.resolve("ops.pem")).get(0);
     assertThat(Identity.of(leaf)).contains(Identity.client("ops"));
-    assertThat(leaf.getNotAfter().toInstant()).isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(8)));
+    assertThat(leaf.getNotAfter().toInstant())
+        .isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(8)));
     assertThat(out.resolve("ops.key")).exists();
     assertThat(home.clientCert("ops")).doesNotExist();
   }
@@ -169,7 +213,8 @@ class CertsCommandTest {
   void issueNeedsACaAndAValidName() throws Exception {
     Cli.Result noCa = coffer("certs", "issue", "--instance", "db-1");
     assertThat(noCa.exitCode()).isEqualTo(1);
-    assertThat(noCa.err()).isEqualTo("coffer: no CA in " + home.caDir() + "; run 'coffer certs init' first\n");
+    assertThat(noCa.err())
+        .isEqualTo("coffer: no CA in " + home.caDir() + "; run 'coffer certs init' first\n");
 
     coffer("certs", "init");
     for (String bad : List.of("DB_1", "../../etc/passwd", "-x")) {

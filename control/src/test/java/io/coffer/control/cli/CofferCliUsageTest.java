@@ -25,29 +25,56 @@ class CofferCliUsageTest {
 
   private static void collect(CommandLine commandLine, String prefix, List<String> paths) {
     paths.add(prefix);
-    commandLine.getSubcommands().forEach((name, sub) -> {
-      if (sub.getCommandName().equals(name)) { // skip the aliases picocli adds (help)
-        collect(sub, (prefix + " " + name).trim(), paths);
-      }
-    });
+    commandLine
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (sub.getCommandName().equals(name)) { // skip the aliases picocli adds (help)
+                collect(sub, (prefix + " " + name).trim(), paths);
+              }
+            });
   }
 
   @Test
   void everyCommandIsThere() {
-    assertThat(commands()).contains(
-        "certs init", "certs issue", "control start", "instance list", "instance show",
-        "database create", "database list", "database delete",
-        "user create", "user list", "user delete", "user grant", "user revoke", "user password", "user enable-root",
-        "backup create", "backup list", "backup show", "backup delete",
-        "backup schedule set", "backup schedule show", "backup schedule delete", "restore",
-        "replica create", "replica list", "promote", "eject", "workflow show",
-        "command show");
+    assertThat(commands())
+        .contains(
+            "certs init",
+            "certs issue",
+            "control start",
+            "instance list",
+            "instance show",
+            "database create",
+            "database list",
+            "database delete",
+            "user create",
+            "user list",
+            "user delete",
+            "user grant",
+            "user revoke",
+            "user password",
+            "user enable-root",
+            "backup create",
+            "backup list",
+            "backup show",
+            "backup delete",
+            "backup schedule set",
+            "backup schedule show",
+            "backup schedule delete",
+            "restore",
+            "replica create",
+            "replica list",
+            "promote",
+            "eject",
+            "workflow show",
+            "command show");
   }
 
   @ParameterizedTest
   @MethodSource("commands")
   void helpWorksEverywhere(String command) {
-    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    List<String> args =
+        new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");
     Cli.Result result = Cli.run(args.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -59,7 +86,8 @@ class CofferCliUsageTest {
   @ParameterizedTest
   @MethodSource("commands")
   void versionWorksEverywhere(String command) {
-    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+    List<String> args =
+        new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--version");
     Cli.Result result = Cli.run(args.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -69,8 +97,21 @@ class CofferCliUsageTest {
   @Test
   void topLevelHelpListsTheCommandGroups() {
     Cli.Result result = Cli.run("--help");
-    assertThat(result.out()).contains("certs", "control", "instance", "database", "user", "backup", "restore", "replica",
-        "promote", "eject", "workflow", "command", "Exit codes");
+    assertThat(result.out())
+        .contains(
+            "certs",
+            "control",
+            "instance",
+            "database",
+            "user",
+            "backup",
+            "restore",
+            "replica",
+            "promote",
+            "eject",
+            "workflow",
+            "command",
+            "Exit codes");
   }
 
   static Stream<List<String>> usageErrors() {
@@ -128,9 +169,11 @@ class CofferCliUsageTest {
 
   @Test
   void usageErrorsNameTheCommandAndSuggest() {
-    assertThat(Cli.run().err()).isEqualTo("coffer: Missing required subcommand (see 'coffer --help')\n");
+    assertThat(Cli.run().err())
+        .isEqualTo("coffer: Missing required subcommand (see 'coffer --help')\n");
     assertThat(Cli.run("instance", "show").err())
-        .isEqualTo("coffer: Missing required parameter: 'INSTANCE' (see 'coffer instance show --help')\n");
+        .isEqualTo(
+            "coffer: Missing required parameter: 'INSTANCE' (see 'coffer instance show --help')\n");
     assertThat(Cli.run("instance", "lst").err()).contains("did you mean list");
     assertThat(Cli.run("certs", "issue", "--instance", "a", "--client", "b").err())
         .contains("mutually exclusive");
@@ -140,13 +183,17 @@ class CofferCliUsageTest {
   void missingClientCertificateSaysToRunCertsInit() {
     Cli.Result result = Cli.run("--home", tmp.toString(), "instance", "list");
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).isEqualTo("coffer: no CA certificate at " + tmp.resolve("ca/ca.pem")
-        + "; run 'coffer certs init' first (or pass --ca-file)\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "coffer: no CA certificate at "
+                + tmp.resolve("ca/ca.pem")
+                + "; run 'coffer certs init' first (or pass --ca-file)\n");
 
     Cli.run("--home", tmp.toString(), "certs", "init");
     result = Cli.run("--home", tmp.toString(), "database", "list", "db-1", "--client", "ops");
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).startsWith("coffer: no client certificate for 'ops' at " + tmp.resolve("clients/ops.pem"))
+    assertThat(result.err())
+        .startsWith("coffer: no client certificate for 'ops' at " + tmp.resolve("clients/ops.pem"))
         .contains("run 'coffer certs init' first");
     assertThat(result.err().lines()).hasSize(1);
   }
@@ -155,13 +202,17 @@ class CofferCliUsageTest {
   void controlStartWithoutCertificatesSaysToRunCertsInit() {
     Cli.Result result = Cli.run("--home", tmp.toString(), "control", "start");
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.err()).isEqualTo("coffer: no CA certificate at " + tmp.resolve("ca/ca.pem")
-        + "; run 'coffer certs init' first\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "coffer: no CA certificate at "
+                + tmp.resolve("ca/ca.pem")
+                + "; run 'coffer certs init' first\n");
   }
 
   @Test
   void badConfigFileIsAUsageError() throws Exception {
-    Path config = java.nio.file.Files.writeString(tmp.resolve("control.yaml"), "agentListn: 1.2.3.4:5\n");
+    Path config =
+        java.nio.file.Files.writeString(tmp.resolve("control.yaml"), "agentListn: 1.2.3.4:5\n");
     Cli.Result result = Cli.run("control", "start", "--config", config.toString());
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).startsWith("coffer: " + config + ": unknown setting 'agentListn'");
@@ -169,6 +220,8 @@ class CofferCliUsageTest {
 
     result = Cli.run("--home", tmp.toString(), "control", "start", "--config", config.toString());
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).isEqualTo("coffer: --home cannot be combined with --config; set 'home' in " + config + "\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "coffer: --home cannot be combined with --config; set 'home' in " + config + "\n");
   }
 }

@@ -14,6 +14,7 @@ import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.CommandStatus;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.proto.v1.CreateDatabaseRequest;
+import io.coffer.proto.v1.CreateReplicaRequest;
 import io.coffer.proto.v1.CreateUserRequest;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.DeleteBackupRequest;
@@ -22,12 +23,14 @@ import io.coffer.proto.v1.DeleteBackupScheduleRequest;
 import io.coffer.proto.v1.DeleteBackupScheduleResponse;
 import io.coffer.proto.v1.DeleteDatabaseRequest;
 import io.coffer.proto.v1.DeleteUserRequest;
+import io.coffer.proto.v1.EjectRequest;
 import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.EnableRootResponse;
 import io.coffer.proto.v1.GetBackupRequest;
 import io.coffer.proto.v1.GetBackupScheduleRequest;
 import io.coffer.proto.v1.GetCommandRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.GetWorkflowRequest;
 import io.coffer.proto.v1.GrantAccessRequest;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceStatus;
@@ -37,20 +40,17 @@ import io.coffer.proto.v1.ListDatabasesRequest;
 import io.coffer.proto.v1.ListDatabasesResponse;
 import io.coffer.proto.v1.ListInstancesRequest;
 import io.coffer.proto.v1.ListInstancesResponse;
+import io.coffer.proto.v1.ListReplicasRequest;
+import io.coffer.proto.v1.ListReplicasResponse;
 import io.coffer.proto.v1.ListUsersRequest;
 import io.coffer.proto.v1.ListUsersResponse;
+import io.coffer.proto.v1.PromoteRequest;
+import io.coffer.proto.v1.RepairReplicaRequest;
+import io.coffer.proto.v1.ReplicationServiceGrpc;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.RevokeAccessRequest;
 import io.coffer.proto.v1.SetBackupScheduleRequest;
 import io.coffer.proto.v1.UserServiceGrpc;
-import io.coffer.proto.v1.CreateReplicaRequest;
-import io.coffer.proto.v1.EjectRequest;
-import io.coffer.proto.v1.RepairReplicaRequest;
-import io.coffer.proto.v1.GetWorkflowRequest;
-import io.coffer.proto.v1.ListReplicasRequest;
-import io.coffer.proto.v1.ListReplicasResponse;
-import io.coffer.proto.v1.PromoteRequest;
-import io.coffer.proto.v1.ReplicationServiceGrpc;
 import io.coffer.proto.v1.Workflow;
 import io.coffer.proto.v1.WorkflowState;
 import io.grpc.Grpc;
@@ -87,45 +87,59 @@ final class FakeControl implements AutoCloseable {
 
   /** Requests received, in order. */
   final List<Message> requests = new CopyOnWriteArrayList<>();
+
   /** Per call, what the caller presented: "coffer://client/NAME", "Bearer TOKEN" or "anonymous". */
   final List<String> callers = new CopyOnWriteArrayList<>();
-  /** Canned replies by method name ("ListInstances"); default: an empty reply echoing the command id. */
+
+  /**
+   * Canned replies by method name ("ListInstances"); default: an empty reply echoing the command
+   * id.
+   */
   final Map<String, Message> replies = new ConcurrentHashMap<>();
+
   /** Errors by method name, thrown instead of replying. */
   final Map<String, StatusRuntimeException> errors = new ConcurrentHashMap<>();
+
   /** Replies by method name used once each, in order, before {@link #replies}. */
   final Map<String, Queue<Message>> queued = new ConcurrentHashMap<>();
+
   /** How long to take before answering, by method name, in milliseconds. */
   final Map<String, Long> delays = new ConcurrentHashMap<>();
 
   private final Server server;
 
   FakeControl(CofferHome home) throws IOException {
-    ServerInterceptor who = new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        callers.add(caller(call, headers));
-        return next.startCall(call, headers);
-      }
-    };
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .sslContext(GrpcSslContexts.forServer(home.controlCert().toFile(), home.controlKey().toFile())
-            .trustManager(home.caCert().toFile())
-            .clientAuth(ClientAuth.OPTIONAL)
-            .protocols("TLSv1.3")
-            .build())
-        .addService(ServerInterceptors.intercept(new Instances(), who))
-        .addService(ServerInterceptors.intercept(new Databases(), who))
-        .addService(ServerInterceptors.intercept(new Users(), who))
-        .addService(ServerInterceptors.intercept(new Commands(), who))
-        .addService(ServerInterceptors.intercept(new Backups(), who))
-        .addService(ServerInterceptors.intercept(new Replication(), who))
-        .build()
-        .start();
+    ServerInterceptor who =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            callers.add(caller(call, headers));
+            return next.startCall(call, headers);
+          }
+        };
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(
+                GrpcSslContexts.forServer(home.controlCert().toFile(), home.controlKey().toFile())
+                    .trustManager(home.caCert().toFile())
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .protocols("TLSv1.3")
+                    .build())
+            .addService(ServerInterceptors.intercept(new Instances(), who))
+            .addService(ServerInterceptors.intercept(new Databases(), who))
+            .addService(ServerInterceptors.intercept(new Users(), who))
+            .addService(ServerInterceptors.intercept(new Commands(), who))
+            .addService(ServerInterceptors.intercept(new Backups(), who))
+            .addService(ServerInterceptors.intercept(new Replication(), who))
+            .build()
+            .start();
   }
 
-  /** Answers {@code method} with {@code replies}, one per call, then with {@link #replies} or the default. */
+  /**
+   * Answers {@code method} with {@code replies}, one per call, then with {@link #replies} or the
+   * default.
+   */
   void queue(String method, Message... replies) {
     queued.computeIfAbsent(method, m -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
   }
@@ -158,17 +172,20 @@ final class FakeControl implements AutoCloseable {
     try {
       if (session != null && session.getPeerCertificates().length > 0) {
         return Identity.of((X509Certificate) session.getPeerCertificates()[0])
-            .map(id -> id.uri().toString()).orElse("unknown certificate");
+            .map(id -> id.uri().toString())
+            .orElse("unknown certificate");
       }
     } catch (SSLPeerUnverifiedException e) {
       // no client certificate
     }
-    String authorization = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+    String authorization =
+        headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
     return authorization != null ? authorization : "anonymous";
   }
 
   @SuppressWarnings("unchecked")
-  private <T extends Message> void answer(String method, Message request, T fallback, StreamObserver<T> out) {
+  private <T extends Message> void answer(
+      String method, Message request, T fallback, StreamObserver<T> out) {
     requests.add(request);
     Long delay = delays.get(method);
     if (delay != null) {
@@ -195,13 +212,18 @@ final class FakeControl implements AutoCloseable {
 
   private final class Instances extends InstanceServiceGrpc.InstanceServiceImplBase {
     @Override
-    public void listInstances(ListInstancesRequest request, StreamObserver<ListInstancesResponse> out) {
+    public void listInstances(
+        ListInstancesRequest request, StreamObserver<ListInstancesResponse> out) {
       answer("ListInstances", request, ListInstancesResponse.getDefaultInstance(), out);
     }
 
     @Override
     public void getInstance(GetInstanceRequest request, StreamObserver<InstanceStatus> out) {
-      answer("GetInstance", request, InstanceStatus.newBuilder().setInstanceId(request.getInstanceId()).build(), out);
+      answer(
+          "GetInstance",
+          request,
+          InstanceStatus.newBuilder().setInstanceId(request.getInstanceId()).build(),
+          out);
     }
   }
 
@@ -212,7 +234,8 @@ final class FakeControl implements AutoCloseable {
     }
 
     @Override
-    public void listDatabases(ListDatabasesRequest request, StreamObserver<ListDatabasesResponse> out) {
+    public void listDatabases(
+        ListDatabasesRequest request, StreamObserver<ListDatabasesResponse> out) {
       answer("ListDatabases", request, ListDatabasesResponse.getDefaultInstance(), out);
     }
 
@@ -255,31 +278,53 @@ final class FakeControl implements AutoCloseable {
 
     @Override
     public void enableRoot(EnableRootRequest request, StreamObserver<EnableRootResponse> out) {
-      answer("EnableRoot", request,
-          EnableRootResponse.newBuilder().setCommandId(request.getOptions().getCommandId()).build(), out);
+      answer(
+          "EnableRoot",
+          request,
+          EnableRootResponse.newBuilder().setCommandId(request.getOptions().getCommandId()).build(),
+          out);
     }
   }
 
   private final class Commands extends CommandServiceGrpc.CommandServiceImplBase {
     @Override
     public void getCommand(GetCommandRequest request, StreamObserver<CommandStatus> out) {
-      answer("GetCommand", request, CommandStatus.newBuilder().setCommandId(request.getCommandId()).build(), out);
+      answer(
+          "GetCommand",
+          request,
+          CommandStatus.newBuilder().setCommandId(request.getCommandId()).build(),
+          out);
     }
   }
 
   private final class Backups extends BackupServiceGrpc.BackupServiceImplBase {
     @Override
     public void createBackup(CreateBackupRequest request, StreamObserver<Backup> out) {
-      answer("CreateBackup", request, Backup.newBuilder().setBackupId("bk-000000000001")
-          .setInstanceId(request.getInstanceId())
-          .setType(request.getType() == BackupType.BACKUP_TYPE_UNSPECIFIED ? BackupType.BACKUP_TYPE_FULL : request.getType())
-          .setParentId(request.getParentId()).setState(BackupState.BACKUP_STATE_PENDING)
-          .setCommandId(request.getOptions().getCommandId()).setOrigin("user").build(), out);
+      answer(
+          "CreateBackup",
+          request,
+          Backup.newBuilder()
+              .setBackupId("bk-000000000001")
+              .setInstanceId(request.getInstanceId())
+              .setType(
+                  request.getType() == BackupType.BACKUP_TYPE_UNSPECIFIED
+                      ? BackupType.BACKUP_TYPE_FULL
+                      : request.getType())
+              .setParentId(request.getParentId())
+              .setState(BackupState.BACKUP_STATE_PENDING)
+              .setCommandId(request.getOptions().getCommandId())
+              .setOrigin("user")
+              .build(),
+          out);
     }
 
     @Override
     public void getBackup(GetBackupRequest request, StreamObserver<Backup> out) {
-      answer("GetBackup", request, Backup.newBuilder().setBackupId(request.getBackupId()).build(), out);
+      answer(
+          "GetBackup",
+          request,
+          Backup.newBuilder().setBackupId(request.getBackupId()).build(),
+          out);
     }
 
     @Override
@@ -288,8 +333,13 @@ final class FakeControl implements AutoCloseable {
     }
 
     @Override
-    public void deleteBackup(DeleteBackupRequest request, StreamObserver<DeleteBackupResponse> out) {
-      answer("DeleteBackup", request, DeleteBackupResponse.newBuilder().addDeletedBackupIds(request.getBackupId()).build(), out);
+    public void deleteBackup(
+        DeleteBackupRequest request, StreamObserver<DeleteBackupResponse> out) {
+      answer(
+          "DeleteBackup",
+          request,
+          DeleteBackupResponse.newBuilder().addDeletedBackupIds(request.getBackupId()).build(),
+          out);
     }
 
     @Override
@@ -298,61 +348,119 @@ final class FakeControl implements AutoCloseable {
     }
 
     @Override
-    public void setBackupSchedule(SetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
+    public void setBackupSchedule(
+        SetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
       answer("SetBackupSchedule", request, request.getSchedule(), out);
     }
 
     @Override
-    public void getBackupSchedule(GetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
-      answer("GetBackupSchedule", request, BackupSchedule.newBuilder().setInstanceId(request.getInstanceId()).build(), out);
+    public void getBackupSchedule(
+        GetBackupScheduleRequest request, StreamObserver<BackupSchedule> out) {
+      answer(
+          "GetBackupSchedule",
+          request,
+          BackupSchedule.newBuilder().setInstanceId(request.getInstanceId()).build(),
+          out);
     }
 
     @Override
-    public void deleteBackupSchedule(DeleteBackupScheduleRequest request, StreamObserver<DeleteBackupScheduleResponse> out) {
-      answer("DeleteBackupSchedule", request, DeleteBackupScheduleResponse.getDefaultInstance(), out);
+    public void deleteBackupSchedule(
+        DeleteBackupScheduleRequest request, StreamObserver<DeleteBackupScheduleResponse> out) {
+      answer(
+          "DeleteBackupSchedule", request, DeleteBackupScheduleResponse.getDefaultInstance(), out);
     }
   }
 
   /** A workflow just started, at its first step, as the control returns it. */
-  static Workflow started(String id, String kind, int stepCount, String stepName, Map<String, String> details) {
-    return Workflow.newBuilder().setWorkflowId(id).setKind(kind).setState(WorkflowState.WORKFLOW_STATE_RUNNING)
-        .setStepsDone(0).setStepCount(stepCount).setStepName(stepName).putAllDetails(details).build();
+  static Workflow started(
+      String id, String kind, int stepCount, String stepName, Map<String, String> details) {
+    return Workflow.newBuilder()
+        .setWorkflowId(id)
+        .setKind(kind)
+        .setState(WorkflowState.WORKFLOW_STATE_RUNNING)
+        .setStepsDone(0)
+        .setStepCount(stepCount)
+        .setStepName(stepName)
+        .putAllDetails(details)
+        .build();
   }
 
   private final class Replication extends ReplicationServiceGrpc.ReplicationServiceImplBase {
     @Override
     public void createReplica(CreateReplicaRequest request, StreamObserver<Workflow> out) {
-      answer("CreateReplica", request, started(request.getOptions().getCommandId(), "create_replica", 5,
-          "prepare the source's replication account", Map.of("source", request.getSourceInstanceId(),
-              "replica", request.getInstanceId(), "semi_sync", String.valueOf(request.getSemiSync()))), out);
+      answer(
+          "CreateReplica",
+          request,
+          started(
+              request.getOptions().getCommandId(),
+              "create_replica",
+              5,
+              "prepare the source's replication account",
+              Map.of(
+                  "source",
+                  request.getSourceInstanceId(),
+                  "replica",
+                  request.getInstanceId(),
+                  "semi_sync",
+                  String.valueOf(request.getSemiSync()))),
+          out);
     }
 
     @Override
     public void promote(PromoteRequest request, StreamObserver<Workflow> out) {
-      answer("Promote", request, started(request.getOptions().getCommandId(), "switchover", 6,
-          "fence the source (read-only)", Map.of("replica", request.getInstanceId())), out);
+      answer(
+          "Promote",
+          request,
+          started(
+              request.getOptions().getCommandId(),
+              "switchover",
+              6,
+              "fence the source (read-only)",
+              Map.of("replica", request.getInstanceId())),
+          out);
     }
 
     @Override
     public void eject(EjectRequest request, StreamObserver<Workflow> out) {
-      answer("Eject", request, started(request.getOptions().getCommandId(), "failover", 5,
-          "find the most advanced replica", Map.of("source", request.getSourceInstanceId())), out);
+      answer(
+          "Eject",
+          request,
+          started(
+              request.getOptions().getCommandId(),
+              "failover",
+              5,
+              "find the most advanced replica",
+              Map.of("source", request.getSourceInstanceId())),
+          out);
     }
 
     @Override
     public void repairReplica(RepairReplicaRequest request, StreamObserver<Workflow> out) {
-      answer("RepairReplica", request, started(request.getOptions().getCommandId(), "repair_replica", 6,
-          "prepare the source's replication account", Map.of("replica", request.getInstanceId())), out);
+      answer(
+          "RepairReplica",
+          request,
+          started(
+              request.getOptions().getCommandId(),
+              "repair_replica",
+              6,
+              "prepare the source's replication account",
+              Map.of("replica", request.getInstanceId())),
+          out);
     }
 
     @Override
-    public void listReplicas(ListReplicasRequest request, StreamObserver<ListReplicasResponse> out) {
+    public void listReplicas(
+        ListReplicasRequest request, StreamObserver<ListReplicasResponse> out) {
       answer("ListReplicas", request, ListReplicasResponse.getDefaultInstance(), out);
     }
 
     @Override
     public void getWorkflow(GetWorkflowRequest request, StreamObserver<Workflow> out) {
-      answer("GetWorkflow", request, Workflow.newBuilder().setWorkflowId(request.getWorkflowId()).build(), out);
+      answer(
+          "GetWorkflow",
+          request,
+          Workflow.newBuilder().setWorkflowId(request.getWorkflowId()).build(),
+          out);
     }
   }
 

@@ -21,8 +21,11 @@ class JobWatchTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
   private static CommandStatus pending(long bytes, int percent) {
-    return CommandStatus.newBuilder().setState(CommandState.COMMAND_STATE_PENDING)
-        .setProgressBytes(bytes).setProgressPercent(percent).build();
+    return CommandStatus.newBuilder()
+        .setState(CommandState.COMMAND_STATE_PENDING)
+        .setProgressBytes(bytes)
+        .setProgressPercent(percent)
+        .build();
   }
 
   private void advance(Duration d) {
@@ -42,24 +45,35 @@ class JobWatchTest {
     String first = "backup bk-1 of db-1: no progress reported yet (2s)";
     String second = "backup bk-1 of db-1: 12.3 MiB, 7% (3s)";
     String third = "backup bk-1 of db-1: 13.0 MiB (1m05s)";
-    assertThat(err.toString()).isEqualTo("\r" + first
-        + "\r" + second + " ".repeat(first.length() - second.length())
-        + "\r" + third + " ".repeat(second.length() - third.length())
-        + "\r" + " ".repeat(third.length()) + "\r");
+    assertThat(err.toString())
+        .isEqualTo(
+            "\r"
+                + first
+                + "\r"
+                + second
+                + " ".repeat(first.length() - second.length())
+                + "\r"
+                + third
+                + " ".repeat(second.length() - third.length())
+                + "\r"
+                + " ".repeat(third.length())
+                + "\r");
     assertThat(err.toString()).doesNotContain("\n");
   }
 
   @Test
   void otherwiseALineEveryFiveSecondsAtMost() {
-    JobWatch progress = new JobWatch(new PrintWriter(err), false, "restore of bk-1 into db-2", nanos::get);
+    JobWatch progress =
+        new JobWatch(new PrintWriter(err), false, "restore of bk-1 into db-2", nanos::get);
     for (int i = 1; i <= 24; i++) { // 12 s of polls every 500 ms
       advance(JobWatch.POLL_INTERVAL);
       progress.update(pending(i * MIB, 4 * i));
     }
     progress.clear();
-    assertThat(err.toString().lines()).containsExactly(
-        "restore of bk-1 into db-2: 10.0 MiB, 40% (5s)",
-        "restore of bk-1 into db-2: 20.0 MiB, 80% (10s)");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "restore of bk-1 into db-2: 10.0 MiB, 40% (5s)",
+            "restore of bk-1 into db-2: 20.0 MiB, 80% (10s)");
   }
 
   @Test
@@ -68,7 +82,9 @@ class JobWatchTest {
     assertThat(JobWatch.known(pending(0, 5))).isTrue();
     assertThat(JobWatch.known(pending(0, -1))).isFalse();
     assertThat(JobWatch.known(pending(0, 0))).isFalse();
-    assertThat(JobWatch.known(pending(5, 50).toBuilder().setState(CommandState.COMMAND_STATE_SUCCEEDED).build()))
+    assertThat(
+            JobWatch.known(
+                pending(5, 50).toBuilder().setState(CommandState.COMMAND_STATE_SUCCEEDED).build()))
         .isFalse();
     assertThat(JobWatch.describe(0, 0)).isEqualTo("0.0 MiB, 0%");
     assertThat(JobWatch.describe(MIB, 100)).isEqualTo("1.0 MiB, 100%");
@@ -91,18 +107,25 @@ class JobWatchTest {
 
   @Test
   void whileTheAgentIsUnreachableItSaysSoAndSinceWhen() {
-    JobWatch progress = new JobWatch(new PrintWriter(err), false, "backup bk-1 of db-1", nanos::get);
-    InstanceStatus gone = InstanceStatus.newBuilder().setInstanceId("db-1").setState(InstanceState.INSTANCE_STATE_UNREACHABLE)
-        .setLastHeartbeat(Timestamp.newBuilder().setSeconds(Instant.parse("2026-12-07T10:15:30Z").getEpochSecond()))
-        .build();
+    JobWatch progress =
+        new JobWatch(new PrintWriter(err), false, "backup bk-1 of db-1", nanos::get);
+    InstanceStatus gone =
+        InstanceStatus.newBuilder()
+            .setInstanceId("db-1")
+            .setState(InstanceState.INSTANCE_STATE_UNREACHABLE)
+            .setLastHeartbeat(
+                Timestamp.newBuilder()
+                    .setSeconds(Instant.parse("2026-12-07T10:15:30Z").getEpochSecond()))
+            .build();
     advance(Duration.ofSeconds(5));
     progress.update(pending(12 * MIB, 7), gone, Instant.parse("2026-12-07T10:18:30Z"));
     InstanceStatus back = gone.toBuilder().setState(InstanceState.INSTANCE_STATE_CONNECTED).build();
     advance(Duration.ofSeconds(5));
     progress.update(pending(13 * MIB, 8), back, Instant.parse("2026-12-07T10:18:35Z"));
-    assertThat(err.toString().lines()).containsExactly(
-        "backup bk-1 of db-1: the agent of db-1 is unreachable since 2026-12-07T10:15:30Z (3m ago); waiting for it to"
-            + " come back (5s)",
-        "backup bk-1 of db-1: 13.0 MiB, 8% (10s)");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "backup bk-1 of db-1: the agent of db-1 is unreachable since 2026-12-07T10:15:30Z (3m ago); waiting for it to"
+                + " come back (5s)",
+            "backup bk-1 of db-1: 13.0 MiB, 8% (10s)");
   }
 }

@@ -20,11 +20,13 @@ class ClusterMembershipTest {
       m.form("wf-2", "redis", List.of("r-1", "r-2", "r-3"));
     }
     try (ClusterMembership m = ClusterMembership.open(dir)) {
-      assertThat(m.of("gal-d")).hasValueSatisfying(c -> {
-        assertThat(c.id()).isEqualTo("wf-1");
-        assertThat(c.engine()).isEqualTo("mysql");
-        assertThat(c.members()).containsExactly("gal-c", "gal-a", "gal-d");
-      });
+      assertThat(m.of("gal-d"))
+          .hasValueSatisfying(
+              c -> {
+                assertThat(c.id()).isEqualTo("wf-1");
+                assertThat(c.engine()).isEqualTo("mysql");
+                assertThat(c.members()).containsExactly("gal-c", "gal-a", "gal-d");
+              });
       assertThat(m.of("gal-b")).isEmpty();
       assertThat(m.clusters()).containsOnlyKeys("wf-1", "wf-2");
       // a node formed into a new cluster leaves its old one

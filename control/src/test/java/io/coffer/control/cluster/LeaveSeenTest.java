@@ -41,7 +41,8 @@ class LeaveSeenTest {
   }
 
   private static ClusterStatus view(int size, ClusterNodeAddress... nodes) {
-    ClusterStatus.Builder b = ClusterStatus.newBuilder().setEnabled(true).setState("Primary").setSize(size);
+    ClusterStatus.Builder b =
+        ClusterStatus.newBuilder().setEnabled(true).setState("Primary").setSize(size);
     for (ClusterNodeAddress n : nodes) {
       b.addNodes(ClusterNode.newBuilder().setAddress(n));
     }
@@ -49,6 +50,10 @@ class LeaveSeenTest {
   }
 
   private static ClusterNodeAddress address(int port) {
-    return ClusterNodeAddress.newBuilder().setHost("127.0.0.1").setPort(port).setPeerPort(port + 1000).build();
+    return ClusterNodeAddress.newBuilder()
+        .setHost("127.0.0.1")
+        .setPort(port)
+        .setPeerPort(port + 1000)
+        .build();
   }
 }

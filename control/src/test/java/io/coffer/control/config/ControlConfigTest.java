@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControlConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void oneEventLoopThreadByDefault() throws Exception {
@@ -25,7 +24,8 @@ class ControlConfigTest {
   @Test
   void eventLoopThreadsOutOfRangeAreRefusedByName() {
     assertThatThrownBy(() -> load("home: " + dir + "\neventLoopThreads: 0\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("eventLoopThreads must be between 1 and 64");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventLoopThreads must be between 1 and 64");
   }
 
   private ControlConfig load(String yaml) throws Exception {

@@ -27,7 +27,9 @@ class AgreementTest {
   void declinesWhenHalfOrMoreStillReceive() {
     Agreement a = Agreement.of("a", Map.of("b", receiving(true), "c", receiving(false)), 2);
     assertThat(a.go()).isFalse();
-    assertThat(a.why()).isEqualTo("1 of the 2 replicas that answered still receive from a: the control is the one cut off");
+    assertThat(a.why())
+        .isEqualTo(
+            "1 of the 2 replicas that answered still receive from a: the control is the one cut off");
   }
 
   @Test

@@ -14,23 +14,34 @@ class DerivedPasswordsTest {
   @TempDir Path state;
 
   @Test
-  void aSourceGetsTheSamePasswordEveryTimeAndAcrossRestartsOthersADifferentOne() throws IOException {
+  void aSourceGetsTheSamePasswordEveryTimeAndAcrossRestartsOthersADifferentOne()
+      throws IOException {
     DerivedPasswords first = DerivedPasswords.open(state);
     String a = first.replication("db-1");
     assertThat(a).hasSize(32).matches("[A-Za-z0-9_-]+");
     assertThat(first.replication("db-1")).isEqualTo(a);
     assertThat(first.replication("db-2")).isNotEqualTo(a);
-    assertThat(DerivedPasswords.open(state).replication("db-1")).as("after a control restart").isEqualTo(a);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(DerivedPasswords.FILE))))
+    assertThat(DerivedPasswords.open(state).replication("db-1"))
+        .as("after a control restart")
+        .isEqualTo(a);
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve(DerivedPasswords.FILE))))
         .isEqualTo("rw-------");
   }
 
   @Test
-  void aClusterWorkflowGetsItsOwnPasswordAgainAfterARestartAndNoReplicationPassword() throws IOException {
+  void aClusterWorkflowGetsItsOwnPasswordAgainAfterARestartAndNoReplicationPassword()
+      throws IOException {
     DerivedPasswords passwords = DerivedPasswords.open(state);
     String wf = passwords.cluster("wf-1");
-    assertThat(wf).hasSize(32).isNotEqualTo(passwords.cluster("wf-2")).isNotEqualTo(passwords.replication("wf-1"));
-    assertThat(DerivedPasswords.open(state).cluster("wf-1")).as("after a control restart").isEqualTo(wf);
+    assertThat(wf)
+        .hasSize(32)
+        .isNotEqualTo(passwords.cluster("wf-2"))
+        .isNotEqualTo(passwords.replication("wf-1"));
+    assertThat(DerivedPasswords.open(state).cluster("wf-1"))
+        .as("after a control restart")
+        .isEqualTo(wf);
   }
 
   @Test
@@ -42,7 +53,8 @@ class DerivedPasswordsTest {
   @Test
   void aDamagedKeyFileIsAClearError() throws IOException {
     Files.writeString(state.resolve(DerivedPasswords.FILE), "not a keyset");
-    assertThatThrownBy(() -> DerivedPasswords.open(state)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> DerivedPasswords.open(state))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("replication-key.tink is not a Tink PRF keyset");
   }
 }

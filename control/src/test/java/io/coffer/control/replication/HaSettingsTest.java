@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class HaSettingsTest {
   static HaSettings of(long windowMs, long maxLagMs, long leaseMs) {
-    return new HaSettings(true, Duration.ofMillis(windowMs), Duration.ofMillis(maxLagMs), Duration.ofMillis(leaseMs));
+    return new HaSettings(
+        true, Duration.ofMillis(windowMs), Duration.ofMillis(maxLagMs), Duration.ofMillis(leaseMs));
   }
 
   @Test
@@ -18,8 +19,9 @@ class HaSettingsTest {
   @Test
   void theLeaseMustEndAMarginBeforeTheControlMayPromote() {
     assertThat(of(6000, 0, 5000).problem()).isEmpty();
-    assertThat(of(6000, 0, 5001).problem()).startsWith("lease_millis: must be between 1000 and the detection window"
-        + " minus 1000 (5000)");
+    assertThat(of(6000, 0, 5001).problem())
+        .startsWith(
+            "lease_millis: must be between 1000 and the detection window" + " minus 1000 (5000)");
     assertThat(of(6000, 0, 999).problem()).startsWith("lease_millis:");
   }
 

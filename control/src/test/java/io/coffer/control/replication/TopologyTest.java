@@ -16,7 +16,8 @@ class TopologyTest {
 
   @Test
   void aPromotionStartsTheNextTermAndTheGroupKeepsItsSettings() throws Exception {
-    HaSettings custom = new HaSettings(false, Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(3));
+    HaSettings custom =
+        new HaSettings(false, Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(3));
     try (Topology t = Topology.open(dir)) {
       t.setSource("b", "a", true);
       t.setSource("c", "a");
@@ -32,7 +33,8 @@ class TopologyTest {
       assertThat(t.group("a")).isEmpty();
       assertThat(t.group("b").orElseThrow()).isEqualTo(new Topology.Group("b", 2, custom));
       assertThat(t.replicasOf("b")).containsExactly("c");
-      assertThat(t.deposed("a").orElseThrow()).isEqualTo(new Topology.Deposed("b", 2, Instant.ofEpochMilli(1000)));
+      assertThat(t.deposed("a").orElseThrow())
+          .isEqualTo(new Topology.Deposed("b", 2, Instant.ofEpochMilli(1000)));
       assertThat(t.termOf("a")).isEqualTo(2);
       assertThat(t.termOf("c")).isEqualTo(2);
       assertThat(t.termOf("elsewhere")).isZero();
@@ -54,7 +56,8 @@ class TopologyTest {
     try (Topology t = Topology.open(dir)) {
       assertThat(t.replicasOf("a")).containsExactlyInAnyOrder("b", "c");
       assertThat(t.synchronous("b")).isFalse();
-      assertThat(t.group("a").orElseThrow()).isEqualTo(new Topology.Group("a", 1, HaSettings.DEFAULTS));
+      assertThat(t.group("a").orElseThrow())
+          .isEqualTo(new Topology.Group("a", 1, HaSettings.DEFAULTS));
     }
   }
 }

@@ -33,12 +33,17 @@ class SqliteStateStoreTest {
   final Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
 
   static final byte[] DIGEST = new byte[32];
+
   /** Looked for in the raw files: long and unusual, so a match is never a coincidence. */
   static final String PASSWORD = "pw-Zq8xKv3mT0pLr9Wd";
 
   static Command command(String id) {
-    return Command.newBuilder().setCommandId(id).setOperation(Operation.newBuilder()
-        .setChangePassword(ChangePassword.newBuilder().setName("u").setPassword(PASSWORD))).build();
+    return Command.newBuilder()
+        .setCommandId(id)
+        .setOperation(
+            Operation.newBuilder()
+                .setChangePassword(ChangePassword.newBuilder().setName("u").setPassword(PASSWORD)))
+        .build();
   }
 
   static Result ok(String id) {
@@ -48,11 +53,16 @@ class SqliteStateStoreTest {
   @Test
   void aCommandIsJournaledOnceCompletedOnceAndLosesItsPayloadWhenDone() throws Exception {
     try (SqliteStateStore store = SqliteStateStore.open(dir)) {
-      assertThat(store.insertIfAbsent("db1", "change_password", command("c1"), DIGEST, t0)).isEmpty();
-      assertThat(store.insertIfAbsent("db1", "change_password", command("c1"), DIGEST, t0)).isPresent();
-      assertThat(store.pending("db1")).extracting(StateStore.StoredCommand::commandId).containsExactly("c1");
+      assertThat(store.insertIfAbsent("db1", "change_password", command("c1"), DIGEST, t0))
+          .isEmpty();
+      assertThat(store.insertIfAbsent("db1", "change_password", command("c1"), DIGEST, t0))
+          .isPresent();
+      assertThat(store.pending("db1"))
+          .extracting(StateStore.StoredCommand::commandId)
+          .containsExactly("c1");
       assertThat(store.complete("c1", ok("c1"), t0.plusSeconds(1))).isTrue();
-      assertThat(store.complete("c1", ok("c1"), t0.plusSeconds(2))).isFalse(); // duplicate result ignored
+      assertThat(store.complete("c1", ok("c1"), t0.plusSeconds(2)))
+          .isFalse(); // duplicate result ignored
     }
     try (SqliteStateStore store = SqliteStateStore.open(dir)) { // after a control restart
       StateStore.StoredCommand c = store.find("c1").orElseThrow();
@@ -85,10 +95,13 @@ class SqliteStateStoreTest {
       store.saveInstance("db1", Hello.newBuilder().setAgentVersion("2").build(), t0.plusSeconds(5));
     }
     try (SqliteStateStore store = SqliteStateStore.open(dir)) {
-      assertThat(store.instances()).singleElement().satisfies(i -> {
-        assertThat(i.instanceId()).isEqualTo("db1");
-        assertThat(i.hello().getAgentVersion()).isEqualTo("2");
-      });
+      assertThat(store.instances())
+          .singleElement()
+          .satisfies(
+              i -> {
+                assertThat(i.instanceId()).isEqualTo("db1");
+                assertThat(i.hello().getAgentVersion()).isEqualTo("2");
+              });
     }
   }
 
@@ -98,7 +111,8 @@ class SqliteStateStoreTest {
       store.insertIfAbsent("db1", "change_password", command("c1"), DIGEST, t0);
       assertThat(store.find("c1").orElseThrow().command()).contains(command("c1"));
       assertThat(filesHolding(PASSWORD)).as("sealed while pending").isEmpty();
-      assertThat(store.find("c1").orElseThrow().requestDigest()).hasValueSatisfying(d -> assertThat(d).isEqualTo(DIGEST));
+      assertThat(store.find("c1").orElseThrow().requestDigest())
+          .hasValueSatisfying(d -> assertThat(d).isEqualTo(DIGEST));
       byte[] sealed = rawPayload("c1");
       assertThat(filesHolding(sealed)).isNotEmpty();
 
@@ -113,23 +127,30 @@ class SqliteStateStoreTest {
   void aFormat1JournalIsMigratedItsPendingPayloadsSealedAndStillDelivered() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("control.db"));
         Statement s = c.createStatement()) {
-      s.execute("""
+      s.execute(
+          """
           CREATE TABLE commands (command_id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, operation TEXT NOT NULL,
             state TEXT NOT NULL, command BLOB, result BLOB, created_at INTEGER NOT NULL, finished_at INTEGER)""");
-      s.execute("CREATE TABLE instances (instance_id TEXT PRIMARY KEY, hello BLOB NOT NULL, last_connected INTEGER NOT NULL)");
+      s.execute(
+          "CREATE TABLE instances (instance_id TEXT PRIMARY KEY, hello BLOB NOT NULL, last_connected INTEGER NOT NULL)");
       s.execute("PRAGMA user_version = 1");
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO commands VALUES ('old', 'db1', 'change_password', 'PENDING', ?, NULL, 0, NULL)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO commands VALUES ('old', 'db1', 'change_password', 'PENDING', ?, NULL, 0, NULL)")) {
         ps.setBytes(1, command("old").toByteArray());
         ps.executeUpdate();
       }
     }
     assertThat(filesHolding(PASSWORD)).isNotEmpty(); // the legacy file held it in plaintext
     try (SqliteStateStore store = SqliteStateStore.open(dir)) {
-      assertThat(store.pending("db1")).singleElement().satisfies(p -> {
-        assertThat(p.command()).contains(command("old"));
-        assertThat(p.requestDigest()).isEmpty(); // not recorded then: a retry is not compared
-      });
+      assertThat(store.pending("db1"))
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.command()).contains(command("old"));
+                assertThat(p.requestDigest())
+                    .isEmpty(); // not recorded then: a retry is not compared
+              });
       awaitLogTruncated();
       assertThat(filesHolding(PASSWORD)).isEmpty();
     }
@@ -149,7 +170,8 @@ class SqliteStateStoreTest {
   /** The payload column as stored, read through a second connection. */
   private byte[] rawPayload(String id) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("control.db"));
-        PreparedStatement ps = c.prepareStatement("SELECT command FROM commands WHERE command_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT command FROM commands WHERE command_id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).isTrue();
@@ -180,13 +202,17 @@ class SqliteStateStoreTest {
 
   private List<Path> filesHolding(byte[] needle) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).filter(f -> {
-        try {
-          return indexOf(Files.readAllBytes(f), needle) >= 0;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).toList();
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              f -> {
+                try {
+                  return indexOf(Files.readAllBytes(f), needle) >= 0;
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .toList();
     }
   }
 

@@ -23,8 +23,10 @@ class WorkflowIdReuseTest {
 
   private WorkflowRunner runner(WorkflowStore store) {
     WorkflowRunner runner = new WorkflowRunner(store, Clock.systemUTC());
-    runner.define(new WorkflowDefinition("promote", List.of(new Named("done", w -> Mono.just(Map.of())))));
-    runner.define(new WorkflowDefinition("eject", List.of(new Named("done", w -> Mono.just(Map.of())))));
+    runner.define(
+        new WorkflowDefinition("promote", List.of(new Named("done", w -> Mono.just(Map.of())))));
+    runner.define(
+        new WorkflowDefinition("eject", List.of(new Named("done", w -> Mono.just(Map.of())))));
     return runner;
   }
 
@@ -37,29 +39,73 @@ class WorkflowIdReuseTest {
   void aRetryReturnsTheWorkflowWithoutCheckingAgainAndOtherRequestsAreRefused() throws Exception {
     try (WorkflowStore store = WorkflowStore.open(dir)) {
       WorkflowRunner runner = runner(store);
-      Workflow first = runner.start("wf-1", "promote", Map.of("replica", "db2"), () -> prepare(Map.of("source", "db1")))
-          .block(Duration.ofSeconds(10));
+      Workflow first =
+          runner
+              .start(
+                  "wf-1",
+                  "promote",
+                  Map.of("replica", "db2"),
+                  () -> prepare(Map.of("source", "db1")))
+              .block(Duration.ofSeconds(10));
       assertThat(first.params()).containsEntry("replica", "db2").containsEntry("source", "db1");
 
       // after the switchover db2 is no longer a replica: a retry must not be checked against that
-      Workflow retry = runner.start("wf-1", "promote", Map.of("replica", "db2"), () -> {
-        throw Status.FAILED_PRECONDITION.withDescription("db2 is not a replica").asRuntimeException();
-      }).block(Duration.ofSeconds(10));
+      Workflow retry =
+          runner
+              .start(
+                  "wf-1",
+                  "promote",
+                  Map.of("replica", "db2"),
+                  () -> {
+                    throw Status.FAILED_PRECONDITION
+                        .withDescription("db2 is not a replica")
+                        .asRuntimeException();
+                  })
+              .block(Duration.ofSeconds(10));
       assertThat(retry.id()).isEqualTo("wf-1");
       assertThat(prepared).hasValue(1);
 
-      StatusRuntimeException other = catchThrowableOfType(StatusRuntimeException.class, () -> runner.start("wf-1",
-          "promote", Map.of("replica", "db3"), () -> prepare(Map.of())).block(Duration.ofSeconds(10)));
+      StatusRuntimeException other =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  runner
+                      .start("wf-1", "promote", Map.of("replica", "db3"), () -> prepare(Map.of()))
+                      .block(Duration.ofSeconds(10)));
       assertThat(other.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-      assertThat(other.getStatus().getDescription()).contains("'wf-1'", "different request", "replica=db2");
-      assertThat(catchThrowableOfType(StatusRuntimeException.class, () -> runner.start("wf-1", "eject",
-          Map.of("replica", "db2"), () -> prepare(Map.of())).block(Duration.ofSeconds(10))).getStatus().getCode())
+      assertThat(other.getStatus().getDescription())
+          .contains("'wf-1'", "different request", "replica=db2");
+      assertThat(
+              catchThrowableOfType(
+                      StatusRuntimeException.class,
+                      () ->
+                          runner
+                              .start(
+                                  "wf-1",
+                                  "eject",
+                                  Map.of("replica", "db2"),
+                                  () -> prepare(Map.of()))
+                              .block(Duration.ofSeconds(10)))
+                  .getStatus()
+                  .getCode())
           .isEqualTo(Status.Code.ALREADY_EXISTS);
       assertThat(prepared).hasValue(1);
     }
-    try (WorkflowStore store = WorkflowStore.open(dir)) { // a restarted control remembers the request
-      assertThat(catchThrowableOfType(StatusRuntimeException.class, () -> runner(store).start("wf-1", "promote",
-          Map.of("replica", "db3"), () -> prepare(Map.of())).block(Duration.ofSeconds(10))).getStatus().getCode())
+    try (WorkflowStore store =
+        WorkflowStore.open(dir)) { // a restarted control remembers the request
+      assertThat(
+              catchThrowableOfType(
+                      StatusRuntimeException.class,
+                      () ->
+                          runner(store)
+                              .start(
+                                  "wf-1",
+                                  "promote",
+                                  Map.of("replica", "db3"),
+                                  () -> prepare(Map.of()))
+                              .block(Duration.ofSeconds(10)))
+                  .getStatus()
+                  .getCode())
           .isEqualTo(Status.Code.ALREADY_EXISTS);
     }
   }

@@ -27,24 +27,29 @@ public final class CommandRunner {
   private CommandRunner() {}
 
   /** Runs {@code command}; exit code -1 means it was killed after {@code timeout}. */
-  public static Result run(List<String> command, Path workingDir, Duration timeout, ToolEnvironment env)
+  public static Result run(
+      List<String> command, Path workingDir, Duration timeout, ToolEnvironment env)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(workingDir.toFile())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workingDir.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     env.scrub(builder);
     Process process = builder.start();
     Tail tail = new Tail();
     // Drain output on a thread so a chatty child cannot block on a full pipe while we wait.
-    Thread reader = new Thread(() -> tail.consume(process.getInputStream()), "coffer-" + env.engine() + "-output");
+    Thread reader =
+        new Thread(
+            () -> tail.consume(process.getInputStream()), "coffer-" + env.engine() + "-output");
     reader.setDaemon(true);
     reader.start();
     boolean exited;
     try {
       exited = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      // the agent is stopping: leave no helper behind (initdb and install-db run the server below them)
+      // the agent is stopping: leave no helper behind (initdb and install-db run the server below
+      // them)
       killTree(process);
       throw e;
     }
@@ -71,7 +76,8 @@ public final class CommandRunner {
     private final Deque<String> lines = new ArrayDeque<>();
 
     void consume(InputStream in) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           synchronized (this) {
             lines.addLast(line);

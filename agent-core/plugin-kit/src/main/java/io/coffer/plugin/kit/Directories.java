@@ -8,7 +8,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
-
 /** Creates the server's directories and hands them to the server's OS account. */
 public final class Directories {
 
@@ -18,10 +17,12 @@ public final class Directories {
    * Creates {@code dir}, gives it {@code permissions} and, when {@code owner} is set, makes it the
    * owner: the server runs as that account and must write its data, socket and lock files there.
    * The permissions are enforced on an existing directory too: the postmaster refuses a data
-   * directory that others can read
-   * (<a href="https://www.postgresql.org/docs/15/creating-cluster.html">Creating a Database Cluster</a>).
+   * directory that others can read (<a
+   * href="https://www.postgresql.org/docs/15/creating-cluster.html">Creating a Database
+   * Cluster</a>).
    */
-  public static void ensure(Path dir, Set<PosixFilePermission> permissions, ServerUser owner) throws IOException {
+  public static void ensure(Path dir, Set<PosixFilePermission> permissions, ServerUser owner)
+      throws IOException {
     Files.createDirectories(dir);
     PosixFileAttributeView view =
         Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);

@@ -8,8 +8,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The last lines a tool printed, for error messages. Bounded in lines and in line length, so a
- * tool that prints megabytes (or one very long line of garbage) costs a few kilobytes.
+ * The last lines a tool printed, for error messages. Bounded in lines and in line length, so a tool
+ * that prints megabytes (or one very long line of garbage) costs a few kilobytes.
  */
 public final class OutputTail {
 

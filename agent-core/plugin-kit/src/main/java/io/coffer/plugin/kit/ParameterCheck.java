@@ -34,19 +34,28 @@ public final class ParameterCheck {
   private final NumberReader numbers;
   private final Predicate<String> booleans;
 
-  /** @param booleans whether a text is one of the engine's boolean spellings */
-  public ParameterCheck(Collection<ParameterRule> rules, NumberReader numbers, Predicate<String> booleans) {
+  /**
+   * @param booleans whether a text is one of the engine's boolean spellings
+   */
+  public ParameterCheck(
+      Collection<ParameterRule> rules, NumberReader numbers, Predicate<String> booleans) {
     rules.forEach(r -> this.rules.put(r.name(), r));
     this.numbers = numbers;
     this.booleans = booleans;
   }
 
-  /** The rule of a settable parameter. @throws DatastoreException INVALID_ARGUMENT naming {@code field} */
+  /**
+   * The rule of a settable parameter. @throws DatastoreException INVALID_ARGUMENT naming {@code
+   * field}
+   */
   public ParameterRule rule(String field, String name) {
     ParameterRule rule = rules.get(name);
     if (rule == null) {
-      throw DatastoreException.invalidArgument(field, "'" + printable(name)
-          + "' is not a parameter that can be set on this datastore (see the parameter rules)");
+      throw DatastoreException.invalidArgument(
+          field,
+          "'"
+              + printable(name)
+              + "' is not a parameter that can be set on this datastore (see the parameter rules)");
     }
     return rule;
   }
@@ -60,10 +69,13 @@ public final class ParameterCheck {
     return out;
   }
 
-  /** @throws DatastoreException INVALID_ARGUMENT naming the first bad parameter */
+  /**
+   * @throws DatastoreException INVALID_ARGUMENT naming the first bad parameter
+   */
   public void check(ConfigurationChange change) {
     if (change.isEmpty()) {
-      throw DatastoreException.invalidArgument("values", "name at least one parameter to set or reset");
+      throw DatastoreException.invalidArgument(
+          "values", "name at least one parameter to set or reset");
     }
     for (String name : new TreeMap<>(change.values()).keySet()) {
       checkValue(rule("values." + printable(name), name), change.values().get(name));
@@ -79,27 +91,32 @@ public final class ParameterCheck {
   private void checkValue(ParameterRule rule, String value) {
     String field = "values." + rule.name();
     // an empty text is a value for a string (Redis' notify-keyspace-events "" turns notifications
-    // off, MariaDB's sql_mode '' clears every mode); blanks alone, or an empty non-string, are a mistake
-    if (value == null || (value.isBlank() && !(value.isEmpty() && rule.type() == ParameterType.STRING))) {
-      throw DatastoreException.invalidArgument(field, "a value is required (reset the parameter to return to its default)");
+    // off, MariaDB's sql_mode '' clears every mode); blanks alone, or an empty non-string, are a
+    // mistake
+    if (value == null
+        || (value.isBlank() && !(value.isEmpty() && rule.type() == ParameterType.STRING))) {
+      throw DatastoreException.invalidArgument(
+          field, "a value is required (reset the parameter to return to its default)");
     }
     if (value.length() > MAX_STRING || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw DatastoreException.invalidArgument(field, "must be at most " + MAX_STRING
-          + " printable characters");
+      throw DatastoreException.invalidArgument(
+          field, "must be at most " + MAX_STRING + " printable characters");
     }
     switch (rule.type()) {
       case BOOLEAN -> {
         if (!booleans.test(value)) {
-          throw DatastoreException.invalidArgument(field, "must be a boolean (on or off), not '" + value + "'");
+          throw DatastoreException.invalidArgument(
+              field, "must be a boolean (on or off), not '" + value + "'");
         }
       }
       case ENUM -> {
         if (rule.allowedValues().stream().noneMatch(v -> v.equalsIgnoreCase(value.trim()))) {
-          throw DatastoreException.invalidArgument(field, "must be one of " + rule.allowedValues() + ", not '" + value + "'");
+          throw DatastoreException.invalidArgument(
+              field, "must be one of " + rule.allowedValues() + ", not '" + value + "'");
         }
       }
       case INTEGER, REAL -> checkNumber(field, rule, value);
-      case STRING -> { } // the engine checks the text itself when it applies it
+      case STRING -> {} // the engine checks the text itself when it applies it
     }
   }
 
@@ -108,12 +125,20 @@ public final class ParameterCheck {
     String unit = rule.unit().isEmpty() ? "" : " (a bare number is in " + rule.unit() + ")";
     OptionalDouble read = numbers.read(rule, value.trim());
     if (read.isEmpty()) {
-      throw DatastoreException.invalidArgument(field, "must be an " + kind + unit + ", not '" + value + "'");
+      throw DatastoreException.invalidArgument(
+          field, "must be an " + kind + unit + ", not '" + value + "'");
     }
     double v = read.getAsDouble();
     if ((rule.min() != null && v < rule.min()) || (rule.max() != null && v > rule.max())) {
-      throw DatastoreException.invalidArgument(field, "'" + value + "' is out of range: from " + bound(rule.min())
-          + " to " + bound(rule.max()) + unit);
+      throw DatastoreException.invalidArgument(
+          field,
+          "'"
+              + value
+              + "' is out of range: from "
+              + bound(rule.min())
+              + " to "
+              + bound(rule.max())
+              + unit);
     }
   }
 

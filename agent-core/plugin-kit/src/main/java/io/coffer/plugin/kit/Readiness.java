@@ -18,7 +18,9 @@ public final class Readiness {
 
   private Readiness() {}
 
-  /** @throws DatastoreException UNAVAILABLE with the last failure when {@code timeout} expires */
+  /**
+   * @throws DatastoreException UNAVAILABLE with the last failure when {@code timeout} expires
+   */
   public static void await(Duration timeout, String what, Check check) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
@@ -26,7 +28,8 @@ public final class Readiness {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         String why = last == null ? "" : ": " + last.getMessage();
-        throw DatastoreException.unavailable(what + " is not ready after " + timeout.toSeconds() + " s" + why, last);
+        throw DatastoreException.unavailable(
+            what + " is not ready after " + timeout.toSeconds() + " s" + why, last);
       }
       try {
         check.run(Duration.ofNanos(Math.min(remaining, ATTEMPT_LIMIT.toNanos())));

@@ -15,45 +15,62 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The OS account a server runs as when the agent is root: PostgreSQL refuses to run as root
- * (<a href="https://www.postgresql.org/docs/15/postgres-user.html">The PostgreSQL User Account</a>),
+ * The OS account a server runs as when the agent is root: PostgreSQL refuses to run as root (<a
+ * href="https://www.postgresql.org/docs/15/postgres-user.html">The PostgreSQL User Account</a>),
  * and no server should run as root when it need not.
  *
- * <p>Programs are started through
- * <a href="https://man7.org/linux/man-pages/man1/setpriv.1.html">setpriv</a>, which sets the real
- * and effective user and group ids and the supplementary groups, drops every capability and sets
- * {@code no_new_privs}, then <em>execs</em> the program: the process the agent supervises is the
- * server itself (e.g. the postmaster), so SIGTERM reaches it directly and its pid is the one in
- * {@code postmaster.pid}. ({@code runuser} and {@code su} fork and stay in between, and kill their
- * child two seconds after forwarding SIGTERM, which would cut a clean shutdown short.)
+ * <p>Programs are started through <a
+ * href="https://man7.org/linux/man-pages/man1/setpriv.1.html">setpriv</a>, which sets the real and
+ * effective user and group ids and the supplementary groups, drops every capability and sets {@code
+ * no_new_privs}, then <em>execs</em> the program: the process the agent supervises is the server
+ * itself (e.g. the postmaster), so SIGTERM reaches it directly and its pid is the one in {@code
+ * postmaster.pid}. ({@code runuser} and {@code su} fork and stay in between, and kill their child
+ * two seconds after forwarding SIGTERM, which would cut a clean shutdown short.)
  *
  * @param setpriv path of the setpriv program (util-linux)
  */
 public record ServerUser(String name, int uid, int gid, Path setpriv) {
 
   private static final Pattern ID_OUTPUT = Pattern.compile("uid=(\\d+)\\([^)]*\\) gid=(\\d+)");
-  private static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
+  private static final List<Path> SETPRIV =
+      List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
 
   /**
    * Looks the account up with {@code id} (which sees NSS accounts too, not only /etc/passwd).
    *
-   * @throws DatastoreException INVALID_ARGUMENT (field {@code datastore.osUser}) when there is no such
-   *     account or it is root
+   * @throws DatastoreException INVALID_ARGUMENT (field {@code datastore.osUser}) when there is no
+   *     such account or it is root
    */
   public static ServerUser lookup(String name, ToolEnvironment tools) {
     String engine = tools.engine();
     String field = "datastore.osUser";
-    Path setpriv = SETPRIV.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
-        DatastoreException.invalidArgument(field, "running " + engine + " as '" + name + "' needs setpriv, which is"
-            + " missing (looked in " + SETPRIV + "); install the util-linux package"));
+    Path setpriv =
+        SETPRIV.stream()
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    DatastoreException.invalidArgument(
+                        field,
+                        "running "
+                            + engine
+                            + " as '"
+                            + name
+                            + "' needs setpriv, which is"
+                            + " missing (looked in "
+                            + SETPRIV
+                            + "); install the util-linux package"));
     CommandRunner.Result result;
     try {
-      result = CommandRunner.run(List.of("id", "--", name), Path.of("/"), Duration.ofSeconds(10), tools);
+      result =
+          CommandRunner.run(List.of("id", "--", name), Path.of("/"), Duration.ofSeconds(10), tools);
     } catch (IOException e) {
-      throw DatastoreException.internal("cannot look up OS account '" + name + "': " + e.getMessage(), e);
+      throw DatastoreException.internal(
+          "cannot look up OS account '" + name + "': " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw DatastoreException.internal("interrupted while looking up OS account '" + name + "'", e);
+      throw DatastoreException.internal(
+          "interrupted while looking up OS account '" + name + "'", e);
     }
     Matcher m = ID_OUTPUT.matcher(result.outputTail());
     if (result.exitCode() != 0 || !m.find()) {
@@ -61,15 +78,24 @@ public record ServerUser(String name, int uid, int gid, Path setpriv) {
     }
     int uid = Integer.parseInt(m.group(1));
     if (uid == 0) {
-      throw DatastoreException.invalidArgument(field, "'" + name + "' is root; " + engine + " must run as another account");
+      throw DatastoreException.invalidArgument(
+          field, "'" + name + "' is root; " + engine + " must run as another account");
     }
     return new ServerUser(name, uid, Integer.parseInt(m.group(2)), setpriv);
   }
 
   /** {@code command} run as this account (see the class comment). */
   public List<String> wrap(List<String> command) {
-    List<String> out = new ArrayList<>(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid,
-        "--init-groups", "--inh-caps=-all", "--no-new-privs", "--"));
+    List<String> out =
+        new ArrayList<>(
+            List.of(
+                setpriv.toString(),
+                "--reuid=" + uid,
+                "--regid=" + gid,
+                "--init-groups",
+                "--inh-caps=-all",
+                "--no-new-privs",
+                "--"));
     out.addAll(command);
     return out;
   }
@@ -86,18 +112,22 @@ public record ServerUser(String name, int uid, int gid, Path setpriv) {
 
   /** {@link #chown} of {@code root} and everything under it, without following symbolic links. */
   public void chownTree(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        chown(dir);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            chown(dir);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        chown(file);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            chown(file);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -16,8 +16,12 @@ public final class StagedChain {
   /** The index of {@code backup} in the chain, which must be the next one to stage. */
   public int next(BackupManifest backup) {
     if (staged >= chain.size() || !chain.get(staged).backupId().equals(backup.backupId())) {
-      throw new IllegalStateException("stage(" + backup.backupId() + ") out of order: expected "
-          + (staged < chain.size() ? chain.get(staged).backupId() : "install()") + " next");
+      throw new IllegalStateException(
+          "stage("
+              + backup.backupId()
+              + ") out of order: expected "
+              + (staged < chain.size() ? chain.get(staged).backupId() : "install()")
+              + " next");
     }
     return staged;
   }
@@ -33,7 +37,8 @@ public final class StagedChain {
 
   public void requireComplete() {
     if (staged != chain.size()) {
-      throw new IllegalStateException("install() after staging " + staged + " of " + chain.size() + " backups");
+      throw new IllegalStateException(
+          "install() after staging " + staged + " of " + chain.size() + " backups");
     }
   }
 }

@@ -23,12 +23,14 @@ public final class TimeBox implements AutoCloseable {
 
   public TimeBox(String threadName) {
     ClassLoader pluginLoader = TimeBox.class.getClassLoader();
-    executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      t.setContextClassLoader(pluginLoader);
-      return t;
-    });
+    executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              t.setContextClassLoader(pluginLoader);
+              return t;
+            });
   }
 
   public synchronized <T> T call(Callable<T> task, Duration limit) throws Exception {

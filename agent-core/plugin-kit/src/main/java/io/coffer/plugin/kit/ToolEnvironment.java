@@ -7,16 +7,17 @@ import java.util.Objects;
 /**
  * How a plugin's tools are started: the engine's name (for the names of the threads that drain
  * their output) and the prefixes of the agent's environment variables that must not reach them,
- * because the engine's client tools read them (e.g. {@code PGHOST}, {@code PGPASSWORD};
- * {@code MYSQL_PWD}, {@code MYSQL_UNIX_PORT}) and they would steer a tool away from the plugin's
- * own socket and account.
+ * because the engine's client tools read them (e.g. {@code PGHOST}, {@code PGPASSWORD}; {@code
+ * MYSQL_PWD}, {@code MYSQL_UNIX_PORT}) and they would steer a tool away from the plugin's own
+ * socket and account.
  *
  * @param engine short engine name, e.g. {@code postgresql}
  * @param droppedPrefixes environment variables starting with one of these are removed
  * @param variables set after the others were dropped, e.g. {@code REDISCLI_AUTH} (how redis-cli
  *     takes a password without showing it in the process list); values are never printed
  */
-public record ToolEnvironment(String engine, List<String> droppedPrefixes, Map<String, String> variables) {
+public record ToolEnvironment(
+    String engine, List<String> droppedPrefixes, Map<String, String> variables) {
   public ToolEnvironment {
     Objects.requireNonNull(engine, "engine");
     droppedPrefixes = List.copyOf(droppedPrefixes);
@@ -41,6 +42,12 @@ public record ToolEnvironment(String engine, List<String> droppedPrefixes, Map<S
 
   @Override
   public String toString() {
-    return "ToolEnvironment[" + engine + ", drops " + droppedPrefixes + ", sets " + variables.keySet() + "]";
+    return "ToolEnvironment["
+        + engine
+        + ", drops "
+        + droppedPrefixes
+        + ", sets "
+        + variables.keySet()
+        + "]";
   }
 }

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running tool (e.g. pg_basebackup, mariadb-backup, tar), started without a shell and without
- * the environment variables its {@link ToolEnvironment} drops. Its diagnostics (stderr, or stdout and stderr together
- * when stdout is not the data) are drained on a thread into an {@link OutputTail}, so a chatty tool
- * never blocks on a full pipe and its last words end up in error messages.
+ * the environment variables its {@link ToolEnvironment} drops. Its diagnostics (stderr, or stdout
+ * and stderr together when stdout is not the data) are drained on a thread into an {@link
+ * OutputTail}, so a chatty tool never blocks on a full pipe and its last words end up in error
+ * messages.
  */
 public final class ToolProcess {
 
@@ -29,7 +30,9 @@ public final class ToolProcess {
   private ToolProcess(String name, Process process, InputStream diagnostics, ToolEnvironment env) {
     this.name = name;
     this.process = process;
-    this.drain = new Thread(() -> tail.drain(diagnostics), "coffer-" + env.engine() + "-" + name + "-output");
+    this.drain =
+        new Thread(
+            () -> tail.drain(diagnostics), "coffer-" + env.engine() + "-" + name + "-output");
     drain.setDaemon(true);
     drain.start();
   }
@@ -37,18 +40,27 @@ public final class ToolProcess {
   /**
    * Starts {@code command}.
    *
-   * @param stdin where the tool reads from ({@link ProcessBuilder.Redirect#PIPE} for {@link #stdin()})
+   * @param stdin where the tool reads from ({@link ProcessBuilder.Redirect#PIPE} for {@link
+   *     #stdin()})
    * @param dataOnStdout whether stdout is the tool's data ({@link #stdout()}); otherwise it joins
    *     the diagnostics
    * @param env which environment variables the tool must not see
    */
-  public static ToolProcess start(String name, List<String> command, Path workingDir, ProcessBuilder.Redirect stdin,
-      boolean dataOnStdout, ToolEnvironment env) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectInput(stdin);
+  public static ToolProcess start(
+      String name,
+      List<String> command,
+      Path workingDir,
+      ProcessBuilder.Redirect stdin,
+      boolean dataOnStdout,
+      ToolEnvironment env)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workingDir.toFile()).redirectInput(stdin);
     env.scrub(builder);
     builder.redirectErrorStream(!dataOnStdout);
     Process process = builder.start();
-    return new ToolProcess(name, process, dataOnStdout ? process.getErrorStream() : process.getInputStream(), env);
+    return new ToolProcess(
+        name, process, dataOnStdout ? process.getErrorStream() : process.getInputStream(), env);
   }
 
   public String name() {
@@ -79,14 +91,19 @@ public final class ToolProcess {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill();
-        throw new IOException(name + " did not finish within " + timeout.toMinutes() + " min and was killed"
-            + tailSuffix());
+        throw new IOException(
+            name
+                + " did not finish within "
+                + timeout.toMinutes()
+                + " min and was killed"
+                + tailSuffix());
       }
       drain.join(DRAIN_WAIT.toMillis());
     } catch (InterruptedException e) {
       kill();
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for " + name + ", which was killed");
+      throw new InterruptedIOException(
+          "interrupted while waiting for " + name + ", which was killed");
     }
     return process.exitValue();
   }
@@ -109,7 +126,9 @@ public final class ToolProcess {
     return tail.text();
   }
 
-  /** Kills the tool and anything it started; returns once it is gone (or after 10 s). Never throws. */
+  /**
+   * Kills the tool and anything it started; returns once it is gone (or after 10 s). Never throws.
+   */
   public void kill() {
     if (!process.isAlive()) {
       return;

@@ -25,7 +25,8 @@ public final class ToolRunner implements AutoCloseable {
   }
 
   /** Starts a tool that the caller feeds or reads; call {@link #done} when it has exited. */
-  public ToolProcess start(String name, List<String> command, ProcessBuilder.Redirect stdin, boolean dataOnStdout)
+  public ToolProcess start(
+      String name, List<String> command, ProcessBuilder.Redirect stdin, boolean dataOnStdout)
       throws IOException {
     if (closed) {
       throw new IOException("cancelled: " + name + " was not started");
@@ -43,8 +44,12 @@ public final class ToolRunner implements AutoCloseable {
     running.remove(tool);
   }
 
-  /** Runs a tool to completion; throws with its exit status and output tail unless it exits with 0. */
-  public void run(String name, List<String> command, ProcessBuilder.Redirect stdin, Duration timeout) throws IOException {
+  /**
+   * Runs a tool to completion; throws with its exit status and output tail unless it exits with 0.
+   */
+  public void run(
+      String name, List<String> command, ProcessBuilder.Redirect stdin, Duration timeout)
+      throws IOException {
     ToolProcess tool = start(name, command, stdin, false);
     try {
       tool.check(timeout);

@@ -20,10 +20,17 @@ public final class ToolVersion {
    *
    * @throws IOException when the tool cannot run or fails within 30 s
    */
-  public static String of(String name, List<String> command, Path workingDir, ToolEnvironment env, Pattern version)
+  public static String of(
+      String name, List<String> command, Path workingDir, ToolEnvironment env, Pattern version)
       throws IOException {
-    ToolProcess tool = ToolProcess.start(name, command, workingDir, ProcessBuilder.Redirect.from(new File("/dev/null")),
-        false, env);
+    ToolProcess tool =
+        ToolProcess.start(
+            name,
+            command,
+            workingDir,
+            ProcessBuilder.Redirect.from(new File("/dev/null")),
+            false,
+            env);
     tool.check(TIMEOUT);
     return parse(tool.tail(), version);
   }

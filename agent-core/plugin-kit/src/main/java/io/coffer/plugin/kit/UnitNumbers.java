@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * in another dimension than its rule's unit is refused.
  */
 public final class UnitNumbers implements ParameterCheck.NumberReader {
-  private static final Pattern NUMBER = Pattern.compile("([-+]?[0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]*)");
+  private static final Pattern NUMBER =
+      Pattern.compile("([-+]?[0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]*)");
   private static final Pattern RULE_UNIT = Pattern.compile("([0-9]*)\\s*([A-Za-z]+)");
 
   private final List<Map<String, Double>> dimensions;
@@ -65,7 +66,10 @@ public final class UnitNumbers implements ParameterCheck.NumberReader {
     if (caseSensitive) {
       return dimension.get(suffix);
     }
-    return dimension.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(suffix)).map(Map.Entry::getValue)
-        .findFirst().orElse(null);
+    return dimension.entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(suffix))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real child processes: what a tool sees of the environment, its exit, its output and a kill. */
 class ToolProcessTest {
   private static final ToolEnvironment PG = new ToolEnvironment("postgresql", List.of("PG"));
-  private static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new File("/dev/null"));
+  private static final ProcessBuilder.Redirect NO_INPUT =
+      ProcessBuilder.Redirect.from(new File("/dev/null"));
 
   @TempDir Path dir;
 
@@ -26,13 +27,21 @@ class ToolProcessTest {
     b.environment().put("PGHOST", "elsewhere");
     b.environment().put("LANG", "C.UTF-8");
     PG.scrub(b);
-    assertThat(b.environment()).doesNotContainKeys("PGPASSWORD", "PGHOST").containsEntry("LANG", "C.UTF-8");
+    assertThat(b.environment())
+        .doesNotContainKeys("PGPASSWORD", "PGHOST")
+        .containsEntry("LANG", "C.UTF-8");
   }
 
   @Test
   void aFailingToolIsReportedWithItsExitAndItsLastWords() {
-    assertThatThrownBy(() -> new ToolRunner(dir, PG).run("probe-tool",
-        List.of("sh", "-c", "echo starting; echo 'no such table' >&2; exit 3"), NO_INPUT, Duration.ofSeconds(30)))
+    assertThatThrownBy(
+            () ->
+                new ToolRunner(dir, PG)
+                    .run(
+                        "probe-tool",
+                        List.of("sh", "-c", "echo starting; echo 'no such table' >&2; exit 3"),
+                        NO_INPUT,
+                        Duration.ofSeconds(30)))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("probe-tool failed (exit 3):")
         .hasMessageContaining("no such table");
@@ -40,9 +49,11 @@ class ToolProcessTest {
 
   @Test
   void dataOnStdoutStaysApartFromTheDiagnostics() throws Exception {
-    ToolProcess tool = ToolProcess.start("dump", List.of("sh", "-c", "printf data; echo warning >&2"), dir,
-        NO_INPUT, true, PG);
-    assertThat(new String(tool.stdout().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("data");
+    ToolProcess tool =
+        ToolProcess.start(
+            "dump", List.of("sh", "-c", "printf data; echo warning >&2"), dir, NO_INPUT, true, PG);
+    assertThat(new String(tool.stdout().readAllBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo("data");
     tool.check(Duration.ofSeconds(30));
     assertThat(tool.tail()).contains("warning");
   }
@@ -54,7 +65,8 @@ class ToolProcessTest {
     long pid = sleeper.pid();
     runner.close();
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-    assertThat(sleeper.failure(sleeper.await(Duration.ofSeconds(5)))).contains("was killed (cancelled)");
+    assertThat(sleeper.failure(sleeper.await(Duration.ofSeconds(5))))
+        .contains("was killed (cancelled)");
     assertThatThrownBy(() -> runner.start("late", List.of("true"), NO_INPUT, false))
         .hasMessageContaining("cancelled: late was not started");
   }

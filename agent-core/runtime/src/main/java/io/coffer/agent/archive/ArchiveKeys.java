@@ -53,13 +53,18 @@ public final class ArchiveKeys {
       Objects.requireNonNull(decrypt, "decrypt");
     }
 
-    /** @throws IllegalArgumentException when the bytes are not a private hybrid keyset */
+    /**
+     * @throws IllegalArgumentException when the bytes are not a private hybrid keyset
+     */
     public static PrivateKey fromKeyset(String keyId, byte[] keyset) {
       try {
-        return new PrivateKey(keyId, TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get())
-            .getPrimitive(HybridDecrypt.class));
+        return new PrivateKey(
+            keyId,
+            TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get())
+                .getPrimitive(HybridDecrypt.class));
       } catch (GeneralSecurityException | RuntimeException e) {
-        throw new IllegalArgumentException("not a Tink hybrid private keyset: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "not a Tink hybrid private keyset: " + e.getMessage(), e);
       }
     }
   }
@@ -81,7 +86,10 @@ public final class ArchiveKeys {
       try {
         keys.set(text.substring(0, nl), Base64.getDecoder().decode(text.substring(nl + 1)), text);
       } catch (RuntimeException e) {
-        log.warn("ignoring {}: {}; the control sends the key again at the next connect", keys.file, e.getMessage());
+        log.warn(
+            "ignoring {}: {}; the control sends the key again at the next connect",
+            keys.file,
+            e.getMessage());
       }
     }
     return keys;
@@ -115,7 +123,9 @@ public final class ArchiveKeys {
     }
     HybridEncrypt encrypt;
     try {
-      encrypt = TinkProtoKeysetFormat.parseKeysetWithoutSecret(publicKeyset).getPrimitive(HybridEncrypt.class);
+      encrypt =
+          TinkProtoKeysetFormat.parseKeysetWithoutSecret(publicKeyset)
+              .getPrimitive(HybridEncrypt.class);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException("not a Tink hybrid public keyset: " + e.getMessage(), e);
     }

@@ -11,7 +11,9 @@ import io.coffer.agent.storage.BackupStorage;
 public final class ArchiveLayout {
   private ArchiveLayout() {}
 
-  /** @throws IllegalArgumentException when the id cannot be a key segment */
+  /**
+   * @throws IllegalArgumentException when the id cannot be a key segment
+   */
   public static String prefix(String archiveId) {
     BackupStorage.checkKey("logs/" + archiveId + "/x");
     if (archiveId.contains("/")) {

@@ -21,11 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Archives the engine's completed log files, continuously, on a thread of its own: every
- * {@code interval} (or at once when {@link #flush} asks) it takes what {@link LogArchiving#ready()}
- * lists, oldest first, stores each as a {@link LogObject} under {@link ArchiveLayout} and only then
- * tells the plugin it may drop its copy. A failure (storage down, no key yet) leaves the file where
- * it is and retries with a growing pause (up to a minute), so a file is never lost, only late.
+ * Archives the engine's completed log files, continuously, on a thread of its own: every {@code
+ * interval} (or at once when {@link #flush} asks) it takes what {@link LogArchiving#ready()} lists,
+ * oldest first, stores each as a {@link LogObject} under {@link ArchiveLayout} and only then tells
+ * the plugin it may drop its copy. A failure (storage down, no key yet) leaves the file where it is
+ * and retries with a growing pause (up to a minute), so a file is never lost, only late.
  */
 public final class LogArchiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogArchiver.class);
@@ -51,7 +51,12 @@ public final class LogArchiver implements AutoCloseable {
   private volatile int pending;
   private volatile String error = "";
 
-  public LogArchiver(BackupStorage storage, LogArchiving archiving, ArchiveKeys keys, String archiveId, Clock clock,
+  public LogArchiver(
+      BackupStorage storage,
+      LogArchiving archiving,
+      ArchiveKeys keys,
+      String archiveId,
+      Clock clock,
       Duration interval) {
     this(storage, archiving, keys, archiveId, clock, interval, () -> true);
   }
@@ -60,8 +65,14 @@ public final class LogArchiver implements AutoCloseable {
    * @param serverReady whether the engine's server is up; rounds are skipped while it is not (at
    *     start, during a restore), since the plugin may need it to list its files
    */
-  public LogArchiver(BackupStorage storage, LogArchiving archiving, ArchiveKeys keys, String archiveId, Clock clock,
-      Duration interval, BooleanSupplier serverReady) {
+  public LogArchiver(
+      BackupStorage storage,
+      LogArchiving archiving,
+      ArchiveKeys keys,
+      String archiveId,
+      Clock clock,
+      Duration interval,
+      BooleanSupplier serverReady) {
     this.serverReady = serverReady;
     this.storage = Objects.requireNonNull(storage, "storage");
     this.archiving = Objects.requireNonNull(archiving, "archiving");
@@ -96,7 +107,8 @@ public final class LogArchiver implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         String message = String.valueOf(e.getMessage());
         if (!message.equals(error)) {
-          log.warn("log archiving is behind: {}; retrying (the files stay until archived)", message);
+          log.warn(
+              "log archiving is behind: {}; retrying (the files stay until archived)", message);
         }
         error = message;
         pause = min(pause.multipliedBy(2), MAX_PAUSE);
@@ -119,8 +131,12 @@ public final class LogArchiver implements AutoCloseable {
     if (ready.isEmpty()) {
       return;
     }
-    ArchiveKeys.PublicKey key = keys.current().orElseThrow(() ->
-        new IOException("no archive key yet (the agent gets it from the control when it connects)"));
+    ArchiveKeys.PublicKey key =
+        keys.current()
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "no archive key yet (the agent gets it from the control when it connects)"));
     for (LogFile file : ready) {
       if (stopping) {
         return;
@@ -141,7 +157,8 @@ public final class LogArchiver implements AutoCloseable {
       LogObject.write(in, out, objectKey, at, key);
     } catch (IOException | RuntimeException e) {
       out.abort();
-      throw new IOException("cannot archive " + file.name() + " to " + storage + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot archive " + file.name() + " to " + storage + ": " + e.getMessage(), e);
     }
   }
 
@@ -168,8 +185,13 @@ public final class LogArchiver implements AutoCloseable {
         error = e.getMessage();
       }
       if (System.nanoTime() > deadline) {
-        throw DatastoreException.unavailable(name + " was not archived within " + timeout.toSeconds() + " s"
-            + (error.isEmpty() ? "" : ": " + error), null);
+        throw DatastoreException.unavailable(
+            name
+                + " was not archived within "
+                + timeout.toSeconds()
+                + " s"
+                + (error.isEmpty() ? "" : ": " + error),
+            null);
       }
       try {
         Thread.sleep(100);

@@ -38,30 +38,47 @@ public final class LogFetch {
    * @throws DatastoreException FAILED_PRECONDITION (no archive, or nothing archived after the
    *     backup), INVALID_ARGUMENT (field target_time), UNAVAILABLE (storage)
    */
-  public static LogFetch forRestore(BackupStorage storage, LogArchiving archiving, BackupManifest base,
-      RecoveryTarget target) {
+  public static LogFetch forRestore(
+      BackupStorage storage, LogArchiving archiving, BackupManifest base, RecoveryTarget target) {
     String archiveId = base.positions().get(BackupManifest.POSITION_LOG_ARCHIVE);
     if (archiveId == null) {
-      throw DatastoreException.failedPrecondition("backup " + base.backupId() + " was taken without log archiving,"
-          + " so it cannot be restored to a point in time; restore it without a target time");
+      throw DatastoreException.failedPrecondition(
+          "backup "
+              + base.backupId()
+              + " was taken without log archiving,"
+              + " so it cannot be restored to a point in time; restore it without a target time");
     }
     Instant time = target.time();
     if (time != null && base.finishedAt() != null && time.isBefore(base.finishedAt())) {
-      throw DatastoreException.invalidArgument("target_time", time + " is before backup " + base.backupId()
-          + " finished (" + base.finishedAt() + "); choose a later time or an earlier backup");
+      throw DatastoreException.invalidArgument(
+          "target_time",
+          time
+              + " is before backup "
+              + base.backupId()
+              + " finished ("
+              + base.finishedAt()
+              + "); choose a later time or an earlier backup");
     }
     try {
       LogFetch fetch = plan(storage, archiveId, name -> archiving.neededAfter(base, name));
       Instant newest = fetch.newestArchivedAt();
       if (time != null && time.isAfter(newest)) {
-        throw DatastoreException.invalidArgument("target_time", time + " is after the newest archived log of "
-            + archiveId + " (archived " + newest + "); the archive may lag by up to " + archiving.maxDelay().toSeconds()
-            + " s: flush it (coffer archive flush) or wait");
+        throw DatastoreException.invalidArgument(
+            "target_time",
+            time
+                + " is after the newest archived log of "
+                + archiveId
+                + " (archived "
+                + newest
+                + "); the archive may lag by up to "
+                + archiving.maxDelay().toSeconds()
+                + " s: flush it (coffer archive flush) or wait");
       }
       return fetch;
     } catch (IOException e) {
-      throw DatastoreException.unavailable("cannot read the log archive " + archiveId + " from " + storage + ": "
-          + e.getMessage(), e);
+      throw DatastoreException.unavailable(
+          "cannot read the log archive " + archiveId + " from " + storage + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -70,16 +87,22 @@ public final class LogFetch {
    *
    * @throws DatastoreException FAILED_PRECONDITION when there are none
    */
-  public static LogFetch plan(BackupStorage storage, String archiveId, Predicate<String> needed) throws IOException {
+  public static LogFetch plan(BackupStorage storage, String archiveId, Predicate<String> needed)
+      throws IOException {
     String prefix = ArchiveLayout.prefix(archiveId);
-    List<String> names = storage.list(prefix).stream()
-        .map(k -> ArchiveLayout.fileName(archiveId, k))
-        .filter(n -> !n.contains("/") && needed.test(n))
-        .sorted()
-        .toList();
+    List<String> names =
+        storage.list(prefix).stream()
+            .map(k -> ArchiveLayout.fileName(archiveId, k))
+            .filter(n -> !n.contains("/") && needed.test(n))
+            .sorted()
+            .toList();
     if (names.isEmpty()) {
-      throw DatastoreException.failedPrecondition("the log archive " + archiveId + " in " + storage
-          + " holds no log written after the backup, so it cannot be restored to a point in time yet");
+      throw DatastoreException.failedPrecondition(
+          "the log archive "
+              + archiveId
+              + " in "
+              + storage
+              + " holds no log written after the backup, so it cannot be restored to a point in time yet");
     }
     return new LogFetch(storage, archiveId, names);
   }
@@ -111,11 +134,16 @@ public final class LogFetch {
       String objectKey = ArchiveLayout.object(archiveId, name);
       Path temp = dir.resolve(name + ".part");
       try (InputStream in = storage.open(objectKey);
-          InputStream content = LogObject.content(in, LogObject.header(in, objectKey), objectKey, key);
+          InputStream content =
+              LogObject.content(in, LogObject.header(in, objectKey), objectKey, key);
           OutputStream out = Files.newOutputStream(temp)) {
         total += content.transferTo(out);
       }
-      Files.move(temp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp,
+          dir.resolve(name),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     }
     return total;
   }

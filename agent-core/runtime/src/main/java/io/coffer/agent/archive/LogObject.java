@@ -29,8 +29,8 @@ import java.time.Instant;
  *
  * <p>Each file gets a fresh data key ({@link StreamKeys}), wrapped with the archive's public key
  * ({@link ArchiveKeys}). The object key, the time and the key id are the associated data of both
- * the wrapping and the stream, so a file cannot be renamed, re-dated or swapped for another
- * without failing authentication; reading it to its end checks every segment's tag.
+ * the wrapping and the stream, so a file cannot be renamed, re-dated or swapped for another without
+ * failing authentication; reading it to its end checks every segment's tag.
  */
 public final class LogObject {
   private static final byte[] MAGIC = "CLOG".getBytes(StandardCharsets.US_ASCII);
@@ -51,11 +51,16 @@ public final class LogObject {
   private LogObject() {}
 
   /**
-   * Writes {@code file} (read to its end) as the object {@code objectKey} into {@code out}.
-   * Does not close {@code file}; closes {@code out} on success only.
+   * Writes {@code file} (read to its end) as the object {@code objectKey} into {@code out}. Does
+   * not close {@code file}; closes {@code out} on success only.
    */
-  static void write(InputStream file, OutputStream out, String objectKey, Instant archivedAt,
-      ArchiveKeys.PublicKey key) throws IOException {
+  static void write(
+      InputStream file,
+      OutputStream out,
+      String objectKey,
+      Instant archivedAt,
+      ArchiveKeys.PublicKey key)
+      throws IOException {
     try {
       write(file, out, objectKey, archivedAt, key, StreamKeys.generate());
     } catch (GeneralSecurityException e) {
@@ -64,12 +69,21 @@ public final class LogObject {
   }
 
   /** {@link #write} with a given data key (tests write objects as earlier versions did). */
-  static void write(InputStream file, OutputStream out, String objectKey, Instant archivedAt,
-      ArchiveKeys.PublicKey key, KeysetHandle dataKey) throws IOException {
+  static void write(
+      InputStream file,
+      OutputStream out,
+      String objectKey,
+      Instant archivedAt,
+      ArchiveKeys.PublicKey key,
+      KeysetHandle dataKey)
+      throws IOException {
     try {
       byte[] ad = ad(objectKey, archivedAt, key.keyId());
-      byte[] wrapped = key.encrypt().encrypt(
-          TinkProtoKeysetFormat.serializeKeyset(dataKey, InsecureSecretKeyAccess.get()), ad);
+      byte[] wrapped =
+          key.encrypt()
+              .encrypt(
+                  TinkProtoKeysetFormat.serializeKeyset(dataKey, InsecureSecretKeyAccess.get()),
+                  ad);
       DataOutputStream header = new DataOutputStream(out);
       header.write(MAGIC);
       header.writeByte(VERSION);
@@ -77,7 +91,8 @@ public final class LogObject {
       header.writeUTF(key.keyId());
       header.writeInt(wrapped.length);
       header.write(wrapped);
-      OutputStream encrypted = dataKey.getPrimitive(StreamingAead.class).newEncryptingStream(out, ad);
+      OutputStream encrypted =
+          dataKey.getPrimitive(StreamingAead.class).newEncryptingStream(out, ad);
       ZstdOutputStream zstd = new ZstdOutputStream(encrypted, 1);
       file.transferTo(zstd);
       zstd.close(); // the last zstd frame, the last AEAD segment, then the object's commit
@@ -96,7 +111,8 @@ public final class LogObject {
     try {
       byte[] magic = data.readNBytes(MAGIC.length);
       if (!java.util.Arrays.equals(magic, MAGIC) || data.readUnsignedByte() != VERSION) {
-        throw new BackupIntegrityException(objectKey + " is not an archived log file (format " + VERSION + ")", null);
+        throw new BackupIntegrityException(
+            objectKey + " is not an archived log file (format " + VERSION + ")", null);
       }
       Instant at = Instant.ofEpochMilli(data.readLong());
       String keyId = data.readUTF();
@@ -115,24 +131,32 @@ public final class LogObject {
    * read is authenticated; a stream that was altered fails with {@link BackupIntegrityException}
    * (at the latest at its end).
    */
-  public static InputStream content(InputStream in, Header header, String objectKey, ArchiveKeys.PrivateKey key)
+  public static InputStream content(
+      InputStream in, Header header, String objectKey, ArchiveKeys.PrivateKey key)
       throws IOException {
     if (!header.keyId().equals(key.keyId())) {
-      throw new BackupIntegrityException(objectKey + " is encrypted under archive key " + header.keyId()
-          + ", not " + key.keyId(), null);
+      throw new BackupIntegrityException(
+          objectKey + " is encrypted under archive key " + header.keyId() + ", not " + key.keyId(),
+          null);
     }
     byte[] ad = ad(objectKey, header.archivedAt(), header.keyId());
     StreamingAead aead;
     try {
-      aead = TinkProtoKeysetFormat.parseKeyset(key.decrypt().decrypt(header.wrappedKey(), ad),
-          InsecureSecretKeyAccess.get()).getPrimitive(StreamingAead.class);
+      aead =
+          TinkProtoKeysetFormat.parseKeyset(
+                  key.decrypt().decrypt(header.wrappedKey(), ad), InsecureSecretKeyAccess.get())
+              .getPrimitive(StreamingAead.class);
     } catch (GeneralSecurityException e) {
-      throw new BackupIntegrityException("cannot unwrap the data key of " + objectKey
-          + ": wrong archive key, or the object was altered", e);
+      throw new BackupIntegrityException(
+          "cannot unwrap the data key of "
+              + objectKey
+              + ": wrong archive key, or the object was altered",
+          e);
     }
     try {
       StorageInput stored = new StorageInput(in);
-      return new IntegrityInput(new ZstdInputStream(aead.newDecryptingStream(stored, ad)), stored, objectKey);
+      return new IntegrityInput(
+          new ZstdInputStream(aead.newDecryptingStream(stored, ad)), stored, objectKey);
     } catch (GeneralSecurityException e) {
       throw new BackupIntegrityException(objectKey + " fails authentication", e);
     }
@@ -211,8 +235,10 @@ public final class LogObject {
       if (stored.failure != null) {
         return stored.failure;
       }
-      return e instanceof BackupIntegrityException ? e
-          : new BackupIntegrityException(objectKey + " is corrupt or was altered: " + e.getMessage(), e);
+      return e instanceof BackupIntegrityException
+          ? e
+          : new BackupIntegrityException(
+              objectKey + " is corrupt or was altered: " + e.getMessage(), e);
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.function.Supplier;
  * What the plugin says about a backup it is streaming; becomes the manifest's descriptive fields.
  *
  * @param positions called once the engine stream reached its end, because tools report the
- *     consistent point only when they finish (e.g. xtrabackup's binlog position); see the
- *     {@code POSITION_*} keys of {@link io.coffer.spi.backup.BackupManifest}
+ *     consistent point only when they finish (e.g. xtrabackup's binlog position); see the {@code
+ *     POSITION_*} keys of {@link io.coffer.spi.backup.BackupManifest}
  */
 public record BackupJob(
     String backupId,

@@ -23,14 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a backup: engine stream → zstd → Tink StreamingAead (fresh data key, wrapped by the
- * master key) → SHA-256 → storage, then the manifest, last. Memory is constant: one copy buffer,
- * zstd's window and its workers' jobs (native, a few MiB), one 16 KiB encryption segment and
- * whatever the storage buffers (one part for S3). See {@link Compression} for the zstd settings.
+ * Writes a backup: engine stream → zstd → Tink StreamingAead (fresh data key, wrapped by the master
+ * key) → SHA-256 → storage, then the manifest, last. Memory is constant: one copy buffer, zstd's
+ * window and its workers' jobs (native, a few MiB), one 16 KiB encryption segment and whatever the
+ * storage buffers (one part for S3). See {@link Compression} for the zstd settings.
  *
- * <p>Objects of backup {@code id}: {@code id/key.tink}, {@code id/data.zst.tink},
- * {@code id/manifest.json}. If anything fails (the engine stream throws, storage fails, the thread
- * is interrupted) the upload is aborted, the objects already written are deleted and no manifest
+ * <p>Objects of backup {@code id}: {@code id/key.tink}, {@code id/data.zst.tink}, {@code
+ * id/manifest.json}. If anything fails (the engine stream throws, storage fails, the thread is
+ * interrupted) the upload is aborted, the objects already written are deleted and no manifest
  * exists, so the backup is FAILED and leaves nothing behind. Restore: {@link RestoreJob}.
  */
 public final class BackupPipeline {
@@ -51,7 +51,8 @@ public final class BackupPipeline {
     this(storage, masterKey, clock, Compression.DEFAULT);
   }
 
-  public BackupPipeline(BackupStorage storage, MasterKey masterKey, Clock clock, Compression compression) {
+  public BackupPipeline(
+      BackupStorage storage, MasterKey masterKey, Clock clock, Compression compression) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -82,10 +83,24 @@ public final class BackupPipeline {
           writeData(id, keyset.getPrimitive(StreamingAead.class), engineStream, progress);
       BackupManifest manifest =
           new BackupManifest(
-              BackupManifest.FORMAT_VERSION, id, job.engine(), job.engineVersion(), job.tool(),
-              job.toolVersion(), job.type(), job.parentId(), job.positions().get(),
-              data.rawBytes, data.compressedBytes, data.storedBytes, data.sha256, COMPRESSION,
-              DataKeys.SCHEME, masterKey.keyId(), startedAt, clock.instant());
+              BackupManifest.FORMAT_VERSION,
+              id,
+              job.engine(),
+              job.engineVersion(),
+              job.tool(),
+              job.toolVersion(),
+              job.type(),
+              job.parentId(),
+              job.positions().get(),
+              data.rawBytes,
+              data.compressedBytes,
+              data.storedBytes,
+              data.sha256,
+              COMPRESSION,
+              DataKeys.SCHEME,
+              masterKey.keyId(),
+              startedAt,
+              clock.instant());
       put(BackupLayout.manifest(id), ManifestCodec.encode(manifest)); // last: now COMPLETED
       return manifest;
     } catch (IOException | RuntimeException | Error e) {
@@ -98,8 +113,8 @@ public final class BackupPipeline {
   }
 
   /**
-   * Removes what a crashed agent left of a backup that never got its manifest (FAILED), so the
-   * id can be retried. Does nothing to a COMPLETED backup.
+   * Removes what a crashed agent left of a backup that never got its manifest (FAILED), so the id
+   * can be retried. Does nothing to a COMPLETED backup.
    *
    * @return whether anything was removed
    */
@@ -120,7 +135,8 @@ public final class BackupPipeline {
     return !leftovers.isEmpty();
   }
 
-  private record DataSummary(long rawBytes, long compressedBytes, long storedBytes, String sha256) {}
+  private record DataSummary(
+      long rawBytes, long compressedBytes, long storedBytes, String sha256) {}
 
   private DataSummary writeData(
       String id, StreamingAead aead, InputStream engineStream, ProgressListener progress)
@@ -130,12 +146,14 @@ public final class BackupPipeline {
     ZstdOutputStream zstd = null;
     try {
       MessageDigest sha256 = sha256();
-      CountingOutputStream stored = new CountingOutputStream(new DigestOutputStream(object, sha256));
+      CountingOutputStream stored =
+          new CountingOutputStream(new DigestOutputStream(object, sha256));
       CountingOutputStream compressed =
           new CountingOutputStream(aead.newEncryptingStream(stored, DataKeys.ad(id)));
       zstd = new ZstdOutputStream(compressed, compression.level());
       if (compression.workers() > 0) {
-        zstd.setWorkers(compression.workers()); // compresses beside this thread, which encrypts and hashes
+        zstd.setWorkers(
+            compression.workers()); // compresses beside this thread, which encrypts and hashes
       }
       long raw = copy(engineStream, zstd, stored, progress);
       // closing the chain writes zstd's last frame and the final AEAD segment, then commits
@@ -188,7 +206,9 @@ public final class BackupPipeline {
   /** Removes whatever a failed write left, manifest first so the backup never looks COMPLETED. */
   private void removeQuietly(String id, Throwable failure) {
     for (String key :
-        new String[] {BackupLayout.manifest(id), BackupLayout.data(id), BackupLayout.wrappedKey(id)}) {
+        new String[] {
+          BackupLayout.manifest(id), BackupLayout.data(id), BackupLayout.wrappedKey(id)
+        }) {
       try {
         storage.delete(key);
       } catch (IOException | RuntimeException e) {

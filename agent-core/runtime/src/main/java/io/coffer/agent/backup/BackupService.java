@@ -45,15 +45,19 @@ import org.slf4j.LoggerFactory;
  * DatastoreException}s naming the field at fault. Blocking; the command executor runs it on the
  * mutation lane, one job at a time.
  *
- * <p>Crash safety: a backup is marked in progress in the agent's state directory ({@link
- * WorkArea}) before its first object is written; {@link #sweep} (at agent start) removes what a
- * killed agent left of such backups, so they end FAILED with nothing left in storage.
+ * <p>Crash safety: a backup is marked in progress in the agent's state directory ({@link WorkArea})
+ * before its first object is written; {@link #sweep} (at agent start) removes what a killed agent
+ * left of such backups, so they end FAILED with nothing left in storage.
  */
 public final class BackupService {
   private static final Logger log = LoggerFactory.getLogger(BackupService.class);
+
   /** Backup ids are storage key segments and appear in file names: keep them plain. */
   private static final Pattern BACKUP_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  /** A chain longer than this is a loop or a mistake: one full and hundreds of incrementals at most. */
+
+  /**
+   * A chain longer than this is a loop or a mistake: one full and hundreds of incrementals at most.
+   */
   private static final int MAX_CHAIN = 1000;
 
   private final BackupStorage storage;
@@ -65,8 +69,8 @@ public final class BackupService {
   private volatile LogArchiver archiver;
 
   /**
-   * A point-in-time restore's extra input: where to stop, and the archive's private key to read
-   * the log with.
+   * A point-in-time restore's extra input: where to stop, and the archive's private key to read the
+   * log with.
    */
   public record PointInTime(RecoveryTarget target, ArchiveKeys.PrivateKey archiveKey) {
     public PointInTime {
@@ -76,13 +80,22 @@ public final class BackupService {
   }
 
   /** With {@link Compression#DEFAULT}. */
-  public BackupService(BackupStorage storage, DatastoreManager manager, ServerControl server, WorkArea work,
+  public BackupService(
+      BackupStorage storage,
+      DatastoreManager manager,
+      ServerControl server,
+      WorkArea work,
       Clock clock) {
     this(storage, manager, server, work, clock, Compression.DEFAULT);
   }
 
-  public BackupService(BackupStorage storage, DatastoreManager manager, ServerControl server, WorkArea work,
-      Clock clock, Compression compression) {
+  public BackupService(
+      BackupStorage storage,
+      DatastoreManager manager,
+      ServerControl server,
+      WorkArea work,
+      Clock clock,
+      Compression compression) {
     this.compression = Objects.requireNonNull(compression, "compression");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.manager = Objects.requireNonNull(manager, "manager");
@@ -92,8 +105,8 @@ public final class BackupService {
   }
 
   /**
-   * The instance archives its log through {@code archiver}: backups record its archive
-   * ({@link BackupManifest#POSITION_LOG_ARCHIVE}), so they can be restored to a point in time.
+   * The instance archives its log through {@code archiver}: backups record its archive ({@link
+   * BackupManifest#POSITION_LOG_ARCHIVE}), so they can be restored to a point in time.
    */
   public void archiveWith(LogArchiver archiver) {
     this.archiver = archiver;
@@ -107,19 +120,24 @@ public final class BackupService {
    *     (backup_id), NOT_FOUND (parent_id), INTERNAL when the tool or storage fails (nothing left
    *     behind)
    */
-  public BackupManifest create(String backupId, BackupType type, String parentId, MasterKey key,
-      JobProgress progress) {
+  public BackupManifest create(
+      String backupId, BackupType type, String parentId, MasterKey key, JobProgress progress) {
     checkId("backup_id", backupId);
     if (type == null) {
-      throw DatastoreException.invalidArgument("type", "is required (full, incremental or logical)");
+      throw DatastoreException.invalidArgument(
+          "type", "is required (full, incremental or logical)");
     }
     if (!manager.backup().types().contains(type)) {
-      throw DatastoreException.invalidArgument("type", manager.engine() + " cannot take " + type + " backups");
+      throw DatastoreException.invalidArgument(
+          "type", manager.engine() + " cannot take " + type + " backups");
     }
     boolean incremental = type == BackupType.INCREMENTAL;
     if (incremental == (parentId == null || parentId.isEmpty())) {
-      throw DatastoreException.invalidArgument("parent_id", incremental
-          ? "is required for an incremental backup" : "is only allowed for an incremental backup");
+      throw DatastoreException.invalidArgument(
+          "parent_id",
+          incremental
+              ? "is required for an incremental backup"
+              : "is only allowed for an incremental backup");
     }
     Objects.requireNonNull(key, "key");
     BackupManifest parent = null;
@@ -127,40 +145,68 @@ public final class BackupService {
       checkId("parent_id", parentId);
       parent = manifest("parent_id", parentId, key);
       if (!parent.engine().equals(manager.engine())) {
-        throw DatastoreException.invalidArgument("parent_id",
+        throw DatastoreException.invalidArgument(
+            "parent_id",
             "backup " + parentId + " is a " + parent.engine() + " backup, not " + manager.engine());
       }
       if (parent.type() == BackupType.LOGICAL) {
-        throw DatastoreException.invalidArgument("parent_id",
-            "backup " + parentId + " is logical; an incremental backup needs a full or incremental parent");
+        throw DatastoreException.invalidArgument(
+            "parent_id",
+            "backup "
+                + parentId
+                + " is logical; an incremental backup needs a full or incremental parent");
       }
     }
     try {
       if (!storage.list(BackupLayout.prefix(backupId)).isEmpty()) {
-        throw DatastoreException.alreadyExists("backup_id", "backup " + backupId + " already exists in storage");
+        throw DatastoreException.alreadyExists(
+            "backup_id", "backup " + backupId + " already exists in storage");
       }
       work.begin(backupId);
     } catch (IOException e) {
-      throw DatastoreException.unavailable("backup storage " + storage + " is not usable: " + e.getMessage(), e);
+      throw DatastoreException.unavailable(
+          "backup storage " + storage + " is not usable: " + e.getMessage(), e);
     }
     BackupPipeline pipeline = new BackupPipeline(storage, key, clock, compression);
-    try (BackupSource source = manager.backup()
-        .open(new BackupRequest(backupId, type, parent, work.scratch(backupId)))) {
+    try (BackupSource source =
+        manager.backup().open(new BackupRequest(backupId, type, parent, work.scratch(backupId)))) {
       LogArchiver archive = archiver;
-      BackupJob job = new BackupJob(backupId, manager.engine(), manager.serverVersion(), source.tool(),
-          source.toolVersion(), type, incremental ? parentId : null, () -> positions(finish(source), archive));
-      BackupManifest manifest = pipeline.write(job, new CancellableInput(source.stream(), progress::cancelled),
-          (raw, stored) -> progress.report(raw, -1));
-      log.info("backup {} ({}) completed: {} bytes from {}, {} stored", backupId, type, manifest.rawBytes(),
-          source.tool(), manifest.storedBytes());
+      BackupJob job =
+          new BackupJob(
+              backupId,
+              manager.engine(),
+              manager.serverVersion(),
+              source.tool(),
+              source.toolVersion(),
+              type,
+              incremental ? parentId : null,
+              () -> positions(finish(source), archive));
+      BackupManifest manifest =
+          pipeline.write(
+              job,
+              new CancellableInput(source.stream(), progress::cancelled),
+              (raw, stored) -> progress.report(raw, -1));
+      log.info(
+          "backup {} ({}) completed: {} bytes from {}, {} stored",
+          backupId,
+          type,
+          manifest.rawBytes(),
+          source.tool(),
+          manifest.storedBytes());
       return manifest;
     } catch (IOException | UncheckedIOException e) {
       IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
       if (cancelled(io)) {
-        throw new DatastoreException(DatastoreException.Code.CANCELLED, "",
-            "backup " + backupId + " was cancelled; its tool was stopped and nothing of it was kept", io);
+        throw new DatastoreException(
+            DatastoreException.Code.CANCELLED,
+            "",
+            "backup "
+                + backupId
+                + " was cancelled; its tool was stopped and nothing of it was kept",
+            io);
       }
-      throw DatastoreException.internal("backup " + backupId + " failed and was removed: " + io.getMessage(), io);
+      throw DatastoreException.internal(
+          "backup " + backupId + " failed and was removed: " + io.getMessage(), io);
     } finally {
       work.end(backupId);
     }
@@ -188,8 +234,8 @@ public final class BackupService {
    * Restores {@code backupId} (with its parents) into this instance, which must be empty.
    *
    * @throws DatastoreException INVALID_ARGUMENT (backup_id, key), NOT_FOUND (backup_id, or a parent
-   *     in its chain), FAILED_PRECONDITION (instance not empty), DATA_LOSS (a backup of the chain is
-   *     corrupt or fails authentication: the instance is untouched), INTERNAL
+   *     in its chain), FAILED_PRECONDITION (instance not empty), DATA_LOSS (a backup of the chain
+   *     is corrupt or fails authentication: the instance is untouched), INTERNAL
    */
   public void restore(String backupId, MasterKey key, JobProgress progress) {
     restore(backupId, key, false, progress);
@@ -209,10 +255,14 @@ public final class BackupService {
    * The log is downloaded and verified before the instance is changed, like the backups.
    *
    * @throws DatastoreException also INVALID_ARGUMENT (target_time before the end of the backup, or
-   *     after the newest archived log, or combined with as_replica), FAILED_PRECONDITION (the backup
-   *     was taken without log archiving; this engine archives no log)
+   *     after the newest archived log, or combined with as_replica), FAILED_PRECONDITION (the
+   *     backup was taken without log archiving; this engine archives no log)
    */
-  public void restore(String backupId, MasterKey key, boolean asReplica, PointInTime pointInTime,
+  public void restore(
+      String backupId,
+      MasterKey key,
+      boolean asReplica,
+      PointInTime pointInTime,
       JobProgress progress) {
     restore(backupId, key, asReplica, false, pointInTime, progress);
   }
@@ -220,11 +270,11 @@ public final class BackupService {
   /**
    * Re-seeds this instance, a replica whose copy is broken, from {@code backupId}: like a restore
    * as a replica, but its current data is replaced instead of refused (the repair workflow; see
-   * {@link RestoreRequest#reseed()}). Checked here, whatever the control believes: only an
-   * instance that follows a source now (a replica with a source configured; a fenced PostgreSQL
-   * primary is in recovery too, but has none) is overwritten, or one whose own re-seed has not
-   * been attached yet ({@link #replicaAttached}), so that a repair whose attach failed can be
-   * repeated. Never a primary.
+   * {@link RestoreRequest#reseed()}). Checked here, whatever the control believes: only an instance
+   * that follows a source now (a replica with a source configured; a fenced PostgreSQL primary is
+   * in recovery too, but has none) is overwritten, or one whose own re-seed has not been attached
+   * yet ({@link #replicaAttached}), so that a repair whose attach failed can be repeated. Never a
+   * primary.
    *
    * @throws DatastoreException FAILED_PRECONDITION (not a replica; the plugin does no replication),
    *     and as {@link #restore(String, MasterKey, JobProgress)}
@@ -232,15 +282,21 @@ public final class BackupService {
   public void reseed(String backupId, MasterKey key, JobProgress progress) {
     checkId("backup_id", backupId);
     if (!manager.capabilities().contains(Capability.REPLICATION)) {
-      throw DatastoreException.failedPrecondition("the " + manager.engine() + " plugin does no replication,"
-          + " so there is no replica to re-seed");
+      throw DatastoreException.failedPrecondition(
+          "the "
+              + manager.engine()
+              + " plugin does no replication,"
+              + " so there is no replica to re-seed");
     }
     if (!work.reseedPending()) {
       ReplicationStatus status = manager.replication().status();
       if (status.role() != Probe.Role.REPLICA || status.sourceHost().isEmpty()) {
-        throw DatastoreException.failedPrecondition("this instance is a " + status.role()
-            + (status.role() == Probe.Role.REPLICA ? " with no source" : "") + ", not a replica following a source;"
-            + " only a replica's data is replaced by a re-seed");
+        throw DatastoreException.failedPrecondition(
+            "this instance is a "
+                + status.role()
+                + (status.role() == Probe.Role.REPLICA ? " with no source" : "")
+                + ", not a replica following a source;"
+                + " only a replica's data is replaced by a re-seed");
       }
     }
     try {
@@ -263,42 +319,69 @@ public final class BackupService {
     }
   }
 
-  private void restore(String backupId, MasterKey key, boolean asReplica, boolean reseed, PointInTime pointInTime,
+  private void restore(
+      String backupId,
+      MasterKey key,
+      boolean asReplica,
+      boolean reseed,
+      PointInTime pointInTime,
       JobProgress progress) {
     checkId("backup_id", backupId);
     List<BackupManifest> chain = chain(backupId, key);
-    LogFetch logs = pointInTime == null ? null : planLogs(chain.get(chain.size() - 1), pointInTime, asReplica);
+    LogFetch logs =
+        pointInTime == null ? null : planLogs(chain.get(chain.size() - 1), pointInTime, asReplica);
     long total = chain.stream().mapToLong(BackupManifest::rawBytes).sum();
     RestoreJob reader = new RestoreJob(storage, key);
     try {
       work.beginRestore(backupId);
     } catch (IOException e) {
-      throw DatastoreException.unavailable("cannot prepare a scratch directory: " + e.getMessage(), e);
+      throw DatastoreException.unavailable(
+          "cannot prepare a scratch directory: " + e.getMessage(), e);
     }
     Path scratch = work.scratch(backupId);
     Path logDir = logs == null ? null : scratch.resolve("archived-log");
-    try (RestoreSession session = manager.backup().restore(new RestoreRequest(chain, scratch, asReplica,
-        pointInTime == null ? null : pointInTime.target(), logDir, reseed))) {
+    try (RestoreSession session =
+        manager
+            .backup()
+            .restore(
+                new RestoreRequest(
+                    chain,
+                    scratch,
+                    asReplica,
+                    pointInTime == null ? null : pointInTime.target(),
+                    logDir,
+                    reseed))) {
       long done = 0;
       for (BackupManifest backup : chain) {
         long before = done;
         ProgressListener overall = (raw, stored) -> progress.report(before + raw, total);
-        try (InputStream in = new CancellableInput(reader.open(backup.backupId(), overall), progress::cancelled)) {
+        try (InputStream in =
+            new CancellableInput(reader.open(backup.backupId(), overall), progress::cancelled)) {
           session.stage(backup, in);
           // only a stream read to its end has been fully authenticated
           if (in.transferTo(java.io.OutputStream.nullOutputStream()) > 0) {
-            throw DatastoreException.internal("the " + manager.engine() + " plugin did not read backup "
-                + backup.backupId() + " to its end", null);
+            throw DatastoreException.internal(
+                "the "
+                    + manager.engine()
+                    + " plugin did not read backup "
+                    + backup.backupId()
+                    + " to its end",
+                null);
           }
         }
         done += backup.rawBytes();
       }
       if (logs != null) {
         long bytes = logs.into(logDir, pointInTime.archiveKey());
-        log.info("fetched {} archived log file(s), {} bytes, to replay up to {}", logs.names().size(), bytes,
+        log.info(
+            "fetched {} archived log file(s), {} bytes, to replay up to {}",
+            logs.names().size(),
+            bytes,
             pointInTime.target().endOfArchive() ? "their end" : pointInTime.target().time());
       }
-      if (progress.cancelled()) { // last chance: from here on the instance changes, and that is not cut short
+      if (progress
+          .cancelled()) { // last chance: from here on the instance changes, and that is not cut
+        // short
         throw new CancellableInput.CancelledException();
       }
       session.install(server);
@@ -319,7 +402,8 @@ public final class BackupService {
   public LogArchiver.Archived flushLogArchive(Duration timeout) {
     LogArchiver a = archiver;
     if (a == null) {
-      throw DatastoreException.failedPrecondition("this " + manager.engine() + " instance archives no log");
+      throw DatastoreException.failedPrecondition(
+          "this " + manager.engine() + " instance archives no log");
     }
     return a.flush(timeout);
   }
@@ -333,11 +417,19 @@ public final class BackupService {
   /** Checks a point-in-time restore against the backup and the archive, before anything runs. */
   private LogFetch planLogs(BackupManifest base, PointInTime pointInTime, boolean asReplica) {
     if (asReplica) {
-      throw DatastoreException.invalidArgument("target_time", "a point-in-time restore leaves a primary;"
-          + " it cannot be combined with as_replica");
+      throw DatastoreException.invalidArgument(
+          "target_time",
+          "a point-in-time restore leaves a primary;" + " it cannot be combined with as_replica");
     }
-    LogArchiving archiving = manager.logArchiving().orElseThrow(() -> DatastoreException.failedPrecondition(
-        "the " + manager.engine() + " plugin archives no log, so it cannot restore to a point in time"));
+    LogArchiving archiving =
+        manager
+            .logArchiving()
+            .orElseThrow(
+                () ->
+                    DatastoreException.failedPrecondition(
+                        "the "
+                            + manager.engine()
+                            + " plugin archives no log, so it cannot restore to a point in time"));
     return LogFetch.forRestore(storage, archiving, base, pointInTime.target());
   }
 
@@ -361,8 +453,8 @@ public final class BackupService {
       }
       storage.discardUncommitted(BackupLayout.prefix(backupId));
     } catch (IOException e) {
-      throw DatastoreException.unavailable("cannot delete backup " + backupId + " from " + storage + ": "
-          + e.getMessage(), e);
+      throw DatastoreException.unavailable(
+          "cannot delete backup " + backupId + " from " + storage + ": " + e.getMessage(), e);
     }
     if (deleted != null) {
       pruneLogArchive(deleted);
@@ -374,14 +466,18 @@ public final class BackupService {
    * LogRetention}). A failure only logs: the files stay and the next delete tries again.
    */
   private void pruneLogArchive(BackupManifest deleted) {
-    manager.logArchiving().ifPresent(archiving -> LogRetention.afterDelete(storage, deleted, this::completed, archiving));
+    manager
+        .logArchiving()
+        .ifPresent(
+            archiving -> LogRetention.afterDelete(storage, deleted, this::completed, archiving));
   }
 
   /** The manifests of every COMPLETED backup in the storage. */
   private List<BackupManifest> completed() throws IOException {
     List<BackupManifest> backups = new ArrayList<>();
     for (String key : storage.list("")) {
-      if (key.endsWith("/" + BackupLayout.MANIFEST_NAME) && key.indexOf('/') == key.lastIndexOf('/')) {
+      if (key.endsWith("/" + BackupLayout.MANIFEST_NAME)
+          && key.indexOf('/') == key.lastIndexOf('/')) {
         try {
           backups.add(RestoreJob.manifest(storage, key.substring(0, key.indexOf('/'))));
         } catch (NoSuchFileException gone) {
@@ -403,7 +499,9 @@ public final class BackupService {
     for (String id : swept) {
       BackupPipeline.discardIncomplete(storage, id);
       work.end(id);
-      log.warn("backup {} was interrupted by an agent exit; its partial objects were removed (FAILED)", id);
+      log.warn(
+          "backup {} was interrupted by an agent exit; its partial objects were removed (FAILED)",
+          id);
     }
     work.clearScratch();
     return swept;
@@ -416,11 +514,18 @@ public final class BackupService {
     while (true) {
       BackupManifest m = manifest("backup_id", id, key);
       if (!m.engine().equals(manager.engine())) {
-        throw DatastoreException.invalidArgument("backup_id",
-            "backup " + id + " is a " + m.engine() + " backup; this instance runs " + manager.engine());
+        throw DatastoreException.invalidArgument(
+            "backup_id",
+            "backup "
+                + id
+                + " is a "
+                + m.engine()
+                + " backup; this instance runs "
+                + manager.engine());
       }
       if (!m.keyId().equals(key.keyId())) {
-        throw DatastoreException.invalidArgument("key",
+        throw DatastoreException.invalidArgument(
+            "key",
             "backup " + id + " is encrypted under key " + m.keyId() + ", not " + key.keyId());
       }
       chain.addFirst(m);
@@ -428,8 +533,13 @@ public final class BackupService {
         return List.copyOf(chain);
       }
       if (chain.size() >= MAX_CHAIN) {
-        throw DatastoreException.invalidArgument("backup_id", "the chain of backup " + backupId
-            + " is longer than " + MAX_CHAIN + " backups (a loop?)");
+        throw DatastoreException.invalidArgument(
+            "backup_id",
+            "the chain of backup "
+                + backupId
+                + " is longer than "
+                + MAX_CHAIN
+                + " backups (a loop?)");
       }
       id = m.parentId();
     }
@@ -439,9 +549,11 @@ public final class BackupService {
     try {
       return new RestoreJob(storage, key).manifest(backupId);
     } catch (NoSuchFileException e) {
-      throw DatastoreException.notFound(field, "backup " + backupId + " does not exist or is not COMPLETED in " + storage);
+      throw DatastoreException.notFound(
+          field, "backup " + backupId + " does not exist or is not COMPLETED in " + storage);
     } catch (IOException e) {
-      throw DatastoreException.unavailable("cannot read backup " + backupId + " from " + storage + ": " + e.getMessage(), e);
+      throw DatastoreException.unavailable(
+          "cannot read backup " + backupId + " from " + storage + ": " + e.getMessage(), e);
     }
   }
 
@@ -457,25 +569,39 @@ public final class BackupService {
   /** Integrity failures anywhere in the cause chain are DATA_LOSS; plugin errors pass through. */
   private static DatastoreException translate(String backupId, Throwable e) {
     if (cancelled(e)) {
-      return new DatastoreException(DatastoreException.Code.CANCELLED, "",
-          "restore of backup " + backupId + " was cancelled before it changed the instance", e);
+      return new DatastoreException(
+          DatastoreException.Code.CANCELLED,
+          "",
+          "restore of backup " + backupId + " was cancelled before it changed the instance",
+          e);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BackupIntegrityException integrity) {
-        return new DatastoreException(DatastoreException.Code.DATA_LOSS, "backup_id",
-            "restore of backup " + backupId + " refused, the instance was not changed: " + integrity.getMessage(), e);
+        return new DatastoreException(
+            DatastoreException.Code.DATA_LOSS,
+            "backup_id",
+            "restore of backup "
+                + backupId
+                + " refused, the instance was not changed: "
+                + integrity.getMessage(),
+            e);
       }
     }
     if (e instanceof DatastoreException d) {
       return d;
     }
-    return DatastoreException.internal("restore of backup " + backupId + " failed: " + e.getMessage(), e);
+    return DatastoreException.internal(
+        "restore of backup " + backupId + " failed: " + e.getMessage(), e);
   }
 
   private static void checkId(String field, String id) {
     if (id == null || !BACKUP_ID.matcher(id).matches()) {
-      throw DatastoreException.invalidArgument(field, "'" + id + "' must be 1-64 characters of a-z, 0-9 and '-',"
-          + " starting with a letter or digit");
+      throw DatastoreException.invalidArgument(
+          field,
+          "'"
+              + id
+              + "' must be 1-64 characters of a-z, 0-9 and '-',"
+              + " starting with a letter or digit");
     }
   }
 }

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
 /**
- * Per-backup data keys: a fresh Tink StreamingAead keyset ({@link StreamKeys}: AES-256-GCM-HKDF,
- * 16 KiB segments, so memory per stream is one segment), stored only wrapped by the master key.
- * The backup id is the associated data of both the wrapping and the stream, so neither a key nor a
- * data object can be swapped between backups without failing authentication.
+ * Per-backup data keys: a fresh Tink StreamingAead keyset ({@link StreamKeys}: AES-256-GCM-HKDF, 16
+ * KiB segments, so memory per stream is one segment), stored only wrapped by the master key. The
+ * backup id is the associated data of both the wrapping and the stream, so neither a key nor a data
+ * object can be swapped between backups without failing authentication.
  */
 final class DataKeys {
   static final String SCHEME = StreamKeys.SCHEME;
@@ -39,7 +39,9 @@ final class DataKeys {
     return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, master.aead(), ad(backupId));
   }
 
-  /** @throws BackupIntegrityException when the master key is wrong or the wrapped key was altered */
+  /**
+   * @throws BackupIntegrityException when the master key is wrong or the wrapped key was altered
+   */
   static StreamingAead unwrap(byte[] wrapped, MasterKey master, String backupId)
       throws BackupIntegrityException {
     try {
@@ -47,8 +49,12 @@ final class DataKeys {
           .getPrimitive(StreamingAead.class);
     } catch (GeneralSecurityException e) {
       throw new BackupIntegrityException(
-          "cannot unwrap the data key of backup " + backupId + " with master key " + master.keyId()
-              + ": wrong master key or the wrapped key was altered", e);
+          "cannot unwrap the data key of backup "
+              + backupId
+              + " with master key "
+              + master.keyId()
+              + ": wrong master key or the wrapped key was altered",
+          e);
     }
   }
 

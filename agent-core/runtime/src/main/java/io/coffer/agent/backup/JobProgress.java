@@ -1,8 +1,8 @@
 package io.coffer.agent.backup;
 
 /**
- * Progress of a backup or restore job as the control shows it, and whether the caller cancelled
- * it. Called from the job's thread; must return quickly and not throw.
+ * Progress of a backup or restore job as the control shows it, and whether the caller cancelled it.
+ * Called from the job's thread; must return quickly and not throw.
  */
 @FunctionalInterface
 public interface JobProgress {
@@ -12,7 +12,10 @@ public interface JobProgress {
    */
   void report(long bytes, long totalBytes);
 
-  /** Whether the job should stop: a backup then fails (nothing kept); a restore stops before it changes the instance. */
+  /**
+   * Whether the job should stop: a backup then fails (nothing kept); a restore stops before it
+   * changes the instance.
+   */
   default boolean cancelled() {
     return false;
   }

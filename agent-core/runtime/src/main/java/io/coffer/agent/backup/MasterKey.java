@@ -25,8 +25,10 @@ public record MasterKey(String keyId, Aead aead) {
   public static MasterKey fromKeyset(String keyId, byte[] keyset) {
     try {
       AeadConfig.register();
-      return new MasterKey(keyId, TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get())
-          .getPrimitive(Aead.class));
+      return new MasterKey(
+          keyId,
+          TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get())
+              .getPrimitive(Aead.class));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException("not a Tink AEAD keyset: " + e.getMessage(), e);
     }

@@ -1,9 +1,8 @@
 package io.coffer.agent.backup;
 
 /**
- * Receives progress of a backup or restore, from the thread doing the work, roughly every
- * {@link BackupPipeline#PROGRESS_INTERVAL} bytes and once at the end. Must return quickly and not
- * throw.
+ * Receives progress of a backup or restore, from the thread doing the work, roughly every {@link
+ * BackupPipeline#PROGRESS_INTERVAL} bytes and once at the end. Must return quickly and not throw.
  */
 @FunctionalInterface
 public interface ProgressListener {

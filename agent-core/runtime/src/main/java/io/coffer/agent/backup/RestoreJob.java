@@ -20,10 +20,10 @@ import java.util.Objects;
  * <p>Verify before plaintext: {@link #open} first streams the whole stored object through SHA-256
  * (constant memory, no local copy) and refuses, before any plaintext exists, when it differs from
  * the manifest. Only then does it open the object a second time to decrypt. The second pass is
- * protected too: Tink checks each segment's tag before releasing it and detects truncation
- * at the end, and the SHA-256 is computed again and checked at end of stream. A second download
- * was chosen over spooling to a temp area because a backup can be as large as the volume it is
- * restored onto, so the agent may not have room for both.
+ * protected too: Tink checks each segment's tag before releasing it and detects truncation at the
+ * end, and the SHA-256 is computed again and checked at end of stream. A second download was chosen
+ * over spooling to a temp area because a backup can be as large as the volume it is restored onto,
+ * so the agent may not have room for both.
  */
 public final class RestoreJob {
   private final BackupStorage storage;
@@ -49,7 +49,8 @@ public final class RestoreJob {
       return ManifestCodec.decode(in.readAllBytes());
     } catch (NoSuchFileException e) {
       NoSuchFileException notCompleted =
-          new NoSuchFileException(backupId, null, "backup does not exist or is not COMPLETED (no manifest)");
+          new NoSuchFileException(
+              backupId, null, "backup does not exist or is not COMPLETED (no manifest)");
       notCompleted.initCause(e);
       throw notCompleted;
     }
@@ -68,8 +69,12 @@ public final class RestoreJob {
     BackupManifest manifest = manifest(backupId);
     if (!manifest.keyId().equals(masterKey.keyId())) {
       throw new BackupIntegrityException(
-          "backup " + backupId + " is encrypted under master key " + manifest.keyId()
-              + ", not " + masterKey.keyId());
+          "backup "
+              + backupId
+              + " is encrypted under master key "
+              + manifest.keyId()
+              + ", not "
+              + masterKey.keyId());
     }
     byte[] wrapped;
     try (InputStream in = storage.open(BackupLayout.wrappedKey(backupId))) {
@@ -81,10 +86,13 @@ public final class RestoreJob {
     InputStream stored = new ChecksummedInput(storage.open(BackupLayout.data(backupId)), manifest);
     try {
       InputStream plaintext = aead.newDecryptingStream(stored, DataKeys.ad(backupId));
-      return new ProgressInput(new ZstdInputStream(new AuthenticatedInput(plaintext, backupId)), progress);
+      return new ProgressInput(
+          new ZstdInputStream(new AuthenticatedInput(plaintext, backupId)), progress);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       stored.close();
-      throw e instanceof IOException io ? io : new BackupIntegrityException("backup " + backupId + ": cannot decrypt", e);
+      throw e instanceof IOException io
+          ? io
+          : new BackupIntegrityException("backup " + backupId + ": cannot decrypt", e);
     }
   }
 
@@ -102,13 +110,21 @@ public final class RestoreJob {
     check(manifest, size, sha256.digest());
   }
 
-  static void check(BackupManifest manifest, long size, byte[] digest) throws BackupIntegrityException {
+  static void check(BackupManifest manifest, long size, byte[] digest)
+      throws BackupIntegrityException {
     String actual = HexFormat.of().formatHex(digest);
     if (size != manifest.storedBytes() || !actual.equals(manifest.sha256())) {
       throw new BackupIntegrityException(
-          "backup " + manifest.backupId() + " is corrupt: stored object has " + size
-              + " bytes, SHA-256 " + actual + "; manifest says " + manifest.storedBytes()
-              + " bytes, SHA-256 " + manifest.sha256());
+          "backup "
+              + manifest.backupId()
+              + " is corrupt: stored object has "
+              + size
+              + " bytes, SHA-256 "
+              + actual
+              + "; manifest says "
+              + manifest.storedBytes()
+              + " bytes, SHA-256 "
+              + manifest.sha256());
     }
   }
 
@@ -195,8 +211,12 @@ public final class RestoreJob {
         return e;
       }
       return new BackupIntegrityException(
-          "backup " + backupId + " failed authentication while decrypting (altered or truncated"
-              + " data, or a storage read error): " + e.getMessage(), e);
+          "backup "
+              + backupId
+              + " failed authentication while decrypting (altered or truncated"
+              + " data, or a storage read error): "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -52,7 +52,8 @@ public final class WorkArea {
 
   /** Creates an empty marker file, synced with its directory entry so that it survives a crash. */
   private static void createDurably(Path marker) throws IOException {
-    try (FileChannel c = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel c =
+        FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       c.force(true);
     }
     try (FileChannel dir = FileChannel.open(marker.getParent(), StandardOpenOption.READ)) {

@@ -29,17 +29,20 @@ final class ChannelFactory {
    */
   static CompletableFuture<ManagedChannel> dial(AgentConfig.Control control) {
     CompletableFuture<ManagedChannel> dialed = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        ManagedChannel channel = create(control);
-        channel.getState(true); // connect now, before the first stream asks for it
-        dialed.complete(channel);
-      } catch (IOException e) {
-        dialed.completeExceptionally(new UncheckedIOException(e));
-      } catch (RuntimeException | Error e) {
-        dialed.completeExceptionally(e);
-      }
-    }, "coffer-dial");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                ManagedChannel channel = create(control);
+                channel.getState(true); // connect now, before the first stream asks for it
+                dialed.complete(channel);
+              } catch (IOException e) {
+                dialed.completeExceptionally(new UncheckedIOException(e));
+              } catch (RuntimeException | Error e) {
+                dialed.completeExceptionally(e);
+              }
+            },
+            "coffer-dial");
     t.setDaemon(true);
     t.start();
     return dialed;
@@ -48,21 +51,32 @@ final class ChannelFactory {
   static ManagedChannel create(AgentConfig.Control control) throws IOException {
     SslContext ssl;
     try {
-      ssl = GrpcSslContexts.forClient()
-          .trustManager(control.caFile().toFile())
-          .keyManager(control.certFile().toFile(), control.keyFile().toFile())
-          .protocols("TLSv1.3")
-          .build();
+      ssl =
+          GrpcSslContexts.forClient()
+              .trustManager(control.caFile().toFile())
+              .keyManager(control.certFile().toFile(), control.keyFile().toFile())
+              .protocols("TLSv1.3")
+              .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IOException("cannot load the agent's TLS files (" + control.certFile() + ", " + control.keyFile()
-          + ", " + control.caFile() + "): " + e.getMessage(), e);
+      throw new IOException(
+          "cannot load the agent's TLS files ("
+              + control.certFile()
+              + ", "
+              + control.keyFile()
+              + ", "
+              + control.caFile()
+              + "): "
+              + e.getMessage(),
+          e);
     }
     // gRPC falls back, silently, to the JDK's slower TLS when BoringSSL cannot load (for one,
     // when its library cannot be unpacked): say which one this agent got
     if (ssl instanceof ReferenceCountedOpenSslContext) {
       log.info("TLS to the control by {}", OpenSsl.versionString());
     } else {
-      log.warn("TLS to the control by the JDK: BoringSSL is unavailable ({})", OpenSsl.unavailabilityCause());
+      log.warn(
+          "TLS to the control by the JDK: BoringSSL is unavailable ({})",
+          OpenSsl.unavailabilityCause());
     }
     return NettyChannelBuilder.forAddress(control.host(), control.port())
         .sslContext(ssl)

@@ -38,15 +38,16 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The agent's end of the agent channel: dials OUT to the control, keeps one {@code Connect} stream
- * open, and reconnects with exponential backoff and full jitter (capped by
- * {@code control.maxBackoff}, 30 s by default) whenever it breaks.
+ * open, and reconnects with exponential backoff and full jitter (capped by {@code
+ * control.maxBackoff}, 30 s by default) whenever it breaks.
  *
  * <p>Each stream starts with a Hello listing the command ids whose results the control has not
- * acknowledged, followed by those results from the journal; then heartbeats flow every
- * {@code heartbeatInterval} and commands are executed as they arrive.
+ * acknowledged, followed by those results from the journal; then heartbeats flow every {@code
+ * heartbeatInterval} and commands are executed as they arrive.
  */
 public final class ControlChannel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
+
   /**
    * Commands this agent accepts at once. It reads the next frame only when one finishes, so gRPC
    * flow control pushes back on the control instead of commands piling up in the agent.
@@ -60,8 +61,10 @@ public final class ControlChannel implements AutoCloseable {
   private final JobJournal journal;
   private final ArchiveKeys archiveKeys;
   private final LeaseKeeper lease;
+
   /** Events noticed while no stream was welcomed; sent after the next Welcome. */
   private final Deque<AgentEvent> unsent = new ArrayDeque<>();
+
   private final ManagedChannel channel;
   private final Backoff backoff;
   private final Sinks.Many<Boolean> connected = Sinks.many().replay().latest();
@@ -70,8 +73,9 @@ public final class ControlChannel implements AutoCloseable {
   private Disposable progressFrames;
 
   /**
-   * The transport to the control, connecting already: {@link ControlChannel} opens its stream on it.
-   * Start it first thing, so the agent's other start-up work overlaps the TLS set-up and handshake.
+   * The transport to the control, connecting already: {@link ControlChannel} opens its stream on
+   * it. Start it first thing, so the agent's other start-up work overlaps the TLS set-up and
+   * handshake.
    */
   public static CompletableFuture<ManagedChannel> dial(AgentConfig config) {
     return ChannelFactory.dial(config.control());
@@ -83,9 +87,16 @@ public final class ControlChannel implements AutoCloseable {
    * @param heartbeat probes the datastore; must not block
    * @throws IOException when the agent's TLS files cannot be loaded
    */
-  public ControlChannel(AgentConfig config, CompletableFuture<ManagedChannel> transport, Supplier<Hello.Builder> hello,
-      Supplier<Mono<Heartbeat>> heartbeat, CommandExecutor executor, JobJournal journal, ArchiveKeys archiveKeys,
-      LeaseKeeper lease) throws IOException {
+  public ControlChannel(
+      AgentConfig config,
+      CompletableFuture<ManagedChannel> transport,
+      Supplier<Hello.Builder> hello,
+      Supplier<Mono<Heartbeat>> heartbeat,
+      CommandExecutor executor,
+      JobJournal journal,
+      ArchiveKeys archiveKeys,
+      LeaseKeeper lease)
+      throws IOException {
     this.lease = lease;
     this.archiveKeys = archiveKeys;
     this.config = config;
@@ -115,18 +126,25 @@ public final class ControlChannel implements AutoCloseable {
     try {
       archiveKeys.update(key.getKeyId(), key.getKeyset().toByteArray());
     } catch (IOException | RuntimeException e) {
-      log.error("cannot keep the log archive key {} the control sent: {}", key.getKeyId(), e.getMessage());
+      log.error(
+          "cannot keep the log archive key {} the control sent: {}",
+          key.getKeyId(),
+          e.getMessage());
     }
   }
 
   public void start() {
     // progress is best effort: frames for a stream that is down are dropped, the next ones follow
-    progressFrames = executor.progress().subscribe(p -> {
-      Session s = session;
-      if (s != null) {
-        s.send(AgentFrame.newBuilder().setProgress(p).build());
-      }
-    });
+    progressFrames =
+        executor
+            .progress()
+            .subscribe(
+                p -> {
+                  Session s = session;
+                  if (s != null) {
+                    s.send(AgentFrame.newBuilder().setProgress(p).build());
+                  }
+                });
     connect();
   }
 
@@ -143,19 +161,27 @@ public final class ControlChannel implements AutoCloseable {
     session = s;
     AgentGatewayGrpc.newStub(channel).connect(s);
     List<Result> pending = journal.unacknowledged();
-    s.send(AgentFrame.newBuilder().setHello(hello.get()
-        .clearUnacknowledgedCommandIds()
-        .addAllUnacknowledgedCommandIds(pending.stream().map(Result::getCommandId).toList())
-        .setJournalFormat(JobJournal.FORMAT)).build());
+    s.send(
+        AgentFrame.newBuilder()
+            .setHello(
+                hello
+                    .get()
+                    .clearUnacknowledgedCommandIds()
+                    .addAllUnacknowledgedCommandIds(
+                        pending.stream().map(Result::getCommandId).toList())
+                    .setJournalFormat(JobJournal.FORMAT))
+            .build());
     pending.forEach(r -> s.send(AgentFrame.newBuilder().setResult(r).build()));
-    s.heartbeats = Flux.interval(Duration.ZERO, config.heartbeatInterval())
-        .onBackpressureDrop()
-        .concatMap(i -> heartbeat.get(), 1)
-        .subscribe(hb -> {
-              lease.heartbeatSent(hb.getSequence());
-              s.send(AgentFrame.newBuilder().setHeartbeat(hb).build());
-            },
-            e -> log.error("heartbeat stopped", e));
+    s.heartbeats =
+        Flux.interval(Duration.ZERO, config.heartbeatInterval())
+            .onBackpressureDrop()
+            .concatMap(i -> heartbeat.get(), 1)
+            .subscribe(
+                hb -> {
+                  lease.heartbeatSent(hb.getSequence());
+                  s.send(AgentFrame.newBuilder().setHeartbeat(hb).build());
+                },
+                e -> log.error("heartbeat stopped", e));
     if (s.isClosed()) {
       s.heartbeats.dispose(); // the stream died while it was being set up
     }
@@ -167,14 +193,29 @@ public final class ControlChannel implements AutoCloseable {
       return;
     }
     Duration wait = backoff.next();
-    Status status = cause == null ? Status.UNAVAILABLE.withDescription("stream closed by the control") : Status.fromThrowable(cause);
-    if (status.getCode() == Status.Code.ALREADY_EXISTS || status.getCode() == Status.Code.PERMISSION_DENIED) {
-      // not a network fault: the control refuses this agent's identity (e.g. another agent holds it)
-      log.error("the control at {}:{} refuses this agent ({}: {}); trying again in {} ms", config.control().host(),
-          config.control().port(), status.getCode(), status.getDescription(), wait.toMillis());
+    Status status =
+        cause == null
+            ? Status.UNAVAILABLE.withDescription("stream closed by the control")
+            : Status.fromThrowable(cause);
+    if (status.getCode() == Status.Code.ALREADY_EXISTS
+        || status.getCode() == Status.Code.PERMISSION_DENIED) {
+      // not a network fault: the control refuses this agent's identity (e.g. another agent holds
+      // it)
+      log.error(
+          "the control at {}:{} refuses this agent ({}: {}); trying again in {} ms",
+          config.control().host(),
+          config.control().port(),
+          status.getCode(),
+          status.getDescription(),
+          wait.toMillis());
     } else {
-      log.warn("agent channel to {}:{} down ({}: {}); reconnecting in {} ms", config.control().host(),
-          config.control().port(), status.getCode(), status.getDescription(), wait.toMillis());
+      log.warn(
+          "agent channel to {}:{} down ({}: {}); reconnecting in {} ms",
+          config.control().host(),
+          config.control().port(),
+          status.getCode(),
+          status.getDescription(),
+          wait.toMillis());
     }
     Schedulers.parallel().schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -210,7 +251,9 @@ public final class ControlChannel implements AutoCloseable {
     }
   }
 
-  /** Sends a result on whichever stream is open now; if none is, the journal keeps it for the next. */
+  /**
+   * Sends a result on whichever stream is open now; if none is, the journal keeps it for the next.
+   */
   private void deliver(Result result) {
     Session s = session;
     if (s != null) {
@@ -219,9 +262,12 @@ public final class ControlChannel implements AutoCloseable {
   }
 
   private void onCommand(Command command, Runnable done) {
-    executor.execute(command)
+    executor
+        .execute(command)
         .doFinally(signal -> done.run())
-        .subscribe(this::deliver, e -> log.error("command {} produced no result", command.getCommandId(), e));
+        .subscribe(
+            this::deliver,
+            e -> log.error("command {} produced no result", command.getCommandId(), e));
   }
 
   @Override
@@ -321,7 +367,9 @@ public final class ControlChannel implements AutoCloseable {
       return closed;
     }
 
-    /** @return true the first time */
+    /**
+     * @return true the first time
+     */
     synchronized boolean end(boolean halfClose) {
       if (closed) {
         return false;

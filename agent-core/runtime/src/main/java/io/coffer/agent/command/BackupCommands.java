@@ -37,42 +37,61 @@ final class BackupCommands {
   }
 
   OperationResult create(CreateBackup op, JobProgress progress) {
-    BackupManifest m = backups.create(op.getBackupId(), type(op.getType()), op.getParentId(), key(op.getKey()), progress);
+    BackupManifest m =
+        backups.create(
+            op.getBackupId(), type(op.getType()), op.getParentId(), key(op.getKey()), progress);
     return OperationResult.newBuilder().setBackup(toProto(m)).build();
   }
 
   OperationResult restore(RestoreBackup op, JobProgress progress) {
     BackupService.PointInTime pointInTime = null;
-    int targets = (op.hasTargetTime() ? 1 : 0) + (op.getToEndOfArchive() ? 1 : 0) + (op.getTargetLsn().isEmpty() ? 0 : 1)
-        + (op.getTargetName().isEmpty() ? 0 : 1) + (op.getTargetGtid().isEmpty() ? 0 : 1);
+    int targets =
+        (op.hasTargetTime() ? 1 : 0)
+            + (op.getToEndOfArchive() ? 1 : 0)
+            + (op.getTargetLsn().isEmpty() ? 0 : 1)
+            + (op.getTargetName().isEmpty() ? 0 : 1)
+            + (op.getTargetGtid().isEmpty() ? 0 : 1);
     if (targets > 1) {
-      throw DatastoreException.invalidArgument("target_time",
+      throw DatastoreException.invalidArgument(
+          "target_time",
           "give at most one of target_time, target_lsn, target_name, target_gtid and to_end_of_archive");
     }
     if (op.getToEndOfArchive()) {
-      pointInTime = new BackupService.PointInTime(RecoveryTarget.END_OF_ARCHIVE, archiveKey(op.getArchiveKey()));
+      pointInTime =
+          new BackupService.PointInTime(
+              RecoveryTarget.END_OF_ARCHIVE, archiveKey(op.getArchiveKey()));
     }
     if (!op.getTargetLsn().isEmpty()) {
-      pointInTime = new BackupService.PointInTime(RecoveryTarget.atLsn(op.getTargetLsn()), archiveKey(op.getArchiveKey()));
+      pointInTime =
+          new BackupService.PointInTime(
+              RecoveryTarget.atLsn(op.getTargetLsn()), archiveKey(op.getArchiveKey()));
     }
     if (!op.getTargetName().isEmpty()) {
-      pointInTime = new BackupService.PointInTime(RecoveryTarget.atName(op.getTargetName()), archiveKey(op.getArchiveKey()));
+      pointInTime =
+          new BackupService.PointInTime(
+              RecoveryTarget.atName(op.getTargetName()), archiveKey(op.getArchiveKey()));
     }
     if (!op.getTargetGtid().isEmpty()) {
-      pointInTime = new BackupService.PointInTime(RecoveryTarget.atGtid(op.getTargetGtid()), archiveKey(op.getArchiveKey()));
+      pointInTime =
+          new BackupService.PointInTime(
+              RecoveryTarget.atGtid(op.getTargetGtid()), archiveKey(op.getArchiveKey()));
     }
     if (op.hasTargetTime()) {
       Timestamp t = op.getTargetTime();
       if (t.getSeconds() <= 0 || t.getNanos() < 0 || t.getNanos() > 999_999_999) {
-        throw DatastoreException.invalidArgument("target_time", "is not a valid instant after 1970");
+        throw DatastoreException.invalidArgument(
+            "target_time", "is not a valid instant after 1970");
       }
-      pointInTime = new BackupService.PointInTime(
-          RecoveryTarget.at(Instant.ofEpochSecond(t.getSeconds(), t.getNanos())), archiveKey(op.getArchiveKey()));
+      pointInTime =
+          new BackupService.PointInTime(
+              RecoveryTarget.at(Instant.ofEpochSecond(t.getSeconds(), t.getNanos())),
+              archiveKey(op.getArchiveKey()));
     }
     if (op.getReseedReplica()) {
       if (!op.getAsReplica() || pointInTime != null) {
-        throw DatastoreException.invalidArgument("reseed_replica", "re-seeds a replica: it needs as_replica and"
-            + " no point-in-time target");
+        throw DatastoreException.invalidArgument(
+            "reseed_replica",
+            "re-seeds a replica: it needs as_replica and" + " no point-in-time target");
       }
       backups.reseed(op.getBackupId(), key(op.getKey()), progress);
       return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
@@ -84,16 +103,23 @@ final class BackupCommands {
   OperationResult flushLogArchive(FlushLogArchive op) {
     int seconds = op.getTimeoutSeconds() == 0 ? DEFAULT_FLUSH_SECONDS : op.getTimeoutSeconds();
     if (seconds > MAX_FLUSH_SECONDS) {
-      throw DatastoreException.invalidArgument("timeout_seconds", "must be at most " + MAX_FLUSH_SECONDS);
+      throw DatastoreException.invalidArgument(
+          "timeout_seconds", "must be at most " + MAX_FLUSH_SECONDS);
     }
     LogArchiver.Archived done = backups.flushLogArchive(Duration.ofSeconds(seconds));
-    return OperationResult.newBuilder().setLogArchive(LogArchiveFlushed.newBuilder()
-        .setArchiveId(backups.archiveId()).setFile(done.name()).setArchivedAt(timestamp(done.at()))).build();
+    return OperationResult.newBuilder()
+        .setLogArchive(
+            LogArchiveFlushed.newBuilder()
+                .setArchiveId(backups.archiveId())
+                .setFile(done.name())
+                .setArchivedAt(timestamp(done.at())))
+        .build();
   }
 
   private static ArchiveKeys.PrivateKey archiveKey(ArchiveKey key) {
     if (key.getKeyId().isEmpty() || key.getKeyset().isEmpty()) {
-      throw DatastoreException.invalidArgument("archive_key", "a point-in-time restore needs the archive's private key");
+      throw DatastoreException.invalidArgument(
+          "archive_key", "a point-in-time restore needs the archive's private key");
     }
     try {
       return ArchiveKeys.PrivateKey.fromKeyset(key.getKeyId(), key.getKeyset().toByteArray());
@@ -126,7 +152,8 @@ final class BackupCommands {
 
   private static MasterKey key(WrappingKey key) {
     if (key.getKeyId().isEmpty() || key.getKeyset().isEmpty()) {
-      throw DatastoreException.invalidArgument("key", "a wrapping key (key_id and keyset) is required");
+      throw DatastoreException.invalidArgument(
+          "key", "a wrapping key (key_id and keyset) is required");
     }
     try {
       return MasterKey.fromKeyset(key.getKeyId(), key.getKeyset().toByteArray());
@@ -136,22 +163,23 @@ final class BackupCommands {
   }
 
   static io.coffer.proto.v1.BackupManifest toProto(BackupManifest m) {
-    io.coffer.proto.v1.BackupManifest.Builder b = io.coffer.proto.v1.BackupManifest.newBuilder()
-        .setBackupId(m.backupId())
-        .setEngine(nz(m.engine()))
-        .setEngineVersion(nz(m.engineVersion()))
-        .setTool(nz(m.tool()))
-        .setToolVersion(nz(m.toolVersion()))
-        .setType(type(m.type()))
-        .setParentId(nz(m.parentId()))
-        .putAllPositions(m.positions())
-        .setRawBytes(m.rawBytes())
-        .setCompressedBytes(m.compressedBytes())
-        .setStoredBytes(m.storedBytes())
-        .setSha256(m.sha256())
-        .setCompression(nz(m.compression()))
-        .setEncryption(nz(m.encryption()))
-        .setKeyId(m.keyId());
+    io.coffer.proto.v1.BackupManifest.Builder b =
+        io.coffer.proto.v1.BackupManifest.newBuilder()
+            .setBackupId(m.backupId())
+            .setEngine(nz(m.engine()))
+            .setEngineVersion(nz(m.engineVersion()))
+            .setTool(nz(m.tool()))
+            .setToolVersion(nz(m.toolVersion()))
+            .setType(type(m.type()))
+            .setParentId(nz(m.parentId()))
+            .putAllPositions(m.positions())
+            .setRawBytes(m.rawBytes())
+            .setCompressedBytes(m.compressedBytes())
+            .setStoredBytes(m.storedBytes())
+            .setSha256(m.sha256())
+            .setCompression(nz(m.compression()))
+            .setEncryption(nz(m.encryption()))
+            .setKeyId(m.keyId());
     if (m.startedAt() != null) {
       b.setStartedAt(timestamp(m.startedAt()));
     }

@@ -15,7 +15,8 @@ import java.util.List;
 
 /** Translates the cluster operations between proto and the plugin's ClusterStrategy. */
 final class ClusterCommands {
-  private static final OperationResult DONE = OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
+  private static final OperationResult DONE =
+      OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
   private final DatastoreManager manager;
   private final ServerControl server;
 
@@ -29,14 +30,19 @@ final class ClusterCommands {
     return DONE;
   }
 
-  OperationResult create(List<ClusterNodeAddress> nodes, int replicas, String user, String password) {
-    manager.cluster().create(addresses("nodes", nodes), replicas, required("user", user), secret(password),
-        server);
+  OperationResult create(
+      List<ClusterNodeAddress> nodes, int replicas, String user, String password) {
+    manager
+        .cluster()
+        .create(
+            addresses("nodes", nodes), replicas, required("user", user), secret(password), server);
     return DONE;
   }
 
   OperationResult join(List<ClusterNodeAddress> members, String user, String password) {
-    manager.cluster().join(addresses("members", members), required("user", user), secret(password), server);
+    manager
+        .cluster()
+        .join(addresses("members", members), required("user", user), secret(password), server);
     return DONE;
   }
 
@@ -57,21 +63,48 @@ final class ClusterCommands {
 
   OperationResult status() {
     io.coffer.spi.cluster.ClusterStatus s = manager.cluster().status();
-    ClusterStatus.Builder out = ClusterStatus.newBuilder().setEnabled(s.enabled()).setState(s.state())
-        .setSlotsAssigned(s.slotsAssigned()).setSlotsOk(s.slotsOk()).setNodeState(s.nodeState()).setSize(s.size());
-    s.nodes().forEach(n -> out.addNodes(ClusterNode.newBuilder().setNodeId(n.nodeId())
-        .setAddress(ClusterNodeAddress.newBuilder().setHost(n.address().host()).setPort(n.address().port())
-            .setPeerPort(n.address().peerPort()))
-        .setPrimary(n.primary()).setPrimaryId(n.primaryId()).setSlots(n.slots()).setConnected(n.connected())));
+    ClusterStatus.Builder out =
+        ClusterStatus.newBuilder()
+            .setEnabled(s.enabled())
+            .setState(s.state())
+            .setSlotsAssigned(s.slotsAssigned())
+            .setSlotsOk(s.slotsOk())
+            .setNodeState(s.nodeState())
+            .setSize(s.size());
+    s.nodes()
+        .forEach(
+            n ->
+                out.addNodes(
+                    ClusterNode.newBuilder()
+                        .setNodeId(n.nodeId())
+                        .setAddress(
+                            ClusterNodeAddress.newBuilder()
+                                .setHost(n.address().host())
+                                .setPort(n.address().port())
+                                .setPeerPort(n.address().peerPort()))
+                        .setPrimary(n.primary())
+                        .setPrimaryId(n.primaryId())
+                        .setSlots(n.slots())
+                        .setConnected(n.connected())));
     return OperationResult.newBuilder().setCluster(out).build();
   }
 
   OperationResult recovery() {
     io.coffer.spi.cluster.ClusterRecovery r = manager.cluster().recovery(server);
-    io.coffer.proto.v1.ClusterRecovery.Builder out = io.coffer.proto.v1.ClusterRecovery.newBuilder()
-        .setHistory(r.history()).setSeqno(r.seqno()).setSafeToBootstrap(r.safeToBootstrap()).setPrimary(r.primary());
-    r.members().forEach(m -> out.addMembers(ClusterNodeAddress.newBuilder().setHost(m.host()).setPort(m.port())
-        .setPeerPort(m.peerPort())));
+    io.coffer.proto.v1.ClusterRecovery.Builder out =
+        io.coffer.proto.v1.ClusterRecovery.newBuilder()
+            .setHistory(r.history())
+            .setSeqno(r.seqno())
+            .setSafeToBootstrap(r.safeToBootstrap())
+            .setPrimary(r.primary());
+    r.members()
+        .forEach(
+            m ->
+                out.addMembers(
+                    ClusterNodeAddress.newBuilder()
+                        .setHost(m.host())
+                        .setPort(m.port())
+                        .setPeerPort(m.peerPort())));
     return OperationResult.newBuilder().setClusterRecovery(out).build();
   }
 

@@ -51,27 +51,41 @@ public final class CommandExecutor implements AutoCloseable {
   private final ConcurrentMap<String, Mono<Result>> inFlight = new ConcurrentHashMap<>();
   private final Sinks.Many<Progress> progress = Sinks.many().multicast().directBestEffort();
   private static final int MAX_CANCEL_REQUESTS = 10_000;
+
   /**
    * Cancel requests by command id, for jobs running, queued or not yet delivered; the oldest are
    * forgotten past {@link #MAX_CANCEL_REQUESTS} (requests for jobs that had already finished).
    */
-  private final Map<String, Boolean> cancelRequests = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > MAX_CANCEL_REQUESTS;
-        }
-      });
+  private final Map<String, Boolean> cancelRequests =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > MAX_CANCEL_REQUESTS;
+            }
+          });
 
   /**
    * @param backups backup, restore and delete of backups for this instance
    * @param ready completes when the datastore accepts administrative calls
    */
-  public CommandExecutor(DatastoreManager manager, BackupService backups, ServerControl server, JobJournal journal,
-      Mono<Void> ready, Clock clock, LeaseKeeper lease) {
+  public CommandExecutor(
+      DatastoreManager manager,
+      BackupService backups,
+      ServerControl server,
+      JobJournal journal,
+      Mono<Void> ready,
+      Clock clock,
+      LeaseKeeper lease) {
     this.lease = lease;
-    this.dispatcher = new OperationDispatcher(manager, new BackupCommands(backups), server, clock, lease::roleChanged,
-        lease.roleLock());
+    this.dispatcher =
+        new OperationDispatcher(
+            manager,
+            new BackupCommands(backups),
+            server,
+            clock,
+            lease::roleChanged,
+            lease.roleLock());
     this.journal = journal;
     this.ready = ready;
     this.clock = clock;
@@ -84,8 +98,8 @@ public final class CommandExecutor implements AutoCloseable {
 
   /**
    * Asks a mutating job to stop. A job not started yet ends CANCELLED without running; a running
-   * backup or restore stops at its next read (a restore only while it stages, before it changes
-   * the instance); other running jobs and finished ones are not affected.
+   * backup or restore stops at its next read (a restore only while it stages, before it changes the
+   * instance); other running jobs and finished ones are not affected.
    */
   public void cancel(String commandId) {
     cancelRequests.put(commandId, Boolean.TRUE);
@@ -108,9 +122,8 @@ public final class CommandExecutor implements AutoCloseable {
           .then(Mono.fromCallable(() -> run(command)).subscribeOn(Schedulers.boundedElastic()))
           .onErrorResume(e -> Mono.just(unavailable(id, e)));
     }
-    return inFlight.computeIfAbsent(id, k -> journaled(command)
-        .doFinally(signal -> inFlight.remove(k))
-        .cache());
+    return inFlight.computeIfAbsent(
+        id, k -> journaled(command).doFinally(signal -> inFlight.remove(k)).cache());
   }
 
   private Mono<Result> journaled(Command command) {
@@ -119,33 +132,71 @@ public final class CommandExecutor implements AutoCloseable {
     Scheduler lane = command.getOperation().hasNoop() ? Schedulers.boundedElastic() : mutations;
     return Mono.fromCallable(() -> journal.find(id))
         .subscribeOn(Schedulers.boundedElastic())
-        .flatMap(existing -> existing.<Mono<Result>>map(job -> Mono.just(job.result().orElseGet(() ->
-                failure(id, Code.ABORTED, "", "the job was interrupted"))))
-            .orElseGet(() -> !lease.accepts(command.getTerm())
-                ? Mono.fromCallable(() -> journalOutcome(command, failure(id, Code.FAILED_PRECONDITION, "",
-                    "the command was sent in term " + command.getTerm() + " of this instance's replication group, which"
-                        + " has moved on to term " + lease.term() + " (a failover); it is not run")))
-                    .subscribeOn(lane)
-                : awaitReady(command)
-                .then(Mono.fromCallable(() -> runJournaled(command)).subscribeOn(lane))
-                .onErrorResume(e -> Mono.fromCallable(() -> journalOutcome(command, unavailable(id, e))).subscribeOn(lane))))
-        .onErrorResume(e -> {
-          // the journal itself failed: nothing ran, the control may retry
-          log.error("job journal failed for command {}", id, e);
-          return Mono.just(failure(id, Code.UNAVAILABLE, "", "the agent cannot write its job journal: " + e.getMessage()));
-        });
+        .flatMap(
+            existing ->
+                existing
+                    .<Mono<Result>>map(
+                        job ->
+                            Mono.just(
+                                job.result()
+                                    .orElseGet(
+                                        () ->
+                                            failure(
+                                                id, Code.ABORTED, "", "the job was interrupted"))))
+                    .orElseGet(
+                        () ->
+                            !lease.accepts(command.getTerm())
+                                ? Mono.fromCallable(
+                                        () ->
+                                            journalOutcome(
+                                                command,
+                                                failure(
+                                                    id,
+                                                    Code.FAILED_PRECONDITION,
+                                                    "",
+                                                    "the command was sent in term "
+                                                        + command.getTerm()
+                                                        + " of this instance's replication group, which"
+                                                        + " has moved on to term "
+                                                        + lease.term()
+                                                        + " (a failover); it is not run")))
+                                    .subscribeOn(lane)
+                                : awaitReady(command)
+                                    .then(
+                                        Mono.fromCallable(() -> runJournaled(command))
+                                            .subscribeOn(lane))
+                                    .onErrorResume(
+                                        e ->
+                                            Mono.fromCallable(
+                                                    () ->
+                                                        journalOutcome(command, unavailable(id, e)))
+                                                .subscribeOn(lane))))
+        .onErrorResume(
+            e -> {
+              // the journal itself failed: nothing ran, the control may retry
+              log.error("job journal failed for command {}", id, e);
+              return Mono.just(
+                  failure(
+                      id,
+                      Code.UNAVAILABLE,
+                      "",
+                      "the agent cannot write its job journal: " + e.getMessage()));
+            });
   }
 
   private Result runJournaled(Command command) {
     String id = command.getCommandId();
     if (!journal.begin(id, OperationKinds.name(command.getOperation().getKindCase()))) {
-      return journal.find(id).flatMap(JobJournal.Job::result)
+      return journal
+          .find(id)
+          .flatMap(JobJournal.Job::result)
           .orElseGet(() -> failure(id, Code.ABORTED, "", "the job was interrupted"));
     }
     try {
-      Result result = cancelRequests.containsKey(id)
-          ? failure(id, Code.CANCELLED, "", "cancelled before it started; nothing was done")
-          : run(command);
+      Result result =
+          cancelRequests.containsKey(id)
+              ? failure(id, Code.CANCELLED, "", "cancelled before it started; nothing was done")
+              : run(command);
       journal.finish(id, result);
       return result;
     } finally {
@@ -153,9 +204,12 @@ public final class CommandExecutor implements AutoCloseable {
     }
   }
 
-  /** Journals an outcome reached without running the job (e.g. deadline passed), so it is definite. */
+  /**
+   * Journals an outcome reached without running the job (e.g. deadline passed), so it is definite.
+   */
   private Result journalOutcome(Command command, Result result) {
-    if (journal.begin(command.getCommandId(), OperationKinds.name(command.getOperation().getKindCase()))) {
+    if (journal.begin(
+        command.getCommandId(), OperationKinds.name(command.getOperation().getKindCase()))) {
       journal.finish(command.getCommandId(), result);
       return result;
     }
@@ -165,12 +219,19 @@ public final class CommandExecutor implements AutoCloseable {
   private Mono<Void> awaitReady(Command command) {
     Optional<Duration> left = remaining(command);
     if (left.isPresent() && left.get().isNegative()) {
-      return Mono.error(new TimeoutException("the command's deadline passed before it could start"));
+      return Mono.error(
+          new TimeoutException("the command's deadline passed before it could start"));
     }
     if (OperationKinds.runsWithServerDown(command.getOperation().getKindCase())) {
       return Mono.empty();
     }
-    return left.map(d -> ready.timeout(d, Mono.error(new TimeoutException("the datastore was not ready before the command's deadline"))))
+    return left.map(
+            d ->
+                ready.timeout(
+                    d,
+                    Mono.error(
+                        new TimeoutException(
+                            "the datastore was not ready before the command's deadline"))))
         .orElse(ready);
   }
 
@@ -178,7 +239,8 @@ public final class CommandExecutor implements AutoCloseable {
     if (!command.hasDeadline() || command.getDeadline().getSeconds() == 0) {
       return Optional.empty();
     }
-    Instant deadline = Instant.ofEpochSecond(command.getDeadline().getSeconds(), command.getDeadline().getNanos());
+    Instant deadline =
+        Instant.ofEpochSecond(command.getDeadline().getSeconds(), command.getDeadline().getNanos());
     return Optional.of(Duration.between(clock.instant(), deadline));
   }
 
@@ -188,30 +250,48 @@ public final class CommandExecutor implements AutoCloseable {
       return Result.newBuilder()
           .setCommandId(id)
           .setStatus(Statuses.OK)
-          .setPayload(dispatcher.run(command.getOperation(), new JobProgress() {
-            @Override
-            public void report(long bytes, long total) {
-              progress.tryEmitNext(Progress.newBuilder()
-                  .setCommandId(id)
-                  .setBytes(bytes)
-                  .setPercent(total > 0 ? (int) Math.min(100, bytes * 100 / total) : -1)
-                  .build());
-            }
+          .setPayload(
+              dispatcher.run(
+                  command.getOperation(),
+                  new JobProgress() {
+                    @Override
+                    public void report(long bytes, long total) {
+                      progress.tryEmitNext(
+                          Progress.newBuilder()
+                              .setCommandId(id)
+                              .setBytes(bytes)
+                              .setPercent(total > 0 ? (int) Math.min(100, bytes * 100 / total) : -1)
+                              .build());
+                    }
 
-            @Override
-            public boolean cancelled() {
-              return cancelRequests.containsKey(id);
-            }
-          }))
+                    @Override
+                    public boolean cancelled() {
+                      return cancelRequests.containsKey(id);
+                    }
+                  }))
           .build();
     } catch (DatastoreException e) {
       if (e.code() == DatastoreException.Code.INTERNAL) {
-        log.error("command {} ({}) failed", id, OperationKinds.name(command.getOperation().getKindCase()), e);
+        log.error(
+            "command {} ({}) failed",
+            id,
+            OperationKinds.name(command.getOperation().getKindCase()),
+            e);
       }
       return Result.newBuilder().setCommandId(id).setStatus(Statuses.of(e)).build();
     } catch (RuntimeException e) {
-      log.error("command {} ({}) failed in the plugin", id, OperationKinds.name(command.getOperation().getKindCase()), e);
-      return failure(id, Code.INTERNAL, "", "internal error in the datastore plugin (" + e.getClass().getSimpleName() + "); see the agent log");
+      log.error(
+          "command {} ({}) failed in the plugin",
+          id,
+          OperationKinds.name(command.getOperation().getKindCase()),
+          e);
+      return failure(
+          id,
+          Code.INTERNAL,
+          "",
+          "internal error in the datastore plugin ("
+              + e.getClass().getSimpleName()
+              + "); see the agent log");
     }
   }
 
@@ -221,7 +301,10 @@ public final class CommandExecutor implements AutoCloseable {
   }
 
   static Result failure(String id, Code code, String field, String message) {
-    return Result.newBuilder().setCommandId(id).setStatus(Statuses.of(code, field, message)).build();
+    return Result.newBuilder()
+        .setCommandId(id)
+        .setStatus(Statuses.of(code, field, message))
+        .build();
   }
 
   @Override

@@ -18,8 +18,13 @@ import java.util.Set;
 
 /** Translates the configuration operations, and the server restart, between proto and the SPI. */
 final class ConfigurationCommands {
-  private static final OperationResult DONE = OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
-  /** As long as a first start may take: a restart replays the WAL or redo log written since the last checkpoint. */
+  private static final OperationResult DONE =
+      OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
+
+  /**
+   * As long as a first start may take: a restart replays the WAL or redo log written since the last
+   * checkpoint.
+   */
   private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(2);
 
   private final DatastoreManager manager;
@@ -38,7 +43,9 @@ final class ConfigurationCommands {
       manager.configuration().values(names);
     }
     ParameterRuleList.Builder out = ParameterRuleList.newBuilder();
-    rules.stream().filter(r -> wanted.isEmpty() || wanted.contains(r.name())).map(ConfigurationCommands::rule)
+    rules.stream()
+        .filter(r -> wanted.isEmpty() || wanted.contains(r.name()))
+        .map(ConfigurationCommands::rule)
         .forEach(out::addRules);
     return OperationResult.newBuilder().setParameterRules(out).build();
   }
@@ -49,7 +56,8 @@ final class ConfigurationCommands {
 
   OperationResult update(UpdateConfiguration op) {
     Set<String> reset = new HashSet<>(op.getResetList());
-    return configuration(manager.configuration().apply(new ConfigurationChange(op.getValuesMap(), reset)));
+    return configuration(
+        manager.configuration().apply(new ConfigurationChange(op.getValuesMap(), reset)));
   }
 
   OperationResult restart() {
@@ -60,15 +68,26 @@ final class ConfigurationCommands {
 
   private static OperationResult configuration(List<io.coffer.spi.config.ParameterValue> values) {
     Configuration.Builder out = Configuration.newBuilder();
-    values.forEach(v -> out.addParameters(ParameterValue.newBuilder().setName(v.name()).setValue(v.value())
-        .setPendingRestart(v.pendingRestart()).setSource(v.source())));
+    values.forEach(
+        v ->
+            out.addParameters(
+                ParameterValue.newBuilder()
+                    .setName(v.name())
+                    .setValue(v.value())
+                    .setPendingRestart(v.pendingRestart())
+                    .setSource(v.source())));
     return OperationResult.newBuilder().setConfiguration(out).build();
   }
 
   private static ParameterRule rule(io.coffer.spi.config.ParameterRule r) {
-    ParameterRule.Builder b = ParameterRule.newBuilder().setName(r.name())
-        .setType(ParameterType.valueOf("PARAMETER_TYPE_" + r.type().name())).setUnit(r.unit())
-        .addAllAllowedValues(r.allowedValues()).setRestartRequired(r.restartRequired()).setDescription(r.description());
+    ParameterRule.Builder b =
+        ParameterRule.newBuilder()
+            .setName(r.name())
+            .setType(ParameterType.valueOf("PARAMETER_TYPE_" + r.type().name()))
+            .setUnit(r.unit())
+            .addAllAllowedValues(r.allowedValues())
+            .setRestartRequired(r.restartRequired())
+            .setDescription(r.description());
     if (r.min() != null) {
       b.setMin(r.min());
     }

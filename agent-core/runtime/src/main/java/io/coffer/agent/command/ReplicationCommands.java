@@ -18,10 +18,12 @@ import java.time.Duration;
 
 /** Translates the replication operations between proto and the plugin's ReplicationStrategy. */
 final class ReplicationCommands {
-  private static final OperationResult DONE = OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
+  private static final OperationResult DONE =
+      OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
   private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
   private final DatastoreManager manager;
   private final ServerControl server;
+
   /** Told when this instance follows a source or was promoted (a pending re-seed is over). */
   private final Runnable roleSettled;
 
@@ -49,19 +51,31 @@ final class ReplicationCommands {
     if (op.getPassword().isEmpty()) {
       throw DatastoreException.invalidArgument("password", "is required");
     }
-    manager.replication().attach(new ReplicationSource(op.getSourceHost(), op.getSourcePort(), op.getUser(),
-        Secret.of(op.getPassword()), op.getPositionsMap(), op.getSemiSync()), server);
+    manager
+        .replication()
+        .attach(
+            new ReplicationSource(
+                op.getSourceHost(),
+                op.getSourcePort(),
+                op.getUser(),
+                Secret.of(op.getPassword()),
+                op.getPositionsMap(),
+                op.getSemiSync()),
+            server);
     roleSettled.run();
     return DONE;
   }
 
   OperationResult fence() {
     return OperationResult.newBuilder()
-        .setPosition(ReplicationPosition.newBuilder().setPosition(manager.replication().fence(server))).build();
+        .setPosition(
+            ReplicationPosition.newBuilder().setPosition(manager.replication().fence(server)))
+        .build();
   }
 
   OperationResult awaitPosition(AwaitReplicaPosition op) {
-    Duration timeout = op.getTimeoutMillis() == 0 ? DEFAULT_WAIT : Duration.ofMillis(op.getTimeoutMillis());
+    Duration timeout =
+        op.getTimeoutMillis() == 0 ? DEFAULT_WAIT : Duration.ofMillis(op.getTimeoutMillis());
     manager.replication().awaitPosition(op.getPosition(), timeout);
     return DONE;
   }
@@ -74,16 +88,19 @@ final class ReplicationCommands {
 
   OperationResult status() {
     io.coffer.spi.replication.ReplicationStatus s = manager.replication().status();
-    return OperationResult.newBuilder().setReplication(ReplicationStatus.newBuilder()
-        .setRole(role(s.role()))
-        .setSourceHost(s.sourceHost())
-        .setSourcePort(s.sourcePort())
-        .setRunning(s.running())
-        .setLagSeconds(s.lagSeconds())
-        .setPosition(s.position())
-        .setReadOnly(s.readOnly())
-        .setLastError(s.lastError())
-        .setSourceConnected(s.sourceConnected())).build();
+    return OperationResult.newBuilder()
+        .setReplication(
+            ReplicationStatus.newBuilder()
+                .setRole(role(s.role()))
+                .setSourceHost(s.sourceHost())
+                .setSourcePort(s.sourcePort())
+                .setRunning(s.running())
+                .setLagSeconds(s.lagSeconds())
+                .setPosition(s.position())
+                .setReadOnly(s.readOnly())
+                .setLastError(s.lastError())
+                .setSourceConnected(s.sourceConnected()))
+        .build();
   }
 
   static Role role(Probe.Role r) {

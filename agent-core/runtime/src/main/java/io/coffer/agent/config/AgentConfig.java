@@ -32,14 +32,29 @@ public record AgentConfig(
   }
 
   /** With the default notices. */
-  public AgentConfig(String instanceId, Control control, Path stateDir, Path pluginsDir, Duration heartbeatInterval,
-      Datastore datastore, Backup backup) {
-    this(instanceId, control, stateDir, pluginsDir, heartbeatInterval, datastore, backup, Notices.DEFAULTS);
+  public AgentConfig(
+      String instanceId,
+      Control control,
+      Path stateDir,
+      Path pluginsDir,
+      Duration heartbeatInterval,
+      Datastore datastore,
+      Backup backup) {
+    this(
+        instanceId,
+        control,
+        stateDir,
+        pluginsDir,
+        heartbeatInterval,
+        datastore,
+        backup,
+        Notices.DEFAULTS);
   }
 
   /** The same agent, warning at these thresholds. */
   public AgentConfig withNotices(Notices n) {
-    return new AgentConfig(instanceId, control, stateDir, pluginsDir, heartbeatInterval, datastore, backup, n);
+    return new AgentConfig(
+        instanceId, control, stateDir, pluginsDir, heartbeatInterval, datastore, backup, n);
   }
 
   /**
@@ -62,7 +77,10 @@ public record AgentConfig(
    * @param s3 the bucket of {@code s3} storage; null for local
    * @param compression zstd level and workers
    */
-  public record Backup(String storage, Path localDir, io.coffer.agent.storage.S3StorageConfig s3,
+  public record Backup(
+      String storage,
+      Path localDir,
+      io.coffer.agent.storage.S3StorageConfig s3,
       Compression compression) {
 
     public Backup {
@@ -83,7 +101,8 @@ public record AgentConfig(
    * @param keyFile this agent's PKCS#8 private key (PEM)
    * @param maxBackoff cap of the reconnect backoff
    */
-  public record Control(String host, int port, Path caFile, Path certFile, Path keyFile, Duration maxBackoff) {}
+  public record Control(
+      String host, int port, Path caFile, Path certFile, Path keyFile, Duration maxBackoff) {}
 
   /**
    * @param engine plugin engine id, e.g. mysql
@@ -94,8 +113,8 @@ public record AgentConfig(
    * @param osUser OS account for the server process (empty: plugin default)
    * @param settings engine-specific settings, passed to the plugin as they are
    * @param advertiseAddress where clients and replicas reach the server (default: bindAddress)
-   * @param advertisePort the port they reach it at, when a forward or proxy puts it elsewhere
-   *     (0: {@code port})
+   * @param advertisePort the port they reach it at, when a forward or proxy puts it elsewhere (0:
+   *     {@code port})
    */
   public record Datastore(
       String engine,
@@ -109,19 +128,27 @@ public record AgentConfig(
       int advertisePort) {
 
     public Datastore {
-      advertiseAddress = advertiseAddress == null || advertiseAddress.isBlank() ? bindAddress : advertiseAddress;
+      advertiseAddress =
+          advertiseAddress == null || advertiseAddress.isBlank() ? bindAddress : advertiseAddress;
       advertisePort = advertisePort == 0 ? port : advertisePort;
     }
 
     /** Advertised at the bind address and port. */
-    public Datastore(String engine, Path dataDir, Path runDir, String bindAddress, int port, String osUser,
+    public Datastore(
+        String engine,
+        Path dataDir,
+        Path runDir,
+        String bindAddress,
+        int port,
+        String osUser,
         Map<String, String> settings) {
       this(engine, dataDir, runDir, bindAddress, port, osUser, settings, bindAddress, port);
     }
 
     /** The same, advertised at {@code address:port} instead (where replicas reach it). */
     public Datastore advertisedAt(String address, int port) {
-      return new Datastore(engine, dataDir, runDir, bindAddress, this.port, osUser, settings, address, port);
+      return new Datastore(
+          engine, dataDir, runDir, bindAddress, this.port, osUser, settings, address, port);
     }
   }
 }

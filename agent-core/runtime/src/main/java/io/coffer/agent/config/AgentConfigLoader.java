@@ -72,30 +72,57 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   certificateWarning: 30d        # certificate_near_expiry this long before the agent's certificate ends
  * </pre>
  *
- * Values are taken as written: {@code 0640}, {@code 1.50} or {@code off} reach the setting as
- * those characters (the YAML is read as a tree of text, with SnakeYAML's composer; no YAML 1.1
- * typing turns them into 416, 1.5 or false). A value that is {@code ~}, {@code null} or empty is
- * unset.
+ * Values are taken as written: {@code 0640}, {@code 1.50} or {@code off} reach the setting as those
+ * characters (the YAML is read as a tree of text, with SnakeYAML's composer; no YAML 1.1 typing
+ * turns them into 416, 1.5 or false). A value that is {@code ~}, {@code null} or empty is unset.
  *
  * <p>Relative paths are resolved against the file's directory. Any setting can be overridden by an
- * environment variable {@code COFFER_AGENT_<PATH>}: levels separated by {@code __}, words by
- * {@code _} (joined in camelCase); e.g. {@code COFFER_AGENT_CONTROL__ADDRESS},
- * {@code COFFER_AGENT_DATASTORE__DATA_DIR}, {@code COFFER_AGENT_DATASTORE__SETTINGS__BIN_DIR}
- * ({@code settings.binDir}), {@code COFFER_AGENT_INSTANCE_ID}.
+ * environment variable {@code COFFER_AGENT_<PATH>}: levels separated by {@code __}, words by {@code
+ * _} (joined in camelCase); e.g. {@code COFFER_AGENT_CONTROL__ADDRESS}, {@code
+ * COFFER_AGENT_DATASTORE__DATA_DIR}, {@code COFFER_AGENT_DATASTORE__SETTINGS__BIN_DIR} ({@code
+ * settings.binDir}), {@code COFFER_AGENT_INSTANCE_ID}.
  */
 public final class AgentConfigLoader {
   public static final String ENV_PREFIX = "COFFER_AGENT_";
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-  private static final Map<String, Set<String>> KNOWN = Map.of(
-      "", Set.of("instanceId", "stateDir", "pluginsDir", "heartbeatInterval", "control", "datastore", "backup",
-          "notices"),
-      "notices", Set.of("storageNearlyFullPercent", "certificateWarning"),
-      "backup", Set.of("storage", "dir", "s3", "compression"),
-      "backup.compression", Set.of("level", "workers"),
-      "backup.s3", Set.of("endpoint", "region", "bucket", "prefix", "accessKey", "secretKey", "pathStyle", "partSize"),
-      "control", Set.of("address", "caFile", "certFile", "keyFile", "maxBackoff"),
-      "datastore", Set.of("engine", "dataDir", "runDir", "bindAddress", "advertiseAddress", "advertisePort", "port", "osUser", "settings"));
+  private static final Map<String, Set<String>> KNOWN =
+      Map.of(
+          "",
+              Set.of(
+                  "instanceId",
+                  "stateDir",
+                  "pluginsDir",
+                  "heartbeatInterval",
+                  "control",
+                  "datastore",
+                  "backup",
+                  "notices"),
+          "notices", Set.of("storageNearlyFullPercent", "certificateWarning"),
+          "backup", Set.of("storage", "dir", "s3", "compression"),
+          "backup.compression", Set.of("level", "workers"),
+          "backup.s3",
+              Set.of(
+                  "endpoint",
+                  "region",
+                  "bucket",
+                  "prefix",
+                  "accessKey",
+                  "secretKey",
+                  "pathStyle",
+                  "partSize"),
+          "control", Set.of("address", "caFile", "certFile", "keyFile", "maxBackoff"),
+          "datastore",
+              Set.of(
+                  "engine",
+                  "dataDir",
+                  "runDir",
+                  "bindAddress",
+                  "advertiseAddress",
+                  "advertisePort",
+                  "port",
+                  "osUser",
+                  "settings"));
 
   private AgentConfigLoader() {}
 
@@ -156,14 +183,20 @@ public final class AgentConfigLoader {
       return Tag.NULL.equals(scalar.getTag()) ? null : scalar.getValue();
     }
     if (!enclosing.add(node)) {
-      throw new YAMLException("an alias at line " + (node.getStartMark().getLine() + 1) + " refers to a node that contains it");
+      throw new YAMLException(
+          "an alias at line "
+              + (node.getStartMark().getLine() + 1)
+              + " refers to a node that contains it");
     }
     try {
       if (node instanceof MappingNode mapping) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (NodeTuple t : mapping.getValue()) {
           if (!(t.getKeyNode() instanceof ScalarNode key)) {
-            throw new YAMLException("a key at line " + (t.getKeyNode().getStartMark().getLine() + 1) + " is not plain text");
+            throw new YAMLException(
+                "a key at line "
+                    + (t.getKeyNode().getStartMark().getLine() + 1)
+                    + " is not plain text");
           }
           out.put(key.getValue(), tree(t.getValueNode(), enclosing));
         }
@@ -181,18 +214,20 @@ public final class AgentConfigLoader {
 
   /** COFFER_AGENT_DATASTORE__DATA_DIR=x sets datastore.dataDir = x. */
   static void applyEnvironment(Map<String, Object> root, Map<String, String> env) {
-    env.forEach((key, value) -> {
-      if (!key.startsWith(ENV_PREFIX)) {
-        return;
-      }
-      String[] levels = key.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).split("__");
-      Map<String, Object> node = root;
-      for (int i = 0; i < levels.length - 1; i++) {
-        String name = camel(levels[i]);
-        node = node.get(name) instanceof Map<?, ?> child ? mapping(child) : newChild(node, name);
-      }
-      node.put(camel(levels[levels.length - 1]), value);
-    });
+    env.forEach(
+        (key, value) -> {
+          if (!key.startsWith(ENV_PREFIX)) {
+            return;
+          }
+          String[] levels = key.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).split("__");
+          Map<String, Object> node = root;
+          for (int i = 0; i < levels.length - 1; i++) {
+            String name = camel(levels[i]);
+            node =
+                node.get(name) instanceof Map<?, ?> child ? mapping(child) : newChild(node, name);
+          }
+          node.put(camel(levels[levels.length - 1]), value);
+        });
   }
 
   @SuppressWarnings("unchecked")
@@ -240,10 +275,14 @@ public final class AgentConfigLoader {
 
       String instanceId = text(root, "instanceId", null);
       if (instanceId != null && !NAME.matcher(instanceId).matches()) {
-        problems.add("instanceId '" + instanceId + "' must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
+        problems.add(
+            "instanceId '"
+                + instanceId
+                + "' must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
       }
       Path stateDir = path(root, "stateDir", null);
-      Path pluginsDir = path(root, "pluginsDir", stateDir == null ? null : stateDir.resolve("plugins"));
+      Path pluginsDir =
+          path(root, "pluginsDir", stateDir == null ? null : stateDir.resolve("plugins"));
       Duration heartbeat = duration(root, "heartbeatInterval", Duration.ofSeconds(2));
       if (heartbeat != null && (heartbeat.toMillis() < 200 || heartbeat.toSeconds() > 60)) {
         problems.add("heartbeatInterval must be between 200ms and 60s");
@@ -264,50 +303,71 @@ public final class AgentConfigLoader {
           problems.add("control.address '" + address + "' must be host:port");
         }
       }
-      AgentConfig.Control controlConfig = new AgentConfig.Control(
-          host, port,
-          file(control, "control.caFile"),
-          file(control, "control.certFile"),
-          file(control, "control.keyFile"),
-          duration(control, "control.maxBackoff", Duration.ofSeconds(30)));
+      AgentConfig.Control controlConfig =
+          new AgentConfig.Control(
+              host,
+              port,
+              file(control, "control.caFile"),
+              file(control, "control.certFile"),
+              file(control, "control.keyFile"),
+              duration(control, "control.maxBackoff", Duration.ofSeconds(30)));
 
       String engine = text(datastore, "datastore.engine", null);
       Path dataDir = path(datastore, "datastore.dataDir", null);
-      Path runDir = path(datastore, "datastore.runDir", stateDir == null ? null : stateDir.resolve("run"));
+      Path runDir =
+          path(datastore, "datastore.runDir", stateDir == null ? null : stateDir.resolve("run"));
       String bind = text(datastore, "datastore.bindAddress", "127.0.0.1");
       String advertise = text(datastore, "datastore.advertiseAddress", bind);
       int dsPort = integer(datastore, "datastore.port", null, 1, 65535);
       int advertisePort = integer(datastore, "datastore.advertisePort", 0, 1, 65535);
       String osUser = text(datastore, "datastore.osUser", "");
       Map<String, String> settings = new LinkedHashMap<>();
-      section(datastore, "datastore.settings").forEach((name, value) -> {
-        if (value instanceof String text) {
-          settings.put(name, text);
-        } else if (value != null) { // an unset one is left out: the plugin's default applies
-          problems.add("datastore.settings." + name + " must be a single value, not a " + kind(value));
-        }
-      });
+      section(datastore, "datastore.settings")
+          .forEach(
+              (name, value) -> {
+                if (value instanceof String text) {
+                  settings.put(name, text);
+                } else if (value
+                    != null) { // an unset one is left out: the plugin's default applies
+                  problems.add(
+                      "datastore.settings."
+                          + name
+                          + " must be a single value, not a "
+                          + kind(value));
+                }
+              });
       AgentConfig.Backup backup = backup(root, stateDir);
       Map<String, Object> notices = section(root, "notices");
       unknown("notices", notices);
       int fullPercent = integer(notices, "notices.storageNearlyFullPercent", 90, 1, 99);
-      Duration certificateWarning = duration(notices, "notices.certificateWarning", Duration.ofDays(30));
-      if (certificateWarning != null && (certificateWarning.toHours() < 1 || certificateWarning.toDays() > 365)) {
+      Duration certificateWarning =
+          duration(notices, "notices.certificateWarning", Duration.ofDays(30));
+      if (certificateWarning != null
+          && (certificateWarning.toHours() < 1 || certificateWarning.toDays() > 365)) {
         problems.add("notices.certificateWarning must be between 1h and 365 days");
       }
       if (!problems.isEmpty()) {
         throw new ConfigException(source, problems);
       }
-      return new AgentConfig(instanceId, controlConfig, stateDir, pluginsDir, heartbeat,
-          new AgentConfig.Datastore(engine, dataDir, runDir, bind, dsPort, osUser, settings, advertise,
-              advertisePort), backup, new AgentConfig.Notices(fullPercent, certificateWarning));
+      return new AgentConfig(
+          instanceId,
+          controlConfig,
+          stateDir,
+          pluginsDir,
+          heartbeat,
+          new AgentConfig.Datastore(
+              engine, dataDir, runDir, bind, dsPort, osUser, settings, advertise, advertisePort),
+          backup,
+          new AgentConfig.Notices(fullPercent, certificateWarning));
     }
 
     private AgentConfig.Backup backup(Map<String, Object> root, Path stateDir) {
       Map<String, Object> b = section(root, "backup");
       unknown("backup", b);
       String storage = text(b, "backup.storage", "local");
-      Path dir = path(b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
+      Path dir =
+          path(
+              b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
       Compression compression = compression(b);
       if (storage.equals("local")) {
         if (b.containsKey("s3")) {
@@ -330,7 +390,8 @@ public final class AgentConfigLoader {
             throw new IllegalArgumentException();
           }
         } catch (IllegalArgumentException e) {
-          problems.add("backup.s3.endpoint '" + endpoint + "' must be a URL such as https://host:9000");
+          problems.add(
+              "backup.s3.endpoint '" + endpoint + "' must be a URL such as https://host:9000");
         }
       }
       String region = text(s3, "backup.s3.region", "us-east-1");
@@ -359,17 +420,24 @@ public final class AgentConfigLoader {
       if (!problems.isEmpty()) {
         return null;
       }
-      return new AgentConfig.Backup(storage, dir, new io.coffer.agent.storage.S3StorageConfig(
-          endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize), compression);
+      return new AgentConfig.Backup(
+          storage,
+          dir,
+          new io.coffer.agent.storage.S3StorageConfig(
+              endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize),
+          compression);
     }
 
     private Compression compression(Map<String, Object> backup) {
       Compression d = Compression.DEFAULT;
       Map<String, Object> c = section(backup, "backup.compression");
       unknown("backup.compression", c);
-      int level = integer(c, "backup.compression.level", d.level(), Integer.MIN_VALUE, Integer.MAX_VALUE);
-      Compression.levelProblem(level).ifPresent(problem -> problems.add("backup.compression.level " + problem));
-      int workers = integer(c, "backup.compression.workers", d.workers(), 0, Compression.MAX_WORKERS);
+      int level =
+          integer(c, "backup.compression.level", d.level(), Integer.MIN_VALUE, Integer.MAX_VALUE);
+      Compression.levelProblem(level)
+          .ifPresent(problem -> problems.add("backup.compression.level " + problem));
+      int workers =
+          integer(c, "backup.compression.workers", d.workers(), 0, Compression.MAX_WORKERS);
       if (!problems.isEmpty()) {
         return d; // the problems are reported; an out-of-range value must not reach Compression
       }

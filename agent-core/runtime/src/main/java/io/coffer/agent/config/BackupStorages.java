@@ -10,8 +10,11 @@ import java.util.List;
 public final class BackupStorages {
   private BackupStorages() {}
 
-  /** @param resources receives what must be closed when the agent stops */
-  public static BackupStorage open(AgentConfig.Backup config, List<AutoCloseable> resources) throws IOException {
+  /**
+   * @param resources receives what must be closed when the agent stops
+   */
+  public static BackupStorage open(AgentConfig.Backup config, List<AutoCloseable> resources)
+      throws IOException {
     if (config.s3() != null) {
       S3Storage s3 = new S3Storage(config.s3());
       resources.add(s3);

@@ -24,24 +24,24 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The primary's lease and the group's term, on the agent's side.
  *
- * <p>While the control holds this instance for its group's primary, it answers each heartbeat
- * with a {@link Lease}: writes may go on until {@code lease_millis} after this agent <em>sent</em>
- * that heartbeat. Once the lease has run out (the control is unreachable, or no longer renews it)
- * and the server still accepts writes, the agent fences it (the engine's fence: read-only,
- * client sessions ended; PostgreSQL restarts as a standby), before the control, which waits the
- * lease plus a margin, may promote a replica. A lease granted again in the same term lifts that
- * fence. A Welcome or lease saying the instance was deposed (another was promoted) fences it for
- * good: only an attach as a replica ends that.
+ * <p>While the control holds this instance for its group's primary, it answers each heartbeat with
+ * a {@link Lease}: writes may go on until {@code lease_millis} after this agent <em>sent</em> that
+ * heartbeat. Once the lease has run out (the control is unreachable, or no longer renews it) and
+ * the server still accepts writes, the agent fences it (the engine's fence: read-only, client
+ * sessions ended; PostgreSQL restarts as a standby), before the control, which waits the lease plus
+ * a margin, may promote a replica. A lease granted again in the same term lifts that fence. A
+ * Welcome or lease saying the instance was deposed (another was promoted) fences it for good: only
+ * an attach as a replica ends that.
  *
- * <p>A lease of 0 ms means the group fails over by hand only: no lease is needed, nothing is
- * fenced on silence, and a fence this agent set is lifted.
+ * <p>A lease of 0 ms means the group fails over by hand only: no lease is needed, nothing is fenced
+ * on silence, and a fence this agent set is lifted.
  *
  * <p>The newest term seen is kept in {@code stateDir/ha-term} with the fence and whether a lease
  * was held, so a restarted agent refuses the commands of an older term ({@link #accepts}), its
  * server stays fenced, and a primary that held a lease starts without one: it is fenced once it
  * answers, until the control grants the next (a primary deposed while its agent was down learns it
- * from its Welcome, and is never lifted).
- * Checks run every 100 ms on a thread of their own; the fence itself may block.
+ * from its Welcome, and is never lifted). Checks run every 100 ms on a thread of their own; the
+ * fence itself may block.
  */
 public final class LeaseKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -56,21 +56,30 @@ public final class LeaseKeeper implements AutoCloseable {
   private final Consumer<AgentEvent> events;
   private final LongSupplier nanoTime;
   private final Scheduler thread = Schedulers.newSingle("coffer-lease", true);
+
   /** Held while the fence or its lift runs, and by commands that change the server's role. */
   private final Lock roleLock = new ReentrantLock();
+
   /** When each recent heartbeat was sent (nanoTime), by sequence. */
-  private final Map<Long, Long> sent = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-      return size() > SENT_KEPT;
-    }
-  };
+  private final Map<Long, Long> sent =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+          return size() > SENT_KEPT;
+        }
+      };
+
   private State state;
   private boolean leased;
   private long leaseUntil;
   private Disposable checks;
-  /** Why a fence is due and not done yet (the server did not answer, or the fence failed); null when none. */
+
+  /**
+   * Why a fence is due and not done yet (the server did not answer, or the fence failed); null when
+   * none.
+   */
   private String fenceDue;
+
   private long lastFailureLog = Long.MIN_VALUE / 2;
 
   /**
@@ -80,8 +89,13 @@ public final class LeaseKeeper implements AutoCloseable {
    *     answer): only a server that accepts writes is fenced
    * @param events where a fence is reported (sent now or once connected)
    */
-  public LeaseKeeper(Path stateDir, Runnable fence, Runnable unfence, Supplier<Probe.Role> role,
-      Consumer<AgentEvent> events, LongSupplier nanoTime) {
+  public LeaseKeeper(
+      Path stateDir,
+      Runnable fence,
+      Runnable unfence,
+      Supplier<Probe.Role> role,
+      Consumer<AgentEvent> events,
+      LongSupplier nanoTime) {
     this.file = new TermFile(stateDir);
     this.fence = fence;
     this.unfence = unfence;
@@ -95,7 +109,8 @@ public final class LeaseKeeper implements AutoCloseable {
   }
 
   public void start() {
-    checks = thread.schedulePeriodically(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    checks =
+        thread.schedulePeriodically(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -127,9 +142,13 @@ public final class LeaseKeeper implements AutoCloseable {
    * fenced: its lease ran out, or it was deposed).
    */
   public synchronized Map<String, Double> metrics() {
-    return Map.of("ha_term", (double) state.term(),
-        "ha_lease_held", leased && nanoTime.getAsLong() <= leaseUntil ? 1.0 : 0.0,
-        "ha_fenced", state.fenced() || state.deposed() ? 1.0 : 0.0);
+    return Map.of(
+        "ha_term",
+        (double) state.term(),
+        "ha_lease_held",
+        leased && nanoTime.getAsLong() <= leaseUntil ? 1.0 : 0.0,
+        "ha_fenced",
+        state.fenced() || state.deposed() ? 1.0 : 0.0);
   }
 
   /** A heartbeat numbered {@code sequence} is being sent now. */
@@ -163,7 +182,8 @@ public final class LeaseKeeper implements AutoCloseable {
         remember(new State(lease.getTerm(), state.fenced(), true, false));
         leased = false;
         lift = false;
-      } else if (lease.getLeaseMillis() == 0) { // failover by hand only: no lease, no fence of our own
+      } else if (lease.getLeaseMillis()
+          == 0) { // failover by hand only: no lease, no fence of our own
         leased = false;
         lift = state.fenced() && !state.deposed();
         if (lease.getTerm() > state.term() || state.leased()) {
@@ -174,9 +194,12 @@ public final class LeaseKeeper implements AutoCloseable {
         if (at == null || state.deposed() && lease.getTerm() == state.term()) {
           return; // a heartbeat this process did not send, or a stale grant to a deposed primary
         }
-        leaseUntil = Math.max(leaseUntil, at + TimeUnit.MILLISECONDS.toNanos(lease.getLeaseMillis()));
+        leaseUntil =
+            Math.max(leaseUntil, at + TimeUnit.MILLISECONDS.toNanos(lease.getLeaseMillis()));
         if (!leased) {
-          log.info("holding the primary's lease in term {} ({} ms, renewed at each heartbeat)", lease.getTerm(),
+          log.info(
+              "holding the primary's lease in term {} ({} ms, renewed at each heartbeat)",
+              lease.getTerm(),
               lease.getLeaseMillis());
         }
         leased = true;
@@ -193,7 +216,10 @@ public final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  /** This instance now follows a source, or was promoted by a command: whatever fence it set is over. */
+  /**
+   * This instance now follows a source, or was promoted by a command: whatever fence it set is
+   * over.
+   */
   public synchronized void roleChanged() {
     leased = false;
     fenceDue = null;
@@ -214,7 +240,8 @@ public final class LeaseKeeper implements AutoCloseable {
     String why;
     synchronized (this) {
       if (fenceDue == null && leased && !state.fenced() && nanoTime.getAsLong() > leaseUntil) {
-        log.info("the lease ran out {} ms ago; fencing the server",
+        log.info(
+            "the lease ran out {} ms ago; fencing the server",
             TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - leaseUntil));
         fenceDue = "its lease ran out: the control has not renewed it";
       }
@@ -245,7 +272,8 @@ public final class LeaseKeeper implements AutoCloseable {
    * the role lock.
    *
    * @return whether nothing is left to do: fenced now, or already, or a replica; false while the
-   *     server does not answer (it is starting, or down: fenced once it answers) or the fence failed
+   *     server does not answer (it is starting, or down: fenced once it answers) or the fence
+   *     failed
    */
   private boolean fence(String why) {
     synchronized (this) {
@@ -265,7 +293,11 @@ public final class LeaseKeeper implements AutoCloseable {
       fence.run();
     } catch (RuntimeException e) {
       if (started - lastFailureLog > FAILURE_LOG_NANOS) {
-        log.error("cannot fence the server ({}); trying again every {} ms: {}", why, CHECK_MILLIS, e.getMessage());
+        log.error(
+            "cannot fence the server ({}); trying again every {} ms: {}",
+            why,
+            CHECK_MILLIS,
+            e.getMessage());
         lastFailureLog = started;
       }
       return false;
@@ -275,12 +307,20 @@ public final class LeaseKeeper implements AutoCloseable {
       remember(new State(state.term(), true, state.deposed(), state.leased()));
       term = state.term();
     }
-    log.warn("fenced the server in {} ms: {} (term {})", TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - started),
-        why, term);
+    log.warn(
+        "fenced the server in {} ms: {} (term {})",
+        TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - started),
+        why,
+        term);
     Instant now = Instant.now();
-    events.accept(AgentEvent.newBuilder().setKind("fencing_applied").setMessage("the agent fenced its server: " + why)
-        .setAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-        .putDetails("term", Long.toString(term)).putDetails("reason", why).build());
+    events.accept(
+        AgentEvent.newBuilder()
+            .setKind("fencing_applied")
+            .setMessage("the agent fenced its server: " + why)
+            .setAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+            .putDetails("term", Long.toString(term))
+            .putDetails("reason", why)
+            .build());
     return true;
   }
 
@@ -302,7 +342,8 @@ public final class LeaseKeeper implements AutoCloseable {
     try {
       unfence.run();
     } catch (RuntimeException e) {
-      log.error("cannot lift the lease's fence; trying again at the next lease: {}", e.getMessage());
+      log.error(
+          "cannot lift the lease's fence; trying again at the next lease: {}", e.getMessage());
       return;
     }
     synchronized (this) {

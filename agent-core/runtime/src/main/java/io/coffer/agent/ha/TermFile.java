@@ -34,8 +34,11 @@ final class TermFile {
         return State.NONE;
       }
       String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
-      return new State(Long.parseLong(parts[0]), parts.length > 1 && parts[1].equals("fenced"),
-          parts.length > 2 && parts[2].equals("deposed"), parts.length > 3 && parts[3].equals("leased"));
+      return new State(
+          Long.parseLong(parts[0]),
+          parts.length > 1 && parts[1].equals("fenced"),
+          parts.length > 2 && parts[2].equals("deposed"),
+          parts.length > 3 && parts[3].equals("leased"));
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -43,11 +46,22 @@ final class TermFile {
 
   void write(State s) {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    byte[] line = (s.term() + " " + (s.fenced() ? "fenced" : "open") + " " + (s.deposed() ? "deposed" : "member") + " "
-        + (s.leased() ? "leased" : "unleased") + "\n")
-        .getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    byte[] line =
+        (s.term()
+                + " "
+                + (s.fenced() ? "fenced" : "open")
+                + " "
+                + (s.deposed() ? "deposed" : "member")
+                + " "
+                + (s.leased() ? "leased" : "unleased")
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ch.write(ByteBuffer.wrap(line));
       ch.force(true);
     } catch (IOException e) {

@@ -15,13 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The instance an agent certificate speaks for: its URI subject alternative name
- * {@code coffer://instance/ID}, as the Coffer CA writes it (the control reads the same name, in
- * {@code io.coffer.control.security.Identity}). The first certificate of the PEM file is the
- * agent's own; the rest of a chain is ignored.
+ * The instance an agent certificate speaks for: its URI subject alternative name {@code
+ * coffer://instance/ID}, as the Coffer CA writes it (the control reads the same name, in {@code
+ * io.coffer.control.security.Identity}). The first certificate of the PEM file is the agent's own;
+ * the rest of a chain is ignored.
  */
 public final class CertificateIdentity {
-  private static final Pattern AGENT_URI = Pattern.compile("coffer://instance/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)");
+  private static final Pattern AGENT_URI =
+      Pattern.compile("coffer://instance/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)");
+
   /** uniformResourceIdentifier in a GeneralName (RFC 5280, 4.2.1.6). */
   private static final int URI_NAME = 6;
 
@@ -38,7 +40,8 @@ public final class CertificateIdentity {
     try (InputStream in = Files.newInputStream(certFile)) {
       cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     } catch (IOException | CertificateException e) {
-      throw new IdentityException("cannot read the agent certificate " + certFile + ": " + e.getMessage());
+      throw new IdentityException(
+          "cannot read the agent certificate " + certFile + ": " + e.getMessage());
     }
     List<String> ids = new ArrayList<>();
     try {
@@ -52,11 +55,16 @@ public final class CertificateIdentity {
         }
       }
     } catch (CertificateParsingException e) {
-      throw new IdentityException("cannot read the names of the agent certificate " + certFile + ": " + e.getMessage());
+      throw new IdentityException(
+          "cannot read the names of the agent certificate " + certFile + ": " + e.getMessage());
     }
     if (ids.size() != 1) {
-      throw new IdentityException("the certificate " + certFile + " is not an agent certificate: it must name exactly "
-          + "one instance as coffer://instance/ID, and names " + (ids.isEmpty() ? "none" : ids));
+      throw new IdentityException(
+          "the certificate "
+              + certFile
+              + " is not an agent certificate: it must name exactly "
+              + "one instance as coffer://instance/ID, and names "
+              + (ids.isEmpty() ? "none" : ids));
     }
     return ids.get(0);
   }
@@ -69,9 +77,19 @@ public final class CertificateIdentity {
   public static void require(String instanceId, Path certFile) {
     String certified = instanceOf(certFile);
     if (!certified.equals(instanceId)) {
-      throw new IdentityException("instanceId is '" + instanceId + "' but the certificate " + certFile
-          + " is for instance '" + certified + "': an agent runs only as the instance its certificate names "
-          + "(set instanceId: " + certified + ", or use the certificate of " + instanceId + ")");
+      throw new IdentityException(
+          "instanceId is '"
+              + instanceId
+              + "' but the certificate "
+              + certFile
+              + " is for instance '"
+              + certified
+              + "': an agent runs only as the instance its certificate names "
+              + "(set instanceId: "
+              + certified
+              + ", or use the certificate of "
+              + instanceId
+              + ")");
     }
   }
 

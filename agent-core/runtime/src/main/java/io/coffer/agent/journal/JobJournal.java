@@ -26,10 +26,10 @@ import java.util.Optional;
  *
  * <p>Stored in SQLite ({@code journal.db} in the state directory, mode 0600) in WAL mode with
  * {@code synchronous=FULL}: every commit is on disk before the call returns. Only the operation
- * kind is kept, never the command's payload, so passwords in commands never reach the disk.
- * Writes are group-committed ({@link GroupCommitter}): concurrent jobs share one fsync.
- * The format is versioned ({@link #FORMAT}, see {@link SqliteFile}); a newer agent migrates older
- * journals, an older agent refuses a newer journal.
+ * kind is kept, never the command's payload, so passwords in commands never reach the disk. Writes
+ * are group-committed ({@link GroupCommitter}): concurrent jobs share one fsync. The format is
+ * versioned ({@link #FORMAT}, see {@link SqliteFile}); a newer agent migrates older journals, an
+ * older agent refuses a newer journal.
  */
 public final class JobJournal implements AutoCloseable {
   /** Journal format version, advertised in Hello. */
@@ -49,7 +49,12 @@ public final class JobJournal implements AutoCloseable {
   }
 
   public static JobJournal open(Path stateDir, Clock clock) throws IOException {
-    Connection db = SqliteFile.open(stateDir.resolve("journal.db"), FORMAT, List.of("""
+    Connection db =
+        SqliteFile.open(
+            stateDir.resolve("journal.db"),
+            FORMAT,
+            List.of(
+                """
         CREATE TABLE IF NOT EXISTS jobs (
           command_id  TEXT PRIMARY KEY,
           operation   TEXT NOT NULL,
@@ -58,7 +63,8 @@ public final class JobJournal implements AutoCloseable {
           acked       INTEGER NOT NULL DEFAULT 0,
           created_at  INTEGER NOT NULL,
           finished_at INTEGER
-        )""", "CREATE INDEX IF NOT EXISTS jobs_unacked ON jobs (acked, state)"));
+        )""",
+                "CREATE INDEX IF NOT EXISTS jobs_unacked ON jobs (acked, state)"));
     try {
       return new JobJournal(db, clock);
     } catch (SQLException e) {
@@ -67,9 +73,17 @@ public final class JobJournal implements AutoCloseable {
   }
 
   /** A journaled job. {@code result} is empty while RUNNING. */
-  public record Job(String commandId, String operation, State state, Optional<Result> result, boolean acknowledged) {}
+  public record Job(
+      String commandId,
+      String operation,
+      State state,
+      Optional<Result> result,
+      boolean acknowledged) {}
 
-  public enum State { RUNNING, DONE }
+  public enum State {
+    RUNNING,
+    DONE
+  }
 
   /**
    * Records that {@code commandId} starts now. Durable when it returns.
@@ -79,15 +93,17 @@ public final class JobJournal implements AutoCloseable {
   public boolean begin(String commandId, String operation) {
     long now = clock.millis();
     try {
-      return writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT OR IGNORE INTO jobs (command_id, operation, state, created_at) VALUES (?, ?, 'RUNNING', ?)")) {
-          ps.setString(1, commandId);
-          ps.setString(2, operation);
-          ps.setLong(3, now);
-          return ps.executeUpdate() == 1;
-        }
-      });
+      return writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT OR IGNORE INTO jobs (command_id, operation, state, created_at) VALUES (?, ?, 'RUNNING', ?)")) {
+              ps.setString(1, commandId);
+              ps.setString(2, operation);
+              ps.setLong(3, now);
+              return ps.executeUpdate() == 1;
+            }
+          });
     } catch (SQLException e) {
       throw new JournalException("begin " + commandId, e);
     }
@@ -107,9 +123,11 @@ public final class JobJournal implements AutoCloseable {
     }
   }
 
-  private static int finish(Connection c, String commandId, Result result, long now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE jobs SET state = 'DONE', result = ?, finished_at = ? WHERE command_id = ?")) {
+  private static int finish(Connection c, String commandId, Result result, long now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE jobs SET state = 'DONE', result = ?, finished_at = ? WHERE command_id = ?")) {
       ps.setBytes(1, result.toByteArray());
       ps.setLong(2, now);
       ps.setString(3, commandId);
@@ -120,12 +138,15 @@ public final class JobJournal implements AutoCloseable {
   /** The control has the result; it need not be re-sent. */
   public void acknowledge(String commandId) {
     try {
-      writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET acked = 1 WHERE command_id = ? AND state = 'DONE'")) {
-          ps.setString(1, commandId);
-          return ps.executeUpdate();
-        }
-      });
+      writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE jobs SET acked = 1 WHERE command_id = ? AND state = 'DONE'")) {
+              ps.setString(1, commandId);
+              return ps.executeUpdate();
+            }
+          });
     } catch (SQLException e) {
       throw new JournalException("acknowledge " + commandId, e);
     }
@@ -133,15 +154,17 @@ public final class JobJournal implements AutoCloseable {
 
   public Optional<Job> find(String commandId) {
     try {
-      return writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT command_id, operation, state, result, acked FROM jobs WHERE command_id = ?")) {
-          ps.setString(1, commandId);
-          try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(job(rs)) : Optional.<Job>empty();
-          }
-        }
-      });
+      return writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT command_id, operation, state, result, acked FROM jobs WHERE command_id = ?")) {
+              ps.setString(1, commandId);
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(job(rs)) : Optional.<Job>empty();
+              }
+            }
+          });
     } catch (SQLException e) {
       throw new JournalException("find " + commandId, e);
     }
@@ -150,17 +173,19 @@ public final class JobJournal implements AutoCloseable {
   /** Results of finished jobs the control has not acknowledged, oldest first. */
   public List<Result> unacknowledged() {
     try {
-      return writer.execute(c -> {
-        List<Result> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT command_id, operation, state, result, acked FROM jobs WHERE acked = 0 AND state = 'DONE' ORDER BY finished_at");
-            ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            job(rs).result().ifPresent(out::add);
-          }
-        }
-        return out;
-      });
+      return writer.execute(
+          c -> {
+            List<Result> out = new ArrayList<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT command_id, operation, state, result, acked FROM jobs WHERE acked = 0 AND state = 'DONE' ORDER BY finished_at");
+                ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                job(rs).result().ifPresent(out::add);
+              }
+            }
+            return out;
+          });
     } catch (SQLException e) {
       throw new JournalException("list unacknowledged", e);
     }
@@ -176,23 +201,32 @@ public final class JobJournal implements AutoCloseable {
   public int abortInterrupted() {
     long now = clock.millis();
     try {
-      return writer.execute(c -> {
-        List<String> running = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT command_id FROM jobs WHERE state = 'RUNNING'")) {
-          while (rs.next()) {
-            running.add(rs.getString(1));
-          }
-        }
-        for (String id : running) {
-          finish(c, id, Result.newBuilder()
-              .setCommandId(id)
-              .setStatus(Status.newBuilder()
-                  .setCode(Code.ABORTED_VALUE)
-                  .setMessage("the agent restarted while this command was running; it may or may not have taken effect"))
-              .build(), now);
-        }
-        return running.size();
-      });
+      return writer.execute(
+          c -> {
+            List<String> running = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                ResultSet rs =
+                    s.executeQuery("SELECT command_id FROM jobs WHERE state = 'RUNNING'")) {
+              while (rs.next()) {
+                running.add(rs.getString(1));
+              }
+            }
+            for (String id : running) {
+              finish(
+                  c,
+                  id,
+                  Result.newBuilder()
+                      .setCommandId(id)
+                      .setStatus(
+                          Status.newBuilder()
+                              .setCode(Code.ABORTED_VALUE)
+                              .setMessage(
+                                  "the agent restarted while this command was running; it may or may not have taken effect"))
+                      .build(),
+                  now);
+            }
+            return running.size();
+          });
     } catch (SQLException e) {
       throw new JournalException("abort interrupted jobs", e);
     }
@@ -201,12 +235,14 @@ public final class JobJournal implements AutoCloseable {
   /** Forgets acknowledged jobs finished before {@code cutoff}. */
   public int prune(Instant cutoff) {
     try {
-      return writer.execute(c -> {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs WHERE acked = 1 AND finished_at < ?")) {
-          ps.setLong(1, cutoff.toEpochMilli());
-          return ps.executeUpdate();
-        }
-      });
+      return writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM jobs WHERE acked = 1 AND finished_at < ?")) {
+              ps.setLong(1, cutoff.toEpochMilli());
+              return ps.executeUpdate();
+            }
+          });
     } catch (SQLException e) {
       throw new JournalException("prune", e);
     }
@@ -220,7 +256,12 @@ public final class JobJournal implements AutoCloseable {
     } catch (InvalidProtocolBufferException e) {
       throw new SQLException("corrupt result for " + rs.getString(1), e);
     }
-    return new Job(rs.getString(1), rs.getString(2), State.valueOf(rs.getString(3)), result, rs.getInt(5) == 1);
+    return new Job(
+        rs.getString(1),
+        rs.getString(2),
+        State.valueOf(rs.getString(3)),
+        result,
+        rs.getInt(5) == 1);
   }
 
   @Override

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's logging, set up in code: one line per event on stderr, at {@code COFFER_LOG_LEVEL}
- * (environment variable or system property; INFO by default), with the chatty libraries at WARN
- * and the MariaDB driver at ERROR (it logs every server error, which the plugin maps to statuses).
+ * (environment variable or system property; INFO by default), with the chatty libraries at WARN and
+ * the MariaDB driver at ERROR (it logs every server error, which the plugin maps to statuses).
  *
  * <p>In code rather than a logback.xml because parsing XML is a tenth of the agent's start (about
  * 500 classes: Joran and the JDK's XML parser, for six lines of settings). An operator's own
@@ -21,17 +21,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentLogging {
   static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n";
-  private static final Map<String, Level> QUIET = Map.of(
-      "io.grpc", Level.WARN,
-      "io.netty", Level.WARN,
-      "org.pf4j", Level.WARN,
-      "org.mariadb.jdbc", Level.ERROR);
+  private static final Map<String, Level> QUIET =
+      Map.of(
+          "io.grpc", Level.WARN,
+          "io.netty", Level.WARN,
+          "org.pf4j", Level.WARN,
+          "org.mariadb.jdbc", Level.ERROR);
 
   private AgentLogging() {}
 
   /** Call first thing in main, before any class logs. */
   public static void install() {
-    if (configuredElsewhere(System.getProperty("logback.configurationFile"), AgentLogging.class.getClassLoader())) {
+    if (configuredElsewhere(
+        System.getProperty("logback.configurationFile"), AgentLogging.class.getClassLoader())) {
       return;
     }
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -54,9 +56,12 @@ public final class AgentLogging {
     QUIET.forEach((name, level) -> context.getLogger(name).setLevel(level));
   }
 
-  /** Whether logback's own configuration (a named file, or one on the class path) applies instead. */
+  /**
+   * Whether logback's own configuration (a named file, or one on the class path) applies instead.
+   */
   static boolean configuredElsewhere(String configurationFile, ClassLoader classes) {
-    return configurationFile != null || classes.getResource("logback-test.xml") != null
+    return configurationFile != null
+        || classes.getResource("logback-test.xml") != null
         || classes.getResource("logback.xml") != null;
   }
 

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * When the agent's own certificate (the first of {@code control.certFile}) ends, and whether that
- * is worth a warning: once it is within the warning period, at most once a day per agent process
- * (a restarted agent warns again at once). Read from the file at every check, so a certificate
+ * is worth a warning: once it is within the warning period, at most once a day per agent process (a
+ * restarted agent warns again at once). Read from the file at every check, so a certificate
  * replaced on disk is seen.
  */
 final class CertificateCheck {
@@ -32,14 +32,18 @@ final class CertificateCheck {
   /** The certificate's end; empty when the file cannot be read. */
   Optional<Instant> notAfter() {
     try (InputStream in = Files.newInputStream(certFile)) {
-      X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      X509Certificate c =
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
       return Optional.of(c.getNotAfter().toInstant());
     } catch (IOException | CertificateException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  /** True when {@code notAfter} is within the warning period at {@code now} and no warning went out today. */
+  /**
+   * True when {@code notAfter} is within the warning period at {@code now} and no warning went out
+   * today.
+   */
   synchronized boolean due(Instant notAfter, Instant now) {
     if (Duration.between(now, notAfter).compareTo(warning) > 0) {
       lastWarned = null;

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * How full the data directory's volume is, and whether that is worth a warning: once when it
- * reaches the threshold, then again only after it went back below the threshold minus 5 points
- * (so a volume hovering at the line does not warn at every check).
+ * reaches the threshold, then again only after it went back below the threshold minus 5 points (so
+ * a volume hovering at the line does not warn at every check).
  */
 final class StorageCheck {
   private static final int REARM_POINTS = 5;
@@ -19,7 +19,10 @@ final class StorageCheck {
   private final int thresholdPercent;
   private boolean warned;
 
-  /** One reading: {@code usedPercent} of {@code totalBytes}, {@code freeBytes} left to unprivileged users. */
+  /**
+   * One reading: {@code usedPercent} of {@code totalBytes}, {@code freeBytes} left to unprivileged
+   * users.
+   */
   record Reading(Path volumeOf, double usedPercent, long totalBytes, long freeBytes) {}
 
   StorageCheck(Path dataDir, int thresholdPercent) {
@@ -65,8 +68,16 @@ final class StorageCheck {
   }
 
   static Map<String, String> details(Reading r, int thresholdPercent) {
-    return Map.of("path", r.volumeOf().toString(), "used_percent", String.format(java.util.Locale.ROOT, "%.1f",
-        r.usedPercent()), "free_bytes", Long.toString(r.freeBytes()), "total_bytes", Long.toString(r.totalBytes()),
-        "threshold_percent", Integer.toString(thresholdPercent));
+    return Map.of(
+        "path",
+        r.volumeOf().toString(),
+        "used_percent",
+        String.format(java.util.Locale.ROOT, "%.1f", r.usedPercent()),
+        "free_bytes",
+        Long.toString(r.freeBytes()),
+        "total_bytes",
+        Long.toString(r.totalBytes()),
+        "threshold_percent",
+        Integer.toString(thresholdPercent));
   }
 }

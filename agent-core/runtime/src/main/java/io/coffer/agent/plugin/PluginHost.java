@@ -27,7 +27,9 @@ public final class PluginHost implements AutoCloseable {
     this.plugins = plugins;
   }
 
-  /** @throws PluginException when the directory is missing */
+  /**
+   * @throws PluginException when the directory is missing
+   */
   public static PluginHost load(Path pluginsDir) {
     if (!Files.isDirectory(pluginsDir)) {
       throw new PluginException("plugins directory " + pluginsDir + " does not exist");
@@ -38,7 +40,11 @@ public final class PluginHost implements AutoCloseable {
     manager.loadPlugins();
     manager.startPlugins();
     for (PluginWrapper p : manager.getPlugins()) {
-      log.info("loaded plugin {} {} ({})", p.getPluginId(), p.getDescriptor().getVersion(), p.getPluginState());
+      log.info(
+          "loaded plugin {} {} ({})",
+          p.getPluginId(),
+          p.getDescriptor().getVersion(),
+          p.getPluginState());
     }
     return new PluginHost(manager);
   }
@@ -49,21 +55,40 @@ public final class PluginHost implements AutoCloseable {
    * @throws PluginException when no plugin, or more than one, provides that engine
    */
   public DatastoreManager datastore(String engine) {
-    List<DatastoreManager> matches = plugins.getExtensions(DatastoreManager.class).stream()
-        .filter(m -> m.engine().equals(engine))
-        .toList();
+    List<DatastoreManager> matches =
+        plugins.getExtensions(DatastoreManager.class).stream()
+            .filter(m -> m.engine().equals(engine))
+            .toList();
     if (matches.isEmpty()) {
-      List<String> refused = plugins.getPlugins().stream().filter(p -> p.getPluginState() == PluginState.DISABLED)
-          .map(p -> p.getPluginId() + " " + p.getDescriptor().getVersion() + " requires plugin API '"
-              + p.getDescriptor().getRequires() + "'")
-          .toList();
+      List<String> refused =
+          plugins.getPlugins().stream()
+              .filter(p -> p.getPluginState() == PluginState.DISABLED)
+              .map(
+                  p ->
+                      p.getPluginId()
+                          + " "
+                          + p.getDescriptor().getVersion()
+                          + " requires plugin API '"
+                          + p.getDescriptor().getRequires()
+                          + "'")
+              .toList();
       if (!refused.isEmpty()) {
-        throw new PluginException("no loaded plugin provides datastore engine '" + engine + "'; not loaded, as this"
-            + " agent provides plugin API " + PluginApi.VERSION + ": " + String.join("; ", refused)
-            + " (build the plugin against this agent's SPI)");
+        throw new PluginException(
+            "no loaded plugin provides datastore engine '"
+                + engine
+                + "'; not loaded, as this"
+                + " agent provides plugin API "
+                + PluginApi.VERSION
+                + ": "
+                + String.join("; ", refused)
+                + " (build the plugin against this agent's SPI)");
       }
-      List<String> engines = plugins.getExtensions(DatastoreManager.class).stream().map(DatastoreManager::engine).toList();
-      throw new PluginException("no plugin provides datastore engine '" + engine + "' (found: " + engines + ")");
+      List<String> engines =
+          plugins.getExtensions(DatastoreManager.class).stream()
+              .map(DatastoreManager::engine)
+              .toList();
+      throw new PluginException(
+          "no plugin provides datastore engine '" + engine + "' (found: " + engines + ")");
     }
     if (matches.size() > 1) {
       throw new PluginException("several plugins provide datastore engine '" + engine + "'");
@@ -73,7 +98,12 @@ public final class PluginHost implements AutoCloseable {
 
   public List<PluginInfo> describe() {
     return plugins.getStartedPlugins().stream()
-        .map(p -> PluginInfo.newBuilder().setId(p.getPluginId()).setVersion(p.getDescriptor().getVersion()).build())
+        .map(
+            p ->
+                PluginInfo.newBuilder()
+                    .setId(p.getPluginId())
+                    .setVersion(p.getDescriptor().getVersion())
+                    .build())
         .toList();
   }
 

@@ -38,11 +38,17 @@ public final class HeartbeatSource {
    * @param host where clients and replicas reach the datastore
    * @param port its port
    * @param archive the log archiver's status, when the instance archives its log
-   * @param agentMetrics the agent's own figures: the lease's and term's state ({@code LeaseKeeper.metrics()}),
-   *     the data volume and the certificate ({@code NoticeWatch.metrics()})
+   * @param agentMetrics the agent's own figures: the lease's and term's state ({@code
+   *     LeaseKeeper.metrics()}), the data volume and the certificate ({@code
+   *     NoticeWatch.metrics()})
    */
-  public HeartbeatSource(DatastoreManager manager, ProcessSupervisor supervisor, String host, int port,
-      Supplier<Optional<LogArchiver.Status>> archive, Supplier<Map<String, Double>> agentMetrics) {
+  public HeartbeatSource(
+      DatastoreManager manager,
+      ProcessSupervisor supervisor,
+      String host,
+      int port,
+      Supplier<Optional<LogArchiver.Status>> archive,
+      Supplier<Map<String, Double>> agentMetrics) {
     this.agentMetrics = agentMetrics;
     this.manager = manager;
     this.supervisor = supervisor;
@@ -54,23 +60,38 @@ public final class HeartbeatSource {
   public Mono<Heartbeat> next() {
     long seq = sequence.incrementAndGet();
     return switch (supervisor.state()) {
-      case READY -> Mono.fromCallable(this::probe)
-          .subscribeOn(Schedulers.boundedElastic())
-          .timeout(PROBE_TIMEOUT, Mono.fromSupplier(() -> Probe.unhealthy("probe did not answer within 1 s")))
-          .onErrorResume(e -> Mono.just(Probe.unhealthy("probe failed: " + e.getMessage())))
-          .map(p -> heartbeat(seq, health(p.health()), role(p.role()), p.detail()).putAllMetrics(p.metrics())
-              .putAllMetrics(archiveMetrics()).putAllMetrics(agentMetrics.get()).build());
-      case STARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STARTING, Role.ROLE_UNSPECIFIED, "starting").build());
-      case RESTARTING -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "exited; restarting").build());
-      case STOPPED -> Mono.just(heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "stopped").build());
+      case READY ->
+          Mono.fromCallable(this::probe)
+              .subscribeOn(Schedulers.boundedElastic())
+              .timeout(
+                  PROBE_TIMEOUT,
+                  Mono.fromSupplier(() -> Probe.unhealthy("probe did not answer within 1 s")))
+              .onErrorResume(e -> Mono.just(Probe.unhealthy("probe failed: " + e.getMessage())))
+              .map(
+                  p ->
+                      heartbeat(seq, health(p.health()), role(p.role()), p.detail())
+                          .putAllMetrics(p.metrics())
+                          .putAllMetrics(archiveMetrics())
+                          .putAllMetrics(agentMetrics.get())
+                          .build());
+      case STARTING ->
+          Mono.just(
+              heartbeat(seq, Health.HEALTH_STARTING, Role.ROLE_UNSPECIFIED, "starting").build());
+      case RESTARTING ->
+          Mono.just(
+              heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "exited; restarting")
+                  .build());
+      case STOPPED ->
+          Mono.just(
+              heartbeat(seq, Health.HEALTH_STOPPED, Role.ROLE_UNSPECIFIED, "stopped").build());
     };
   }
 
   /**
-   * {@code log_archive_pending_files}: completed log files not archived yet;
-   * {@code log_archive_last_age_seconds}: since the newest file was archived by this agent process
-   * (absent before the first); {@code log_archive_failing}: 1 while archiving fails (the agent's log
-   * says why).
+   * {@code log_archive_pending_files}: completed log files not archived yet; {@code
+   * log_archive_last_age_seconds}: since the newest file was archived by this agent process (absent
+   * before the first); {@code log_archive_failing}: 1 while archiving fails (the agent's log says
+   * why).
    */
   private Map<String, Double> archiveMetrics() {
     Optional<LogArchiver.Status> status = archive.get();
@@ -80,22 +101,35 @@ public final class HeartbeatSource {
     Map<String, Double> m = new HashMap<>();
     m.put("log_archive_pending_files", (double) status.get().pending());
     m.put("log_archive_failing", status.get().error().isEmpty() ? 0.0 : 1.0);
-    status.get().last().ifPresent(a -> m.put("log_archive_last_age_seconds",
-        Math.max(0, Duration.between(a.at(), Instant.now()).toMillis() / 1000.0)));
+    status
+        .get()
+        .last()
+        .ifPresent(
+            a ->
+                m.put(
+                    "log_archive_last_age_seconds",
+                    Math.max(0, Duration.between(a.at(), Instant.now()).toMillis() / 1000.0)));
     return m;
   }
 
   /** The datastore as last seen, for Hello. */
   public Datastore datastore() {
-    return Datastore.newBuilder().setEngine(manager.engine()).setVersion(version).setHost(host).setPort(port)
-        .setPeerPort(peerPort()).build();
+    return Datastore.newBuilder()
+        .setEngine(manager.engine())
+        .setVersion(version)
+        .setHost(host)
+        .setPort(port)
+        .setPeerPort(peerPort())
+        .build();
   }
 
   /** The engine's node-to-node port, which the control hands to the other nodes of a cluster. */
   private int peerPort() {
     if (peerPort < 0) {
-      peerPort = manager.capabilities().contains(io.coffer.spi.Capability.CLUSTER)
-          ? manager.cluster().peerPort() : 0;
+      peerPort =
+          manager.capabilities().contains(io.coffer.spi.Capability.CLUSTER)
+              ? manager.cluster().peerPort()
+              : 0;
     }
     return peerPort;
   }
@@ -110,7 +144,12 @@ public final class HeartbeatSource {
   }
 
   private Heartbeat.Builder heartbeat(long seq, Health health, Role role, String detail) {
-    return Heartbeat.newBuilder().setSequence(seq).setHealth(health).setRole(role).setDetail(detail).setDatastore(datastore());
+    return Heartbeat.newBuilder()
+        .setSequence(seq)
+        .setHealth(health)
+        .setRole(role)
+        .setDetail(detail)
+        .setDatastore(datastore());
   }
 
   private static Health health(Probe.Health h) {

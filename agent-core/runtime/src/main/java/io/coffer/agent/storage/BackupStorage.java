@@ -9,18 +9,18 @@ import java.util.List;
  * S3-compatible bucket, ...). The runtime's backup pipeline is the only caller; it streams, so an
  * implementation must never need a whole object in memory.
  *
- * <p><b>Keys</b> are relative, {@code '/'}-separated paths of non-empty segments other than
- * {@code "."} and {@code ".."}, e.g. {@code "b-42/data"}; see {@link #checkKey}. An implementation
- * may map them onto a prefix of its own.
+ * <p><b>Keys</b> are relative, {@code '/'}-separated paths of non-empty segments other than {@code
+ * "."} and {@code ".."}, e.g. {@code "b-42/data"}; see {@link #checkKey}. An implementation may map
+ * them onto a prefix of its own.
  *
  * <p><b>Visibility</b>: an object appears (to {@link #open}, {@link #list}, {@link #exists}) only
  * once the stream returned by {@link #create} is closed successfully, and then all at once; a
  * reader never sees a partial object. Creating an existing key replaces it.
  *
  * <p><b>Errors</b>: every method throws {@link IOException} when the store cannot be reached or
- * refuses the request (the message names the key and the cause); {@link #open} throws
- * {@link java.nio.file.NoSuchFileException} for a key that does not exist; an invalid key is an
- * {@link IllegalArgumentException}. Implementations must be safe for use by several threads.
+ * refuses the request (the message names the key and the cause); {@link #open} throws {@link
+ * java.nio.file.NoSuchFileException} for a key that does not exist; an invalid key is an {@link
+ * IllegalArgumentException}. Implementations must be safe for use by several threads.
  */
 public interface BackupStorage {
 
@@ -29,8 +29,8 @@ public interface BackupStorage {
    * the multipart upload); {@link StorageOutputStream#abort()} discards everything written instead.
    * Exactly one of the two must be called; after either, the stream accepts no more writes.
    *
-   * @throws IOException when the object cannot be started; close() throws when the commit fails,
-   *     in which case nothing becomes visible
+   * @throws IOException when the object cannot be started; close() throws when the commit fails, in
+   *     which case nothing becomes visible
    */
   StorageOutputStream create(String key) throws IOException;
 
@@ -58,8 +58,8 @@ public interface BackupStorage {
   boolean exists(String key) throws IOException;
 
   /**
-   * Validates a key (see the class comment) and returns it, so implementations reject the same
-   * keys the same way.
+   * Validates a key (see the class comment) and returns it, so implementations reject the same keys
+   * the same way.
    *
    * @throws IllegalArgumentException naming the key when it is not valid
    */
@@ -68,7 +68,10 @@ public interface BackupStorage {
       throw new IllegalArgumentException("invalid backup storage key: " + key);
     }
     for (String segment : key.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.indexOf('\\') >= 0) {
+      if (segment.isEmpty()
+          || segment.equals(".")
+          || segment.equals("..")
+          || segment.indexOf('\\') >= 0) {
         throw new IllegalArgumentException("invalid backup storage key: " + key);
       }
     }

@@ -14,17 +14,18 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The embedded default {@link BackupStorage}: one file per key under a root directory (key
- * segments become sub-directories). Objects are written to a hidden temporary file in the target
- * directory, fsynced, then renamed into place atomically and the directory fsynced, so a crash
- * leaves either the whole object or none. Temporary files (names starting with {@code .}) are
- * never listed.
+ * The embedded default {@link BackupStorage}: one file per key under a root directory (key segments
+ * become sub-directories). Objects are written to a hidden temporary file in the target directory,
+ * fsynced, then renamed into place atomically and the directory fsynced, so a crash leaves either
+ * the whole object or none. Temporary files (names starting with {@code .}) are never listed.
  */
 public final class LocalDirectoryStorage implements BackupStorage {
   private static final String TEMP_PREFIX = ".tmp-";
   private final Path root;
 
-  /** @param root created when missing */
+  /**
+   * @param root created when missing
+   */
   public LocalDirectoryStorage(Path root) throws IOException {
     this.root = Files.createDirectories(root).toRealPath();
   }
@@ -69,12 +70,16 @@ public final class LocalDirectoryStorage implements BackupStorage {
   /** Temporary files live beside their target, so they are found in the prefix's directory tree. */
   @Override
   public void discardUncommitted(String prefix) throws IOException {
-    Path dir = prefix.isEmpty() ? root : root.resolve(BackupStorage.checkKey(prefix.replaceAll("/+$", "")));
+    Path dir =
+        prefix.isEmpty()
+            ? root
+            : root.resolve(BackupStorage.checkKey(prefix.replaceAll("/+$", "")));
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+      for (Path p :
+          files.filter(f -> f.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (UncheckedIOException e) {
@@ -131,7 +136,8 @@ public final class LocalDirectoryStorage implements BackupStorage {
         channel.force(true);
         channel.close();
         try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           throw new IOException("cannot commit " + target + " atomically", e);
         }

@@ -11,9 +11,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * One object being uploaded. Bytes collect in a single part-sized buffer; each full buffer is
- * uploaded as a part (the multipart upload starts with the first full part), so memory stays at
- * one part whatever the object size. close() sends the rest: a plain PUT when the object fit in
- * one buffer, else the last part and CompleteMultipartUpload. Any failure aborts the upload.
+ * uploaded as a part (the multipart upload starts with the first full part), so memory stays at one
+ * part whatever the object size. close() sends the rest: a plain PUT when the object fit in one
+ * buffer, else the last part and CompleteMultipartUpload. Any failure aborts the upload.
  */
 final class S3MultipartOutput extends StorageOutputStream {
   private static final int MAX_PARTS = 10_000; // S3's limit
@@ -68,8 +68,7 @@ final class S3MultipartOutput extends StorageOutputStream {
       int number = parts.size() + 1;
       String etag =
           s3.uploadPart(
-                  r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                  body())
+                  r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number), body())
               .eTag();
       parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       filled = 0;
@@ -135,6 +134,7 @@ final class S3MultipartOutput extends StorageOutputStream {
   }
 
   private IOException failure(String action, SdkException e) {
-    return new IOException("cannot " + action + " s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+    return new IOException(
+        "cannot " + action + " s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
   }
 }

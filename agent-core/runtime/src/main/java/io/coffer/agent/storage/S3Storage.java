@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * {@link BackupStorage} on S3 or an S3-compatible server (MinIO, Ceph RGW, S3Proxy, ...), using the
  * blocking AWS SDK v2 client. Objects up to one part are a single PUT; larger ones a multipart
- * upload with a bounded buffer of {@link S3StorageConfig#partSize()} bytes, aborted on any
- * failure, so an unfinished object never becomes visible. {@link #close()} releases the client.
+ * upload with a bounded buffer of {@link S3StorageConfig#partSize()} bytes, aborted on any failure,
+ * so an unfinished object never becomes visible. {@link #close()} releases the client.
  *
  * <p>SDK errors (network, access denied, missing bucket) are reported as {@link IOException}s
  * naming the bucket and key.
@@ -77,7 +77,10 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
   public List<String> list(String prefix) throws IOException {
     String full = config.prefix() + prefix;
     try {
-      return s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(full)).contents().stream()
+      return s3
+          .listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(full))
+          .contents()
+          .stream()
           .map(S3Object::key)
           .map(k -> k.substring(config.prefix().length()))
           .sorted()
@@ -102,8 +105,10 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
   public void discardUncommitted(String prefix) throws IOException {
     String full = config.prefix() + prefix;
     try {
-      for (var upload : s3.listMultipartUploadsPaginator(b -> b.bucket(config.bucket()).prefix(full)).uploads()) {
-        s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+      for (var upload :
+          s3.listMultipartUploadsPaginator(b -> b.bucket(config.bucket()).prefix(full)).uploads()) {
+        s3.abortMultipartUpload(
+            b -> b.bucket(config.bucket()).key(upload.key()).uploadId(upload.uploadId()));
       }
     } catch (SdkException e) {
       throw failure("discard unfinished uploads under", full, e);
@@ -138,7 +143,8 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
   }
 
   private IOException failure(String action, String objectKey, SdkException e) {
-    return new IOException("cannot " + action + " " + describe(objectKey) + ": " + e.getMessage(), e);
+    return new IOException(
+        "cannot " + action + " " + describe(objectKey) + ": " + e.getMessage(), e);
   }
 
   @Override

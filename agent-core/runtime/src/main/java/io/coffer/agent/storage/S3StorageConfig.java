@@ -45,8 +45,20 @@ public record S3StorageConfig(
 
   @Override
   public String toString() { // never print the secret
-    return "S3StorageConfig[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket
-        + ", prefix=" + prefix + ", accessKey=" + accessKey + ", pathStyle=" + pathStyle
-        + ", partSize=" + partSize + "]";
+    return "S3StorageConfig[endpoint="
+        + endpoint
+        + ", region="
+        + region
+        + ", bucket="
+        + bucket
+        + ", prefix="
+        + prefix
+        + ", accessKey="
+        + accessKey
+        + ", pathStyle="
+        + pathStyle
+        + ", partSize="
+        + partSize
+        + "]";
   }
 }

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * An object being written to {@link BackupStorage}. {@link #close()} commits it (the object
- * becomes visible whole); {@link #abort()} discards it. Both are idempotent, and whichever comes
- * first wins: close() after abort() does nothing, abort() after a successful close() does nothing
- * (delete the key to remove a committed object).
+ * An object being written to {@link BackupStorage}. {@link #close()} commits it (the object becomes
+ * visible whole); {@link #abort()} discards it. Both are idempotent, and whichever comes first
+ * wins: close() after abort() does nothing, abort() after a successful close() does nothing (delete
+ * the key to remove a committed object).
  */
 public abstract class StorageOutputStream extends OutputStream {
 

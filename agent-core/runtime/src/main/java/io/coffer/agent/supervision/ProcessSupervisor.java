@@ -32,7 +32,12 @@ public final class ProcessSupervisor implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   /** Lifecycle of the supervised server. */
-  public enum State { STOPPED, STARTING, READY, RESTARTING }
+  public enum State {
+    STOPPED,
+    STARTING,
+    READY,
+    RESTARTING
+  }
 
   private final String name;
   private final ProcessSpec spec;
@@ -43,11 +48,17 @@ public final class ProcessSupervisor implements AutoCloseable {
   private volatile State state = State.STOPPED;
   private volatile ProcessHandle current;
   private volatile boolean stopping;
+
   /** Held down for maintenance (a restore): the loop neither restarts nor adopts the server. */
   private boolean paused;
+
   private Thread loop;
-  /** The server this agent started, for its exit status; null for one adopted from before a restart. */
+
+  /**
+   * The server this agent started, for its exit status; null for one adopted from before a restart.
+   */
   private volatile Process launched;
+
   /**
    * Runs the plugin's readiness checks, so the loop can watch the process meanwhile; a check given
    * up on may still run out its timeout, so each gets its own thread.
@@ -58,18 +69,24 @@ public final class ProcessSupervisor implements AutoCloseable {
    * @param prepare idempotent preparation run before each start (the plugin's prepare)
    * @param readinessCheck blocks until the server is ready or throws (the plugin's awaitReady)
    */
-  public ProcessSupervisor(String name, ProcessSpec spec, Runnable prepare, Consumer<Duration> readinessCheck,
+  public ProcessSupervisor(
+      String name,
+      ProcessSpec spec,
+      Runnable prepare,
+      Consumer<Duration> readinessCheck,
       Duration readyTimeout) {
     this.name = name;
     this.spec = spec;
     this.prepare = prepare;
     this.readinessCheck = readinessCheck;
     this.readyTimeout = readyTimeout;
-    this.readiness = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "coffer-readiness-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.readiness =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "coffer-readiness-" + name);
+              t.setDaemon(true);
+              return t;
+            });
     emit(State.STOPPED);
   }
 
@@ -126,19 +143,32 @@ public final class ProcessSupervisor implements AutoCloseable {
         if (stopping || paused) {
           continue; // the exit was intended: the loop parks (paused) or ends (stopping)
         }
-        log.warn("{} (pid {}) exited on its own{}; restarting in {} s; see {}", name, process.pid(), exitStatus(),
-            backoff.toSeconds(), spec.logFile());
+        log.warn(
+            "{} (pid {}) exited on its own{}; restarting in {} s; see {}",
+            name,
+            process.pid(),
+            exitStatus(),
+            backoff.toSeconds(),
+            spec.logFile());
       } catch (RuntimeException | IOException e) {
         if (stopping || paused) {
           kill(current);
           continue;
         }
-        log.error("{} failed to start: {}; retrying in {} s; see {}", name, e.getMessage(), backoff.toSeconds(), spec.logFile());
+        log.error(
+            "{} failed to start: {}; retrying in {} s; see {}",
+            name,
+            e.getMessage(),
+            backoff.toSeconds(),
+            spec.logFile());
         kill(current);
       }
       emit(State.RESTARTING);
       sleep(backoff);
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
     }
     emit(State.STOPPED);
   }
@@ -162,7 +192,9 @@ public final class ProcessSupervisor implements AutoCloseable {
         }
       }
     } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       check.cancel(true);
       Thread.currentThread().interrupt();
@@ -174,15 +206,19 @@ public final class ProcessSupervisor implements AutoCloseable {
     launched = null;
     Optional<ProcessHandle> survivor = survivor();
     if (survivor.isPresent()) {
-      log.info("adopting {} still running from before the agent restarted (pid {})", name, survivor.get().pid());
+      log.info(
+          "adopting {} still running from before the agent restarted (pid {})",
+          name,
+          survivor.get().pid());
       return survivor.get();
     }
     prepare.run();
     Files.createDirectories(spec.logFile().getParent());
-    ProcessBuilder pb = new ProcessBuilder(spec.command())
-        .directory(spec.workingDir().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(spec.command())
+            .directory(spec.workingDir().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
     pb.environment().putAll(spec.environment());
     Process process = pb.start();
     launched = process;
@@ -191,8 +227,8 @@ public final class ProcessSupervisor implements AutoCloseable {
   }
 
   /**
-   * Stops the server for maintenance and keeps it down until {@link #resume}: SIGTERM, then
-   * SIGKILL after the stop timeout. Returns once the process is gone.
+   * Stops the server for maintenance and keeps it down until {@link #resume}: SIGTERM, then SIGKILL
+   * after the stop timeout. Returns once the process is gone.
    */
   public void pause() {
     synchronized (this) {
@@ -223,7 +259,8 @@ public final class ProcessSupervisor implements AutoCloseable {
   /**
    * Lets a paused server start again and waits until it is ready.
    *
-   * @throws io.coffer.spi.DatastoreException UNAVAILABLE when it is not ready within {@code timeout}
+   * @throws io.coffer.spi.DatastoreException UNAVAILABLE when it is not ready within {@code
+   *     timeout}
    */
   public void resume(Duration timeout) {
     synchronized (this) {
@@ -232,14 +269,27 @@ public final class ProcessSupervisor implements AutoCloseable {
     }
     if (!awaitState(State.READY, timeout)) {
       throw io.coffer.spi.DatastoreException.unavailable(
-          name + " did not become ready within " + timeout.toSeconds() + " s after maintenance; see " + spec.logFile(), null);
+          name
+              + " did not become ready within "
+              + timeout.toSeconds()
+              + " s after maintenance; see "
+              + spec.logFile(),
+          null);
     }
   }
 
-  /** Blocks (plain thread wait, so callers may be on Reactor's non-blocking threads) until {@code wanted}. */
+  /**
+   * Blocks (plain thread wait, so callers may be on Reactor's non-blocking threads) until {@code
+   * wanted}.
+   */
   private boolean awaitState(State wanted, Duration timeout) {
     try {
-      states.asFlux().filter(s -> s == wanted).next().toFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      states
+          .asFlux()
+          .filter(s -> s == wanted)
+          .next()
+          .toFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
       return false;
@@ -279,13 +329,21 @@ public final class ProcessSupervisor implements AutoCloseable {
       List<String> programs = programs(spec.command());
       return ProcessHandle.of(pid)
           .filter(ProcessSupervisor::alive)
-          .filter(h -> h.info().command().map(c -> programs.contains(Path.of(c).getFileName().toString())).orElse(false));
+          .filter(
+              h ->
+                  h.info()
+                      .command()
+                      .map(c -> programs.contains(Path.of(c).getFileName().toString()))
+                      .orElse(false));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
   }
 
-  /** The pid on the pid file's first line: mariadbd writes only that line, PostgreSQL's postmaster.pid more. */
+  /**
+   * The pid on the pid file's first line: mariadbd writes only that line, PostgreSQL's
+   * postmaster.pid more.
+   */
   static long pidOf(Path pidFile) throws IOException {
     return Long.parseLong(Files.readString(pidFile).lines().findFirst().orElse("").trim());
   }
@@ -305,12 +363,17 @@ public final class ProcessSupervisor implements AutoCloseable {
     return names;
   }
 
-  /** " with exit status N" (128 + the signal's number when a signal ended it), or "" for an adopted server. */
+  /**
+   * " with exit status N" (128 + the signal's number when a signal ended it), or "" for an adopted
+   * server.
+   */
   private String exitStatus() {
     Process p = launched;
     try {
       // the handle's onExit can complete before the Process has collected the status
-      return p == null || !p.waitFor(1, TimeUnit.SECONDS) ? "" : " with exit status " + p.exitValue();
+      return p == null || !p.waitFor(1, TimeUnit.SECONDS)
+          ? ""
+          : " with exit status " + p.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
@@ -343,7 +406,8 @@ public final class ProcessSupervisor implements AutoCloseable {
       notifyAll(); // a paused loop wakes up and sees stopping
     }
     if (loop != null) {
-      loop.interrupt(); // also interrupts a preparation in progress, which then cleans up after itself
+      loop.interrupt(); // also interrupts a preparation in progress, which then cleans up after
+      // itself
       try {
         loop.join(15_000);
       } catch (InterruptedException e) {

@@ -10,8 +10,11 @@ import com.google.crypto.tink.hybrid.HybridConfig;
 record ArchiveTestKeys(String keyId, byte[] publicKeyset, byte[] privateKeyset) {
   static ArchiveTestKeys generate(String keyId) throws Exception {
     HybridConfig.register();
-    KeysetHandle pair = KeysetHandle.generateNew(KeyTemplates.get("DHKEM_X25519_HKDF_SHA256_HKDF_SHA256_AES_256_GCM"));
-    return new ArchiveTestKeys(keyId,
+    KeysetHandle pair =
+        KeysetHandle.generateNew(
+            KeyTemplates.get("DHKEM_X25519_HKDF_SHA256_HKDF_SHA256_AES_256_GCM"));
+    return new ArchiveTestKeys(
+        keyId,
         TinkProtoKeysetFormat.serializeKeysetWithoutSecret(pair.getPublicKeysetHandle()),
         TinkProtoKeysetFormat.serializeKeyset(pair, InsecureSecretKeyAccess.get()));
   }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The archiver against real local storage, with a spool directory standing in for the engine
- * (logic only: the PostgreSQL suite runs it against a real server).
+ * The archiver against real local storage, with a spool directory standing in for the engine (logic
+ * only: the PostgreSQL suite runs it against a real server).
  */
 class LogArchiverTest {
   @TempDir Path dir;
@@ -56,8 +56,11 @@ class LogArchiverTest {
     @Override
     public List<LogFile> ready() throws IOException {
       try (Stream<Path> s = Files.list(spool)) {
-        return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("archtemp")).sorted()
-            .map(n -> new LogFile(n, spool.resolve(n))).toList();
+        return s.map(p -> p.getFileName().toString())
+            .filter(n -> !n.startsWith("archtemp"))
+            .sorted()
+            .map(n -> new LogFile(n, spool.resolve(n)))
+            .toList();
       }
     }
 
@@ -98,8 +101,10 @@ class LogArchiverTest {
   }
 
   /** Runs an archiver until everything completed so far, and one flush more, is archived. */
-  private static LogArchiver.Archived archiveAll(BackupStorage storage, Spool spool, ArchiveKeys keys) {
-    try (LogArchiver archiver = new LogArchiver(storage, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
+  private static LogArchiver.Archived archiveAll(
+      BackupStorage storage, Spool spool, ArchiveKeys keys) {
+    try (LogArchiver archiver =
+        new LogArchiver(storage, spool, keys, "db-1", Clock.systemUTC(), Duration.ofMillis(50))) {
       archiver.start();
       return archiver.flush(Duration.ofSeconds(10));
     }
@@ -115,7 +120,10 @@ class LogArchiverTest {
     byte[] firstBytes = Files.readAllBytes(spool.spool.resolve(first));
     LogArchiver.Archived flushed = archiveAll(storage, spool, keys);
     assertThat(spool.ready()).isEmpty();
-    assertThat(storage.list("logs/db-1/")).hasSize(2).last().isEqualTo("logs/db-1/" + flushed.name());
+    assertThat(storage.list("logs/db-1/"))
+        .hasSize(2)
+        .last()
+        .isEqualTo("logs/db-1/" + flushed.name());
     LogFetch fetch = LogFetch.plan(storage, "db-1", n -> true);
     assertThat(fetch.newestArchivedAt()).isBeforeOrEqualTo(Instant.now());
     Path restored = dir.resolve("restored");
@@ -129,11 +137,18 @@ class LogArchiverTest {
     Spool spool = new Spool(dir.resolve("spool"));
     Path state = Files.createDirectories(dir.resolve("state"));
     spool.complete(100);
-    try (LogArchiver archiver = new LogArchiver(storage, spool, ArchiveKeys.open(state), "db-1", Clock.systemUTC(),
-        Duration.ofMillis(50))) {
+    try (LogArchiver archiver =
+        new LogArchiver(
+            storage,
+            spool,
+            ArchiveKeys.open(state),
+            "db-1",
+            Clock.systemUTC(),
+            Duration.ofMillis(50))) {
       archiver.start();
       assertThatThrownBy(() -> archiver.flush(Duration.ofMillis(500)))
-          .isInstanceOf(DatastoreException.class).hasMessageContaining("no archive key");
+          .isInstanceOf(DatastoreException.class)
+          .hasMessageContaining("no archive key");
       assertThat(spool.ready()).hasSize(2); // still spooled
     }
     ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-2");
@@ -149,21 +164,33 @@ class LogArchiverTest {
     ArchiveTestKeys pair = ArchiveTestKeys.generate("ak-3");
     archiveAll(storage, new Spool(dir.resolve("spool")), keysWith(pair));
     ArchiveTestKeys other = ArchiveTestKeys.generate("ak-3");
-    assertThatThrownBy(() -> LogFetch.plan(storage, "db-1", n -> true).into(dir.resolve("a"), other.privateKey()))
-        .isInstanceOf(BackupIntegrityException.class).hasMessageContaining("cannot unwrap");
+    assertThatThrownBy(
+            () ->
+                LogFetch.plan(storage, "db-1", n -> true)
+                    .into(dir.resolve("a"), other.privateKey()))
+        .isInstanceOf(BackupIntegrityException.class)
+        .hasMessageContaining("cannot unwrap");
 
     Path object;
     try (Stream<Path> files = Files.walk(dir.resolve("storage"))) {
-      object = files.filter(Files::isRegularFile).filter(p -> p.toString().contains("logs")).findFirst().orElseThrow();
+      object =
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> p.toString().contains("logs"))
+              .findFirst()
+              .orElseThrow();
     }
-    try (FileChannel c = FileChannel.open(object, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel c =
+        FileChannel.open(object, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       long at = c.size() - 10;
       c.read(one, at);
       one.put(0, (byte) (one.get(0) ^ 1)).rewind();
       c.write(one, at);
     }
-    assertThatThrownBy(() -> LogFetch.plan(storage, "db-1", n -> true).into(dir.resolve("b"), pair.privateKey()))
+    assertThatThrownBy(
+            () ->
+                LogFetch.plan(storage, "db-1", n -> true).into(dir.resolve("b"), pair.privateKey()))
         .isInstanceOf(BackupIntegrityException.class);
     assertThat(dir.resolve("b").resolve(object.getFileName().toString())).doesNotExist();
   }
@@ -176,57 +203,60 @@ class LogArchiverTest {
     spool.complete(4 << 20);
     archiveAll(local, spool, keysWith(pair));
     BackupStorage flaky = new BackupStorage() { // the connection drops after 1 MiB of each object
-      @Override
-      public StorageOutputStream create(String key) throws IOException {
-        return local.create(key);
-      }
-
-      @Override
-      public InputStream open(String key) throws IOException {
-        InputStream in = local.open(key);
-        return new java.io.FilterInputStream(in) {
-          long read;
+          @Override
+          public StorageOutputStream create(String key) throws IOException {
+            return local.create(key);
+          }
 
           @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            if (read > (1 << 20)) {
-              throw new java.net.SocketException("connection reset");
-            }
-            int n = super.read(b, off, len);
-            read += Math.max(n, 0);
-            return n;
+          public InputStream open(String key) throws IOException {
+            InputStream in = local.open(key);
+            return new java.io.FilterInputStream(in) {
+              long read;
+
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                if (read > (1 << 20)) {
+                  throw new java.net.SocketException("connection reset");
+                }
+                int n = super.read(b, off, len);
+                read += Math.max(n, 0);
+                return n;
+              }
+            };
+          }
+
+          @Override
+          public List<String> list(String prefix) throws IOException {
+            return local.list(prefix);
+          }
+
+          @Override
+          public void delete(String key) throws IOException {
+            local.delete(key);
+          }
+
+          @Override
+          public void discardUncommitted(String prefix) throws IOException {
+            local.discardUncommitted(prefix);
+          }
+
+          @Override
+          public boolean exists(String key) throws IOException {
+            return local.exists(key);
           }
         };
-      }
-
-      @Override
-      public List<String> list(String prefix) throws IOException {
-        return local.list(prefix);
-      }
-
-      @Override
-      public void delete(String key) throws IOException {
-        local.delete(key);
-      }
-
-      @Override
-      public void discardUncommitted(String prefix) throws IOException {
-        local.discardUncommitted(prefix);
-      }
-
-      @Override
-      public boolean exists(String key) throws IOException {
-        return local.exists(key);
-      }
-    };
-    assertThatThrownBy(() -> LogFetch.plan(flaky, "db-1", n -> true).into(dir.resolve("c"), pair.privateKey()))
-        .isInstanceOf(java.net.SocketException.class).isNotInstanceOf(BackupIntegrityException.class);
+    assertThatThrownBy(
+            () -> LogFetch.plan(flaky, "db-1", n -> true).into(dir.resolve("c"), pair.privateKey()))
+        .isInstanceOf(java.net.SocketException.class)
+        .isNotInstanceOf(BackupIntegrityException.class);
   }
 
   @Test
   void anArchiveIdThatIsNotOneKeySegmentIsRefused() {
-    assertThatThrownBy(() -> ArchiveLayout.prefix("../x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ArchiveLayout.prefix("a/b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ArchiveLayout.prefix("../x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ArchiveLayout.prefix("a/b"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
-
 }

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Archived log objects read back, whatever segment size their data key had. */
 class LogObjectTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void anObjectWrittenWithTodaysKeysReadsBack() throws Exception {
@@ -37,13 +36,19 @@ class LogObjectTest {
     new Random(3).nextBytes(file);
     Instant at = Instant.ofEpochMilli(1_765_000_000_000L);
     ByteArrayOutputStream object = new ByteArrayOutputStream();
-    LogObject.write(new ByteArrayInputStream(file), object, "logs/db-1/000000010000000000000003", at,
-        keys.current().orElseThrow(), dataKey);
+    LogObject.write(
+        new ByteArrayInputStream(file),
+        object,
+        "logs/db-1/000000010000000000000003",
+        at,
+        keys.current().orElseThrow(),
+        dataKey);
 
     InputStream in = new ByteArrayInputStream(object.toByteArray());
     LogObject.Header header = LogObject.header(in, "logs/db-1/000000010000000000000003");
     assertThat(header.archivedAt()).isEqualTo(at);
-    try (InputStream content = LogObject.content(in, header, "logs/db-1/000000010000000000000003", pair.privateKey())) {
+    try (InputStream content =
+        LogObject.content(in, header, "logs/db-1/000000010000000000000003", pair.privateKey())) {
       assertThat(content.readAllBytes()).isEqualTo(file);
     }
   }

@@ -33,7 +33,8 @@ class BackupMemoryTest {
     long[] peak = {baseline};
     ProgressListener sampler = (raw, stored) -> peak[0] = Math.max(peak[0], liveHeap());
 
-    new BackupPipeline(storage, master, Clock.systemUTC()).write(job("big"), compressible(SIZE, 7), sampler);
+    new BackupPipeline(storage, master, Clock.systemUTC())
+        .write(job("big"), compressible(SIZE, 7), sampler);
     long afterBackup = peak[0];
     try (InputStream in = new RestoreJob(storage, master).open("big", sampler)) {
       assertThat(sha256(in)).isEqualTo(sha256(compressible(SIZE, 7)));
@@ -41,8 +42,11 @@ class BackupMemoryTest {
 
     System.out.printf(
         "heap after GC: baseline %.1f MiB, peak during backup +%.1f MiB, peak during restore +%.1f MiB (bound %d MiB, %d MiB streamed)%n",
-        baseline / 1048576.0, (afterBackup - baseline) / 1048576.0, (peak[0] - baseline) / 1048576.0,
-        BOUND >> 20, SIZE >> 20);
+        baseline / 1048576.0,
+        (afterBackup - baseline) / 1048576.0,
+        (peak[0] - baseline) / 1048576.0,
+        BOUND >> 20,
+        SIZE >> 20);
     assertThat(peak[0] - baseline).isLessThan(BOUND);
   }
 

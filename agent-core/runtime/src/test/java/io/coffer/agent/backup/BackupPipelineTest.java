@@ -51,9 +51,13 @@ class BackupPipelineTest {
     List<long[]> events = new ArrayList<>();
     BackupManifest written =
         new BackupPipeline(storage, master, Clock.systemUTC())
-            .write(job("b1"), compressible(SIZE, SEED), (raw, stored) -> events.add(new long[] {raw, stored}));
+            .write(
+                job("b1"),
+                compressible(SIZE, SEED),
+                (raw, stored) -> events.add(new long[] {raw, stored}));
 
-    assertThat(storage.list("b1/")).containsExactly("b1/data.zst.tink", "b1/key.tink", "b1/manifest.json");
+    assertThat(storage.list("b1/"))
+        .containsExactly("b1/data.zst.tink", "b1/key.tink", "b1/manifest.json");
     assertThat(written.rawBytes()).isEqualTo(SIZE);
     assertThat(written.compressedBytes()).isLessThan(SIZE / 2); // it did compress
     assertThat(written.storedBytes()).isEqualTo(Files.size(dir.resolve("b1/data.zst.tink")));
@@ -63,11 +67,13 @@ class BackupPipelineTest {
     }
     assertThat(written.keyId()).isEqualTo("master-1");
     assertThat(written.type()).isEqualTo(BackupType.FULL);
-    assertThat(written.positions()).containsEntry(BackupManifest.POSITION_BINLOG_FILE, "binlog.000042");
+    assertThat(written.positions())
+        .containsEntry(BackupManifest.POSITION_BINLOG_FILE, "binlog.000042");
     assertThat(written.finishedAt()).isAfterOrEqualTo(written.startedAt());
     assertThat(events).isNotEmpty();
     assertThat(events.get(events.size() - 1)[0]).isEqualTo(SIZE);
-    System.out.printf("64 MiB: compressed %d, stored %d bytes, %d progress events%n",
+    System.out.printf(
+        "64 MiB: compressed %d, stored %d bytes, %d progress events%n",
         written.compressedBytes(), written.storedBytes(), events.size());
 
     RestoreJob restore = new RestoreJob(storage, master);
@@ -81,26 +87,36 @@ class BackupPipelineTest {
   void everyCompressionSettingRestoresTheSameBytes() throws Exception {
     long size = 16L << 20;
     java.util.Map<Compression, Long> compressed = new java.util.HashMap<>();
-    for (Compression c : List.of(new Compression(1, 0), new Compression(9, 0), new Compression(1, 2),
-        new Compression(-3, 0))) {
+    for (Compression c :
+        List.of(
+            new Compression(1, 0),
+            new Compression(9, 0),
+            new Compression(1, 2),
+            new Compression(-3, 0))) {
       String id = "c" + c.level() + "w" + c.workers();
-      BackupManifest written = new BackupPipeline(storage, master, Clock.systemUTC(), c)
-          .write(job(id), compressible(size, SEED), ProgressListener.NONE);
-      try (InputStream plaintext = new RestoreJob(storage, master).open(id, ProgressListener.NONE)) {
+      BackupManifest written =
+          new BackupPipeline(storage, master, Clock.systemUTC(), c)
+              .write(job(id), compressible(size, SEED), ProgressListener.NONE);
+      try (InputStream plaintext =
+          new RestoreJob(storage, master).open(id, ProgressListener.NONE)) {
         assertThat(sha256(plaintext)).as(id).isEqualTo(sha256(compressible(size, SEED)));
       }
       compressed.put(c, written.compressedBytes());
     }
     // the level reaches zstd: the same input compresses to another size
-    assertThat(compressed.get(new Compression(9, 0))).isNotEqualTo(compressed.get(new Compression(1, 0)));
-    assertThat(compressed.get(new Compression(-3, 0))).isGreaterThan(compressed.get(new Compression(1, 0)));
-    assertThatThrownBy(() -> new Compression(0, 1)).hasMessageContaining("level must be -7..-1 or 1..19");
+    assertThat(compressed.get(new Compression(9, 0)))
+        .isNotEqualTo(compressed.get(new Compression(1, 0)));
+    assertThat(compressed.get(new Compression(-3, 0)))
+        .isGreaterThan(compressed.get(new Compression(1, 0)));
+    assertThatThrownBy(() -> new Compression(0, 1))
+        .hasMessageContaining("level must be -7..-1 or 1..19");
     assertThatThrownBy(() -> new Compression(3, -1)).hasMessageContaining("workers must be 0..64");
   }
 
   @Test
   void aFlippedStoredByteIsRefusedBeforeAnyPlaintext() throws Exception {
-    new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), compressible(4 << 20, SEED), ProgressListener.NONE);
+    new BackupPipeline(storage, master, Clock.systemUTC())
+        .write(job("b1"), compressible(4 << 20, SEED), ProgressListener.NONE);
     flipByte(dir.resolve("b1/data.zst.tink"), Files.size(dir.resolve("b1/data.zst.tink")) / 2);
 
     assertThatThrownBy(() -> new RestoreJob(storage, master).open("b1", ProgressListener.NONE))
@@ -112,7 +128,8 @@ class BackupPipelineTest {
   @Test
   void anAlteredSegmentFailsAuthenticationEvenWhenTheChecksumIsForgedToo() throws Exception {
     BackupManifest m =
-        new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), compressible(4 << 20, SEED), ProgressListener.NONE);
+        new BackupPipeline(storage, master, Clock.systemUTC())
+            .write(job("b1"), compressible(4 << 20, SEED), ProgressListener.NONE);
     Path data = dir.resolve("b1/data.zst.tink");
     flipByte(data, 100); // inside the first segment
     String forged;
@@ -120,20 +137,38 @@ class BackupPipelineTest {
       forged = sha256(in);
     }
     BackupManifest lying =
-        new BackupManifest(m.formatVersion(), m.backupId(), m.engine(), m.engineVersion(), m.tool(),
-            m.toolVersion(), m.type(), m.parentId(), m.positions(), m.rawBytes(), m.compressedBytes(),
-            m.storedBytes(), forged, m.compression(), m.encryption(), m.keyId(), m.startedAt(), m.finishedAt());
+        new BackupManifest(
+            m.formatVersion(),
+            m.backupId(),
+            m.engine(),
+            m.engineVersion(),
+            m.tool(),
+            m.toolVersion(),
+            m.type(),
+            m.parentId(),
+            m.positions(),
+            m.rawBytes(),
+            m.compressedBytes(),
+            m.storedBytes(),
+            forged,
+            m.compression(),
+            m.encryption(),
+            m.keyId(),
+            m.startedAt(),
+            m.finishedAt());
     Files.write(dir.resolve("b1/manifest.json"), ManifestCodec.encode(lying));
 
     byte[] buffer = new byte[1 << 16];
     long[] received = {0};
-    assertThatThrownBy(() -> {
-          try (InputStream in = new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-              received[0] += n;
-            }
-          }
-        })
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in =
+                  new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                  received[0] += n;
+                }
+              }
+            })
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("failed authentication");
     assertThat(received[0]).isZero(); // the first segment never left the decrypter
@@ -141,13 +176,16 @@ class BackupPipelineTest {
 
   @Test
   void aWrongMasterKeyIsRefused() throws Exception {
-    new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), compressible(1 << 20, SEED), ProgressListener.NONE);
+    new BackupPipeline(storage, master, Clock.systemUTC())
+        .write(job("b1"), compressible(1 << 20, SEED), ProgressListener.NONE);
 
     MasterKey impostor = newMasterKey("master-1"); // same id, different key material
     assertThatThrownBy(() -> new RestoreJob(storage, impostor).open("b1", ProgressListener.NONE))
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("cannot unwrap the data key");
-    assertThatThrownBy(() -> new RestoreJob(storage, newMasterKey("master-2")).open("b1", ProgressListener.NONE))
+    assertThatThrownBy(
+            () ->
+                new RestoreJob(storage, newMasterKey("master-2")).open("b1", ProgressListener.NONE))
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("not master-2");
   }
@@ -155,7 +193,12 @@ class BackupPipelineTest {
   @Test
   void anEngineFailureMidwayLeavesNoObjectsAndNoManifest() throws Exception {
     BackupPipeline pipeline = new BackupPipeline(storage, master, Clock.systemUTC());
-    assertThatThrownBy(() -> pipeline.write(job("b1"), failingAfter(compressible(SIZE, SEED), 20 << 20), ProgressListener.NONE))
+    assertThatThrownBy(
+            () ->
+                pipeline.write(
+                    job("b1"),
+                    failingAfter(compressible(SIZE, SEED), 20 << 20),
+                    ProgressListener.NONE))
         .isInstanceOf(IOException.class)
         .hasMessage("engine tool died");
 
@@ -173,8 +216,11 @@ class BackupPipelineTest {
     BackupPipeline pipeline = new BackupPipeline(storage, master, Clock.systemUTC());
     Thread.currentThread().interrupt();
     try {
-      assertThatThrownBy(() -> pipeline.write(job("b1"), compressible(SIZE, SEED), ProgressListener.NONE))
-          .isInstanceOf(IOException.class); // InterruptedIOException, or ClosedByInterruptException from a FileChannel
+      assertThatThrownBy(
+              () -> pipeline.write(job("b1"), compressible(SIZE, SEED), ProgressListener.NONE))
+          .isInstanceOf(
+              IOException.class); // InterruptedIOException, or ClosedByInterruptException from a
+      // FileChannel
     } finally {
       Thread.interrupted();
     }
@@ -185,7 +231,8 @@ class BackupPipelineTest {
   void anExistingBackupIdIsNotOverwritten() throws Exception {
     BackupPipeline pipeline = new BackupPipeline(storage, master, Clock.systemUTC());
     pipeline.write(job("b1"), compressible(1000, SEED), ProgressListener.NONE);
-    assertThatThrownBy(() -> pipeline.write(job("b1"), compressible(1000, SEED), ProgressListener.NONE))
+    assertThatThrownBy(
+            () -> pipeline.write(job("b1"), compressible(1000, SEED), ProgressListener.NONE))
         .isInstanceOf(IllegalStateException.class);
     assertThat(storage.exists("b1/manifest.json")).isTrue();
     assertThat(pipeline.discardIncomplete("b1")).isFalse(); // COMPLETED: kept
@@ -204,7 +251,8 @@ class BackupPipelineTest {
 
   @Test
   void anEmptyEngineStreamRoundTrips() throws Exception {
-    new BackupPipeline(storage, master, Clock.systemUTC()).write(job("b1"), InputStream.nullInputStream(), ProgressListener.NONE);
+    new BackupPipeline(storage, master, Clock.systemUTC())
+        .write(job("b1"), InputStream.nullInputStream(), ProgressListener.NONE);
     try (InputStream in = new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
       assertThat(in.readAllBytes()).isEmpty();
     }
@@ -218,5 +266,4 @@ class BackupPipelineTest {
       f.write(b ^ 0x01);
     }
   }
-
 }

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.coffer.agent.storage.LocalDirectoryStorage;
 import io.coffer.spi.Capability;
 import io.coffer.spi.DatastoreContext;
-import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runtime's backup logic against real storage, real compression and encryption, and a
- * scripted engine (this is a unit test of the orchestration; real engines run in the TCK).
+ * The runtime's backup logic against real storage, real compression and encryption, and a scripted
+ * engine (this is a unit test of the orchestration; real engines run in the TCK).
  */
 class BackupServiceTest {
   @TempDir Path dir;
@@ -62,7 +62,8 @@ class BackupServiceTest {
   }
 
   private BackupService serviceFor(FakeEngine e) throws IOException {
-    return new BackupService(storage, e, e.server, new WorkArea(dir.resolve("work-" + e.engine())), Clock.systemUTC());
+    return new BackupService(
+        storage, e, e.server, new WorkArea(dir.resolve("work-" + e.engine())), Clock.systemUTC());
   }
 
   @Test
@@ -71,7 +72,8 @@ class BackupServiceTest {
     BackupManifest full = service.create("b-full", BackupType.FULL, "", key, JobProgress.NONE);
     byte[] fullBytes = engine.next;
     engine.next = bytes(1 << 20, 2);
-    BackupManifest inc = service.create("b-inc", BackupType.INCREMENTAL, "b-full", key, JobProgress.NONE);
+    BackupManifest inc =
+        service.create("b-inc", BackupType.INCREMENTAL, "b-full", key, JobProgress.NONE);
     assertThat(inc.parentId()).isEqualTo("b-full");
     assertThat(engine.lastRequest.parent().backupId()).isEqualTo(full.backupId());
     assertThat(inc.positions()).containsEntry(BackupManifest.POSITION_LSN, "2");
@@ -89,8 +91,10 @@ class BackupServiceTest {
   void aBackupWhoseToolFailsIsRemovedAndNotCompleted() throws Exception {
     engine.next = bytes(1 << 20, 3);
     engine.failFinish = true;
-    DatastoreException e = catchThrowableOfType(
-        () -> service.create("b-bad", BackupType.FULL, "", key, JobProgress.NONE), DatastoreException.class);
+    DatastoreException e =
+        catchThrowableOfType(
+            () -> service.create("b-bad", BackupType.FULL, "", key, JobProgress.NONE),
+            DatastoreException.class);
     assertThat(e.code()).isEqualTo(Code.INTERNAL);
     assertThat(e.getMessage()).contains("exit status 2");
     assertThat(storage.list("b-bad/")).isEmpty();
@@ -101,8 +105,10 @@ class BackupServiceTest {
   void aWrongKeyIdIsRefusedBeforeAnythingIsStaged() {
     engine.next = bytes(1 << 20, 4);
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
-    DatastoreException e = catchThrowableOfType(
-        () -> service.restore("b-1", newMasterKey("mk-other"), JobProgress.NONE), DatastoreException.class);
+    DatastoreException e =
+        catchThrowableOfType(
+            () -> service.restore("b-1", newMasterKey("mk-other"), JobProgress.NONE),
+            DatastoreException.class);
     assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT);
     assertThat(e.field()).isEqualTo("key");
     assertThat(engine.staged).isEmpty();
@@ -112,8 +118,10 @@ class BackupServiceTest {
   void aDifferentKeyUnderTheSameIdIsDataLossAndNothingIsInstalled() {
     engine.next = bytes(1 << 20, 5);
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
-    DatastoreException e = catchThrowableOfType(
-        () -> service.restore("b-1", newMasterKey("mk-1"), JobProgress.NONE), DatastoreException.class);
+    DatastoreException e =
+        catchThrowableOfType(
+            () -> service.restore("b-1", newMasterKey("mk-1"), JobProgress.NONE),
+            DatastoreException.class);
     assertThat(e.code()).isEqualTo(Code.DATA_LOSS);
     assertThat(e.getMessage()).contains("not changed");
     assertThat(engine.installs).isZero();
@@ -123,13 +131,16 @@ class BackupServiceTest {
   void aFlippedByteIsDataLossAndNothingIsInstalled() throws Exception {
     engine.next = bytes(2 << 20, 6);
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
-    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("storage/b-1/data.zst.tink").toFile(), "rw")) {
+    try (RandomAccessFile f =
+        new RandomAccessFile(dir.resolve("storage/b-1/data.zst.tink").toFile(), "rw")) {
       f.seek(f.length() / 2);
       int b = f.read();
       f.seek(f.length() / 2);
       f.write(b ^ 0x80);
     }
-    DatastoreException e = catchThrowableOfType(() -> service.restore("b-1", key, JobProgress.NONE), DatastoreException.class);
+    DatastoreException e =
+        catchThrowableOfType(
+            () -> service.restore("b-1", key, JobProgress.NONE), DatastoreException.class);
     assertThat(e.code()).isEqualTo(Code.DATA_LOSS);
     assertThat(e.getMessage()).contains("corrupt");
     assertThat(engine.installs).isZero();
@@ -137,26 +148,42 @@ class BackupServiceTest {
 
   @Test
   void badParentsAreRefusedNamingTheField() throws Exception {
-    assertThat(error(() -> service.create("b-2", BackupType.INCREMENTAL, "b-none", key, JobProgress.NONE)))
-        .extracting(DatastoreException::code, DatastoreException::field).containsExactly(Code.NOT_FOUND, "parent_id");
-    assertThat(error(() -> service.create("b-2", BackupType.INCREMENTAL, "", key, JobProgress.NONE)))
-        .extracting(DatastoreException::code, DatastoreException::field).containsExactly(Code.INVALID_ARGUMENT, "parent_id");
+    assertThat(
+            error(
+                () ->
+                    service.create("b-2", BackupType.INCREMENTAL, "b-none", key, JobProgress.NONE)))
+        .extracting(DatastoreException::code, DatastoreException::field)
+        .containsExactly(Code.NOT_FOUND, "parent_id");
+    assertThat(
+            error(() -> service.create("b-2", BackupType.INCREMENTAL, "", key, JobProgress.NONE)))
+        .extracting(DatastoreException::code, DatastoreException::field)
+        .containsExactly(Code.INVALID_ARGUMENT, "parent_id");
     assertThat(error(() -> service.create("../x", BackupType.FULL, "", key, JobProgress.NONE)))
-        .extracting(DatastoreException::code, DatastoreException::field).containsExactly(Code.INVALID_ARGUMENT, "backup_id");
+        .extracting(DatastoreException::code, DatastoreException::field)
+        .containsExactly(Code.INVALID_ARGUMENT, "backup_id");
 
     FakeEngine postgres = new FakeEngine("postgresql");
     postgres.next = bytes(1024, 7);
     serviceFor(postgres).create("pg-1", BackupType.FULL, "", key, JobProgress.NONE);
-    DatastoreException other = error(() -> service.create("b-3", BackupType.INCREMENTAL, "pg-1", key, JobProgress.NONE));
+    DatastoreException other =
+        error(() -> service.create("b-3", BackupType.INCREMENTAL, "pg-1", key, JobProgress.NONE));
     assertThat(other.code()).isEqualTo(Code.INVALID_ARGUMENT);
     assertThat(other.getMessage()).contains("postgresql");
-    assertThat(error(() -> service.restore("pg-1", key, JobProgress.NONE)).field()).isEqualTo("backup_id");
+    assertThat(error(() -> service.restore("pg-1", key, JobProgress.NONE)).field())
+        .isEqualTo("backup_id");
 
     engine.next = bytes(1024, 8);
     service.create("b-logical", BackupType.LOGICAL, "", key, JobProgress.NONE);
-    assertThat(error(() -> service.create("b-4", BackupType.INCREMENTAL, "b-logical", key, JobProgress.NONE)).getMessage())
+    assertThat(
+            error(
+                    () ->
+                        service.create(
+                            "b-4", BackupType.INCREMENTAL, "b-logical", key, JobProgress.NONE))
+                .getMessage())
         .contains("logical");
-    assertThat(error(() -> service.create("b-logical", BackupType.FULL, "", key, JobProgress.NONE)).code())
+    assertThat(
+            error(() -> service.create("b-logical", BackupType.FULL, "", key, JobProgress.NONE))
+                .code())
         .isEqualTo(Code.ALREADY_EXISTS);
   }
 
@@ -174,15 +201,16 @@ class BackupServiceTest {
   @Test
   void aCancelledBackupIsCancelledAndLeavesNothing() throws Exception {
     engine.next = bytes(4 << 20, 12);
-    JobProgress cancelNow = new JobProgress() {
-      @Override
-      public void report(long bytes, long total) {}
+    JobProgress cancelNow =
+        new JobProgress() {
+          @Override
+          public void report(long bytes, long total) {}
 
-      @Override
-      public boolean cancelled() {
-        return true;
-      }
-    };
+          @Override
+          public boolean cancelled() {
+            return true;
+          }
+        };
     DatastoreException e = error(() -> service.create("b-c", BackupType.FULL, "", key, cancelNow));
     assertThat(e.code()).isEqualTo(Code.CANCELLED);
     assertThat(storage.list("b-c/")).isEmpty();
@@ -190,14 +218,16 @@ class BackupServiceTest {
 
     engine.next = bytes(1 << 20, 13);
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
-    assertThat(error(() -> service.restore("b-1", key, cancelNow)).code()).isEqualTo(Code.CANCELLED);
+    assertThat(error(() -> service.restore("b-1", key, cancelNow)).code())
+        .isEqualTo(Code.CANCELLED);
     assertThat(engine.installs).isZero();
   }
 
   @Test
   void theSweepRemovesWhatAKilledAgentLeftOfItsBackup() throws Exception {
     WorkArea work = new WorkArea(dir.resolve("work-mysql"));
-    work.begin("b-killed"); // as if the agent died mid-way: marker, a key and a half-written data object
+    work.begin(
+        "b-killed"); // as if the agent died mid-way: marker, a key and a half-written data object
     storage.create("b-killed/key.tink").close();
     var partial = storage.create("b-killed/data.zst.tink");
     partial.write(new byte[4096]);
@@ -207,7 +237,8 @@ class BackupServiceTest {
     assertThat(Files.list(dir.resolve("storage/b-killed")).count()).isZero();
     assertThat(work.interrupted()).isEmpty();
     engine.next = bytes(1024, 10);
-    assertThat(service.create("b-next", BackupType.FULL, "", key, JobProgress.NONE).backupId()).isEqualTo("b-next");
+    assertThat(service.create("b-next", BackupType.FULL, "", key, JobProgress.NONE).backupId())
+        .isEqualTo("b-next");
   }
 
   @Test
@@ -236,13 +267,20 @@ class BackupServiceTest {
   void onlyAReplicaFollowingASourceIsReseededAndAFailedRepairCanBeRepeated() throws Exception {
     engine.next = bytes(1 << 20, 7);
     service.create("b-seed", BackupType.FULL, "", key, JobProgress.NONE);
-    for (ReplicationStatus notAReplica : List.of(
-        status(Probe.Role.PRIMARY, ""), status(Probe.Role.STANDALONE, ""),
-        status(Probe.Role.REPLICA, ""))) { // in recovery with no source: a fenced PostgreSQL primary
+    for (ReplicationStatus notAReplica :
+        List.of(
+            status(Probe.Role.PRIMARY, ""),
+            status(Probe.Role.STANDALONE, ""),
+            status(
+                Probe.Role.REPLICA,
+                ""))) { // in recovery with no source: a fenced PostgreSQL primary
       engine.replication = notAReplica;
-      DatastoreException e = catchThrowableOfType(
-          () -> service.reseed("b-seed", key, JobProgress.NONE), DatastoreException.class);
-      assertThat(e.code()).as(notAReplica.toString()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
+      DatastoreException e =
+          catchThrowableOfType(
+              () -> service.reseed("b-seed", key, JobProgress.NONE), DatastoreException.class);
+      assertThat(e.code())
+          .as(notAReplica.toString())
+          .isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
     }
     assertThat(engine.installs).isZero();
 
@@ -252,15 +290,21 @@ class BackupServiceTest {
     assertThat(engine.lastRestore.reseed()).isTrue();
     assertThat(engine.lastRestore.asReplica()).isTrue();
 
-    // re-seeded, not attached yet (its attach failed): a standalone now, and a repeated repair goes on
+    // re-seeded, not attached yet (its attach failed): a standalone now, and a repeated repair goes
+    // on
     engine.replication = status(Probe.Role.STANDALONE, "");
-    BackupService restarted = serviceFor(engine); // the marker is on disk: it outlives an agent restart
+    BackupService restarted =
+        serviceFor(engine); // the marker is on disk: it outlives an agent restart
     restarted.reseed("b-seed", key, JobProgress.NONE);
     assertThat(engine.installs).isEqualTo(2);
     // once it follows a source (or was promoted), it is judged by its role again
     restarted.replicaAttached();
-    assertThat(catchThrowableOfType(() -> restarted.reseed("b-seed", key, JobProgress.NONE),
-        DatastoreException.class).code()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
+    assertThat(
+            catchThrowableOfType(
+                    () -> restarted.reseed("b-seed", key, JobProgress.NONE),
+                    DatastoreException.class)
+                .code())
+        .isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
     assertThat(engine.installs).isEqualTo(2);
   }
 
@@ -268,12 +312,16 @@ class BackupServiceTest {
   void aPluginWithoutReplicationHasNothingToReseed() {
     engine.next = bytes(1 << 10, 8);
     service.create("b-x", BackupType.FULL, "", key, JobProgress.NONE);
-    assertThat(catchThrowableOfType(() -> service.reseed("b-x", key, JobProgress.NONE), DatastoreException.class)
-        .code()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
+    assertThat(
+            catchThrowableOfType(
+                    () -> service.reseed("b-x", key, JobProgress.NONE), DatastoreException.class)
+                .code())
+        .isEqualTo(DatastoreException.Code.FAILED_PRECONDITION);
   }
 
   private static ReplicationStatus status(Probe.Role role, String sourceHost) {
-    return new ReplicationStatus(role, sourceHost, sourceHost.isEmpty() ? 0 : 3306, false, -1, "", true, "", false);
+    return new ReplicationStatus(
+        role, sourceHost, sourceHost.isEmpty() ? 0 : 3306, false, -1, "", true, "", false);
   }
 
   record Staged(String backupId, byte[] bytes) {}
@@ -287,18 +335,21 @@ class BackupServiceTest {
     boolean closed;
     int installs;
     int lsn;
+
     /** null: no replication capability; else what status() answers. */
     ReplicationStatus replication;
+
     RestoreRequest lastRestore;
     BackupRequest lastRequest;
     final List<Staged> staged = new ArrayList<>();
-    final ServerControl server = new ServerControl() {
-      @Override
-      public void stop() {}
+    final ServerControl server =
+        new ServerControl() {
+          @Override
+          public void stop() {}
 
-      @Override
-      public void start(Duration timeout) {}
-    };
+          @Override
+          public void start(Duration timeout) {}
+        };
 
     FakeEngine(String engine) {
       this.engine = engine;
@@ -376,7 +427,9 @@ class BackupServiceTest {
 
     @Override
     public Set<Capability> capabilities() {
-      return replication == null ? Set.of(Capability.BACKUP) : Set.of(Capability.BACKUP, Capability.REPLICATION);
+      return replication == null
+          ? Set.of(Capability.BACKUP)
+          : Set.of(Capability.BACKUP, Capability.REPLICATION);
     }
 
     @Override

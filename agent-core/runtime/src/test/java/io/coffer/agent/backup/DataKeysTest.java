@@ -38,15 +38,18 @@ class DataKeysTest {
     KeysetHandle old = KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM_HKDF_1MB"));
     byte[] data = bytes(3 << 20);
     byte[] sealed = encrypt(old, data);
-    StreamingAead unwrapped = DataKeys.unwrap(DataKeys.wrap(old, master, "bk-old"), master, "bk-old");
-    try (InputStream in = unwrapped.newDecryptingStream(new ByteArrayInputStream(sealed), DataKeys.ad("bk-old"))) {
+    StreamingAead unwrapped =
+        DataKeys.unwrap(DataKeys.wrap(old, master, "bk-old"), master, "bk-old");
+    try (InputStream in =
+        unwrapped.newDecryptingStream(new ByteArrayInputStream(sealed), DataKeys.ad("bk-old"))) {
       assertThat(in.readAllBytes()).isEqualTo(data);
     }
   }
 
   private static byte[] encrypt(KeysetHandle key, byte[] data) throws Exception {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    try (OutputStream out = key.getPrimitive(StreamingAead.class).newEncryptingStream(sink, DataKeys.ad("bk-old"))) {
+    try (OutputStream out =
+        key.getPrimitive(StreamingAead.class).newEncryptingStream(sink, DataKeys.ad("bk-old"))) {
       out.write(data);
     }
     return sink.toByteArray();

@@ -108,15 +108,23 @@ public final class TestStreams {
 
   public static MasterKey newMasterKey(String id) throws Exception {
     AeadConfig.register();
-    return new MasterKey(id, KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM")).getPrimitive(Aead.class));
+    return new MasterKey(
+        id, KeysetHandle.generateNew(KeyTemplates.get("AES256_GCM")).getPrimitive(Aead.class));
   }
 
   public static BackupJob job(String id) {
     return new BackupJob(
-        id, "mysql", "8.0.36", "xtrabackup", "8.0.35-30", BackupType.FULL, null,
-        () -> Map.of(
-            "binlog_file", "binlog.000042",
-            "binlog_offset", "157",
-            "gtid_set", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77"));
+        id,
+        "mysql",
+        "8.0.36",
+        "xtrabackup",
+        "8.0.35-30",
+        BackupType.FULL,
+        null,
+        () ->
+            Map.of(
+                "binlog_file", "binlog.000042",
+                "binlog_offset", "157",
+                "gtid_set", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77"));
   }
 }

@@ -24,10 +24,16 @@ class NettyBuffersTest {
   void valuesMakeAPoolNettyAccepts() {
     // Netty falls back to its own defaults, with only a log line, on values it rejects
     int maxOrder = Integer.parseInt(NettyBuffers.DEFAULTS.get("io.netty.allocator.maxOrder"));
-    PooledByteBufAllocator pool = new PooledByteBufAllocator(true,
-        Integer.parseInt(NettyBuffers.DEFAULTS.get("io.netty.allocator.numHeapArenas")),
-        Integer.parseInt(NettyBuffers.DEFAULTS.get("io.netty.allocator.numDirectArenas")),
-        8192, maxOrder, 256, 64, true);
+    PooledByteBufAllocator pool =
+        new PooledByteBufAllocator(
+            true,
+            Integer.parseInt(NettyBuffers.DEFAULTS.get("io.netty.allocator.numHeapArenas")),
+            Integer.parseInt(NettyBuffers.DEFAULTS.get("io.netty.allocator.numDirectArenas")),
+            8192,
+            maxOrder,
+            256,
+            64,
+            true);
 
     assertThat(pool.metric().chunkSize()).isEqualTo(512 * 1024);
     assertThat(pool.metric().numDirectArenas()).isEqualTo(1);

@@ -25,17 +25,22 @@ class AgentConfigLoaderTest {
 
   @Test
   void readsTheFileResolvesRelativePathsAndAppliesEnvironmentOverrides() throws Exception {
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         instanceId: db1
         stateDir: state
         control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
         datastore: {engine: mysql, dataDir: data, port: 3306, settings: {binDir: /usr/sbin}}
         """);
-    AgentConfig c = AgentConfigLoader.load(file, Map.of(
-        "COFFER_AGENT_CONTROL__ADDRESS", "control.example:9443",
-        "COFFER_AGENT_HEARTBEAT_INTERVAL", "500ms",
-        "COFFER_AGENT_DATASTORE__SETTINGS__BIN_DIR", "/opt/mariadb/bin",
-        "UNRELATED", "x"));
+    AgentConfig c =
+        AgentConfigLoader.load(
+            file,
+            Map.of(
+                "COFFER_AGENT_CONTROL__ADDRESS", "control.example:9443",
+                "COFFER_AGENT_HEARTBEAT_INTERVAL", "500ms",
+                "COFFER_AGENT_DATASTORE__SETTINGS__BIN_DIR", "/opt/mariadb/bin",
+                "UNRELATED", "x"));
     assertThat(c.instanceId()).isEqualTo("db1");
     assertThat(c.stateDir()).isEqualTo(dir.resolve("state"));
     assertThat(c.pluginsDir()).isEqualTo(dir.resolve("state/plugins"));
@@ -48,7 +53,9 @@ class AgentConfigLoaderTest {
 
   @Test
   void everyProblemIsReportedAtOnceNamingItsSetting() throws Exception {
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         instanceId: DB_1
         heartbeatInterval: soon
         colour: blue
@@ -69,7 +76,8 @@ class AgentConfigLoaderTest {
 
   @Test
   void backupCompressionDefaultsToLevelOneOnEveryCoreAndIsValidated() throws Exception {
-    String base = """
+    String base =
+        """
         instanceId: db1
         stateDir: state
         control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
@@ -78,13 +86,15 @@ class AgentConfigLoaderTest {
     Files.writeString(file, base);
     AgentConfig c = AgentConfigLoader.load(file, Map.of());
     assertThat(c.backup().compression().level()).isEqualTo(1);
-    assertThat(c.backup().compression().workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(c.backup().compression().workers())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
 
     Files.writeString(file, base + "backup: {compression: {level: 6}}\n");
     c = AgentConfigLoader.load(file, Map.of("COFFER_AGENT_BACKUP__COMPRESSION__WORKERS", "0"));
     assertThat(c.backup().compression()).isEqualTo(new io.coffer.agent.backup.Compression(6, 0));
 
-    Files.writeString(file, base + "backup: {compression: {level: 22, workers: many, speed: max}}\n");
+    Files.writeString(
+        file, base + "backup: {compression: {level: 22, workers: many, speed: max}}\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("backup.compression.level must be -7..-1 or 1..19, not 22")
@@ -94,14 +104,16 @@ class AgentConfigLoaderTest {
     Files.writeString(file, base + "backup: {compression: {level: 0}}\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("backup.compression.level must be -7..-1 or 1..19, not 0 (zstd would take 0 as its default, 3)");
+        .hasMessageContaining(
+            "backup.compression.level must be -7..-1 or 1..19, not 0 (zstd would take 0 as its default, 3)");
     Files.writeString(file, base + "backup: {compression: {level: -3}}\n");
     assertThat(AgentConfigLoader.load(file, Map.of()).backup().compression().level()).isEqualTo(-3);
   }
 
   @Test
   void noticesAndAnAdvertisedPortAreReadWithDefaultsAndValidated() throws Exception {
-    String base = """
+    String base =
+        """
         instanceId: db1
         stateDir: state
         control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
@@ -111,7 +123,10 @@ class AgentConfigLoaderTest {
     assertThat(c.notices()).isEqualTo(AgentConfig.Notices.DEFAULTS);
     assertThat(c.datastore().advertisePort()).isEqualTo(3306);
 
-    Files.writeString(file, base + """
+    Files.writeString(
+        file,
+        base
+            + """
         datastore: {engine: mysql, dataDir: data, port: 3306, advertiseAddress: 10.0.0.7, advertisePort: 13306}
         notices: {storageNearlyFullPercent: 80, certificateWarning: 14d}
         """);
@@ -121,7 +136,10 @@ class AgentConfigLoaderTest {
     assertThat(c.datastore().advertisePort()).isEqualTo(13306);
     assertThat(c.datastore().port()).isEqualTo(3306);
 
-    Files.writeString(file, base + """
+    Files.writeString(
+        file,
+        base
+            + """
         datastore: {engine: mysql, dataDir: data, port: 3306, advertisePort: 0}
         notices: {storageNearlyFullPercent: 100, certificateWarning: 2y, colour: red}
         """);
@@ -131,7 +149,10 @@ class AgentConfigLoaderTest {
         .hasMessageContaining("notices.storageNearlyFullPercent must be between 1 and 99, not 100")
         .hasMessageContaining("notices.certificateWarning '2y' is not a duration")
         .hasMessageContaining("unknown setting 'notices.colour'");
-    Files.writeString(file, base + """
+    Files.writeString(
+        file,
+        base
+            + """
         datastore: {engine: mysql, dataDir: data, port: 3306}
         notices: {certificateWarning: 400d}
         """);
@@ -139,7 +160,8 @@ class AgentConfigLoaderTest {
         .hasMessageContaining("notices.certificateWarning must be between 1h and 365 days");
   }
 
-  private static final String MINIMAL = """
+  private static final String MINIMAL =
+      """
       instanceId: db1
       stateDir: state
       control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
@@ -147,7 +169,10 @@ class AgentConfigLoaderTest {
 
   @Test
   void valuesReachTheSettingsAsWrittenNotRetypedByYaml() throws Exception {
-    Files.writeString(file, MINIMAL + """
+    Files.writeString(
+        file,
+        MINIMAL
+            + """
         datastore:
           engine: mysql
           dataDir: data
@@ -156,14 +181,21 @@ class AgentConfigLoaderTest {
         """);
     AgentConfig c = AgentConfigLoader.load(file, Map.of());
     // "empty" is unset: left out, so that the plugin's default applies
-    assertThat(c.datastore().settings()).containsExactly(
-        Map.entry("fsync", "off"), Map.entry("ratio", "1.50"), Map.entry("mode", "0640"),
-        Map.entry("name", "a b"), Map.entry("flag", "yes"));
+    assertThat(c.datastore().settings())
+        .containsExactly(
+            Map.entry("fsync", "off"),
+            Map.entry("ratio", "1.50"),
+            Map.entry("mode", "0640"),
+            Map.entry("name", "a b"),
+            Map.entry("flag", "yes"));
   }
 
   @Test
   void unsetValuesTakeTheirDefaults() throws Exception {
-    Files.writeString(file, MINIMAL + """
+    Files.writeString(
+        file,
+        MINIMAL
+            + """
         pluginsDir: ~
         heartbeatInterval:
         datastore: {engine: mysql, dataDir: data, port: 3306, bindAddress: null}
@@ -176,7 +208,10 @@ class AgentConfigLoaderTest {
 
   @Test
   void s3StorageIsReadAndItsSecretCanComeFromTheEnvironment() throws Exception {
-    Files.writeString(file, MINIMAL + """
+    Files.writeString(
+        file,
+        MINIMAL
+            + """
         datastore: {engine: mysql, dataDir: data, port: 3306}
         backup:
           storage: s3
@@ -189,7 +224,8 @@ class AgentConfigLoaderTest {
             pathStyle: false
             partSize: 16777216
         """);
-    AgentConfig c = AgentConfigLoader.load(file, Map.of("COFFER_AGENT_BACKUP__S3__SECRET_KEY", "s3cr3t"));
+    AgentConfig c =
+        AgentConfigLoader.load(file, Map.of("COFFER_AGENT_BACKUP__S3__SECRET_KEY", "s3cr3t"));
     var s3 = c.backup().s3();
     assertThat(s3.endpoint()).hasToString("http://127.0.0.1:9000");
     assertThat(s3.region()).isEqualTo("eu-west-1");
@@ -203,7 +239,10 @@ class AgentConfigLoaderTest {
 
   @Test
   void aMappingOrListWhereOneValueBelongsIsReported() throws Exception {
-    Files.writeString(file, MINIMAL + """
+    Files.writeString(
+        file,
+        MINIMAL
+            + """
         datastore: {engine: [mysql, mariadb], dataDir: data, port: {n: 1}, settings: {binDir: {a: b}}}
         backup: {storage: s3, s3: {bucket: b, pathStyle: maybe}}
         """);
@@ -226,19 +265,25 @@ class AgentConfigLoaderTest {
 
     Files.writeString(file, "- instanceId: db1\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("the file must be a YAML mapping");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("the file must be a YAML mapping");
 
     Files.writeString(file, "instanceId: [db1\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read:").hasMessageContaining("line 2");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot read:")
+        .hasMessageContaining("line 2");
 
     assertThatThrownBy(() -> AgentConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read:");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot read:");
   }
 
   @Test
   void aRepeatedKeyKeepsItsLastValueAndAliasesAreFollowed() throws Exception {
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         instanceId: db1
         stateDir: &state state
         pluginsDir: *state
@@ -255,8 +300,16 @@ class AgentConfigLoaderTest {
   @Test
   void anOverrideFillsASectionLeftEmptyInTheFile() throws Exception {
     Files.writeString(file, MINIMAL + "datastore: ~\n");
-    AgentConfig c = AgentConfigLoader.load(file, Map.of("COFFER_AGENT_DATASTORE__ENGINE", "mysql",
-        "COFFER_AGENT_DATASTORE__DATA_DIR", "/srv/data", "COFFER_AGENT_DATASTORE__PORT", "3307"));
+    AgentConfig c =
+        AgentConfigLoader.load(
+            file,
+            Map.of(
+                "COFFER_AGENT_DATASTORE__ENGINE",
+                "mysql",
+                "COFFER_AGENT_DATASTORE__DATA_DIR",
+                "/srv/data",
+                "COFFER_AGENT_DATASTORE__PORT",
+                "3307"));
     assertThat(c.datastore().engine()).isEqualTo("mysql");
     assertThat(c.datastore().dataDir()).isEqualTo(Path.of("/srv/data"));
     assertThat(c.datastore().port()).isEqualTo(3307);
@@ -266,10 +319,15 @@ class AgentConfigLoaderTest {
   void aSecondDocumentOrAnAliasInsideItselfIsRefused() throws Exception {
     Files.writeString(file, MINIMAL + "---\ninstanceId: db2\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("more than one YAML document");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("more than one YAML document");
 
-    Files.writeString(file, MINIMAL + "datastore: &d {engine: mysql, dataDir: data, port: 3306, settings: {self: *d}}\n");
+    Files.writeString(
+        file,
+        MINIMAL
+            + "datastore: &d {engine: mysql, dataDir: data, port: 3306, settings: {self: *d}}\n");
     assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("refers to a node that contains it");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("refers to a node that contains it");
   }
 }

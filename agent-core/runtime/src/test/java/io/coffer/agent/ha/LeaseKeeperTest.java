@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lease's logic on a clock the test moves; the fence is a counter (the engines' fences have their own tests). */
+/**
+ * The lease's logic on a clock the test moves; the fence is a counter (the engines' fences have
+ * their own tests).
+ */
 class LeaseKeeperTest {
   @TempDir Path dir;
   final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -28,13 +31,20 @@ class LeaseKeeperTest {
   LeaseKeeper keeper;
 
   LeaseKeeper start() {
-    keeper = new LeaseKeeper(dir, () -> {
-      fences.incrementAndGet();
-      role.set(Probe.Role.REPLICA); // as the engines' fence: the server refuses writes
-    }, () -> {
-      lifts.incrementAndGet();
-      role.set(Probe.Role.PRIMARY);
-    }, role::get, events::add, now::get);
+    keeper =
+        new LeaseKeeper(
+            dir,
+            () -> {
+              fences.incrementAndGet();
+              role.set(Probe.Role.REPLICA); // as the engines' fence: the server refuses writes
+            },
+            () -> {
+              lifts.incrementAndGet();
+              role.set(Probe.Role.PRIMARY);
+            },
+            role::get,
+            events::add,
+            now::get);
     keeper.start();
     return keeper;
   }
@@ -47,7 +57,12 @@ class LeaseKeeperTest {
   }
 
   static Lease lease(long term, int millis, long sequence) {
-    return Lease.newBuilder().setTerm(term).setLeaseMillis(millis).setHeartbeatSequence(sequence).setPrimary(true).build();
+    return Lease.newBuilder()
+        .setTerm(term)
+        .setLeaseMillis(millis)
+        .setHeartbeatSequence(sequence)
+        .setPrimary(true)
+        .build();
   }
 
   void advanceMillis(long ms) {
@@ -77,7 +92,9 @@ class LeaseKeeperTest {
     assertThat(fences).hasValue(0);
     advanceMillis(200); // 4.1 s
     await(() -> fences.get() == 1);
-    assertThat(keeper.metrics()).containsEntry("ha_fenced", 1.0).containsEntry("ha_lease_held", 0.0);
+    assertThat(keeper.metrics())
+        .containsEntry("ha_fenced", 1.0)
+        .containsEntry("ha_lease_held", 0.0);
     await(() -> !events.isEmpty());
     assertThat(events.get(0).getKind()).isEqualTo("fencing_applied");
     assertThat(events.get(0).getDetailsMap()).containsEntry("term", "1");
@@ -94,7 +111,9 @@ class LeaseKeeperTest {
     keeper.heartbeatSent(2);
     keeper.onLease(lease(1, 4000, 2));
     await(() -> lifts.get() == 1);
-    assertThat(keeper.metrics()).containsEntry("ha_fenced", 0.0).containsEntry("ha_lease_held", 1.0);
+    assertThat(keeper.metrics())
+        .containsEntry("ha_fenced", 0.0)
+        .containsEntry("ha_lease_held", 1.0);
   }
 
   @Test
@@ -159,7 +178,8 @@ class LeaseKeeperTest {
   }
 
   @Test
-  void aRestartedAgentThatHeldALeaseStartsWithoutOneAndFencesUntilGrantedTheNext() throws Exception {
+  void aRestartedAgentThatHeldALeaseStartsWithoutOneAndFencesUntilGrantedTheNext()
+      throws Exception {
     start();
     keeper.heartbeatSent(1);
     keeper.onLease(lease(4, 4000, 1));

@@ -73,12 +73,16 @@ class JobJournalTest {
   @Test
   void theJournalIsPrivateAndItsFormatVersioned() throws Exception {
     JobJournal.open(dir).close();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("journal.db")))).isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("journal.db"))))
+        .isEqualTo("rw-------");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("journal.db"));
         Statement s = c.createStatement()) {
       assertThat(s.executeQuery("PRAGMA user_version").getInt(1)).isEqualTo(JobJournal.FORMAT);
       s.execute("PRAGMA user_version = " + (JobJournal.FORMAT + 1)); // written by a newer agent
     }
-    assertThatThrownBy(() -> JobJournal.open(dir)).isInstanceOf(IOException.class).hasMessageContaining("downgraded");
+    assertThatThrownBy(() -> JobJournal.open(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("downgraded");
   }
 }

@@ -26,18 +26,23 @@ class AgentLoggingTest {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     assertThat(root.getAppender("STDERR")).isNotNull();
-    assertThat(root.getEffectiveLevel()).isEqualTo(AgentLogging.level()); // INFO unless CI sets COFFER_LOG_LEVEL
+    assertThat(root.getEffectiveLevel())
+        .isEqualTo(AgentLogging.level()); // INFO unless CI sets COFFER_LOG_LEVEL
     assertThat(context.getLogger("io.grpc.netty").getEffectiveLevel()).isEqualTo(Level.WARN);
-    assertThat(context.getLogger("org.mariadb.jdbc.client").getEffectiveLevel()).isEqualTo(Level.ERROR);
+    assertThat(context.getLogger("org.mariadb.jdbc.client").getEffectiveLevel())
+        .isEqualTo(Level.ERROR);
   }
 
   @Test
   void anOperatorsOwnConfigurationWins(@TempDir Path dir) throws Exception {
     ClassLoader none = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
-    assertThat(AgentLogging.configuredElsewhere(null, none)).isFalse(); // the agent's own jars: none
+    assertThat(AgentLogging.configuredElsewhere(null, none))
+        .isFalse(); // the agent's own jars: none
     assertThat(AgentLogging.configuredElsewhere("/etc/coffer/logback.xml", none)).isTrue();
     Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
-    assertThat(AgentLogging.configuredElsewhere(null, new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)))
+    assertThat(
+            AgentLogging.configuredElsewhere(
+                null, new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)))
         .isTrue();
   }
 

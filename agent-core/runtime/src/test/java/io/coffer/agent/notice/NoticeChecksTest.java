@@ -12,7 +12,8 @@ class NoticeChecksTest {
   @TempDir Path dir;
 
   static StorageCheck.Reading used(double percent) {
-    return new StorageCheck.Reading(Path.of("/data"), percent, 100L << 30, (long) ((100 - percent) / 100 * (100L << 30)));
+    return new StorageCheck.Reading(
+        Path.of("/data"), percent, 100L << 30, (long) ((100 - percent) / 100 * (100L << 30)));
   }
 
   @Test
@@ -29,11 +30,14 @@ class NoticeChecksTest {
 
   @Test
   void theVolumeIsReadFromTheNearestExistingDirectory() {
-    StorageCheck.Reading r = new StorageCheck(dir.resolve("not/yet/created"), 90).read().orElseThrow();
+    StorageCheck.Reading r =
+        new StorageCheck(dir.resolve("not/yet/created"), 90).read().orElseThrow();
     assertThat(r.totalBytes()).isPositive();
     assertThat(r.usedPercent()).isBetween(0.0, 100.0);
     assertThat(r.freeBytes()).isBetween(0L, r.totalBytes());
-    assertThat(StorageCheck.details(r, 90)).containsEntry("threshold_percent", "90").containsKey("used_percent");
+    assertThat(StorageCheck.details(r, 90))
+        .containsEntry("threshold_percent", "90")
+        .containsKey("used_percent");
   }
 
   @Test

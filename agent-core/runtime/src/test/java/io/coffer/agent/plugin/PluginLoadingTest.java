@@ -24,7 +24,9 @@ class PluginLoadingTest {
   @Test
   void aPluginBuiltForAnotherPluginApiIsRefusedWithWhatItRequires() throws Exception {
     Path plugin = Files.createDirectories(dir.resolve("old-engine"));
-    Files.writeString(plugin.resolve("plugin.properties"), """
+    Files.writeString(
+        plugin.resolve("plugin.properties"),
+        """
         plugin.id=old-engine
         plugin.version=0.9.0
         plugin.requires=>=0.1.0 & <1.0.0
@@ -41,20 +43,23 @@ class PluginLoadingTest {
 
   @Test
   void eachFacetMustBePresentExactlyWhenItsCapabilityIsDeclared() {
-    Databases databases = new Databases() {
-      @Override
-      public List<io.coffer.spi.Database> list() {
-        return List.of();
-      }
+    Databases databases =
+        new Databases() {
+          @Override
+          public List<io.coffer.spi.Database> list() {
+            return List.of();
+          }
 
-      @Override
-      public void create(io.coffer.spi.Database database) {}
+          @Override
+          public void create(io.coffer.spi.Database database) {}
 
-      @Override
-      public void delete(String name) {}
-    };
+          @Override
+          public void delete(String name) {}
+        };
     Facets.check(new Engine(Set.of(Capability.DATABASES), databases));
-    assertThatThrownBy(() -> Facets.check(new Engine(Set.of(Capability.DATABASES, Capability.USERS), databases)))
+    assertThatThrownBy(
+            () ->
+                Facets.check(new Engine(Set.of(Capability.DATABASES, Capability.USERS), databases)))
         .hasMessageContaining("USERS is declared but its facet answers UNIMPLEMENTED");
     assertThatThrownBy(() -> Facets.check(new Engine(Set.of(), databases)))
         .hasMessageContaining("DATABASES has a facet but is not declared");

@@ -50,7 +50,8 @@ public final class S3ProxyFixture implements AutoCloseable {
   }
 
   public S3StorageConfig config(String prefix, int partSize) {
-    return new S3StorageConfig(endpoint(), "us-east-1", BUCKET, prefix, ACCESS_KEY, SECRET_KEY, true, partSize);
+    return new S3StorageConfig(
+        endpoint(), "us-east-1", BUCKET, prefix, ACCESS_KEY, SECRET_KEY, true, partSize);
   }
 
   @Override

@@ -45,14 +45,18 @@ class S3StorageTest {
     S3StorageConfig config = server.config("agent-1/", PART);
     client =
         S3Storage.clientBuilder(config)
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-              @Override
-              public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof UploadPartRequest) {
-                  partsUploaded.incrementAndGet();
-                }
-              }
-            }))
+            .overrideConfiguration(
+                o ->
+                    o.addExecutionInterceptor(
+                        new ExecutionInterceptor() {
+                          @Override
+                          public void beforeExecution(
+                              Context.BeforeExecution context, ExecutionAttributes attributes) {
+                            if (context.request() instanceof UploadPartRequest) {
+                              partsUploaded.incrementAndGet();
+                            }
+                          }
+                        }))
             .build();
     storage = new S3Storage(config, client);
   }
@@ -77,7 +81,11 @@ class S3StorageTest {
       assertThat(in.readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
     }
     // the configured prefix is where objects really are
-    assertThat(client.headObject(b -> b.bucket(S3ProxyFixture.BUCKET).key("agent-1/small/a")).contentLength()).isEqualTo(5);
+    assertThat(
+            client
+                .headObject(b -> b.bucket(S3ProxyFixture.BUCKET).key("agent-1/small/a"))
+                .contentLength())
+        .isEqualTo(5);
     storage.delete("small/a");
     storage.delete("small/a"); // idempotent
     assertThat(storage.exists("small/a")).isFalse();
@@ -94,7 +102,8 @@ class S3StorageTest {
     out.abort();
     out.close(); // no-op after abort
     assertThat(storage.exists("aborted/x")).isFalse();
-    assertThat(client.listMultipartUploads(b -> b.bucket(S3ProxyFixture.BUCKET)).uploads()).isEmpty();
+    assertThat(client.listMultipartUploads(b -> b.bucket(S3ProxyFixture.BUCKET)).uploads())
+        .isEmpty();
   }
 
   @Test
@@ -102,17 +111,21 @@ class S3StorageTest {
     MasterKey master = newMasterKey("m");
     int before = partsUploaded.get();
     BackupManifest manifest =
-        new BackupPipeline(storage, master, Clock.systemUTC()).write(job("s1"), compressible(64L << 20, 3), ProgressListener.NONE);
+        new BackupPipeline(storage, master, Clock.systemUTC())
+            .write(job("s1"), compressible(64L << 20, 3), ProgressListener.NONE);
 
     int parts = partsUploaded.get() - before;
-    var head = client.headObject(b -> b.bucket(S3ProxyFixture.BUCKET).key("agent-1/s1/data.zst.tink"));
-    System.out.printf("S3: stored %d bytes in %d parts of %d MiB, ETag %s%n",
+    var head =
+        client.headObject(b -> b.bucket(S3ProxyFixture.BUCKET).key("agent-1/s1/data.zst.tink"));
+    System.out.printf(
+        "S3: stored %d bytes in %d parts of %d MiB, ETag %s%n",
         manifest.storedBytes(), parts, PART >> 20, head.eTag());
     assertThat(manifest.storedBytes()).isGreaterThan(PART);
     assertThat(parts).isEqualTo((int) ((manifest.storedBytes() + PART - 1) / PART));
     assertThat(head.contentLength()).isEqualTo(manifest.storedBytes());
     assertThat(head.eTag()).matches("\"?[0-9a-f]{32}-" + parts + "\"?"); // S3's multipart ETag form
-    assertThat(storage.list("s1/")).containsExactly("s1/data.zst.tink", "s1/key.tink", "s1/manifest.json");
+    assertThat(storage.list("s1/"))
+        .containsExactly("s1/data.zst.tink", "s1/key.tink", "s1/manifest.json");
 
     try (InputStream in = new RestoreJob(storage, master).open("s1", ProgressListener.NONE)) {
       assertThat(sha256(in)).isEqualTo(sha256(compressible(64L << 20, 3)));
@@ -124,10 +137,16 @@ class S3StorageTest {
     MasterKey master = newMasterKey("m");
     BackupPipeline pipeline = new BackupPipeline(storage, master, Clock.systemUTC());
     // 96 MiB of input ≈ several parts of ciphertext uploaded before the failure
-    assertThatThrownBy(() -> pipeline.write(job("f1"), failingAfter(compressible(128L << 20, 5), 96L << 20), ProgressListener.NONE))
+    assertThatThrownBy(
+            () ->
+                pipeline.write(
+                    job("f1"),
+                    failingAfter(compressible(128L << 20, 5), 96L << 20),
+                    ProgressListener.NONE))
         .isInstanceOf(IOException.class)
         .hasMessage("engine tool died");
     assertThat(storage.list("f1/")).isEmpty();
-    assertThat(client.listMultipartUploads(b -> b.bucket(S3ProxyFixture.BUCKET)).uploads()).isEmpty();
+    assertThat(client.listMultipartUploads(b -> b.bucket(S3ProxyFixture.BUCKET)).uploads())
+        .isEmpty();
   }
 }

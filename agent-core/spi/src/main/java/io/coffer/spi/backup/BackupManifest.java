@@ -16,15 +16,16 @@ import java.util.Objects;
  * @param toolVersion version of that tool
  * @param type full, incremental or logical
  * @param parentId the backup an incremental one applies on top of; null otherwise
- * @param positions replication positions at the backup's consistent point; keys are the
- *     {@code POSITION_*} constants (engine-specific extra keys allowed), values as the engine prints
- *     them; empty when unknown
+ * @param positions replication positions at the backup's consistent point; keys are the {@code
+ *     POSITION_*} constants (engine-specific extra keys allowed), values as the engine prints them;
+ *     empty when unknown
  * @param rawBytes bytes the engine tool produced (before compression)
  * @param compressedBytes bytes after compression, before encryption
  * @param storedBytes bytes of the stored data object (compressed and encrypted)
  * @param sha256 lower-case hex SHA-256 of the stored data object
  * @param compression compression format, e.g. {@code "zstd"}
- * @param encryption encryption scheme, e.g. {@code "tink:AES256_GCM_HKDF_16KB"} (AES-256-GCM-HKDF in 16 KiB segments)
+ * @param encryption encryption scheme, e.g. {@code "tink:AES256_GCM_HKDF_16KB"} (AES-256-GCM-HKDF
+ *     in 16 KiB segments)
  * @param keyId id of the master key that wraps this backup's data key
  * @param startedAt when the engine stream started
  * @param finishedAt when the data object was committed
@@ -54,12 +55,16 @@ public record BackupManifest(
 
   /** Binary log file name at the consistent point (MySQL/MariaDB). */
   public static final String POSITION_BINLOG_FILE = "binlog_file";
+
   /** Offset in {@link #POSITION_BINLOG_FILE}, in bytes. */
   public static final String POSITION_BINLOG_OFFSET = "binlog_offset";
+
   /** Executed GTID set (MySQL) or GTID position (MariaDB). */
   public static final String POSITION_GTID_SET = "gtid_set";
+
   /** Log sequence number (InnoDB LSN, PostgreSQL WAL LSN). */
   public static final String POSITION_LSN = "lsn";
+
   /**
    * Id of the log archive that continues this backup (the runtime records it when the instance
    * archives its log, see {@link LogArchiving}); a point-in-time restore replays log from it.

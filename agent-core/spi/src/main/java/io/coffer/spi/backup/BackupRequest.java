@@ -13,13 +13,15 @@ import java.util.Objects;
  * @param scratchDir an empty directory private to this backup, under the agent's state directory,
  *     for the tool's temporary files; the runtime deletes it afterwards
  */
-public record BackupRequest(String backupId, BackupType type, BackupManifest parent, Path scratchDir) {
+public record BackupRequest(
+    String backupId, BackupType type, BackupManifest parent, Path scratchDir) {
   public BackupRequest {
     Objects.requireNonNull(backupId, "backupId");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(scratchDir, "scratchDir");
     if ((type == BackupType.INCREMENTAL) != (parent != null)) {
-      throw new IllegalArgumentException("a parent is required for, and only for, an incremental backup");
+      throw new IllegalArgumentException(
+          "a parent is required for, and only for, an incremental backup");
     }
   }
 }

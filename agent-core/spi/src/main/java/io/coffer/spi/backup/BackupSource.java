@@ -23,8 +23,8 @@ public interface BackupSource extends AutoCloseable {
    * Called once the stream reached its end: waits for the tool to exit and checks that it
    * succeeded, so a tool that died mid-way can never yield a COMPLETED backup.
    *
-   * @return the consistent point of the backup, keyed by the {@code POSITION_*} constants of
-   *     {@link BackupManifest} (engine-specific keys allowed); empty when unknown
+   * @return the consistent point of the backup, keyed by the {@code POSITION_*} constants of {@link
+   *     BackupManifest} (engine-specific keys allowed); empty when unknown
    * @throws IOException when the tool failed; the message carries its exit status and output tail
    */
   Map<String, String> finish() throws IOException;

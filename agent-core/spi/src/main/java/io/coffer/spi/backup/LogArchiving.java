@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Continuous archiving of the engine's transaction log, the other half of point-in-time restore:
- * a restore replays archived log on top of a base backup up to a target
- * (<a href="https://www.postgresql.org/docs/15/continuous-archiving.html">PostgreSQL: Continuous
- * Archiving and Point-in-Time Recovery</a>; MariaDB: binary log files replayed by
- * {@code mariadb-binlog}).
+ * Continuous archiving of the engine's transaction log, the other half of point-in-time restore: a
+ * restore replays archived log on top of a base backup up to a target (<a
+ * href="https://www.postgresql.org/docs/15/continuous-archiving.html">PostgreSQL: Continuous
+ * Archiving and Point-in-Time Recovery</a>; MariaDB: binary log files replayed by {@code
+ * mariadb-binlog}).
  *
  * <p>The engine hands over each log file it has completed; the runtime stores it through the backup
  * pipeline (zstd, encryption, storage) under the instance's archive, then calls {@link #archived}
@@ -27,7 +27,9 @@ public interface LogArchiving {
    */
   List<LogFile> ready() throws IOException;
 
-  /** {@code file} is stored durably in the archive; the plugin may now remove or recycle its copy. */
+  /**
+   * {@code file} is stored durably in the archive; the plugin may now remove or recycle its copy.
+   */
   void archived(LogFile file) throws IOException;
 
   /**
@@ -42,9 +44,9 @@ public interface LogArchiving {
   String switchLog();
 
   /**
-   * Whether archived file {@code name} may be needed to replay from the end of backup {@code
-   * base} onward (files from older positions are left in storage by a restore). When unsure,
-   * answer true: an unneeded file costs a download, a missing one fails the restore.
+   * Whether archived file {@code name} may be needed to replay from the end of backup {@code base}
+   * onward (files from older positions are left in storage by a restore). When unsure, answer true:
+   * an unneeded file costs a download, a missing one fails the restore.
    */
   boolean neededAfter(BackupManifest base, String name);
 

@@ -7,26 +7,31 @@ import java.util.Objects;
 /**
  * What the runtime asks a {@link BackupStrategy} to restore.
  *
- * @param chain the backups to apply, in order: one FULL followed by zero or more INCREMENTALs,
- *     each the parent of the next; or a single LOGICAL backup
- * @param scratchDir an empty directory private to this restore, under the agent's state
- *     directory, for staging (it must hold the whole chain); the runtime deletes it afterwards
+ * @param chain the backups to apply, in order: one FULL followed by zero or more INCREMENTALs, each
+ *     the parent of the next; or a single LOGICAL backup
+ * @param scratchDir an empty directory private to this restore, under the agent's state directory,
+ *     for staging (it must hold the whole chain); the runtime deletes it afterwards
  * @param asReplica the instance is to be attached as a replica right after the restore; an engine
  *     whose replicas must never run as a primary in between (PostgreSQL: the WAL of a primary would
  *     diverge from its source's at its first checkpoint) starts the server in recovery instead,
  *     read-only and with no source yet
- * @param recoveryTarget for a point-in-time restore, where replaying archived log stops; null to restore
- *     the chain as it is
+ * @param recoveryTarget for a point-in-time restore, where replaying archived log stops; null to
+ *     restore the chain as it is
  * @param archivedLog with a target: a directory holding the archived log files the restore needs
- *     ({@link LogArchiving#neededAfter}), already verified and decrypted, under their
- *     {@link LogFile#name()}s; available from {@link RestoreSession#stage} on until the restore ends
+ *     ({@link LogArchiving#neededAfter}), already verified and decrypted, under their {@link
+ *     LogFile#name()}s; available from {@link RestoreSession#stage} on until the restore ends
  * @param reseed (with {@code asReplica}) the instance is a replica whose copy is broken and is
  *     re-seeded (the repair workflow): its current data is discarded, so the strategy skips its
  *     "restore needs an empty instance" check; the runtime has checked that the instance is a
  *     replica. A strategy that cannot replace data in place refuses with FAILED_PRECONDITION.
  */
-public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica, RecoveryTarget recoveryTarget,
-    Path archivedLog, boolean reseed) {
+public record RestoreRequest(
+    List<BackupManifest> chain,
+    Path scratchDir,
+    boolean asReplica,
+    RecoveryTarget recoveryTarget,
+    Path archivedLog,
+    boolean reseed) {
 
   /** A restore that leaves a standalone instance. */
   public RestoreRequest(List<BackupManifest> chain, Path scratchDir) {
@@ -39,7 +44,11 @@ public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolea
   }
 
   /** A restore into an empty instance (no re-seed). */
-  public RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolean asReplica, RecoveryTarget recoveryTarget,
+  public RestoreRequest(
+      List<BackupManifest> chain,
+      Path scratchDir,
+      boolean asReplica,
+      RecoveryTarget recoveryTarget,
       Path archivedLog) {
     this(chain, scratchDir, asReplica, recoveryTarget, archivedLog, false);
   }
@@ -51,7 +60,8 @@ public record RestoreRequest(List<BackupManifest> chain, Path scratchDir, boolea
       throw new IllegalArgumentException("a restore needs at least one backup");
     }
     if ((recoveryTarget == null) != (archivedLog == null)) {
-      throw new IllegalArgumentException("archived log comes with, and only with, a recovery target");
+      throw new IllegalArgumentException(
+          "archived log comes with, and only with, a recovery target");
     }
     if (recoveryTarget != null && asReplica) {
       throw new IllegalArgumentException("a point-in-time restore leaves a primary, not a replica");

@@ -19,9 +19,9 @@ public interface RestoreSession extends AutoCloseable {
   void stage(BackupManifest backup, InputStream stream) throws IOException;
 
   /**
-   * Makes the staged backup the instance's data (e.g. prepare, stop the server, copy back, start
-   * it again). On failure it puts the instance back as it was where it can (it was empty), and
-   * says so in the error.
+   * Makes the staged backup the instance's data (e.g. prepare, stop the server, copy back, start it
+   * again). On failure it puts the instance back as it was where it can (it was empty), and says so
+   * in the error.
    *
    * @param server stops and starts the supervised server, for engines that install offline
    */

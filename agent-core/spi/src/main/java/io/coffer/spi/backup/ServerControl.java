@@ -3,12 +3,15 @@ package io.coffer.spi.backup;
 import java.time.Duration;
 
 /**
- * Lets a restore take the supervised server down and bring it back. While stopped, the runtime
- * does not restart the server on its own.
+ * Lets a restore take the supervised server down and bring it back. While stopped, the runtime does
+ * not restart the server on its own.
  */
 public interface ServerControl {
 
-  /** Stops the server (clean shutdown, SIGKILL after the engine's stop timeout) and returns once it is gone. */
+  /**
+   * Stops the server (clean shutdown, SIGKILL after the engine's stop timeout) and returns once it
+   * is gone.
+   */
   void stop();
 
   /**
@@ -24,7 +27,8 @@ public interface ServerControl {
   /**
    * Starts the server again (running the plugin's prepare first) and waits until it is ready.
    *
-   * @throws io.coffer.spi.DatastoreException UNAVAILABLE when it is not ready within {@code timeout}
+   * @throws io.coffer.spi.DatastoreException UNAVAILABLE when it is not ready within {@code
+   *     timeout}
    */
   void start(Duration timeout);
 }

@@ -10,5 +10,10 @@ package io.coffer.spi.cluster;
  * @param slots hash slots it serves
  * @param connected whether the node answering sees it as connected
  */
-public record ClusterNode(String nodeId, NodeAddress address, boolean primary, String primaryId, int slots,
+public record ClusterNode(
+    String nodeId,
+    NodeAddress address,
+    boolean primary,
+    String primaryId,
+    int slots,
     boolean connected) {}

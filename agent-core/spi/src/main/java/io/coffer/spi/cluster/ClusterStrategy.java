@@ -11,13 +11,13 @@ import java.util.List;
  * its tools need it and checks the outcome in the other step:
  *
  * <ul>
- *   <li>create: {@link #prepareNode} on every node, {@link #create} on the first, then {@link #join}
- *       on each other node;
- *   <li>grow: {@link #prepareNode} on every node, {@link #add} on a member, then {@link #join} on the
- *       new node;
- *   <li>shrink: {@link #prepareNode} on every node, {@link #remove} on a member, then {@link #leave}
- *       on the node leaving; the shrink ends once the {@link #status} of the member that ran
- *       {@link #remove} no longer lists the node and its size is the number of nodes it lists.
+ *   <li>create: {@link #prepareNode} on every node, {@link #create} on the first, then {@link
+ *       #join} on each other node;
+ *   <li>grow: {@link #prepareNode} on every node, {@link #add} on a member, then {@link #join} on
+ *       the new node;
+ *   <li>shrink: {@link #prepareNode} on every node, {@link #remove} on a member, then {@link
+ *       #leave} on the node leaving; the shrink ends once the {@link #status} of the member that
+ *       ran {@link #remove} no longer lists the node and its size is the number of nodes it lists.
  * </ul>
  *
  * <p>Every step is idempotent: repeated after it took effect, it changes nothing.
@@ -39,13 +39,18 @@ public interface ClusterStrategy {
    * @param replicasPerPrimary replicas given to each primary from the nodes (0 for primaries only)
    * @param server restarts the server where the engine needs it (Galera)
    */
-  void create(List<NodeAddress> nodes, int replicasPerPrimary, String user, Secret password, ServerControl server);
+  void create(
+      List<NodeAddress> nodes,
+      int replicasPerPrimary,
+      String user,
+      Secret password,
+      ServerControl server);
 
   /**
    * Run on a node being added, after {@link #create} on the first node or {@link #add} on a member.
-   * Galera: restarts the server as a member of the cluster at {@code members}; it receives the
-   * data by state transfer, so it must hold no databases of its own. Redis: checks that this node
-   * is a member of a healthy cluster.
+   * Galera: restarts the server as a member of the cluster at {@code members}; it receives the data
+   * by state transfer, so it must hold no databases of its own. Redis: checks that this node is a
+   * member of a healthy cluster.
    *
    * @param members addresses of the cluster's nodes (this one may be among them)
    */
@@ -58,9 +63,9 @@ public interface ClusterStrategy {
   void add(NodeAddress node, String user, Secret password);
 
   /**
-   * Run on a member other than {@code node}. Redis: moves every slot (with its keys) off
-   * {@code node}, then removes it. Galera: checks that {@code node} is a member and that the
-   * others keep quorum without it.
+   * Run on a member other than {@code node}. Redis: moves every slot (with its keys) off {@code
+   * node}, then removes it. Galera: checks that {@code node} is a member and that the others keep
+   * quorum without it.
    */
   void remove(NodeAddress node, String user, Secret password);
 
@@ -83,11 +88,11 @@ public interface ClusterStrategy {
   ClusterStatus status();
 
   /**
-   * Whole-cluster recovery, step 1, on every node: where this node stands in the cluster's
-   * history. A node in a Primary component answers at once; any other node's server is stopped
-   * first (Galera's {@code --wsrep-recover} reads the position from InnoDB, which needs it down)
-   * and stays stopped until {@link #bootstrap} or {@link #rejoin}. The default: UNIMPLEMENTED
-   * (engines whose nodes rejoin on their own, like Redis Cluster).
+   * Whole-cluster recovery, step 1, on every node: where this node stands in the cluster's history.
+   * A node in a Primary component answers at once; any other node's server is stopped first
+   * (Galera's {@code --wsrep-recover} reads the position from InnoDB, which needs it down) and
+   * stays stopped until {@link #bootstrap} or {@link #rejoin}. The default: UNIMPLEMENTED (engines
+   * whose nodes rejoin on their own, like Redis Cluster).
    *
    * @throws io.coffer.spi.DatastoreException FAILED_PRECONDITION when this node is not a member
    */
@@ -97,8 +102,8 @@ public interface ClusterStrategy {
 
   /**
    * Step 2, on the most advanced node: starts a new Primary component from this node's data
-   * (Galera: {@code safe_to_bootstrap: 1}, then one start with {@code wsrep-new-cluster}) and returns
-   * once it is Synced. Idempotent: on a node of a Primary component it returns at once.
+   * (Galera: {@code safe_to_bootstrap: 1}, then one start with {@code wsrep-new-cluster}) and
+   * returns once it is Synced. Idempotent: on a node of a Primary component it returns at once.
    */
   default void bootstrap(ServerControl server) {
     throw io.coffer.spi.DatastoreException.unimplemented("whole-cluster recovery");

@@ -19,15 +19,15 @@ public interface ConfigurationManager {
    * Current values.
    *
    * @param names parameters to show; empty shows every parameter of {@link #rules()}
-   * @throws io.coffer.spi.DatastoreException INVALID_ARGUMENT (field {@code names}) for a name that is
-   *     not a settable parameter
+   * @throws io.coffer.spi.DatastoreException INVALID_ARGUMENT (field {@code names}) for a name that
+   *     is not a settable parameter
    */
   List<ParameterValue> values(Collection<String> names);
 
   /**
    * Validates the whole change against {@link #rules()} first (INVALID_ARGUMENT with field {@code
-   * values.<name>} or {@code reset}, nothing applied), then persists it so that it survives restarts
-   * and applies what the engine can apply live.
+   * values.<name>} or {@code reset}, nothing applied), then persists it so that it survives
+   * restarts and applies what the engine can apply live.
    *
    * @return the changed parameters after the change; those whose new value awaits a restart have
    *     {@link ParameterValue#pendingRestart()} set

@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param type the value's type
  * @param min least value for INTEGER and REAL, in {@code unit}; null when unbounded
  * @param max greatest value for INTEGER and REAL, in {@code unit}; null when unbounded
- * @param unit the unit of a bare number and of {@code min}/{@code max} (e.g. {@code kB}, {@code 8kB},
- *     {@code ms}); empty when the value has none
+ * @param unit the unit of a bare number and of {@code min}/{@code max} (e.g. {@code kB}, {@code
+ *     8kB}, {@code ms}); empty when the value has none
  * @param allowedValues the accepted values of an ENUM, empty otherwise
  * @param restartRequired whether a new value takes effect only after the server restarts
  * @param description one line from the engine's documentation

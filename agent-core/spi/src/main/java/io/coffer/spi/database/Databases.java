@@ -5,9 +5,9 @@ import io.coffer.spi.DatastoreException;
 import java.util.List;
 
 /**
- * The databases of an instance ({@link io.coffer.spi.Capability#DATABASES}). Called only while
- * the server is ready; a mutating call is made once per command (the runtime deduplicates by
- * command id) and validates its input fully before changing anything.
+ * The databases of an instance ({@link io.coffer.spi.Capability#DATABASES}). Called only while the
+ * server is ready; a mutating call is made once per command (the runtime deduplicates by command
+ * id) and validates its input fully before changing anything.
  */
 public interface Databases {
 

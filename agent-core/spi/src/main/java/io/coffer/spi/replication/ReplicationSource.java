@@ -17,7 +17,12 @@ import java.util.Objects;
  * @param semiSync acknowledge transactions to the source once received (where the engine has it)
  */
 public record ReplicationSource(
-    String host, int port, String user, Secret password, Map<String, String> positions, boolean semiSync) {
+    String host,
+    int port,
+    String user,
+    Secret password,
+    Map<String, String> positions,
+    boolean semiSync) {
   public ReplicationSource {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(user, "user");

@@ -9,8 +9,8 @@ import java.time.Duration;
  * after a restart). The control composes them:
  *
  * <ul>
- *   <li><b>create a replica</b>: {@link #prepareSource} on the source; a full backup of the
- *       source restored into the new instance; {@link #attach} on it, from the backup's positions;
+ *   <li><b>create a replica</b>: {@link #prepareSource} on the source; a full backup of the source
+ *       restored into the new instance; {@link #attach} on it, from the backup's positions;
  *   <li><b>switchover</b> (zero loss): {@link #fence} the source, {@link #awaitPosition} on the
  *       replica, {@link #promote} it, {@link #attach} the others and the old source to it;
  *   <li><b>failover</b> (source gone): {@link #status} on every replica, {@link #promote} the most
@@ -56,10 +56,10 @@ public interface ReplicationStrategy {
   ReplicationStatus status();
 
   /**
-   * Stops accepting writes (read-only for every account the engine allows) and returns the
-   * position of the last committed transaction, for a replica to {@link #awaitPosition} before it
-   * is promoted. Idempotent. A fence outlives restarts of the server and of the agent, until
-   * {@link #promote} or {@link #attach}.
+   * Stops accepting writes (read-only for every account the engine allows) and returns the position
+   * of the last committed transaction, for a replica to {@link #awaitPosition} before it is
+   * promoted. Idempotent. A fence outlives restarts of the server and of the agent, until {@link
+   * #promote} or {@link #attach}.
    *
    * @param server to restart the server where the engine needs it
    */

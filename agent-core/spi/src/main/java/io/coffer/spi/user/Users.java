@@ -6,14 +6,16 @@ import io.coffer.spi.UserAccount;
 import java.util.List;
 
 /**
- * The user accounts of an instance ({@link io.coffer.spi.Capability#USERS}). Called only while
- * the server is ready; a mutating call is made once per command and validates its input fully
- * before changing anything. A password is sent to the server as a hash or verifier wherever the
- * engine accepts one, so that it never lands in the binary log or WAL.
+ * The user accounts of an instance ({@link io.coffer.spi.Capability#USERS}). Called only while the
+ * server is ready; a mutating call is made once per command and validates its input fully before
+ * changing anything. A password is sent to the server as a hash or verifier wherever the engine
+ * accepts one, so that it never lands in the binary log or WAL.
  */
 public interface Users {
 
-  /** User accounts with the databases each may access; internal and system accounts are left out. */
+  /**
+   * User accounts with the databases each may access; internal and system accounts are left out.
+   */
   List<UserAccount> list();
 
   /**
@@ -36,6 +38,8 @@ public interface Users {
   /** Revokes access to each database. @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND */
   void revokeAccess(String name, String host, List<String> databases);
 
-  /** @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND */
+  /**
+   * @throws DatastoreException INVALID_ARGUMENT, NOT_FOUND
+   */
   void changePassword(String name, String host, Secret password);
 }

@@ -27,14 +27,18 @@ class AgentFaultsTest {
 
   @BeforeEach
   void start() throws Exception {
-    f = Fixture.start("fault-agent", false, controlPort -> {
-      try {
-        proxy = new ChaosProxy(controlPort);
-        return proxy.port();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    f =
+        Fixture.start(
+            "fault-agent",
+            false,
+            controlPort -> {
+              try {
+                proxy = new ChaosProxy(controlPort);
+                return proxy.port();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
   }
 
   @AfterEach
@@ -44,11 +48,18 @@ class AgentFaultsTest {
   }
 
   @Test
-  void resultOfAJobDoneBeforeAKill9IsDeliveredAfterRestartAndTheJobDoesNotRunTwice() throws Exception {
+  void resultOfAJobDoneBeforeAKill9IsDeliveredAfterRestartAndTheJobDoesNotRunTwice()
+      throws Exception {
     ServerView server = f.server();
     proxy.holdUpstream(); // the agent's result never reaches the control
-    CompletableFuture<CommandReply> call = CompletableFuture.supplyAsync(() -> f.bed.databases()
-        .createDatabase(f.createDatabase("killed_before_ack", "cmd-kill-1", Duration.ofSeconds(60))));
+    CompletableFuture<CommandReply> call =
+        CompletableFuture.supplyAsync(
+            () ->
+                f.bed
+                    .databases()
+                    .createDatabase(
+                        f.createDatabase(
+                            "killed_before_ack", "cmd-kill-1", Duration.ofSeconds(60))));
 
     f.journal().awaitDone("cmd-kill-1", Duration.ofSeconds(30));
     assertThat(server.databases("killed_before_ack")).containsExactly("killed_before_ack");
@@ -69,8 +80,13 @@ class AgentFaultsTest {
   void aDroppedConnectionMidCommandIsRepairedAndTheCommandCompletesOnce() throws Exception {
     ServerView server = f.server();
     proxy.holdUpstream();
-    CompletableFuture<CommandReply> call = CompletableFuture.supplyAsync(() -> f.bed.databases()
-        .createDatabase(f.createDatabase("dropped_conn", "cmd-drop-1", Duration.ofSeconds(60))));
+    CompletableFuture<CommandReply> call =
+        CompletableFuture.supplyAsync(
+            () ->
+                f.bed
+                    .databases()
+                    .createDatabase(
+                        f.createDatabase("dropped_conn", "cmd-drop-1", Duration.ofSeconds(60))));
     f.journal().awaitDone("cmd-drop-1", Duration.ofSeconds(30));
 
     long cut = System.nanoTime();
@@ -92,13 +108,24 @@ class AgentFaultsTest {
     f.agent.kill9();
     awaitState(io.coffer.proto.v1.InstanceState.INSTANCE_STATE_UNREACHABLE);
 
-    StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class, () -> f.bed.databases()
-        .createDatabase(f.createDatabase("too_late", "cmd-late", Duration.ofSeconds(2))));
+    StatusRuntimeException late =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                f.bed
+                    .databases()
+                    .createDatabase(
+                        f.createDatabase("too_late", "cmd-late", Duration.ofSeconds(2))));
     assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(f.command("cmd-late").getState()).isEqualTo(CommandState.COMMAND_STATE_PENDING);
 
-    CompletableFuture<CommandReply> patient = CompletableFuture.supplyAsync(() -> f.bed.databases()
-        .createDatabase(f.createDatabase("patient", "cmd-patient", Duration.ofSeconds(45))));
+    CompletableFuture<CommandReply> patient =
+        CompletableFuture.supplyAsync(
+            () ->
+                f.bed
+                    .databases()
+                    .createDatabase(
+                        f.createDatabase("patient", "cmd-patient", Duration.ofSeconds(45))));
     Thread.sleep(1000);
     f.startAgent();
 
@@ -117,12 +144,15 @@ class AgentFaultsTest {
     proxy.holdUpstream(); // a black hole: no error, no RST, nothing comes back
     long start = System.nanoTime();
     while (downEvents() == before) {
-      assertThat(System.nanoTime() - start).as("agent noticed the dead connection").isLessThan(Duration.ofSeconds(30).toNanos());
+      assertThat(System.nanoTime() - start)
+          .as("agent noticed the dead connection")
+          .isLessThan(Duration.ofSeconds(30).toNanos());
       Thread.sleep(50);
     }
     long noticed = (System.nanoTime() - start) / 1_000_000;
     System.out.printf("dead connection noticed by the agent after %d ms%n", noticed);
-    assertThat(noticed).isLessThan(15_000); // keepalive: ping after 10 s without traffic, 2 s timeout
+    assertThat(noticed)
+        .isLessThan(15_000); // keepalive: ping after 10 s without traffic, 2 s timeout
     proxy.cutAll();
     proxy.release();
     f.bed.awaitHealthy(f.instance, Duration.ofSeconds(30));
@@ -130,12 +160,20 @@ class AgentFaultsTest {
 
   /** How often the agent has logged that its channel went down. */
   private long downEvents() throws java.io.IOException {
-    return java.nio.file.Files.readAllLines(f.agent.log()).stream().filter(l -> l.contains("agent channel to")).count();
+    return java.nio.file.Files.readAllLines(f.agent.log()).stream()
+        .filter(l -> l.contains("agent channel to"))
+        .count();
   }
 
   private void awaitState(io.coffer.proto.v1.InstanceState state) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
-      var s = f.bed.instances().getInstance(io.coffer.proto.v1.GetInstanceRequest.newBuilder().setInstanceId(f.instance).build());
+      var s =
+          f.bed
+              .instances()
+              .getInstance(
+                  io.coffer.proto.v1.GetInstanceRequest.newBuilder()
+                      .setInstanceId(f.instance)
+                      .build());
       if (s.getState() == state) {
         return;
       }

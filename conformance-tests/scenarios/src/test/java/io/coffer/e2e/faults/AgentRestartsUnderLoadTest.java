@@ -45,7 +45,8 @@ class AgentRestartsUnderLoadTest {
   @Test
   void thousandCommandsSixteenCallersTwoAgentKills() throws Exception {
     ServerView server = f.server();
-    ManagedChannel channel = f.bed.channel(f.bed.home().clientCert("admin"), f.bed.home().clientKey("admin"));
+    ManagedChannel channel =
+        f.bed.channel(f.bed.home().clientCert("admin"), f.bed.home().clientKey("admin"));
     AtomicInteger done = new AtomicInteger();
     Map<String, String> outcome = new ConcurrentHashMap<>();
     ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
@@ -53,13 +54,21 @@ class AgentRestartsUnderLoadTest {
     long started = System.nanoTime();
     for (int i = 0; i < COMMANDS; i++) {
       String name = "load_" + i;
-      futures.add(callers.submit(() -> {
-        outcome.put(name, Retrying.call(() -> DatabaseServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(15, TimeUnit.SECONDS)
-            .createDatabase(f.createDatabase(name, "cmd-" + name, Duration.ofSeconds(10))), Duration.ofSeconds(180)));
-        done.incrementAndGet();
-        return null;
-      }));
+      futures.add(
+          callers.submit(
+              () -> {
+                outcome.put(
+                    name,
+                    Retrying.call(
+                        () ->
+                            DatabaseServiceGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(15, TimeUnit.SECONDS)
+                                .createDatabase(
+                                    f.createDatabase(name, "cmd-" + name, Duration.ofSeconds(10))),
+                        Duration.ofSeconds(180)));
+                done.incrementAndGet();
+                return null;
+              }));
     }
     List<Integer> killedAt = new ArrayList<>();
     for (int threshold : new int[] {COMMANDS / 4, COMMANDS * 3 / 5}) {
@@ -77,9 +86,11 @@ class AgentRestartsUnderLoadTest {
     channel.shutdownNow();
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    Map<String, Long> byOutcome = outcome.values().stream()
-        .collect(Collectors.groupingBy(o -> o.isEmpty() ? "OK" : o, Collectors.counting()));
-    System.out.printf("%d commands, %d callers, agent killed after %s completions; %.1f s; outcomes %s%n",
+    Map<String, Long> byOutcome =
+        outcome.values().stream()
+            .collect(Collectors.groupingBy(o -> o.isEmpty() ? "OK" : o, Collectors.counting()));
+    System.out.printf(
+        "%d commands, %d callers, agent killed after %s completions; %.1f s; outcomes %s%n",
         COMMANDS, CALLERS, killedAt, seconds, byOutcome);
 
     // definite outcomes only: success, or ABORTED (at most one running job per kill)
@@ -89,7 +100,8 @@ class AgentRestartsUnderLoadTest {
     Set<String> aborted = new HashSet<>();
     outcome.forEach((name, o) -> (o.isEmpty() ? succeeded : aborted).add(name));
     for (String name : succeeded) {
-      assertThat(f.command("cmd-" + name).getState()).isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
+      assertThat(f.command("cmd-" + name).getState())
+          .isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
     }
     List<String> onServer = server.databases("load_");
     assertThat(new HashSet<>(onServer)).hasSize(onServer.size()).containsAll(succeeded);

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent is SIGKILLed while a backup streams to storage: after it restarts the backup is
- * FAILED, nothing of it is left in storage (not even a half-written temporary file), no backup
- * tool lingers, and the next backup succeeds.
+ * The agent is SIGKILLed while a backup streams to storage: after it restarts the backup is FAILED,
+ * nothing of it is left in storage (not even a half-written temporary file), no backup tool
+ * lingers, and the next backup succeeds.
  */
 class BackupFaultsTest {
   Fixture f;
@@ -42,8 +42,14 @@ class BackupFaultsTest {
     try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.name(), root.password())) {
       data.load("big", 160L << 20); // enough for the backup to stream for a while
     }
-    Backup started = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()
-        .setInstanceId(f.instance).setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup started =
+        f.bed
+            .backups()
+            .createBackup(
+                CreateBackupRequest.newBuilder()
+                    .setInstanceId(f.instance)
+                    .setType(BackupType.BACKUP_TYPE_FULL)
+                    .build());
     Path objects = f.bed.backupDir().resolve(started.getBackupId());
     awaitPartialDataObject(objects, Duration.ofSeconds(60));
     // progress reaches the control while the backup streams
@@ -58,10 +64,18 @@ class BackupFaultsTest {
     assertThat(files(objects)).isEmpty();
     awaitNoBackupToolFor(f.dir, Duration.ofSeconds(20));
 
-    Backup next = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()
-        .setInstanceId(f.instance).setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup next =
+        f.bed
+            .backups()
+            .createBackup(
+                CreateBackupRequest.newBuilder()
+                    .setInstanceId(f.instance)
+                    .setType(BackupType.BACKUP_TYPE_FULL)
+                    .build());
     Backup done = f.bed.awaitBackup(next.getBackupId(), Duration.ofMinutes(3));
-    assertThat(done.getState()).as(done.getErrorMessage()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
+    assertThat(done.getState())
+        .as(done.getErrorMessage())
+        .isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
     assertThat(done.getManifest().getRawBytes()).isGreaterThan(160L << 20);
   }
 
@@ -71,18 +85,28 @@ class BackupFaultsTest {
     try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.name(), root.password())) {
       data.load("big", 160L << 20);
     }
-    Backup started = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()
-        .setInstanceId(f.instance).setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup started =
+        f.bed
+            .backups()
+            .createBackup(
+                CreateBackupRequest.newBuilder()
+                    .setInstanceId(f.instance)
+                    .setType(BackupType.BACKUP_TYPE_FULL)
+                    .build());
     Path objects = f.bed.backupDir().resolve(started.getBackupId());
     awaitPartialDataObject(objects, Duration.ofSeconds(60));
 
-    f.bed.commands().cancelCommand(CancelCommandRequest.newBuilder().setCommandId(started.getCommandId()).build());
+    f.bed
+        .commands()
+        .cancelCommand(
+            CancelCommandRequest.newBuilder().setCommandId(started.getCommandId()).build());
 
     Backup failed = f.bed.awaitBackup(started.getBackupId(), Duration.ofSeconds(60));
     assertThat(failed.getState()).isEqualTo(BackupState.BACKUP_STATE_FAILED);
     assertThat(failed.getErrorMessage()).contains("cancelled");
     assertThat(f.command(started.getCommandId()).getErrorCode()).isEqualTo("CANCELLED");
-    assertThat(f.command(started.getCommandId()).getState()).isEqualTo(CommandState.COMMAND_STATE_CANCELLED);
+    assertThat(f.command(started.getCommandId()).getState())
+        .isEqualTo(CommandState.COMMAND_STATE_CANCELLED);
     assertThat(files(objects)).isEmpty();
     awaitNoBackupToolFor(f.dir, Duration.ofSeconds(20));
   }
@@ -125,28 +149,41 @@ class BackupFaultsTest {
   /** An orphan may stay a zombie until PID 1 reaps it: that is dead. */
   private static boolean runningNotZombie(ProcessHandle p) {
     try {
-      return p.isAlive() && Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
-          .noneMatch(l -> l.startsWith("State:") && l.contains("Z"));
+      return p.isAlive()
+          && Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
+              .noneMatch(l -> l.startsWith("State:") && l.contains("Z"));
     } catch (java.io.IOException e) {
       return false; // gone
     }
   }
 
-  /** mariabackup dies of SIGPIPE once the agent's end of its pipe is gone; a survivor would be a leak. */
+  /**
+   * mariabackup dies of SIGPIPE once the agent's end of its pipe is gone; a survivor would be a
+   * leak.
+   */
   private static void awaitNoBackupToolFor(Path dir, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     List<ProcessHandle> left = List.of();
     while (System.nanoTime() < end) {
-      left = ProcessHandle.allProcesses()
-          .filter(p -> p.info().command().map(c -> c.endsWith("mariabackup") || c.endsWith("mariadb-backup")).orElse(false))
-          .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
-          .filter(BackupFaultsTest::runningNotZombie)
-          .toList();
+      left =
+          ProcessHandle.allProcesses()
+              .filter(
+                  p ->
+                      p.info()
+                          .command()
+                          .map(c -> c.endsWith("mariabackup") || c.endsWith("mariadb-backup"))
+                          .orElse(false))
+              .filter(
+                  p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
+              .filter(BackupFaultsTest::runningNotZombie)
+              .toList();
       if (left.isEmpty()) {
         return;
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("backup tool still running: " + left.stream().map(p -> p.info().commandLine().orElse("?")).toList());
+    throw new AssertionError(
+        "backup tool still running: "
+            + left.stream().map(p -> p.info().commandLine().orElse("?")).toList());
   }
 }

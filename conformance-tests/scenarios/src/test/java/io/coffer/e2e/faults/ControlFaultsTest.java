@@ -42,18 +42,26 @@ class ControlFaultsTest {
     Map<String, String> outcome = new ConcurrentHashMap<>();
     ExecutorService callers = Executors.newFixedThreadPool(8);
     // one channel for every caller; gRPC reconnects it by itself when the control comes back
-    ManagedChannel channel = f.bed.channel(f.bed.home().clientCert("admin"), f.bed.home().clientKey("admin"));
+    ManagedChannel channel =
+        f.bed.channel(f.bed.home().clientCert("admin"), f.bed.home().clientKey("admin"));
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < COMMANDS; i++) {
       String name = "ck_" + i;
-      futures.add(callers.submit(() -> {
-        String result = Retrying.call(() -> DatabaseServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(15, TimeUnit.SECONDS)
-            .createDatabase(f.createDatabase(name, "cmd-" + name, Duration.ofSeconds(10))), Duration.ofSeconds(120));
-        outcome.put(name, result);
-        done.incrementAndGet();
-        return null;
-      }));
+      futures.add(
+          callers.submit(
+              () -> {
+                String result =
+                    Retrying.call(
+                        () ->
+                            DatabaseServiceGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(15, TimeUnit.SECONDS)
+                                .createDatabase(
+                                    f.createDatabase(name, "cmd-" + name, Duration.ofSeconds(10))),
+                        Duration.ofSeconds(120));
+                outcome.put(name, result);
+                done.incrementAndGet();
+                return null;
+              }));
     }
     while (done.get() < COMMANDS / 4) {
       Thread.sleep(10);
@@ -68,12 +76,17 @@ class ControlFaultsTest {
     callers.shutdown();
     channel.shutdownNow();
 
-    Map<String, Long> byOutcome = outcome.values().stream().collect(Collectors.groupingBy(o -> o.isEmpty() ? "OK" : o, Collectors.counting()));
-    System.out.printf("control killed after %d of %d commands; outcomes: %s%n", atKill, COMMANDS, byOutcome);
+    Map<String, Long> byOutcome =
+        outcome.values().stream()
+            .collect(Collectors.groupingBy(o -> o.isEmpty() ? "OK" : o, Collectors.counting()));
+    System.out.printf(
+        "control killed after %d of %d commands; outcomes: %s%n", atKill, COMMANDS, byOutcome);
     assertThat(atKill).isLessThan(COMMANDS);
-    assertThat(byOutcome).containsOnlyKeys("OK"); // ALREADY_EXISTS here would mean a command ran twice
+    assertThat(byOutcome)
+        .containsOnlyKeys("OK"); // ALREADY_EXISTS here would mean a command ran twice
     for (String name : outcome.keySet()) {
-      assertThat(f.awaitDefinite("cmd-" + name, Duration.ofSeconds(30)).getState()).isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
+      assertThat(f.awaitDefinite("cmd-" + name, Duration.ofSeconds(30)).getState())
+          .isEqualTo(CommandState.COMMAND_STATE_SUCCEEDED);
     }
     assertThat(server.databases("ck_")).hasSize(COMMANDS);
   }

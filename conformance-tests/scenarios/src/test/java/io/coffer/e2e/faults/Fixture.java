@@ -17,7 +17,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** One instance whose agent runs in its own JVM (so it can be SIGKILLed) and supervises a real MariaDB. */
+/**
+ * One instance whose agent runs in its own JVM (so it can be SIGKILLed) and supervises a real
+ * MariaDB.
+ */
 final class Fixture implements AutoCloseable {
   final Path dir;
   final Testbed bed;
@@ -36,15 +39,25 @@ final class Fixture implements AutoCloseable {
 
   /**
    * @param controlProcess run the control in its own JVM too (to kill it)
-   * @param controlPort where the agent connects; 0 for the control itself (else e.g. a proxy's port)
+   * @param controlPort where the agent connects; 0 for the control itself (else e.g. a proxy's
+   *     port)
    */
-  static Fixture start(String instance, boolean controlProcess, java.util.function.IntUnaryOperator controlPort) throws Exception {
+  static Fixture start(
+      String instance, boolean controlProcess, java.util.function.IntUnaryOperator controlPort)
+      throws Exception {
     MysqlProvider mysql = MysqlProvider.requireMariadb();
-    Path dir = Files.createTempDirectory("coffer-fault", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path dir =
+        Files.createTempDirectory(
+            "coffer-fault",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     Testbed bed = controlProcess ? Testbed.startWithControlProcess(dir) : Testbed.start(dir);
     int dbPort = Ports.free();
-    AgentConfig config = bed.agentConfig(instance, mysql.pluginsDir(), mysql.datastore(dir.resolve("instance"), dbPort),
-        controlPort.applyAsInt(bed.agentPort()));
+    AgentConfig config =
+        bed.agentConfig(
+            instance,
+            mysql.pluginsDir(),
+            mysql.datastore(dir.resolve("instance"), dbPort),
+            controlPort.applyAsInt(bed.agentPort()));
     Fixture f = new Fixture(bed, dir, instance, config, dbPort);
     f.startAgent();
     bed.awaitHealthy(instance, Duration.ofSeconds(90));
@@ -65,13 +78,19 @@ final class Fixture implements AutoCloseable {
   }
 
   CreateDatabaseRequest createDatabase(String name, String commandId, Duration timeout) {
-    return CreateDatabaseRequest.newBuilder().setInstanceId(instance)
-        .setOptions(CommandOptions.newBuilder().setCommandId(commandId).setTimeoutMillis((int) timeout.toMillis()))
-        .setDatabase(Database.newBuilder().setName(name)).build();
+    return CreateDatabaseRequest.newBuilder()
+        .setInstanceId(instance)
+        .setOptions(
+            CommandOptions.newBuilder()
+                .setCommandId(commandId)
+                .setTimeoutMillis((int) timeout.toMillis()))
+        .setDatabase(Database.newBuilder().setName(name))
+        .build();
   }
 
   CommandStatus command(String commandId) {
-    return bed.commands().withDeadlineAfter(10, TimeUnit.SECONDS)
+    return bed.commands()
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
         .getCommand(GetCommandRequest.newBuilder().setCommandId(commandId).build());
   }
 
@@ -90,7 +109,8 @@ final class Fixture implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("command " + commandId + " still not definite after " + timeout + ": " + last);
+    throw new AssertionError(
+        "command " + commandId + " still not definite after " + timeout + ": " + last);
   }
 
   @Override

@@ -12,7 +12,9 @@ import java.time.Duration;
 record JournalView(Path stateDir) {
 
   String state(String commandId) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + stateDir.resolve("journal.db") + "?mode=ro");
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:sqlite:file:" + stateDir.resolve("journal.db") + "?mode=ro");
         PreparedStatement ps = c.prepareStatement("SELECT state FROM jobs WHERE command_id = ?")) {
       ps.setString(1, commandId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -36,6 +38,13 @@ record JournalView(Path stateDir) {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("job " + commandId + " not DONE in the agent journal within " + timeout + " (last: " + last + ")");
+    throw new AssertionError(
+        "job "
+            + commandId
+            + " not DONE in the agent journal within "
+            + timeout
+            + " (last: "
+            + last
+            + ")");
   }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent is SIGKILLed while its server goes on committing and closing binary log files: after
- * the restart the agent archives what it missed, so a point-in-time restore to after the kill
- * holds every write (nothing the server committed while the agent was down is missing).
+ * the restart the agent archives what it missed, so a point-in-time restore to after the kill holds
+ * every write (nothing the server committed while the agent was down is missing).
  */
 class LogArchiveFaultsTest {
   Fixture f;
@@ -47,16 +47,26 @@ class LogArchiveFaultsTest {
     Backup full;
     try (MysqlBackupData data = new MysqlBackupData(f.dbPort, root.name(), root.password())) {
       data.load("ledger", 1 << 20);
-      Backup started = f.bed.backups().createBackup(CreateBackupRequest.newBuilder()
-          .setInstanceId(f.instance).setType(BackupType.BACKUP_TYPE_FULL).build());
+      Backup started =
+          f.bed
+              .backups()
+              .createBackup(
+                  CreateBackupRequest.newBuilder()
+                      .setInstanceId(f.instance)
+                      .setType(BackupType.BACKUP_TYPE_FULL)
+                      .build());
       full = f.bed.awaitBackup(started.getBackupId(), Duration.ofMinutes(3));
-      assertThat(full.getState()).as(full.getErrorMessage()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
+      assertThat(full.getState())
+          .as(full.getErrorMessage())
+          .isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
       data.write("ledger", "before the kill");
 
       f.agent.kill9(); // mariadbd outlives its agent
       data.write("ledger", "while the agent is down");
-      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + f.dbPort + "/", root.name(),
-          root.password()); Statement s = c.createStatement()) {
+      try (Connection c =
+              DriverManager.getConnection(
+                  "jdbc:mariadb://127.0.0.1:" + f.dbPort + "/", root.name(), root.password());
+          Statement s = c.createStatement()) {
         s.execute("FLUSH BINARY LOGS"); // closed files nobody archives until the agent is back
         data.write("ledger", "in the next file");
         s.execute("FLUSH BINARY LOGS");
@@ -70,18 +80,32 @@ class LogArchiveFaultsTest {
 
     f.startAgent(); // adopts the running mariadbd
     f.bed.awaitHealthy(f.instance, Duration.ofSeconds(90));
-    f.bed.backups().flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(f.instance).build());
+    f.bed
+        .backups()
+        .flushLogArchive(FlushLogArchiveRequest.newBuilder().setInstanceId(f.instance).build());
 
     MysqlProvider mysql = MysqlProvider.requireMariadb();
     int port = Ports.free();
-    f.bed.startAgent(f.bed.agentConfig("fault-archive-restored", mysql.pluginsDir(),
-        mysql.datastore(f.dir.resolve("restored"), port)));
+    f.bed.startAgent(
+        f.bed.agentConfig(
+            "fault-archive-restored",
+            mysql.pluginsDir(),
+            mysql.datastore(f.dir.resolve("restored"), port)));
     f.bed.awaitHealthy("fault-archive-restored", Duration.ofSeconds(90));
-    f.bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(full.getBackupId())
-        .setInstanceId("fault-archive-restored")
-        .setTargetTime(Timestamp.newBuilder().setSeconds(target.getEpochSecond()).setNanos(target.getNano())).build());
+    f.bed
+        .backups()
+        .restoreBackup(
+            RestoreBackupRequest.newBuilder()
+                .setBackupId(full.getBackupId())
+                .setInstanceId("fault-archive-restored")
+                .setTargetTime(
+                    Timestamp.newBuilder()
+                        .setSeconds(target.getEpochSecond())
+                        .setNanos(target.getNano()))
+                .build());
     var restoredRoot = f.bed.enableRoot("fault-archive-restored");
-    try (MysqlBackupData restored = new MysqlBackupData(port, restoredRoot.name(), restoredRoot.password())) {
+    try (MysqlBackupData restored =
+        new MysqlBackupData(port, restoredRoot.name(), restoredRoot.password())) {
       assertThat(restored.fingerprint()).isEqualTo(expected);
     }
   }

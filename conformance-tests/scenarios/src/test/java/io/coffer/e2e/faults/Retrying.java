@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 final class Retrying {
   private Retrying() {}
 
-  /** The call's outcome: empty string on success, else the status code name of a definite failure. */
+  /**
+   * The call's outcome: empty string on success, else the status code name of a definite failure.
+   */
   static String call(Supplier<?> call, Duration patience) throws InterruptedException {
     long end = System.nanoTime() + patience.toNanos();
     while (true) {
@@ -21,8 +23,12 @@ final class Retrying {
         return "";
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
-        boolean unknownOutcome = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
-            || code == Status.Code.CANCELLED || code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.UNKNOWN;
+        boolean unknownOutcome =
+            code == Status.Code.UNAVAILABLE
+                || code == Status.Code.DEADLINE_EXCEEDED
+                || code == Status.Code.CANCELLED
+                || code == Status.Code.RESOURCE_EXHAUSTED
+                || code == Status.Code.UNKNOWN;
         if (!unknownOutcome) {
           return code.name();
         }

@@ -8,12 +8,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the MariaDB server directly (as root, credentials from enable_root), to check real outcomes. */
+/**
+ * Reads the MariaDB server directly (as root, credentials from enable_root), to check real
+ * outcomes.
+ */
 record ServerView(int port, String user, String password) {
 
   List<String> databases(String prefix) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", user, password);
+    try (Connection c =
+            DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", user, password);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata")) {
       while (rs.next()) {

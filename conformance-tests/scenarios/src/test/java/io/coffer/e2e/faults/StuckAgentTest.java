@@ -9,7 +9,6 @@ import io.coffer.proto.v1.DiagnosticsServiceGrpc;
 import io.coffer.proto.v1.PingRequest;
 import io.coffer.tck.Testbed;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -39,37 +38,65 @@ class StuckAgentTest {
   @Test
   void aStuckAgentDoesNotGrowTheControlsHeapAndOthersAreServed() throws Exception {
     try (Testbed bed = Testbed.start(dir)) {
-      bed.ca().issueAgent("stuck", Duration.ofDays(1), dir.resolve("stuck.pem"), dir.resolve("stuck.key"));
-      bed.ca().issueAgent("healthy", Duration.ofDays(1), dir.resolve("healthy.pem"), dir.resolve("healthy.key"));
-      try (FakeAgent stuck = new FakeAgent(bed.agentPort(), bed.home().caCert(), dir.resolve("stuck.pem"), dir.resolve("stuck.key"),
-              "stuck", FakeAgent.Mode.STUCK);
-          FakeAgent healthy = new FakeAgent(bed.agentPort(), bed.home().caCert(), dir.resolve("healthy.pem"), dir.resolve("healthy.key"),
-              "healthy", FakeAgent.Mode.ANSWER_PINGS)) {
+      bed.ca()
+          .issueAgent(
+              "stuck", Duration.ofDays(1), dir.resolve("stuck.pem"), dir.resolve("stuck.key"));
+      bed.ca()
+          .issueAgent(
+              "healthy",
+              Duration.ofDays(1),
+              dir.resolve("healthy.pem"),
+              dir.resolve("healthy.key"));
+      try (FakeAgent stuck =
+              new FakeAgent(
+                  bed.agentPort(),
+                  bed.home().caCert(),
+                  dir.resolve("stuck.pem"),
+                  dir.resolve("stuck.key"),
+                  "stuck",
+                  FakeAgent.Mode.STUCK);
+          FakeAgent healthy =
+              new FakeAgent(
+                  bed.agentPort(),
+                  bed.home().caCert(),
+                  dir.resolve("healthy.pem"),
+                  dir.resolve("healthy.key"),
+                  "healthy",
+                  FakeAgent.Mode.ANSWER_PINGS)) {
         Thread.sleep(500);
         long before = usedHeapAfterGc();
 
-        ManagedChannel channel = bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin"));
+        ManagedChannel channel =
+            bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin"));
         ByteString payload = ByteString.copyFrom(new byte[PAYLOAD]);
         Map<String, AtomicInteger> floodOutcomes = new ConcurrentHashMap<>();
         AtomicLong offered = new AtomicLong();
         long end = System.nanoTime() + FLOOD.toNanos();
         ExecutorService flood = Executors.newFixedThreadPool(FLOOD_CALLERS);
         for (int i = 0; i < FLOOD_CALLERS; i++) {
-          flood.submit(() -> {
-            while (System.nanoTime() < end) {
-              offered.incrementAndGet();
-              String outcome;
-              try {
-                DiagnosticsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .ping(PingRequest.newBuilder().setInstanceId("stuck").setPayload(payload)
-                        .setOptions(CommandOptions.newBuilder().setTimeoutMillis(1000)).build());
-                outcome = "OK";
-              } catch (StatusRuntimeException e) {
-                outcome = e.getStatus().getCode().name();
-              }
-              floodOutcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
-            }
-          });
+          flood.submit(
+              () -> {
+                while (System.nanoTime() < end) {
+                  offered.incrementAndGet();
+                  String outcome;
+                  try {
+                    DiagnosticsServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .ping(
+                            PingRequest.newBuilder()
+                                .setInstanceId("stuck")
+                                .setPayload(payload)
+                                .setOptions(CommandOptions.newBuilder().setTimeoutMillis(1000))
+                                .build());
+                    outcome = "OK";
+                  } catch (StatusRuntimeException e) {
+                    outcome = e.getStatus().getCode().name();
+                  }
+                  floodOutcomes
+                      .computeIfAbsent(outcome, k -> new AtomicInteger())
+                      .incrementAndGet();
+                }
+              });
         }
 
         // meanwhile the healthy agent is served normally
@@ -77,8 +104,13 @@ class StuckAgentTest {
         long healthyWorst = 0;
         while (System.nanoTime() < end) {
           long t = System.nanoTime();
-          DiagnosticsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-              .ping(PingRequest.newBuilder().setInstanceId("healthy").setPayload(ByteString.copyFromUtf8("hi")).build());
+          DiagnosticsServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(5, TimeUnit.SECONDS)
+              .ping(
+                  PingRequest.newBuilder()
+                      .setInstanceId("healthy")
+                      .setPayload(ByteString.copyFromUtf8("hi"))
+                      .build());
           healthyWorst = Math.max(healthyWorst, System.nanoTime() - t);
           healthyOk++;
           Thread.sleep(20);
@@ -90,9 +122,15 @@ class StuckAgentTest {
 
         long offeredBytes = offered.get() * PAYLOAD;
         long grown = during - before;
-        System.out.printf("stuck agent offered %d pings (%d MiB); control heap + direct memory grew %d MiB; flood outcomes %s; "
+        System.out.printf(
+            "stuck agent offered %d pings (%d MiB); control heap + direct memory grew %d MiB; flood outcomes %s; "
                 + "healthy agent: %d pings OK, worst %d ms%n",
-            offered.get(), offeredBytes >> 20, grown >> 20, floodOutcomes, healthyOk, healthyWorst / 1_000_000);
+            offered.get(),
+            offeredBytes >> 20,
+            grown >> 20,
+            floodOutcomes,
+            healthyOk,
+            healthyWorst / 1_000_000);
         // without flow control every offered payload would stay queued for the stuck agent
         assertThat(offeredBytes).isGreaterThan(256L << 20);
         assertThat(grown).isLessThan(64L << 20);
@@ -108,9 +146,11 @@ class StuckAgentTest {
       System.gc();
       Thread.sleep(100);
     }
-    long direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-        .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    long direct =
+        ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+            .filter(b -> b.getName().equals("direct"))
+            .mapToLong(BufferPoolMXBean::getMemoryUsed)
+            .sum();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + direct;
   }
-
 }

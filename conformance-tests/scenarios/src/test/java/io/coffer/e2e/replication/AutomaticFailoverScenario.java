@@ -42,7 +42,8 @@ abstract class AutomaticFailoverScenario {
   }
 
   @Test
-  void theControlFailsOverByItselfLosesNothingAcknowledgedAndRejoinsTheOldPrimary() throws Exception {
+  void theControlFailsOverByItselfLosesNothingAcknowledgedAndRejoinsTheOldPrimary()
+      throws Exception {
     pair = ReplicatedLedger.start(ledger(), true, true);
     Testbed bed = pair.bed;
     ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
@@ -50,7 +51,8 @@ abstract class AutomaticFailoverScenario {
     List<Thread> writers = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
       int writer = w;
-      Thread t = new Thread(() -> write(pair.sourcePort, writer, acknowledged, stop), "writer-" + w);
+      Thread t =
+          new Thread(() -> write(pair.sourcePort, writer, acknowledged, stop), "writer-" + w);
       t.start();
       writers.add(t);
     }
@@ -68,29 +70,42 @@ abstract class AutomaticFailoverScenario {
     }
 
     Event completed = bed.awaitEvent("failover_completed", Duration.ofSeconds(90));
-    long promotedAfter = completed.getAt().getSeconds() * 1000 + completed.getAt().getNanos() / 1_000_000 - killedAt;
+    long promotedAfter =
+        completed.getAt().getSeconds() * 1000 + completed.getAt().getNanos() / 1_000_000 - killedAt;
     assertThat(completed.getInstanceId()).isEqualTo(ReplicatedLedger.SOURCE);
-    assertThat(completed.getDetailsMap()).containsEntry("new_primary", ReplicatedLedger.REPLICA)
-        .containsEntry("term", "2").containsKey("unavailable_millis");
+    assertThat(completed.getDetailsMap())
+        .containsEntry("new_primary", ReplicatedLedger.REPLICA)
+        .containsEntry("term", "2")
+        .containsKey("unavailable_millis");
     bed.awaitRole(ReplicatedLedger.REPLICA, Role.ROLE_STANDALONE, Duration.ofSeconds(60));
     List<Long> acked = new ArrayList<>(acknowledged);
     assertThat(acked).hasSizeGreaterThan(50);
     assertThat(pair.ids(pair.replicaPort)).containsAll(acked);
-    try (Connection c = pair.app(pair.replicaPort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.replicaPort);
+        Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO entries (id) VALUES (-1)"); // the new primary takes writes
     }
-    HaSettings group = bed.replication().getHaSettings(GetHaSettingsRequest.newBuilder()
-        .setSourceInstanceId(ReplicatedLedger.REPLICA).build());
+    HaSettings group =
+        bed.replication()
+            .getHaSettings(
+                GetHaSettingsRequest.newBuilder()
+                    .setSourceInstanceId(ReplicatedLedger.REPLICA)
+                    .build());
     assertThat(group.getTerm()).isEqualTo(2);
     assertThat(group.getDeposedInstanceIdsList()).containsExactly(ReplicatedLedger.SOURCE);
-    System.out.printf("%s automatic failover after SIGKILL of the primary: %d commits acknowledged, all on the"
-        + " promoted replica; promoted %d ms after the kill (unavailability as the control measured it: %s ms)%n",
-        ledger().provider().engine(), acked.size(), promotedAfter, completed.getDetailsOrThrow("unavailable_millis"));
+    System.out.printf(
+        "%s automatic failover after SIGKILL of the primary: %d commits acknowledged, all on the"
+            + " promoted replica; promoted %d ms after the kill (unavailability as the control measured it: %s ms)%n",
+        ledger().provider().engine(),
+        acked.size(),
+        promotedAfter,
+        completed.getDetailsOrThrow("unavailable_millis"));
 
     // the old primary comes back: deposed, fenced, then rejoined by the control as a replica (or,
     // when it has a transaction the new primary never got, re-seeded from a fresh backup)
     AgentProcess back = bed.startAgentProcess(pair.sourceConfig);
-    try (Connection c = pair.app(pair.replicaPort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.replicaPort);
+        Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO entries (id) VALUES (-2)");
     }
     awaitSameIds(Duration.ofMinutes(3));
@@ -98,8 +113,14 @@ abstract class AutomaticFailoverScenario {
     assertThat(back.alive()).isTrue();
     assertThat(bed.awaitEvent("repair_completed", Duration.ofSeconds(30)).getInstanceId())
         .isEqualTo(ReplicatedLedger.SOURCE);
-    assertThat(bed.replication().getHaSettings(GetHaSettingsRequest.newBuilder()
-        .setSourceInstanceId(ReplicatedLedger.REPLICA).build()).getDeposedInstanceIdsList()).isEmpty();
+    assertThat(
+            bed.replication()
+                .getHaSettings(
+                    GetHaSettingsRequest.newBuilder()
+                        .setSourceInstanceId(ReplicatedLedger.REPLICA)
+                        .build())
+                .getDeposedInstanceIdsList())
+        .isEmpty();
   }
 
   private void awaitSameIds(Duration timeout) throws Exception {
@@ -119,13 +140,22 @@ abstract class AutomaticFailoverScenario {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("the rejoined old primary never caught up: " + (old == null ? 0 : old.size())
-        + " rows against " + (primary == null ? 0 : primary.size()) + (unreachable == null ? "" : "; " + unreachable));
+    throw new AssertionError(
+        "the rejoined old primary never caught up: "
+            + (old == null ? 0 : old.size())
+            + " rows against "
+            + (primary == null ? 0 : primary.size())
+            + (unreachable == null ? "" : "; " + unreachable));
   }
 
-  /** Writer {@code w} inserts ids w, w + WRITERS, ...; stops at its first error (the server is gone). */
-  private void write(int port, int w, ConcurrentLinkedQueue<Long> acknowledged, AtomicBoolean stop) {
-    try (Connection c = pair.app(port); Statement s = c.createStatement()) {
+  /**
+   * Writer {@code w} inserts ids w, w + WRITERS, ...; stops at its first error (the server is
+   * gone).
+   */
+  private void write(
+      int port, int w, ConcurrentLinkedQueue<Long> acknowledged, AtomicBoolean stop) {
+    try (Connection c = pair.app(port);
+        Statement s = c.createStatement()) {
       for (long id = w + 1; !stop.get(); id += WRITERS) {
         s.executeUpdate("INSERT INTO entries (id) VALUES (" + id + ")");
         acknowledged.add(id);

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The primary's agent is cut off from the control only (a proxy between them refuses every
  * connection), while its replica still receives from it. The control must not fail over: it asks
- * the replica, which still receives, and says why in an event. Meanwhile the primary's agent can
- * no longer renew its lease and fences its server (so a control that did fail over could never
- * meet two primaries); when the link heals, the next lease lifts the fence and the same primary
- * takes writes again, in the same term.
+ * the replica, which still receives, and says why in an event. Meanwhile the primary's agent can no
+ * longer renew its lease and fences its server (so a control that did fail over could never meet
+ * two primaries); when the link heals, the next lease lifts the fence and the same primary takes
+ * writes again, in the same term.
  */
 class ControlPartitionTest {
   private ReplicatedLedger pair;
@@ -37,15 +37,23 @@ class ControlPartitionTest {
   }
 
   @Test
-  void aPrimaryCutOffFromTheControlOnlyIsNotFailedOverFencesItselfAndTakesWritesAfterTheHeal() throws Exception {
-    pair = ReplicatedLedger.start(Ledger.MARIADB, new ReplicatedLedger.Options(false, false, false, port -> {
-      try {
-        proxy = new ChaosProxy(port);
-        return proxy;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }));
+  void aPrimaryCutOffFromTheControlOnlyIsNotFailedOverFencesItselfAndTakesWritesAfterTheHeal()
+      throws Exception {
+    pair =
+        ReplicatedLedger.start(
+            Ledger.MARIADB,
+            new ReplicatedLedger.Options(
+                false,
+                false,
+                false,
+                port -> {
+                  try {
+                    proxy = new ChaosProxy(port);
+                    return proxy;
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }));
     insert(1); // writable before
     awaitLeaseHeld(Duration.ofSeconds(30)); // the group exists once create_replica recorded it
     proxy.partition();
@@ -58,8 +66,13 @@ class ControlPartitionTest {
 
     proxy.heal();
     awaitAccepted(Duration.ofSeconds(90)); // the next lease lifts the fence
-    HaSettings group = pair.bed.replication().getHaSettings(GetHaSettingsRequest.newBuilder()
-        .setSourceInstanceId(ReplicatedLedger.SOURCE).build());
+    HaSettings group =
+        pair.bed
+            .replication()
+            .getHaSettings(
+                GetHaSettingsRequest.newBuilder()
+                    .setSourceInstanceId(ReplicatedLedger.SOURCE)
+                    .build());
     assertThat(group.getTerm()).as("no promotion happened").isEqualTo(1);
     assertThat(group.getDeposedInstanceIdsList()).isEmpty();
     Event fenced = pair.bed.awaitEvent("fencing_applied", Duration.ofSeconds(30));
@@ -68,7 +81,8 @@ class ControlPartitionTest {
   }
 
   private void insert(long id) throws SQLException {
-    try (Connection c = pair.app(pair.sourcePort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.sourcePort);
+        Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO entries (id) VALUES (" + id + ")");
     }
   }
@@ -76,8 +90,12 @@ class ControlPartitionTest {
   private void awaitLeaseHeld(Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
-      double held = pair.bed.instances().getInstance(GetInstanceRequest.newBuilder()
-          .setInstanceId(ReplicatedLedger.SOURCE).build()).getMetricsOrDefault("ha_lease_held", 0);
+      double held =
+          pair.bed
+              .instances()
+              .getInstance(
+                  GetInstanceRequest.newBuilder().setInstanceId(ReplicatedLedger.SOURCE).build())
+              .getMetricsOrDefault("ha_lease_held", 0);
       if (held == 1) {
         return;
       }
@@ -97,7 +115,8 @@ class ControlPartitionTest {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("the primary cut off from the control still took writes after " + timeout);
+    throw new AssertionError(
+        "the primary cut off from the control still took writes after " + timeout);
   }
 
   private void awaitAccepted(Duration timeout) throws InterruptedException {
@@ -113,6 +132,7 @@ class ControlPartitionTest {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("the primary took no write within " + timeout + " after the heal: " + last);
+    throw new AssertionError(
+        "the primary took no write within " + timeout + " after the heal: " + last);
   }
 }

@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * SIGKILL; nobody sends a command. Measured from the kill: detection ({@code failover_started}),
  * promotion ({@code failover_completed}) and write unavailability (the first insert the new primary
  * accepts; a client retries on it every 10 ms), and acknowledged writes missing on the new primary.
- * Planned: one client inserts into whichever server accepts while the replica is promoted
- * ({@code coffer promote}); measured: the longest gap between two acknowledged inserts and the
- * workflow's duration.
+ * Planned: one client inserts into whichever server accepts while the replica is promoted ({@code
+ * coffer promote}); measured: the longest gap between two acknowledged inserts and the workflow's
+ * duration.
  *
  * <p>Arguments: {@code [--runs N] [--engine mariadb|postgresql|both]} (defaults 5, both).
  */
@@ -38,7 +38,8 @@ public final class FailoverBenchmark {
 
   private FailoverBenchmark() {}
 
-  record Unplanned(long detectionMs, long promotionMs, long unavailableMs, int acknowledged, int lost) {}
+  record Unplanned(
+      long detectionMs, long promotionMs, long unavailableMs, int acknowledged, int lost) {}
 
   record Planned(long gapMs, long workflowMs, int acknowledged, int lost) {}
 
@@ -50,17 +51,20 @@ public final class FailoverBenchmark {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--engine" -> engine = args[++i];
         case "--help", "-h" -> {
-          System.out.println("usage: bin/coffer-failover-bench [--runs N] [--engine mariadb|postgresql|both]");
+          System.out.println(
+              "usage: bin/coffer-failover-bench [--runs N] [--engine mariadb|postgresql|both]");
           return;
         }
         default -> {
-          System.err.println("coffer-failover-bench: unknown argument '" + args[i] + "' (see --help)");
+          System.err.println(
+              "coffer-failover-bench: unknown argument '" + args[i] + "' (see --help)");
           System.exit(2);
         }
       }
     }
     if (runs < 1 || runs > 50 || !List.of("mariadb", "postgresql", "both").contains(engine)) {
-      System.err.println("coffer-failover-bench: --runs is 1 to 50, --engine mariadb, postgresql or both");
+      System.err.println(
+          "coffer-failover-bench: --runs is 1 to 50, --engine mariadb, postgresql or both");
       System.exit(2);
     }
     List<String> report = new ArrayList<>();
@@ -71,13 +75,19 @@ public final class FailoverBenchmark {
       report.addAll(measure("PostgreSQL 15, synchronous", Ledger.POSTGRESQL, runs));
     }
     System.out.println();
-    System.out.println("Coffer failover benchmark (" + runs + " runs each, default settings: window 6 s, lease 4 s;"
-        + " " + Runtime.getRuntime().availableProcessors() + " cores)");
+    System.out.println(
+        "Coffer failover benchmark ("
+            + runs
+            + " runs each, default settings: window 6 s, lease 4 s;"
+            + " "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores)");
     report.forEach(System.out::println);
     System.out.println();
-    System.out.println("Reference figures (published, not measured here): Aliyun RDS HA failover about 30 s;"
-        + " Amazon RDS Multi-AZ 60-120 s; CloudNativePG 40-80 s observed; Patroni about 30-40 s with default"
-        + " settings (ttl 30 s, loop_wait 10 s). Goal: unplanned p50 <= 10 s, switchover <= 5 s, nothing lost.");
+    System.out.println(
+        "Reference figures (published, not measured here): Aliyun RDS HA failover about 30 s;"
+            + " Amazon RDS Multi-AZ 60-120 s; CloudNativePG 40-80 s observed; Patroni about 30-40 s with default"
+            + " settings (ttl 30 s, loop_wait 10 s). Goal: unplanned p50 <= 10 s, switchover <= 5 s, nothing lost.");
     System.exit(0);
   }
 
@@ -86,29 +96,53 @@ public final class FailoverBenchmark {
     List<Planned> planned = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
       Unplanned u = unplanned(ledger);
-      System.out.printf(Locale.ROOT, "%s unplanned run %d: detection %d ms, promotion %d ms, write unavailability %d ms,"
-          + " %d acknowledged, %d lost%n", name, r, u.detectionMs(), u.promotionMs(), u.unavailableMs(),
-          u.acknowledged(), u.lost());
+      System.out.printf(
+          Locale.ROOT,
+          "%s unplanned run %d: detection %d ms, promotion %d ms, write unavailability %d ms,"
+              + " %d acknowledged, %d lost%n",
+          name,
+          r,
+          u.detectionMs(),
+          u.promotionMs(),
+          u.unavailableMs(),
+          u.acknowledged(),
+          u.lost());
       unplanned.add(u);
       Planned p = planned(ledger);
-      System.out.printf(Locale.ROOT, "%s switchover run %d: writes refused %d ms, workflow %d ms, %d acknowledged,"
-          + " %d lost%n", name, r, p.gapMs(), p.workflowMs(), p.acknowledged(), p.lost());
+      System.out.printf(
+          Locale.ROOT,
+          "%s switchover run %d: writes refused %d ms, workflow %d ms, %d acknowledged,"
+              + " %d lost%n",
+          name,
+          r,
+          p.gapMs(),
+          p.workflowMs(),
+          p.acknowledged(),
+          p.lost());
       planned.add(p);
     }
     return List.of(
-        String.format(Locale.ROOT, "%-28s unplanned: write unavailability p50 %s max %s; detection p50 %s;"
-            + " promotion p50 %s; acknowledged writes lost %d (of %d)", name,
+        String.format(
+            Locale.ROOT,
+            "%-28s unplanned: write unavailability p50 %s max %s; detection p50 %s;"
+                + " promotion p50 %s; acknowledged writes lost %d (of %d)",
+            name,
             s(p50(unplanned.stream().mapToLong(Unplanned::unavailableMs).toArray())),
             s(max(unplanned.stream().mapToLong(Unplanned::unavailableMs).toArray())),
             s(p50(unplanned.stream().mapToLong(Unplanned::detectionMs).toArray())),
             s(p50(unplanned.stream().mapToLong(Unplanned::promotionMs).toArray())),
-            unplanned.stream().mapToInt(Unplanned::lost).sum(), unplanned.stream().mapToInt(Unplanned::acknowledged).sum()),
-        String.format(Locale.ROOT, "%-28s switchover: writes refused p50 %s max %s; workflow p50 %s;"
-            + " acknowledged writes lost %d (of %d)", name,
+            unplanned.stream().mapToInt(Unplanned::lost).sum(),
+            unplanned.stream().mapToInt(Unplanned::acknowledged).sum()),
+        String.format(
+            Locale.ROOT,
+            "%-28s switchover: writes refused p50 %s max %s; workflow p50 %s;"
+                + " acknowledged writes lost %d (of %d)",
+            name,
             s(p50(planned.stream().mapToLong(Planned::gapMs).toArray())),
             s(max(planned.stream().mapToLong(Planned::gapMs).toArray())),
             s(p50(planned.stream().mapToLong(Planned::workflowMs).toArray())),
-            planned.stream().mapToInt(Planned::lost).sum(), planned.stream().mapToInt(Planned::acknowledged).sum()));
+            planned.stream().mapToInt(Planned::lost).sum(),
+            planned.stream().mapToInt(Planned::acknowledged).sum()));
   }
 
   private static Unplanned unplanned(Ledger ledger) throws Exception {
@@ -136,7 +170,12 @@ public final class FailoverBenchmark {
       Event completed = pair.bed.awaitEvent("failover_completed", Duration.ofSeconds(30));
       Set<Long> onNew = new HashSet<>(pair.ids(pair.replicaPort));
       int lost = (int) acknowledged.keySet().stream().filter(id -> !onNew.contains(id)).count();
-      return new Unplanned(millis(started) - killedAt, millis(completed) - killedAt, firstWrite, acknowledged.size(), lost);
+      return new Unplanned(
+          millis(started) - killedAt,
+          millis(completed) - killedAt,
+          firstWrite,
+          acknowledged.size(),
+          lost);
     }
   }
 
@@ -145,12 +184,19 @@ public final class FailoverBenchmark {
       ConcurrentHashMap<Long, Boolean> acknowledged = new ConcurrentHashMap<>();
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong longestGap = new AtomicLong();
-      Thread t = new Thread(() -> writeToWhicheverAccepts(pair, acknowledged, longestGap, stop), "writer");
+      Thread t =
+          new Thread(() -> writeToWhicheverAccepts(pair, acknowledged, longestGap, stop), "writer");
       t.start();
       Thread.sleep(2000);
       long begun = System.nanoTime();
-      Workflow w = pair.bed.awaitWorkflow(pair.bed.replication().promote(PromoteRequest.newBuilder()
-          .setInstanceId(ReplicatedLedger.REPLICA).build()).getWorkflowId(), Duration.ofMinutes(2));
+      Workflow w =
+          pair.bed.awaitWorkflow(
+              pair.bed
+                  .replication()
+                  .promote(
+                      PromoteRequest.newBuilder().setInstanceId(ReplicatedLedger.REPLICA).build())
+                  .getWorkflowId(),
+              Duration.ofMinutes(2));
       long workflowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun);
       if (w.getState() != WorkflowState.WORKFLOW_STATE_SUCCEEDED) {
         throw new IllegalStateException("switchover failed: " + w.getError());
@@ -164,12 +210,17 @@ public final class FailoverBenchmark {
     }
   }
 
-  /** When (epoch ms) the replica first accepted an insert as the application account; tries every 10 ms. */
-  private static long firstWriteOnReplica(ReplicatedLedger pair, Duration timeout) throws InterruptedException {
+  /**
+   * When (epoch ms) the replica first accepted an insert as the application account; tries every 10
+   * ms.
+   */
+  private static long firstWriteOnReplica(ReplicatedLedger pair, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     long id = -1;
     while (System.nanoTime() < end) {
-      try (Connection c = pair.app(pair.replicaPort); Statement s = c.createStatement()) {
+      try (Connection c = pair.app(pair.replicaPort);
+          Statement s = c.createStatement()) {
         while (System.nanoTime() < end) {
           try {
             s.executeUpdate("INSERT INTO entries (id) VALUES (" + id-- + ")");
@@ -188,9 +239,13 @@ public final class FailoverBenchmark {
     throw new IllegalStateException("the replica accepted no write within " + timeout);
   }
 
-  private static void write(ReplicatedLedger pair, int w, ConcurrentHashMap<Long, Boolean> acknowledged,
+  private static void write(
+      ReplicatedLedger pair,
+      int w,
+      ConcurrentHashMap<Long, Boolean> acknowledged,
       AtomicBoolean stop) {
-    try (Connection c = pair.app(pair.sourcePort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.sourcePort);
+        Statement s = c.createStatement()) {
       for (long id = w + 1; !stop.get(); id += WRITERS) {
         s.executeUpdate("INSERT INTO entries (id) VALUES (" + id + ")");
         acknowledged.put(id, true);
@@ -200,8 +255,11 @@ public final class FailoverBenchmark {
     }
   }
 
-  private static void writeToWhicheverAccepts(ReplicatedLedger pair, ConcurrentHashMap<Long, Boolean> acknowledged,
-      AtomicLong longestGap, AtomicBoolean stop) {
+  private static void writeToWhicheverAccepts(
+      ReplicatedLedger pair,
+      ConcurrentHashMap<Long, Boolean> acknowledged,
+      AtomicLong longestGap,
+      AtomicBoolean stop) {
     int[] ports = {pair.sourcePort, pair.replicaPort};
     int target = 0;
     long next = 1;

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The control is killed with SIGKILL in the middle of an automatic failover (right after it
- * started it) and started again: the journaled workflow resumes where it was and promotes the
- * replica once, in one new term.
+ * The control is killed with SIGKILL in the middle of an automatic failover (right after it started
+ * it) and started again: the journaled workflow resumes where it was and promotes the replica once,
+ * in one new term.
  */
 class FailoverControlKillTest {
   private ReplicatedLedger pair;
@@ -33,9 +33,12 @@ class FailoverControlKillTest {
 
   @Test
   void aFailoverThatTheControlsDeathInterruptsResumesAndPromotesOnce() throws Exception {
-    pair = ReplicatedLedger.start(Ledger.MARIADB, new ReplicatedLedger.Options(false, true, true, null));
+    pair =
+        ReplicatedLedger.start(
+            Ledger.MARIADB, new ReplicatedLedger.Options(false, true, true, null));
     Testbed bed = pair.bed;
-    try (Connection c = pair.app(pair.sourcePort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.sourcePort);
+        Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO entries (id) VALUES (1)");
     }
     List<ProcessHandle> server = pair.sourceProcess.descendants();
@@ -52,11 +55,21 @@ class FailoverControlKillTest {
     assertThat(w.getDetailsOrThrow("new_primary")).isEqualTo(ReplicatedLedger.REPLICA);
     bed.awaitRole(ReplicatedLedger.REPLICA, Role.ROLE_STANDALONE, Duration.ofSeconds(60));
     Thread.sleep(3000); // a second promotion, if the resumed workflow made one, would show by now
-    assertThat(bed.replication().getHaSettings(GetHaSettingsRequest.newBuilder()
-        .setSourceInstanceId(ReplicatedLedger.REPLICA).build()).getTerm()).as("one new term").isEqualTo(2);
+    assertThat(
+            bed.replication()
+                .getHaSettings(
+                    GetHaSettingsRequest.newBuilder()
+                        .setSourceInstanceId(ReplicatedLedger.REPLICA)
+                        .build())
+                .getTerm())
+        .as("one new term")
+        .isEqualTo(2);
     assertThat(bed.events(0, 10, List.of("failover_completed"), Duration.ofSeconds(3))).hasSize(1);
     assertThat(pair.ids(pair.replicaPort)).contains(1L);
-    assertThat(bed.replication().getWorkflow(GetWorkflowRequest.newBuilder().setWorkflowId(workflowId).build())
-        .getDetailsOrThrow("term")).isEqualTo("2");
+    assertThat(
+            bed.replication()
+                .getWorkflow(GetWorkflowRequest.newBuilder().setWorkflowId(workflowId).build())
+                .getDetailsOrThrow("term"))
+        .isEqualTo("2");
   }
 }

@@ -76,8 +76,11 @@ abstract class FullPartitionScenario {
   }
 
   @Test
-  void theIsolatedPrimaryFencesItselfBeforeThePromotionAndNoAcknowledgedWriteIsLost() throws Exception {
-    pair = ReplicatedLedger.start(ledger(), new ReplicatedLedger.Options(true, false, false, proxy(true), proxy(false)));
+  void theIsolatedPrimaryFencesItselfBeforeThePromotionAndNoAcknowledgedWriteIsLost()
+      throws Exception {
+    pair =
+        ReplicatedLedger.start(
+            ledger(), new ReplicatedLedger.Options(true, false, false, proxy(true), proxy(false)));
     awaitLeaseHeld();
     ConcurrentHashMap<Long, Long> acknowledged = new ConcurrentHashMap<>(); // id -> when (nanoTime)
     AtomicBoolean stop = new AtomicBoolean();
@@ -96,17 +99,28 @@ abstract class FullPartitionScenario {
     // a command for the old primary, journaled in term 1 while it is cut off: re-sent after the
     // failover, its agent refuses it (the term moved on), so nothing of term 1 runs on it
     try {
-      pair.bed.databases().withDeadlineAfter(2, TimeUnit.SECONDS).createDatabase(CreateDatabaseRequest.newBuilder()
-          .setInstanceId(ReplicatedLedger.SOURCE).setDatabase(Database.newBuilder().setName("stale_term"))
-          .setOptions(CommandOptions.newBuilder().setCommandId("stale-term-1").setTimeoutMillis(300_000)).build());
+      pair.bed
+          .databases()
+          .withDeadlineAfter(2, TimeUnit.SECONDS)
+          .createDatabase(
+              CreateDatabaseRequest.newBuilder()
+                  .setInstanceId(ReplicatedLedger.SOURCE)
+                  .setDatabase(Database.newBuilder().setName("stale_term"))
+                  .setOptions(
+                      CommandOptions.newBuilder()
+                          .setCommandId("stale-term-1")
+                          .setTimeoutMillis(300_000))
+                  .build());
       throw new AssertionError("a command for an unreachable agent completed");
     } catch (StatusRuntimeException expected) {
-      assertThat(expected.getStatus().getCode()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE);
+      assertThat(expected.getStatus().getCode())
+          .isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE);
     }
 
     Event completed = pair.bed.awaitEvent("failover_completed", Duration.ofSeconds(90));
     long promotedAfterMillis = (System.nanoTime() - partitionedAt) / 1_000_000;
-    assertThat(completed.getDetailsMap()).containsEntry("new_primary", ReplicatedLedger.REPLICA)
+    assertThat(completed.getDetailsMap())
+        .containsEntry("new_primary", ReplicatedLedger.REPLICA)
         .containsEntry("term", "2");
     Thread.sleep(3000); // the clients keep trying the old primary after the promotion
     stop.set(true);
@@ -115,46 +129,71 @@ abstract class FullPartitionScenario {
     }
 
     Set<Long> onNew = new HashSet<>(pair.ids(pair.replicaPort));
-    List<Long> lost = acknowledged.keySet().stream().filter(id -> !onNew.contains(id)).sorted().toList();
+    List<Long> lost =
+        acknowledged.keySet().stream().filter(id -> !onNew.contains(id)).sorted().toList();
     long afterPartition = acknowledged.values().stream().filter(at -> at > partitionedAt).count();
-    long lastAckAfterPartition = acknowledged.values().stream().mapToLong(at -> (at - partitionedAt) / 1_000_000)
-        .max().orElse(0);
+    long lastAckAfterPartition =
+        acknowledged.values().stream()
+            .mapToLong(at -> (at - partitionedAt) / 1_000_000)
+            .max()
+            .orElse(0);
     Set<Long> onOld = new HashSet<>(pair.ids(pair.sourcePort));
     onOld.removeAll(onNew);
-    System.out.printf("%s full partition: %d writes acknowledged by the old primary (%d after the partition, the"
-        + " last %d ms after it), promotion %d ms after the partition, %d acknowledged writes missing on the new"
-        + " primary, %d unacknowledged rows only on the old primary before its rejoin%n",
-        ledger().provider().engine(), acknowledged.size(), afterPartition, lastAckAfterPartition, promotedAfterMillis,
-        lost.size(), onOld.size());
+    System.out.printf(
+        "%s full partition: %d writes acknowledged by the old primary (%d after the partition, the"
+            + " last %d ms after it), promotion %d ms after the partition, %d acknowledged writes missing on the new"
+            + " primary, %d unacknowledged rows only on the old primary before its rejoin%n",
+        ledger().provider().engine(),
+        acknowledged.size(),
+        afterPartition,
+        lastAckAfterPartition,
+        promotedAfterMillis,
+        lost.size(),
+        onOld.size());
     assertThat(acknowledged).hasSizeGreaterThan(50);
     assertThat(lost).as("writes the old primary acknowledged that the new primary lacks").isEmpty();
-    assertThat(onOld).as("rows only on the old primary were never acknowledged").doesNotContainAnyElementsOf(
-        acknowledged.keySet());
+    assertThat(onOld)
+        .as("rows only on the old primary were never acknowledged")
+        .doesNotContainAnyElementsOf(acknowledged.keySet());
 
     toControl.heal();
     toSource.heal();
     Event fenced = pair.bed.awaitEvent("fencing_applied", Duration.ofSeconds(60));
     assertThat(fenced.getInstanceId()).isEqualTo(ReplicatedLedger.SOURCE);
     pair.bed.awaitRole(ReplicatedLedger.SOURCE, Role.ROLE_REPLICA, Duration.ofMinutes(3));
-    try (Connection c = pair.app(pair.replicaPort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.replicaPort);
+        Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO entries (id) VALUES (-1)");
     }
     awaitOldEqualsNew(Duration.ofMinutes(3));
-    CommandStatus stale = pair.bed.commands().getCommand(GetCommandRequest.newBuilder().setCommandId("stale-term-1")
-        .build());
+    CommandStatus stale =
+        pair.bed
+            .commands()
+            .getCommand(GetCommandRequest.newBuilder().setCommandId("stale-term-1").build());
     assertThat(stale.getState()).isEqualTo(CommandState.COMMAND_STATE_FAILED);
     assertThat(stale.getErrorCode()).isEqualTo("FAILED_PRECONDITION");
     assertThat(stale.getErrorMessage()).contains("term 1").contains("term 2");
-    assertThat(pair.bed.databases().listDatabases(ListDatabasesRequest.newBuilder()
-        .setInstanceId(ReplicatedLedger.REPLICA).build()).getDatabasesList()).extracting(Database::getName)
+    assertThat(
+            pair.bed
+                .databases()
+                .listDatabases(
+                    ListDatabasesRequest.newBuilder()
+                        .setInstanceId(ReplicatedLedger.REPLICA)
+                        .build())
+                .getDatabasesList())
+        .extracting(Database::getName)
         .doesNotContain("stale_term");
   }
 
   private void awaitLeaseHeld() throws InterruptedException {
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < end) {
-      if (pair.bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(ReplicatedLedger.SOURCE)
-          .build()).getMetricsOrDefault("ha_lease_held", 0) == 1) {
+      if (pair.bed
+              .instances()
+              .getInstance(
+                  GetInstanceRequest.newBuilder().setInstanceId(ReplicatedLedger.SOURCE).build())
+              .getMetricsOrDefault("ha_lease_held", 0)
+          == 1) {
         return;
       }
       Thread.sleep(200);
@@ -181,15 +220,25 @@ abstract class FullPartitionScenario {
     }
     Set<Long> extra = new HashSet<>(onOld);
     extra.removeAll(onNew);
-    throw new AssertionError("the old primary never matched the new one: " + extra.size() + " rows only on the old, "
-        + onOld.size() + " vs " + onNew.size() + (unreachable == null ? "" : "; " + unreachable));
+    throw new AssertionError(
+        "the old primary never matched the new one: "
+            + extra.size()
+            + " rows only on the old, "
+            + onOld.size()
+            + " vs "
+            + onNew.size()
+            + (unreachable == null ? "" : "; " + unreachable));
   }
 
-  /** Writer {@code w} inserts ids w, w + WRITERS, ... into the old primary, reconnecting after errors, until stopped. */
+  /**
+   * Writer {@code w} inserts ids w, w + WRITERS, ... into the old primary, reconnecting after
+   * errors, until stopped.
+   */
   private void keepWriting(int w, ConcurrentHashMap<Long, Long> acknowledged, AtomicBoolean stop) {
     long id = w + 1;
     while (!stop.get()) {
-      try (Connection c = pair.app(pair.sourcePort); Statement s = c.createStatement()) {
+      try (Connection c = pair.app(pair.sourcePort);
+          Statement s = c.createStatement()) {
         while (!stop.get()) {
           long mine = id;
           id += WRITERS; // an id is tried once: a failed commit may still exist on the old primary

@@ -30,45 +30,49 @@ interface Ledger {
   }
 
   /** MariaDB: read_only fences the ordinary account. */
-  Ledger MARIADB = new Ledger() {
-    @Override
-    public DatastoreProvider provider() {
-      return MysqlProvider.requireMariadb();
-    }
+  Ledger MARIADB =
+      new Ledger() {
+        @Override
+        public DatastoreProvider provider() {
+          return MysqlProvider.requireMariadb();
+        }
 
-    @Override
-    public Connection connect(int port, String user, String password) throws SQLException {
-      Properties p = login(user, password);
-      p.setProperty("connectTimeout", "2000");
-      p.setProperty("socketTimeout", "5000");
-      return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/ledger", p);
-    }
+        @Override
+        public Connection connect(int port, String user, String password) throws SQLException {
+          Properties p = login(user, password);
+          p.setProperty("connectTimeout", "2000");
+          p.setProperty("socketTimeout", "5000");
+          return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/ledger", p);
+        }
 
-    @Override
-    public void createTable(Statement asRoot) throws SQLException {
-      asRoot.execute("CREATE TABLE entries (id BIGINT PRIMARY KEY, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6))");
-    }
-  };
+        @Override
+        public void createTable(Statement asRoot) throws SQLException {
+          asRoot.execute(
+              "CREATE TABLE entries (id BIGINT PRIMARY KEY, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6))");
+        }
+      };
 
   /** PostgreSQL: the fence restarts the primary as a standby. */
-  Ledger POSTGRESQL = new Ledger() {
-    @Override
-    public DatastoreProvider provider() {
-      return PostgresqlProvider.requirePostgresql();
-    }
+  Ledger POSTGRESQL =
+      new Ledger() {
+        @Override
+        public DatastoreProvider provider() {
+          return PostgresqlProvider.requirePostgresql();
+        }
 
-    @Override
-    public Connection connect(int port, String user, String password) throws SQLException {
-      Properties p = login(user, password);
-      p.setProperty("connectTimeout", "2");
-      p.setProperty("socketTimeout", "5");
-      return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/ledger", p);
-    }
+        @Override
+        public Connection connect(int port, String user, String password) throws SQLException {
+          Properties p = login(user, password);
+          p.setProperty("connectTimeout", "2");
+          p.setProperty("socketTimeout", "5");
+          return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/ledger", p);
+        }
 
-    @Override
-    public void createTable(Statement asRoot) throws SQLException {
-      asRoot.execute("CREATE TABLE entries (id BIGINT PRIMARY KEY, at TIMESTAMPTZ DEFAULT clock_timestamp())");
-      asRoot.execute("GRANT SELECT, INSERT ON entries TO app");
-    }
-  };
+        @Override
+        public void createTable(Statement asRoot) throws SQLException {
+          asRoot.execute(
+              "CREATE TABLE entries (id BIGINT PRIMARY KEY, at TIMESTAMPTZ DEFAULT clock_timestamp())");
+          asRoot.execute("GRANT SELECT, INSERT ON entries TO app");
+        }
+      };
 }

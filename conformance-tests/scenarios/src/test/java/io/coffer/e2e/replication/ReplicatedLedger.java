@@ -29,9 +29,9 @@ import java.util.function.IntFunction;
 
 /**
  * A source ({@code led-a}) and its replica ({@code led-b}) of one engine, through a real control:
- * database {@code ledger}, user {@code app}, table {@code entries}, then the replica created by
- * the create-replica workflow. The source's agent may run in its own JVM, so that a test can kill
- * it with SIGKILL.
+ * database {@code ledger}, user {@code app}, table {@code entries}, then the replica created by the
+ * create-replica workflow. The source's agent may run in its own JVM, so that a test can kill it
+ * with SIGKILL.
  */
 final class ReplicatedLedger implements AutoCloseable {
   static final String APP_PASSWORD = "app-Secret-42-pass";
@@ -43,13 +43,21 @@ final class ReplicatedLedger implements AutoCloseable {
   final int sourcePort;
   final int replicaPort;
   final RootLogin root;
+
   /** The source's agent when it runs in its own JVM, else null. */
   final AgentProcess sourceProcess;
+
   /** The source's agent configuration, to start it again. */
   final AgentConfig sourceConfig;
 
-  private ReplicatedLedger(Testbed bed, Ledger ledger, int sourcePort, int replicaPort, RootLogin root,
-      AgentProcess sourceProcess, AgentConfig sourceConfig) {
+  private ReplicatedLedger(
+      Testbed bed,
+      Ledger ledger,
+      int sourcePort,
+      int replicaPort,
+      RootLogin root,
+      AgentProcess sourceProcess,
+      AgentConfig sourceConfig) {
     this.sourceConfig = sourceConfig;
     this.bed = bed;
     this.ledger = ledger;
@@ -67,18 +75,26 @@ final class ReplicatedLedger implements AutoCloseable {
    * @param controlInItsOwnJvm the control runs in its own JVM (to kill it)
    * @param sourceToControl when not null, the source's agent reaches the control through this proxy
    *     (made for the control's agent port)
-   * @param replicasToSource when not null, the source's server is advertised at this proxy (made for
-   *     its port), so its replicas reach it through the proxy; clients still reach it directly
+   * @param replicasToSource when not null, the source's server is advertised at this proxy (made
+   *     for its port), so its replicas reach it through the proxy; clients still reach it directly
    */
-  record Options(boolean semiSync, boolean sourceInItsOwnJvm, boolean controlInItsOwnJvm,
-      IntFunction<ChaosProxy> sourceToControl, IntFunction<ChaosProxy> replicasToSource) {
-    Options(boolean semiSync, boolean sourceInItsOwnJvm, boolean controlInItsOwnJvm,
+  record Options(
+      boolean semiSync,
+      boolean sourceInItsOwnJvm,
+      boolean controlInItsOwnJvm,
+      IntFunction<ChaosProxy> sourceToControl,
+      IntFunction<ChaosProxy> replicasToSource) {
+    Options(
+        boolean semiSync,
+        boolean sourceInItsOwnJvm,
+        boolean controlInItsOwnJvm,
         IntFunction<ChaosProxy> sourceToControl) {
       this(semiSync, sourceInItsOwnJvm, controlInItsOwnJvm, sourceToControl, null);
     }
   }
 
-  static ReplicatedLedger start(Ledger ledger, boolean semiSync, boolean sourceInItsOwnJvm) throws Exception {
+  static ReplicatedLedger start(Ledger ledger, boolean semiSync, boolean sourceInItsOwnJvm)
+      throws Exception {
     return start(ledger, new Options(semiSync, sourceInItsOwnJvm, false, null));
   }
 
@@ -87,41 +103,73 @@ final class ReplicatedLedger implements AutoCloseable {
     boolean sourceInItsOwnJvm = options.sourceInItsOwnJvm();
     IntFunction<ChaosProxy> sourceToControl = options.sourceToControl();
     DatastoreProvider engine = ledger.provider();
-    Path work = Files.createTempDirectory("coffer-ledger-" + engine.engine(),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Testbed bed = options.controlInItsOwnJvm() ? Testbed.startWithControlProcess(work) : Testbed.start(work);
+    Path work =
+        Files.createTempDirectory(
+            "coffer-ledger-" + engine.engine(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Testbed bed =
+        options.controlInItsOwnJvm() ? Testbed.startWithControlProcess(work) : Testbed.start(work);
     try {
       int portA = Ports.free();
       int portB = Ports.free();
       AgentConfig.Datastore sourceStore = engine.datastore(work.resolve(SOURCE), portA);
       if (options.replicasToSource() != null) {
-        sourceStore = sourceStore.advertisedAt("127.0.0.1", options.replicasToSource().apply(portA).port());
+        sourceStore =
+            sourceStore.advertisedAt("127.0.0.1", options.replicasToSource().apply(portA).port());
       }
-      AgentConfig sourceConfig = sourceToControl == null
-          ? bed.agentConfig(SOURCE, engine.pluginsDir(), sourceStore)
-          : bed.agentConfig(SOURCE, engine.pluginsDir(), sourceStore, sourceToControl.apply(bed.agentPort()).port());
+      AgentConfig sourceConfig =
+          sourceToControl == null
+              ? bed.agentConfig(SOURCE, engine.pluginsDir(), sourceStore)
+              : bed.agentConfig(
+                  SOURCE,
+                  engine.pluginsDir(),
+                  sourceStore,
+                  sourceToControl.apply(bed.agentPort()).port());
       AgentProcess process = null;
       if (sourceInItsOwnJvm) {
         process = bed.startAgentProcess(sourceConfig);
       } else {
         bed.startAgent(sourceConfig);
       }
-      bed.startAgent(bed.agentConfig(REPLICA, engine.pluginsDir(), engine.datastore(work.resolve(REPLICA), portB)));
+      bed.startAgent(
+          bed.agentConfig(
+              REPLICA, engine.pluginsDir(), engine.datastore(work.resolve(REPLICA), portB)));
       bed.awaitHealthy(SOURCE, Duration.ofSeconds(90));
       bed.awaitHealthy(REPLICA, Duration.ofSeconds(90));
       RootLogin root = bed.enableRoot(SOURCE);
       // the application writes as an ordinary account, which every fence refuses
-      bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId(SOURCE)
-          .setDatabase(Database.newBuilder().setName("ledger")).build());
-      bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId(SOURCE).setName("app")
-          .setPassword(APP_PASSWORD).addDatabases("ledger").build());
-      try (Connection c = ledger.connect(portA, root.name(), root.password()); Statement s = c.createStatement()) {
+      bed.databases()
+          .createDatabase(
+              CreateDatabaseRequest.newBuilder()
+                  .setInstanceId(SOURCE)
+                  .setDatabase(Database.newBuilder().setName("ledger"))
+                  .build());
+      bed.users()
+          .createUser(
+              CreateUserRequest.newBuilder()
+                  .setInstanceId(SOURCE)
+                  .setName("app")
+                  .setPassword(APP_PASSWORD)
+                  .addDatabases("ledger")
+                  .build());
+      try (Connection c = ledger.connect(portA, root.name(), root.password());
+          Statement s = c.createStatement()) {
         ledger.createTable(s);
       }
-      Workflow created = bed.awaitWorkflow(bed.replication().createReplica(CreateReplicaRequest.newBuilder()
-          .setSourceInstanceId(SOURCE).setInstanceId(REPLICA).setSemiSync(semiSync).build()).getWorkflowId(),
-          Duration.ofMinutes(5));
-      assertThat(created.getState()).as(created.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+      Workflow created =
+          bed.awaitWorkflow(
+              bed.replication()
+                  .createReplica(
+                      CreateReplicaRequest.newBuilder()
+                          .setSourceInstanceId(SOURCE)
+                          .setInstanceId(REPLICA)
+                          .setSemiSync(semiSync)
+                          .build())
+                  .getWorkflowId(),
+              Duration.ofMinutes(5));
+      assertThat(created.getState())
+          .as(created.getError())
+          .isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
       return new ReplicatedLedger(bed, ledger, portA, portB, root, process, sourceConfig);
     } catch (Exception | Error e) {
       bed.close();
@@ -136,7 +184,8 @@ final class ReplicatedLedger implements AutoCloseable {
   /** Every id in {@code entries} on the server at {@code port}, read as root. */
   List<Long> ids(int port) throws SQLException {
     List<Long> ids = new ArrayList<>();
-    try (Connection c = ledger.connect(port, root.name(), root.password()); Statement s = c.createStatement();
+    try (Connection c = ledger.connect(port, root.name(), root.password());
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT id FROM entries")) {
       while (rs.next()) {
         ids.add(rs.getLong(1));

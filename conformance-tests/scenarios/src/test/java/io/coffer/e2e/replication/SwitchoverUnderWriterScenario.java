@@ -42,26 +42,37 @@ abstract class SwitchoverUnderWriterScenario {
     Thread t = new Thread(writer, "continuous-writer");
     t.start();
     Thread.sleep(2000);
-    Workflow switched = pair.bed.awaitWorkflow(pair.bed.replication().promote(PromoteRequest.newBuilder()
-        .setInstanceId(ReplicatedLedger.REPLICA).build()).getWorkflowId(), Duration.ofMinutes(2));
+    Workflow switched =
+        pair.bed.awaitWorkflow(
+            pair.bed
+                .replication()
+                .promote(
+                    PromoteRequest.newBuilder().setInstanceId(ReplicatedLedger.REPLICA).build())
+                .getWorkflowId(),
+            Duration.ofMinutes(2));
     Thread.sleep(2000);
     writer.stop.set(true);
     t.join(30_000);
-    assertThat(switched.getState()).as(switched.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
+    assertThat(switched.getState())
+        .as(switched.getError())
+        .isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
 
     List<Long> acknowledged = new ArrayList<>(writer.acknowledged);
     assertThat(acknowledged).hasSizeGreaterThan(50);
-    assertThat(writer.acknowledgedOn[1].get()).as("rows written on the new primary after the switchover").isPositive();
+    assertThat(writer.acknowledgedOn[1].get())
+        .as("rows written on the new primary after the switchover")
+        .isPositive();
     assertThat(pair.ids(pair.replicaPort)).containsAll(acknowledged);
-    System.out.printf("%s switchover under a continuous writer: %d rows acknowledged, none lost; writes were"
-        + " refused for %d ms (longest gap between two acknowledged writes)%n", ledger().provider().engine(),
-        acknowledged.size(), writer.longestGapMillis());
+    System.out.printf(
+        "%s switchover under a continuous writer: %d rows acknowledged, none lost; writes were"
+            + " refused for %d ms (longest gap between two acknowledged writes)%n",
+        ledger().provider().engine(), acknowledged.size(), writer.longestGapMillis());
   }
 
   /**
-   * Inserts increasing ids, one autocommit transaction each, into the first server that takes it
-   * (a fenced server refuses), as an application behind a proxy would; remembers what was
-   * acknowledged and the longest time between two acknowledgements.
+   * Inserts increasing ids, one autocommit transaction each, into the first server that takes it (a
+   * fenced server refuses), as an application behind a proxy would; remembers what was acknowledged
+   * and the longest time between two acknowledgements.
    */
   private final class Writer implements Runnable {
     final AtomicBoolean stop = new AtomicBoolean();
@@ -90,7 +101,8 @@ abstract class SwitchoverUnderWriterScenario {
             c = pair.app(ports[target]);
           }
           try (Statement s = c.createStatement()) {
-            s.executeUpdate("INSERT INTO entries (id) VALUES (" + next + ")"); // refused while fenced
+            s.executeUpdate(
+                "INSERT INTO entries (id) VALUES (" + next + ")"); // refused while fenced
           }
           acknowledged.add(next);
           acknowledgedOn[target].incrementAndGet();
@@ -101,7 +113,8 @@ abstract class SwitchoverUnderWriterScenario {
         } catch (SQLException e) {
           closeQuietly(c);
           c = null;
-          next++; // an insert cut off mid-commit (its session ended by the fence) may exist: a fresh id
+          next++; // an insert cut off mid-commit (its session ended by the fence) may exist: a
+          // fresh id
           target = 1 - target; // try the other server
           sleep(20);
         }

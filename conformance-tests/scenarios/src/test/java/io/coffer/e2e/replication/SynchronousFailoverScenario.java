@@ -44,8 +44,13 @@ abstract class SynchronousFailoverScenario {
   void everyAcknowledgedCommitSurvivesTheLossOfTheSource() throws Exception {
     pair = ReplicatedLedger.start(ledger(), true, true);
     // a person ejects the source here (AutomaticFailoverScenario lets the control do it)
-    pair.bed.replication().setHaSettings(SetHaSettingsRequest.newBuilder()
-        .setSourceInstanceId(ReplicatedLedger.SOURCE).setEnabled(false).build());
+    pair.bed
+        .replication()
+        .setHaSettings(
+            SetHaSettingsRequest.newBuilder()
+                .setSourceInstanceId(ReplicatedLedger.SOURCE)
+                .setEnabled(false)
+                .build());
     ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> writers = new ArrayList<>();
@@ -64,7 +69,8 @@ abstract class SynchronousFailoverScenario {
       int beforeFreeze = acknowledged.size();
       Thread.sleep(1500);
       duringFreeze = acknowledged.size() - beforeFreeze;
-      List<ProcessHandle> server = pair.sourceProcess.descendants(); // the datastore and its helpers
+      List<ProcessHandle> server =
+          pair.sourceProcess.descendants(); // the datastore and its helpers
       pair.sourceProcess.kill9();
       server.forEach(ProcessHandle::destroyForcibly); // SIGKILL
       for (ProcessHandle p : server) {
@@ -78,8 +84,14 @@ abstract class SynchronousFailoverScenario {
       t.join(30_000);
     }
 
-    Workflow w = pair.bed.awaitWorkflow(pair.bed.replication().eject(EjectRequest.newBuilder()
-        .setSourceInstanceId(ReplicatedLedger.SOURCE).build()).getWorkflowId(), Duration.ofMinutes(2));
+    Workflow w =
+        pair.bed.awaitWorkflow(
+            pair.bed
+                .replication()
+                .eject(
+                    EjectRequest.newBuilder().setSourceInstanceId(ReplicatedLedger.SOURCE).build())
+                .getWorkflowId(),
+            Duration.ofMinutes(2));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     assertThat(w.getDetailsOrThrow("new_primary")).isEqualTo(ReplicatedLedger.REPLICA);
     // it accepts writes, with no replica left: a standalone instance
@@ -88,27 +100,36 @@ abstract class SynchronousFailoverScenario {
     List<Long> acked = new ArrayList<>(acknowledged);
     assertThat(acked).hasSizeGreaterThan(50);
     assertThat(pair.ids(pair.replicaPort)).containsAll(acked);
-    try (Connection c = pair.app(pair.replicaPort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.replicaPort);
+        Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO entries (id) VALUES (-1)"); // the new primary takes writes
     }
-    System.out.printf("%s failover after SIGKILL of the source, synchronous replication: %d commits acknowledged"
-        + " by the source (%d while the replica was frozen), all on the promoted replica%n",
+    System.out.printf(
+        "%s failover after SIGKILL of the source, synchronous replication: %d commits acknowledged"
+            + " by the source (%d while the replica was frozen), all on the promoted replica%n",
         ledger().provider().engine(), acked.size(), duringFreeze);
   }
 
   /** The replica's server processes: those with its data directory on their command line. */
   private static List<ProcessHandle> serverOf(String instance) {
     String marker = "/" + instance + "/";
-    List<ProcessHandle> found = ProcessHandle.current().descendants()
-        .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
-        .toList();
+    List<ProcessHandle> found =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                p ->
+                    p.info()
+                        .arguments()
+                        .map(a -> String.join(" ", a).contains(marker))
+                        .orElse(false))
+            .toList();
     assertThat(found).as("processes of " + instance + "'s server").isNotEmpty();
     return found;
   }
 
   /**
-   * Sends {@code signal} to each server process, which must take it, then to the processes below
-   * it (PostgreSQL's backends and WAL receiver). One of those may have just exited (a probe's
+   * Sends {@code signal} to each server process, which must take it, then to the processes below it
+   * (PostgreSQL's backends and WAL receiver). One of those may have just exited (a probe's
    * backend), so a failure there is not an error.
    */
   private static void signal(String signal, List<ProcessHandle> servers) throws Exception {
@@ -122,12 +143,19 @@ abstract class SynchronousFailoverScenario {
 
   private static int kill(String signal, ProcessHandle p) throws Exception {
     return new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start()
+        .waitFor();
   }
 
-  /** Writer {@code w} inserts ids w, w + WRITERS, ...; stops at its first error (the source is gone). */
+  /**
+   * Writer {@code w} inserts ids w, w + WRITERS, ...; stops at its first error (the source is
+   * gone).
+   */
   private void write(int w, ConcurrentLinkedQueue<Long> acknowledged, AtomicBoolean stop) {
-    try (Connection c = pair.app(pair.sourcePort); Statement s = c.createStatement()) {
+    try (Connection c = pair.app(pair.sourcePort);
+        Statement s = c.createStatement()) {
       for (long id = w + 1; !stop.get(); id += WRITERS) {
         s.executeUpdate("INSERT INTO entries (id) VALUES (" + id + ")");
         acknowledged.add(id);

@@ -11,7 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** The cluster suite's client of a Galera cluster: plain JDBC to the member named, one table of keys. */
+/**
+ * The cluster suite's client of a Galera cluster: plain JDBC to the member named, one table of
+ * keys.
+ */
 final class GaleraData implements ClusterData {
   private final Map<String, Integer> ports;
   private final String user;
@@ -25,10 +28,13 @@ final class GaleraData implements ClusterData {
 
   @Override
   public void write(String member, String key, String value) throws SQLException {
-    try (Connection c = connect(member); Statement s = c.createStatement()) {
+    try (Connection c = connect(member);
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE IF NOT EXISTS tck_cluster");
-      s.execute("CREATE TABLE IF NOT EXISTS tck_cluster.kv (k VARCHAR(100) PRIMARY KEY, v VARCHAR(200))");
-      try (PreparedStatement p = c.prepareStatement("REPLACE INTO tck_cluster.kv (k, v) VALUES (?, ?)")) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS tck_cluster.kv (k VARCHAR(100) PRIMARY KEY, v VARCHAR(200))");
+      try (PreparedStatement p =
+          c.prepareStatement("REPLACE INTO tck_cluster.kv (k, v) VALUES (?, ?)")) {
         p.setString(1, key);
         p.setString(2, value);
         p.executeUpdate();

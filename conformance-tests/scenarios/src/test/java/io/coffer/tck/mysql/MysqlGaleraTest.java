@@ -46,9 +46,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * A MariaDB Galera cluster through the northbound API, on four real mariadbd servers with galera-4,
  * all on loopback with their own client, gmcast, IST and SST ports: create from three (the first
- * keeps its data, the others receive it by SST with mariabackup), grow to four, shrink back to three
- * (a graceful leave), a node killed with SIGKILL rejoins by IST, a node with data of its own is
- * refused, and the whole cluster killed at once comes back by itself. Every check reads rows back from every node and compares CHECKSUM TABLE.
+ * keeps its data, the others receive it by SST with mariabackup), grow to four, shrink back to
+ * three (a graceful leave), a node killed with SIGKILL rejoins by IST, a node with data of its own
+ * is refused, and the whole cluster killed at once comes back by itself. Every check reads rows
+ * back from every node and compares CHECKSUM TABLE.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,19 +70,36 @@ class MysqlGaleraTest {
   @BeforeAll
   void startNodes() throws Exception {
     MysqlProvider provider = MysqlProvider.requireMariadb();
-    Prerequisites.require(Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so")),
+    Prerequisites.require(
+        Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so")),
         "galera-4 is not installed (apt-get install galera-4)");
-    work = Files.createTempDirectory("coffer-galera",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    work =
+        Files.createTempDirectory(
+            "coffer-galera",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
     for (String id : NODES) {
       int port = Ports.free();
       ports.put(id, port);
-      Map<String, String> settings = Map.of("galeraPort", Integer.toString(Ports.free()),
-          "galeraIstPort", Integer.toString(Ports.free()), "galeraSstPort", Integer.toString(Ports.free()),
-          "innodbBufferPoolSize", "64M");
-      AgentConfig.Datastore ds = new AgentConfig.Datastore("mysql", work.resolve(id).resolve("data"),
-          work.resolve(id).resolve("run"), "127.0.0.1", port, "", settings);
+      Map<String, String> settings =
+          Map.of(
+              "galeraPort",
+              Integer.toString(Ports.free()),
+              "galeraIstPort",
+              Integer.toString(Ports.free()),
+              "galeraSstPort",
+              Integer.toString(Ports.free()),
+              "innodbBufferPoolSize",
+              "64M");
+      AgentConfig.Datastore ds =
+          new AgentConfig.Datastore(
+              "mysql",
+              work.resolve(id).resolve("data"),
+              work.resolve(id).resolve("run"),
+              "127.0.0.1",
+              port,
+              "",
+              settings);
       configs.put(id, bed.agentConfig(id, provider.pluginsDir(), ds));
       agents.put(id, bed.startAgent(configs.get(id)));
     }
@@ -89,12 +107,25 @@ class MysqlGaleraTest {
       bed.awaitHealthy(id, Duration.ofSeconds(90));
     }
     // the first node's data becomes the cluster's: the application's database, account and rows
-    bed.databases().createDatabase(CreateDatabaseRequest.newBuilder().setInstanceId("gal-a")
-        .setDatabase(Database.newBuilder().setName(DB)).build());
-    bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId("gal-a").setName(USER).setHost("%")
-        .setPassword(PASSWORD).addDatabases(DB).build());
-    try (Connection c = connect("gal-a"); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, node VARCHAR(16), n INT, note TEXT)");
+    bed.databases()
+        .createDatabase(
+            CreateDatabaseRequest.newBuilder()
+                .setInstanceId("gal-a")
+                .setDatabase(Database.newBuilder().setName(DB))
+                .build());
+    bed.users()
+        .createUser(
+            CreateUserRequest.newBuilder()
+                .setInstanceId("gal-a")
+                .setName(USER)
+                .setHost("%")
+                .setPassword(PASSWORD)
+                .addDatabases(DB)
+                .build());
+    try (Connection c = connect("gal-a");
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, node VARCHAR(16), n INT, note TEXT)");
     }
     insert("gal-a", 200);
   }
@@ -109,15 +140,23 @@ class MysqlGaleraTest {
   @Test
   @Order(1)
   void threeNodesFormAClusterAndEveryWriteIsOnEveryNode() throws Exception {
-    Workflow w = run(bed.clusters().createCluster(CreateClusterRequest.newBuilder().setDatastore("mysql")
-        .addAllInstanceIds(List.of("gal-a", "gal-b", "gal-c")).build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .createCluster(
+                    CreateClusterRequest.newBuilder()
+                        .setDatastore("mysql")
+                        .addAllInstanceIds(List.of("gal-a", "gal-b", "gal-c"))
+                        .build()));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     ClusterStatus s = status("gal-a");
     assertThat(s.getEnabled()).isTrue();
     assertThat(s.getState()).isEqualTo("Primary");
     assertThat(s.getNodeState()).isEqualTo("Synced");
     assertThat(s.getSize()).isEqualTo(3);
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId).containsExactlyInAnyOrder("gal-a", "gal-b", "gal-c");
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
+        .containsExactlyInAnyOrder("gal-a", "gal-b", "gal-c");
 
     // the joiners received the first node's rows by SST; then writes on any node reach all
     assertSame(List.of("gal-a", "gal-b", "gal-c"));
@@ -131,13 +170,20 @@ class MysqlGaleraTest {
   @Test
   @Order(2)
   void growingToFourGivesTheNewNodeEveryRow() throws Exception {
-    Workflow w = run(bed.clusters().growCluster(GrowClusterRequest.newBuilder().setMemberInstanceId("gal-a")
-        .setInstanceId("gal-d").build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .growCluster(
+                    GrowClusterRequest.newBuilder()
+                        .setMemberInstanceId("gal-a")
+                        .setInstanceId("gal-d")
+                        .build()));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     ClusterStatus s = status("gal-d");
     assertThat(s.getSize()).isEqualTo(4);
     assertThat(s.getNodeState()).isEqualTo("Synced");
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId)
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
         .containsExactlyInAnyOrder("gal-a", "gal-b", "gal-c", "gal-d");
     insert("gal-d", 100);
     assertSame(NODES);
@@ -146,13 +192,21 @@ class MysqlGaleraTest {
   @Test
   @Order(3)
   void shrinkingBackToThreeIsAGracefulLeaveThatKeepsEveryRow() throws Exception {
-    Workflow w = run(bed.clusters().shrinkCluster(ShrinkClusterRequest.newBuilder().setMemberInstanceId("gal-a")
-        .setInstanceId("gal-b").build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .shrinkCluster(
+                    ShrinkClusterRequest.newBuilder()
+                        .setMemberInstanceId("gal-a")
+                        .setInstanceId("gal-b")
+                        .build()));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     ClusterStatus s = status("gal-a");
     assertThat(s.getSize()).isEqualTo(3);
     assertThat(s.getState()).isEqualTo("Primary");
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId).containsExactlyInAnyOrder("gal-a", "gal-c", "gal-d");
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
+        .containsExactlyInAnyOrder("gal-a", "gal-c", "gal-d");
     // the leaver runs alone, with the rows it had when it left
     assertThat(status("gal-b").getEnabled()).isFalse();
     bed.awaitHealthy("gal-b", Duration.ofSeconds(60));
@@ -167,7 +221,9 @@ class MysqlGaleraTest {
   void aNodeKilledWithSigkillRejoinsByIst() throws Exception {
     Path log = work.resolve("gal-c").resolve("run").resolve("mariadb.err");
     long before = Files.size(log);
-    long pid = Long.parseLong(Files.readString(work.resolve("gal-c").resolve("run").resolve("mysqld.pid")).trim());
+    long pid =
+        Long.parseLong(
+            Files.readString(work.resolve("gal-c").resolve("run").resolve("mysqld.pid")).trim());
     ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
     new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
     server.onExit().get();
@@ -181,8 +237,11 @@ class MysqlGaleraTest {
       Thread.sleep(500);
     }
     assertSame(List.of("gal-a", "gal-c", "gal-d"));
-    String after = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).substring((int) before);
-    assertThat(after).contains("Prepared IST receiver").containsPattern("Receiving IST: [1-9][0-9]* writesets")
+    String after =
+        new String(Files.readAllBytes(log), StandardCharsets.UTF_8).substring((int) before);
+    assertThat(after)
+        .contains("Prepared IST receiver")
+        .containsPattern("Receiving IST: [1-9][0-9]* writesets")
         .contains("IST received");
     assertThat(after).as("no full state transfer").doesNotContain("Moving the backup to");
   }
@@ -191,8 +250,14 @@ class MysqlGaleraTest {
   @Order(5)
   void aNodeWithDatabasesOfItsOwnIsRefusedAndKeepsThem() throws Exception {
     // gal-b left with the cluster's rows: joining again would replace them, so it is refused
-    Workflow w = run(bed.clusters().growCluster(GrowClusterRequest.newBuilder().setMemberInstanceId("gal-a")
-        .setInstanceId("gal-b").build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .growCluster(
+                    GrowClusterRequest.newBuilder()
+                        .setMemberInstanceId("gal-a")
+                        .setInstanceId("gal-b")
+                        .build()));
     assertThat(w.getState()).isEqualTo(WorkflowState.WORKFLOW_STATE_FAILED);
     assertThat(w.getError()).contains("holds databases").contains(DB);
     assertThat(status("gal-a").getSize()).isEqualTo(3);
@@ -204,8 +269,14 @@ class MysqlGaleraTest {
   @Order(6)
   void badInputIsRefusedBeforeAnythingChanges() throws Exception {
     // two nodes cannot keep quorum when one fails
-    Workflow w = run(bed.clusters().createCluster(CreateClusterRequest.newBuilder().setDatastore("mysql")
-        .addAllInstanceIds(List.of("gal-b", "gal-a")).build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .createCluster(
+                    CreateClusterRequest.newBuilder()
+                        .setDatastore("mysql")
+                        .addAllInstanceIds(List.of("gal-b", "gal-a"))
+                        .build()));
     assertThat(w.getState()).isEqualTo(WorkflowState.WORKFLOW_STATE_FAILED);
     assertThat(w.getError()).contains("nodes").contains("at least 3");
     assertThat(status("gal-b").getEnabled()).isFalse();
@@ -218,13 +289,16 @@ class MysqlGaleraTest {
     List<String> members = List.of("gal-a", "gal-c", "gal-d");
     insert("gal-a", 30);
     assertSame(members);
-    // a power loss: every server dies at once, its InnoDB committed what it had (grastate seqno -1).
+    // a power loss: every server dies at once, its InnoDB committed what it had (grastate seqno
+    // -1).
     // Each node kept the last Primary component in gvwstate.dat (pc.recovery, on by default): once
     // the agents restarted them all, they restore it themselves
     // (https://galeracluster.com/library/documentation/pc-recovery.html)
     List<ProcessHandle> servers = new java.util.ArrayList<>();
     for (String node : members) {
-      long pid = Long.parseLong(Files.readString(work.resolve(node).resolve("run").resolve("mysqld.pid")).trim());
+      long pid =
+          Long.parseLong(
+              Files.readString(work.resolve(node).resolve("run").resolve("mysqld.pid")).trim());
       servers.add(ProcessHandle.of(pid).orElseThrow());
     }
     servers.forEach(ProcessHandle::destroyForcibly);
@@ -241,8 +315,11 @@ class MysqlGaleraTest {
   void aClusterShutDownNodeByNodeComesBackByItselfFromTheLastToLeave() throws Exception {
     List<String> members = List.of("gal-a", "gal-c", "gal-d");
     // a non-member has nothing to recover; nothing of it is touched
-    Workflow refused = run(bed.clusters().recoverCluster(RecoverClusterRequest.newBuilder()
-        .setMemberInstanceId("gal-b").build()));
+    Workflow refused =
+        run(
+            bed.clusters()
+                .recoverCluster(
+                    RecoverClusterRequest.newBuilder().setMemberInstanceId("gal-b").build()));
     assertThat(refused.getState()).isEqualTo(WorkflowState.WORKFLOW_STATE_FAILED);
     assertThat(refused.getError()).contains("not a member");
     bed.awaitHealthy("gal-b", Duration.ofSeconds(30));
@@ -261,7 +338,9 @@ class MysqlGaleraTest {
     assertThat(completed.getDetailsMap()).containsEntry("repair", "recover_cluster");
     Workflow w = bed.awaitWorkflow(completed.getDetailsOrThrow("workflow_id"), WORKFLOW);
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
-    assertThat(w.getDetailsMap()).containsEntry("bootstrap", "gal-c").containsEntry("members", "gal-a,gal-c,gal-d");
+    assertThat(w.getDetailsMap())
+        .containsEntry("bootstrap", "gal-c")
+        .containsEntry("members", "gal-a,gal-c,gal-d");
     awaitPrimaryOfThree(members);
     insert("gal-a", 10); // it takes writes again, on every node
     assertSame(members);
@@ -281,7 +360,8 @@ class MysqlGaleraTest {
 
   private void insert(String node, int rows) throws SQLException {
     try (Connection c = connect(node);
-        PreparedStatement ins = c.prepareStatement("INSERT INTO orders (node, n, note) VALUES (?, ?, ?)")) {
+        PreparedStatement ins =
+            c.prepareStatement("INSERT INTO orders (node, n, note) VALUES (?, ?, ?)")) {
       for (int i = 0; i < rows; i++) {
         ins.setString(1, node);
         ins.setInt(2, i);
@@ -296,7 +376,8 @@ class MysqlGaleraTest {
   private void assertSame(List<String> nodes) throws SQLException {
     Long checksum = null;
     for (String node : nodes) {
-      try (Connection c = connect(node); Statement s = c.createStatement()) {
+      try (Connection c = connect(node);
+          Statement s = c.createStatement()) {
         // reads wait until the node applied every writeset it received before the read
         s.execute("SET SESSION wsrep_sync_wait = 1");
         assertThat(count(s)).as("rows on %s", node).isEqualTo(written);
@@ -313,7 +394,8 @@ class MysqlGaleraTest {
   }
 
   private int count(String node) throws SQLException {
-    try (Connection c = connect(node); Statement s = c.createStatement()) {
+    try (Connection c = connect(node);
+        Statement s = c.createStatement()) {
       return count(s);
     }
   }
@@ -334,15 +416,18 @@ class MysqlGaleraTest {
   }
 
   private ClusterStatus status(String member) {
-    return bed.clusters().getCluster(GetClusterRequest.newBuilder().setMemberInstanceId(member).build());
+    return bed.clusters()
+        .getCluster(GetClusterRequest.newBuilder().setMemberInstanceId(member).build());
   }
 
   private void awaitMetric(String node, String metric, double value) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     double last = -1;
     while (System.nanoTime() < deadline) {
-      last = bed.instances().getInstance(GetInstanceRequest.newBuilder().setInstanceId(node).build())
-          .getMetricsOrDefault(metric, -1);
+      last =
+          bed.instances()
+              .getInstance(GetInstanceRequest.newBuilder().setInstanceId(node).build())
+              .getMetricsOrDefault(metric, -1);
       if (last == value) {
         return;
       }

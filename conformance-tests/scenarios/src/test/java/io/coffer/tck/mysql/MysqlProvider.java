@@ -24,7 +24,8 @@ public final class MysqlProvider implements DatastoreProvider {
 
   /** Skips (with the reason) when MariaDB is not installed. */
   public static MysqlProvider requireMariadb() {
-    Prerequisites.require(Files.isExecutable(Path.of("/usr/sbin/mariadbd")) || onPath("mariadbd"),
+    Prerequisites.require(
+        Files.isExecutable(Path.of("/usr/sbin/mariadbd")) || onPath("mariadbd"),
         "mariadbd is not installed (apt-get install mariadb-server)");
     return new MysqlProvider();
   }
@@ -50,7 +51,8 @@ public final class MysqlProvider implements DatastoreProvider {
 
   @Override
   public AgentConfig.Datastore datastore(Path workDir, int port) {
-    return new AgentConfig.Datastore("mysql", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "", Map.of());
+    return new AgentConfig.Datastore(
+        "mysql", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "", Map.of());
   }
 
   @Override
@@ -60,9 +62,11 @@ public final class MysqlProvider implements DatastoreProvider {
       p.setProperty("user", user);
       p.setProperty("password", password);
       p.setProperty("connectTimeout", "5000");
-      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database, p);
+      try (Connection c =
+              DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database, p);
           Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS tck_rows (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(200))");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS tck_rows (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(200))");
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO tck_rows (v) VALUES (?)")) {
           ins.setString(1, value);
           ins.executeUpdate();
@@ -77,14 +81,34 @@ public final class MysqlProvider implements DatastoreProvider {
 
   @Override
   public List<String> badDatabaseNames() {
-    return List.of("", "quo'te", "back`tick", "semi;colon", "x; DROP DATABASE mysql", "sp ace", "dq\"uote",
-        "sl/ash", "back\\slash", "x".repeat(65), "ünïcødé", "mysql", "information_schema");
+    return List.of(
+        "",
+        "quo'te",
+        "back`tick",
+        "semi;colon",
+        "x; DROP DATABASE mysql",
+        "sp ace",
+        "dq\"uote",
+        "sl/ash",
+        "back\\slash",
+        "x".repeat(65),
+        "ünïcødé",
+        "mysql",
+        "information_schema");
   }
 
   @Override
   public List<String> badUserNames() {
-    return List.of("", "quo'te", "back`tick", "semi;colon", "x'@'%' IDENTIFIED BY 'p", "sp ace", "x".repeat(81),
-        "root", "mariadb.sys");
+    return List.of(
+        "",
+        "quo'te",
+        "back`tick",
+        "semi;colon",
+        "x'@'%' IDENTIFIED BY 'p",
+        "sp ace",
+        "x".repeat(81),
+        "root",
+        "mariadb.sys");
   }
 
   @Override
@@ -94,15 +118,39 @@ public final class MysqlProvider implements DatastoreProvider {
 
   @Override
   public ConfigurationSamples configurationSamples() {
-    return new ConfigurationSamples("long_query_time", "2.5", "2.500000", "performance_schema", "ON", "ON",
-        List.of(Map.entry("wait_timeout", "lots"), Map.entry("wait_timeout", "0"), Map.entry("wait_timeout", "30s"),
-            Map.entry("max_allowed_packet", "1"), Map.entry("max_allowed_packet", "64X"),
-            Map.entry("slow_query_log", "maybe"), Map.entry("event_scheduler", "SOMETIMES"),
-            Map.entry("sql_mode", "STRICT_TRANS_TABLES\nX"), Map.entry("sql_mode", "NO_SUCH_MODE")),
-        List.of("port", "datadir", "read_only", "server_id", "log_bin", "max_connections", "innodb_buffer_pool_size",
-            "init_file", "plugin_load_add", "no_such_variable", "wait_timeout=1; SET GLOBAL read_only"),
+    return new ConfigurationSamples(
+        "long_query_time",
+        "2.5",
+        "2.500000",
+        "performance_schema",
+        "ON",
+        "ON",
+        List.of(
+            Map.entry("wait_timeout", "lots"),
+            Map.entry("wait_timeout", "0"),
+            Map.entry("wait_timeout", "30s"),
+            Map.entry("max_allowed_packet", "1"),
+            Map.entry("max_allowed_packet", "64X"),
+            Map.entry("slow_query_log", "maybe"),
+            Map.entry("event_scheduler", "SOMETIMES"),
+            Map.entry("sql_mode", "STRICT_TRANS_TABLES\nX"),
+            Map.entry("sql_mode", "NO_SUCH_MODE")),
+        List.of(
+            "port",
+            "datadir",
+            "read_only",
+            "server_id",
+            "log_bin",
+            "max_connections",
+            "innodb_buffer_pool_size",
+            "init_file",
+            "plugin_load_add",
+            "no_such_variable",
+            "wait_timeout=1; SET GLOBAL read_only"),
         // typed ENUM by the server with no values listed: the plugin reads them from the catalog
-        List.of(Map.entry("character_set_server", "latin1"), Map.entry("collation_server", "utf8mb4_unicode_ci")));
+        List.of(
+            Map.entry("character_set_server", "latin1"),
+            Map.entry("collation_server", "utf8mb4_unicode_ci")));
   }
 
   @Override
@@ -122,16 +170,27 @@ public final class MysqlProvider implements DatastoreProvider {
     }
   }
 
-  /** A Galera member: the plugin's galera* settings with free ports, a small buffer pool (four run at once). */
+  /**
+   * A Galera member: the plugin's galera* settings with free ports, a small buffer pool (four run
+   * at once).
+   */
   @Override
   public AgentConfig.Datastore clusterMember(Path workDir, int port) {
-    Prerequisites.require(Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so")),
+    Prerequisites.require(
+        Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so")),
         "galera-4 is not installed (apt-get install galera-4)");
-    Map<String, String> settings = Map.of("galeraPort", Integer.toString(Ports.free()),
-        "galeraIstPort", Integer.toString(Ports.free()), "galeraSstPort", Integer.toString(Ports.free()),
-        "innodbBufferPoolSize", "64M");
-    return new AgentConfig.Datastore("mysql", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "",
-        settings);
+    Map<String, String> settings =
+        Map.of(
+            "galeraPort",
+            Integer.toString(Ports.free()),
+            "galeraIstPort",
+            Integer.toString(Ports.free()),
+            "galeraSstPort",
+            Integer.toString(Ports.free()),
+            "innodbBufferPoolSize",
+            "64M");
+    return new AgentConfig.Datastore(
+        "mysql", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "", settings);
   }
 
   @Override

@@ -17,14 +17,17 @@ abstract class MysqlReplicationChecks extends ReplicationTck {
 
   /**
    * A row written on the replica (past read_only, as a superuser may) that the source then writes
-   * too: the replica's SQL thread stops on the duplicate key (error 1062), as after any stray write.
+   * too: the replica's SQL thread stops on the duplicate key (error 1062), as after any stray
+   * write.
    */
   @Override
   protected boolean breakReplication(String replica, String source) throws SQLException {
-    try (Connection c = connect(replica); Statement s = c.createStatement()) {
+    try (Connection c = connect(replica);
+        Statement s = c.createStatement()) {
       s.execute("INSERT INTO app.notes (id, note) VALUES (999999, 'written on the replica only')");
     }
-    try (Connection c = connect(source); Statement s = c.createStatement()) {
+    try (Connection c = connect(source);
+        Statement s = c.createStatement()) {
       s.execute("INSERT INTO app.notes (id, note) VALUES (999999, 'written on the source')");
     }
     return true;
@@ -32,7 +35,7 @@ abstract class MysqlReplicationChecks extends ReplicationTck {
 
   private Connection connect(String instance) throws SQLException {
     RootLogin root = credentials(instance);
-    return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port(instance) + "/", root.name(),
-        root.password());
+    return DriverManager.getConnection(
+        "jdbc:mariadb://127.0.0.1:" + port(instance) + "/", root.name(), root.password());
   }
 }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * The backup suite again with every agent keeping its backups in a real S3-compatible server
- * ({@link S3Storage}), uploads in 5 MiB multipart parts. It loads
- * 24 MiB rather than 110 (the local run covers size), which still spans several parts.
+ * ({@link S3Storage}), uploads in 5 MiB multipart parts. It loads 24 MiB rather than 110 (the local
+ * run covers size), which still spans several parts.
  */
 class MysqlS3BackupTckTest extends BackupTck {
   private S3Storage s3;

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Loads and fingerprints data on a real PostgreSQL as its superuser over TCP. A table's
- * fingerprint is its row count and the md5 of the sorted md5s of its rows' text forms, which
- * covers every column of every row whatever the table's keys.
+ * Loads and fingerprints data on a real PostgreSQL as its superuser over TCP. A table's fingerprint
+ * is its row count and the md5 of the sorted md5s of its rows' text forms, which covers every
+ * column of every row whatever the table's keys.
  */
 public final class PostgresqlBackupData implements BackupData {
   private static final int ROW_BYTES = 1024;
@@ -35,7 +35,8 @@ public final class PostgresqlBackupData implements BackupData {
     try {
       postgres = PostgresqlProvider.connect(port, user, password, "postgres");
     } catch (Exception e) {
-      throw new IllegalStateException("cannot log in to PostgreSQL on port " + port + " as " + user, e);
+      throw new IllegalStateException(
+          "cannot log in to PostgreSQL on port " + port + " as " + user, e);
     }
   }
 
@@ -48,11 +49,14 @@ public final class PostgresqlBackupData implements BackupData {
     return c;
   }
 
-  /** Four tables of random (incompressible) 1 KiB rows, plus a notes table, a view and a sequence. */
+  /**
+   * Four tables of random (incompressible) 1 KiB rows, plus a notes table, a view and a sequence.
+   */
   @Override
   public void load(String database, long bytes) throws Exception {
     boolean exists;
-    try (PreparedStatement ps = postgres.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+    try (PreparedStatement ps =
+        postgres.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, database);
       try (ResultSet rs = ps.executeQuery()) {
         exists = rs.next();
@@ -66,8 +70,10 @@ public final class PostgresqlBackupData implements BackupData {
     Connection c = in(database);
     try (Statement s = c.createStatement()) {
       for (int t = 0; t < 4; t++) {
-        s.execute("CREATE TABLE IF NOT EXISTS t" + t
-            + " (id BIGSERIAL PRIMARY KEY, label VARCHAR(64) NOT NULL, payload BYTEA NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS t"
+                + t
+                + " (id BIGSERIAL PRIMARY KEY, label VARCHAR(64) NOT NULL, payload BYTEA NOT NULL)");
       }
       s.execute("CREATE TABLE IF NOT EXISTS notes (id SERIAL PRIMARY KEY, note TEXT)");
       s.execute("CREATE OR REPLACE VIEW t0_labels AS SELECT id, label FROM t0");
@@ -116,8 +122,10 @@ public final class PostgresqlBackupData implements BackupData {
   public Map<String, String> fingerprint() throws Exception {
     List<String> databases = new ArrayList<>();
     try (Statement s = postgres.createStatement();
-        ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE NOT datistemplate"
-            + " AND datname <> 'postgres' ORDER BY 1")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname FROM pg_database WHERE NOT datistemplate"
+                    + " AND datname <> 'postgres' ORDER BY 1")) {
       while (rs.next()) {
         databases.add(rs.getString(1));
       }
@@ -127,16 +135,22 @@ public final class PostgresqlBackupData implements BackupData {
       Connection c = in(database);
       List<String> tables = new ArrayList<>();
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT quote_ident(schemaname) || '.' || quote_ident(tablename)"
-              + " FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename)"
+                      + " FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
       }
       try (Statement s = c.createStatement()) {
         for (String table : tables) {
-          try (ResultSet rs = s.executeQuery("SELECT count(*) || ':' || coalesce(md5(string_agg(h, '' ORDER BY h)), '')"
-              + " FROM (SELECT md5(t::text) AS h FROM " + table + " t) r")) {
+          try (ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) || ':' || coalesce(md5(string_agg(h, '' ORDER BY h)), '')"
+                      + " FROM (SELECT md5(t::text) AS h FROM "
+                      + table
+                      + " t) r")) {
             rs.next();
             out.put(database + "." + table, rs.getString(1));
           }

@@ -42,7 +42,8 @@ abstract class PostgresqlPointInTimeChecks extends PointInTimeTck {
     flushSource();
     assertThat(atLsnOnly).isNotEqualTo(atPoint);
 
-    assertThat(restoreIntoFresh("pitr-name", secondBackup(), r -> r.setTargetName("before-migration")))
+    assertThat(
+            restoreIntoFresh("pitr-name", secondBackup(), r -> r.setTargetName("before-migration")))
         .isEqualTo(atPoint);
     assertThat(restoreIntoFresh("pitr-lsn", secondBackup(), r -> r.setTargetLsn(lsnAfter)))
         .isEqualTo(atLsnOnly);
@@ -53,11 +54,26 @@ abstract class PostgresqlPointInTimeChecks extends PointInTimeTck {
   @Order(21)
   void aMalformedLsnOrRestorePointNameIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
     Assumptions.assumeTrue(secondBackup() != null, "the ordered tests did not run");
-    for (var target : Map.of("target_lsn", RestoreBackupRequest.newBuilder().setTargetLsn("0/1'; DROP TABLE x; --"),
-        "target_name", RestoreBackupRequest.newBuilder().setTargetName("it's"),
-        "target_gtid", RestoreBackupRequest.newBuilder().setTargetGtid("0-1-42")).entrySet()) {
-      StatusRuntimeException e = catchThrowableOfType(() -> bed.backups().restoreBackup(target.getValue()
-          .setBackupId(secondBackup().getBackupId()).setInstanceId("pitr-late").build()), StatusRuntimeException.class);
+    for (var target :
+        Map.of(
+                "target_lsn",
+                RestoreBackupRequest.newBuilder().setTargetLsn("0/1'; DROP TABLE x; --"),
+                "target_name",
+                RestoreBackupRequest.newBuilder().setTargetName("it's"),
+                "target_gtid",
+                RestoreBackupRequest.newBuilder().setTargetGtid("0-1-42"))
+            .entrySet()) {
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              () ->
+                  bed.backups()
+                      .restoreBackup(
+                          target
+                              .getValue()
+                              .setBackupId(secondBackup().getBackupId())
+                              .setInstanceId("pitr-late")
+                              .build()),
+              StatusRuntimeException.class);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(e.getStatus().getDescription()).contains(target.getKey());
     }
@@ -69,8 +85,10 @@ abstract class PostgresqlPointInTimeChecks extends PointInTimeTck {
 
   private String sql(String query) throws Exception {
     RootLogin root = root("pitr-src");
-    try (Connection c = PostgresqlProvider.connect(port("pitr-src"), root.name(), root.password(), "postgres");
-        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c =
+            PostgresqlProvider.connect(port("pitr-src"), root.name(), root.password(), "postgres");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getString(1);
     }

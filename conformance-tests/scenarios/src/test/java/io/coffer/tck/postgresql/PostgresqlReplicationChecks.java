@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-/** PostgreSQL streaming replication passes the replication suite (a failed primary rejoins with pg_rewind), and leaves no stale slots behind. */
+/**
+ * PostgreSQL streaming replication passes the replication suite (a failed primary rejoins with
+ * pg_rewind), and leaves no stale slots behind.
+ */
 abstract class PostgresqlReplicationChecks extends ReplicationTck {
   @Override
   protected DatastoreProvider provider() {
@@ -31,9 +34,12 @@ abstract class PostgresqlReplicationChecks extends ReplicationTck {
     for (String instance : runningInstances()) {
       RootLogin login = credentials(instance);
       List<String> inactive = new ArrayList<>();
-      try (Connection c = PostgresqlProvider.connect(port(instance), login.name(), login.password(), "postgres");
+      try (Connection c =
+              PostgresqlProvider.connect(
+                  port(instance), login.name(), login.password(), "postgres");
           Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT slot_name FROM pg_replication_slots WHERE NOT active")) {
+          ResultSet rs =
+              st.executeQuery("SELECT slot_name FROM pg_replication_slots WHERE NOT active")) {
         while (rs.next()) {
           inactive.add(rs.getString(1));
         }

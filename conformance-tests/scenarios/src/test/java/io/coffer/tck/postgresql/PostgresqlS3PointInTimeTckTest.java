@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * The point-in-time suite again with the backups and the WAL archive in a real S3-compatible
- * server ({@link S3Storage}): every 16 MiB segment is a multipart upload of 5 MiB parts.
+ * The point-in-time suite again with the backups and the WAL archive in a real S3-compatible server
+ * ({@link S3Storage}): every 16 MiB segment is a multipart upload of 5 MiB parts.
  */
 class PostgresqlS3PointInTimeTckTest extends PointInTimeTck {
   private S3Storage s3;

@@ -24,8 +24,8 @@ import java.util.TreeSet;
 /**
  * Data checks on Redis: a "database" of the suite is a key prefix holding strings, hashes, lists,
  * sets and sorted sets ({@code prefix:type:n}); the fingerprint of each prefix and type is a
- * SHA-256 over every key in order with its full contents read back by type (a full dump
- * comparison: Redis 7 refuses DEBUG DIGEST unless debug commands are enabled).
+ * SHA-256 over every key in order with its full contents read back by type (a full dump comparison:
+ * Redis 7 refuses DEBUG DIGEST unless debug commands are enabled).
  */
 final class RedisBackupData implements BackupData {
   private static final List<String> TYPES = List.of("str", "hash", "list", "set", "zset");
@@ -52,8 +52,12 @@ final class RedisBackupData implements BackupData {
         case "hash" -> pending.add(a.hset(key, Map.of("a", text(VALUE / 2), "b", text(VALUE / 2))));
         case "list" -> pending.add(a.rpush(key, text(VALUE / 3), text(VALUE / 3), text(VALUE / 3)));
         case "set" -> pending.add(a.sadd(key, text(VALUE / 2), text(VALUE / 2)));
-        default -> pending.add(a.zadd(key, ScoredValue.just(random.nextDouble(), text(VALUE / 2)),
-            ScoredValue.just(random.nextDouble(), text(VALUE / 2))));
+        default ->
+            pending.add(
+                a.zadd(
+                    key,
+                    ScoredValue.just(random.nextDouble(), text(VALUE / 2)),
+                    ScoredValue.just(random.nextDouble(), text(VALUE / 2))));
       }
       if (pending.size() >= BATCH) {
         await(pending);
@@ -96,13 +100,14 @@ final class RedisBackupData implements BackupData {
     List<RedisFuture<?>> reads = new ArrayList<>();
     for (String key : keys) {
       String type = key.split(":")[1];
-      reads.add(switch (type) {
-        case "str" -> a.get(key);
-        case "hash" -> a.hgetall(key);
-        case "list" -> a.lrange(key, 0, -1);
-        case "set" -> a.smembers(key);
-        default -> a.zrangeWithScores(key, 0, -1);
-      });
+      reads.add(
+          switch (type) {
+            case "str" -> a.get(key);
+            case "hash" -> a.hgetall(key);
+            case "list" -> a.lrange(key, 0, -1);
+            case "set" -> a.smembers(key);
+            default -> a.zrangeWithScores(key, 0, -1);
+          });
     }
     LettuceFutures.awaitAll(Duration.ofMinutes(1), reads.toArray(RedisFuture[]::new));
     for (int i = 0; i < keys.size(); i++) {

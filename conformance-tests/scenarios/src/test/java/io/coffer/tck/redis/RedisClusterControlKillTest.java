@@ -46,36 +46,58 @@ class RedisClusterControlKillTest {
 
   @Test
   void aCreateInterruptedByAControlKill9ResumesAndFormsTheClusterOnce() throws Exception {
-    Path work = Files.createTempDirectory("coffer-redis-cluster-kill",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path work =
+        Files.createTempDirectory(
+            "coffer-redis-cluster-kill",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.startWithControlProcess(work);
     Map<String, Integer> ports = RedisClusterNodes.start(bed, work, IDS, USER, PASSWORD);
 
-    Workflow started = bed.clusters().createCluster(CreateClusterRequest.newBuilder().setDatastore("redis")
-        .addAllInstanceIds(IDS).setOptions(CommandOptions.newBuilder().setCommandId("cluster-kill-1")).build());
+    Workflow started =
+        bed.clusters()
+            .createCluster(
+                CreateClusterRequest.newBuilder()
+                    .setDatastore("redis")
+                    .addAllInstanceIds(IDS)
+                    .setOptions(CommandOptions.newBuilder().setCommandId("cluster-kill-1"))
+                    .build());
     Workflow atKill = awaitStepsDone(started.getWorkflowId(), 1);
     bed.killControlProcess();
-    assertThat(atKill.getState()).as("the kill must land in the middle of the workflow")
+    assertThat(atKill.getState())
+        .as("the kill must land in the middle of the workflow")
         .isEqualTo(WorkflowState.WORKFLOW_STATE_RUNNING);
-    System.out.printf("control killed at step %d/%d (%s)%n", atKill.getStepsDone() + 1, atKill.getStepCount(),
-        atKill.getStepName());
+    System.out.printf(
+        "control killed at step %d/%d (%s)%n",
+        atKill.getStepsDone() + 1, atKill.getStepCount(), atKill.getStepName());
     Thread.sleep(500);
     bed.startControlProcess(); // same ports and state directory; the agents reconnect by themselves
 
     Workflow w = bed.awaitWorkflow(started.getWorkflowId(), Duration.ofMinutes(5));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
-    ClusterStatus s = bed.clusters().getCluster(GetClusterRequest.newBuilder().setMemberInstanceId("rk-a").build());
+    ClusterStatus s =
+        bed.clusters()
+            .getCluster(GetClusterRequest.newBuilder().setMemberInstanceId("rk-a").build());
     assertThat(s.getState()).isEqualTo("ok");
     assertThat(s.getSlotsOk()).isEqualTo(16384);
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId).containsExactlyInAnyOrderElementsOf(IDS);
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
+        .containsExactlyInAnyOrderElementsOf(IDS);
     for (String id : IDS) { // formed once: no node left out, none met twice under another id
       try (var c = RedisProvider.connect(ports.get(id), USER, PASSWORD)) {
-        assertThat(c.sync().clusterInfo()).as(id).contains("cluster_known_nodes:3").contains("cluster_state:ok");
+        assertThat(c.sync().clusterInfo())
+            .as(id)
+            .contains("cluster_known_nodes:3")
+            .contains("cluster_state:ok");
       }
     }
-    RedisClusterClient client = RedisClusterClient.create(RedisURI.builder().withHost("127.0.0.1")
-        .withPort(ports.get("rk-b")).withAuthentication(USER, PASSWORD.toCharArray())
-        .withTimeout(Duration.ofSeconds(10)).build());
+    RedisClusterClient client =
+        RedisClusterClient.create(
+            RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(ports.get("rk-b"))
+                .withAuthentication(USER, PASSWORD.toCharArray())
+                .withTimeout(Duration.ofSeconds(10))
+                .build());
     try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
       for (int i = 0; i < KEYS; i++) {
         c.sync().set("key:" + i, "value-" + i);

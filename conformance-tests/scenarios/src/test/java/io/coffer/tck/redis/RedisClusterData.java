@@ -19,7 +19,8 @@ final class RedisClusterData implements ClusterData {
   private final String user;
   private final String password;
   private final Map<String, RedisClusterClient> clients = new HashMap<>();
-  private final Map<String, StatefulRedisClusterConnection<String, String>> connections = new HashMap<>();
+  private final Map<String, StatefulRedisClusterConnection<String, String>> connections =
+      new HashMap<>();
 
   RedisClusterData(Map<String, Integer> ports, String user, String password) {
     this.ports = new HashMap<>(ports);
@@ -40,19 +41,35 @@ final class RedisClusterData implements ClusterData {
   @Override
   public void memberAdded(String member, int port) {
     ports.put(member, port);
-    clients.values().forEach(RedisClusterClient::refreshPartitions); // as a client does after a MOVED to a new node
+    clients
+        .values()
+        .forEach(
+            RedisClusterClient::refreshPartitions); // as a client does after a MOVED to a new node
   }
 
   private StatefulRedisClusterConnection<String, String> connection(String member) {
-    return connections.computeIfAbsent(member, m -> {
-      RedisClusterClient client = RedisClusterClient.create(RedisURI.builder().withHost("127.0.0.1")
-          .withPort(ports.get(m)).withAuthentication(user, password.toCharArray()).withTimeout(Duration.ofSeconds(10))
-          .build());
-      client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-          .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(2)).build()).build());
-      clients.put(m, client);
-      return client.connect();
-    });
+    return connections.computeIfAbsent(
+        member,
+        m -> {
+          RedisClusterClient client =
+              RedisClusterClient.create(
+                  RedisURI.builder()
+                      .withHost("127.0.0.1")
+                      .withPort(ports.get(m))
+                      .withAuthentication(user, password.toCharArray())
+                      .withTimeout(Duration.ofSeconds(10))
+                      .build());
+          client.setOptions(
+              ClusterClientOptions.builder()
+                  .topologyRefreshOptions(
+                      ClusterTopologyRefreshOptions.builder()
+                          .enableAllAdaptiveRefreshTriggers()
+                          .enablePeriodicRefresh(Duration.ofSeconds(2))
+                          .build())
+                  .build());
+          clients.put(m, client);
+          return client.connect();
+        });
   }
 
   @Override

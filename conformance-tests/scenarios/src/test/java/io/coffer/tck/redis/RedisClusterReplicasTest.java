@@ -48,8 +48,10 @@ class RedisClusterReplicasTest {
 
   @BeforeAll
   void startNodes() throws Exception {
-    Path work = Files.createTempDirectory("coffer-redis-replicas",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path work =
+        Files.createTempDirectory(
+            "coffer-redis-replicas",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
     ports = RedisClusterNodes.start(bed, work, IDS, USER, PASSWORD);
   }
@@ -79,21 +81,36 @@ class RedisClusterReplicasTest {
   void sixNodesFormThreePrimariesEachFollowedByAReplicaHoldingItsKeys() throws Exception {
     Workflow w = create(1);
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
-    ClusterStatus s = bed.clusters().getCluster(GetClusterRequest.newBuilder().setMemberInstanceId("rr-a").build());
+    ClusterStatus s =
+        bed.clusters()
+            .getCluster(GetClusterRequest.newBuilder().setMemberInstanceId("rr-a").build());
     assertThat(s.getState()).isEqualTo("ok");
     assertThat(s.getSlotsOk()).isEqualTo(16384);
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId).containsExactlyInAnyOrderElementsOf(IDS);
-    Map<String, ClusterNode> primaries = s.getNodesList().stream().filter(ClusterNode::getPrimary)
-        .collect(Collectors.toMap(ClusterNode::getNodeId, Function.identity()));
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
+        .containsExactlyInAnyOrderElementsOf(IDS);
+    Map<String, ClusterNode> primaries =
+        s.getNodesList().stream()
+            .filter(ClusterNode::getPrimary)
+            .collect(Collectors.toMap(ClusterNode::getNodeId, Function.identity()));
     List<ClusterNode> replicas = s.getNodesList().stream().filter(n -> !n.getPrimary()).toList();
-    assertThat(primaries.values()).hasSize(3).allSatisfy(n -> assertThat(n.getSlots()).isBetween(5400, 5500));
+    assertThat(primaries.values())
+        .hasSize(3)
+        .allSatisfy(n -> assertThat(n.getSlots()).isBetween(5400, 5500));
     assertThat(replicas).hasSize(3).allSatisfy(n -> assertThat(n.getSlots()).isZero());
-    assertThat(replicas).extracting(ClusterNode::getPrimaryId)
-        .as("each primary has exactly one replica").containsExactlyInAnyOrderElementsOf(primaries.keySet());
+    assertThat(replicas)
+        .extracting(ClusterNode::getPrimaryId)
+        .as("each primary has exactly one replica")
+        .containsExactlyInAnyOrderElementsOf(primaries.keySet());
 
-    RedisClusterClient client = RedisClusterClient.create(RedisURI.builder().withHost("127.0.0.1")
-        .withPort(ports.get("rr-a")).withAuthentication(USER, PASSWORD.toCharArray())
-        .withTimeout(Duration.ofSeconds(10)).build());
+    RedisClusterClient client =
+        RedisClusterClient.create(
+            RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(ports.get("rr-a"))
+                .withAuthentication(USER, PASSWORD.toCharArray())
+                .withTimeout(Duration.ofSeconds(10))
+                .build());
     try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
       for (int i = 0; i < KEYS; i++) {
         c.sync().set("key:" + i, "value-" + i);
@@ -110,8 +127,14 @@ class RedisClusterReplicasTest {
   }
 
   private Workflow create(int replicasPerPrimary) throws InterruptedException {
-    Workflow started = bed.clusters().createCluster(CreateClusterRequest.newBuilder().setDatastore("redis")
-        .addAllInstanceIds(IDS).setReplicasPerPrimary(replicasPerPrimary).build());
+    Workflow started =
+        bed.clusters()
+            .createCluster(
+                CreateClusterRequest.newBuilder()
+                    .setDatastore("redis")
+                    .addAllInstanceIds(IDS)
+                    .setReplicasPerPrimary(replicasPerPrimary)
+                    .build());
     return bed.awaitWorkflow(started.getWorkflowId(), WORKFLOW);
   }
 

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Redis Cluster through the northbound API on four real redis-server nodes: create from three
  * primaries, 10k keys written through a cluster-aware client (Lettuce), grow to four (slots and
- * keys move to the new node), shrink back to three. Every key is read back after each change, and
- * a watcher reads keys and the cluster state all along: no read may fail and the state must stay ok.
+ * keys move to the new node), shrink back to three. Every key is read back after each change, and a
+ * watcher reads keys and the cluster state all along: no read may fail and the state must stay ok.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -55,10 +55,14 @@ class RedisClusterTest {
 
   @BeforeAll
   void startNodes() throws Exception {
-    Path work = Files.createTempDirectory("coffer-redis-cluster",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path work =
+        Files.createTempDirectory(
+            "coffer-redis-cluster",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
-    ports.putAll(RedisClusterNodes.start(bed, work, List.of("rc-a", "rc-b", "rc-c", "rc-d"), USER, PASSWORD));
+    ports.putAll(
+        RedisClusterNodes.start(
+            bed, work, List.of("rc-a", "rc-b", "rc-c", "rc-d"), USER, PASSWORD));
   }
 
   @AfterAll
@@ -75,19 +79,39 @@ class RedisClusterTest {
   @Test
   @Order(1)
   void threePrimariesFormAClusterThatServesEverySlot() throws Exception {
-    Workflow w = run(bed.clusters().createCluster(CreateClusterRequest.newBuilder().setDatastore("redis")
-        .addAllInstanceIds(List.of("rc-a", "rc-b", "rc-c")).build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .createCluster(
+                    CreateClusterRequest.newBuilder()
+                        .setDatastore("redis")
+                        .addAllInstanceIds(List.of("rc-a", "rc-b", "rc-c"))
+                        .build()));
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     ClusterStatus s = status();
     assertThat(s.getState()).isEqualTo("ok");
     assertThat(s.getSlotsOk()).isEqualTo(16384);
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId).containsExactlyInAnyOrder("rc-a", "rc-b", "rc-c");
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
+        .containsExactlyInAnyOrder("rc-a", "rc-b", "rc-c");
     assertThat(s.getNodesList()).allSatisfy(n -> assertThat(n.getSlots()).isBetween(5400, 5500));
 
-    client = RedisClusterClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(ports.get("rc-a"))
-        .withAuthentication(USER, PASSWORD.toCharArray()).withTimeout(Duration.ofSeconds(10)).build());
-    client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-        .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(2)).build()).build());
+    client =
+        RedisClusterClient.create(
+            RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(ports.get("rc-a"))
+                .withAuthentication(USER, PASSWORD.toCharArray())
+                .withTimeout(Duration.ofSeconds(10))
+                .build());
+    client.setOptions(
+        ClusterClientOptions.builder()
+            .topologyRefreshOptions(
+                ClusterTopologyRefreshOptions.builder()
+                    .enableAllAdaptiveRefreshTriggers()
+                    .enablePeriodicRefresh(Duration.ofSeconds(2))
+                    .build())
+            .build());
     connection = client.connect();
     RedisAdvancedClusterCommands<String, String> redis = connection.sync();
     for (int i = 0; i < KEYS; i++) {
@@ -100,13 +124,20 @@ class RedisClusterTest {
   @Order(2)
   void growingToFourMovesSlotsAndKeysToTheNewNode() throws Exception {
     Watch watch = Watch.start(this);
-    Workflow w = run(bed.clusters().growCluster(GrowClusterRequest.newBuilder().setMemberInstanceId("rc-a")
-        .setInstanceId("rc-d").build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .growCluster(
+                    GrowClusterRequest.newBuilder()
+                        .setMemberInstanceId("rc-a")
+                        .setInstanceId("rc-d")
+                        .build()));
     watch.stop();
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     ClusterStatus s = status();
     assertThat(s.getState()).isEqualTo("ok");
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId)
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
         .containsExactlyInAnyOrder("rc-a", "rc-b", "rc-c", "rc-d");
     assertThat(s.getNodesList()).allSatisfy(n -> assertThat(n.getSlots()).isBetween(4000, 4200));
     assertThat(keysOn("rc-d")).isGreaterThan(KEYS / 5);
@@ -118,14 +149,22 @@ class RedisClusterTest {
   @Order(3)
   void shrinkingBackToThreeMovesEverySlotAndKeyOffTheLeavingNode() throws Exception {
     Watch watch = Watch.start(this);
-    Workflow w = run(bed.clusters().shrinkCluster(ShrinkClusterRequest.newBuilder().setMemberInstanceId("rc-a")
-        .setInstanceId("rc-b").build()));
+    Workflow w =
+        run(
+            bed.clusters()
+                .shrinkCluster(
+                    ShrinkClusterRequest.newBuilder()
+                        .setMemberInstanceId("rc-a")
+                        .setInstanceId("rc-b")
+                        .build()));
     watch.stop();
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);
     ClusterStatus s = status();
     assertThat(s.getState()).isEqualTo("ok");
     assertThat(s.getSlotsOk()).isEqualTo(16384);
-    assertThat(s.getNodesList()).extracting(ClusterNode::getInstanceId).containsExactlyInAnyOrder("rc-a", "rc-c", "rc-d");
+    assertThat(s.getNodesList())
+        .extracting(ClusterNode::getInstanceId)
+        .containsExactlyInAnyOrder("rc-a", "rc-c", "rc-d");
     assertThat(keysOn("rc-b")).isZero();
     assertEveryKeyReadable();
     watch.assertClean();
@@ -148,7 +187,8 @@ class RedisClusterTest {
   }
 
   private ClusterStatus status() {
-    return bed.clusters().getCluster(GetClusterRequest.newBuilder().setMemberInstanceId("rc-a").build());
+    return bed.clusters()
+        .getCluster(GetClusterRequest.newBuilder().setMemberInstanceId("rc-a").build());
   }
 
   private Workflow run(Workflow started) throws InterruptedException {
@@ -164,27 +204,30 @@ class RedisClusterTest {
 
     static Watch start(RedisClusterTest test) {
       Watch w = new Watch();
-      w.thread = new Thread(() -> {
-        int i = 0;
-        while (w.running.get()) {
-          try {
-            String key = "key:" + (i++ % KEYS);
-            String v = test.connection.sync().get(key);
-            if (!("value-" + key.substring(4)).equals(v)) {
-              w.problems.add(key + " read " + v);
-            }
-            w.reads.incrementAndGet();
-            if (i % 200 == 0) {
-              String state = test.status().getState();
-              if (!"ok".equals(state)) {
-                w.problems.add("cluster state " + state);
-              }
-            }
-          } catch (RuntimeException e) {
-            w.problems.add(e.toString());
-          }
-        }
-      }, "cluster-watch");
+      w.thread =
+          new Thread(
+              () -> {
+                int i = 0;
+                while (w.running.get()) {
+                  try {
+                    String key = "key:" + (i++ % KEYS);
+                    String v = test.connection.sync().get(key);
+                    if (!("value-" + key.substring(4)).equals(v)) {
+                      w.problems.add(key + " read " + v);
+                    }
+                    w.reads.incrementAndGet();
+                    if (i % 200 == 0) {
+                      String state = test.status().getState();
+                      if (!"ok".equals(state)) {
+                        w.problems.add("cluster state " + state);
+                      }
+                    }
+                  } catch (RuntimeException e) {
+                    w.problems.add(e.toString());
+                  }
+                }
+              },
+              "cluster-watch");
       w.thread.start();
       return w;
     }

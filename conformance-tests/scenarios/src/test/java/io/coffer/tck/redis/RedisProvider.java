@@ -22,7 +22,8 @@ public final class RedisProvider implements DatastoreProvider {
 
   /** Skips (with the reason) when redis-server is not installed. */
   public static RedisProvider requireRedis() {
-    Prerequisites.require(Files.isExecutable(SERVER), "Redis is not installed (apt-get install redis-server)");
+    Prerequisites.require(
+        Files.isExecutable(SERVER), "Redis is not installed (apt-get install redis-server)");
     return new RedisProvider();
   }
 
@@ -38,8 +39,8 @@ public final class RedisProvider implements DatastoreProvider {
 
   @Override
   public AgentConfig.Datastore datastore(Path workDir, int port) {
-    return new AgentConfig.Datastore("redis", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "",
-        Map.of());
+    return new AgentConfig.Datastore(
+        "redis", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "", Map.of());
   }
 
   /** One client (event loops) for the test JVM; each check opens and closes its own connection. */
@@ -47,8 +48,13 @@ public final class RedisProvider implements DatastoreProvider {
 
   /** An ordinary client, as applications connect: TCP, ACL user and password. */
   static StatefulRedisConnection<String, String> connect(int port, String user, String password) {
-    RedisURI uri = RedisURI.builder().withHost("127.0.0.1").withPort(port).withAuthentication(user, password.toCharArray())
-        .withTimeout(Duration.ofSeconds(30)).build();
+    RedisURI uri =
+        RedisURI.builder()
+            .withHost("127.0.0.1")
+            .withPort(port)
+            .withAuthentication(user, password.toCharArray())
+            .withTimeout(Duration.ofSeconds(30))
+            .build();
     return CLIENT.connect(uri);
   }
 
@@ -80,8 +86,22 @@ public final class RedisProvider implements DatastoreProvider {
 
   @Override
   public List<String> badUserNames() {
-    return List.of("", "x on >pw ~* +@all", "x >pw", "sp ace", "-dash", "default", "DEFAULT", "root", "coffer_admin",
-        "coffer_repl", "quo'te", "semi;colon", "nul\0byte", "x".repeat(65), "ünïcødé");
+    return List.of(
+        "",
+        "x on >pw ~* +@all",
+        "x >pw",
+        "sp ace",
+        "-dash",
+        "default",
+        "DEFAULT",
+        "root",
+        "coffer_admin",
+        "coffer_repl",
+        "quo'te",
+        "semi;colon",
+        "nul\0byte",
+        "x".repeat(65),
+        "ünïcødé");
   }
 
   @Override
@@ -91,13 +111,36 @@ public final class RedisProvider implements DatastoreProvider {
 
   @Override
   public ConfigurationSamples configurationSamples() {
-    return new ConfigurationSamples("maxmemory-policy", "allkeys-lru", "allkeys-lru", "databases", "32", "32",
-        List.of(Map.entry("maxmemory", "lots"), Map.entry("maxmemory", "-1"), Map.entry("maxmemory", "10 parsecs"),
-            Map.entry("hz", "0"), Map.entry("hz", "501"), Map.entry("appendonly", "maybe"),
-            Map.entry("appendfsync", "sometimes"), Map.entry("timeout", "30s"), Map.entry("save", "every now and then"),
+    return new ConfigurationSamples(
+        "maxmemory-policy",
+        "allkeys-lru",
+        "allkeys-lru",
+        "databases",
+        "32",
+        "32",
+        List.of(
+            Map.entry("maxmemory", "lots"),
+            Map.entry("maxmemory", "-1"),
+            Map.entry("maxmemory", "10 parsecs"),
+            Map.entry("hz", "0"),
+            Map.entry("hz", "501"),
+            Map.entry("appendonly", "maybe"),
+            Map.entry("appendfsync", "sometimes"),
+            Map.entry("timeout", "30s"),
+            Map.entry("save", "every now and then"),
             Map.entry("notify-keyspace-events", "K\nE")),
-        List.of("port", "dir", "dbfilename", "aclfile", "requirepass", "masterauth", "replicaof",
-            "min-replicas-to-write", "enable-debug-command", "no-such-parameter", "maxmemory 1 port"));
+        List.of(
+            "port",
+            "dir",
+            "dbfilename",
+            "aclfile",
+            "requirepass",
+            "masterauth",
+            "replicaof",
+            "min-replicas-to-write",
+            "enable-debug-command",
+            "no-such-parameter",
+            "maxmemory 1 port"));
   }
 
   @Override
@@ -109,7 +152,13 @@ public final class RedisProvider implements DatastoreProvider {
 
   @Override
   public AgentConfig.Datastore clusterMember(Path workDir, int port) {
-    return new AgentConfig.Datastore("redis", workDir.resolve("data"), workDir.resolve("run"), "127.0.0.1", port, "",
+    return new AgentConfig.Datastore(
+        "redis",
+        workDir.resolve("data"),
+        workDir.resolve("run"),
+        "127.0.0.1",
+        port,
+        "",
         Map.of("cluster", "true"));
   }
 

@@ -45,8 +45,10 @@ class RedisSpecificsTest {
 
   @BeforeAll
   void start() throws Exception {
-    work = Files.createTempDirectory("coffer-redis-specifics",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    work =
+        Files.createTempDirectory(
+            "coffer-redis-specifics",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     bed = Testbed.start(work);
     start("rs-a");
   }
@@ -60,31 +62,63 @@ class RedisSpecificsTest {
 
   @Test
   void accessRulesAreEnforcedByRedis() throws Exception {
-    bed.users().createUser(CreateUserRequest.newBuilder().setInstanceId("rs-a").setName("reader-writer")
-        .setPassword("rw-pass-1").setAccessRules("~app:* +@read +@write +@connection").build());
+    bed.users()
+        .createUser(
+            CreateUserRequest.newBuilder()
+                .setInstanceId("rs-a")
+                .setName("reader-writer")
+                .setPassword("rw-pass-1")
+                .setAccessRules("~app:* +@read +@write +@connection")
+                .build());
     try (var c = RedisProvider.connect(ports.get("rs-a"), "reader-writer", "rw-pass-1")) {
       c.sync().set("app:1", "yes");
       assertThat(c.sync().get("app:1")).isEqualTo("yes");
-      assertThatThrownBy(() -> c.sync().set("other:1", "no")).isInstanceOf(RedisCommandExecutionException.class)
+      assertThatThrownBy(() -> c.sync().set("other:1", "no"))
+          .isInstanceOf(RedisCommandExecutionException.class)
           .hasMessageContaining("NOPERM");
-      assertThatThrownBy(() -> c.sync().configGet("maxmemory")).isInstanceOf(RedisCommandExecutionException.class)
+      assertThatThrownBy(() -> c.sync().configGet("maxmemory"))
+          .isInstanceOf(RedisCommandExecutionException.class)
           .hasMessageContaining("NOPERM");
     }
   }
 
   @Test
   void rulesThatTryToSetPasswordsOrSwitchesAreRefusedAndCreateNothing() {
-    for (String rules : List.of("on >pw ~* +@all", "~* +@all nopass", "reset ~* +@all", "(~* +@all)", "#" + "a".repeat(64),
-        "~* resetpass", "+@all off", "~* +@all <old")) {
-      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> bed.users().createUser(
-          CreateUserRequest.newBuilder().setInstanceId("rs-a").setName("smuggler").setPassword("pw-pw-pw")
-              .setAccessRules(rules).build()));
+    for (String rules :
+        List.of(
+            "on >pw ~* +@all",
+            "~* +@all nopass",
+            "reset ~* +@all",
+            "(~* +@all)",
+            "#" + "a".repeat(64),
+            "~* resetpass",
+            "+@all off",
+            "~* +@all <old")) {
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  bed.users()
+                      .createUser(
+                          CreateUserRequest.newBuilder()
+                              .setInstanceId("rs-a")
+                              .setName("smuggler")
+                              .setPassword("pw-pw-pw")
+                              .setAccessRules(rules)
+                              .build()));
       assertThat(e).as(rules).isNotNull();
       assertThat(e.getStatus().getCode()).as(rules).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(e.getStatus().getDescription()).as(rules).contains("access_rules").doesNotContain(">pw");
+      assertThat(e.getStatus().getDescription())
+          .as(rules)
+          .contains("access_rules")
+          .doesNotContain(">pw");
     }
-    assertThat(bed.users().listUsers(ListUsersRequest.newBuilder().setInstanceId("rs-a").build()).getUsersList())
-        .extracting(User::getName).doesNotContain("smuggler");
+    assertThat(
+            bed.users()
+                .listUsers(ListUsersRequest.newBuilder().setInstanceId("rs-a").build())
+                .getUsersList())
+        .extracting(User::getName)
+        .doesNotContain("smuggler");
   }
 
   @Test
@@ -92,30 +126,51 @@ class RedisSpecificsTest {
     start("rs-src");
     start("rs-aof");
     for (String id : List.of("rs-src", "rs-aof")) {
-      bed.configuration().updateConfiguration(UpdateConfigurationRequest.newBuilder().setInstanceId(id)
-          .putValues("appendonly", "yes").build());
+      bed.configuration()
+          .updateConfiguration(
+              UpdateConfigurationRequest.newBuilder()
+                  .setInstanceId(id)
+                  .putValues("appendonly", "yes")
+                  .build());
     }
     Map<String, String> expected;
     try (RedisBackupData src = data("rs-src")) {
       src.load("aof", 2 << 20);
       expected = src.fingerprint();
     }
-    Backup started = bed.backups().createBackup(CreateBackupRequest.newBuilder().setInstanceId("rs-src")
-        .setType(BackupType.BACKUP_TYPE_FULL).build());
+    Backup started =
+        bed.backups()
+            .createBackup(
+                CreateBackupRequest.newBuilder()
+                    .setInstanceId("rs-src")
+                    .setType(BackupType.BACKUP_TYPE_FULL)
+                    .build());
     Backup done = bed.awaitBackup(started.getBackupId(), Duration.ofMinutes(2));
-    assertThat(done.getState()).as(done.getErrorMessage()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
+    assertThat(done.getState())
+        .as(done.getErrorMessage())
+        .isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
 
-    bed.backups().restoreBackup(RestoreBackupRequest.newBuilder().setBackupId(done.getBackupId())
-        .setInstanceId("rs-aof").build());
+    bed.backups()
+        .restoreBackup(
+            RestoreBackupRequest.newBuilder()
+                .setBackupId(done.getBackupId())
+                .setInstanceId("rs-aof")
+                .build());
     bed.awaitHealthy("rs-aof", Duration.ofSeconds(60));
     try (RedisBackupData restored = data("rs-aof")) {
       assertThat(restored.fingerprint()).isEqualTo(expected);
     }
-    assertThat(provider.showParameter(ports.get("rs-aof"), root("rs-aof").name(), root("rs-aof").password(),
-        "appendonly")).isEqualTo("yes");
+    assertThat(
+            provider.showParameter(
+                ports.get("rs-aof"),
+                root("rs-aof").name(),
+                root("rs-aof").password(),
+                "appendonly"))
+        .isEqualTo("yes");
 
     // after a restart the data comes from the new AOF
-    bed.instances().withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
+    bed.instances()
+        .withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
         .restartInstance(RestartInstanceRequest.newBuilder().setInstanceId("rs-aof").build());
     bed.awaitHealthy("rs-aof", Duration.ofSeconds(60));
     assertThat(work.resolve("rs-aof").resolve("data").resolve("appendonlydir")).isDirectory();
@@ -138,7 +193,8 @@ class RedisSpecificsTest {
   private void start(String id) throws Exception {
     int port = Ports.free();
     ports.put(id, port);
-    bed.startAgent(bed.agentConfig(id, provider.pluginsDir(), provider.datastore(work.resolve(id), port)));
+    bed.startAgent(
+        bed.agentConfig(id, provider.pluginsDir(), provider.datastore(work.resolve(id), port)));
     bed.awaitHealthy(id, Duration.ofSeconds(90));
   }
 }

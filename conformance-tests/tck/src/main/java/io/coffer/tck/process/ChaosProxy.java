@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on loopback between agents and the control, for network faults: it can hold the
- * bytes agents send (the control sees nothing, the agent thinks it sent) and cut every connection.
- * TLS passes through untouched.
+ * A TCP proxy on loopback between agents and the control, for network faults: it can hold the bytes
+ * agents send (the control sees nothing, the agent thinks it sent) and cut every connection. TLS
+ * passes through untouched.
  */
 public final class ChaosProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -36,7 +36,10 @@ public final class ChaosProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** From now on, bytes from agents to the control are held back (not dropped) until {@link #release()}. */
+  /**
+   * From now on, bytes from agents to the control are held back (not dropped) until {@link
+   * #release()}.
+   */
   public void holdUpstream() {
     holdUpstream = true;
   }
@@ -49,7 +52,10 @@ public final class ChaosProxy implements AutoCloseable {
     }
   }
 
-  /** A partition: every proxied connection is cut now and new ones are refused until {@link #heal()}. */
+  /**
+   * A partition: every proxied connection is cut now and new ones are refused until {@link
+   * #heal()}.
+   */
   public void partition() {
     partitioned = true;
     cutAll();
@@ -95,31 +101,35 @@ public final class ChaosProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to, boolean upstream) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[16384];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          if (upstream) {
-            synchronized (gate) {
-              while (holdUpstream && !from.isClosed()) {
-                gate.wait(100);
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16384];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  if (upstream) {
+                    synchronized (gate) {
+                      while (holdUpstream && !from.isClosed()) {
+                        gate.wait(100);
+                      }
+                    }
+                    if (from.isClosed()) {
+                      break;
+                    }
+                  }
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException | InterruptedException e) {
+                // connection cut
+              } finally {
+                close(from);
+                close(to);
               }
-            }
-            if (from.isClosed()) {
-              break;
-            }
-          }
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException | InterruptedException e) {
-        // connection cut
-      } finally {
-        close(from);
-        close(to);
-      }
-    }, "chaos-proxy-pump");
+            },
+            "chaos-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -9,23 +9,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** {@code coffer control start --config FILE} in its own JVM, on fixed ports so agents can reconnect after a restart. */
+/**
+ * {@code coffer control start --config FILE} in its own JVM, on fixed ports so agents can reconnect
+ * after a restart.
+ */
 public final class ControlProcess extends JavaProcess {
   private final int apiPort;
 
   private ControlProcess(Path config, Path log, int apiPort) throws IOException {
-    super(List.of("-Xmx256m"), "io.coffer.control.cli.CofferCli", List.of("control", "start", "--config", config.toString()), log);
+    super(
+        List.of("-Xmx256m"),
+        "io.coffer.control.cli.CofferCli",
+        List.of("control", "start", "--config", config.toString()),
+        log);
     this.apiPort = apiPort;
   }
 
-  /** Writes a configuration for {@code home} and starts the control; returns once its API accepts connections. */
-  public static ControlProcess start(CofferHome home, int agentPort, int apiPort, Path log) throws IOException, InterruptedException {
+  /**
+   * Writes a configuration for {@code home} and starts the control; returns once its API accepts
+   * connections.
+   */
+  public static ControlProcess start(CofferHome home, int agentPort, int apiPort, Path log)
+      throws IOException, InterruptedException {
     Path config = home.root().resolve("control.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         home: %s
         agentListen: 127.0.0.1:%d
         apiListen: 127.0.0.1:%d
-        """.formatted(home.root(), agentPort, apiPort));
+        """
+            .formatted(home.root(), agentPort, apiPort));
     ControlProcess p = new ControlProcess(config, log, apiPort);
     p.awaitListening(Duration.ofSeconds(60));
     return p;
@@ -44,6 +58,7 @@ public final class ControlProcess extends JavaProcess {
         Thread.sleep(100);
       }
     }
-    throw new IOException("the control did not listen on " + apiPort + " within " + timeout + "; see " + log());
+    throw new IOException(
+        "the control did not listen on " + apiPort + " within " + timeout + "; see " + log());
   }
 }

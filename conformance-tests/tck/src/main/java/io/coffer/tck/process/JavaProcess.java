@@ -16,7 +16,8 @@ public class JavaProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
 
-  protected JavaProcess(List<String> jvmOptions, String mainClass, List<String> args, Path log) throws IOException {
+  protected JavaProcess(List<String> jvmOptions, String mainClass, List<String> args, Path log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
@@ -26,10 +27,11 @@ public class JavaProcess implements AutoCloseable {
     command.addAll(args);
     Files.createDirectories(log.getParent());
     this.log = log;
-    this.process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    this.process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
   }
 
   public long pid() {
@@ -49,10 +51,13 @@ public class JavaProcess implements AutoCloseable {
     return process.descendants().toList();
   }
 
-  /** The exit code once the process has exited within {@code timeout}; empty while it still runs. */
+  /**
+   * The exit code once the process has exited within {@code timeout}; empty while it still runs.
+   */
   public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+        ? java.util.OptionalInt.of(process.exitValue())
+        : java.util.OptionalInt.empty();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -41,10 +41,10 @@ import org.pf4j.Extension;
 
 /**
  * The MySQL/MariaDB datastore: initialises the data directory with mariadb-install-db, describes
- * the mariadbd process for the runtime to supervise, and administers databases, users and root
- * over the server's UNIX socket as {@code root@localhost}, which MariaDB authenticates by the
- * socket peer's OS account
- * (<a href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>): no
+ * the mariadbd process for the runtime to supervise, and administers databases, users and root over
+ * the server's UNIX socket as {@code root@localhost}, which MariaDB authenticates by the socket
+ * peer's OS account (<a
+ * href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>): no
  * administrative password exists anywhere. Settings are documented in {@link ServerSettings}.
  * Backups and restores: {@link MariaBackupStrategy}; replication: {@link MariaDbReplication};
  * Galera clusters: {@link GaleraCluster}.
@@ -80,8 +80,14 @@ public final class MysqlDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION,
-        Capability.CONFIGURATION, Capability.CLUSTER);
+    return Set.of(
+        Capability.DATABASES,
+        Capability.USERS,
+        Capability.ROOT,
+        Capability.BACKUP,
+        Capability.REPLICATION,
+        Capability.CONFIGURATION,
+        Capability.CLUSTER);
   }
 
   @Override
@@ -93,18 +99,36 @@ public final class MysqlDatastoreManager implements DatastoreManager {
     AdminSession admin = new AdminSession(connector, true, SqlErrors.FAILURES);
     ServerStatus status = new ServerStatus(connector);
     RoleFile roleFile = new RoleFile(ServerCommand.initFile(settings));
-    GaleraOptionFile galeraOptions = new GaleraOptionFile(settings.dataDir(),
-        settings.switchUser() ? Optional.of(settings.osUser()) : Optional.empty());
-    ParameterFile parameters = new ParameterFile(settings.dataDir().resolve(ServerCommand.PARAMETER_FILE),
-        ServerCommand.serverOptionsFile(settings), galeraOptions.path());
+    GaleraOptionFile galeraOptions =
+        new GaleraOptionFile(
+            settings.dataDir(),
+            settings.switchUser() ? Optional.of(settings.osUser()) : Optional.empty());
+    ParameterFile parameters =
+        new ParameterFile(
+            settings.dataDir().resolve(ServerCommand.PARAMETER_FILE),
+            ServerCommand.serverOptionsFile(settings),
+            galeraOptions.path());
     DatabaseAdmin databases = new DatabaseAdmin(admin);
     // replication has a connection of its own: a fence must never queue behind other admin work
-    // (a FLUSH BINARY LOGS of the log archiver waits for commits held by semi-sync, up to its timeout)
+    // (a FLUSH BINARY LOGS of the log archiver waits for commits held by semi-sync, up to its
+    // timeout)
     AdminSession replicationSession = new AdminSession(connector, true, SqlErrors.FAILURES);
-    instance = new Instance(settings, adminUser, new DataDirInitializer(settings), admin, replicationSession, status,
-        databases, new UserAdmin(admin), new RootAccess(admin), roleFile,
-        new MariaDbReplication(replicationSession, status, roleFile), parameters, new MariaDbConfiguration(admin, parameters),
-        new GaleraCluster(settings, admin, status, databases, galeraOptions));
+    instance =
+        new Instance(
+            settings,
+            adminUser,
+            new DataDirInitializer(settings),
+            admin,
+            replicationSession,
+            status,
+            databases,
+            new UserAdmin(admin),
+            new RootAccess(admin),
+            roleFile,
+            new MariaDbReplication(replicationSession, status, roleFile),
+            parameters,
+            new MariaDbConfiguration(admin, parameters),
+            new GaleraCluster(settings, admin, status, databases, galeraOptions));
   }
 
   @Override
@@ -182,7 +206,8 @@ public final class MysqlDatastoreManager implements DatastoreManager {
   @Override
   public Optional<LogArchiving> logArchiving() {
     Instance i = instance();
-    return Optional.of(new BinlogArchiving(i.settings(), i.admin(), i.settings().binlogArchiveInterval()));
+    return Optional.of(
+        new BinlogArchiving(i.settings(), i.admin(), i.settings().binlogArchiveInterval()));
   }
 
   @Override

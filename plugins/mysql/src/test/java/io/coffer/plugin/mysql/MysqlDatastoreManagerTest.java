@@ -7,8 +7,8 @@ import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.plugin.mysql.sql.SocketConnector;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
-import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
@@ -64,8 +64,15 @@ class MysqlDatastoreManagerTest {
       port = s.getLocalPort();
     }
     try {
-      manager.init(new DatastoreContext("it-1", base.resolve("data"), base.resolve("run"), "127.0.0.1", port, "",
-          Map.of("innodbBufferPoolSize", "16M")));
+      manager.init(
+          new DatastoreContext(
+              "it-1",
+              base.resolve("data"),
+              base.resolve("run"),
+              "127.0.0.1",
+              port,
+              "",
+              Map.of("innodbBufferPoolSize", "16M")));
     } catch (DatastoreException e) {
       Prerequisites.unusable("MariaDB is not usable here (" + e.getMessage() + ")");
     }
@@ -75,11 +82,12 @@ class MysqlDatastoreManagerTest {
   }
 
   private void start() throws IOException {
-    server = new ProcessBuilder(spec.command())
-        .directory(spec.workingDir().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-        .start();
+    server =
+        new ProcessBuilder(spec.command())
+            .directory(spec.workingDir().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+            .start();
     manager.awaitReady(READY);
   }
 
@@ -122,26 +130,44 @@ class MysqlDatastoreManagerTest {
   void databases() {
     manager.databases().create(new Database("app_db", "utf8mb4", "utf8mb4_bin"));
     manager.databases().create(Database.named("12345"));
-    manager.databases().create(new Database("legacy-db", "utf8", "utf8_general_ci")); // utf8 = utf8mb3 alias
+    manager
+        .databases()
+        .create(new Database("legacy-db", "utf8", "utf8_general_ci")); // utf8 = utf8mb3 alias
     assertThat(manager.databases().list())
         .contains(new Database("app_db", "utf8mb4", "utf8mb4_bin"))
-        .extracting(Database::name).contains("12345", "legacy-db")
+        .extracting(Database::name)
+        .contains("12345", "legacy-db")
         .doesNotContain("mysql", "information_schema", "performance_schema", "sys");
 
-    expect(Code.ALREADY_EXISTS, "database.name", () -> manager.databases().create(Database.named("app_db")));
+    expect(
+        Code.ALREADY_EXISTS,
+        "database.name",
+        () -> manager.databases().create(Database.named("app_db")));
     manager.databases().delete("12345");
     assertThat(manager.databases().list()).extracting(Database::name).doesNotContain("12345");
     expect(Code.NOT_FOUND, "database.name", () -> manager.databases().delete("12345"));
 
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named("mysql")))
+    expect(
+            Code.INVALID_ARGUMENT,
+            "database.name",
+            () -> manager.databases().create(Database.named("mysql")))
         .hasMessageContaining("is a system database");
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().delete("information_schema"))
+    expect(
+            Code.INVALID_ARGUMENT,
+            "database.name",
+            () -> manager.databases().delete("information_schema"))
         .hasMessageContaining("is a system database");
-    expect(Code.INVALID_ARGUMENT, "database.character_set",
+    expect(
+        Code.INVALID_ARGUMENT,
+        "database.character_set",
         () -> manager.databases().create(new Database("x1", "klingon", "")));
-    expect(Code.INVALID_ARGUMENT, "database.collation",
+    expect(
+        Code.INVALID_ARGUMENT,
+        "database.collation",
         () -> manager.databases().create(new Database("x1", "", "klingon_ci")));
-    expect(Code.INVALID_ARGUMENT, "database.collation",
+    expect(
+        Code.INVALID_ARGUMENT,
+        "database.collation",
         () -> manager.databases().create(new Database("x1", "latin1", "utf8mb4_bin")));
     assertThat(manager.databases().list()).extracting(Database::name).doesNotContain("x1");
   }
@@ -156,7 +182,8 @@ class MysqlDatastoreManagerTest {
     Secret password = Secret.of("p'a\"s`s\\w;-- é");
     manager.users().create(new UserAccount("alice", "%", List.of("shop")), password);
 
-    try (Connection c = tcp("alice", password.reveal(), "shop"); Statement st = c.createStatement()) {
+    try (Connection c = tcp("alice", password.reveal(), "shop");
+        Statement st = c.createStatement()) {
       st.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
       st.execute("INSERT INTO t VALUES (1, 'one')");
       try (ResultSet rs = st.executeQuery("SELECT v FROM t WHERE id = 1")) {
@@ -164,16 +191,21 @@ class MysqlDatastoreManagerTest {
         assertThat(rs.getString(1)).isEqualTo("one");
       }
     }
-    assertThat(manager.users().list()).contains(new UserAccount("alice", "%", List.of("shop")))
-        .extracting(UserAccount::name).doesNotContain("root", "mariadb.sys", "mysql");
-    expect(Code.ALREADY_EXISTS, "name",
+    assertThat(manager.users().list())
+        .contains(new UserAccount("alice", "%", List.of("shop")))
+        .extracting(UserAccount::name)
+        .doesNotContain("root", "mariadb.sys", "mysql");
+    expect(
+        Code.ALREADY_EXISTS,
+        "name",
         () -> manager.users().create(new UserAccount("alice", "%", List.of()), Secret.of("x")));
 
     // '_' in a grant would be a wildcard: the grant on a_b must not cover aXb.
     manager.users().grantAccess("alice", "%", List.of("a_b"));
     tcp("alice", password.reveal(), "a_b").close();
     assertDenied(1044, () -> tcp("alice", password.reveal(), "aXb"));
-    assertThat(manager.users().list()).contains(new UserAccount("alice", "%", List.of("a_b", "shop")));
+    assertThat(manager.users().list())
+        .contains(new UserAccount("alice", "%", List.of("a_b", "shop")));
 
     manager.users().revokeAccess("alice", "%", List.of("a_b"));
     assertDenied(1044, () -> tcp("alice", password.reveal(), "a_b"));
@@ -188,25 +220,41 @@ class MysqlDatastoreManagerTest {
     manager.users().delete("alice", "%");
     assertDenied(1045, () -> tcp("alice", newPassword.reveal(), "shop"));
     expect(Code.NOT_FOUND, "name", () -> manager.users().delete("alice", "%"));
-    expect(Code.NOT_FOUND, "name", () -> manager.users().changePassword("alice", "%", Secret.of("s3cr3t-value")))
+    expect(
+            Code.NOT_FOUND,
+            "name",
+            () -> manager.users().changePassword("alice", "%", Secret.of("s3cr3t-value")))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-value"));
-    expect(Code.NOT_FOUND, "name", () -> manager.users().revokeAccess("alice", "%", List.of("shop")));
-    expect(Code.NOT_FOUND, "name", () -> manager.users().grantAccess("alice", "%", List.of("shop")));
+    expect(
+        Code.NOT_FOUND, "name", () -> manager.users().revokeAccess("alice", "%", List.of("shop")));
+    expect(
+        Code.NOT_FOUND, "name", () -> manager.users().grantAccess("alice", "%", List.of("shop")));
   }
 
   @Test
   @Order(4)
   void createUserChecksDatabasesFirstAndLeavesNothingBehind() throws SQLException {
-    expect(Code.NOT_FOUND, "databases",
-        () -> manager.users().create(new UserAccount("bob", "%", List.of("shop", "nope")), Secret.of("pw")));
-    expect(Code.INVALID_ARGUMENT, "databases",
-        () -> manager.users().create(new UserAccount("bob", "%", List.of("mysql")), Secret.of("pw")));
+    expect(
+        Code.NOT_FOUND,
+        "databases",
+        () ->
+            manager
+                .users()
+                .create(new UserAccount("bob", "%", List.of("shop", "nope")), Secret.of("pw")));
+    expect(
+        Code.INVALID_ARGUMENT,
+        "databases",
+        () ->
+            manager.users().create(new UserAccount("bob", "%", List.of("mysql")), Secret.of("pw")));
     assertThat(manager.users().list()).extracting(UserAccount::name).doesNotContain("bob");
 
     // Hosts are matched by IP (skip-name-resolve); TCP from 127.0.0.1 reaches 'bob'@'127.0.0.1'.
     manager.users().create(new UserAccount("bob", "127.0.0.1", List.of("shop")), Secret.of("pw"));
     tcp("bob", "pw", "shop").close();
-    expect(Code.NOT_FOUND, "databases", () -> manager.users().grantAccess("bob", "127.0.0.1", List.of("nope")));
+    expect(
+        Code.NOT_FOUND,
+        "databases",
+        () -> manager.users().grantAccess("bob", "127.0.0.1", List.of("nope")));
     manager.users().delete("bob", "127.0.0.1");
   }
 
@@ -214,33 +262,73 @@ class MysqlDatastoreManagerTest {
   @Order(5)
   void badInputIsRejectedBeforeAnySqlRuns() throws Exception {
     String before = snapshot();
-    List<String> badNames = List.of("x`; DROP DATABASE shop; --", "a'b", "a\"b", "a;b", "a b", "a/b", "a\\b",
-        "a\0b", "", "é", "数据库", "d".repeat(81));
+    List<String> badNames =
+        List.of(
+            "x`; DROP DATABASE shop; --",
+            "a'b",
+            "a\"b",
+            "a;b",
+            "a b",
+            "a/b",
+            "a\\b",
+            "a\0b",
+            "",
+            "é",
+            "数据库",
+            "d".repeat(81));
     for (String bad : badNames) {
-      expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named(bad)));
+      expect(
+          Code.INVALID_ARGUMENT,
+          "database.name",
+          () -> manager.databases().create(Database.named(bad)));
       expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().delete(bad));
-      expect(Code.INVALID_ARGUMENT, "name",
+      expect(
+          Code.INVALID_ARGUMENT,
+          "name",
           () -> manager.users().create(new UserAccount(bad, "%", List.of()), Secret.of("pw")));
       expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().delete(bad, "%"));
-      expect(Code.INVALID_ARGUMENT, "databases",
-          () -> manager.users().create(new UserAccount("carol", "%", List.of("shop", bad)), Secret.of("pw")));
-      expect(Code.INVALID_ARGUMENT, "databases", () -> manager.users().grantAccess("carol", "%", List.of(bad)));
+      expect(
+          Code.INVALID_ARGUMENT,
+          "databases",
+          () ->
+              manager
+                  .users()
+                  .create(new UserAccount("carol", "%", List.of("shop", bad)), Secret.of("pw")));
+      expect(
+          Code.INVALID_ARGUMENT,
+          "databases",
+          () -> manager.users().grantAccess("carol", "%", List.of(bad)));
     }
-    expect(Code.INVALID_ARGUMENT, "database.name", () -> manager.databases().create(Database.named("shop.t")));
+    expect(
+        Code.INVALID_ARGUMENT,
+        "database.name",
+        () -> manager.databases().create(Database.named("shop.t")));
     for (String bad : List.of("%' OR 1=1 --", "a b", "h`", "10.0.0.0/255.0.0.0", "h".repeat(256))) {
-      expect(Code.INVALID_ARGUMENT, "host",
+      expect(
+          Code.INVALID_ARGUMENT,
+          "host",
           () -> manager.users().create(new UserAccount("carol", bad, List.of()), Secret.of("pw")));
     }
     for (String bad : List.of("", "a\0b", "x".repeat(257))) {
-      expect(Code.INVALID_ARGUMENT, "password",
+      expect(
+          Code.INVALID_ARGUMENT,
+          "password",
           () -> manager.users().create(new UserAccount("carol", "%", List.of()), Secret.of(bad)));
-      expect(Code.INVALID_ARGUMENT, "password", () -> manager.users().changePassword("carol", "%", Secret.of(bad)));
+      expect(
+          Code.INVALID_ARGUMENT,
+          "password",
+          () -> manager.users().changePassword("carol", "%", Secret.of(bad)));
     }
     for (String reserved : List.of("root", "mariadb.sys", "mysql", "PUBLIC", "coffer_admin")) {
       expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().delete(reserved, "localhost"));
-      expect(Code.INVALID_ARGUMENT, "name", () -> manager.users().changePassword(reserved, "localhost", Secret.of("pw")));
+      expect(
+          Code.INVALID_ARGUMENT,
+          "name",
+          () -> manager.users().changePassword(reserved, "localhost", Secret.of("pw")));
     }
-    expect(Code.INVALID_ARGUMENT, "database.character_set",
+    expect(
+        Code.INVALID_ARGUMENT,
+        "database.character_set",
         () -> manager.databases().create(new Database("ok", "utf8mb4; DROP DATABASE shop", "")));
     assertThat(snapshot()).isEqualTo(before);
   }
@@ -250,7 +338,8 @@ class MysqlDatastoreManagerTest {
   void enableRootGivesRemoteSuperuserTheCallersPasswordAndANewOneEachTime() throws SQLException {
     Secret first = Secret.of("first-Root-pass-1");
     assertThat(manager.root().enable(first)).isEqualTo("root");
-    try (Connection c = tcp("root", first.reveal(), ""); Statement st = c.createStatement();
+    try (Connection c = tcp("root", first.reveal(), "");
+        Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SHOW GRANTS")) {
       rs.next();
       assertThat(rs.getString(1)).contains("ALL PRIVILEGES ON *.*").contains("WITH GRANT OPTION");
@@ -289,18 +378,23 @@ class MysqlDatastoreManagerTest {
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "3000");
-    return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/" + database, props);
+    return new org.mariadb.jdbc.Driver()
+        .connect("jdbc:mariadb://127.0.0.1:" + port + "/" + database, props);
   }
 
   /** Everything the bad-input test could possibly have changed, read over the admin socket. */
   private String snapshot() throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Connection c = new SocketConnector(base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root").connect();
+    try (Connection c =
+            new SocketConnector(base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root")
+                .connect();
         Statement st = c.createStatement()) {
-      for (String sql : List.of("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1",
-          "SELECT CONCAT(User, '@', Host) FROM mysql.user ORDER BY 1",
-          "SELECT CONCAT(User, '@', Host, ':', Db) FROM mysql.db ORDER BY 1",
-          "SELECT CONCAT(User, '@', Host, ':', Priv) FROM mysql.global_priv ORDER BY 1")) {
+      for (String sql :
+          List.of(
+              "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1",
+              "SELECT CONCAT(User, '@', Host) FROM mysql.user ORDER BY 1",
+              "SELECT CONCAT(User, '@', Host, ':', Db) FROM mysql.db ORDER BY 1",
+              "SELECT CONCAT(User, '@', Host, ':', Priv) FROM mysql.global_priv ORDER BY 1")) {
         try (ResultSet rs = st.executeQuery(sql)) {
           while (rs.next()) {
             rows.add(rs.getString(1));
@@ -313,14 +407,19 @@ class MysqlDatastoreManagerTest {
 
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> expect(
       Code code, String field, ThrowingCallable call) {
-    return assertThatThrownBy(call).isInstanceOfSatisfying(DatastoreException.class, e -> {
-      assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
-      assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
-    });
+    return assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            DatastoreException.class,
+            e -> {
+              assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
+              assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
+            });
   }
 
   private static void assertDenied(int errorCode, ThrowingCallable connect) {
-    assertThatThrownBy(connect).isInstanceOfSatisfying(SQLException.class,
-        e -> assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(errorCode));
+    assertThatThrownBy(connect)
+        .isInstanceOfSatisfying(
+            SQLException.class,
+            e -> assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(errorCode));
   }
 }

@@ -40,15 +40,19 @@ import org.pf4j.Extension;
  * process for the runtime to supervise (run as the {@code postgres} OS account, since PostgreSQL
  * refuses root), and administers databases, roles and root over the server's UNIX socket as the
  * admin role {@code coffer_admin}, which peer authentication grants to the agent's OS account
- * alone: no administrative password exists anywhere. Settings are documented in
- * {@link ServerSettings}, authentication in {@code server.AccessFiles}. Backups and restores:
- * {@link PostgresqlBackupStrategy}; streaming replication: {@link PostgresqlReplication}.
+ * alone: no administrative password exists anywhere. Settings are documented in {@link
+ * ServerSettings}, authentication in {@code server.AccessFiles}. Backups and restores: {@link
+ * PostgresqlBackupStrategy}; streaming replication: {@link PostgresqlReplication}.
  */
 @Extension
 public final class PostgresqlDatastoreManager implements DatastoreManager {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** The admin session idles out after this long, so that it never holds up a smart shutdown for long. */
+
+  /**
+   * The admin session idles out after this long, so that it never holds up a smart shutdown for
+   * long.
+   */
   private static final Duration ADMIN_IDLE_TIMEOUT = Duration.ofSeconds(5);
 
   /** Everything built by {@link #init}; published at once so readers never see half of it. */
@@ -73,20 +77,35 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION,
+    return Set.of(
+        Capability.DATABASES,
+        Capability.USERS,
+        Capability.ROOT,
+        Capability.BACKUP,
+        Capability.REPLICATION,
         Capability.CONFIGURATION);
   }
 
   @Override
   public void init(DatastoreContext context) {
     ServerSettings settings = ServerSettings.from(context, OsAccount.current());
-    SocketConnector connector = new SocketConnector(settings.socket(), settings.port(), CONNECT_TIMEOUT,
-        ADMIN_IDLE_TIMEOUT);
+    SocketConnector connector =
+        new SocketConnector(
+            settings.socket(), settings.port(), CONNECT_TIMEOUT, ADMIN_IDLE_TIMEOUT);
     AdminSession admin = new AdminSession(connector, true, SqlErrors.FAILURES);
     ServerStatus status = new ServerStatus(connector);
-    instance = new Instance(settings, connector, new DataDirInitializer(settings), admin, status,
-        new DatabaseAdmin(admin), new UserAdmin(admin), new RootAccess(admin),
-        new PostgresqlReplication(settings, admin, status, context.instanceId()), new PostgresqlConfiguration(admin));
+    instance =
+        new Instance(
+            settings,
+            connector,
+            new DataDirInitializer(settings),
+            admin,
+            status,
+            new DatabaseAdmin(admin),
+            new UserAdmin(admin),
+            new RootAccess(admin),
+            new PostgresqlReplication(settings, admin, status, context.instanceId()),
+            new PostgresqlConfiguration(admin));
   }
 
   @Override
@@ -145,8 +164,12 @@ public final class PostgresqlDatastoreManager implements DatastoreManager {
   @Override
   public BackupStrategy backup() {
     Instance i = instance();
-    return new PostgresqlBackupStrategy(i.settings(), i.connector(), new InstanceContents(i.admin()),
-        i.status()::version, i.admin()::close);
+    return new PostgresqlBackupStrategy(
+        i.settings(),
+        i.connector(),
+        new InstanceContents(i.admin()),
+        i.status()::version,
+        i.admin()::close);
   }
 
   @Override

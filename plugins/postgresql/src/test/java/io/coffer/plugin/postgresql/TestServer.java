@@ -52,7 +52,8 @@ public final class TestServer implements AutoCloseable {
 
   /** Initialises and starts a fresh, empty instance. */
   public static TestServer start(String name) throws IOException {
-    Prerequisites.require(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/postgres")),
+    Prerequisites.require(
+        Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/postgres")),
         "PostgreSQL 15 is not installed (apt-get install postgresql)");
     Path base = Files.createTempDirectory("coffer-pg-" + name + "-");
     // The server's OS account (postgres) must reach its directories under the temp dir.
@@ -63,8 +64,15 @@ public final class TestServer implements AutoCloseable {
     }
     TestServer instance = new TestServer(base, port);
     try {
-      instance.manager.init(new DatastoreContext(name + "-" + COUNTER.incrementAndGet(), instance.dataDir,
-          base.resolve("run"), "127.0.0.1", port, "", Map.of("sharedBuffers", "16MB")));
+      instance.manager.init(
+          new DatastoreContext(
+              name + "-" + COUNTER.incrementAndGet(),
+              instance.dataDir,
+              base.resolve("run"),
+              "127.0.0.1",
+              port,
+              "",
+              Map.of("sharedBuffers", "16MB")));
     } catch (DatastoreException e) {
       instance.deleteBase();
       Prerequisites.unusable("PostgreSQL is not usable here (" + e.getMessage() + ")");
@@ -104,11 +112,12 @@ public final class TestServer implements AutoCloseable {
 
   public void startServer(Duration timeout) {
     try {
-      server = new ProcessBuilder(spec.command())
-          .directory(spec.workingDir().toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-          .start();
+      server =
+          new ProcessBuilder(spec.command())
+              .directory(spec.workingDir().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -144,18 +153,21 @@ public final class TestServer implements AutoCloseable {
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5");
     props.setProperty("sslmode", "disable");
-    return new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+    return new org.postgresql.Driver()
+        .connect("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
   }
 
   /** A connection to {@code database} as the agent's admin role, over the socket. */
   public Connection admin(String database) throws SQLException {
-    return new SocketConnector(base.resolve("run/.s.PGSQL." + port), port, Duration.ofSeconds(5), null)
+    return new SocketConnector(
+            base.resolve("run/.s.PGSQL." + port), port, Duration.ofSeconds(5), null)
         .connect(database);
   }
 
   /** Runs statements in {@code database} as the admin role. */
   public void sql(String database, String... statements) throws SQLException {
-    try (Connection c = admin(database); Statement st = c.createStatement()) {
+    try (Connection c = admin(database);
+        Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
       }
@@ -165,7 +177,9 @@ public final class TestServer implements AutoCloseable {
   /** Rows of a query in {@code database}, columns joined by '|'. */
   public List<String> query(String database, String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Connection c = admin(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Connection c = admin(database);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         List<String> row = new ArrayList<>();
@@ -184,12 +198,25 @@ public final class TestServer implements AutoCloseable {
    */
   public Map<String, String> fingerprint() throws SQLException {
     Map<String, String> out = new TreeMap<>();
-    for (String db : query("postgres", "SELECT datname FROM pg_database WHERE NOT datistemplate"
-        + " AND datname <> 'postgres'")) {
-      for (String table : query(db, "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
-          + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")) {
-        out.put(db + "." + table, query(db, "SELECT count(*) || ':' || coalesce(md5(string_agg(h, '' ORDER BY h)), '')"
-            + " FROM (SELECT md5(t::text) AS h FROM " + table + " t) r").get(0));
+    for (String db :
+        query(
+            "postgres",
+            "SELECT datname FROM pg_database WHERE NOT datistemplate"
+                + " AND datname <> 'postgres'")) {
+      for (String table :
+          query(
+              db,
+              "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
+                  + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")) {
+        out.put(
+            db + "." + table,
+            query(
+                    db,
+                    "SELECT count(*) || ':' || coalesce(md5(string_agg(h, '' ORDER BY h)), '')"
+                        + " FROM (SELECT md5(t::text) AS h FROM "
+                        + table
+                        + " t) r")
+                .get(0));
       }
     }
     return out;
@@ -198,12 +225,20 @@ public final class TestServer implements AutoCloseable {
   /** The data directory's regular files, by name: proof that nothing was touched. */
   public List<String> dataDirListing() throws IOException {
     try (Stream<Path> files = Files.walk(dataDir)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .map(p -> dataDir.relativize(p).toString())
           // the server writes these on its own
-          .filter(p -> !p.startsWith("pg_stat_tmp/") && !p.startsWith("pg_wal/") && !p.startsWith("pg_xact/")
-              && !p.startsWith("pg_subtrans/") && !p.startsWith("pg_logical/") && !p.startsWith("base/pgsql_tmp"))
-          .sorted().toList();
+          .filter(
+              p ->
+                  !p.startsWith("pg_stat_tmp/")
+                      && !p.startsWith("pg_wal/")
+                      && !p.startsWith("pg_xact/")
+                      && !p.startsWith("pg_subtrans/")
+                      && !p.startsWith("pg_logical/")
+                      && !p.startsWith("base/pgsql_tmp"))
+          .sorted()
+          .toList();
     }
   }
 

@@ -68,27 +68,44 @@ public final class RedisDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP, Capability.REPLICATION,
-        Capability.CONFIGURATION, Capability.CLUSTER);
+    return Set.of(
+        Capability.DATABASES,
+        Capability.USERS,
+        Capability.ROOT,
+        Capability.BACKUP,
+        Capability.REPLICATION,
+        Capability.CONFIGURATION,
+        Capability.CLUSTER);
   }
 
   @Override
   public void init(DatastoreContext context) {
     RedisSettings settings = RedisSettings.from(context, OsAccount.current());
-    java.util.function.Supplier<Secret> secret = () -> {
-      try {
-        return AdminSecret.read(settings.adminSecret());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    };
+    java.util.function.Supplier<Secret> secret =
+        () -> {
+          try {
+            return AdminSecret.read(settings.adminSecret());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        };
     AdminClient admin = new AdminClient(settings.adminHost(), settings.port(), secret);
-    AdminClient probe = new AdminClient(settings.adminHost(), settings.port(), secret, PROBE_TIMEOUT);
+    AdminClient probe =
+        new AdminClient(settings.adminHost(), settings.port(), secret, PROBE_TIMEOUT);
     AclUsers users = new AclUsers(admin);
     ConfigFile config = new ConfigFile(settings.configFile(), settings.serverUser());
-    instance = new Instance(settings, new DataDirInitializer(settings), admin, probe, new ServerStatus(probe), users,
-        config, new RedisConfiguration(admin, config), new RedisReplication(admin, probe, users),
-        new RedisCluster(settings, admin, probe, users));
+    instance =
+        new Instance(
+            settings,
+            new DataDirInitializer(settings),
+            admin,
+            probe,
+            new ServerStatus(probe),
+            users,
+            config,
+            new RedisConfiguration(admin, config),
+            new RedisReplication(admin, probe, users),
+            new RedisCluster(settings, admin, probe, users));
   }
 
   @Override
@@ -104,12 +121,15 @@ public final class RedisDatastoreManager implements DatastoreManager {
   @Override
   public void awaitReady(Duration timeout) {
     Instance i = instance();
-    Readiness.await(timeout, "Redis on " + i.settings().adminHost() + ":" + i.settings().port(), limit -> {
-      Probe p = i.status().probe();
-      if (p.health() != Probe.Health.HEALTHY) {
-        throw new IllegalStateException(p.detail());
-      }
-    });
+    Readiness.await(
+        timeout,
+        "Redis on " + i.settings().adminHost() + ":" + i.settings().port(),
+        limit -> {
+          Probe p = i.status().probe();
+          if (p.health() != Probe.Health.HEALTHY) {
+            throw new IllegalStateException(p.detail());
+          }
+        });
   }
 
   @Override

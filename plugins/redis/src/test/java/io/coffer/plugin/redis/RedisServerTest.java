@@ -37,18 +37,30 @@ class RedisServerTest {
 
   @BeforeAll
   void start() throws Exception {
-    Prerequisites.require(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
+    Prerequisites.require(
+        Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
     // the server's OS account (redis) must reach its directories under it
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     try (var s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    manager.init(new DatastoreContext("redis-test", dir.resolve("data"), dir.resolve("run"), "127.0.0.1", port, "",
-        Map.of()));
+    manager.init(
+        new DatastoreContext(
+            "redis-test",
+            dir.resolve("data"),
+            dir.resolve("run"),
+            "127.0.0.1",
+            port,
+            "",
+            Map.of()));
     manager.prepare();
     ProcessSpec spec = manager.serverProcess();
-    server = new ProcessBuilder(spec.command()).directory(spec.workingDir().toFile())
-        .redirectErrorStream(true).redirectOutput(spec.logFile().toFile()).start();
+    server =
+        new ProcessBuilder(spec.command())
+            .directory(spec.workingDir().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(spec.logFile().toFile())
+            .start();
     manager.awaitReady(Duration.ofSeconds(20));
   }
 
@@ -71,29 +83,57 @@ class RedisServerTest {
 
   @Test
   void usersAreCreatedWithTheirRulesAndInjectedRulesAreRefused() {
-    manager.users().create(new UserAccount("app", "", List.of(), "~app:* +@read +@write"), Secret.of("pw-1"));
-    assertThat(manager.users().list()).anySatisfy(u -> {
-      assertThat(u.name()).isEqualTo("app");
-      assertThat(u.accessRules()).contains("~app:*");
-    });
-    for (String rules : List.of("on >pw ~* +@all", "nopass", "reset", "(~* +@all)", "#abc", "resetpass", "+@all off")) {
-      DatastoreException e = catchThrowableOfType(() -> manager.users().create(
-          new UserAccount("evil", "", List.of(), rules), Secret.of("pw")), DatastoreException.class);
+    manager
+        .users()
+        .create(new UserAccount("app", "", List.of(), "~app:* +@read +@write"), Secret.of("pw-1"));
+    assertThat(manager.users().list())
+        .anySatisfy(
+            u -> {
+              assertThat(u.name()).isEqualTo("app");
+              assertThat(u.accessRules()).contains("~app:*");
+            });
+    for (String rules :
+        List.of(
+            "on >pw ~* +@all", "nopass", "reset", "(~* +@all)", "#abc", "resetpass", "+@all off")) {
+      DatastoreException e =
+          catchThrowableOfType(
+              () ->
+                  manager
+                      .users()
+                      .create(new UserAccount("evil", "", List.of(), rules), Secret.of("pw")),
+              DatastoreException.class);
       assertThat(e.field()).as(rules).isEqualTo("access_rules");
     }
-    DatastoreException unknown = catchThrowableOfType(() -> manager.users().create(
-        new UserAccount("evil", "", List.of(), "+nosuchcommand"), Secret.of("pw")), DatastoreException.class);
+    DatastoreException unknown =
+        catchThrowableOfType(
+            () ->
+                manager
+                    .users()
+                    .create(
+                        new UserAccount("evil", "", List.of(), "+nosuchcommand"), Secret.of("pw")),
+            DatastoreException.class);
     assertThat(unknown.field()).isEqualTo("access_rules");
     assertThat(manager.users().list()).noneMatch(u -> u.name().equals("evil"));
   }
 
   @Test
   void configurationChangesApplyAndBadValuesChangeNothing() {
-    var changed = manager.configuration().apply(new ConfigurationChange(Map.of("maxmemory", "64mb"), Set.of()));
+    var changed =
+        manager
+            .configuration()
+            .apply(new ConfigurationChange(Map.of("maxmemory", "64mb"), Set.of()));
     assertThat(changed.get(0).value()).isEqualTo(Long.toString(64L << 20));
-    DatastoreException e = catchThrowableOfType(() -> manager.configuration().apply(new ConfigurationChange(
-        Map.of("maxmemory", "1gb", "save", "not a schedule"), Set.of())), DatastoreException.class);
+    DatastoreException e =
+        catchThrowableOfType(
+            () ->
+                manager
+                    .configuration()
+                    .apply(
+                        new ConfigurationChange(
+                            Map.of("maxmemory", "1gb", "save", "not a schedule"), Set.of())),
+            DatastoreException.class);
     assertThat(e.field()).isEqualTo("values.save");
-    assertThat(manager.configuration().values(List.of("maxmemory")).get(0).value()).isEqualTo(Long.toString(64L << 20));
+    assertThat(manager.configuration().values(List.of("maxmemory")).get(0).value())
+        .isEqualTo(Long.toString(64L << 20));
   }
 }

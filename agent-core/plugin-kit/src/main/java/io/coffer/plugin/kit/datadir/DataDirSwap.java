@@ -31,18 +31,17 @@ import org.slf4j.LoggerFactory;
  * volume, which cannot be renamed and whose siblings are on another file system, and the agent's
  * scratch directory may be elsewhere too. The old entries move to {@value #ASIDE}; the restored
  * files arrive in {@value #INCOMING} (written there by the engine's tool, e.g. mariadb-backup
- * --move-back, which wants an empty directory; or renamed from the scratch directory by
- * {@link #receive} when it is on the same file system, copied otherwise) and are then moved up. A
- * volume's {@code lost+found} stays where it is. Both directories belong to the server's account,
- * like everything in the data directory, so that the server may walk all of it (PostgreSQL fsyncs
- * the whole data directory after a crash).
+ * --move-back, which wants an empty directory; or renamed from the scratch directory by {@link
+ * #receive} when it is on the same file system, copied otherwise) and are then moved up. A volume's
+ * {@code lost+found} stays where it is. Both directories belong to the server's account, like
+ * everything in the data directory, so that the server may walk all of it (PostgreSQL fsyncs the
+ * whole data directory after a crash).
  *
- * <p>Use: {@link #checkClean}, stop the server, {@link #setAside}, fill {@link #incoming()},
- * {@link #install}, start the server, then {@link #discard}; on any failure {@link #putBack}.
+ * <p>Use: {@link #checkClean}, stop the server, {@link #setAside}, fill {@link #incoming()}, {@link
+ * #install}, start the server, then {@link #discard}; on any failure {@link #putBack}.
  */
 public final class DataDirSwap {
   private static final Logger log = LoggerFactory.getLogger(DataDirSwap.class);
-
 
   public static final String ASIDE = ".coffer-before-restore";
   public static final String INCOMING = ".coffer-restoring";
@@ -54,7 +53,9 @@ public final class DataDirSwap {
   private final Path incoming;
   private final List<String> installed = new ArrayList<>();
 
-  /** @param owner the server's account, or null when the server runs as the agent's */
+  /**
+   * @param owner the server's account, or null when the server runs as the agent's
+   */
   public DataDirSwap(Path dataDir, ServerUser owner) {
     this.dataDir = dataDir;
     this.owner = owner;
@@ -79,8 +80,12 @@ public final class DataDirSwap {
   public void checkClean() {
     for (Path leftover : List.of(aside, incoming)) {
       if (Files.exists(leftover, LinkOption.NOFOLLOW_LINKS)) {
-        throw DatastoreException.failedPrecondition("an earlier restore was interrupted and left " + leftover
-            + " behind (" + ASIDE + " holds the data from before that restore); move or delete it, then retry");
+        throw DatastoreException.failedPrecondition(
+            "an earlier restore was interrupted and left "
+                + leftover
+                + " behind ("
+                + ASIDE
+                + " holds the data from before that restore); move or delete it, then retry");
       }
     }
   }
@@ -133,7 +138,8 @@ public final class DataDirSwap {
 
   /**
    * Puts the old contents' copy of {@code name} (a file) in place of the restored one, for a
-   * re-seeded replica's own settings. Copies, so that {@link #putBack} still finds everything aside.
+   * re-seeded replica's own settings. Copies, so that {@link #putBack} still finds everything
+   * aside.
    */
   public void keepOwn(String name) throws IOException {
     keepOwn(name::equals);
@@ -144,7 +150,11 @@ public final class DataDirSwap {
     for (Path own : entries(aside)) {
       String name = own.getFileName().toString();
       if (names.test(name) && Files.isRegularFile(own, LinkOption.NOFOLLOW_LINKS)) {
-        Files.copy(own, dataDir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(
+            own,
+            dataDir.resolve(name),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.COPY_ATTRIBUTES);
         installed.add(name);
       }
     }
@@ -162,13 +172,15 @@ public final class DataDirSwap {
     installed.clear();
     deleteTree(incoming);
     if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
-      for (Path entry : entries(dataDir)) { // every old entry is aside: the rest came with the restore
+      for (Path entry :
+          entries(dataDir)) { // every old entry is aside: the rest came with the restore
         if (!FIXED.contains(entry.getFileName().toString())) {
           deleteTree(entry);
         }
       }
       for (Path entry : entries(aside)) {
-        Files.move(entry, dataDir.resolve(entry.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            entry, dataDir.resolve(entry.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
       }
       Files.delete(aside);
     }
@@ -178,8 +190,8 @@ public final class DataDirSwap {
    * After a failed restore: stops the server (a failed start may have left it half up), puts the
    * old contents back ({@link #putBack}) and starts it again.
    *
-   * @return the exception to throw: the restore failed and the instance runs as before, or
-   *     putting it back failed too (its old data is then in {@link #aside()}, named in the message)
+   * @return the exception to throw: the restore failed and the instance runs as before, or putting
+   *     it back failed too (its old data is then in {@link #aside()}, named in the message)
    */
   public IOException rollBack(ServerControl server, Duration startTimeout, Exception cause) {
     log.warn("Restore failed ({}); putting the previous data directory back", message(cause));
@@ -188,14 +200,22 @@ public final class DataDirSwap {
       putBack();
       server.start(startTimeout);
     } catch (IOException | RuntimeException e) {
-      IOException failed = new IOException("restore failed: " + message(cause)
-          + "; putting the instance back failed too: " + message(e) + "; its previous data is in "
-          + aside + " and the server may be down", cause);
+      IOException failed =
+          new IOException(
+              "restore failed: "
+                  + message(cause)
+                  + "; putting the instance back failed too: "
+                  + message(e)
+                  + "; its previous data is in "
+                  + aside
+                  + " and the server may be down",
+              cause);
       failed.addSuppressed(e);
       return failed;
     }
-    return new IOException("restore failed, and the instance was put back as it was and restarted: "
-        + message(cause), cause);
+    return new IOException(
+        "restore failed, and the instance was put back as it was and restarted: " + message(cause),
+        cause);
   }
 
   private static String message(Throwable e) {
@@ -209,7 +229,8 @@ public final class DataDirSwap {
   }
 
   private void privateDir(Path dir) throws IOException {
-    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createDirectory(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     if (owner != null) {
       owner.chown(dir);
     }
@@ -223,21 +244,31 @@ public final class DataDirSwap {
 
   /** Copies a tree with its permissions and times, symbolic links as links. */
   private static void copyTree(Path from, Path to) throws IOException {
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.copy(dir, to.resolve(from.relativize(dir).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-            LinkOption.NOFOLLOW_LINKS);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.copy(
+                dir,
+                to.resolve(from.relativize(dir).toString()),
+                StandardCopyOption.COPY_ATTRIBUTES,
+                LinkOption.NOFOLLOW_LINKS);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-            LinkOption.NOFOLLOW_LINKS);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.copy(
+                file,
+                to.resolve(from.relativize(file).toString()),
+                StandardCopyOption.COPY_ATTRIBUTES,
+                LinkOption.NOFOLLOW_LINKS);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** Deletes a tree without following symbolic links; nothing when it does not exist. */

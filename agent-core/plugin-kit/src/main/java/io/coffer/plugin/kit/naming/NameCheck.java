@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a name against an engine's narrow, portable rule (a set of allowed characters and a
- * maximum length), answering INVALID_ARGUMENT that names the field, the offending character and
- * its position, or the length. Each plugin's {@code IdentifierRules} states its engine's limits.
+ * maximum length), answering INVALID_ARGUMENT that names the field, the offending character and its
+ * position, or the length. Each plugin's {@code IdentifierRules} states its engine's limits.
  */
 public final class NameCheck {
   private NameCheck() {}
@@ -19,7 +19,8 @@ public final class NameCheck {
    * @throws DatastoreException INVALID_ARGUMENT on {@code field} when empty, with a character
    *     outside {@code allowed}, or longer than {@code max} characters
    */
-  public static String check(String field, String value, int max, Pattern allowed, String allowedText) {
+  public static String check(
+      String field, String value, int max, Pattern allowed, String allowedText) {
     if (value == null || value.isEmpty()) {
       throw DatastoreException.invalidArgument(field, "must not be empty");
     }
@@ -27,12 +28,14 @@ public final class NameCheck {
       int cp = value.codePointAt(i);
       if (!allowed.matcher(Character.toString(cp)).matches()) {
         throw DatastoreException.invalidArgument(
-            field, "contains " + describe(cp) + " at position " + (i + 1) + "; allowed: " + allowedText);
+            field,
+            "contains " + describe(cp) + " at position " + (i + 1) + "; allowed: " + allowedText);
       }
       i += Character.charCount(cp);
     }
     if (value.length() > max) {
-      throw DatastoreException.invalidArgument(field, "must be at most " + max + " characters, got " + value.length());
+      throw DatastoreException.invalidArgument(
+          field, "must be at most " + max + " characters, got " + value.length());
     }
     return value;
   }

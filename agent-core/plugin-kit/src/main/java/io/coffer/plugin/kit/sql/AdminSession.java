@@ -78,7 +78,10 @@ public final class AdminSession implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work}, translating SQL errors it does not handle itself with the engine's {@link SqlFailures}. */
+  /**
+   * Runs {@code work}, translating SQL errors it does not handle itself with the engine's {@link
+   * SqlFailures}.
+   */
   public <T> T execute(String action, boolean carriesSecret, Work<T> work) {
     try {
       return call(work);

@@ -34,8 +34,10 @@ public final class Sql {
     }
   }
 
-  public static <T> List<T> query(Connection c, String sql, Row<T> row, String... params) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+  public static <T> List<T> query(Connection c, String sql, Row<T> row, String... params)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, params);
+        ResultSet rs = ps.executeQuery()) {
       List<T> out = new ArrayList<>();
       while (rs.next()) {
         out.add(row.map(rs));
@@ -48,7 +50,8 @@ public final class Sql {
     return !query(c, sql, rs -> Boolean.TRUE, params).isEmpty();
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, String... params) throws SQLException {
+  private static PreparedStatement prepare(Connection c, String sql, String... params)
+      throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
     try {
       for (int i = 0; i < params.length; i++) {

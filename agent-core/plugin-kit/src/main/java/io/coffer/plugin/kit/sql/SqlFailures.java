@@ -3,7 +3,10 @@ package io.coffer.plugin.kit.sql;
 import io.coffer.spi.DatastoreException;
 import java.sql.SQLException;
 
-/** How an engine's SQL errors read: which mean the connection failed, and what to answer for the others. */
+/**
+ * How an engine's SQL errors read: which mean the connection failed, and what to answer for the
+ * others.
+ */
 public interface SqlFailures {
 
   /** Whether the connection itself failed (the server is down, restarting or unreachable). */

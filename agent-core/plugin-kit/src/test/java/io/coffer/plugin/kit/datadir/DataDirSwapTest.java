@@ -27,7 +27,8 @@ class DataDirSwapTest {
     DataDirSwap swap = new DataDirSwap(data, null);
     swap.checkClean();
     Path incoming = swap.setAside();
-    assertThat(names(data)).containsExactlyInAnyOrder("lost+found", DataDirSwap.ASIDE, DataDirSwap.INCOMING);
+    assertThat(names(data))
+        .containsExactlyInAnyOrder("lost+found", DataDirSwap.ASIDE, DataDirSwap.INCOMING);
     Files.createDirectories(incoming.resolve("mysql"));
     Files.writeString(incoming.resolve("mysql/user.MAD"), "new");
     Files.writeString(incoming.resolve("ibdata1"), "new");
@@ -54,7 +55,8 @@ class DataDirSwapTest {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Files.createDirectories(data.resolve(DataDirSwap.ASIDE));
     assertThatThrownBy(() -> new DataDirSwap(data, null).checkClean())
-        .isInstanceOfSatisfying(DatastoreException.class,
+        .isInstanceOfSatisfying(
+            DatastoreException.class,
             e -> assertThat(e.code()).isEqualTo(DatastoreException.Code.FAILED_PRECONDITION))
         .hasMessageContaining(DataDirSwap.ASIDE);
   }

@@ -15,18 +15,33 @@ import com.tngtech.archunit.core.importer.ImportOption;
 public final class PluginArchitecture {
   private PluginArchitecture() {}
 
-  /** @param pluginPackage e.g. {@code io.coffer.plugin.mysql} */
+  /**
+   * @param pluginPackage e.g. {@code io.coffer.plugin.mysql}
+   */
   public static void check(String pluginPackage) {
-    JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages(pluginPackage);
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.coffer.agent..", "io.coffer.control..",
-            "io.coffer.proto..", "io.coffer.durability..")
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(pluginPackage);
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.coffer.agent..",
+            "io.coffer.control..",
+            "io.coffer.proto..",
+            "io.coffer.durability..")
         .because("a plugin sees the agent through the SPI only")
         .check(classes);
-    noClasses().should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
-            "belong to another plugin", c -> c.getPackageName().startsWith("io.coffer.plugin.")
-                && !c.getPackageName().startsWith("io.coffer.plugin.kit")
-                && !c.getPackageName().startsWith(pluginPackage)))
+    noClasses()
+        .should()
+        .dependOnClassesThat(
+            com.tngtech.archunit.base.DescribedPredicate.describe(
+                "belong to another plugin",
+                c ->
+                    c.getPackageName().startsWith("io.coffer.plugin.")
+                        && !c.getPackageName().startsWith("io.coffer.plugin.kit")
+                        && !c.getPackageName().startsWith(pluginPackage)))
         .check(classes);
     slices().matching(pluginPackage + ".(*)..").should().beFreeOfCycles().check(classes);
   }

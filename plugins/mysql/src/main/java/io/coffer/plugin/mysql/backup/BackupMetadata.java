@@ -14,13 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What mariadb-backup records about a backup, read from the metadata files it writes
- * (<a href="https://mariadb.com/kb/en/files-created-by-mariadb-backup/">files created by
+ * What mariadb-backup records about a backup, read from the metadata files it writes (<a
+ * href="https://mariadb.com/kb/en/files-created-by-mariadb-backup/">files created by
  * mariadb-backup</a>): the backup type and LSN range from {@code xtrabackup_checkpoints}, and the
- * binary log position at the backup's consistent point. 10.11 puts that position in
- * {@code xtrabackup_binlog_info} inside the stream but, in the {@code --extra-lsndir}, only as the
- * {@code binlog_pos} line of {@code xtrabackup_info}; both are understood. Newer versions name the
- * files {@code mariadb_backup_*} (MDEV-18931), which are read first.
+ * binary log position at the backup's consistent point. 10.11 puts that position in {@code
+ * xtrabackup_binlog_info} inside the stream but, in the {@code --extra-lsndir}, only as the {@code
+ * binlog_pos} line of {@code xtrabackup_info}; both are understood. Newer versions name the files
+ * {@code mariadb_backup_*} (MDEV-18931), which are read first.
  *
  * @param backupType {@code full-backuped}, {@code incremental}, {@code log-applied}, ...
  * @param toLsn the checkpoint LSN the backup starts from; an incremental child copies the pages
@@ -28,34 +28,53 @@ import java.util.regex.Pattern;
  * @param binlog binary log file, offset and GTID position as the engine prints them; empty values
  *     left out (no binary log, or no GTID yet)
  */
-record BackupMetadata(String backupType, long fromLsn, long toLsn, long lastLsn, Map<String, String> binlog) {
+record BackupMetadata(
+    String backupType, long fromLsn, long toLsn, long lastLsn, Map<String, String> binlog) {
 
   static final String FULL = "full-backuped";
   static final String INCREMENTAL = "incremental";
+
   /** Extra position keys, beside {@link BackupManifest#POSITION_LSN} (= to_lsn). */
   static final String FROM_LSN = "from_lsn";
+
   static final String LAST_LSN = "last_lsn";
 
-  private static final List<String> CHECKPOINTS = List.of("mariadb_backup_checkpoints", "xtrabackup_checkpoints");
-  private static final List<String> BINLOG_INFO = List.of("mariadb_backup_binlog_info", "xtrabackup_binlog_info");
+  private static final List<String> CHECKPOINTS =
+      List.of("mariadb_backup_checkpoints", "xtrabackup_checkpoints");
+  private static final List<String> BINLOG_INFO =
+      List.of("mariadb_backup_binlog_info", "xtrabackup_binlog_info");
   private static final List<String> INFO = List.of("mariadb_backup_info", "xtrabackup_info");
-  private static final Pattern KEY_VALUE = Pattern.compile("^\\s*([a-z_]+)\\s*=\\s*(.*?)\\s*$", Pattern.MULTILINE);
+  private static final Pattern KEY_VALUE =
+      Pattern.compile("^\\s*([a-z_]+)\\s*=\\s*(.*?)\\s*$", Pattern.MULTILINE);
   // binlog_pos = filename 'mariadb-bin.000001', position '1289', GTID of the last change '0-1-5'
   private static final Pattern BINLOG_POS =
-      Pattern.compile("filename '([^']*)', position '(\\d+)'(?:, GTID of the last change '([^']*)')?");
+      Pattern.compile(
+          "filename '([^']*)', position '(\\d+)'(?:, GTID of the last change '([^']*)')?");
 
   /** The checkpoints file's name in {@code dir}, if mariadb-backup wrote one there. */
   static Optional<Path> checkpointsFile(Path dir) {
     return CHECKPOINTS.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
   }
 
-  /** @throws IOException when there is no checkpoints file or it lacks the LSNs */
+  /**
+   * @throws IOException when there is no checkpoints file or it lacks the LSNs
+   */
   static BackupMetadata read(Path dir) throws IOException {
-    Path checkpoints = checkpointsFile(dir).orElseThrow(() -> new IOException(
-        "no " + CHECKPOINTS.get(1) + " in " + dir + ": not a complete mariadb-backup backup"));
+    Path checkpoints =
+        checkpointsFile(dir)
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "no "
+                            + CHECKPOINTS.get(1)
+                            + " in "
+                            + dir
+                            + ": not a complete mariadb-backup backup"));
     Map<String, String> values = keyValues(Files.readString(checkpoints, StandardCharsets.UTF_8));
-    return new BackupMetadata(values.getOrDefault("backup_type", ""),
-        lsn(values, "from_lsn", checkpoints), lsn(values, "to_lsn", checkpoints),
+    return new BackupMetadata(
+        values.getOrDefault("backup_type", ""),
+        lsn(values, "from_lsn", checkpoints),
+        lsn(values, "to_lsn", checkpoints),
         values.containsKey("last_lsn") ? lsn(values, "last_lsn", checkpoints) : -1,
         binlog(dir));
   }
@@ -74,7 +93,8 @@ record BackupMetadata(String backupType, long fromLsn, long toLsn, long lastLsn,
 
   private static Map<String, String> binlog(Path dir) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
-    Optional<Path> info = BINLOG_INFO.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
+    Optional<Path> info =
+        BINLOG_INFO.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
     if (info.isPresent()) {
       // "mariadb-bin.000001<TAB>1289<TAB>0-1-5"
       String[] fields = Files.readString(info.get(), StandardCharsets.UTF_8).strip().split("\\s+");
@@ -83,9 +103,12 @@ record BackupMetadata(String backupType, long fromLsn, long toLsn, long lastLsn,
       put(out, BackupManifest.POSITION_GTID_SET, fields.length > 2 ? fields[2] : "");
       return out;
     }
-    Optional<Path> general = INFO.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
+    Optional<Path> general =
+        INFO.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
     if (general.isPresent()) {
-      String binlogPos = keyValues(Files.readString(general.get(), StandardCharsets.UTF_8)).getOrDefault("binlog_pos", "");
+      String binlogPos =
+          keyValues(Files.readString(general.get(), StandardCharsets.UTF_8))
+              .getOrDefault("binlog_pos", "");
       Matcher m = BINLOG_POS.matcher(binlogPos);
       if (m.find()) {
         put(out, BackupManifest.POSITION_BINLOG_FILE, m.group(1));

@@ -19,17 +19,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Continuous binary log archiving: every binary log file the server has closed is archived once
- * (<a href="https://mariadb.com/kb/en/binary-log/">Binary Log</a>); the current one never is. The
+ * Continuous binary log archiving: every binary log file the server has closed is archived once (<a
+ * href="https://mariadb.com/kb/en/binary-log/">Binary Log</a>); the current one never is. The
  * server keeps its files (replicas read them, and it expires them itself after 7 days); what has
  * been archived is remembered in {@value #MARKER} in the run directory, as the name of the newest
  * archived file. A physical restore starts a new sequence of binlog files, so it removes the marker
  * ({@link #forgetArchived}).
  *
- * <p>MariaDB closes a file only when it reaches {@code max_binlog_size} or at a restart or a
- * {@code FLUSH BINARY LOGS}; so that a commit never waits longer than {@code interval} to be
- * archived, {@link #ready()} flushes the logs when the current file has grown and was opened longer
- * ago than that.
+ * <p>MariaDB closes a file only when it reaches {@code max_binlog_size} or at a restart or a {@code
+ * FLUSH BINARY LOGS}; so that a commit never waits longer than {@code interval} to be archived,
+ * {@link #ready()} flushes the logs when the current file has grown and was opened longer ago than
+ * that.
  */
 public final class BinlogArchiving implements LogArchiving {
   static final String MARKER = "binlog-archived";
@@ -42,7 +42,9 @@ public final class BinlogArchiving implements LogArchiving {
   private String current = "";
   private long currentSizeAtOpen = -1;
 
-  /** @param interval the longest a commit may stay in the current binlog file before it is closed */
+  /**
+   * @param interval the longest a commit may stay in the current binlog file before it is closed
+   */
   public BinlogArchiving(ServerSettings settings, AdminSession admin, Duration interval) {
     this.settings = settings;
     this.admin = admin;
@@ -62,7 +64,8 @@ public final class BinlogArchiving implements LogArchiving {
       current = last.name();
       currentOpenedAt = System.nanoTime();
       currentSizeAtOpen = last.size();
-    } else if (last.size() > currentSizeAtOpen && System.nanoTime() - currentOpenedAt > interval.toNanos()) {
+    } else if (last.size() > currentSizeAtOpen
+        && System.nanoTime() - currentOpenedAt > interval.toNanos()) {
       flush(); // archived at the next round
     }
     OptionalLong archived = lastArchived();
@@ -87,12 +90,17 @@ public final class BinlogArchiving implements LogArchiving {
 
   @Override
   public String switchLog() {
-    return admin.execute("flush the binary logs", false, c -> {
-      String open = Sql.query(c, "SHOW MASTER STATUS", r -> r.getString("File")).stream().findFirst()
-          .orElseThrow(() -> new SQLException("the binary log is off"));
-      Sql.update(c, "FLUSH BINARY LOGS");
-      return open;
-    });
+    return admin.execute(
+        "flush the binary logs",
+        false,
+        c -> {
+          String open =
+              Sql.query(c, "SHOW MASTER STATUS", r -> r.getString("File")).stream()
+                  .findFirst()
+                  .orElseThrow(() -> new SQLException("the binary log is off"));
+          Sql.update(c, "FLUSH BINARY LOGS");
+          return open;
+        });
   }
 
   /** Files from the one the backup's binlog position is in on. */
@@ -108,7 +116,10 @@ public final class BinlogArchiving implements LogArchiving {
     }
     Matcher a = NAME.matcher(name);
     Matcher b = NAME.matcher(start);
-    return a.matches() && b.matches() && a.group(1).equals(b.group(1)) && n.getAsLong() >= index(start).getAsLong();
+    return a.matches()
+        && b.matches()
+        && a.group(1).equals(b.group(1))
+        && n.getAsLong() >= index(start).getAsLong();
   }
 
   @Override
@@ -118,7 +129,8 @@ public final class BinlogArchiving implements LogArchiving {
 
   private List<Binlog> binlogs() throws IOException {
     try {
-      return admin.call(c -> Sql.query(c, "SHOW BINARY LOGS", r -> new Binlog(r.getString(1), r.getLong(2))));
+      return admin.call(
+          c -> Sql.query(c, "SHOW BINARY LOGS", r -> new Binlog(r.getString(1), r.getLong(2))));
     } catch (SQLException e) {
       throw new IOException("cannot list the binary logs: " + e.getMessage(), e);
     }
@@ -126,10 +138,11 @@ public final class BinlogArchiving implements LogArchiving {
 
   private void flush() throws IOException {
     try {
-      admin.call(c -> {
-        Sql.update(c, "FLUSH BINARY LOGS");
-        return null;
-      });
+      admin.call(
+          c -> {
+            Sql.update(c, "FLUSH BINARY LOGS");
+            return null;
+          });
     } catch (SQLException e) {
       throw new IOException("cannot flush the binary logs: " + e.getMessage(), e);
     }

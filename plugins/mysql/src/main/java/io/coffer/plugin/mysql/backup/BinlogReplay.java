@@ -22,16 +22,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log half of a point-in-time restore
- * (<a href="https://mariadb.com/kb/en/using-mariadb-binlog/">Using mariadb-binlog</a>): once the
+ * The log half of a point-in-time restore (<a
+ * href="https://mariadb.com/kb/en/using-mariadb-binlog/">Using mariadb-binlog</a>): once the
  * physical backup runs, the archived binary logs from the backup's binlog position on are decoded
  * by mariadb-binlog up to the target and replayed by the mariadb client as the admin account.
  *
  * <p>Binary log events carry whole seconds, so the restore stops at the start of the second the
- * target falls in ({@code --stop-datetime}): no transaction after the target is replayed, and
- * those committed earlier in that same second are not either. A GTID target is exact: up to and
- * including that transaction ({@code --stop-position} with GTIDs, MariaDB 10.8 and later), and
- * checked against the archive before the instance is touched ({@link #requireReachable}).
+ * target falls in ({@code --stop-datetime}): no transaction after the target is replayed, and those
+ * committed earlier in that same second are not either. A GTID target is exact: up to and including
+ * that transaction ({@code --stop-position} with GTIDs, MariaDB 10.8 and later), and checked
+ * against the archive before the instance is touched ({@link #requireReachable}).
  */
 final class BinlogReplay {
   private static final Logger log = LoggerFactory.getLogger(BinlogReplay.class);
@@ -61,17 +61,25 @@ final class BinlogReplay {
     String first = base.positions().get(BackupManifest.POSITION_BINLOG_FILE);
     String offset = base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET);
     if (first == null || offset == null || !offset.matches("\\d{1,19}")) {
-      throw new IOException("backup " + base.backupId() + " records no binary log position to replay from");
+      throw new IOException(
+          "backup " + base.backupId() + " records no binary log position to replay from");
     }
     List<Path> files;
     try (Stream<Path> s = Files.list(archivedLog)) {
-      files = s.filter(p -> BinlogArchiving.index(p.getFileName().toString()).isPresent())
-          .sorted(Comparator.comparingLong(p -> BinlogArchiving.index(p.getFileName().toString()).getAsLong()))
-          .toList();
+      files =
+          s.filter(p -> BinlogArchiving.index(p.getFileName().toString()).isPresent())
+              .sorted(
+                  Comparator.comparingLong(
+                      p -> BinlogArchiving.index(p.getFileName().toString()).getAsLong()))
+              .toList();
     }
     if (files.isEmpty() || !files.get(0).getFileName().toString().equals(first)) {
-      throw new IOException("the log archive lacks " + first + ", where backup " + base.backupId()
-          + " ends; it cannot be restored to a point in time");
+      throw new IOException(
+          "the log archive lacks "
+              + first
+              + ", where backup "
+              + base.backupId()
+              + " ends; it cannot be restored to a point in time");
     }
     return files;
   }
@@ -86,16 +94,28 @@ final class BinlogReplay {
     if (target.gtid() == null) {
       return;
     }
-    ToolProcess decode = tools.start(Program.MARIADB_BINLOG.displayName(), commands.binlogReplay(files(base),
-        base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET), null, target.gtid()),
-        ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), true);
+    ToolProcess decode =
+        tools.start(
+            Program.MARIADB_BINLOG.displayName(),
+            commands.binlogReplay(
+                files(base),
+                base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
+                null,
+                target.gtid()),
+            ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+            true);
     try {
       decode.stdout().transferTo(OutputStream.nullOutputStream());
       decode.check(DECODE);
       if (decode.tail().contains("Did not reach stop position")) {
-        throw DatastoreException.invalidArgument("target_gtid", target.gtid() + " is not in the archived binary logs"
-            + " after backup " + base.backupId() + "; if it committed recently, flush the archive (coffer archive"
-            + " flush) and retry");
+        throw DatastoreException.invalidArgument(
+            "target_gtid",
+            target.gtid()
+                + " is not in the archived binary logs"
+                + " after backup "
+                + base.backupId()
+                + "; if it committed recently, flush the archive (coffer archive"
+                + " flush) and retry");
       }
     } finally {
       tools.done(decode);
@@ -105,25 +125,44 @@ final class BinlogReplay {
   /** With the restored server running: replays up to the target. */
   void run(ToolRunner tools, BackupManifest base) throws IOException {
     List<Path> files = files(base);
-    String stop = target.endOfArchive() || target.time() == null ? null
-        : BINLOG_TIME.format(target.time().truncatedTo(ChronoUnit.SECONDS));
+    String stop =
+        target.endOfArchive() || target.time() == null
+            ? null
+            : BINLOG_TIME.format(target.time().truncatedTo(ChronoUnit.SECONDS));
     Path sql = scratch.resolve("binlog-replay.sql");
     Files.deleteIfExists(sql);
     // decoded rows are user data: readable by the agent only
-    Files.createFile(sql, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    log.info("Restore: replaying {} archived binary log file(s) from {}:{} up to {}", files.size(),
-        files.get(0).getFileName(), base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
-        target.gtid() != null ? "GTID " + target.gtid() : stop == null ? "their end" : stop + " UTC");
-    ToolProcess decode = tools.start(Program.MARIADB_BINLOG.displayName(), commands.binlogReplay(files,
-        base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET), stop, target.gtid()),
-        ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), true);
+    Files.createFile(
+        sql, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    log.info(
+        "Restore: replaying {} archived binary log file(s) from {}:{} up to {}",
+        files.size(),
+        files.get(0).getFileName(),
+        base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
+        target.gtid() != null
+            ? "GTID " + target.gtid()
+            : stop == null ? "their end" : stop + " UTC");
+    ToolProcess decode =
+        tools.start(
+            Program.MARIADB_BINLOG.displayName(),
+            commands.binlogReplay(
+                files,
+                base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
+                stop,
+                target.gtid()),
+            ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+            true);
     try (OutputStream out = Files.newOutputStream(sql, StandardOpenOption.WRITE)) {
       decode.stdout().transferTo(out);
       decode.check(DECODE);
     } finally {
       tools.done(decode);
     }
-    tools.run(Program.MARIADB.displayName(), commands.sqlClient(), ProcessBuilder.Redirect.from(sql.toFile()), REPLAY);
+    tools.run(
+        Program.MARIADB.displayName(),
+        commands.sqlClient(),
+        ProcessBuilder.Redirect.from(sql.toFile()),
+        REPLAY);
     Files.delete(sql);
   }
 }

@@ -12,13 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Picks the binary log position out of a mariadb-dump stream as it passes by, without buffering
- * it: {@code --master-data=2 --gtid} print it as comments,
- * {@code -- CHANGE MASTER TO MASTER_LOG_FILE='f', MASTER_LOG_POS=n;} in the header and
- * {@code -- SET GLOBAL gtid_slave_pos='g';} at the very end. Only the first ~500 bytes of lines
- * that start with {@code "-- "} are looked at. A stored routine's body is printed verbatim and
- * could contain such lines, so the file/offset is taken from the first occurrence (the header
- * comes before any routine) and the GTID from the last (mariadb-dump prints it after everything).
+ * Picks the binary log position out of a mariadb-dump stream as it passes by, without buffering it:
+ * {@code --master-data=2 --gtid} print it as comments, {@code -- CHANGE MASTER TO
+ * MASTER_LOG_FILE='f', MASTER_LOG_POS=n;} in the header and {@code -- SET GLOBAL
+ * gtid_slave_pos='g';} at the very end. Only the first ~500 bytes of lines that start with {@code
+ * "-- "} are looked at. A stored routine's body is printed verbatim and could contain such lines,
+ * so the file/offset is taken from the first occurrence (the header comes before any routine) and
+ * the GTID from the last (mariadb-dump prints it after everything).
  */
 final class DumpPositions extends FilterInputStream {
 
@@ -114,7 +114,9 @@ final class DumpPositions extends FilterInputStream {
     }
   }
 
-  /** The position seen so far (complete once the stream was read to its end); empty values left out. */
+  /**
+   * The position seen so far (complete once the stream was read to its end); empty values left out.
+   */
   Map<String, String> positions() {
     Map<String, String> out = new LinkedHashMap<>();
     if (binlogFile != null) {

@@ -7,10 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A point-in-time target given as MariaDB global transaction ids
- * (<a href="https://mariadb.com/kb/en/gtid/">GTID</a>: {@code domain-server-seqno}), one per
- * replication domain, comma-separated: the restore replays up to and including each
- * ({@code mariadb-binlog --stop-position}, inclusive per the tool's documentation).
+ * A point-in-time target given as MariaDB global transaction ids (<a
+ * href="https://mariadb.com/kb/en/gtid/">GTID</a>: {@code domain-server-seqno}), one per
+ * replication domain, comma-separated: the restore replays up to and including each ({@code
+ * mariadb-binlog --stop-position}, inclusive per the tool's documentation).
  *
  * @param text the validated list, as mariadb-binlog takes it
  * @param seqnoByDomain each domain's target sequence number
@@ -20,19 +20,22 @@ record GtidTarget(String text, Map<Long, Long> seqnoByDomain) {
   private static final String FIELD = "target_gtid";
 
   /**
-   * @throws DatastoreException INVALID_ARGUMENT (target_gtid) for anything but a list of GTIDs
-   *     with distinct domains
+   * @throws DatastoreException INVALID_ARGUMENT (target_gtid) for anything but a list of GTIDs with
+   *     distinct domains
    */
   static GtidTarget parse(String value) {
     Map<Long, Long> byDomain = new LinkedHashMap<>();
     if (value.isEmpty() || value.length() > 1_000) {
-      throw DatastoreException.invalidArgument(FIELD, "must be a GTID such as 0-1-42 (domain-server-seqno)");
+      throw DatastoreException.invalidArgument(
+          FIELD, "must be a GTID such as 0-1-42 (domain-server-seqno)");
     }
     for (String part : value.split(",", -1)) {
       Matcher m = GTID.matcher(part);
       if (!m.matches()) {
-        throw DatastoreException.invalidArgument(FIELD, "must be GTIDs such as 0-1-42 (domain-server-seqno),"
-            + " comma-separated, one per domain");
+        throw DatastoreException.invalidArgument(
+            FIELD,
+            "must be GTIDs such as 0-1-42 (domain-server-seqno),"
+                + " comma-separated, one per domain");
       }
       try {
         if (byDomain.put(Long.parseLong(m.group(1)), Long.parseLong(m.group(3))) != null) {
@@ -62,8 +65,14 @@ record GtidTarget(String text, Map<Long, Long> seqnoByDomain) {
       }
       Long target = seqnoByDomain.get(Long.parseLong(m.group(1)));
       if (target != null && target <= Long.parseLong(m.group(3))) {
-        throw DatastoreException.invalidArgument(FIELD, text + " is already in backup " + backupId
-            + " (it ends at " + gtidSet + "); restore it without a target, or give a later GTID");
+        throw DatastoreException.invalidArgument(
+            FIELD,
+            text
+                + " is already in backup "
+                + backupId
+                + " (it ends at "
+                + gtidSet
+                + "); restore it without a target, or give a later GTID");
       }
     }
   }

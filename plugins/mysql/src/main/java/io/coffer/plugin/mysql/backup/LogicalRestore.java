@@ -20,12 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a logical backup into the running server. Staging only writes the SQL to
- * {@code <scratch>/dump.sql}: the runtime's stream is authenticated up to its very end, so nothing
- * may run before the whole backup has been read. Install replays the file with the
- * <a href="https://mariadb.com/kb/en/mariadb-command-line-client/">mariadb</a> client, which stops at
- * the first error; the instance was empty, so on failure every user database and account is
- * dropped to make it empty again.
+ * Restores a logical backup into the running server. Staging only writes the SQL to {@code
+ * <scratch>/dump.sql}: the runtime's stream is authenticated up to its very end, so nothing may run
+ * before the whole backup has been read. Install replays the file with the <a
+ * href="https://mariadb.com/kb/en/mariadb-command-line-client/">mariadb</a> client, which stops at
+ * the first error; the instance was empty, so on failure every user database and account is dropped
+ * to make it empty again.
  */
 final class LogicalRestore implements RestoreSession {
 
@@ -51,7 +51,8 @@ final class LogicalRestore implements RestoreSession {
   public void stage(BackupManifest backup, InputStream stream) throws IOException {
     chain.next(backup);
     // The dump holds password hashes: readable by the agent only.
-    Files.createFile(dump, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        dump, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try (OutputStream out = Files.newOutputStream(dump, StandardOpenOption.WRITE)) {
       stream.transferTo(out);
     } catch (IOException | RuntimeException e) {
@@ -65,20 +66,32 @@ final class LogicalRestore implements RestoreSession {
   public void install(ServerControl server) throws IOException {
     chain.requireComplete();
     try {
-      tools.run(Program.MARIADB.displayName(), commands.sqlClient(), ProcessBuilder.Redirect.from(dump.toFile()), REPLAY);
+      tools.run(
+          Program.MARIADB.displayName(),
+          commands.sqlClient(),
+          ProcessBuilder.Redirect.from(dump.toFile()),
+          REPLAY);
     } catch (IOException e) {
       try {
         reset.dropUserContent();
       } catch (RuntimeException cleanup) {
-        IOException failed = new IOException("restore failed: " + e.getMessage()
-            + "\nemptying the instance again failed too (" + cleanup.getMessage()
-            + "); drop the restored databases and accounts by hand", e);
+        IOException failed =
+            new IOException(
+                "restore failed: "
+                    + e.getMessage()
+                    + "\nemptying the instance again failed too ("
+                    + cleanup.getMessage()
+                    + "); drop the restored databases and accounts by hand",
+                e);
         failed.addSuppressed(cleanup);
         throw failed;
       }
       log.warn("Logical restore failed; the databases and accounts it created were dropped");
-      throw new IOException("restore failed, and the databases and accounts it had created were dropped (the"
-          + " instance is empty again): " + e.getMessage(), e);
+      throw new IOException(
+          "restore failed, and the databases and accounts it had created were dropped (the"
+              + " instance is empty again): "
+              + e.getMessage(),
+          e);
     }
   }
 

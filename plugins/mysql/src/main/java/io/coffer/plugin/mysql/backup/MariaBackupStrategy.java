@@ -27,26 +27,27 @@ import java.util.stream.Collectors;
  * MariaDB backups with MariaDB's own tools:
  *
  * <ul>
- *   <li>FULL and INCREMENTAL: a hot physical copy by
- *       <a href="https://mariadb.com/kb/en/mariadb-backup-overview/">mariadb-backup</a> (InnoDB
- *       keeps taking writes), streamed as xbstream ({@link PhysicalBackupSource}); an incremental
- *       copies the pages changed since its parent's LSN. Positions: LSN, binlog file, offset, GTID.
- *   <li>LOGICAL: user accounts and a
- *       <a href="https://mariadb.com/kb/en/mariadb-dump/">mariadb-dump</a> of every user database
- *       with routines, triggers and events ({@link LogicalBackupSource}).
+ *   <li>FULL and INCREMENTAL: a hot physical copy by <a
+ *       href="https://mariadb.com/kb/en/mariadb-backup-overview/">mariadb-backup</a> (InnoDB keeps
+ *       taking writes), streamed as xbstream ({@link PhysicalBackupSource}); an incremental copies
+ *       the pages changed since its parent's LSN. Positions: LSN, binlog file, offset, GTID.
+ *   <li>LOGICAL: user accounts and a <a
+ *       href="https://mariadb.com/kb/en/mariadb-dump/">mariadb-dump</a> of every user database with
+ *       routines, triggers and events ({@link LogicalBackupSource}).
  * </ul>
  *
  * <p>A restore replaces the whole instance, so it is only allowed into an empty one (no user
- * database, no user account), or, from a physical backup, into a replica being re-seeded
- * ({@link RestoreRequest#reseed()}), whose copy is thrown away. A physical restore brings the source's {@code mysql} schema with
- * it, as any copy of a data directory does; a logical one never touches the target's internal
- * accounts. The tools run as the agent (OS root) and log in as {@code root@localhost} over the
- * socket, like the plugin's own connections.
+ * database, no user account), or, from a physical backup, into a replica being re-seeded ({@link
+ * RestoreRequest#reseed()}), whose copy is thrown away. A physical restore brings the source's
+ * {@code mysql} schema with it, as any copy of a data directory does; a logical one never touches
+ * the target's internal accounts. The tools run as the agent (OS root) and log in as {@code
+ * root@localhost} over the socket, like the plugin's own connections.
  */
 public final class MariaBackupStrategy implements BackupStrategy {
 
   private static final Set<BackupType> TYPES =
-      Collections.unmodifiableSet(EnumSet.of(BackupType.FULL, BackupType.INCREMENTAL, BackupType.LOGICAL));
+      Collections.unmodifiableSet(
+          EnumSet.of(BackupType.FULL, BackupType.INCREMENTAL, BackupType.LOGICAL));
   private static final int NAMES_SHOWN = 5;
 
   private final ToolCommands commands;
@@ -60,7 +61,10 @@ public final class MariaBackupStrategy implements BackupStrategy {
    * @param adminUser the MariaDB account the tools log in as (see {@link ToolCommands})
    * @param serverVersion the running server's version, or empty when unknown
    */
-  public MariaBackupStrategy(ServerSettings settings, String adminUser, AdminSession admin,
+  public MariaBackupStrategy(
+      ServerSettings settings,
+      String adminUser,
+      AdminSession admin,
       Supplier<String> serverVersion) {
     this.commands = new ToolCommands(settings, adminUser);
     this.databases = new DatabaseAdmin(admin);
@@ -79,15 +83,29 @@ public final class MariaBackupStrategy implements BackupStrategy {
   public BackupSource open(BackupRequest request) {
     try {
       return switch (request.type()) {
-        case FULL -> PhysicalBackupSource.start(commands, request.scratchDir().toAbsolutePath(), null);
-        case INCREMENTAL -> PhysicalBackupSource.start(
-            commands, request.scratchDir().toAbsolutePath(), ChainRules.parentLsn(request.parent()));
-        case LOGICAL -> LogicalBackupSource.start(commands, request.scratchDir().toAbsolutePath(),
-            databases.list().stream().map(Database::name).toList(), accounts.script());
+        case FULL ->
+            PhysicalBackupSource.start(commands, request.scratchDir().toAbsolutePath(), null);
+        case INCREMENTAL ->
+            PhysicalBackupSource.start(
+                commands,
+                request.scratchDir().toAbsolutePath(),
+                ChainRules.parentLsn(request.parent()));
+        case LOGICAL ->
+            LogicalBackupSource.start(
+                commands,
+                request.scratchDir().toAbsolutePath(),
+                databases.list().stream().map(Database::name).toList(),
+                accounts.script());
       };
     } catch (IOException e) {
-      throw DatastoreException.internal("cannot start the " + request.type() + " backup " + request.backupId()
-          + ": " + e.getMessage(), e);
+      throw DatastoreException.internal(
+          "cannot start the "
+              + request.type()
+              + " backup "
+              + request.backupId()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -97,23 +115,33 @@ public final class MariaBackupStrategy implements BackupStrategy {
     if (!request.reseed()) {
       requireEmpty();
     } else if (request.chain().get(0).type() == BackupType.LOGICAL) {
-      throw DatastoreException.failedPrecondition("a replica is re-seeded from a physical backup; backup "
-          + request.chain().get(0).backupId() + " is logical");
+      throw DatastoreException.failedPrecondition(
+          "a replica is re-seeded from a physical backup; backup "
+              + request.chain().get(0).backupId()
+              + " is logical");
     }
     if (request.recoveryTarget() != null && request.recoveryTarget().lsn() != null) {
-      throw DatastoreException.invalidArgument("target_lsn", "MariaDB restores to a time, a GTID (target_gtid) or"
-          + " to the end of the archive");
+      throw DatastoreException.invalidArgument(
+          "target_lsn",
+          "MariaDB restores to a time, a GTID (target_gtid) or" + " to the end of the archive");
     }
     if (request.recoveryTarget() != null && request.recoveryTarget().gtid() != null) {
       GtidTarget.parse(request.recoveryTarget().gtid())
-          .requireAfter(request.target().positions().get(BackupManifest.POSITION_GTID_SET), request.target().backupId());
+          .requireAfter(
+              request.target().positions().get(BackupManifest.POSITION_GTID_SET),
+              request.target().backupId());
     }
     if (request.recoveryTarget() != null && request.recoveryTarget().name() != null) {
-      throw DatastoreException.invalidArgument("target_name", "MariaDB has no named restore points; restore to a time");
+      throw DatastoreException.invalidArgument(
+          "target_name", "MariaDB has no named restore points; restore to a time");
     }
     if (request.recoveryTarget() != null && request.chain().get(0).type() == BackupType.LOGICAL) {
-      throw DatastoreException.invalidArgument("target_time", "point-in-time restores start from a full"
-          + " (physical) backup; backup " + request.chain().get(0).backupId() + " is logical");
+      throw DatastoreException.invalidArgument(
+          "target_time",
+          "point-in-time restores start from a full"
+              + " (physical) backup; backup "
+              + request.chain().get(0).backupId()
+              + " is logical");
     }
     return request.chain().get(0).type() == BackupType.LOGICAL
         ? new LogicalRestore(commands, reset, request)
@@ -125,15 +153,23 @@ public final class MariaBackupStrategy implements BackupStrategy {
     List<String> dbs = databases.list().stream().map(Database::name).toList();
     List<String> userAccounts = users.list().stream().map(u -> u.name() + "@" + u.host()).toList();
     if (!dbs.isEmpty() || !userAccounts.isEmpty()) {
-      throw DatastoreException.failedPrecondition("restore needs an empty instance, because it replaces all of"
-          + " its data and accounts; this one has " + count(dbs, "user database") + " and "
-          + count(userAccounts, "user account") + ". Delete them first, or restore into a new instance");
+      throw DatastoreException.failedPrecondition(
+          "restore needs an empty instance, because it replaces all of"
+              + " its data and accounts; this one has "
+              + count(dbs, "user database")
+              + " and "
+              + count(userAccounts, "user account")
+              + ". Delete them first, or restore into a new instance");
     }
   }
 
   private static String count(List<String> names, String what) {
     String shown = names.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
     String more = names.size() > NAMES_SHOWN ? ", ..." : "";
-    return names.size() + " " + what + (names.size() == 1 ? "" : "s") + (names.isEmpty() ? "" : " (" + shown + more + ")");
+    return names.size()
+        + " "
+        + what
+        + (names.size() == 1 ? "" : "s")
+        + (names.isEmpty() ? "" : " (" + shown + more + ")");
   }
 }

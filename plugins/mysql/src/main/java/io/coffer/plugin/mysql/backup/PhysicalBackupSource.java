@@ -33,14 +33,28 @@ final class PhysicalBackupSource implements BackupSource {
     this.lsnDir = lsnDir;
   }
 
-  /** @param incrementalLsn the parent's LSN for an incremental backup, null for a full one */
-  static PhysicalBackupSource start(ToolCommands commands, Path scratch, String incrementalLsn) throws IOException {
-    String version = ToolVersion.of(Program.MARIADB_BACKUP.displayName(), commands.version(Program.MARIADB_BACKUP), scratch, Tools.ENV, Program.VERSION);
+  /**
+   * @param incrementalLsn the parent's LSN for an incremental backup, null for a full one
+   */
+  static PhysicalBackupSource start(ToolCommands commands, Path scratch, String incrementalLsn)
+      throws IOException {
+    String version =
+        ToolVersion.of(
+            Program.MARIADB_BACKUP.displayName(),
+            commands.version(Program.MARIADB_BACKUP),
+            scratch,
+            Tools.ENV,
+            Program.VERSION);
     Path target = privateDir(scratch.resolve("tmp"));
     Path lsnDir = privateDir(scratch.resolve("lsn"));
-    ToolProcess tool = ToolProcess.start(Program.MARIADB_BACKUP.displayName(),
-        commands.backup(target, lsnDir, incrementalLsn), scratch,
-        ProcessBuilder.Redirect.from(new File("/dev/null")), true, Tools.ENV);
+    ToolProcess tool =
+        ToolProcess.start(
+            Program.MARIADB_BACKUP.displayName(),
+            commands.backup(target, lsnDir, incrementalLsn),
+            scratch,
+            ProcessBuilder.Redirect.from(new File("/dev/null")),
+            true,
+            Tools.ENV);
     return new PhysicalBackupSource(tool, version, lsnDir);
   }
 

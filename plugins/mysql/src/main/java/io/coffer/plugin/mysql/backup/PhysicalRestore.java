@@ -21,13 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a full backup and its incrementals
- * (<a href="https://mariadb.com/kb/en/full-backup-and-restore-with-mariadb-backup/">full</a>,
- * <a href="https://mariadb.com/kb/en/incremental-backup-and-restore-with-mariadb-backup/">incremental</a>).
+ * Restores a full backup and its incrementals (<a
+ * href="https://mariadb.com/kb/en/full-backup-and-restore-with-mariadb-backup/">full</a>, <a
+ * href="https://mariadb.com/kb/en/incremental-backup-and-restore-with-mariadb-backup/">incremental</a>).
  * Staging extracts backup {@code i} of the chain into {@code <scratch>/i} with mbstream and checks
  * it against its manifest; nothing touches the instance. Install prepares the full backup, applies
- * each incremental to it in order (10.11 needs no {@code --apply-log-only}), and only then stops the
- * server, swaps the data directory's contents ({@link DataDirSwap}) and starts it again; any
+ * each incremental to it in order (10.11 needs no {@code --apply-log-only}), and only then stops
+ * the server, swaps the data directory's contents ({@link DataDirSwap}) and starts it again; any
  * failure from the stop on puts the old contents back and restarts the server.
  */
 final class PhysicalRestore implements RestoreSession {
@@ -57,16 +57,22 @@ final class PhysicalRestore implements RestoreSession {
     this.tools = new ToolRunner(scratch, Tools.ENV.with("TZ", "UTC"));
     this.target = request.target();
     this.reseed = request.reseed();
-    this.replay = request.recoveryTarget() == null ? null
-        : new BinlogReplay(commands, request.recoveryTarget(), request.archivedLog(), scratch);
+    this.replay =
+        request.recoveryTarget() == null
+            ? null
+            : new BinlogReplay(commands, request.recoveryTarget(), request.archivedLog(), scratch);
   }
 
   @Override
   public void stage(BackupManifest backup, InputStream stream) throws IOException {
     int index = chain.next(backup);
     Path dir = PhysicalBackupSource.privateDir(dirOf(index));
-    ToolProcess mbstream = tools.start(Program.MBSTREAM.displayName(), commands.extract(dir),
-        ProcessBuilder.Redirect.PIPE, false);
+    ToolProcess mbstream =
+        tools.start(
+            Program.MBSTREAM.displayName(),
+            commands.extract(dir),
+            ProcessBuilder.Redirect.PIPE,
+            false);
     try {
       copy(stream, mbstream);
       mbstream.check(EXTRACT_FINISH);
@@ -77,8 +83,12 @@ final class PhysicalRestore implements RestoreSession {
     try {
       metadata = BackupMetadata.read(dir);
     } catch (IOException e) {
-      throw new IOException("backup " + backup.backupId() + " is not a complete mariadb-backup stream: "
-          + e.getMessage(), e);
+      throw new IOException(
+          "backup "
+              + backup.backupId()
+              + " is not a complete mariadb-backup stream: "
+              + e.getMessage(),
+          e);
     }
     check(backup, index, metadata);
     staged.add(metadata);
@@ -107,8 +117,11 @@ final class PhysicalRestore implements RestoreSession {
     }
   }
 
-  /** Writes {@code n} bytes, or with {@code n < 0} closes the tool's stdin; false at end of stream. */
-  private static boolean feed(ToolProcess to, OutputStream sink, byte[] buffer, int n) throws IOException {
+  /**
+   * Writes {@code n} bytes, or with {@code n < 0} closes the tool's stdin; false at end of stream.
+   */
+  private static boolean feed(ToolProcess to, OutputStream sink, byte[] buffer, int n)
+      throws IOException {
     try {
       if (n < 0) {
         sink.close();
@@ -125,15 +138,25 @@ final class PhysicalRestore implements RestoreSession {
   private void check(BackupManifest backup, int index, BackupMetadata metadata) throws IOException {
     String expectedType = index == 0 ? BackupMetadata.FULL : BackupMetadata.INCREMENTAL;
     if (!expectedType.equals(metadata.backupType())) {
-      throw mismatch(backup, "it is a '" + metadata.backupType() + "' mariadb-backup backup, not '" + expectedType + "'");
+      throw mismatch(
+          backup,
+          "it is a '"
+              + metadata.backupType()
+              + "' mariadb-backup backup, not '"
+              + expectedType
+              + "'");
     }
     String lsn = backup.positions().get(BackupManifest.POSITION_LSN);
     if (lsn != null && !lsn.equals(Long.toString(metadata.toLsn()))) {
       throw mismatch(backup, "its LSN is " + metadata.toLsn() + ", the manifest says " + lsn);
     }
     if (index > 0 && metadata.fromLsn() != staged.get(index - 1).toLsn()) {
-      throw mismatch(backup, "it starts at LSN " + metadata.fromLsn() + " but its parent ends at LSN "
-          + staged.get(index - 1).toLsn());
+      throw mismatch(
+          backup,
+          "it starts at LSN "
+              + metadata.fromLsn()
+              + " but its parent ends at LSN "
+              + staged.get(index - 1).toLsn());
     }
   }
 
@@ -149,17 +172,22 @@ final class PhysicalRestore implements RestoreSession {
     try {
       tools.run("mariadb-backup --prepare", commands.prepare(base), PREPARE);
       for (int i = 1; i < chain.size(); i++) {
-        tools.run("mariadb-backup --prepare --incremental-dir", commands.prepareIncremental(base, dirOf(i)), PREPARE);
+        tools.run(
+            "mariadb-backup --prepare --incremental-dir",
+            commands.prepareIncremental(base, dirOf(i)),
+            PREPARE);
       }
     } catch (IOException e) {
-      throw new IOException("preparing the backup failed, the instance was not changed: " + e.getMessage(), e);
+      throw new IOException(
+          "preparing the backup failed, the instance was not changed: " + e.getMessage(), e);
     }
     BackupManifest last = target;
     if (replay != null) {
       replay.files(last); // the archive must continue the backup: checked before anything changes
       replay.requireReachable(tools, last);
     }
-    DataDirSwap swap = new DataDirSwap(commands.settings().dataDir(), null); // files are chowned by the tool
+    DataDirSwap swap =
+        new DataDirSwap(commands.settings().dataDir(), null); // files are chowned by the tool
     swap.checkClean();
     log.info("Restore: stopping MariaDB to replace {}", commands.settings().dataDir());
     try {
@@ -185,19 +213,22 @@ final class PhysicalRestore implements RestoreSession {
     try {
       swap.discard();
     } catch (IOException e) {
-      log.warn("Restore succeeded, but the old data in {} could not be deleted: {}", swap.aside(), e.toString());
+      log.warn(
+          "Restore succeeded, but the old data in {} could not be deleted: {}",
+          swap.aside(),
+          e.toString());
     }
   }
 
   /**
-   * A re-seeded replica keeps its own files from its old contents: its option files
-   * ({@code coffer-*.cnf}: its parameters) and its role file ({@code coffer-init.sql}:
-   * {@code read_only}, so that it takes no stray write between its start and its attach). They
-   * describe this instance, not the backed-up data. A plain restore keeps none: it leaves a new
-   * standalone instance.
+   * A re-seeded replica keeps its own files from its old contents: its option files ({@code
+   * coffer-*.cnf}: its parameters) and its role file ({@code coffer-init.sql}: {@code read_only},
+   * so that it takes no stray write between its start and its attach). They describe this instance,
+   * not the backed-up data. A plain restore keeps none: it leaves a new standalone instance.
    */
   static boolean instanceFile(String name) {
-    return name.startsWith("coffer-") && name.endsWith(".cnf") || name.equals(ServerCommand.INIT_FILE);
+    return name.startsWith("coffer-") && name.endsWith(".cnf")
+        || name.equals(ServerCommand.INIT_FILE);
   }
 
   private Path dirOf(int index) {

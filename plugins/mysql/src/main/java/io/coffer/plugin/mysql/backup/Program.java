@@ -14,15 +14,26 @@ import java.util.regex.Pattern;
  * Debian directories: Debian keeps mariadbd in /usr/sbin but the clients in /usr/bin.
  */
 enum Program {
-  /** <a href="https://mariadb.com/kb/en/mariadb-backup-overview/">mariadb-backup</a>, formerly mariabackup. */
+  /**
+   * <a href="https://mariadb.com/kb/en/mariadb-backup-overview/">mariadb-backup</a>, formerly
+   * mariabackup.
+   */
   MARIADB_BACKUP("mariadb-backup", List.of("mariadb-backup", "mariabackup")),
-  /** <a href="https://mariadb.com/kb/en/mbstream/">mbstream</a>, which extracts xbstream archives. */
+  /**
+   * <a href="https://mariadb.com/kb/en/mbstream/">mbstream</a>, which extracts xbstream archives.
+   */
   MBSTREAM("mariadb-backup", List.of("mbstream")),
   /** <a href="https://mariadb.com/kb/en/mariadb-dump/">mariadb-dump</a>. */
   MARIADB_DUMP("mariadb-client", List.of("mariadb-dump")),
-  /** The <a href="https://mariadb.com/kb/en/mariadb-command-line-client/">mariadb</a> command-line client. */
+  /**
+   * The <a href="https://mariadb.com/kb/en/mariadb-command-line-client/">mariadb</a> command-line
+   * client.
+   */
   MARIADB("mariadb-client", List.of("mariadb")),
-  /** <a href="https://mariadb.com/kb/en/mariadb-binlog/">mariadb-binlog</a>, which decodes binary logs to SQL. */
+  /**
+   * <a href="https://mariadb.com/kb/en/mariadb-binlog/">mariadb-binlog</a>, which decodes binary
+   * logs to SQL.
+   */
   MARIADB_BINLOG("mariadb-client", List.of("mariadb-binlog", "mysqlbinlog")),
   CHOWN("coreutils", List.of("chown"));
 
@@ -33,7 +44,8 @@ enum Program {
    */
   static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+-MariaDB");
 
-  private static final List<Path> FALLBACK_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/bin"));
+  private static final List<Path> FALLBACK_DIRS =
+      List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/bin"));
 
   private final String debianPackage;
   private final List<String> names;
@@ -58,7 +70,8 @@ enum Program {
       dirs.add(serverBinDir);
     }
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Path.of(dir).isAbsolute()) { // never "." or other working-directory lookups
+      if (!dir.isEmpty()
+          && Path.of(dir).isAbsolute()) { // never "." or other working-directory lookups
         dirs.add(Path.of(dir));
       }
     }
@@ -76,7 +89,12 @@ enum Program {
         }
       }
     }
-    throw DatastoreException.failedPrecondition(displayName() + " is not installed (looked in " + dirs
-        + "); install the " + debianPackage + " package");
+    throw DatastoreException.failedPrecondition(
+        displayName()
+            + " is not installed (looked in "
+            + dirs
+            + "); install the "
+            + debianPackage
+            + " package");
   }
 }

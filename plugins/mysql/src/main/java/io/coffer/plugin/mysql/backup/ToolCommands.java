@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command lines of the tools backup and restore run, as argument lists (never a shell).
- * MariaDB tools get {@code --no-defaults} first, as mariadbd does, so that no my.cnf on the host
- * (which may carry another socket, user or password) changes what they do. Paths are absolute and
- * database names follow {@code --}, so nothing can be read as an option.
+ * The command lines of the tools backup and restore run, as argument lists (never a shell). MariaDB
+ * tools get {@code --no-defaults} first, as mariadbd does, so that no my.cnf on the host (which may
+ * carry another socket, user or password) changes what they do. Paths are absolute and database
+ * names follow {@code --}, so nothing can be read as an option.
  */
 final class ToolCommands {
 
@@ -38,13 +38,13 @@ final class ToolCommands {
   }
 
   /**
-   * A hot backup streamed as xbstream on stdout
-   * (<a href="https://mariadb.com/kb/en/mariadb-backup-options/">options</a>); InnoDB is copied
-   * without blocking writes. {@code lsnDir} receives a copy of the metadata files
-   * ({@code --extra-lsndir}), which a streamed backup otherwise only has inside the stream.
+   * A hot backup streamed as xbstream on stdout (<a
+   * href="https://mariadb.com/kb/en/mariadb-backup-options/">options</a>); InnoDB is copied without
+   * blocking writes. {@code lsnDir} receives a copy of the metadata files ({@code --extra-lsndir}),
+   * which a streamed backup otherwise only has inside the stream.
    *
-   * @param incrementalLsn for an incremental backup, copy only pages changed after this LSN
-   *     (<a href="https://mariadb.com/kb/en/incremental-backup-and-restore-with-mariadb-backup/">incremental
+   * @param incrementalLsn for an incremental backup, copy only pages changed after this LSN (<a
+   *     href="https://mariadb.com/kb/en/incremental-backup-and-restore-with-mariadb-backup/">incremental
    *     backups</a>); null for a full backup
    */
   List<String> backup(Path targetDir, Path lsnDir, String incrementalLsn) {
@@ -73,7 +73,9 @@ final class ToolCommands {
     return command;
   }
 
-  /** Applies the incremental backup in {@code delta} to the prepared full backup in {@code base}. */
+  /**
+   * Applies the incremental backup in {@code delta} to the prepared full backup in {@code base}.
+   */
   List<String> prepareIncremental(Path base, Path delta) {
     List<String> command = prepare(base);
     command.add("--incremental-dir=" + delta.toAbsolutePath());
@@ -98,10 +100,21 @@ final class ToolCommands {
    * point as comments (<a href="https://mariadb.com/kb/en/mariadb-dump/">mariadb-dump</a>).
    */
   List<String> dump(List<String> databases) {
-    List<String> command = new ArrayList<>(List.of(path(Program.MARIADB_DUMP), "--no-defaults",
-        "--socket=" + settings.socket(), "--user=" + adminUser,
-        "--single-transaction", "--routines", "--triggers", "--events", "--master-data=2", "--gtid",
-        "--databases", "--"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                path(Program.MARIADB_DUMP),
+                "--no-defaults",
+                "--socket=" + settings.socket(),
+                "--user=" + adminUser,
+                "--single-transaction",
+                "--routines",
+                "--triggers",
+                "--events",
+                "--master-data=2",
+                "--gtid",
+                "--databases",
+                "--"));
     command.addAll(databases);
     return command;
   }
@@ -110,23 +123,33 @@ final class ToolCommands {
    * The client that replays a dump from stdin; it stops at the first error. {@code --binary-mode}
    * passes the dump's bytes through untouched (no {@code \r\n} translation, NUL allowed) and turns
    * off client commands other than DELIMITER, so data cannot run client commands. By default the
-   * client echoes a failing statement, which would put rows or password hashes into error
-   * messages: {@code --skip-print-query-on-error}.
+   * client echoes a failing statement, which would put rows or password hashes into error messages:
+   * {@code --skip-print-query-on-error}.
    */
   List<String> sqlClient() {
-    return List.of(path(Program.MARIADB), "--no-defaults", "--socket=" + settings.socket(), "--user=" + adminUser,
-        "--binary-mode", "--skip-print-query-on-error");
+    return List.of(
+        path(Program.MARIADB),
+        "--no-defaults",
+        "--socket=" + settings.socket(),
+        "--user=" + adminUser,
+        "--binary-mode",
+        "--skip-print-query-on-error");
   }
 
   /**
    * Decodes binary log {@code files} (in order) to SQL on stdout, from {@code startPosition} in the
    * first, up to the first event stamped at or after {@code stopDatetime} (local time of the tool:
-   * run it with {@code TZ=UTC}), or to their end when it is null. The output sets each transaction's GTID, so replayed transactions
-   * keep their ids.
+   * run it with {@code TZ=UTC}), or to their end when it is null. The output sets each
+   * transaction's GTID, so replayed transactions keep their ids.
    */
-  List<String> binlogReplay(List<Path> files, String startPosition, String stopDatetime, String stopGtids) {
-    List<String> command = new ArrayList<>(List.of(path(Program.MARIADB_BINLOG), "--no-defaults",
-        "--start-position=" + startPosition));
+  List<String> binlogReplay(
+      List<Path> files, String startPosition, String stopDatetime, String stopGtids) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                path(Program.MARIADB_BINLOG),
+                "--no-defaults",
+                "--start-position=" + startPosition));
     if (stopDatetime != null) {
       command.add("--stop-datetime=" + stopDatetime);
     }
@@ -144,7 +167,8 @@ final class ToolCommands {
 
   /** Hands {@code dir} to the server's OS account and that account's login group. */
   List<String> chown(Path dir) {
-    return List.of(path(Program.CHOWN), "-R", "--", settings.osUser() + ":", dir.toAbsolutePath().toString());
+    return List.of(
+        path(Program.CHOWN), "-R", "--", settings.osUser() + ":", dir.toAbsolutePath().toString());
   }
 
   private List<String> mariadbBackup(String mode) {

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * node holds all the data and takes writes; a write commits once the cluster certified it.
  *
  * <ul>
- *   <li>create: the first node bootstraps a new cluster ({@code wsrep-new-cluster}), keeping its data;
+ *   <li>create: the first node bootstraps a new cluster ({@code wsrep-new-cluster}), keeping its
+ *       data;
  *   <li>join: a node restarts as a member and receives the data by SST with mariabackup, which
  *       never blocks the donor's writes for long; it must hold no databases, because the SST
  *       replaces its data;
@@ -39,22 +40,30 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>The membership is an option file ({@link GaleraOptionFile}); after a crash the node finds its
- * position before starting ({@link GaleraRecovery}) and rejoins by IST. Sources:
- * <a href="https://mariadb.com/kb/en/getting-started-with-mariadb-galera-cluster/">getting started</a>,
- * <a href="https://mariadb.com/kb/en/mariabackup-sst-method/">mariabackup SST</a>,
- * <a href="https://mariadb.com/kb/en/galera-cluster-system-variables/">wsrep system variables</a>.
+ * position before starting ({@link GaleraRecovery}) and rejoins by IST. Sources: <a
+ * href="https://mariadb.com/kb/en/getting-started-with-mariadb-galera-cluster/">getting
+ * started</a>, <a href="https://mariadb.com/kb/en/mariabackup-sst-method/">mariabackup SST</a>, <a
+ * href="https://mariadb.com/kb/en/galera-cluster-system-variables/">wsrep system variables</a>.
  */
 public final class GaleraCluster implements ClusterStrategy {
   static final String CLUSTER_NAME = "coffer";
+
   /** A joiner's first start runs the full SST: as long as copying the whole data set takes. */
   private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(60);
+
   private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(10);
   private static final int MIN_NODES = 3;
+
   /** What mariadbd logs before it aborts because its state transfer failed. */
   private static final String TRANSFER_FAILED = "Will never receive state";
+
   private static final int FAILED_TRANSFERS = 2;
-  /** {@code wsrep_sst_auth} is {@code user:password} on one option line: the control's passwords are base64url. */
+
+  /**
+   * {@code wsrep_sst_auth} is {@code user:password} on one option line: the control's passwords are
+   * base64url.
+   */
   private static final Pattern SST_PASSWORD = Pattern.compile("[A-Za-z0-9_-]{16,96}");
 
   private final ServerSettings settings;
@@ -64,7 +73,11 @@ public final class GaleraCluster implements ClusterStrategy {
   private final DatabaseAdmin databases;
   private final GaleraOptionFile options;
 
-  public GaleraCluster(ServerSettings settings, AdminSession admin, ServerStatus status, DatabaseAdmin databases,
+  public GaleraCluster(
+      ServerSettings settings,
+      AdminSession admin,
+      ServerStatus status,
+      DatabaseAdmin databases,
       GaleraOptionFile options) {
     this.settings = settings;
     this.galera = settings.galera();
@@ -84,34 +97,52 @@ public final class GaleraCluster implements ClusterStrategy {
     String name = ReservedNames.internalUser("user", user);
     sstPassword(password);
     requireProvider();
-    admin.execute("prepare the cluster account '" + name + "'@'localhost'", true, c -> {
-      String hash = NativePasswordHash.of(password);
-      Sql.update(c, "CREATE USER IF NOT EXISTS ?@'localhost' IDENTIFIED BY PASSWORD ?", name, hash);
-      Sql.update(c, "ALTER USER ?@'localhost' IDENTIFIED BY PASSWORD ?", name, hash);
-      Sql.update(c, "GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO ?@'localhost'", name);
-      if (options.member()) {
-        // the new password replicated to every member: this donor must log in with it from now on
-        Sql.update(c, "SET GLOBAL wsrep_sst_auth = ?", name + ":" + password.reveal());
-      }
-      return null;
-    });
+    admin.execute(
+        "prepare the cluster account '" + name + "'@'localhost'",
+        true,
+        c -> {
+          String hash = NativePasswordHash.of(password);
+          Sql.update(
+              c, "CREATE USER IF NOT EXISTS ?@'localhost' IDENTIFIED BY PASSWORD ?", name, hash);
+          Sql.update(c, "ALTER USER ?@'localhost' IDENTIFIED BY PASSWORD ?", name, hash);
+          Sql.update(
+              c,
+              "GRANT RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR ON *.* TO ?@'localhost'",
+              name);
+          if (options.member()) {
+            // the new password replicated to every member: this donor must log in with it from now
+            // on
+            Sql.update(c, "SET GLOBAL wsrep_sst_auth = ?", name + ":" + password.reveal());
+          }
+          return null;
+        });
     if (options.member()) {
       options.set("wsrep_sst_auth", name + ":" + password.reveal());
     }
   }
 
   @Override
-  public void create(List<NodeAddress> nodes, int replicasPerPrimary, String user, Secret password,
+  public void create(
+      List<NodeAddress> nodes,
+      int replicasPerPrimary,
+      String user,
+      Secret password,
       ServerControl server) {
     if (replicasPerPrimary != 0) {
-      throw DatastoreException.invalidArgument("replicas_per_primary", "must be 0: every Galera node is a primary");
+      throw DatastoreException.invalidArgument(
+          "replicas_per_primary", "must be 0: every Galera node is a primary");
     }
     if (nodes.size() < MIN_NODES) {
-      throw DatastoreException.invalidArgument("nodes", "a Galera cluster needs at least " + MIN_NODES
-          + " nodes to keep quorum when one fails; got " + nodes.size());
+      throw DatastoreException.invalidArgument(
+          "nodes",
+          "a Galera cluster needs at least "
+              + MIN_NODES
+              + " nodes to keep quorum when one fails; got "
+              + nodes.size());
     }
     if (!nodes.get(0).sameServer(self())) {
-      throw DatastoreException.invalidArgument("nodes[0]", "must be this instance (" + self() + "), which bootstraps the cluster");
+      throw DatastoreException.invalidArgument(
+          "nodes[0]", "must be this instance (" + self() + "), which bootstraps the cluster");
     }
     Map<String, String> member = memberOptions(nodes, user, password);
     if (options.member()) {
@@ -135,8 +166,11 @@ public final class GaleraCluster implements ClusterStrategy {
     requireStandalone();
     List<String> own = databases.list().stream().map(Database::name).toList();
     if (!own.isEmpty()) {
-      throw DatastoreException.failedPrecondition("this instance holds databases " + own + "; a joining node receives"
-          + " the cluster's data, which would replace them; join with an empty instance");
+      throw DatastoreException.failedPrecondition(
+          "this instance holds databases "
+              + own
+              + "; a joining node receives"
+              + " the cluster's data, which would replace them; join with an empty instance");
     }
     long logStart = logSize();
     server.stop();
@@ -167,10 +201,21 @@ public final class GaleraCluster implements ClusterStrategy {
         server.stop();
         options.remove();
         server.start(START_TIMEOUT);
-        String errors = log.lines().filter(l -> l.contains("[ERROR]")).limit(8).reduce("", (a, b) -> a + "\n" + b);
-        throw DatastoreException.unavailable("the state transfer from the cluster failed" + (failures > 0
-            ? " " + failures + " times" : " to finish within " + JOIN_TIMEOUT.toMinutes() + " min")
-            + "; the instance runs alone again. From " + settings.errorLog() + ":" + errors, null);
+        String errors =
+            log.lines()
+                .filter(l -> l.contains("[ERROR]"))
+                .limit(8)
+                .reduce("", (a, b) -> a + "\n" + b);
+        throw DatastoreException.unavailable(
+            "the state transfer from the cluster failed"
+                + (failures > 0
+                    ? " " + failures + " times"
+                    : " to finish within " + JOIN_TIMEOUT.toMinutes() + " min")
+                + "; the instance runs alone again. From "
+                + settings.errorLog()
+                + ":"
+                + errors,
+            null);
       }
       sleep(Duration.ofSeconds(1));
     }
@@ -185,7 +230,8 @@ public final class GaleraCluster implements ClusterStrategy {
   }
 
   private String logSince(long offset) {
-    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(settings.errorLog().toFile(), "r")) {
+    try (java.io.RandomAccessFile f =
+        new java.io.RandomAccessFile(settings.errorLog().toFile(), "r")) {
       long start = Math.min(offset, f.length());
       byte[] b = new byte[(int) Math.min(f.length() - start, 4 << 20)];
       f.seek(f.length() - b.length);
@@ -206,15 +252,20 @@ public final class GaleraCluster implements ClusterStrategy {
   public void remove(NodeAddress node, String user, Secret password) {
     requireSyncedMember();
     if (node.sameServer(self())) {
-      throw DatastoreException.failedPrecondition("a node cannot remove itself; run this on another member");
+      throw DatastoreException.failedPrecondition(
+          "a node cannot remove itself; run this on another member");
     }
     List<NodeAddress> members = incoming(status.wsrep());
     if (members.stream().noneMatch(node::sameServer)) {
       return; // left already
     }
     if (members.size() <= MIN_NODES - 1) {
-      throw DatastoreException.failedPrecondition("the cluster has " + members.size() + " nodes; without " + node
-          + " it could not keep quorum when another fails");
+      throw DatastoreException.failedPrecondition(
+          "the cluster has "
+              + members.size()
+              + " nodes; without "
+              + node
+              + " it could not keep quorum when another fails");
     }
   }
 
@@ -254,30 +305,43 @@ public final class GaleraCluster implements ClusterStrategy {
       nodes.add(new ClusterNode(a.toString(), a, true, "", 0, true));
     }
     int size = (int) number(w.get("wsrep_cluster_size"));
-    return new ClusterStatus(true, w.getOrDefault("wsrep_cluster_status", ""), 0, 0, nodes,
-        w.getOrDefault("wsrep_local_state_comment", ""), size);
+    return new ClusterStatus(
+        true,
+        w.getOrDefault("wsrep_cluster_status", ""),
+        0,
+        0,
+        nodes,
+        w.getOrDefault("wsrep_local_state_comment", ""),
+        size);
   }
 
   /**
    * Whole-cluster recovery (<a href="https://mariadb.com/kb/en/galera-cluster-recovery/">Galera
    * cluster recovery</a>): a member of a Primary component answers at once; any other member is
-   * stopped, and its position read from {@code grastate.dat}, or after a crash from InnoDB
-   * ({@code --wsrep-recover}).
+   * stopped, and its position read from {@code grastate.dat}, or after a crash from InnoDB ({@code
+   * --wsrep-recover}).
    */
   @Override
   public ClusterRecovery recovery(ServerControl server) {
     requireMember();
     Map<String, String> w = status.wsrep();
     if (primary(w)) {
-      return new ClusterRecovery(w.getOrDefault("wsrep_cluster_state_uuid", ""),
-          (long) number(w.get("wsrep_last_committed")), false, true, peers());
+      return new ClusterRecovery(
+          w.getOrDefault("wsrep_cluster_state_uuid", ""),
+          (long) number(w.get("wsrep_last_committed")),
+          false,
+          true,
+          peers());
     }
     server.stop();
     GaleraRecovery.SavedState s = new GaleraRecovery(settings, options).position();
     return new ClusterRecovery(s.uuid(), s.seqno(), s.safeToBootstrap(), false, peers());
   }
 
-  /** Bootstraps a new Primary component from this node's data: safe_to_bootstrap, then one start with wsrep-new-cluster. */
+  /**
+   * Bootstraps a new Primary component from this node's data: safe_to_bootstrap, then one start
+   * with wsrep-new-cluster.
+   */
   @Override
   public void bootstrap(ServerControl server) {
     requireMember();
@@ -292,7 +356,10 @@ public final class GaleraCluster implements ClusterStrategy {
     awaitSynced(SYNC_TIMEOUT);
   }
 
-  /** Starts this stopped member again: it joins the Primary component by IST, or SST when too far behind. */
+  /**
+   * Starts this stopped member again: it joins the Primary component by IST, or SST when too far
+   * behind.
+   */
   @Override
   public void rejoin(ServerControl server) {
     requireMember();
@@ -307,11 +374,15 @@ public final class GaleraCluster implements ClusterStrategy {
 
   private void requireMember() {
     if (!options.member()) {
-      throw DatastoreException.failedPrecondition("this instance is not a member of a Galera cluster");
+      throw DatastoreException.failedPrecondition(
+          "this instance is not a member of a Galera cluster");
     }
   }
 
-  /** The members' peer addresses, from this node's {@code wsrep_cluster_address} (client ports unknown: 0). */
+  /**
+   * The members' peer addresses, from this node's {@code wsrep_cluster_address} (client ports
+   * unknown: 0).
+   */
   private List<NodeAddress> peers() {
     String address = options.read().getOrDefault("wsrep_cluster_address", "");
     List<NodeAddress> out = new ArrayList<>();
@@ -319,7 +390,9 @@ public final class GaleraCluster implements ClusterStrategy {
       int colon = peer.lastIndexOf(':');
       if (colon > 0) {
         try {
-          out.add(new NodeAddress(peer.substring(0, colon), 0, Integer.parseInt(peer.substring(colon + 1))));
+          out.add(
+              new NodeAddress(
+                  peer.substring(0, colon), 0, Integer.parseInt(peer.substring(colon + 1))));
         } catch (NumberFormatException e) {
           // not written by this agent: skipped
         }
@@ -341,14 +414,18 @@ public final class GaleraCluster implements ClusterStrategy {
     }
   }
 
-  /** A joiner's server accepts connections only once its SST completed; the script marks it meanwhile. */
+  /**
+   * A joiner's server accepts connections only once its SST completed; the script marks it
+   * meanwhile.
+   */
   public boolean transferringState() {
     return Files.exists(settings.dataDir().resolve("sst_in_progress"));
   }
 
   // ---- helpers ----
 
-  private Map<String, String> memberOptions(List<NodeAddress> members, String user, Secret password) {
+  private Map<String, String> memberOptions(
+      List<NodeAddress> members, String user, Secret password) {
     String name = ReservedNames.internalUser("user", user);
     sstPassword(password);
     requireProvider();
@@ -356,10 +433,12 @@ public final class GaleraCluster implements ClusterStrategy {
     for (int i = 0; i < members.size(); i++) {
       NodeAddress m = members.get(i);
       if (m.peerPort() < 1) {
-        throw DatastoreException.invalidArgument("members[" + i + "].peer_port", "is required for Galera (the node's galeraPort)");
+        throw DatastoreException.invalidArgument(
+            "members[" + i + "].peer_port", "is required for Galera (the node's galeraPort)");
       }
       if (!m.host().matches("[A-Za-z0-9.:_-]+")) {
-        throw DatastoreException.invalidArgument("members[" + i + "].host", "must be a host name or IP address");
+        throw DatastoreException.invalidArgument(
+            "members[" + i + "].host", "must be a host name or IP address");
       }
       peers.add(m.host() + ":" + m.peerPort());
     }
@@ -371,8 +450,16 @@ public final class GaleraCluster implements ClusterStrategy {
     o.put("wsrep_cluster_address", "gcomm://" + String.join(",", peers));
     o.put("wsrep_node_address", host + ":" + galera.peerPort());
     o.put("wsrep_node_incoming_address", host + ":" + settings.port());
-    o.put("wsrep_provider_options", "gmcast.listen_addr=tcp://" + settings.bindAddress() + ":" + galera.peerPort()
-        + ";ist.recv_addr=" + host + ":" + galera.istPort());
+    o.put(
+        "wsrep_provider_options",
+        "gmcast.listen_addr=tcp://"
+            + settings.bindAddress()
+            + ":"
+            + galera.peerPort()
+            + ";ist.recv_addr="
+            + host
+            + ":"
+            + galera.istPort());
     o.put("wsrep_sst_receive_address", host + ":" + galera.sstPort());
     o.put("wsrep_sst_method", "mariabackup");
     o.put("wsrep_sst_auth", name + ":" + password.reveal());
@@ -384,35 +471,47 @@ public final class GaleraCluster implements ClusterStrategy {
 
   private static void sstPassword(Secret password) {
     if (!SST_PASSWORD.matcher(password.reveal()).matches()) {
-      throw DatastoreException.invalidArgument("password", "must be 16 to 96 characters of A-Z, a-z, 0-9, _ and -"
-          + " (it is stored as wsrep_sst_auth)");
+      throw DatastoreException.invalidArgument(
+          "password",
+          "must be 16 to 96 characters of A-Z, a-z, 0-9, _ and -"
+              + " (it is stored as wsrep_sst_auth)");
     }
   }
 
   private void requireProvider() {
     if (!Files.isRegularFile(galera.provider())) {
-      throw DatastoreException.failedPrecondition("no Galera provider at " + galera.provider()
-          + "; install the galera-4 package or set datastore.settings.galeraProvider");
+      throw DatastoreException.failedPrecondition(
+          "no Galera provider at "
+              + galera.provider()
+              + "; install the galera-4 package or set datastore.settings.galeraProvider");
     }
   }
 
-  /** A node in asynchronous replication keeps to it: Galera and a replication link do not mix here. */
+  /**
+   * A node in asynchronous replication keeps to it: Galera and a replication link do not mix here.
+   */
   private void requireStandalone() {
-    boolean replicating = admin.execute("read the replication state", false,
-        ReplicationSnapshot::replicating);
+    boolean replicating =
+        admin.execute("read the replication state", false, ReplicationSnapshot::replicating);
     if (replicating) {
-      throw DatastoreException.failedPrecondition("this instance is a replica; eject it from replication first");
+      throw DatastoreException.failedPrecondition(
+          "this instance is a replica; eject it from replication first");
     }
   }
 
   private void requireSyncedMember() {
     Map<String, String> w = status.wsrep();
     if (!options.member() || w.isEmpty()) {
-      throw DatastoreException.failedPrecondition("this instance is not a member of a Galera cluster");
+      throw DatastoreException.failedPrecondition(
+          "this instance is not a member of a Galera cluster");
     }
     if (!primary(w) || !synced(w)) {
-      throw DatastoreException.failedPrecondition("this member is " + w.get("wsrep_local_state_comment") + " in a "
-          + w.get("wsrep_cluster_status") + " component; it must be Synced in a Primary one");
+      throw DatastoreException.failedPrecondition(
+          "this member is "
+              + w.get("wsrep_local_state_comment")
+              + " in a "
+              + w.get("wsrep_cluster_status")
+              + " component; it must be Synced in a Primary one");
     }
   }
 
@@ -437,12 +536,23 @@ public final class GaleraCluster implements ClusterStrategy {
       if ((primary(w) && synced(w)) || (cutOffEnds && !primary(w))) {
         return;
       }
-      last = w.isEmpty() ? "not answering" : w.get("wsrep_local_state_comment") + " in a " + w.get("wsrep_cluster_status")
-          + " component";
+      last =
+          w.isEmpty()
+              ? "not answering"
+              : w.get("wsrep_local_state_comment")
+                  + " in a "
+                  + w.get("wsrep_cluster_status")
+                  + " component";
       sleep(Duration.ofMillis(500));
     }
-    throw DatastoreException.unavailable("the node is not Synced in a Primary component after " + timeout.toSeconds()
-        + " s (" + last + "); see " + settings.errorLog(), null);
+    throw DatastoreException.unavailable(
+        "the node is not Synced in a Primary component after "
+            + timeout.toSeconds()
+            + " s ("
+            + last
+            + "); see "
+            + settings.errorLog(),
+        null);
   }
 
   private static boolean primary(Map<String, String> wsrep) {
@@ -466,14 +576,18 @@ public final class GaleraCluster implements ClusterStrategy {
     return new NodeAddress(galera.advertiseHost(), settings.port(), galera.peerPort());
   }
 
-  /** The members' client addresses ({@code wsrep_incoming_addresses}: host:port, comma-separated). */
+  /**
+   * The members' client addresses ({@code wsrep_incoming_addresses}: host:port, comma-separated).
+   */
   private static List<NodeAddress> incoming(Map<String, String> w) {
     List<NodeAddress> out = new ArrayList<>();
     for (String a : w.getOrDefault("wsrep_incoming_addresses", "").split(",")) {
       int colon = a.lastIndexOf(':');
       if (colon > 0) {
         try {
-          out.add(new NodeAddress(a.substring(0, colon).trim(), Integer.parseInt(a.substring(colon + 1).trim())));
+          out.add(
+              new NodeAddress(
+                  a.substring(0, colon).trim(), Integer.parseInt(a.substring(colon + 1).trim())));
         } catch (NumberFormatException e) {
           // "AUTO" or a node still joining: not an address yet
         }

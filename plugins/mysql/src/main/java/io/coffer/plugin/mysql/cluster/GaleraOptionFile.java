@@ -16,27 +16,30 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The node's Galera membership: the {@code wsrep_*} options of a member, an option file in the
- * data directory that the parameter file includes ({@code !include}), so that mariadbd and the SST
+ * The node's Galera membership: the {@code wsrep_*} options of a member, an option file in the data
+ * directory that the parameter file includes ({@code !include}), so that mariadbd and the SST
  * script (which reads the same files with my_print_defaults) see the same settings. An absent file
  * means the server runs alone. It belongs to the data, like {@code grastate.dat}; the SST keeps it
  * (the {@code [sst] cpat} written here spares the agent's files).
  *
- * <p>It holds the SST account's password ({@code wsrep_sst_auth}), so it is readable by the server's
- * OS account only. Two options are one-shot, for the next start only, and dropped once the server is
- * up: {@code wsrep-new-cluster} (bootstrap) and {@code wsrep_start_position} (the position
- * {@code --wsrep-recover} found after a crash, which lets the node rejoin by IST).
+ * <p>It holds the SST account's password ({@code wsrep_sst_auth}), so it is readable by the
+ * server's OS account only. Two options are one-shot, for the next start only, and dropped once the
+ * server is up: {@code wsrep-new-cluster} (bootstrap) and {@code wsrep_start_position} (the
+ * position {@code --wsrep-recover} found after a crash, which lets the node rejoin by IST).
  */
 public final class GaleraOptionFile {
   public static final String FILE = "coffer-galera.cnf";
   static final String NEW_CLUSTER = "wsrep-new-cluster";
   static final String START_POSITION = "wsrep_start_position";
-  private static final String HEADER = "# Written by the Coffer agent: this node's Galera membership. Do not edit.\n";
+  private static final String HEADER =
+      "# Written by the Coffer agent: this node's Galera membership. Do not edit.\n";
 
   private final Path file;
   private final Optional<String> owner;
 
-  /** @param owner the OS account mariadbd runs as, when the agent (root) must hand the file to it */
+  /**
+   * @param owner the OS account mariadbd runs as, when the agent (root) must hand the file to it
+   */
   public GaleraOptionFile(Path dataDir, Optional<String> owner) {
     this.file = dataDir.resolve(FILE);
     this.owner = owner;
@@ -64,7 +67,9 @@ public final class GaleraOptionFile {
           server = line.equals("[mariadbd]");
         } else if (server && !line.startsWith("#") && !line.isBlank()) {
           int eq = line.indexOf('=');
-          out.put(eq < 0 ? line.trim() : line.substring(0, eq).trim(), eq < 0 ? "" : line.substring(eq + 1).trim());
+          out.put(
+              eq < 0 ? line.trim() : line.substring(0, eq).trim(),
+              eq < 0 ? "" : line.substring(eq + 1).trim());
         }
       }
       return out;
@@ -91,9 +96,11 @@ public final class GaleraOptionFile {
     Path tmp = file.resolveSibling(FILE + ".tmp");
     try {
       Files.deleteIfExists(tmp);
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       if (owner.isPresent()) {
-        UserPrincipal user = tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(owner.get());
+        UserPrincipal user =
+            tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(owner.get());
         Files.setOwner(tmp, user);
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -106,7 +113,10 @@ public final class GaleraOptionFile {
     }
   }
 
-  /** Rewrites the file with {@code key} set ({@code ""} for a bare option) or, with a null value, removed. */
+  /**
+   * Rewrites the file with {@code key} set ({@code ""} for a bare option) or, with a null value,
+   * removed.
+   */
   public synchronized void set(String key, String value) {
     Map<String, String> server = read();
     if (value == null ? server.remove(key) == null : value.equals(server.put(key, value))) {
@@ -126,13 +136,15 @@ public final class GaleraOptionFile {
 
   /**
    * The SST script's options: keep the agent's files in the data directory when a joiner's is
-   * emptied (the default pattern plus {@code coffer-*}), and no log archive in /tmp
-   * (<a href="https://mariadb.com/kb/en/mariabackup-sst-method/">mariabackup SST method</a>).
+   * emptied (the default pattern plus {@code coffer-*}), and no log archive in /tmp (<a
+   * href="https://mariadb.com/kb/en/mariabackup-sst-method/">mariabackup SST method</a>).
    */
   static Map<String, String> sstOptions() {
     Map<String, String> sst = new LinkedHashMap<>();
-    sst.put("cpat", ".*\\.pem$\\|.*galera\\.cache$\\|.*sst_in_progress$\\|.*\\.sst$\\|.*gvwstate\\.dat$"
-        + "\\|.*grastate\\.dat$\\|.*\\.err$\\|.*\\.log$\\|.*/coffer-[^/]*$");
+    sst.put(
+        "cpat",
+        ".*\\.pem$\\|.*galera\\.cache$\\|.*sst_in_progress$\\|.*\\.sst$\\|.*gvwstate\\.dat$"
+            + "\\|.*grastate\\.dat$\\|.*\\.err$\\|.*\\.log$\\|.*/coffer-[^/]*$");
     sst.put("sst-log-archive", "0");
     return sst;
   }

@@ -15,14 +15,15 @@ import java.util.TreeMap;
 
 /**
  * The option file mariadbd reads at start ({@code --defaults-file}, so no my.cnf of the host is
- * read): the parameters set through Coffer, one {@code name=value} per line under
- * {@code [mariadbd]} (<a href="https://mariadb.com/kb/en/configuring-mariadb-with-option-files/">option
+ * read): the parameters set through Coffer, one {@code name=value} per line under {@code
+ * [mariadbd]} (<a href="https://mariadb.com/kb/en/configuring-mariadb-with-option-files/">option
  * files</a>). {@code SET GLOBAL} does not outlive a restart; this file does. Values are written
  * only after they were checked, and only plain ones (no quotes or newlines reach it).
  */
 public final class ParameterFile {
-  private static final String HEADER = "# Written by the Coffer agent (coffer config set); command-line options override it.\n"
-      + "[mariadbd]\n";
+  private static final String HEADER =
+      "# Written by the Coffer agent (coffer config set); command-line options override it.\n"
+          + "[mariadbd]\n";
 
   private final Path file;
   private final String include;
@@ -44,10 +45,14 @@ public final class ParameterFile {
     return file;
   }
 
-  /** Creates an empty file when missing (a new or a freshly restored data directory): mariadbd needs it. */
+  /**
+   * Creates an empty file when missing (a new or a freshly restored data directory): mariadbd needs
+   * it.
+   */
   public void ensureExists() {
     try {
-      if (!Files.isRegularFile(file) || !Files.readString(file, StandardCharsets.UTF_8).endsWith(include)) {
+      if (!Files.isRegularFile(file)
+          || !Files.readString(file, StandardCharsets.UTF_8).endsWith(include)) {
         write(read()); // a file written before the include existed gains it
       }
     } catch (IOException e) {
@@ -79,8 +84,12 @@ public final class ParameterFile {
     text.append(include);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
         ch.force(true);
       }

@@ -1,8 +1,8 @@
 package io.coffer.plugin.mysql.naming;
 
 /**
- * A validated, user-manageable MariaDB account {@code 'name'@'host'}
- * (<a href="https://mariadb.com/kb/en/create-user/#account-names">account names</a>).
+ * A validated, user-manageable MariaDB account {@code 'name'@'host'} (<a
+ * href="https://mariadb.com/kb/en/create-user/#account-names">account names</a>).
  */
 public record Account(String name, String host) {
 
@@ -12,7 +12,8 @@ public record Account(String name, String host) {
    */
   public static Account of(String name, String host) {
     String h = host == null || host.isEmpty() ? "%" : host;
-    return new Account(ReservedNames.userManagedUser("name", name), IdentifierRules.host("host", h));
+    return new Account(
+        ReservedNames.userManagedUser("name", name), IdentifierRules.host("host", h));
   }
 
   @Override

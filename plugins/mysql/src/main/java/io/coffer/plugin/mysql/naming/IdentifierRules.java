@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
  * Validates every user-supplied name before any SQL runs, so that bad input is rejected with
  * INVALID_ARGUMENT and never reaches the server.
  *
- * <p>The rules are deliberately narrower than what MariaDB accepts when identifiers are quoted
- * (<a href="https://mariadb.com/kb/en/identifier-names/">Identifier Names</a>): a portable,
- * unambiguous subset that needs no escaping in file names, grant tables or client tools. Limits
- * follow MariaDB: database names up to 64 characters, user names up to 80 characters
- * (<a href="https://mariadb.com/kb/en/create-user/">CREATE USER</a>), host names up to 255.
+ * <p>The rules are deliberately narrower than what MariaDB accepts when identifiers are quoted (<a
+ * href="https://mariadb.com/kb/en/identifier-names/">Identifier Names</a>): a portable, unambiguous
+ * subset that needs no escaping in file names, grant tables or client tools. Limits follow MariaDB:
+ * database names up to 64 characters, user names up to 80 characters (<a
+ * href="https://mariadb.com/kb/en/create-user/">CREATE USER</a>), host names up to 255.
  */
 public final class IdentifierRules {
 
@@ -35,24 +35,37 @@ public final class IdentifierRules {
 
   /** A database name: 1-64 of {@code A-Z a-z 0-9 _ $ -}. All digits is fine: we always quote. */
   public static String databaseName(String field, String name) {
-    return NameCheck.check(field, name, MAX_DATABASE_NAME, DATABASE_CHARS, "letters A-Z a-z, digits, '_', '$' and '-'");
+    return NameCheck.check(
+        field,
+        name,
+        MAX_DATABASE_NAME,
+        DATABASE_CHARS,
+        "letters A-Z a-z, digits, '_', '$' and '-'");
   }
 
   /** A user name: 1-80 of {@code A-Z a-z 0-9 _ . $ -}. Does not check reserved names. */
   public static String userName(String field, String name) {
-    return NameCheck.check(field, name, MAX_USER_NAME, USER_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
+    return NameCheck.check(
+        field, name, MAX_USER_NAME, USER_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
   }
 
   /**
-   * A host pattern: {@code %}, {@code localhost}, a host name or IPv4 literal of
-   * {@code A-Z a-z 0-9 . - _ %}, or an IPv6 literal; at most 255 characters. Returned in lower
-   * case, as MariaDB stores host names case-insensitively.
+   * A host pattern: {@code %}, {@code localhost}, a host name or IPv4 literal of {@code A-Z a-z 0-9
+   * . - _ %}, or an IPv6 literal; at most 255 characters. Returned in lower case, as MariaDB stores
+   * host names case-insensitively.
    */
   public static String host(String field, String host) {
-    if (host != null && !host.isEmpty() && host.length() <= MAX_HOST && IPV6.matcher(host).matches()) {
+    if (host != null
+        && !host.isEmpty()
+        && host.length() <= MAX_HOST
+        && IPV6.matcher(host).matches()) {
       return host.toLowerCase(Locale.ROOT);
     }
-    return NameCheck.check(field, host, MAX_HOST, HOST_CHARS,
+    return NameCheck.check(
+            field,
+            host,
+            MAX_HOST,
+            HOST_CHARS,
             "'%', 'localhost', a host name or IPv4 address of letters, digits, '.', '-', '_' and '%', or an IPv6 address")
         .toLowerCase(Locale.ROOT);
   }
@@ -64,6 +77,7 @@ public final class IdentifierRules {
 
   /** A character set or collation name: 1-32 of {@code A-Z a-z 0-9 _}. */
   public static String charsetName(String field, String name) {
-    return NameCheck.check(field, name, MAX_CHARSET_NAME, CHARSET_CHARS, "letters A-Z a-z, digits and '_'");
+    return NameCheck.check(
+        field, name, MAX_CHARSET_NAME, CHARSET_CHARS, "letters A-Z a-z, digits and '_'");
   }
 }

@@ -8,9 +8,9 @@ import java.util.Set;
  * Names users may not manage: MariaDB's system schemas and accounts, and Coffer's own accounts.
  *
  * <p>System schemas: <a href="https://mariadb.com/kb/en/the-mysql-database-tables/">mysql</a>,
- * information_schema, performance_schema and sys. System accounts created by
- * <a href="https://mariadb.com/kb/en/mariadb-install-db/">mariadb-install-db</a>: {@code root},
- * {@code mariadb.sys} and {@code mysql}; {@code PUBLIC} is a reserved role name. Coffer's own accounts
+ * information_schema, performance_schema and sys. System accounts created by <a
+ * href="https://mariadb.com/kb/en/mariadb-install-db/">mariadb-install-db</a>: {@code root}, {@code
+ * mariadb.sys} and {@code mysql}; {@code PUBLIC} is a reserved role name. Coffer's own accounts
  * start with {@link #INTERNAL_USER_PREFIX}, such as the replication account ({@code coffer_repl}):
  * users can neither create, change nor drop them, {@code listUsers} hides them, logical backups do
  * not export them, and they do not make an instance non-empty for a restore (a replica restored
@@ -55,8 +55,11 @@ public final class ReservedNames {
   public static String internalUser(String field, String name) {
     IdentifierRules.userName(field, name);
     if (!name.toLowerCase(Locale.ROOT).startsWith(INTERNAL_USER_PREFIX)) {
-      throw DatastoreException.invalidArgument(field, "must start with '" + INTERNAL_USER_PREFIX
-          + "', the prefix of the agent's reserved accounts");
+      throw DatastoreException.invalidArgument(
+          field,
+          "must start with '"
+              + INTERNAL_USER_PREFIX
+              + "', the prefix of the agent's reserved accounts");
     }
     return name;
   }

@@ -1,14 +1,14 @@
 package io.coffer.plugin.mysql.naming;
 
 /**
- * Quotes identifiers for the few places where SQL cannot take bound parameters (schema names in
- * DDL and GRANT). Input is validated first; quoting is defence in depth.
+ * Quotes identifiers for the few places where SQL cannot take bound parameters (schema names in DDL
+ * and GRANT). Input is validated first; quoting is defence in depth.
  *
- * <p>Backtick quoting doubles embedded backticks
- * (<a href="https://mariadb.com/kb/en/identifier-names/#quote-character">Identifier Names</a>). In
- * GRANT and REVOKE, {@code _} and {@code %} in a database name are wildcards
- * (<a href="https://mariadb.com/kb/en/grant/#database-privileges">GRANT</a>), so a grant on
- * {@code my_db} would also cover {@code myXdb}; {@link #grantPattern} escapes them with a backslash.
+ * <p>Backtick quoting doubles embedded backticks (<a
+ * href="https://mariadb.com/kb/en/identifier-names/#quote-character">Identifier Names</a>). In
+ * GRANT and REVOKE, {@code _} and {@code %} in a database name are wildcards (<a
+ * href="https://mariadb.com/kb/en/grant/#database-privileges">GRANT</a>), so a grant on {@code
+ * my_db} would also cover {@code myXdb}; {@link #grantPattern} escapes them with a backslash.
  */
 public final class SqlIdentifiers {
 

@@ -22,14 +22,17 @@ final class GtidPosition {
       return "";
     }
     if (position.length() > MAX_LENGTH) {
-      throw DatastoreException.invalidArgument(field, "must be at most " + MAX_LENGTH + " characters");
+      throw DatastoreException.invalidArgument(
+          field, "must be at most " + MAX_LENGTH + " characters");
     }
     StringBuilder out = new StringBuilder();
     for (String part : position.split(",", -1)) {
       String gtid = part.strip();
       if (!GTID.matcher(gtid).matches()) {
-        throw DatastoreException.invalidArgument(field, "must be a MariaDB GTID position such as 0-1-42"
-            + " (domain-server-sequence, comma-separated per domain)");
+        throw DatastoreException.invalidArgument(
+            field,
+            "must be a MariaDB GTID position such as 0-1-42"
+                + " (domain-server-sequence, comma-separated per domain)");
       }
       out.append(out.length() == 0 ? "" : ",").append(gtid);
     }

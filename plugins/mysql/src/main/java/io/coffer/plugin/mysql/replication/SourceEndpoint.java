@@ -7,13 +7,13 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Where a replica connects and as whom, validated field by field (INVALID_ARGUMENT names
- * {@code source.host}, {@code source.port}, {@code source.user} or {@code source.password}).
+ * Where a replica connects and as whom, validated field by field (INVALID_ARGUMENT names {@code
+ * source.host}, {@code source.port}, {@code source.user} or {@code source.password}).
  *
  * <p>The host is an IPv4 address, an IPv6 address or a DNS name (letters, digits and {@code -} in
  * dot-separated labels of at most 63 characters, 253 in all), and never a pattern: MASTER_HOST
- * takes at most 255 characters
- * (<a href="https://mariadb.com/kb/en/change-master-to/#master_host">MASTER_HOST</a>).
+ * takes at most 255 characters (<a
+ * href="https://mariadb.com/kb/en/change-master-to/#master_host">MASTER_HOST</a>).
  *
  * @param host lower case
  */
@@ -22,12 +22,15 @@ record SourceEndpoint(String host, int port, String user, Secret password) {
   static final int MAX_DNS_NAME = 253;
   static final int MAX_IPV6 = 45;
 
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]*:[0-9a-f:.]*:[0-9a-f:.]*");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   static SourceEndpoint of(ReplicationSource source) {
-    return new SourceEndpoint(host("source.host", source.host()), port("source.port", source.port()),
+    return new SourceEndpoint(
+        host("source.host", source.host()),
+        port("source.port", source.port()),
         ReplicationAccount.user("source.user", source.user()),
         ReplicationAccount.password("source.password", source.password()));
   }
@@ -41,7 +44,8 @@ record SourceEndpoint(String host, int port, String user, Secret password) {
     if (v4.matches()) {
       for (int i = 1; i <= 4; i++) {
         if (Integer.parseInt(v4.group(i)) > 255) {
-          throw DatastoreException.invalidArgument(field, "'" + host + "' is not a valid IPv4 address");
+          throw DatastoreException.invalidArgument(
+              field, "'" + host + "' is not a valid IPv4 address");
         }
       }
       return h;
@@ -53,12 +57,15 @@ record SourceEndpoint(String host, int port, String user, Secret password) {
       return h;
     }
     if (h.length() > MAX_DNS_NAME) {
-      throw DatastoreException.invalidArgument(field, "must be at most " + MAX_DNS_NAME + " characters");
+      throw DatastoreException.invalidArgument(
+          field, "must be at most " + MAX_DNS_NAME + " characters");
     }
     for (String label : h.split("\\.", -1)) {
       if (!DNS_LABEL.matcher(label).matches()) {
-        throw DatastoreException.invalidArgument(field, "must be an IP address or a DNS name (letters, digits"
-            + " and '-' in dot-separated labels of 1-63 characters)");
+        throw DatastoreException.invalidArgument(
+            field,
+            "must be an IP address or a DNS name (letters, digits"
+                + " and '-' in dot-separated labels of 1-63 characters)");
       }
     }
     if (h.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {

@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Initialises an empty data directory with
- * <a href="https://mariadb.com/kb/en/mariadb-install-db/">mariadb-install-db</a>: system tables,
- * {@code root@localhost} authenticated by
- * <a href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a> (so no
+ * Initialises an empty data directory with <a
+ * href="https://mariadb.com/kb/en/mariadb-install-db/">mariadb-install-db</a>: system tables,
+ * {@code root@localhost} authenticated by <a
+ * href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a> (so no
  * password exists anywhere), no test database. A data directory that has a {@code mysql}
  * subdirectory is considered initialised and left alone.
  */
@@ -36,7 +36,9 @@ public final class DataDirInitializer {
     this.settings = settings;
   }
 
-  /** Idempotent; on failure removes whatever the failed run created so that a retry starts clean. */
+  /**
+   * Idempotent; on failure removes whatever the failed run created so that a retry starts clean.
+   */
   public void prepare() {
     Path dataDir = settings.dataDir();
     try {
@@ -59,7 +61,8 @@ public final class DataDirInitializer {
       if (result.exitCode() != 0 || !isInitialised()) {
         removeAllBut(dataDir, before);
         throw DatastoreException.internal(
-            "mariadb-install-db failed (exit " + result.exitCode() + "):\n" + result.outputTail(), null);
+            "mariadb-install-db failed (exit " + result.exitCode() + "):\n" + result.outputTail(),
+            null);
       }
     } catch (IOException e) {
       throw DatastoreException.internal("cannot prepare " + dataDir + ": " + e, e);

@@ -19,7 +19,8 @@ final class Directories {
    * Creates {@code dir} (with {@code permissions} when new) and, when {@code owner} is set, makes
    * it the owner: mariadbd drops to that account and must write its data, socket and pid file.
    */
-  static void ensure(Path dir, Set<PosixFilePermission> permissions, String owner) throws IOException {
+  static void ensure(Path dir, Set<PosixFilePermission> permissions, String owner)
+      throws IOException {
     boolean created = !Files.isDirectory(dir);
     Files.createDirectories(dir);
     PosixFileAttributeView view =
@@ -28,7 +29,8 @@ final class Directories {
       view.setPermissions(permissions);
     }
     if (owner != null) {
-      UserPrincipal principal = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(owner);
+      UserPrincipal principal =
+          FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(owner);
       if (!view.getOwner().equals(principal)) {
         view.setOwner(principal);
       }

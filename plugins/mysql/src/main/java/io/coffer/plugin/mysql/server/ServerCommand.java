@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The mariadbd command line the runtime supervises. The only option file read is the instance's
- * own ({@code --defaults-file}, {@link #PARAMETER_FILE}, the parameters set through Coffer), so no
+ * The mariadbd command line the runtime supervises. The only option file read is the instance's own
+ * ({@code --defaults-file}, {@link #PARAMETER_FILE}, the parameters set through Coffer), so no
  * my.cnf on the host can interfere; everything the agent relies on is on the command line, which
  * overrides the file (<a href="https://mariadb.com/kb/en/mariadbd-options/">mariadbd options</a>).
  * mariadbd shuts down cleanly on SIGTERM.
@@ -17,22 +17,32 @@ import java.util.Map;
 public final class ServerCommand {
 
   static final int MAX_CONNECTIONS = 100;
+
   /** Binary log base name, relative to the data directory (where mariadbd puts relative names). */
   public static final String BINLOG_BASENAME = "mariadb-bin";
+
   /** Relay log base name (replicas), relative to the data directory like the binary log. */
   static final String RELAY_LOG_BASENAME = "mariadb-relay-bin";
+
   /**
    * SQL that mariadbd runs at every start, before it accepts connections: the replication role's
    * global settings, which {@code SET GLOBAL} does not persist. Kept in the data directory (it
    * belongs to this data, like {@code master.info}); see {@link #initFile}.
    */
   public static final String INIT_FILE = "coffer-init.sql";
-  /** The option file of parameters set through Coffer, in the data directory beside {@link #INIT_FILE}. */
+
+  /**
+   * The option file of parameters set through Coffer, in the data directory beside {@link
+   * #INIT_FILE}.
+   */
   public static final String PARAMETER_FILE = "coffer-parameters.cnf";
+
   /** Binary logs are purged after a week, so that they cannot fill the volume on their own. */
   static final Duration BINLOG_RETENTION = Duration.ofDays(7);
+
   /** Seconds a replica waits for its source's next event or heartbeat before it reconnects. */
   public static final int SLAVE_NET_TIMEOUT_SECONDS = 4;
+
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   private ServerCommand() {}
@@ -57,7 +67,8 @@ public final class ServerCommand {
     command.add("--max-connections=" + MAX_CONNECTIONS);
     // The binary log gives backups a position (binlog file, offset, GTID) and is what replication
     // and point-in-time recovery will replay; ROW format replays deterministically
-    // (https://mariadb.com/kb/en/activating-the-binary-log/, https://mariadb.com/kb/en/binary-log-formats/).
+    // (https://mariadb.com/kb/en/activating-the-binary-log/,
+    // https://mariadb.com/kb/en/binary-log-formats/).
     // A relative base name keeps the binlog index valid if the data directory is mounted elsewhere.
     command.add("--log-bin=" + BINLOG_BASENAME);
     command.add("--server-id=" + s.serverId());
@@ -69,7 +80,8 @@ public final class ServerCommand {
     command.add("--binlog-expire-logs-seconds=" + BINLOG_RETENTION.toSeconds());
     // Replication (io.coffer.plugin.mysql.replication). A replica logs what it applies, with the
     // source's GTIDs, so that after a promote the others can continue from it by GTID and backups
-    // taken on it carry positions (https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#log_slave_updates).
+    // taken on it carry positions
+    // (https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#log_slave_updates).
     command.add("--log-slave-updates");
     command.add("--relay-log=" + RELAY_LOG_BASENAME);
     // Every instance may serve semi-synchronous replicas; without one connected, commits do not
@@ -84,18 +96,22 @@ public final class ServerCommand {
     // (https://mariadb.com/kb/en/replication-and-binary-log-system-variables/#slave_net_timeout).
     command.add("--slave-net-timeout=" + SLAVE_NET_TIMEOUT_SECONDS);
     // The role's settings (read_only on a replica or a fenced source) hold from the first
-    // connection after every restart (https://mariadb.com/kb/en/server-system-variables/#init_file).
-    // mariadbd refuses to start when the file is missing: MysqlDatastoreManager.prepare() creates it.
+    // connection after every restart
+    // (https://mariadb.com/kb/en/server-system-variables/#init_file).
+    // mariadbd refuses to start when the file is missing: MysqlDatastoreManager.prepare() creates
+    // it.
     command.add("--init-file=" + initFile(s));
-    // the pid file lets a restarted agent adopt a mariadbd that outlived it instead of starting a second one
-    return new ProcessSpec(command, Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
+    // the pid file lets a restarted agent adopt a mariadbd that outlived it instead of starting a
+    // second one
+    return new ProcessSpec(
+        command, Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
   }
 
   /**
    * Options from the agent's settings that must not be on the command line (see {@link #spec}), in
-   * the run directory: rendered before every start, read through the parameter file's
-   * {@code !include}, after the parameters set through Coffer, so the settings win as the command
-   * line does.
+   * the run directory: rendered before every start, read through the parameter file's {@code
+   * !include}, after the parameters set through Coffer, so the settings win as the command line
+   * does.
    */
   public static final String SERVER_OPTIONS_FILE = "coffer-server.cnf";
 
@@ -105,16 +121,23 @@ public final class ServerCommand {
 
   /** Writes {@link #SERVER_OPTIONS_FILE}; nothing in it is secret. */
   public static void writeServerOptions(ServerSettings s) {
-    String text = "# Written by the Coffer agent from datastore.settings at every start.\n[mariadbd]\n"
-        + "innodb_buffer_pool_size=" + s.innodbBufferPoolSize() + "\n";
+    String text =
+        "# Written by the Coffer agent from datastore.settings at every start.\n[mariadbd]\n"
+            + "innodb_buffer_pool_size="
+            + s.innodbBufferPoolSize()
+            + "\n";
     try {
       java.nio.file.Files.createDirectories(s.runDir());
       Path tmp = s.runDir().resolve(SERVER_OPTIONS_FILE + ".tmp");
       java.nio.file.Files.writeString(tmp, text);
-      java.nio.file.Files.move(tmp, serverOptionsFile(s), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+      java.nio.file.Files.move(
+          tmp,
+          serverOptionsFile(s),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (java.io.IOException e) {
-      throw io.coffer.spi.DatastoreException.internal("cannot write " + serverOptionsFile(s) + ": " + e.getMessage(), e);
+      throw io.coffer.spi.DatastoreException.internal(
+          "cannot write " + serverOptionsFile(s) + ": " + e.getMessage(), e);
     }
   }
 

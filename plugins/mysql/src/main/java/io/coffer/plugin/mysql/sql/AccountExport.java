@@ -8,10 +8,9 @@ import java.sql.SQLException;
 
 /**
  * SQL that re-creates the user-managed accounts and their grants, for logical backups: each
- * statement is the server's own
- * (<a href="https://mariadb.com/kb/en/show-create-user/">SHOW CREATE USER</a>,
- * <a href="https://mariadb.com/kb/en/show-grants/">SHOW GRANTS</a>), so quoting and password
- * hashes are exactly what the server prints, as with {@code mariadb-dump --system=users}.
+ * statement is the server's own (<a href="https://mariadb.com/kb/en/show-create-user/">SHOW CREATE
+ * USER</a>, <a href="https://mariadb.com/kb/en/show-grants/">SHOW GRANTS</a>), so quoting and
+ * password hashes are exactly what the server prints, as with {@code mariadb-dump --system=users}.
  *
  * <p>Unlike {@code --system=users}, which dumps every account, this leaves out the system and
  * internal accounts ({@link ReservedNames}: root, mariadb.sys, mysql, coffer_*): a restore must
@@ -38,20 +37,27 @@ public final class AccountExport {
   }
 
   public Script script() {
-    return session.execute("export user accounts", false, c -> {
-      StringBuilder accounts = new StringBuilder();
-      StringBuilder grants = new StringBuilder();
-      for (String[] account : Sql.query(c, "SELECT User, Host FROM mysql.user WHERE is_role = 'N' ORDER BY User, Host",
-          rs -> new String[] {rs.getString(1), rs.getString(2)})) {
-        if (!ReservedNames.isReservedUser(account[0])) {
-          append(c, account[0], account[1], accounts, grants);
-        }
-      }
-      return new Script(accounts.toString(), grants.toString());
-    });
+    return session.execute(
+        "export user accounts",
+        false,
+        c -> {
+          StringBuilder accounts = new StringBuilder();
+          StringBuilder grants = new StringBuilder();
+          for (String[] account :
+              Sql.query(
+                  c,
+                  "SELECT User, Host FROM mysql.user WHERE is_role = 'N' ORDER BY User, Host",
+                  rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+            if (!ReservedNames.isReservedUser(account[0])) {
+              append(c, account[0], account[1], accounts, grants);
+            }
+          }
+          return new Script(accounts.toString(), grants.toString());
+        });
   }
 
-  private static void append(Connection c, String user, String host, StringBuilder accounts, StringBuilder grants)
+  private static void append(
+      Connection c, String user, String host, StringBuilder accounts, StringBuilder grants)
       throws SQLException {
     for (String create : Sql.query(c, "SHOW CREATE USER ?@?", rs -> rs.getString(1), user, host)) {
       accounts.append(create).append(";\n");

@@ -16,13 +16,19 @@ final class Catalog {
   private Catalog() {}
 
   static boolean databaseExists(Connection c, String name) throws SQLException {
-    // information_schema may compare case-insensitively; database names are case-sensitive on Linux.
-    return Sql.query(c, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
-            rs -> rs.getString(1), name)
+    // information_schema may compare case-insensitively; database names are case-sensitive on
+    // Linux.
+    return Sql.query(
+            c,
+            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+            rs -> rs.getString(1),
+            name)
         .contains(name);
   }
 
-  /** @throws DatastoreException NOT_FOUND (field {@code databases}) for the first missing one */
+  /**
+   * @throws DatastoreException NOT_FOUND (field {@code databases}) for the first missing one
+   */
   static void requireDatabases(Connection c, Collection<String> names) throws SQLException {
     for (String name : names) {
       if (!databaseExists(c, name)) {
@@ -31,10 +37,17 @@ final class Catalog {
     }
   }
 
-  /** @throws DatastoreException NOT_FOUND (field {@code name}) when the account does not exist */
+  /**
+   * @throws DatastoreException NOT_FOUND (field {@code name}) when the account does not exist
+   */
   static void requireAccount(Connection c, Account account) throws SQLException {
-    if (Sql.query(c, "SELECT 1 FROM mysql.user WHERE User = ? AND Host = ?", rs -> 1,
-            account.name(), account.host()).isEmpty()) {
+    if (Sql.query(
+            c,
+            "SELECT 1 FROM mysql.user WHERE User = ? AND Host = ?",
+            rs -> 1,
+            account.name(),
+            account.host())
+        .isEmpty()) {
       throw notFound(account);
     }
   }
@@ -45,12 +58,19 @@ final class Catalog {
 
   /** The canonical name of a character set, if the server knows it. */
   static Optional<String> characterSet(Connection c, String name) throws SQLException {
-    return first(c, "SELECT CHARACTER_SET_NAME FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME = ?", name);
+    return first(
+        c,
+        "SELECT CHARACTER_SET_NAME FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME = ?",
+        name);
   }
 
   /** The character set a collation belongs to, if the server knows the collation. */
-  static Optional<String> characterSetOfCollation(Connection c, String collation) throws SQLException {
-    return first(c, "SELECT CHARACTER_SET_NAME FROM information_schema.COLLATIONS WHERE COLLATION_NAME = ?", collation);
+  static Optional<String> characterSetOfCollation(Connection c, String collation)
+      throws SQLException {
+    return first(
+        c,
+        "SELECT CHARACTER_SET_NAME FROM information_schema.COLLATIONS WHERE COLLATION_NAME = ?",
+        collation);
   }
 
   // MariaDB accepts utf8 as an alias of utf8mb3 (old_mode UTF8_IS_UTF8MB3, the default) but lists

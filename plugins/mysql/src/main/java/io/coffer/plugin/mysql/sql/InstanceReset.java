@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Takes an instance back to empty after a failed logical restore: drops every user database and
  * every user-managed account, whatever their names (a dump may hold names outside Coffer's naming
- * rules, so names are quoted, not validated). System schemas and internal accounts
- * ({@link ReservedNames}) are never touched.
+ * rules, so names are quoted, not validated). System schemas and internal accounts ({@link
+ * ReservedNames}) are never touched.
  */
 public final class InstanceReset {
 
@@ -22,22 +22,30 @@ public final class InstanceReset {
   }
 
   public void dropUserContent() {
-    session.execute("empty the instance", false, c -> {
-      List<String> databases = Sql.query(c, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA", rs -> rs.getString(1));
-      try (Statement st = c.createStatement()) {
-        for (String db : databases) {
-          if (!ReservedNames.isSystemDatabase(db)) {
-            st.executeUpdate("DROP DATABASE IF EXISTS " + SqlIdentifiers.quote(db));
+    session.execute(
+        "empty the instance",
+        false,
+        c -> {
+          List<String> databases =
+              Sql.query(
+                  c, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA", rs -> rs.getString(1));
+          try (Statement st = c.createStatement()) {
+            for (String db : databases) {
+              if (!ReservedNames.isSystemDatabase(db)) {
+                st.executeUpdate("DROP DATABASE IF EXISTS " + SqlIdentifiers.quote(db));
+              }
+            }
           }
-        }
-      }
-      for (String[] account : Sql.query(c, "SELECT User, Host FROM mysql.user WHERE is_role = 'N'",
-          rs -> new String[] {rs.getString(1), rs.getString(2)})) {
-        if (!ReservedNames.isReservedUser(account[0])) {
-          Sql.update(c, "DROP USER IF EXISTS ?@?", account[0], account[1]);
-        }
-      }
-      return null;
-    });
+          for (String[] account :
+              Sql.query(
+                  c,
+                  "SELECT User, Host FROM mysql.user WHERE is_role = 'N'",
+                  rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+            if (!ReservedNames.isReservedUser(account[0])) {
+              Sql.update(c, "DROP USER IF EXISTS ?@?", account[0], account[1]);
+            }
+          }
+          return null;
+        });
   }
 }

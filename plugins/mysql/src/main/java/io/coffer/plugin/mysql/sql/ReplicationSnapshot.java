@@ -13,10 +13,10 @@ import java.util.Optional;
 /**
  * Where this server stands in replication, read with two cheap statements so that heartbeats can
  * carry it: <a href="https://mariadb.com/kb/en/show-replica-status/">SHOW SLAVE STATUS</a> (the
- * default connection, the only one Coffer configures; no row means no source is configured) and
- * the GTID variables ({@code gtid_slave_pos}: applied from a source; {@code gtid_binlog_pos}:
- * committed to the binary log), {@code read_only} and the number of connected replicas (their
- * {@code Binlog Dump} threads).
+ * default connection, the only one Coffer configures; no row means no source is configured) and the
+ * GTID variables ({@code gtid_slave_pos}: applied from a source; {@code gtid_binlog_pos}: committed
+ * to the binary log), {@code read_only} and the number of connected replicas (their {@code Binlog
+ * Dump} threads).
  *
  * <p>Role: REPLICA when a source is configured; otherwise PRIMARY when at least one replica is
  * connected, STANDALONE when none is (a primary whose replicas are all disconnected reads as
@@ -34,8 +34,9 @@ public record ReplicationSnapshot(
     int replicasConnected) {
 
   static final int MAX_ERROR = 512;
-  private static final String VARIABLES_SQL = "SELECT @@GLOBAL.gtid_slave_pos, @@GLOBAL.gtid_binlog_pos,"
-      + " @@GLOBAL.read_only, (SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Binlog Dump')";
+  private static final String VARIABLES_SQL =
+      "SELECT @@GLOBAL.gtid_slave_pos, @@GLOBAL.gtid_binlog_pos,"
+          + " @@GLOBAL.read_only, (SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Binlog Dump')";
 
   /**
    * One row of SHOW SLAVE STATUS.
@@ -48,8 +49,16 @@ public record ReplicationSnapshot(
    * @param ioError {@code Last_IO_Error}, operator-safe
    * @param sqlError {@code Last_SQL_Error}, operator-safe
    */
-  public record ReplicaLink(String sourceHost, int sourcePort, String user, String ioState, String sqlState,
-      long secondsBehind, String receivedPosition, String ioError, String sqlError) {
+  public record ReplicaLink(
+      String sourceHost,
+      int sourcePort,
+      String user,
+      String ioState,
+      String sqlState,
+      long secondsBehind,
+      String receivedPosition,
+      String ioError,
+      String sqlError) {
 
     /** Both threads run: the receiver ({@code IO}) and the applier ({@code SQL}). */
     public boolean running() {
@@ -64,7 +73,9 @@ public record ReplicationSnapshot(
       return "Yes".equalsIgnoreCase(sqlState);
     }
 
-    /** The error of a thread that is not running, SQL first (it is the one that loses data); or "". */
+    /**
+     * The error of a thread that is not running, SQL first (it is the one that loses data); or "".
+     */
     public String lastError() {
       if (!applying() && !sqlError.isEmpty()) {
         return sqlError;
@@ -80,24 +91,37 @@ public record ReplicationSnapshot(
 
   /** The configured source, if any: SHOW SLAVE STATUS. */
   public static Optional<ReplicaLink> readLink(Connection c) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
       if (!rs.next()) {
         return Optional.empty();
       }
       String behind = rs.getString("Seconds_Behind_Master");
-      return Optional.of(new ReplicaLink(text(rs, "Master_Host"), rs.getInt("Master_Port"), text(rs, "Master_User"),
-          text(rs, "Slave_IO_Running"), text(rs, "Slave_SQL_Running"),
-          behind == null ? -1 : Long.parseLong(behind), text(rs, "Gtid_IO_Pos"),
-          operatorSafe(text(rs, "Last_IO_Error")), operatorSafe(text(rs, "Last_SQL_Error"))));
+      return Optional.of(
+          new ReplicaLink(
+              text(rs, "Master_Host"),
+              rs.getInt("Master_Port"),
+              text(rs, "Master_User"),
+              text(rs, "Slave_IO_Running"),
+              text(rs, "Slave_SQL_Running"),
+              behind == null ? -1 : Long.parseLong(behind),
+              text(rs, "Gtid_IO_Pos"),
+              operatorSafe(text(rs, "Last_IO_Error")),
+              operatorSafe(text(rs, "Last_SQL_Error"))));
     }
   }
 
   public static ReplicationSnapshot read(Connection c) throws SQLException {
     Optional<ReplicaLink> link = readLink(c);
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(VARIABLES_SQL)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(VARIABLES_SQL)) {
       rs.next();
-      return new ReplicationSnapshot(link, nullToEmpty(rs.getString(1)), nullToEmpty(rs.getString(2)),
-          rs.getInt(3) != 0, rs.getInt(4));
+      return new ReplicationSnapshot(
+          link,
+          nullToEmpty(rs.getString(1)),
+          nullToEmpty(rs.getString(2)),
+          rs.getInt(3) != 0,
+          rs.getInt(4));
     }
   }
 
@@ -110,9 +134,23 @@ public record ReplicationSnapshot(
 
   /** The SPI's view: a replica's position is what it applied, a primary's what it committed. */
   public ReplicationStatus toStatus() {
-    return replica.map(r -> new ReplicationStatus(Probe.Role.REPLICA, r.sourceHost(), r.sourcePort(), r.running(),
-            r.secondsBehind() < 0 ? -1 : r.secondsBehind(), appliedPosition, readOnly, r.lastError(), r.receiving()))
-        .orElseGet(() -> new ReplicationStatus(role(), "", 0, false, -1, binlogPosition, readOnly, "", false));
+    return replica
+        .map(
+            r ->
+                new ReplicationStatus(
+                    Probe.Role.REPLICA,
+                    r.sourceHost(),
+                    r.sourcePort(),
+                    r.running(),
+                    r.secondsBehind() < 0 ? -1 : r.secondsBehind(),
+                    appliedPosition,
+                    readOnly,
+                    r.lastError(),
+                    r.receiving()))
+        .orElseGet(
+            () ->
+                new ReplicationStatus(
+                    role(), "", 0, false, -1, binlogPosition, readOnly, "", false));
   }
 
   /**
@@ -131,31 +169,32 @@ public record ReplicationSnapshot(
     if (!r.applying() && !r.sqlError().isEmpty()) {
       return "replication stopped on an error: " + error;
     }
-    return error.isEmpty() ? "replication is not running (IO " + r.ioState() + ", SQL " + r.sqlState() + ")"
+    return error.isEmpty()
+        ? "replication is not running (IO " + r.ioState() + ", SQL " + r.sqlState() + ")"
         : "replication is not running: " + error;
   }
 
   /**
-   * Heartbeat metrics: {@code replicas_connected} always; on a replica also
-   * {@code replication_running} (1 or 0) and, when known, {@code replication_lag_seconds}.
+   * Heartbeat metrics: {@code replicas_connected} always; on a replica also {@code
+   * replication_running} (1 or 0) and, when known, {@code replication_lag_seconds}.
    */
   public Map<String, Double> metrics() {
     Map<String, Double> out = new HashMap<>();
     out.put("replicas_connected", (double) replicasConnected);
-    replica.ifPresent(r -> {
-      out.put("replication_running", r.running() ? 1.0 : 0.0);
-      if (r.secondsBehind() >= 0) {
-        out.put("replication_lag_seconds", (double) r.secondsBehind());
-      }
-    });
+    replica.ifPresent(
+        r -> {
+          out.put("replication_running", r.running() ? 1.0 : 0.0);
+          if (r.secondsBehind() >= 0) {
+            out.put("replication_lag_seconds", (double) r.secondsBehind());
+          }
+        });
     return out;
   }
 
   /**
    * A replication error as an operator may see it: one line, at most {@value #MAX_ERROR}
-   * characters, and without the statement text the server appends to SQL errors
-   * ({@code ... Query: '...'}), which may hold a password (CREATE USER / ALTER USER are replicated
-   * as written).
+   * characters, and without the statement text the server appends to SQL errors ({@code ... Query:
+   * '...'}), which may hold a password (CREATE USER / ALTER USER are replicated as written).
    */
   public static String operatorSafe(String error) {
     String e = error.replaceAll("\\s+", " ").strip();

@@ -21,19 +21,24 @@ public final class RootAccess implements Superuser {
     this.session = session;
   }
 
-  /** @return the superuser's name */
+  /**
+   * @return the superuser's name
+   */
   @Override
   public String enable(Secret password) {
     IdentifierRules.password("password", password);
     String hash = NativePasswordHash.of(password);
-    session.execute("enable root", true, c -> {
-      // IF NOT EXISTS + ALTER: works whether or not root was enabled before, without ever
-      // dropping the account (CREATE OR REPLACE would briefly remove its grants).
-      Sql.update(c, "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY PASSWORD ?", hash);
-      Sql.update(c, "ALTER USER 'root'@'%' IDENTIFIED BY PASSWORD ?", hash);
-      Sql.update(c, "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION");
-      return null;
-    });
+    session.execute(
+        "enable root",
+        true,
+        c -> {
+          // IF NOT EXISTS + ALTER: works whether or not root was enabled before, without ever
+          // dropping the account (CREATE OR REPLACE would briefly remove its grants).
+          Sql.update(c, "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY PASSWORD ?", hash);
+          Sql.update(c, "ALTER USER 'root'@'%' IDENTIFIED BY PASSWORD ?", hash);
+          Sql.update(c, "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION");
+          return null;
+        });
     return ROOT;
   }
 }

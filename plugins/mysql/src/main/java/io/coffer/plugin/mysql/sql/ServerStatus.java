@@ -14,10 +14,10 @@ import java.util.Map;
 
 /**
  * Readiness, health, replication and version checks on a dedicated connection, each bounded in
- * time, so that a long administrative command never delays a heartbeat. Metrics come from
- * <a href="https://mariadb.com/kb/en/server-status-variables/">status variables</a>
- * {@code Threads_connected} and {@code Uptime}; the role, the replication metrics and, when a
- * replica does not replicate, the reason (its replication error) from {@link ReplicationSnapshot}.
+ * time, so that a long administrative command never delays a heartbeat. Metrics come from <a
+ * href="https://mariadb.com/kb/en/server-status-variables/">status variables</a> {@code
+ * Threads_connected} and {@code Uptime}; the role, the replication metrics and, when a replica does
+ * not replicate, the reason (its replication error) from {@link ReplicationSnapshot}.
  */
 public final class ServerStatus implements AutoCloseable {
 
@@ -29,31 +29,43 @@ public final class ServerStatus implements AutoCloseable {
   private final TimeBox timeBox = new TimeBox("coffer-mysql-status");
 
   public ServerStatus(SocketConnector connector) {
-    // No validation ping: the check itself is the ping; a dead connection is replaced and retried once.
+    // No validation ping: the check itself is the ping; a dead connection is replaced and retried
+    // once.
     this.session = new AdminSession(connector, false, SqlErrors.FAILURES);
   }
 
   /** Throws unless {@code SELECT 1} answers within {@code limit}. */
   public void ping(Duration limit) throws Exception {
-    timeBox.call(() -> session.callRetrying(c -> {
-      selectOne(c);
-      return null;
-    }), limit);
+    timeBox.call(
+        () ->
+            session.callRetrying(
+                c -> {
+                  selectOne(c);
+                  return null;
+                }),
+        limit);
   }
 
   /** Never throws. */
   public Probe probe() {
     try {
-      return timeBox.call(() -> session.callRetrying(c -> {
-        selectOne(c);
-        Map<String, Double> metrics = metrics(c);
-        ReplicationSnapshot replication = ReplicationSnapshot.read(c);
-        metrics.putAll(replication.metrics());
-        Map<String, String> wsrep = wsrep(c);
-        metrics.putAll(galeraMetrics(wsrep));
-        String problem = replication.problem().isEmpty() ? galeraProblem(wsrep) : replication.problem();
-        return new Probe(Probe.Health.HEALTHY, replication.role(), problem, metrics);
-      }), PROBE_LIMIT);
+      return timeBox.call(
+          () ->
+              session.callRetrying(
+                  c -> {
+                    selectOne(c);
+                    Map<String, Double> metrics = metrics(c);
+                    ReplicationSnapshot replication = ReplicationSnapshot.read(c);
+                    metrics.putAll(replication.metrics());
+                    Map<String, String> wsrep = wsrep(c);
+                    metrics.putAll(galeraMetrics(wsrep));
+                    String problem =
+                        replication.problem().isEmpty()
+                            ? galeraProblem(wsrep)
+                            : replication.problem();
+                    return new Probe(Probe.Health.HEALTHY, replication.role(), problem, metrics);
+                  }),
+          PROBE_LIMIT);
     } catch (Exception e) {
       return Probe.unhealthy("MariaDB is not answering: " + why(e));
     }
@@ -65,17 +77,28 @@ public final class ServerStatus implements AutoCloseable {
    */
   public ReplicationStatus replication() {
     try {
-      return timeBox.call(() -> session.callRetrying(ReplicationSnapshot::read), PROBE_LIMIT).toStatus();
+      return timeBox
+          .call(() -> session.callRetrying(ReplicationSnapshot::read), PROBE_LIMIT)
+          .toStatus();
     } catch (Exception e) {
-      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false,
-          "MariaDB is not answering: " + why(e), false);
+      return new ReplicationStatus(
+          Probe.Role.UNKNOWN,
+          "",
+          0,
+          false,
+          -1,
+          "",
+          false,
+          "MariaDB is not answering: " + why(e),
+          false);
     }
   }
 
   /**
-   * The {@code wsrep_*} status variables (<a href="https://mariadb.com/kb/en/galera-cluster-status-variables/">Galera
-   * status variables</a>), empty when the server runs without a provider. Never throws: empty too
-   * when the server does not answer within the probe's limit.
+   * The {@code wsrep_*} status variables (<a
+   * href="https://mariadb.com/kb/en/galera-cluster-status-variables/">Galera status variables</a>),
+   * empty when the server runs without a provider. Never throws: empty too when the server does not
+   * answer within the probe's limit.
    */
   public Map<String, String> wsrep() {
     try {
@@ -87,7 +110,8 @@ public final class ServerStatus implements AutoCloseable {
 
   private static Map<String, String> wsrep(Connection c) throws SQLException {
     Map<String, String> out = new HashMap<>();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep\\_%'")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep\\_%'")) {
       while (rs.next()) {
         out.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
       }
@@ -98,8 +122,8 @@ public final class ServerStatus implements AutoCloseable {
 
   /**
    * {@code galera_cluster_size} (wsrep_cluster_size), {@code galera_primary} (1 when
-   * wsrep_cluster_status is Primary), {@code galera_local_state} (wsrep_local_state: 1 joining,
-   * 2 donor, 3 joined, 4 synced) and {@code galera_flow_control_paused} (the fraction of time
+   * wsrep_cluster_status is Primary), {@code galera_local_state} (wsrep_local_state: 1 joining, 2
+   * donor, 3 joined, 4 synced) and {@code galera_flow_control_paused} (the fraction of time
    * replication was paused by flow control since the last FLUSH STATUS).
    */
   private static Map<String, Double> galeraMetrics(Map<String, String> wsrep) {
@@ -109,7 +133,8 @@ public final class ServerStatus implements AutoCloseable {
     Map<String, Double> out = new HashMap<>();
     number(wsrep, "wsrep_cluster_size").ifPresent(v -> out.put("galera_cluster_size", v));
     number(wsrep, "wsrep_local_state").ifPresent(v -> out.put("galera_local_state", v));
-    number(wsrep, "wsrep_flow_control_paused").ifPresent(v -> out.put("galera_flow_control_paused", v));
+    number(wsrep, "wsrep_flow_control_paused")
+        .ifPresent(v -> out.put("galera_flow_control_paused", v));
     out.put("galera_primary", "Primary".equals(wsrep.get("wsrep_cluster_status")) ? 1.0 : 0.0);
     return out;
   }
@@ -140,11 +165,16 @@ public final class ServerStatus implements AutoCloseable {
   /** {@code SELECT VERSION()}, or empty when the server does not answer. */
   public String version() {
     try {
-      return timeBox.call(() -> session.callRetrying(c -> {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT VERSION()")) {
-          return rs.next() ? rs.getString(1) : "";
-        }
-      }), Duration.ofSeconds(5));
+      return timeBox.call(
+          () ->
+              session.callRetrying(
+                  c -> {
+                    try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+                      return rs.next() ? rs.getString(1) : "";
+                    }
+                  }),
+          Duration.ofSeconds(5));
     } catch (Exception e) {
       return "";
     }
@@ -161,7 +191,8 @@ public final class ServerStatus implements AutoCloseable {
 
   private static Map<String, Double> metrics(Connection c) throws SQLException {
     Map<String, Double> out = new HashMap<>();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(METRICS_SQL)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(METRICS_SQL)) {
       while (rs.next()) {
         String name = rs.getString(1).equalsIgnoreCase("Uptime") ? "uptime_seconds" : "connections";
         out.put(name, Double.parseDouble(rs.getString(2)));

@@ -12,11 +12,11 @@ import org.mariadb.jdbc.Driver;
 /**
  * Opens administrative connections as MariaDB {@code root} over the server's UNIX socket.
  *
- * <p>{@code root@localhost} uses the
- * <a href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>
+ * <p>{@code root@localhost} uses the <a
+ * href="https://mariadb.com/kb/en/authentication-plugin-unix-socket/">unix_socket</a>
  * authentication plugin: the server trusts the socket peer's OS uid, so the agent (running as OS
- * root) logs in without any stored password. Connector/J 3.x reaches UNIX sockets through JNA
- * (<a href="https://mariadb.com/kb/en/about-mariadb-connector-j/#optional-url-parameters">localSocket</a>).
+ * root) logs in without any stored password. Connector/J 3.x reaches UNIX sockets through JNA (<a
+ * href="https://mariadb.com/kb/en/about-mariadb-connector-j/#optional-url-parameters">localSocket</a>).
  * The driver is used directly because {@link java.sql.DriverManager} cannot see drivers loaded by a
  * plugin class loader.
  */
@@ -44,7 +44,9 @@ public final class SocketConnector implements Connector {
     return connect(null);
   }
 
-  /** @param database a validated name to select, or null for none */
+  /**
+   * @param database a validated name to select, or null for none
+   */
   @Override
   public Connection connect(String database) throws SQLException {
     Properties props = new Properties();
@@ -55,7 +57,8 @@ public final class SocketConnector implements Connector {
     // CREATE USER / GRANT are substituted as escaped literals, which the server accepts.
     props.setProperty("useServerPrepStmts", "false");
     props.setProperty("allowMultiQueries", "false");
-    Connection connection = DRIVER.connect("jdbc:mariadb://localhost/" + (database == null ? "" : database), props);
+    Connection connection =
+        DRIVER.connect("jdbc:mariadb://localhost/" + (database == null ? "" : database), props);
     if (connection == null) {
       throw new SQLNonTransientConnectionException("MariaDB driver refused the connection URL");
     }

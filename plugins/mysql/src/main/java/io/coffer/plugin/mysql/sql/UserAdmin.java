@@ -21,14 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * User accounts and their database grants
- * (<a href="https://mariadb.com/kb/en/create-user/">CREATE USER</a>,
- * <a href="https://mariadb.com/kb/en/grant/">GRANT</a>,
- * <a href="https://mariadb.com/kb/en/revoke/">REVOKE</a>,
- * <a href="https://mariadb.com/kb/en/alter-user/">ALTER USER</a>,
- * <a href="https://mariadb.com/kb/en/drop-user/">DROP USER</a>). Account names and password hashes
- * are bound parameters (the server gets the {@link NativePasswordHash}, never the password);
- * database names are validated and quoted as exact grant patterns.
+ * User accounts and their database grants (<a href="https://mariadb.com/kb/en/create-user/">CREATE
+ * USER</a>, <a href="https://mariadb.com/kb/en/grant/">GRANT</a>, <a
+ * href="https://mariadb.com/kb/en/revoke/">REVOKE</a>, <a
+ * href="https://mariadb.com/kb/en/alter-user/">ALTER USER</a>, <a
+ * href="https://mariadb.com/kb/en/drop-user/">DROP USER</a>). Account names and password hashes are
+ * bound parameters (the server gets the {@link NativePasswordHash}, never the password); database
+ * names are validated and quoted as exact grant patterns.
  */
 public final class UserAdmin implements Users {
 
@@ -43,88 +42,115 @@ public final class UserAdmin implements Users {
   /** Accounts other than roles, system and internal accounts, with the databases each may use. */
   @Override
   public List<UserAccount> list() {
-    return session.execute("list users", false, c -> {
-      Map<List<String>, List<String>> grants = new LinkedHashMap<>();
-      for (String[] row : Sql.query(c, "SELECT User, Host, Db FROM mysql.db ORDER BY Db",
-          rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})) {
-        grants.computeIfAbsent(List.of(row[0], row[1]), k -> new ArrayList<>())
-            .add(SqlIdentifiers.fromGrantPattern(row[2]));
-      }
-      List<UserAccount> users = new ArrayList<>();
-      for (String[] row : Sql.query(c, "SELECT User, Host FROM mysql.user WHERE is_role = 'N' ORDER BY User, Host",
-          rs -> new String[] {rs.getString(1), rs.getString(2)})) {
-        if (!ReservedNames.isReservedUser(row[0])) {
-          users.add(new UserAccount(row[0], row[1], grants.getOrDefault(List.of(row[0], row[1]), List.of())));
-        }
-      }
-      return users;
-    });
+    return session.execute(
+        "list users",
+        false,
+        c -> {
+          Map<List<String>, List<String>> grants = new LinkedHashMap<>();
+          for (String[] row :
+              Sql.query(
+                  c,
+                  "SELECT User, Host, Db FROM mysql.db ORDER BY Db",
+                  rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})) {
+            grants
+                .computeIfAbsent(List.of(row[0], row[1]), k -> new ArrayList<>())
+                .add(SqlIdentifiers.fromGrantPattern(row[2]));
+          }
+          List<UserAccount> users = new ArrayList<>();
+          for (String[] row :
+              Sql.query(
+                  c,
+                  "SELECT User, Host FROM mysql.user WHERE is_role = 'N' ORDER BY User, Host",
+                  rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+            if (!ReservedNames.isReservedUser(row[0])) {
+              users.add(
+                  new UserAccount(
+                      row[0], row[1], grants.getOrDefault(List.of(row[0], row[1]), List.of())));
+            }
+          }
+          return users;
+        });
   }
 
   /** Creates the account and its grants; drops it again if a grant fails. */
   @Override
   public void create(UserAccount user, Secret password) {
     if (!user.accessRules().isEmpty()) {
-      throw DatastoreException.invalidArgument("access_rules", "this engine grants access per database; leave it empty");
+      throw DatastoreException.invalidArgument(
+          "access_rules", "this engine grants access per database; leave it empty");
     }
     Account account = Account.of(user.name(), user.host());
     IdentifierRules.password("password", password);
     List<String> databases = grantTargets(user.databases());
     String hash = NativePasswordHash.of(password);
-    session.execute("create user " + account, true, c -> {
-      Catalog.requireDatabases(c, databases);
-      try {
-        Sql.update(c, "CREATE USER ?@? IDENTIFIED BY PASSWORD ?", account.name(), account.host(), hash);
-      } catch (SQLException e) {
-        if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
-          throw DatastoreException.alreadyExists("name", "user " + account + " already exists");
-        }
-        throw e;
-      }
-      try {
-        grant(c, account, databases);
-      } catch (SQLException | RuntimeException e) {
-        dropQuietly(c, account);
-        throw e;
-      }
-      return null;
-    });
+    session.execute(
+        "create user " + account,
+        true,
+        c -> {
+          Catalog.requireDatabases(c, databases);
+          try {
+            Sql.update(
+                c,
+                "CREATE USER ?@? IDENTIFIED BY PASSWORD ?",
+                account.name(),
+                account.host(),
+                hash);
+          } catch (SQLException e) {
+            if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
+              throw DatastoreException.alreadyExists("name", "user " + account + " already exists");
+            }
+            throw e;
+          }
+          try {
+            grant(c, account, databases);
+          } catch (SQLException | RuntimeException e) {
+            dropQuietly(c, account);
+            throw e;
+          }
+          return null;
+        });
   }
 
   @Override
   public void delete(String name, String host) {
     Account account = Account.of(name, host);
-    session.execute("drop user " + account, false, c -> {
-      try {
-        Sql.update(c, "DROP USER ?@?", account.name(), account.host());
-      } catch (SQLException e) {
-        if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
-          throw Catalog.notFound(account);
-        }
-        throw e;
-      }
-      return null;
-    });
+    session.execute(
+        "drop user " + account,
+        false,
+        c -> {
+          try {
+            Sql.update(c, "DROP USER ?@?", account.name(), account.host());
+          } catch (SQLException e) {
+            if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
+              throw Catalog.notFound(account);
+            }
+            throw e;
+          }
+          return null;
+        });
   }
 
   @Override
   public void grantAccess(String name, String host, List<String> databaseNames) {
     Account account = Account.of(name, host);
     List<String> databases = grantTargets(databaseNames);
-    session.execute("grant access to " + account, false, c -> {
-      Catalog.requireAccount(c, account);
-      Catalog.requireDatabases(c, databases);
-      try {
-        grant(c, account, databases);
-      } catch (SQLException e) {
-        // NO_AUTO_CREATE_USER: the account vanished between the check and the GRANT.
-        if (e.getErrorCode() == SqlErrors.ER_PASSWORD_NO_MATCH) {
-          throw Catalog.notFound(account);
-        }
-        throw e;
-      }
-      return null;
-    });
+    session.execute(
+        "grant access to " + account,
+        false,
+        c -> {
+          Catalog.requireAccount(c, account);
+          Catalog.requireDatabases(c, databases);
+          try {
+            grant(c, account, databases);
+          } catch (SQLException e) {
+            // NO_AUTO_CREATE_USER: the account vanished between the check and the GRANT.
+            if (e.getErrorCode() == SqlErrors.ER_PASSWORD_NO_MATCH) {
+              throw Catalog.notFound(account);
+            }
+            throw e;
+          }
+          return null;
+        });
   }
 
   /** Idempotent per database: revoking access the user does not have is not an error. */
@@ -133,26 +159,39 @@ public final class UserAdmin implements Users {
     Account account = Account.of(name, host);
     List<String> databases = new ArrayList<>(new LinkedHashSet<>(databaseNames));
     databases.forEach(db -> IdentifierRules.databaseName("databases", db));
-    session.execute("revoke access from " + account, false, c -> {
-      Catalog.requireAccount(c, account);
-      for (String db : databases) {
-        // Revoke the exact pattern we grant and, if present, a wildcard-style grant of the same name.
-        List<String> patterns = Sql.query(c,
-            "SELECT Db FROM mysql.db WHERE User = ? AND Host = ? AND Db IN (?, ?)", rs -> rs.getString(1),
-            account.name(), account.host(), SqlIdentifiers.grantPattern(db), db);
-        for (String pattern : patterns) {
-          try {
-            Sql.update(c, "REVOKE ALL PRIVILEGES ON " + SqlIdentifiers.quote(pattern) + ".* FROM ?@?",
-                account.name(), account.host());
-          } catch (SQLException e) {
-            if (e.getErrorCode() != SqlErrors.ER_NONEXISTING_GRANT) {
-              throw e;
+    session.execute(
+        "revoke access from " + account,
+        false,
+        c -> {
+          Catalog.requireAccount(c, account);
+          for (String db : databases) {
+            // Revoke the exact pattern we grant and, if present, a wildcard-style grant of the same
+            // name.
+            List<String> patterns =
+                Sql.query(
+                    c,
+                    "SELECT Db FROM mysql.db WHERE User = ? AND Host = ? AND Db IN (?, ?)",
+                    rs -> rs.getString(1),
+                    account.name(),
+                    account.host(),
+                    SqlIdentifiers.grantPattern(db),
+                    db);
+            for (String pattern : patterns) {
+              try {
+                Sql.update(
+                    c,
+                    "REVOKE ALL PRIVILEGES ON " + SqlIdentifiers.quote(pattern) + ".* FROM ?@?",
+                    account.name(),
+                    account.host());
+              } catch (SQLException e) {
+                if (e.getErrorCode() != SqlErrors.ER_NONEXISTING_GRANT) {
+                  throw e;
+                }
+              }
             }
           }
-        }
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   @Override
@@ -160,17 +199,21 @@ public final class UserAdmin implements Users {
     Account account = Account.of(name, host);
     IdentifierRules.password("password", password);
     String hash = NativePasswordHash.of(password);
-    session.execute("change the password of " + account, true, c -> {
-      try {
-        Sql.update(c, "ALTER USER ?@? IDENTIFIED BY PASSWORD ?", account.name(), account.host(), hash);
-      } catch (SQLException e) {
-        if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
-          throw Catalog.notFound(account);
-        }
-        throw e;
-      }
-      return null;
-    });
+    session.execute(
+        "change the password of " + account,
+        true,
+        c -> {
+          try {
+            Sql.update(
+                c, "ALTER USER ?@? IDENTIFIED BY PASSWORD ?", account.name(), account.host(), hash);
+          } catch (SQLException e) {
+            if (e.getErrorCode() == SqlErrors.ER_CANNOT_USER) {
+              throw Catalog.notFound(account);
+            }
+            throw e;
+          }
+          return null;
+        });
   }
 
   // Granting a system schema (e.g. mysql.*) would make the user a superuser: refused.
@@ -180,10 +223,16 @@ public final class UserAdmin implements Users {
     return unique;
   }
 
-  private static void grant(Connection c, Account account, List<String> databases) throws SQLException {
+  private static void grant(Connection c, Account account, List<String> databases)
+      throws SQLException {
     for (String db : databases) {
-      Sql.update(c, "GRANT ALL PRIVILEGES ON " + SqlIdentifiers.quote(SqlIdentifiers.grantPattern(db)) + ".* TO ?@?",
-          account.name(), account.host());
+      Sql.update(
+          c,
+          "GRANT ALL PRIVILEGES ON "
+              + SqlIdentifiers.quote(SqlIdentifiers.grantPattern(db))
+              + ".* TO ?@?",
+          account.name(),
+          account.host());
     }
   }
 
@@ -191,8 +240,10 @@ public final class UserAdmin implements Users {
     try {
       Sql.update(c, "DROP USER ?@?", account.name(), account.host());
     } catch (SQLException e) {
-      log.warn("Could not drop {} after a failed grant; drop it by hand: MariaDB error {}",
-          account, e.getErrorCode());
+      log.warn(
+          "Could not drop {} after a failed grant; drop it by hand: MariaDB error {}",
+          account,
+          e.getErrorCode());
     }
   }
 }

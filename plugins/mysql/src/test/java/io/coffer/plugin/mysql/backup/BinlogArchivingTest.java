@@ -14,14 +14,36 @@ class BinlogArchivingTest {
   private final BinlogArchiving archiving = new BinlogArchiving(null, null, Duration.ofMinutes(5));
 
   private static BackupManifest base(Map<String, String> positions) {
-    return new BackupManifest(1, "b-1", "mysql", "10.11", "mariadb-backup", "10.11", BackupType.FULL, null,
-        positions, 1, 1, 1, "00", "zstd", "tink", "mk-1", Instant.EPOCH, Instant.EPOCH);
+    return new BackupManifest(
+        1,
+        "b-1",
+        "mysql",
+        "10.11",
+        "mariadb-backup",
+        "10.11",
+        BackupType.FULL,
+        null,
+        positions,
+        1,
+        1,
+        1,
+        "00",
+        "zstd",
+        "tink",
+        "mk-1",
+        Instant.EPOCH,
+        Instant.EPOCH);
   }
 
   @Test
   void filesFromTheBackupsBinlogFileOnAreNeeded() {
-    BackupManifest b = base(Map.of(BackupManifest.POSITION_BINLOG_FILE, "mariadb-bin.000009",
-        BackupManifest.POSITION_BINLOG_OFFSET, "342"));
+    BackupManifest b =
+        base(
+            Map.of(
+                BackupManifest.POSITION_BINLOG_FILE,
+                "mariadb-bin.000009",
+                BackupManifest.POSITION_BINLOG_OFFSET,
+                "342"));
     assertThat(archiving.neededAfter(b, "mariadb-bin.000008")).isFalse();
     assertThat(archiving.neededAfter(b, "mariadb-bin.000009")).isTrue();
     assertThat(archiving.neededAfter(b, "mariadb-bin.000010")).isTrue();

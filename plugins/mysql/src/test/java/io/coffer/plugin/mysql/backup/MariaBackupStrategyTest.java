@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.coffer.plugin.kit.datadir.DataDirSwap;
 import io.coffer.plugin.mysql.backup.RuntimeStandIn.Stored;
 import io.coffer.spi.Database;
-import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupManifest;
@@ -47,8 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Backs up a real mariadbd and restores into fresh ones, with {@link RuntimeStandIn} in the
- * runtime's place. One source instance is shared (tests run in order and add to it); every
- * restore goes into a new instance. Skipped when MariaDB or its backup tools are missing.
+ * runtime's place. One source instance is shared (tests run in order and add to it); every restore
+ * goes into a new instance. Skipped when MariaDB or its backup tools are missing.
  */
 @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -116,8 +116,13 @@ class MariaBackupStrategyTest {
     BackupManifest m = full.manifest();
     assertThat(m.tool()).isEqualTo("mariadb-backup");
     assertThat(m.toolVersion()).matches("\\d+\\.\\d+\\.\\d+-MariaDB");
-    assertThat(m.positions()).containsKeys(POSITION_LSN, BackupMetadata.FROM_LSN, POSITION_BINLOG_FILE,
-        POSITION_BINLOG_OFFSET, POSITION_GTID_SET);
+    assertThat(m.positions())
+        .containsKeys(
+            POSITION_LSN,
+            BackupMetadata.FROM_LSN,
+            POSITION_BINLOG_FILE,
+            POSITION_BINLOG_OFFSET,
+            POSITION_GTID_SET);
     assertThat(m.positions().get(POSITION_LSN)).matches("[1-9][0-9]*");
     assertThat(m.positions().get(BackupMetadata.FROM_LSN)).isEqualTo("0");
     assertThat(m.positions().get(POSITION_BINLOG_FILE)).startsWith("mariadb-bin.");
@@ -133,7 +138,8 @@ class MariaBackupStrategyTest {
       assertThat(control.stops.get()).isEqualTo(1);
       assertThat(control.starts.get()).isEqualTo(1);
       assertThat(target.checksums()).isEqualTo(before);
-      assertThat(target.manager.databases().list()).extracting(Database::name)
+      assertThat(target.manager.databases().list())
+          .extracting(Database::name)
           .containsExactlyInAnyOrder("shop", "app-db");
       assertThat(target.dataDir.resolve(DataDirSwap.ASIDE)).doesNotExist();
       assertThat(target.dataDir.resolve(DataDirSwap.INCOMING)).doesNotExist();
@@ -168,8 +174,11 @@ class MariaBackupStrategyTest {
         .isEqualTo(base.manifest().positions().get(POSITION_LSN));
     assertThat(inc2.manifest().positions().get(BackupMetadata.FROM_LSN))
         .isEqualTo(inc1.manifest().positions().get(POSITION_LSN));
-    assertThat(inc2.manifest().positions()).containsKeys(POSITION_BINLOG_FILE, POSITION_BINLOG_OFFSET, POSITION_GTID_SET);
-    assertThat(gtidSequence(inc2)).isGreaterThan(gtidSequence(inc1)).isGreaterThan(gtidSequence(base));
+    assertThat(inc2.manifest().positions())
+        .containsKeys(POSITION_BINLOG_FILE, POSITION_BINLOG_OFFSET, POSITION_GTID_SET);
+    assertThat(gtidSequence(inc2))
+        .isGreaterThan(gtidSequence(inc1))
+        .isGreaterThan(gtidSequence(base));
     assertThat(Files.size(inc1.data())).isLessThan(Files.size(base.data()));
 
     try (TestInstance target = TestInstance.start("chain")) {
@@ -190,7 +199,8 @@ class MariaBackupStrategyTest {
 
   @Test
   @Order(3)
-  void logicalBackupCarriesRoutinesTriggersEventsViewsAndUserAccountsButNoInternalOnes() throws Exception {
+  void logicalBackupCarriesRoutinesTriggersEventsViewsAndUserAccountsButNoInternalOnes()
+      throws Exception {
     source.sql(
         "CREATE PROCEDURE shop.order_count(OUT n INT) BEGIN SELECT COUNT(*) INTO n FROM shop.orders; END",
         "CREATE FUNCTION shop.double_it(x INT) RETURNS INT DETERMINISTIC RETURN x * 2",
@@ -199,51 +209,74 @@ class MariaBackupStrategyTest {
             + " INSERT INTO shop.audit (order_id) VALUES (NEW.id)",
         "CREATE EVENT shop.nightly ON SCHEDULE EVERY 1 DAY DO DELETE FROM shop.audit WHERE id < 0",
         "CREATE VIEW shop.big_orders AS SELECT id FROM shop.orders WHERE id > 24000");
-    source.manager.users().create(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
-    source.manager.users().create(new UserAccount("bob", "127.0.0.1", List.of()), Secret.of("bob-pw-2"));
+    source
+        .manager
+        .users()
+        .create(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
+    source
+        .manager
+        .users()
+        .create(new UserAccount("bob", "127.0.0.1", List.of()), Secret.of("bob-pw-2"));
     // grants on a table and a routine can only be replayed once those exist
-    source.sql("GRANT SELECT ON shop.orders TO 'alice'@'%'",
+    source.sql(
+        "GRANT SELECT ON shop.orders TO 'alice'@'%'",
         "GRANT EXECUTE ON PROCEDURE shop.order_count TO 'bob'@'127.0.0.1'");
-    source.manager.root().enable(Secret.of("a-Root-password-1")); // root@'%' is internal: it must not travel
+    source
+        .manager
+        .root()
+        .enable(Secret.of("a-Root-password-1")); // root@'%' is internal: it must not travel
     Map<String, String> before = source.checksums();
 
     Stored dump = runtime.backup(source.manager, "logical-1", BackupType.LOGICAL, null);
     assertThat(dump.manifest().tool()).isEqualTo("mariadb-dump");
     assertThat(dump.manifest().toolVersion()).matches("\\d+\\.\\d+\\.\\d+-MariaDB");
-    assertThat(dump.manifest().positions()).containsOnlyKeys(POSITION_BINLOG_FILE, POSITION_BINLOG_OFFSET,
-        POSITION_GTID_SET);
+    assertThat(dump.manifest().positions())
+        .containsOnlyKeys(POSITION_BINLOG_FILE, POSITION_BINLOG_OFFSET, POSITION_GTID_SET);
     assertThat(dump.manifest().positions().get(POSITION_BINLOG_FILE)).startsWith("mariadb-bin.");
     assertThat(dump.manifest().positions().get(POSITION_GTID_SET)).matches("0-\\d+-[1-9][0-9]*");
     // accounts: alice and bob only (`root`@`localhost` still appears, as the DEFINER of routines)
-    List<String> accountStatements = Files.readAllLines(dump.data(), StandardCharsets.ISO_8859_1).stream()
-        .filter(line -> line.startsWith("CREATE USER") || line.startsWith("GRANT")).toList();
-    assertThat(accountStatements).hasSize(7).allMatch(line -> line.contains(" `alice`@`%`")
-        || line.contains(" `bob`@`127.0.0.1`"));
+    List<String> accountStatements =
+        Files.readAllLines(dump.data(), StandardCharsets.ISO_8859_1).stream()
+            .filter(line -> line.startsWith("CREATE USER") || line.startsWith("GRANT"))
+            .toList();
+    assertThat(accountStatements)
+        .hasSize(7)
+        .allMatch(line -> line.contains(" `alice`@`%`") || line.contains(" `bob`@`127.0.0.1`"));
 
     try (TestInstance target = TestInstance.start("logical")) {
       TestInstance.Control control = target.control();
       runtime.restore(target.manager, List.of(dump), control);
       assertThat(control.stops.get()).isZero(); // a logical restore runs online
       assertThat(target.checksums()).isEqualTo(before);
-      assertThat(target.query("SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'shop'"))
+      assertThat(
+              target.query(
+                  "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'shop'"))
           .containsExactlyInAnyOrder("order_count", "double_it");
-      assertThat(target.query("SELECT EVENT_NAME FROM information_schema.EVENTS")).containsExactly("nightly");
+      assertThat(target.query("SELECT EVENT_NAME FROM information_schema.EVENTS"))
+          .containsExactly("nightly");
       assertThat(target.query("SELECT shop.double_it(21), (SELECT COUNT(*) FROM shop.big_orders)"))
           .containsExactly("42|1000");
       target.sql("INSERT INTO shop.orders (id, customer) VALUES (999999, 'trigger check')");
-      assertThat(target.query("SELECT COUNT(*) FROM shop.audit WHERE order_id = 999999")).containsExactly("1");
+      assertThat(target.query("SELECT COUNT(*) FROM shop.audit WHERE order_id = 999999"))
+          .containsExactly("1");
 
-      assertThat(target.manager.users().list()).containsExactlyInAnyOrder(
-          new UserAccount("alice", "%", List.of("shop")), new UserAccount("bob", "127.0.0.1", List.of()));
-      assertThat(target.query("SHOW GRANTS FOR 'alice'@'%'")).contains("GRANT SELECT ON `shop`.`orders` TO `alice`@`%`");
+      assertThat(target.manager.users().list())
+          .containsExactlyInAnyOrder(
+              new UserAccount("alice", "%", List.of("shop")),
+              new UserAccount("bob", "127.0.0.1", List.of()));
+      assertThat(target.query("SHOW GRANTS FOR 'alice'@'%'"))
+          .contains("GRANT SELECT ON `shop`.`orders` TO `alice`@`%`");
       assertThat(target.query("SHOW GRANTS FOR 'bob'@'127.0.0.1'"))
           .contains("GRANT EXECUTE ON PROCEDURE `shop`.`order_count` TO `bob`@`127.0.0.1`");
       try (Connection alice = target.tcp("alice", "alice-pw-1")) {
         assertThat(alice.isValid(2)).isTrue();
       }
-      assertThat(target.query("SELECT COUNT(*) FROM mysql.user WHERE User = 'root' AND Host = '%'")).containsExactly("0");
+      assertThat(target.query("SELECT COUNT(*) FROM mysql.user WHERE User = 'root' AND Host = '%'"))
+          .containsExactly("0");
       // root@localhost is still the target's own (unix_socket): the plugin still administers it
-      assertThat(target.manager.databases().list()).extracting(Database::name).contains("shop", "app-db");
+      assertThat(target.manager.databases().list())
+          .extracting(Database::name)
+          .contains("shop", "app-db");
     }
   }
 
@@ -258,7 +291,8 @@ class MariaBackupStrategyTest {
       BackupManifest full = synthetic("some-full", BackupType.FULL, target.manager.serverVersion());
 
       expect(Code.FAILED_PRECONDITION, "", () -> restore(target, full))
-          .hasMessageContaining("restore needs an empty instance").hasMessageContaining("keep");
+          .hasMessageContaining("restore needs an empty instance")
+          .hasMessageContaining("keep");
       assertThat(target.dataDirListing()).isEqualTo(listing);
       assertThat(target.serverPid()).isEqualTo(pid);
       assertThat(target.serverAlive()).isTrue();
@@ -266,10 +300,15 @@ class MariaBackupStrategyTest {
 
       // an account alone makes it non-empty too
       target.manager.databases().delete("keep");
-      target.manager.users().create(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
+      target
+          .manager
+          .users()
+          .create(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
       expect(Code.FAILED_PRECONDITION, "", () -> restore(target, full))
           .hasMessageContaining("1 user account (carol@%)");
-      assertThat(target.manager.users().list()).extracting(UserAccount::name).containsExactly("carol");
+      assertThat(target.manager.users().list())
+          .extracting(UserAccount::name)
+          .containsExactly("carol");
     }
   }
 
@@ -284,22 +323,44 @@ class MariaBackupStrategyTest {
       new Random(42).nextBytes(garbage);
 
       assertThatThrownBy(() -> stage(target, full.manifest(), new ByteArrayInputStream(garbage)))
-          .isInstanceOf(IOException.class).hasMessageContaining("mbstream");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("mbstream");
       long half = Files.size(full.data()) / 2;
       assertThatThrownBy(() -> stage(target, full.manifest(), truncated(full.data(), half)))
-          .isInstanceOf(IOException.class).hasMessageContaining("mbstream");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("mbstream");
       assertThatThrownBy(() -> stage(target, full.manifest(), InputStream.nullInputStream()))
-          .isInstanceOf(IOException.class).hasMessageContaining("not a complete mariadb-backup stream");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("not a complete mariadb-backup stream");
       // the runtime's integrity error surfaces as it is (the runtime maps it to DATA_LOSS)
       IOException integrity = new IOException("segment 3 failed authentication");
-      assertThatThrownBy(() -> stage(target, full.manifest(), failingAfter(full.data(), 1 << 20, integrity)))
+      assertThatThrownBy(
+              () -> stage(target, full.manifest(), failingAfter(full.data(), 1 << 20, integrity)))
           .isSameAs(integrity);
       // a well-formed stream of the wrong backup is refused by its metadata
-      BackupManifest otherLsn = new BackupManifest(1, "full-1", "mysql", full.manifest().engineVersion(),
-          "mariadb-backup", "", BackupType.FULL, null, Map.of(POSITION_LSN, "1"), 1, 1, 1, "0".repeat(64),
-          "none", "none", "k", Instant.now(), Instant.now());
+      BackupManifest otherLsn =
+          new BackupManifest(
+              1,
+              "full-1",
+              "mysql",
+              full.manifest().engineVersion(),
+              "mariadb-backup",
+              "",
+              BackupType.FULL,
+              null,
+              Map.of(POSITION_LSN, "1"),
+              1,
+              1,
+              1,
+              "0".repeat(64),
+              "none",
+              "none",
+              "k",
+              Instant.now(),
+              Instant.now());
       assertThatThrownBy(() -> stage(target, otherLsn, Files.newInputStream(full.data())))
-          .isInstanceOf(IOException.class).hasMessageContaining("does not match its manifest");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("does not match its manifest");
 
       assertThat(target.dataDirListing()).isEqualTo(listing);
       assertThat(target.serverPid()).isEqualTo(pid);
@@ -313,14 +374,25 @@ class MariaBackupStrategyTest {
   void unusableParentsAndChainsAreInvalidArguments() throws Exception {
     Path scratch = Files.createDirectories(work.resolve("scratch-bad-parent"));
     String version = source.manager.serverVersion();
-    List<BackupManifest> badParents = List.of(
-        synthetic("logical-parent", BackupType.LOGICAL, version),
-        withEngine(synthetic("pg-parent", BackupType.FULL, version), "postgresql"),
-        withPositions(synthetic("no-lsn", BackupType.FULL, version), Map.of(POSITION_BINLOG_FILE, "mariadb-bin.000001")),
-        withPositions(synthetic("bad-lsn", BackupType.INCREMENTAL, version), Map.of(POSITION_LSN, "12; rm -rf /")));
+    List<BackupManifest> badParents =
+        List.of(
+            synthetic("logical-parent", BackupType.LOGICAL, version),
+            withEngine(synthetic("pg-parent", BackupType.FULL, version), "postgresql"),
+            withPositions(
+                synthetic("no-lsn", BackupType.FULL, version),
+                Map.of(POSITION_BINLOG_FILE, "mariadb-bin.000001")),
+            withPositions(
+                synthetic("bad-lsn", BackupType.INCREMENTAL, version),
+                Map.of(POSITION_LSN, "12; rm -rf /")));
     for (BackupManifest parent : badParents) {
-      expect(Code.INVALID_ARGUMENT, "parent_id", () -> source.manager.backup()
-          .open(new BackupRequest("inc-x", BackupType.INCREMENTAL, parent, scratch)))
+      expect(
+              Code.INVALID_ARGUMENT,
+              "parent_id",
+              () ->
+                  source
+                      .manager
+                      .backup()
+                      .open(new BackupRequest("inc-x", BackupType.INCREMENTAL, parent, scratch)))
           .hasMessageContaining(parent.backupId());
     }
     try (Stream<Path> left = Files.list(scratch)) {
@@ -329,15 +401,18 @@ class MariaBackupStrategyTest {
 
     BackupManifest full = synthetic("f", BackupType.FULL, version);
     BackupManifest inc = withParent(synthetic("i", BackupType.INCREMENTAL, version), "f");
-    List<List<BackupManifest>> badChains = List.of(
-        List.of(withEngine(full, "postgresql")),
-        List.of(inc),
-        List.of(synthetic("l", BackupType.LOGICAL, version), inc),
-        List.of(full, withParent(synthetic("i2", BackupType.INCREMENTAL, version), "other")),
-        List.of(synthetic("old", BackupType.FULL, "10.6.16-MariaDB")));
+    List<List<BackupManifest>> badChains =
+        List.of(
+            List.of(withEngine(full, "postgresql")),
+            List.of(inc),
+            List.of(synthetic("l", BackupType.LOGICAL, version), inc),
+            List.of(full, withParent(synthetic("i2", BackupType.INCREMENTAL, version), "other")),
+            List.of(synthetic("old", BackupType.FULL, "10.6.16-MariaDB")));
     for (List<BackupManifest> chain : badChains) {
       // checked before emptiness: the source is far from empty
-      expect(Code.INVALID_ARGUMENT, "backup_id",
+      expect(
+          Code.INVALID_ARGUMENT,
+          "backup_id",
           () -> source.manager.backup().restore(new RestoreRequest(chain, scratch)));
     }
   }
@@ -346,8 +421,8 @@ class MariaBackupStrategyTest {
   @Order(7)
   void closeKillsARunningBackupTool() throws Exception {
     Path scratch = Files.createDirectories(work.resolve("scratch-killed"));
-    BackupSource running = source.manager.backup()
-        .open(new BackupRequest("killed", BackupType.FULL, null, scratch));
+    BackupSource running =
+        source.manager.backup().open(new BackupRequest("killed", BackupType.FULL, null, scratch));
     ProcessHandle tool = ProcessHandle.of(((PhysicalBackupSource) running).pid()).orElseThrow();
     assertThat(running.stream().readNBytes(64 << 10)).hasSize(64 << 10);
     assertThat(tool.isAlive()).isTrue();
@@ -355,7 +430,9 @@ class MariaBackupStrategyTest {
     running.close();
     assertThat(tool.isAlive()).isFalse();
     assertThat(ProcessHandle.of(tool.pid()).filter(ProcessHandle::isAlive)).isEmpty();
-    assertThatThrownBy(running::finish).isInstanceOf(IOException.class).hasMessageContaining("killed");
+    assertThatThrownBy(running::finish)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("killed");
     running.close(); // idempotent
     // the server let go of the tool's backup locks
     source.sql("INSERT INTO shop.orders (id) VALUES (777777)");
@@ -369,20 +446,22 @@ class MariaBackupStrategyTest {
       List<String> listing = target.dataDirListing();
       ServerControl real = target.control();
       AtomicBoolean failed = new AtomicBoolean();
-      ServerControl failsOnce = new ServerControl() {
-        @Override
-        public void stop() {
-          real.stop();
-        }
+      ServerControl failsOnce =
+          new ServerControl() {
+            @Override
+            public void stop() {
+              real.stop();
+            }
 
-        @Override
-        public void start(Duration timeout) {
-          if (failed.compareAndSet(false, true)) {
-            throw DatastoreException.unavailable("simulated: MariaDB did not become ready", null);
-          }
-          real.start(timeout);
-        }
-      };
+            @Override
+            public void start(Duration timeout) {
+              if (failed.compareAndSet(false, true)) {
+                throw DatastoreException.unavailable(
+                    "simulated: MariaDB did not become ready", null);
+              }
+              real.start(timeout);
+            }
+          };
       assertThatThrownBy(() -> runtime.restore(target.manager, List.of(full), failsOnce))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("put back as it was")
@@ -406,11 +485,24 @@ class MariaBackupStrategyTest {
       assertThat(target.manager.databases().list()).isEmpty();
 
       Path data = work.resolve("bad.sql");
-      Files.writeString(data, "CREATE DATABASE half_done;\nCREATE TABLE half_done.t (x INT);\n"
-          + "INSERT INTO half_done.t VALUES (1);\nCREATE USER 'u1'@'%' IDENTIFIED BY 'pw';\n"
-          + "INSERT INTO half_done.t VALUES ('secret-row-value', 2);\n");
-      Stored bad = new Stored(RuntimeStandIn.manifest("bad-logical", target.manager.serverVersion(), "mariadb-dump",
-          "", BackupType.LOGICAL, null, Map.of(), Files.size(data), Instant.now()), data);
+      Files.writeString(
+          data,
+          "CREATE DATABASE half_done;\nCREATE TABLE half_done.t (x INT);\n"
+              + "INSERT INTO half_done.t VALUES (1);\nCREATE USER 'u1'@'%' IDENTIFIED BY 'pw';\n"
+              + "INSERT INTO half_done.t VALUES ('secret-row-value', 2);\n");
+      Stored bad =
+          new Stored(
+              RuntimeStandIn.manifest(
+                  "bad-logical",
+                  target.manager.serverVersion(),
+                  "mariadb-dump",
+                  "",
+                  BackupType.LOGICAL,
+                  null,
+                  Map.of(),
+                  Files.size(data),
+                  Instant.now()),
+              data);
       assertThatThrownBy(() -> runtime.restore(target.manager, List.of(bad), target.control()))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("ERROR 1136") // column count does not match
@@ -428,9 +520,11 @@ class MariaBackupStrategyTest {
     target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch)).close();
   }
 
-  private void stage(TestInstance target, BackupManifest backup, InputStream stream) throws IOException {
+  private void stage(TestInstance target, BackupManifest backup, InputStream stream)
+      throws IOException {
     Path scratch = Files.createTempDirectory(work, "stage-");
-    try (RestoreSession session = target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch));
+    try (RestoreSession session =
+            target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch));
         stream) {
       session.stage(backup, stream);
     }
@@ -440,7 +534,8 @@ class MariaBackupStrategyTest {
     return new ByteArrayInputStream(Files.readAllBytes(file), 0, (int) bytes);
   }
 
-  private static InputStream failingAfter(Path file, int bytes, IOException failure) throws IOException {
+  private static InputStream failingAfter(Path file, int bytes, IOException failure)
+      throws IOException {
     byte[] head = Files.readAllBytes(file);
     return new InputStream() {
       private int pos;
@@ -465,31 +560,101 @@ class MariaBackupStrategyTest {
   }
 
   private static BackupManifest synthetic(String id, BackupType type, String engineVersion) {
-    return new BackupManifest(1, id, "mysql", engineVersion, "test", "", type,
-        type == BackupType.INCREMENTAL ? "parent" : null, Map.of(POSITION_LSN, "12345"), 1, 1, 1, "0".repeat(64),
-        "none", "none", "k", Instant.now(), Instant.now());
+    return new BackupManifest(
+        1,
+        id,
+        "mysql",
+        engineVersion,
+        "test",
+        "",
+        type,
+        type == BackupType.INCREMENTAL ? "parent" : null,
+        Map.of(POSITION_LSN, "12345"),
+        1,
+        1,
+        1,
+        "0".repeat(64),
+        "none",
+        "none",
+        "k",
+        Instant.now(),
+        Instant.now());
   }
 
   private static BackupManifest withEngine(BackupManifest m, String engine) {
-    return new BackupManifest(1, m.backupId(), engine, m.engineVersion(), m.tool(), m.toolVersion(), m.type(),
-        m.parentId(), m.positions(), 1, 1, 1, m.sha256(), "none", "none", "k", m.startedAt(), m.finishedAt());
+    return new BackupManifest(
+        1,
+        m.backupId(),
+        engine,
+        m.engineVersion(),
+        m.tool(),
+        m.toolVersion(),
+        m.type(),
+        m.parentId(),
+        m.positions(),
+        1,
+        1,
+        1,
+        m.sha256(),
+        "none",
+        "none",
+        "k",
+        m.startedAt(),
+        m.finishedAt());
   }
 
   private static BackupManifest withPositions(BackupManifest m, Map<String, String> positions) {
-    return new BackupManifest(1, m.backupId(), m.engine(), m.engineVersion(), m.tool(), m.toolVersion(), m.type(),
-        m.parentId(), positions, 1, 1, 1, m.sha256(), "none", "none", "k", m.startedAt(), m.finishedAt());
+    return new BackupManifest(
+        1,
+        m.backupId(),
+        m.engine(),
+        m.engineVersion(),
+        m.tool(),
+        m.toolVersion(),
+        m.type(),
+        m.parentId(),
+        positions,
+        1,
+        1,
+        1,
+        m.sha256(),
+        "none",
+        "none",
+        "k",
+        m.startedAt(),
+        m.finishedAt());
   }
 
   private static BackupManifest withParent(BackupManifest m, String parentId) {
-    return new BackupManifest(1, m.backupId(), m.engine(), m.engineVersion(), m.tool(), m.toolVersion(), m.type(),
-        parentId, m.positions(), 1, 1, 1, m.sha256(), "none", "none", "k", m.startedAt(), m.finishedAt());
+    return new BackupManifest(
+        1,
+        m.backupId(),
+        m.engine(),
+        m.engineVersion(),
+        m.tool(),
+        m.toolVersion(),
+        m.type(),
+        parentId,
+        m.positions(),
+        1,
+        1,
+        1,
+        m.sha256(),
+        "none",
+        "none",
+        "k",
+        m.startedAt(),
+        m.finishedAt());
   }
 
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> expect(
       Code code, String field, ThrowingCallable call) {
-    return assertThatThrownBy(call).isInstanceOfSatisfying(DatastoreException.class, e -> {
-      assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
-      assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
-    });
+    return assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            DatastoreException.class,
+            e -> {
+              assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
+              assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
+            });
   }
 }

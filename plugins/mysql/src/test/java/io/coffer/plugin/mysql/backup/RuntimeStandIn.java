@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays the runtime's part around a {@link io.coffer.spi.backup.BackupStrategy}: stores the
- * engine stream in a file (no compression or encryption here), writes the manifest from
- * {@link BackupSource#finish()}, and feeds stored backups to a restore session in chain order.
+ * Plays the runtime's part around a {@link io.coffer.spi.backup.BackupStrategy}: stores the engine
+ * stream in a file (no compression or encryption here), writes the manifest from {@link
+ * BackupSource#finish()}, and feeds stored backups to a restore session in chain order.
  */
 public final class RuntimeStandIn {
 
@@ -34,34 +34,80 @@ public final class RuntimeStandIn {
     this.root = root;
   }
 
-  public Stored backup(DatastoreManager source, String id, BackupType type, Stored parent) throws IOException {
+  public Stored backup(DatastoreManager source, String id, BackupType type, Stored parent)
+      throws IOException {
     Path scratch = Files.createDirectories(root.resolve("scratch-" + id));
     Path data = Files.createDirectories(root.resolve("backups")).resolve(id);
     Instant started = Instant.now();
-    try (BackupSource tool = source.backup()
-        .open(new BackupRequest(id, type, parent == null ? null : parent.manifest(), scratch))) {
+    try (BackupSource tool =
+        source
+            .backup()
+            .open(
+                new BackupRequest(id, type, parent == null ? null : parent.manifest(), scratch))) {
       long bytes;
       try (InputStream in = tool.stream()) {
         bytes = Files.copy(in, data);
       }
       Map<String, String> positions = tool.finish();
-      BackupManifest manifest = manifest(id, source.serverVersion(), tool.tool(), tool.toolVersion(), type,
-          parent == null ? null : parent.manifest().backupId(), positions, bytes, started);
+      BackupManifest manifest =
+          manifest(
+              id,
+              source.serverVersion(),
+              tool.tool(),
+              tool.toolVersion(),
+              type,
+              parent == null ? null : parent.manifest().backupId(),
+              positions,
+              bytes,
+              started);
       return new Stored(manifest, data);
     }
   }
 
-  static BackupManifest manifest(String id, String engineVersion, String tool, String toolVersion, BackupType type,
-      String parentId, Map<String, String> positions, long bytes, Instant started) {
-    return new BackupManifest(BackupManifest.FORMAT_VERSION, id, "mysql", engineVersion, tool, toolVersion, type,
-        parentId, positions, bytes, bytes, bytes, "0".repeat(64), "none", "none", "test-key", started, Instant.now());
+  static BackupManifest manifest(
+      String id,
+      String engineVersion,
+      String tool,
+      String toolVersion,
+      BackupType type,
+      String parentId,
+      Map<String, String> positions,
+      long bytes,
+      Instant started) {
+    return new BackupManifest(
+        BackupManifest.FORMAT_VERSION,
+        id,
+        "mysql",
+        engineVersion,
+        tool,
+        toolVersion,
+        type,
+        parentId,
+        positions,
+        bytes,
+        bytes,
+        bytes,
+        "0".repeat(64),
+        "none",
+        "none",
+        "test-key",
+        started,
+        Instant.now());
   }
 
-  public void restore(DatastoreManager target, List<Stored> chain, ServerControl server) throws IOException {
-    Path scratch = Files.createDirectories(root.resolve("restore-" + chain.get(chain.size() - 1).manifest().backupId()
-        + "-" + System.nanoTime()));
-    try (RestoreSession session = target.backup()
-        .restore(new RestoreRequest(chain.stream().map(Stored::manifest).toList(), scratch))) {
+  public void restore(DatastoreManager target, List<Stored> chain, ServerControl server)
+      throws IOException {
+    Path scratch =
+        Files.createDirectories(
+            root.resolve(
+                "restore-"
+                    + chain.get(chain.size() - 1).manifest().backupId()
+                    + "-"
+                    + System.nanoTime()));
+    try (RestoreSession session =
+        target
+            .backup()
+            .restore(new RestoreRequest(chain.stream().map(Stored::manifest).toList(), scratch))) {
       for (Stored backup : chain) {
         try (InputStream in = Files.newInputStream(backup.data())) {
           session.stage(backup.manifest(), in);

@@ -66,8 +66,15 @@ public final class TestInstance implements AutoCloseable {
       instance.port = s.getLocalPort();
     }
     try {
-      instance.manager.init(new DatastoreContext(name + "-" + COUNTER.incrementAndGet(), instance.dataDir,
-          base.resolve("run"), "127.0.0.1", instance.port, "", Map.of("innodbBufferPoolSize", "16M")));
+      instance.manager.init(
+          new DatastoreContext(
+              name + "-" + COUNTER.incrementAndGet(),
+              instance.dataDir,
+              base.resolve("run"),
+              "127.0.0.1",
+              instance.port,
+              "",
+              Map.of("innodbBufferPoolSize", "16M")));
     } catch (DatastoreException e) {
       instance.deleteBase();
       Prerequisites.unusable("MariaDB is not usable here (" + e.getMessage() + ")");
@@ -103,11 +110,12 @@ public final class TestInstance implements AutoCloseable {
 
   public void startServer(Duration timeout) {
     try {
-      server = new ProcessBuilder(spec.command())
-          .directory(spec.workingDir().toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-          .start();
+      server =
+          new ProcessBuilder(spec.command())
+              .directory(spec.workingDir().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -144,11 +152,13 @@ public final class TestInstance implements AutoCloseable {
   }
 
   public Connection connect() throws SQLException {
-    return new SocketConnector(base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root").connect();
+    return new SocketConnector(base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root")
+        .connect();
   }
 
   public void sql(String... statements) throws SQLException {
-    try (Connection c = connect(); Statement st = c.createStatement()) {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
       }
@@ -157,7 +167,9 @@ public final class TestInstance implements AutoCloseable {
 
   public List<String> query(String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Connection c = connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         List<String> row = new ArrayList<>();
@@ -173,11 +185,14 @@ public final class TestInstance implements AutoCloseable {
   /** {@code CHECKSUM TABLE} of every base table of every user database, by "db.table". */
   public Map<String, String> checksums() throws SQLException {
     Map<String, String> out = new TreeMap<>();
-    try (Connection c = connect(); Statement st = c.createStatement()) {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
       List<String> tables = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery("SELECT CONCAT('`', TABLE_SCHEMA, '`.`', TABLE_NAME, '`')"
-          + " FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN"
-          + " ('mysql', 'information_schema', 'performance_schema', 'sys')")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT CONCAT('`', TABLE_SCHEMA, '`.`', TABLE_NAME, '`')"
+                  + " FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN"
+                  + " ('mysql', 'information_schema', 'performance_schema', 'sys')")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
@@ -195,12 +210,14 @@ public final class TestInstance implements AutoCloseable {
   /** The data directory's entries, names and sizes: proof that nothing was touched. */
   List<String> dataDirListing() throws IOException {
     try (Stream<Path> files = Files.walk(dataDir)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           // the server adds binary logs and, at shutdown, its buffer pool dump
           .filter(p -> !p.getFileName().toString().startsWith("mariadb-bin"))
           .filter(p -> !p.getFileName().toString().equals("ib_buffer_pool"))
           .map(p -> dataDir.relativize(p).toString())
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 

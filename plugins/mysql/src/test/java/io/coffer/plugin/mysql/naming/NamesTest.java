@@ -14,8 +14,10 @@ class NamesTest {
   void quotesWithBackticksDoublingEmbeddedOnes() {
     assertThat(SqlIdentifiers.quote("shop")).isEqualTo("`shop`");
     assertThat(SqlIdentifiers.quote("a`b")).isEqualTo("`a``b`");
-    assertThat(SqlIdentifiers.quote("`; DROP DATABASE x; --")).isEqualTo("```; DROP DATABASE x; --`");
-    assertThatThrownBy(() -> SqlIdentifiers.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(SqlIdentifiers.quote("`; DROP DATABASE x; --"))
+        .isEqualTo("```; DROP DATABASE x; --`");
+    assertThatThrownBy(() -> SqlIdentifiers.quote("a\0b"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -23,14 +25,23 @@ class NamesTest {
     assertThat(SqlIdentifiers.grantPattern("my_db")).isEqualTo("my\\_db");
     assertThat(SqlIdentifiers.grantPattern("a%b\\c")).isEqualTo("a\\%b\\\\c");
     for (String name : new String[] {"shop", "my_db", "a__b", "a%b\\c", "x$-y"}) {
-      assertThat(SqlIdentifiers.fromGrantPattern(SqlIdentifiers.grantPattern(name))).isEqualTo(name);
+      assertThat(SqlIdentifiers.fromGrantPattern(SqlIdentifiers.grantPattern(name)))
+          .isEqualTo(name);
     }
     // Patterns written by others without escaping read back unchanged.
     assertThat(SqlIdentifiers.fromGrantPattern("my_db")).isEqualTo("my_db");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mysql", "MySQL", "information_schema", "performance_schema", "sys", "#mysql50#lost+found"})
+  @ValueSource(
+      strings = {
+        "mysql",
+        "MySQL",
+        "information_schema",
+        "performance_schema",
+        "sys",
+        "#mysql50#lost+found"
+      })
   void systemDatabases(String name) {
     assertThat(ReservedNames.isSystemDatabase(name)).isTrue();
   }
@@ -45,7 +56,17 @@ class NamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"root", "ROOT", "mariadb.sys", "mysql", "PUBLIC", "public", "coffer_admin", "COFFER_x"})
+  @ValueSource(
+      strings = {
+        "root",
+        "ROOT",
+        "mariadb.sys",
+        "mysql",
+        "PUBLIC",
+        "public",
+        "coffer_admin",
+        "COFFER_x"
+      })
   void reservedAccountsCannotBeManaged(String name) {
     assertInvalid("name", () -> Account.of(name, "%")).hasMessageContaining("reserved");
   }

@@ -33,7 +33,8 @@ class ServerSettingsTest {
   }
 
   private DatastoreContext context(String osUser, Map<String, String> settings) {
-    return new DatastoreContext("i-1", tmp.resolve("data"), tmp.resolve("run"), "127.0.0.1", 3307, osUser, settings);
+    return new DatastoreContext(
+        "i-1", tmp.resolve("data"), tmp.resolve("run"), "127.0.0.1", 3307, osUser, settings);
   }
 
   @Test
@@ -44,47 +45,73 @@ class ServerSettingsTest {
     assertThat(s.innodbBufferPoolSize()).isEqualTo("128M");
 
     ProcessSpec spec = ServerCommand.spec(s);
-    assertThat(spec.command()).containsExactly(
-        binDir.resolve("mariadbd").toString(), "--defaults-file=" + tmp.resolve("data").resolve("coffer-parameters.cnf"),
-        "--datadir=" + tmp.resolve("data"), "--port=3307", "--bind-address=127.0.0.1",
-        "--socket=" + tmp.resolve("run/mysqld.sock"), "--pid-file=" + tmp.resolve("run/mysqld.pid"),
-        "--log-error=" + tmp.resolve("run/mariadb.err"), "--skip-name-resolve",
-        "--max-connections=100",
-        "--log-bin=mariadb-bin", "--server-id=" + ServerSettings.serverId("i-1"), "--binlog-format=ROW", "--sync-binlog=1",
-        "--binlog-expire-logs-seconds=604800", "--log-slave-updates", "--relay-log=mariadb-relay-bin",
-        "--rpl-semi-sync-master-enabled=ON", "--rpl-semi-sync-master-wait-no-slave=OFF",
-        "--rpl-semi-sync-master-wait-point=AFTER_SYNC", "--slave-net-timeout=4",
-        "--init-file=" + tmp.resolve("data/coffer-init.sql"));
+    assertThat(spec.command())
+        .containsExactly(
+            binDir.resolve("mariadbd").toString(),
+            "--defaults-file=" + tmp.resolve("data").resolve("coffer-parameters.cnf"),
+            "--datadir=" + tmp.resolve("data"),
+            "--port=3307",
+            "--bind-address=127.0.0.1",
+            "--socket=" + tmp.resolve("run/mysqld.sock"),
+            "--pid-file=" + tmp.resolve("run/mysqld.pid"),
+            "--log-error=" + tmp.resolve("run/mariadb.err"),
+            "--skip-name-resolve",
+            "--max-connections=100",
+            "--log-bin=mariadb-bin",
+            "--server-id=" + ServerSettings.serverId("i-1"),
+            "--binlog-format=ROW",
+            "--sync-binlog=1",
+            "--binlog-expire-logs-seconds=604800",
+            "--log-slave-updates",
+            "--relay-log=mariadb-relay-bin",
+            "--rpl-semi-sync-master-enabled=ON",
+            "--rpl-semi-sync-master-wait-no-slave=OFF",
+            "--rpl-semi-sync-master-wait-point=AFTER_SYNC",
+            "--slave-net-timeout=4",
+            "--init-file=" + tmp.resolve("data/coffer-init.sql"));
     assertThat(spec.logFile()).isEqualTo(tmp.resolve("run/mariadbd.out"));
     assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(new DataDirInitializer(s).installCommand()).containsExactly(
-        binDir.resolve("mariadb-install-db").toString(), "--no-defaults", "--datadir=" + tmp.resolve("data"),
-        "--auth-root-authentication-method=socket", "--skip-test-db");
+    assertThat(new DataDirInitializer(s).installCommand())
+        .containsExactly(
+            binDir.resolve("mariadb-install-db").toString(),
+            "--no-defaults",
+            "--datadir=" + tmp.resolve("data"),
+            "--auth-root-authentication-method=socket",
+            "--skip-test-db");
   }
 
   @Test
   void rootAgentDefaultsToTheMysqlAccountAndSwitchesUser() {
     ServerSettings s;
     try {
-      s = ServerSettings.from(context("", Map.of("binDir", binDir.toString(), "innodbBufferPoolSize", "16M")),
-          new OsAccount("root", true));
+      s =
+          ServerSettings.from(
+              context("", Map.of("binDir", binDir.toString(), "innodbBufferPoolSize", "16M")),
+              new OsAccount("root", true));
     } catch (DatastoreException e) {
-      Prerequisites.require(!"datastore.osUser".equals(e.field()), "no mysql OS account here (apt-get install mariadb-server)");
+      Prerequisites.require(
+          !"datastore.osUser".equals(e.field()),
+          "no mysql OS account here (apt-get install mariadb-server)");
       throw e;
     }
     assertThat(s.osUser()).isEqualTo("mysql");
     assertThat(ServerCommand.spec(s).command()).contains("--user=mysql");
     // the buffer pool size is in the server options file (the Galera SST script cannot pass it on)
     ServerCommand.writeServerOptions(s);
-    assertThat(ServerCommand.serverOptionsFile(s)).content().contains("innodb_buffer_pool_size=16M");
+    assertThat(ServerCommand.serverOptionsFile(s))
+        .content()
+        .contains("innodb_buffer_pool_size=16M");
     // only the instance's own option file is read, and it must come first
-    assertThat(ServerCommand.spec(s).command().get(1)).startsWith("--defaults-file=").endsWith("coffer-parameters.cnf");
+    assertThat(ServerCommand.spec(s).command().get(1))
+        .startsWith("--defaults-file=")
+        .endsWith("coffer-parameters.cnf");
     assertThat(new DataDirInitializer(s).installCommand()).contains("--user=mysql");
   }
 
   @Test
   void serverIdIsStableAndInRange() {
-    assertThat(ServerSettings.serverId("i-1")).isEqualTo(ServerSettings.serverId("i-1"))
+    assertThat(ServerSettings.serverId("i-1"))
+        .isEqualTo(ServerSettings.serverId("i-1"))
         .isNotEqualTo(ServerSettings.serverId("i-2"));
     // CRC-32 of "123456789" is the standard check value 0xCBF43926.
     assertThat(ServerSettings.serverId("123456789")).isEqualTo(0xCBF43926L);
@@ -95,35 +122,73 @@ class ServerSettingsTest {
 
   @Test
   void rejectsUnknownSettingsNamingTheKey() {
-    assertInvalid("datastore.settings.bufferPool",
-        () -> ServerSettings.from(context("", Map.of("binDir", binDir.toString(), "bufferPool", "1G")), ALICE));
+    assertInvalid(
+        "datastore.settings.bufferPool",
+        () ->
+            ServerSettings.from(
+                context("", Map.of("binDir", binDir.toString(), "bufferPool", "1G")), ALICE));
   }
 
   @Test
   void rejectsBadValues() {
-    assertInvalid("datastore.settings.innodbBufferPoolSize", () -> ServerSettings.from(
-        context("", Map.of("binDir", binDir.toString(), "innodbBufferPoolSize", "16M --skip-grant-tables")), ALICE));
-    assertInvalid("datastore.settings.binDir",
-        () -> ServerSettings.from(context("", Map.of("binDir", tmp.resolve("nowhere").toString())), ALICE))
+    assertInvalid(
+        "datastore.settings.innodbBufferPoolSize",
+        () ->
+            ServerSettings.from(
+                context(
+                    "",
+                    Map.of(
+                        "binDir",
+                        binDir.toString(),
+                        "innodbBufferPoolSize",
+                        "16M --skip-grant-tables")),
+                ALICE));
+    assertInvalid(
+            "datastore.settings.binDir",
+            () ->
+                ServerSettings.from(
+                    context("", Map.of("binDir", tmp.resolve("nowhere").toString())), ALICE))
         .hasMessageContaining("no executable mariadbd");
-    assertInvalid("datastore.osUser",
+    assertInvalid(
+        "datastore.osUser",
         () -> ServerSettings.from(context("mysql", Map.of("binDir", binDir.toString())), ALICE));
-    assertInvalid("datastore.osUser", () -> ServerSettings.from(
-        context("no-such-account-x", Map.of("binDir", binDir.toString())), new OsAccount("root", true)));
-    DatastoreContext badPort = new DatastoreContext(
-        "i", tmp.resolve("d"), tmp.resolve("r"), "127.0.0.1", 0, "", Map.of("binDir", binDir.toString()));
+    assertInvalid(
+        "datastore.osUser",
+        () ->
+            ServerSettings.from(
+                context("no-such-account-x", Map.of("binDir", binDir.toString())),
+                new OsAccount("root", true)));
+    DatastoreContext badPort =
+        new DatastoreContext(
+            "i",
+            tmp.resolve("d"),
+            tmp.resolve("r"),
+            "127.0.0.1",
+            0,
+            "",
+            Map.of("binDir", binDir.toString()));
     assertInvalid("datastore.port", () -> ServerSettings.from(badPort, ALICE));
-    DatastoreContext longRunDir = new DatastoreContext(
-        "i", tmp.resolve("d"), tmp.resolve("r".repeat(100)), "127.0.0.1", 3306, "", Map.of("binDir", binDir.toString()));
+    DatastoreContext longRunDir =
+        new DatastoreContext(
+            "i",
+            tmp.resolve("d"),
+            tmp.resolve("r".repeat(100)),
+            "127.0.0.1",
+            3306,
+            "",
+            Map.of("binDir", binDir.toString()));
     assertInvalid("datastore.runDir", () -> ServerSettings.from(longRunDir, ALICE));
   }
 
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
       String field, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-    return assertThatThrownBy(call).isInstanceOfSatisfying(DatastoreException.class, e -> {
-      assertThat(e.code()).isEqualTo(DatastoreException.Code.INVALID_ARGUMENT);
-      assertThat(e.field()).isEqualTo(field);
-    });
+    return assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            DatastoreException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(DatastoreException.Code.INVALID_ARGUMENT);
+              assertThat(e.field()).isEqualTo(field);
+            });
   }
 
   /** Shell scripts standing in for MariaDB programs. */

@@ -26,17 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a base backup
- * (<a href="https://www.postgresql.org/docs/15/continuous-archiving.html#BACKUP-PITR-RECOVERY">Recovering
+ * Restores a base backup (<a
+ * href="https://www.postgresql.org/docs/15/continuous-archiving.html#BACKUP-PITR-RECOVERY">Recovering
  * Using a Continuous Archive Backup</a>, without an archive: the backup carries its WAL).
  *
  * <p>Staging extracts the tar stream into {@code <scratch>/0} with tar, checks that it is a base
  * backup of this major version whose {@code backup_label} starts where the manifest says, and has
  * pg_verifybackup check every file against the backup manifest and parse the WAL; nothing touches
- * the instance. Install then stops the server, swaps the data directory's contents
- * ({@link DataDirSwap}) and starts it again: finding {@code backup_label}, PostgreSQL replays the
- * backup's WAL up to its end point and opens; restored as a replica, it stays in recovery instead
- * ({@link StandbySignal}) until the replica is attached. Any failure from the stop on puts the old contents
+ * the instance. Install then stops the server, swaps the data directory's contents ({@link
+ * DataDirSwap}) and starts it again: finding {@code backup_label}, PostgreSQL replays the backup's
+ * WAL up to its end point and opens; restored as a replica, it stays in recovery instead ({@link
+ * StandbySignal}) until the replica is attached. Any failure from the stop on puts the old contents
  * back and restarts the server.
  */
 final class BaseBackupRestore implements RestoreSession {
@@ -64,10 +64,17 @@ final class BaseBackupRestore implements RestoreSession {
    * @param disconnect closes the plugin's idle admin session before the server is stopped, so that
    *     it does not hold up the smart shutdown
    */
-  BaseBackupRestore(ToolCommands commands, SocketConnector connector, RestoreRequest request,
-      Optional<String> serverMajor, Runnable disconnect) {
-    this.pointInTime = request.recoveryTarget() == null ? null
-        : new PointInTimeRecovery(commands.settings(), connector, request.recoveryTarget(), request.archivedLog());
+  BaseBackupRestore(
+      ToolCommands commands,
+      SocketConnector connector,
+      RestoreRequest request,
+      Optional<String> serverMajor,
+      Runnable disconnect) {
+    this.pointInTime =
+        request.recoveryTarget() == null
+            ? null
+            : new PointInTimeRecovery(
+                commands.settings(), connector, request.recoveryTarget(), request.archivedLog());
     this.commands = commands;
     this.scratch = request.scratchDir().toAbsolutePath();
     this.chain = new StagedChain(request.chain());
@@ -84,7 +91,9 @@ final class BaseBackupRestore implements RestoreSession {
     Path dir = dirOf(index);
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    ToolProcess tar = tools.start(Program.TAR.displayName(), commands.extract(dir), ProcessBuilder.Redirect.PIPE, false);
+    ToolProcess tar =
+        tools.start(
+            Program.TAR.displayName(), commands.extract(dir), ProcessBuilder.Redirect.PIPE, false);
     try {
       copy(stream, tar);
       tar.check(EXTRACT_FINISH);
@@ -135,25 +144,42 @@ final class BaseBackupRestore implements RestoreSession {
       version = Files.readString(dir.resolve("PG_VERSION"), StandardCharsets.US_ASCII).strip();
       label = Files.readString(dir.resolve("backup_label"), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new IOException("backup " + backup.backupId() + " is not a complete base backup: "
-          + dir.relativize(Path.of(e.getFile())) + " is missing", e);
+      throw new IOException(
+          "backup "
+              + backup.backupId()
+              + " is not a complete base backup: "
+              + dir.relativize(Path.of(e.getFile()))
+              + " is missing",
+          e);
     }
     if (serverMajor.isPresent() && !serverMajor.get().equals(version)) {
-      throw new IOException("backup " + backup.backupId() + " holds a PostgreSQL " + version
-          + " data directory; this server runs PostgreSQL " + serverMajor.get());
+      throw new IOException(
+          "backup "
+              + backup.backupId()
+              + " holds a PostgreSQL "
+              + version
+              + " data directory; this server runs PostgreSQL "
+              + serverMajor.get());
     }
     String expected = backup.positions().get(BackupPositions.START_LSN);
     String actual = BackupPositions.labelStart(label);
     if (expected != null && !expected.equals(actual)) {
-      throw new IOException("backup " + backup.backupId() + " does not match its manifest: its backup_label starts"
-          + " at " + actual + ", the manifest says " + expected);
+      throw new IOException(
+          "backup "
+              + backup.backupId()
+              + " does not match its manifest: its backup_label starts"
+              + " at "
+              + actual
+              + ", the manifest says "
+              + expected);
     }
   }
 
   @Override
   public void install(ServerControl server) throws IOException {
     chain.requireComplete();
-    DataDirSwap swap = new DataDirSwap(commands.settings().dataDir(), commands.settings().serverUser());
+    DataDirSwap swap =
+        new DataDirSwap(commands.settings().dataDir(), commands.settings().serverUser());
     swap.checkClean();
     log.info("Restore: stopping PostgreSQL to replace {}", commands.settings().dataDir());
     try {
@@ -163,12 +189,14 @@ final class BaseBackupRestore implements RestoreSession {
       swap.receive(dirOf(0));
       swap.install();
       if (reseed) {
-        // a re-seeded replica keeps its own settings (ALTER SYSTEM, e.g. 'coffer config set' and its
+        // a re-seeded replica keeps its own settings (ALTER SYSTEM, e.g. 'coffer config set' and
+        // its
         // primary_conninfo), not its source's
         swap.keepOwn("postgresql.auto.conf");
       }
       if (asReplica) {
-        // never open as a primary: its first checkpoint would make its WAL diverge from the source's
+        // never open as a primary: its first checkpoint would make its WAL diverge from the
+        // source's
         StandbySignal.create(commands.settings());
       }
       if (pointInTime == null) {
@@ -192,7 +220,10 @@ final class BaseBackupRestore implements RestoreSession {
     try {
       swap.discard();
     } catch (IOException e) {
-      log.warn("Restore succeeded, but the old data in {} could not be deleted: {}", swap.aside(), e.toString());
+      log.warn(
+          "Restore succeeded, but the old data in {} could not be deleted: {}",
+          swap.aside(),
+          e.toString());
     }
   }
 

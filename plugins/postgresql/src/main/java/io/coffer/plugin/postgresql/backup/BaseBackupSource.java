@@ -32,13 +32,26 @@ final class BaseBackupSource implements BackupSource {
     this.walHold = walHold;
   }
 
-  static BaseBackupSource start(ToolCommands commands, SocketConnector connector, Path scratch, String backupId)
+  static BaseBackupSource start(
+      ToolCommands commands, SocketConnector connector, Path scratch, String backupId)
       throws IOException {
-    String version = ToolVersion.of(Program.PG_BASEBACKUP.displayName(), commands.version(Program.PG_BASEBACKUP), scratch, Tools.ENV, Program.VERSION);
+    String version =
+        ToolVersion.of(
+            Program.PG_BASEBACKUP.displayName(),
+            commands.version(Program.PG_BASEBACKUP),
+            scratch,
+            Tools.ENV,
+            Program.VERSION);
     WalHold hold = WalHold.acquire(connector, backupId);
     try {
-      ToolProcess tool = ToolProcess.start(Program.PG_BASEBACKUP.displayName(),
-          commands.baseBackup("coffer " + backupId), scratch, ProcessBuilder.Redirect.from(new File("/dev/null")), true, Tools.ENV);
+      ToolProcess tool =
+          ToolProcess.start(
+              Program.PG_BASEBACKUP.displayName(),
+              commands.baseBackup("coffer " + backupId),
+              scratch,
+              ProcessBuilder.Redirect.from(new File("/dev/null")),
+              true,
+              Tools.ENV);
       return new BaseBackupSource(tool, version, hold);
     } catch (IOException | RuntimeException e) {
       hold.close();

@@ -9,10 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which backups this plugin can restore, checked before anything is staged: one FULL base backup
- * of a PostgreSQL server of the same major version. A base backup is a copy of the data
- * directory, which only a server of the major version that wrote it can read
- * (<a href="https://www.postgresql.org/docs/15/upgrading.html">Upgrading a PostgreSQL Cluster</a>);
+ * Which backups this plugin can restore, checked before anything is staged: one FULL base backup of
+ * a PostgreSQL server of the same major version. A base backup is a copy of the data directory,
+ * which only a server of the major version that wrote it can read (<a
+ * href="https://www.postgresql.org/docs/15/upgrading.html">Upgrading a PostgreSQL Cluster</a>);
  * since PostgreSQL 10 the major version is the first number ("15" of "15.18").
  */
 final class ChainRules {
@@ -30,21 +30,39 @@ final class ChainRules {
   static void checkChain(List<BackupManifest> chain, String serverVersion) {
     for (BackupManifest backup : chain) {
       if (!ENGINE.equals(backup.engine())) {
-        throw invalid("backup " + backup.backupId() + " is a " + backup.engine() + " backup; this instance runs "
-            + ENGINE);
+        throw invalid(
+            "backup "
+                + backup.backupId()
+                + " is a "
+                + backup.engine()
+                + " backup; this instance runs "
+                + ENGINE);
       }
     }
     BackupManifest first = chain.get(0);
     if (first.type() != BackupType.FULL || chain.size() != 1) {
-      throw invalid("backup " + chain.get(chain.size() - 1).backupId() + " cannot be restored here: the postgresql"
-          + " plugin restores one full base backup, and this chain starts with a " + first.type()
-          + " backup and has " + chain.size() + " backup(s)");
+      throw invalid(
+          "backup "
+              + chain.get(chain.size() - 1).backupId()
+              + " cannot be restored here: the postgresql"
+              + " plugin restores one full base backup, and this chain starts with a "
+              + first.type()
+              + " backup and has "
+              + chain.size()
+              + " backup(s)");
     }
     Optional<String> server = major(serverVersion);
     Optional<String> taken = major(first.engineVersion());
     if (server.isPresent() && taken.isPresent() && !server.equals(taken)) {
-      throw invalid("backup " + first.backupId() + " was taken from PostgreSQL " + first.engineVersion()
-          + "; a base backup restores only onto PostgreSQL " + taken.get() + ", and this server runs " + serverVersion);
+      throw invalid(
+          "backup "
+              + first.backupId()
+              + " was taken from PostgreSQL "
+              + first.engineVersion()
+              + "; a base backup restores only onto PostgreSQL "
+              + taken.get()
+              + ", and this server runs "
+              + serverVersion);
     }
   }
 

@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
  * end LSN, timeline ({@link BackupPositions}). Writes go on during the backup.
  *
  * <p>A restore replaces the whole instance, so it is only allowed into an empty one (no user
- * database, no user role); it brings the source's roles along, as any copy of a data directory
- * does ({@link BaseBackupRestore}). With a recovery target, the restore replays the archived WAL
- * that follows the backup ({@link WalArchiving}) up to it ({@link PointInTimeRecovery}).
+ * database, no user role); it brings the source's roles along, as any copy of a data directory does
+ * ({@link BaseBackupRestore}). With a recovery target, the restore replays the archived WAL that
+ * follows the backup ({@link WalArchiving}) up to it ({@link PointInTimeRecovery}).
  */
 public final class PostgresqlBackupStrategy implements BackupStrategy {
 
@@ -42,8 +42,12 @@ public final class PostgresqlBackupStrategy implements BackupStrategy {
    * @param serverVersion the running server's version, or empty when unknown
    * @param disconnect closes the plugin's admin session (before a restore stops the server)
    */
-  public PostgresqlBackupStrategy(ServerSettings settings, SocketConnector connector, InstanceContents contents,
-      Supplier<String> serverVersion, Runnable disconnect) {
+  public PostgresqlBackupStrategy(
+      ServerSettings settings,
+      SocketConnector connector,
+      InstanceContents contents,
+      Supplier<String> serverVersion,
+      Runnable disconnect) {
     this.commands = new ToolCommands(settings);
     this.connector = connector;
     this.contents = contents;
@@ -59,14 +63,21 @@ public final class PostgresqlBackupStrategy implements BackupStrategy {
   @Override
   public BackupSource open(BackupRequest request) {
     if (!TYPES.contains(request.type())) {
-      throw DatastoreException.invalidArgument("type", "the postgresql plugin takes " + TYPES
-          + " backups, not " + request.type());
+      throw DatastoreException.invalidArgument(
+          "type", "the postgresql plugin takes " + TYPES + " backups, not " + request.type());
     }
     try {
-      return BaseBackupSource.start(commands, connector, request.scratchDir().toAbsolutePath(), request.backupId());
+      return BaseBackupSource.start(
+          commands, connector, request.scratchDir().toAbsolutePath(), request.backupId());
     } catch (IOException e) {
-      throw DatastoreException.internal("cannot start the " + request.type() + " backup " + request.backupId()
-          + ": " + e.getMessage(), e);
+      throw DatastoreException.internal(
+          "cannot start the "
+              + request.type()
+              + " backup "
+              + request.backupId()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -80,22 +91,31 @@ public final class PostgresqlBackupStrategy implements BackupStrategy {
     if (!request.reseed()) { // a replica being re-seeded is a copy of its source: it is replaced
       requireEmpty();
     }
-    return new BaseBackupRestore(commands, connector, request, ChainRules.major(version), disconnect);
+    return new BaseBackupRestore(
+        commands, connector, request, ChainRules.major(version), disconnect);
   }
 
   /** A restore replaces everything: refuse rather than silently destroy data. */
   private void requireEmpty() {
     InstanceContents.Contents found = contents.read();
     if (!found.isEmpty()) {
-      throw DatastoreException.failedPrecondition("restore needs an empty instance, because it replaces all of"
-          + " its data and roles; this one has " + count(found.databases(), "user database") + " and "
-          + count(found.roles(), "user role") + ". Delete them first, or restore into a new instance");
+      throw DatastoreException.failedPrecondition(
+          "restore needs an empty instance, because it replaces all of"
+              + " its data and roles; this one has "
+              + count(found.databases(), "user database")
+              + " and "
+              + count(found.roles(), "user role")
+              + ". Delete them first, or restore into a new instance");
     }
   }
 
   private static String count(List<String> names, String what) {
     String shown = names.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
     String more = names.size() > NAMES_SHOWN ? ", ..." : "";
-    return names.size() + " " + what + (names.size() == 1 ? "" : "s") + (names.isEmpty() ? "" : " (" + shown + more + ")");
+    return names.size()
+        + " "
+        + what
+        + (names.size() == 1 ? "" : "s")
+        + (names.isEmpty() ? "" : " (" + shown + more + ")");
   }
 }

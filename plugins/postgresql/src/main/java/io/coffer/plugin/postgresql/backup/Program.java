@@ -21,7 +21,10 @@ enum Program {
   /** GNU tar, which extracts pg_basebackup's tar format. */
   TAR("tar", "tar", false);
 
-  /** The version in a PostgreSQL tool's {@code --version} output: "pg_basebackup (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" gives "15.18". */
+  /**
+   * The version in a PostgreSQL tool's {@code --version} output: "pg_basebackup (PostgreSQL) 15.18
+   * (Debian 15.18-0+deb12u1)" gives "15.18".
+   */
   static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+(?:\\.\\d+)*)");
 
   private static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr/bin"), Path.of("/bin"));
@@ -58,7 +61,12 @@ enum Program {
         return candidate;
       }
     }
-    throw DatastoreException.failedPrecondition(fileName + " is not installed (looked in " + dirs
-        + "); install the " + debianPackage + " package");
+    throw DatastoreException.failedPrecondition(
+        fileName
+            + " is not installed (looked in "
+            + dirs
+            + "); install the "
+            + debianPackage
+            + " package");
   }
 }

@@ -32,18 +32,26 @@ final class ToolCommands {
   }
 
   /**
-   * A base backup of the whole cluster as one tar stream on stdout
-   * (<a href="https://www.postgresql.org/docs/15/app-pgbasebackup.html">pg_basebackup</a>):
-   * {@code --wal-method=fetch} adds the WAL written during the backup at its end, so the backup
-   * restores on its own, without a WAL archive; {@code --checkpoint=fast} starts at once instead of
-   * waiting for a spread checkpoint; {@code --verbose} prints the start and end LSNs and the
-   * timeline ({@link BackupPositions}). The stream includes a
-   * <a href="https://www.postgresql.org/docs/15/backup-manifest-format.html">backup manifest</a>.
+   * A base backup of the whole cluster as one tar stream on stdout (<a
+   * href="https://www.postgresql.org/docs/15/app-pgbasebackup.html">pg_basebackup</a>): {@code
+   * --wal-method=fetch} adds the WAL written during the backup at its end, so the backup restores
+   * on its own, without a WAL archive; {@code --checkpoint=fast} starts at once instead of waiting
+   * for a spread checkpoint; {@code --verbose} prints the start and end LSNs and the timeline
+   * ({@link BackupPositions}). The stream includes a <a
+   * href="https://www.postgresql.org/docs/15/backup-manifest-format.html">backup manifest</a>.
    */
   List<String> baseBackup(String label) {
-    return List.of(path(Program.PG_BASEBACKUP),
-        "--host=" + settings.runDir(), "--port=" + settings.port(), "--username=" + ReservedNames.ADMIN_ROLE,
-        "--no-password", "--pgdata=-", "--format=tar", "--wal-method=fetch", "--checkpoint=fast", "--verbose",
+    return List.of(
+        path(Program.PG_BASEBACKUP),
+        "--host=" + settings.runDir(),
+        "--port=" + settings.port(),
+        "--username=" + ReservedNames.ADMIN_ROLE,
+        "--no-password",
+        "--pgdata=-",
+        "--format=tar",
+        "--wal-method=fetch",
+        "--checkpoint=fast",
+        "--verbose",
         "--label=" + label);
   }
 
@@ -53,14 +61,18 @@ final class ToolCommands {
    * install; GNU tar refuses members that would land outside {@code dir}.
    */
   List<String> extract(Path dir) {
-    return List.of(path(Program.TAR), "--extract", "--file=-", "--directory=" + dir.toAbsolutePath(),
+    return List.of(
+        path(Program.TAR),
+        "--extract",
+        "--file=-",
+        "--directory=" + dir.toAbsolutePath(),
         "--no-same-owner");
   }
 
   /**
    * Checks an extracted base backup against its manifest (every file's size and checksum) and
-   * parses the WAL it needs with pg_waldump
-   * (<a href="https://www.postgresql.org/docs/15/app-pgverifybackup.html">pg_verifybackup</a>).
+   * parses the WAL it needs with pg_waldump (<a
+   * href="https://www.postgresql.org/docs/15/app-pgverifybackup.html">pg_verifybackup</a>).
    */
   List<String> verify(Path dir) {
     return List.of(path(Program.PG_VERIFYBACKUP), "--quiet", dir.toAbsolutePath().toString());

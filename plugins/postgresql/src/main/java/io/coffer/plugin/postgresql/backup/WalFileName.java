@@ -5,12 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Names of the files PostgreSQL archives
- * (<a href="https://www.postgresql.org/docs/15/wal-internals.html">WAL Internals</a>): WAL
- * segments {@code TTTTTTTTXXXXXXXXYYYYYYYY} (timeline, then the segment number split in two
- * halves), timeline history files {@code TTTTTTTT.history}, and backup history files
- * {@code <segment>.XXXXXXXX.backup}. Coffer's servers use the default 16 MiB segments (initdb's
- * {@code --wal-segsize}), so a segment number is an LSN shifted right by 24 bits.
+ * Names of the files PostgreSQL archives (<a
+ * href="https://www.postgresql.org/docs/15/wal-internals.html">WAL Internals</a>): WAL segments
+ * {@code TTTTTTTTXXXXXXXXYYYYYYYY} (timeline, then the segment number split in two halves),
+ * timeline history files {@code TTTTTTTT.history}, and backup history files {@code
+ * <segment>.XXXXXXXX.backup}. Coffer's servers use the default 16 MiB segments (initdb's {@code
+ * --wal-segsize}), so a segment number is an LSN shifted right by 24 bits.
  */
 final class WalFileName {
   private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})");
@@ -40,8 +40,10 @@ final class WalFileName {
       return Optional.empty();
     }
     long segmentsPerId = 1L << (32 - SEGMENT_BITS);
-    return Optional.of(new Segment(Long.parseLong(m.group(1), 16),
-        Long.parseLong(m.group(2), 16) * segmentsPerId + Long.parseLong(m.group(3), 16)));
+    return Optional.of(
+        new Segment(
+            Long.parseLong(m.group(1), 16),
+            Long.parseLong(m.group(2), 16) * segmentsPerId + Long.parseLong(m.group(3), 16)));
   }
 
   /** The number of the segment holding {@code lsn} (as PostgreSQL prints it, {@code X/Y}). */

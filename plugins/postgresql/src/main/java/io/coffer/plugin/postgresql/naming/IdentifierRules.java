@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  *
  * <p>PostgreSQL accepts any character but NUL in a quoted identifier, truncates identifiers to
  * {@value #MAX_IDENTIFIER_BYTES} bytes ({@code NAMEDATALEN - 1}) and folds unquoted ones to lower
- * case (<a href="https://www.postgresql.org/docs/15/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS">Identifiers
+ * case (<a
+ * href="https://www.postgresql.org/docs/15/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS">Identifiers
  * and Key Words</a>). These rules are deliberately narrower: a portable, unambiguous subset that
  * needs no escaping in file names, {@code pg_hba.conf}, connection strings or client tools, and
  * that is refused rather than silently truncated when too long. Names are always double-quoted
@@ -20,6 +21,7 @@ public final class IdentifierRules {
 
   /** {@code NAMEDATALEN - 1}: longer identifiers are truncated by the server. */
   public static final int MAX_IDENTIFIER_BYTES = 63;
+
   public static final int MAX_PASSWORD = 256;
   public static final int MAX_ENCODING_NAME = 32;
   public static final int MAX_LOCALE_NAME = 64;
@@ -34,12 +36,22 @@ public final class IdentifierRules {
 
   /** A database name: 1-63 of {@code A-Z a-z 0-9 _ $ -}. Does not check reserved names. */
   public static String databaseName(String field, String name) {
-    return NameCheck.check(field, name, MAX_IDENTIFIER_BYTES, DATABASE_CHARS, "letters A-Z a-z, digits, '_', '$' and '-'");
+    return NameCheck.check(
+        field,
+        name,
+        MAX_IDENTIFIER_BYTES,
+        DATABASE_CHARS,
+        "letters A-Z a-z, digits, '_', '$' and '-'");
   }
 
   /** A role (user) name: 1-63 of {@code A-Z a-z 0-9 _ . $ -}. Does not check reserved names. */
   public static String roleName(String field, String name) {
-    return NameCheck.check(field, name, MAX_IDENTIFIER_BYTES, ROLE_CHARS, "letters A-Z a-z, digits, '_', '.', '$' and '-'");
+    return NameCheck.check(
+        field,
+        name,
+        MAX_IDENTIFIER_BYTES,
+        ROLE_CHARS,
+        "letters A-Z a-z, digits, '_', '.', '$' and '-'");
   }
 
   /** A password: 1-256 characters, no NUL. The message never includes the value. */
@@ -48,16 +60,24 @@ public final class IdentifierRules {
   }
 
   /**
-   * An encoding name such as {@code UTF8}, {@code LATIN1} or {@code WIN1252}
-   * (<a href="https://www.postgresql.org/docs/15/multibyte.html#MULTIBYTE-CHARSET-SUPPORTED">supported
+   * An encoding name such as {@code UTF8}, {@code LATIN1} or {@code WIN1252} (<a
+   * href="https://www.postgresql.org/docs/15/multibyte.html#MULTIBYTE-CHARSET-SUPPORTED">supported
    * character sets</a>); whether the server knows it is checked against the server.
    */
   public static String encodingName(String field, String name) {
-    return NameCheck.check(field, name, MAX_ENCODING_NAME, ENCODING_CHARS, "letters A-Z a-z, digits, '_' and '-'");
+    return NameCheck.check(
+        field, name, MAX_ENCODING_NAME, ENCODING_CHARS, "letters A-Z a-z, digits, '_' and '-'");
   }
 
-  /** A libc locale name such as {@code C.UTF-8} or {@code en_US.utf8}, for LC_COLLATE and LC_CTYPE. */
+  /**
+   * A libc locale name such as {@code C.UTF-8} or {@code en_US.utf8}, for LC_COLLATE and LC_CTYPE.
+   */
   public static String localeName(String field, String name) {
-    return NameCheck.check(field, name, MAX_LOCALE_NAME, LOCALE_CHARS, "letters A-Z a-z, digits, '_', '.', '@' and '-'");
+    return NameCheck.check(
+        field,
+        name,
+        MAX_LOCALE_NAME,
+        LOCALE_CHARS,
+        "letters A-Z a-z, digits, '_', '.', '@' and '-'");
   }
 }

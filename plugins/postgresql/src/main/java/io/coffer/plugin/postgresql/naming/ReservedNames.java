@@ -7,26 +7,32 @@ import java.util.Set;
 /**
  * Names users may not manage: PostgreSQL's own databases and roles, and Coffer's.
  *
- * <p>Databases: {@code postgres}, {@code template0} and {@code template1}, which initdb creates
- * (<a href="https://www.postgresql.org/docs/15/manage-ag-templatedbs.html">Template Databases</a>).
- * Roles: names starting with {@code pg_}, which the server reserves for its predefined roles
- * (<a href="https://www.postgresql.org/docs/15/predefined-roles.html">Predefined Roles</a>);
- * {@code public} and {@code none}, which it refuses as role names; {@code current_user},
- * {@code current_role} and {@code session_user}, which mean something else wherever a role is
- * named (<a href="https://www.postgresql.org/docs/15/sql-createrole.html">CREATE ROLE</a>);
- * {@code postgres}, the superuser that {@link io.coffer.spi.DatastoreManager#enableRoot()} enables,
- * as Trove does; and Coffer's own roles, starting with {@link #INTERNAL_ROLE_PREFIX}, such as
- * {@link #ADMIN_ROLE}. Comparisons ignore case so that look-alikes such as {@code Postgres} or
- * {@code PG_monitor} are refused too.
+ * <p>Databases: {@code postgres}, {@code template0} and {@code template1}, which initdb creates (<a
+ * href="https://www.postgresql.org/docs/15/manage-ag-templatedbs.html">Template Databases</a>).
+ * Roles: names starting with {@code pg_}, which the server reserves for its predefined roles (<a
+ * href="https://www.postgresql.org/docs/15/predefined-roles.html">Predefined Roles</a>); {@code
+ * public} and {@code none}, which it refuses as role names; {@code current_user}, {@code
+ * current_role} and {@code session_user}, which mean something else wherever a role is named (<a
+ * href="https://www.postgresql.org/docs/15/sql-createrole.html">CREATE ROLE</a>); {@code postgres},
+ * the superuser that {@link io.coffer.spi.DatastoreManager#enableRoot()} enables, as Trove does;
+ * and Coffer's own roles, starting with {@link #INTERNAL_ROLE_PREFIX}, such as {@link #ADMIN_ROLE}.
+ * Comparisons ignore case so that look-alikes such as {@code Postgres} or {@code PG_monitor} are
+ * refused too.
  */
 public final class ReservedNames {
 
   /** The agent's administrative role: the bootstrap superuser initdb creates. */
   public static final String ADMIN_ROLE = "coffer_admin";
-  /** The replication role: LOGIN REPLICATION, never a superuser (io.coffer.plugin.postgresql.replication). */
+
+  /**
+   * The replication role: LOGIN REPLICATION, never a superuser
+   * (io.coffer.plugin.postgresql.replication).
+   */
   public static final String REPLICATION_ROLE = "coffer_repl";
+
   /** The superuser "root enable" turns on for remote login. */
   public static final String ROOT_ROLE = "postgres";
+
   /** Prefix of the agent's internal roles. */
   public static final String INTERNAL_ROLE_PREFIX = "coffer_";
 
@@ -42,7 +48,9 @@ public final class ReservedNames {
 
   public static boolean isReservedRole(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return name.isEmpty() || SYSTEM_ROLES.contains(lower) || lower.startsWith("pg_")
+    return name.isEmpty()
+        || SYSTEM_ROLES.contains(lower)
+        || lower.startsWith("pg_")
         || lower.startsWith(INTERNAL_ROLE_PREFIX);
   }
 

@@ -7,10 +7,10 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * The name of a standby's physical replication slot on its source: {@code coffer_} and the
- * instance id with {@code -} as {@code _} (slot names take lower-case letters, digits and
- * underscores, at most 63 of them:
- * <a href="https://www.postgresql.org/docs/15/warm-standby.html#STREAMING-REPLICATION-SLOTS-MANIPULATION">Querying
+ * The name of a standby's physical replication slot on its source: {@code coffer_} and the instance
+ * id with {@code -} as {@code _} (slot names take lower-case letters, digits and underscores, at
+ * most 63 of them: <a
+ * href="https://www.postgresql.org/docs/15/warm-standby.html#STREAMING-REPLICATION-SLOTS-MANIPULATION">Querying
  * and Manipulating Replication Slots</a>); a longer id is replaced by a hash of it.
  */
 final class SlotName {
@@ -30,7 +30,8 @@ final class SlotName {
       return name;
     }
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(instanceId.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(instanceId.getBytes(StandardCharsets.UTF_8));
       return PREFIX + HexFormat.of().formatHex(hash).substring(0, 32);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK always has SHA-256", e);

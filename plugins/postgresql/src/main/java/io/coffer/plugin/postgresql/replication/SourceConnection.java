@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 import org.postgresql.Driver;
 
 /**
- * A validated source: where a standby streams from, as {@code primary_conninfo}
- * (<a href="https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING">libpq
- * connection string</a>), and an ordinary connection to it as the replication role, through which
- * the standby creates its own replication slot there.
+ * A validated source: where a standby streams from, as {@code primary_conninfo} (<a
+ * href="https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING">libpq connection
+ * string</a>), and an ordinary connection to it as the replication role, through which the standby
+ * creates its own replication slot there.
  *
  * <p>Every part is validated before use, so nothing needs escaping inside the connection string:
  * the host is a DNS name or an IP address, the user is the plugin's replication role, and the
@@ -31,7 +31,8 @@ record SourceConnection(String host, int port, Secret password) {
   static SourceConnection of(ReplicationSource source) {
     String host = source.host().toLowerCase(Locale.ROOT);
     if (!HOST.matcher(host).matches() || host.contains("..")) {
-      throw DatastoreException.invalidArgument("source.host", "must be a DNS name or an IP address");
+      throw DatastoreException.invalidArgument(
+          "source.host", "must be a DNS name or an IP address");
     }
     if (source.port() < 1 || source.port() > 65535) {
       throw DatastoreException.invalidArgument("source.port", "must be between 1 and 65535");
@@ -43,20 +44,31 @@ record SourceConnection(String host, int port, Secret password) {
 
   static void checkUser(String field, String user) {
     if (!USER.equals(user)) {
-      throw DatastoreException.invalidArgument(field, "must be the plugin's replication role " + USER);
+      throw DatastoreException.invalidArgument(
+          field, "must be the plugin's replication role " + USER);
     }
   }
 
   static void checkPassword(String field, Secret password) {
     if (password == null || !PASSWORD.matcher(password.reveal()).matches()) {
-      throw DatastoreException.invalidArgument(field, "must be 16-128 characters of [A-Za-z0-9_.~+/=-]");
+      throw DatastoreException.invalidArgument(
+          field, "must be 16-128 characters of [A-Za-z0-9_.~+/=-]");
     }
   }
 
   /** {@code primary_conninfo} for this source, naming the standby as {@code applicationName}. */
   String conninfo(String applicationName) {
-    return "host=" + host + " port=" + port + " user=" + USER + " password=" + password.reveal()
-        + " application_name=" + applicationName + " connect_timeout=5";
+    return "host="
+        + host
+        + " port="
+        + port
+        + " user="
+        + USER
+        + " password="
+        + password.reveal()
+        + " application_name="
+        + applicationName
+        + " connect_timeout=5";
   }
 
   /** An ordinary session on the source's maintenance database, as the replication role. */
@@ -67,7 +79,12 @@ record SourceConnection(String host, int port, Secret password) {
     props.setProperty("connectTimeout", "5");
     props.setProperty("socketTimeout", "30");
     props.setProperty("ApplicationName", "coffer-agent");
-    String url = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/postgres";
+    String url =
+        "jdbc:postgresql://"
+            + (host.contains(":") ? "[" + host + "]" : host)
+            + ":"
+            + port
+            + "/postgres";
     Connection c = DRIVER.connect(url, props);
     if (c == null) {
       throw new SQLNonTransientConnectionException("PostgreSQL driver refused the connection URL");

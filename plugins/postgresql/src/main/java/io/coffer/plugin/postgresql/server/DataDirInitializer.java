@@ -21,17 +21,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prepares the server before every start: creates the data directory (0700) and the run directory
- * (0750), both owned by the server's OS account, initialises an empty data directory with
- * <a href="https://www.postgresql.org/docs/15/app-initdb.html">initdb</a> run as that account, and
- * renders the authentication files ({@link AccessFiles}). A data directory holding
- * {@code PG_VERSION} is initialised and left alone.
+ * (0750), both owned by the server's OS account, initialises an empty data directory with <a
+ * href="https://www.postgresql.org/docs/15/app-initdb.html">initdb</a> run as that account, and
+ * renders the authentication files ({@link AccessFiles}). A data directory holding {@code
+ * PG_VERSION} is initialised and left alone.
  *
- * <p>initdb options: the bootstrap superuser is the agent's admin role
- * ({@code --username=}{@value ReservedNames#ADMIN_ROLE}), so no role named {@code postgres} exists
- * until root is enabled; {@code --auth-local=peer --auth-host=scram-sha-256} (the rendered
- * {@code hba_file} replaces the generated one anyway); UTF8 with the {@code C.UTF-8} locale, which
- * every glibc system has and which sorts by code point; and
- * <a href="https://www.postgresql.org/docs/15/app-initdb.html#APP-INITDB-DATA-CHECKSUMS">data
+ * <p>initdb options: the bootstrap superuser is the agent's admin role ({@code --username=}{@value
+ * ReservedNames#ADMIN_ROLE}), so no role named {@code postgres} exists until root is enabled;
+ * {@code --auth-local=peer --auth-host=scram-sha-256} (the rendered {@code hba_file} replaces the
+ * generated one anyway); UTF8 with the {@code C.UTF-8} locale, which every glibc system has and
+ * which sorts by code point; and <a
+ * href="https://www.postgresql.org/docs/15/app-initdb.html#APP-INITDB-DATA-CHECKSUMS">data
  * checksums</a>, which let the server and pg_basebackup detect corrupt pages.
  */
 public final class DataDirInitializer {
@@ -45,13 +45,20 @@ public final class DataDirInitializer {
     this.settings = settings;
   }
 
-  /** Idempotent; on failure removes whatever the failed run created so that a retry starts clean. */
+  /**
+   * Idempotent; on failure removes whatever the failed run created so that a retry starts clean.
+   */
   public void prepare() {
     Path dataDir = settings.dataDir();
     try {
-      Directories.ensure(dataDir, PosixFilePermissions.fromString("rwx------"), settings.serverUser());
-      Directories.ensure(settings.runDir(), PosixFilePermissions.fromString("rwxr-x---"), settings.serverUser());
-      Directories.ensure(settings.walSpoolDir(), PosixFilePermissions.fromString("rwx------"), settings.serverUser());
+      Directories.ensure(
+          dataDir, PosixFilePermissions.fromString("rwx------"), settings.serverUser());
+      Directories.ensure(
+          settings.runDir(), PosixFilePermissions.fromString("rwxr-x---"), settings.serverUser());
+      Directories.ensure(
+          settings.walSpoolDir(),
+          PosixFilePermissions.fromString("rwx------"),
+          settings.serverUser());
       AccessFiles.render(settings);
       if (isInitialised()) {
         return;

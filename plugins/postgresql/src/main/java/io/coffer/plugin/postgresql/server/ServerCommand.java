@@ -8,19 +8,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The postgres command line the runtime supervises, run as the server's OS account
- * ({@link ServerUser}). Everything the plugin relies on is a {@code -c} option, which overrides
- * both {@code postgresql.conf} and {@code postgresql.auto.conf}
- * (<a href="https://www.postgresql.org/docs/15/config-setting.html#CONFIG-SETTING-SHELL">Parameter
+ * The postgres command line the runtime supervises, run as the server's OS account ({@link
+ * ServerUser}). Everything the plugin relies on is a {@code -c} option, which overrides both {@code
+ * postgresql.conf} and {@code postgresql.auto.conf} (<a
+ * href="https://www.postgresql.org/docs/15/config-setting.html#CONFIG-SETTING-SHELL">Parameter
  * Interaction via the Shell</a>), so a restored data directory cannot move the server to another
  * port, socket or set of authentication rules.
  *
- * <p>On SIGTERM the postmaster performs a "smart" shutdown: it refuses new connections and waits for
- * the existing sessions to end (<a href="https://www.postgresql.org/docs/15/server-shutdown.html">Shutting
- * Down the Server</a>). The agent's own sessions do not hold it up: probes connect afresh each time
- * and the admin session is closed by the server after {@code idle_session_timeout}; clients still
- * connected after {@link #STOP_TIMEOUT} make the runtime kill the server, which then recovers from
- * its WAL at the next start.
+ * <p>On SIGTERM the postmaster performs a "smart" shutdown: it refuses new connections and waits
+ * for the existing sessions to end (<a
+ * href="https://www.postgresql.org/docs/15/server-shutdown.html">Shutting Down the Server</a>). The
+ * agent's own sessions do not hold it up: probes connect afresh each time and the admin session is
+ * closed by the server after {@code idle_session_timeout}; clients still connected after {@link
+ * #STOP_TIMEOUT} make the runtime kill the server, which then recovers from its WAL at the next
+ * start.
  */
 public final class ServerCommand {
 
@@ -35,7 +36,8 @@ public final class ServerCommand {
     command.add(s.dataDir().toString());
     option(command, "listen_addresses", s.bindAddress());
     option(command, "port", Integer.toString(s.port()));
-    // the socket only the agent (root) and the server's account can reach; no socket in /var/run/postgresql
+    // the socket only the agent (root) and the server's account can reach; no socket in
+    // /var/run/postgresql
     option(command, "unix_socket_directories", s.runDir().toString());
     option(command, "unix_socket_permissions", "0700");
     option(command, "hba_file", s.hbaFile().toString());
@@ -53,8 +55,10 @@ public final class ServerCommand {
     option(command, "wal_keep_size", "256MB");
     option(command, "max_slot_wal_keep_size", "4GB");
     // continuous archiving through the agent (backup.WalArchiving): basic_archive copies each
-    // completed segment into the spool, fsynced, with no shell involved; "always": a standby archives
-    // the WAL it receives too, so a backup taken on it (the default when it is caught up) has its archive
+    // completed segment into the spool, fsynced, with no shell involved; "always": a standby
+    // archives
+    // the WAL it receives too, so a backup taken on it (the default when it is caught up) has its
+    // archive
     option(command, "archive_mode", "always");
     option(command, "archive_library", "basic_archive");
     option(command, "basic_archive.archive_directory", s.walSpoolDir().toString());
@@ -68,7 +72,8 @@ public final class ServerCommand {
     option(command, "logging_collector", "off");
     // the pid file (first line: the postmaster's pid) lets a restarted agent adopt a postmaster
     // that outlived it instead of starting a second one
-    return new ProcessSpec(s.asServerUser(command), Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
+    return new ProcessSpec(
+        s.asServerUser(command), Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
   }
 
   private static void option(List<String> command, String name, String value) {

@@ -1,5 +1,6 @@
 package io.coffer.plugin.postgresql.server;
 
+import io.coffer.plugin.kit.DurationSetting;
 import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.kit.ServerUser;
 import io.coffer.spi.DatastoreContext;
@@ -7,7 +8,6 @@ import io.coffer.spi.DatastoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.coffer.plugin.kit.DurationSetting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -21,13 +21,16 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code binDir}: the directory holding {@code postgres}, {@code initdb} and the client
- *       tools; default {@value #DEFAULT_BIN_DIR} (Debian's PostgreSQL 15). The wrappers in
- *       /usr/bin (Debian's pg_wrapper) are never used: they pick a version from cluster files.
- *   <li>{@code sharedBuffers}: <a href="https://www.postgresql.org/docs/15/runtime-config-resource.html#GUC-SHARED-BUFFERS">shared_buffers</a>,
+ *       tools; default {@value #DEFAULT_BIN_DIR} (Debian's PostgreSQL 15). The wrappers in /usr/bin
+ *       (Debian's pg_wrapper) are never used: they pick a version from cluster files.
+ *   <li>{@code sharedBuffers}: <a
+ *       href="https://www.postgresql.org/docs/15/runtime-config-resource.html#GUC-SHARED-BUFFERS">shared_buffers</a>,
  *       default {@code 128MB}.
- *   <li>{@code maxConnections}: <a href="https://www.postgresql.org/docs/15/runtime-config-connection.html#GUC-MAX-CONNECTIONS">max_connections</a>,
+ *   <li>{@code maxConnections}: <a
+ *       href="https://www.postgresql.org/docs/15/runtime-config-connection.html#GUC-MAX-CONNECTIONS">max_connections</a>,
  *       default 100.
- *   <li>{@code archiveTimeout}: <a href="https://www.postgresql.org/docs/15/runtime-config-wal.html#GUC-ARCHIVE-TIMEOUT">archive_timeout</a>
+ *   <li>{@code archiveTimeout}: <a
+ *       href="https://www.postgresql.org/docs/15/runtime-config-wal.html#GUC-ARCHIVE-TIMEOUT">archive_timeout</a>
  *       in seconds, 10 to 86400, default 300: the longest a commit waits before its WAL segment is
  *       completed and archived, i.e. how far a point-in-time restore may lag behind the present.
  * </ul>
@@ -60,7 +63,8 @@ public record ServerSettings(
   private static final int MIN_ARCHIVE_TIMEOUT = 10;
   private static final int MAX_ARCHIVE_TIMEOUT = 86_400;
   public static final String DEFAULT_BIN_DIR = "/usr/lib/postgresql/15/bin";
-  private static final Set<String> KNOWN_SETTINGS = Set.of(BIN_DIR, SHARED_BUFFERS, MAX_CONNECTIONS, ARCHIVE_TIMEOUT);
+  private static final Set<String> KNOWN_SETTINGS =
+      Set.of(BIN_DIR, SHARED_BUFFERS, MAX_CONNECTIONS, ARCHIVE_TIMEOUT);
   private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,9}(kB|MB|GB)?");
   private static final Pattern COUNT = Pattern.compile("[1-9][0-9]{0,4}");
   // sun_path in struct sockaddr_un holds 108 bytes including the terminating NUL.
@@ -84,7 +88,9 @@ public record ServerSettings(
     return dataDir.resolve("postmaster.pid");
   }
 
-  /** Completed WAL files waiting for the agent to archive them (basic_archive's archive_directory). */
+  /**
+   * Completed WAL files waiting for the agent to archive them (basic_archive's archive_directory).
+   */
   public Path walSpoolDir() {
     return dataDir.resolveSibling(dataDir.getFileName() + ".wal-spool");
   }
@@ -132,7 +138,8 @@ public record ServerSettings(
     if (!unknown.isEmpty()) {
       String key = unknown.iterator().next();
       throw DatastoreException.invalidArgument(
-          "datastore.settings." + key, "unknown setting; the postgresql plugin reads " + new TreeSet<>(KNOWN_SETTINGS));
+          "datastore.settings." + key,
+          "unknown setting; the postgresql plugin reads " + new TreeSet<>(KNOWN_SETTINGS));
     }
     if (context.port() < 1 || context.port() > 65535) {
       throw DatastoreException.invalidArgument("datastore.port", "must be between 1 and 65535");
@@ -140,54 +147,87 @@ public record ServerSettings(
     String bind = context.bindAddress();
     // one address (listen_addresses takes a comma-separated list): a host name, an IP address or *
     if (bind.isBlank() || !bind.matches("[A-Za-z0-9.:*_-]+")) {
-      throw DatastoreException.invalidArgument("datastore.bindAddress", "must be one IP address, host name or '*'");
+      throw DatastoreException.invalidArgument(
+          "datastore.bindAddress", "must be one IP address, host name or '*'");
     }
     Path dataDir = context.dataDir().toAbsolutePath().normalize();
     Path runDir = context.runDir().toAbsolutePath().normalize();
-    int socketBytes = socket(runDir, context.port()).toString().getBytes(StandardCharsets.UTF_8).length;
+    int socketBytes =
+        socket(runDir, context.port()).toString().getBytes(StandardCharsets.UTF_8).length;
     if (socketBytes > MAX_SOCKET_PATH) {
       throw DatastoreException.invalidArgument(
-          "datastore.runDir", "is too long for a UNIX socket path (" + socketBytes + " > " + MAX_SOCKET_PATH + " bytes)");
+          "datastore.runDir",
+          "is too long for a UNIX socket path ("
+              + socketBytes
+              + " > "
+              + MAX_SOCKET_PATH
+              + " bytes)");
     }
     String sharedBuffers = context.setting(SHARED_BUFFERS, "128MB");
     if (!SIZE.matcher(sharedBuffers).matches()) {
       throw DatastoreException.invalidArgument(
-          "datastore.settings." + SHARED_BUFFERS, "must be a size such as 16384 (8 kB pages), 131072kB, 128MB or 1GB");
+          "datastore.settings." + SHARED_BUFFERS,
+          "must be a size such as 16384 (8 kB pages), 131072kB, 128MB or 1GB");
     }
     String maxConnections = context.setting(MAX_CONNECTIONS, "100");
     if (!COUNT.matcher(maxConnections).matches()) {
-      throw DatastoreException.invalidArgument("datastore.settings." + MAX_CONNECTIONS, "must be a number from 1 to 99999");
+      throw DatastoreException.invalidArgument(
+          "datastore.settings." + MAX_CONNECTIONS, "must be a number from 1 to 99999");
     }
-    Duration archiveTimeout = DurationSetting.seconds(context, ARCHIVE_TIMEOUT, 300, MIN_ARCHIVE_TIMEOUT,
-        MAX_ARCHIVE_TIMEOUT);
+    Duration archiveTimeout =
+        DurationSetting.seconds(
+            context, ARCHIVE_TIMEOUT, 300, MIN_ARCHIVE_TIMEOUT, MAX_ARCHIVE_TIMEOUT);
     Path binDir = Path.of(context.setting(BIN_DIR, DEFAULT_BIN_DIR)).toAbsolutePath().normalize();
     for (String program : REQUIRED_PROGRAMS) {
       Path p = binDir.resolve(program);
       if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
-        throw DatastoreException.invalidArgument("datastore.settings." + BIN_DIR, "no executable " + program + " in "
-            + binDir + "; install PostgreSQL (apt-get install postgresql) or set " + BIN_DIR);
+        throw DatastoreException.invalidArgument(
+            "datastore.settings." + BIN_DIR,
+            "no executable "
+                + program
+                + " in "
+                + binDir
+                + "; install PostgreSQL (apt-get install postgresql) or set "
+                + BIN_DIR);
       }
     }
     if (!OS_USER.matcher(agent.name()).matches()) {
-      throw DatastoreException.internal("the agent's OS account name '" + agent.name()
-          + "' cannot be mapped to a PostgreSQL role in pg_ident.conf", null);
+      throw DatastoreException.internal(
+          "the agent's OS account name '"
+              + agent.name()
+              + "' cannot be mapped to a PostgreSQL role in pg_ident.conf",
+          null);
     }
-    return new ServerSettings(binDir, dataDir, runDir, bind, context.port(), serverUser(context.osUser(), agent),
-        agent.name(), sharedBuffers, Integer.parseInt(maxConnections), archiveTimeout);
+    return new ServerSettings(
+        binDir,
+        dataDir,
+        runDir,
+        bind,
+        context.port(),
+        serverUser(context.osUser(), agent),
+        agent.name(),
+        sharedBuffers,
+        Integer.parseInt(maxConnections),
+        archiveTimeout);
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {
     if (!agent.root()) {
       if (!configured.isEmpty() && !configured.equals(agent.name())) {
-        throw DatastoreException.invalidArgument("datastore.osUser",
-            "the agent runs as '" + agent.name() + "' and cannot start PostgreSQL as '" + configured
+        throw DatastoreException.invalidArgument(
+            "datastore.osUser",
+            "the agent runs as '"
+                + agent.name()
+                + "' and cannot start PostgreSQL as '"
+                + configured
                 + "'; leave it empty or run the agent as root");
       }
       return null;
     }
     String name = configured.isEmpty() ? DEFAULT_OS_USER : configured;
     if (!OS_USER.matcher(name).matches()) {
-      throw DatastoreException.invalidArgument("datastore.osUser", "'" + name + "' is not an OS account name");
+      throw DatastoreException.invalidArgument(
+          "datastore.osUser", "'" + name + "' is not an OS account name");
     }
     return ServerUser.lookup(name, io.coffer.plugin.postgresql.Tools.ENV);
   }

@@ -7,9 +7,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * {@code standby.signal} in the data directory: at its next start the server enters standby mode
- * instead of opening as a primary, and stays read-only until promoted; with no
- * {@code primary_conninfo} it replays what it has and waits
- * (<a href="https://www.postgresql.org/docs/15/warm-standby.html#STANDBY-SERVER-OPERATION">Standby
+ * instead of opening as a primary, and stays read-only until promoted; with no {@code
+ * primary_conninfo} it replays what it has and waits (<a
+ * href="https://www.postgresql.org/docs/15/warm-standby.html#STANDBY-SERVER-OPERATION">Standby
  * Server Operation</a>). {@code pg_promote()} removes it. The plugin uses it for a backup restored
  * as a replica and to fence a primary: both outlive restarts of the server and of the agent.
  */
@@ -25,7 +25,8 @@ public final class StandbySignal {
     if (Files.exists(file)) {
       return;
     }
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     if (settings.serverUser() != null) {
       settings.serverUser().chown(file);
     }

@@ -12,14 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What "access to a database" means for a role, granted and revoked as one unit
- * (<a href="https://www.postgresql.org/docs/15/ddl-priv.html">Privileges</a>,
- * <a href="https://www.postgresql.org/docs/15/sql-grant.html">GRANT</a>):
+ * What "access to a database" means for a role, granted and revoked as one unit (<a
+ * href="https://www.postgresql.org/docs/15/ddl-priv.html">Privileges</a>, <a
+ * href="https://www.postgresql.org/docs/15/sql-grant.html">GRANT</a>):
  *
  * <ul>
- *   <li>on the database: CONNECT, CREATE (schemas) and TEMPORARY. Databases the plugin creates
- *       give PUBLIC nothing (PostgreSQL's default would let every role connect), so CONNECT is
- *       what separates users who have access from users who do not;
+ *   <li>on the database: CONNECT, CREATE (schemas) and TEMPORARY. Databases the plugin creates give
+ *       PUBLIC nothing (PostgreSQL's default would let every role connect), so CONNECT is what
+ *       separates users who have access from users who do not;
  *   <li>in its {@code public} schema: USAGE and CREATE (since PostgreSQL 15, PUBLIC may no longer
  *       create objects there), and all privileges on the tables and sequences that exist there at
  *       the time of the grant, whoever owns them.
@@ -57,7 +57,10 @@ final class DatabaseAccess {
             revoke(admin, role, done);
           } catch (SQLException | RuntimeException undo) {
             e.addSuppressed(undo);
-            log.warn("Could not take back access to database '{}' from '{}' after a failed grant: {}", done, role,
+            log.warn(
+                "Could not take back access to database '{}' from '{}' after a failed grant: {}",
+                done,
+                role,
                 undo.getMessage());
           }
         }
@@ -67,45 +70,54 @@ final class DatabaseAccess {
   }
 
   private void grant(Connection admin, String role, String database) throws SQLException {
-    Sql.ddl(admin, "GRANT CONNECT, CREATE, TEMPORARY ON DATABASE " + quote(database) + " TO " + quote(role));
-    session.inDatabase(database, c -> {
-      if (hasPublicSchema(c)) {
-        Sql.ddl(c, "GRANT USAGE, CREATE ON SCHEMA public TO " + quote(role));
-        Sql.ddl(c, "GRANT ALL ON ALL TABLES IN SCHEMA public TO " + quote(role));
-        Sql.ddl(c, "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + quote(role));
-      }
-      return null;
-    });
+    Sql.ddl(
+        admin,
+        "GRANT CONNECT, CREATE, TEMPORARY ON DATABASE " + quote(database) + " TO " + quote(role));
+    session.inDatabase(
+        database,
+        c -> {
+          if (hasPublicSchema(c)) {
+            Sql.ddl(c, "GRANT USAGE, CREATE ON SCHEMA public TO " + quote(role));
+            Sql.ddl(c, "GRANT ALL ON ALL TABLES IN SCHEMA public TO " + quote(role));
+            Sql.ddl(c, "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + quote(role));
+          }
+          return null;
+        });
   }
 
   /** Takes access to {@code database} away; revoking what was never granted is not an error. */
   void revoke(Connection admin, String role, String database) throws SQLException {
     Sql.ddl(admin, "REVOKE ALL ON DATABASE " + quote(database) + " FROM " + quote(role));
-    session.inDatabase(database, c -> {
-      if (hasPublicSchema(c)) {
-        Sql.ddl(c, "REVOKE ALL ON SCHEMA public FROM " + quote(role));
-        Sql.ddl(c, "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + quote(role));
-        Sql.ddl(c, "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM " + quote(role));
-      }
-      return null;
-    });
+    session.inDatabase(
+        database,
+        c -> {
+          if (hasPublicSchema(c)) {
+            Sql.ddl(c, "REVOKE ALL ON SCHEMA public FROM " + quote(role));
+            Sql.ddl(c, "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + quote(role));
+            Sql.ddl(c, "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM " + quote(role));
+          }
+          return null;
+        });
   }
 
   /**
-   * Removes every reference to {@code role} in every database one can connect to, so that
-   * {@code DROP ROLE} can succeed: the objects it owns pass to the admin role (data is kept, as when
-   * a MariaDB user is dropped) and its privileges are revoked
-   * (<a href="https://www.postgresql.org/docs/15/role-removal.html">Dropping Roles</a>,
-   * <a href="https://www.postgresql.org/docs/15/sql-reassign-owned.html">REASSIGN OWNED</a>,
-   * <a href="https://www.postgresql.org/docs/15/sql-drop-owned.html">DROP OWNED</a>).
+   * Removes every reference to {@code role} in every database one can connect to, so that {@code
+   * DROP ROLE} can succeed: the objects it owns pass to the admin role (data is kept, as when a
+   * MariaDB user is dropped) and its privileges are revoked (<a
+   * href="https://www.postgresql.org/docs/15/role-removal.html">Dropping Roles</a>, <a
+   * href="https://www.postgresql.org/docs/15/sql-reassign-owned.html">REASSIGN OWNED</a>, <a
+   * href="https://www.postgresql.org/docs/15/sql-drop-owned.html">DROP OWNED</a>).
    */
   void forget(Connection admin, String role) throws SQLException {
     for (String database : Catalog.connectableDatabases(admin)) {
-      session.inDatabase(database, c -> {
-        Sql.ddl(c, "REASSIGN OWNED BY " + quote(role) + " TO " + quote(ReservedNames.ADMIN_ROLE));
-        Sql.ddl(c, "DROP OWNED BY " + quote(role));
-        return null;
-      });
+      session.inDatabase(
+          database,
+          c -> {
+            Sql.ddl(
+                c, "REASSIGN OWNED BY " + quote(role) + " TO " + quote(ReservedNames.ADMIN_ROLE));
+            Sql.ddl(c, "DROP OWNED BY " + quote(role));
+            return null;
+          });
     }
   }
 

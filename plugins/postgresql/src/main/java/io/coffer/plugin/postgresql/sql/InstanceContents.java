@@ -25,10 +25,21 @@ public final class InstanceContents {
   }
 
   public Contents read() {
-    return session.execute("list the instance's databases and roles", false, c -> new Contents(
-        Sql.query(c, "SELECT datname FROM pg_database ORDER BY datname", rs -> rs.getString(1)).stream()
-            .filter(d -> !ReservedNames.isSystemDatabase(d)).toList(),
-        Sql.query(c, "SELECT rolname FROM pg_roles ORDER BY rolname", rs -> rs.getString(1)).stream()
-            .filter(r -> !ReservedNames.isReservedRole(r)).toList()));
+    return session.execute(
+        "list the instance's databases and roles",
+        false,
+        c ->
+            new Contents(
+                Sql.query(
+                        c,
+                        "SELECT datname FROM pg_database ORDER BY datname",
+                        rs -> rs.getString(1))
+                    .stream()
+                    .filter(d -> !ReservedNames.isSystemDatabase(d))
+                    .toList(),
+                Sql.query(c, "SELECT rolname FROM pg_roles ORDER BY rolname", rs -> rs.getString(1))
+                    .stream()
+                    .filter(r -> !ReservedNames.isReservedRole(r))
+                    .toList()));
   }
 }

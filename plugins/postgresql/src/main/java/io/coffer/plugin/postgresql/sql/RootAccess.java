@@ -10,8 +10,8 @@ import io.coffer.spi.Secret;
 import io.coffer.spi.user.Superuser;
 
 /**
- * Enables the superuser {@value ReservedNames#ROOT_ROLE} for login over TCP (scram-sha-256) with the
- * caller's password, sent as its SCRAM verifier only ({@link Passwords}), creating the role the
+ * Enables the superuser {@value ReservedNames#ROOT_ROLE} for login over TCP (scram-sha-256) with
+ * the caller's password, sent as its SCRAM verifier only ({@link Passwords}), creating the role the
  * first time, as Trove's "root enable" does for PostgreSQL. The agent's own admin role is never
  * touched.
  */
@@ -23,20 +23,25 @@ public final class RootAccess implements Superuser {
     this.session = session;
   }
 
-  /** @return the superuser's name */
+  /**
+   * @return the superuser's name
+   */
   @Override
   public String enable(Secret password) {
     IdentifierRules.password("password", password);
     String passwordClause = Passwords.clause(password);
     String root = quote(ReservedNames.ROOT_ROLE);
-    session.execute("enable root", true, c -> {
-      if (!Catalog.roleExists(c, ReservedNames.ROOT_ROLE)) {
-        Sql.ddl(c, "CREATE ROLE " + root + " SUPERUSER LOGIN " + passwordClause);
-      } else {
-        Sql.ddl(c, "ALTER ROLE " + root + " WITH SUPERUSER LOGIN " + passwordClause);
-      }
-      return null;
-    });
+    session.execute(
+        "enable root",
+        true,
+        c -> {
+          if (!Catalog.roleExists(c, ReservedNames.ROOT_ROLE)) {
+            Sql.ddl(c, "CREATE ROLE " + root + " SUPERUSER LOGIN " + passwordClause);
+          } else {
+            Sql.ddl(c, "ALTER ROLE " + root + " WITH SUPERUSER LOGIN " + passwordClause);
+          }
+          return null;
+        });
     return ReservedNames.ROOT_ROLE;
   }
 }

@@ -21,7 +21,6 @@ public final class SocketConnector implements Connector {
   /** The database every server has, where the admin session works on cluster-wide objects. */
   public static final String MAINTENANCE_DATABASE = "postgres";
 
-
   private static final Driver DRIVER = new Driver();
 
   private final Path socket;
@@ -31,24 +30,29 @@ public final class SocketConnector implements Connector {
 
   /**
    * @param port the server's port, which names the socket file; only used in the URL
-   * @param idleSessionTimeout when set, the server closes these connections after that long
-   *     without a transaction, so that they never hold up a smart shutdown for long
-   *     (<a href="https://www.postgresql.org/docs/15/runtime-config-client.html#GUC-IDLE-SESSION-TIMEOUT">idle_session_timeout</a>);
+   * @param idleSessionTimeout when set, the server closes these connections after that long without
+   *     a transaction, so that they never hold up a smart shutdown for long (<a
+   *     href="https://www.postgresql.org/docs/15/runtime-config-client.html#GUC-IDLE-SESSION-TIMEOUT">idle_session_timeout</a>);
    *     null for none
    */
-  public SocketConnector(Path socket, int port, Duration connectTimeout, Duration idleSessionTimeout) {
+  public SocketConnector(
+      Path socket, int port, Duration connectTimeout, Duration idleSessionTimeout) {
     this.socket = socket;
     this.port = port;
     this.connectTimeout = connectTimeout;
     this.idleSessionTimeout = idleSessionTimeout;
   }
 
-  /** The same socket and timeouts, without an idle session timeout (e.g. for long-held sessions). */
+  /**
+   * The same socket and timeouts, without an idle session timeout (e.g. for long-held sessions).
+   */
   public SocketConnector withoutIdleTimeout() {
     return new SocketConnector(socket, port, connectTimeout, null);
   }
 
-  /** Connects to {@code database} (a validated name), or to {@link #MAINTENANCE_DATABASE} when null. */
+  /**
+   * Connects to {@code database} (a validated name), or to {@link #MAINTENANCE_DATABASE} when null.
+   */
   @Override
   public Connection connect(String database) throws SQLException {
     if (database == null) {
@@ -67,8 +71,11 @@ public final class SocketConnector implements Connector {
     }
     // The database name is part of the URL path: pgjdbc URL-decodes it, so encode it. Names are
     // validated ([A-Za-z0-9_$-]) or come from the catalog.
-    String url = "jdbc:postgresql://localhost:" + port + "/"
-        + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+    String url =
+        "jdbc:postgresql://localhost:"
+            + port
+            + "/"
+            + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
     Connection connection = DRIVER.connect(url, props);
     if (connection == null) {
       throw new SQLNonTransientConnectionException("PostgreSQL driver refused the connection URL");

@@ -17,14 +17,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
- * A {@link Socket} over a UNIX-domain {@link SocketChannel} (JDK 16+,
- * <a href="https://openjdk.org/jeps/380">JEP 380</a>), for the JDBC driver, which only knows
- * {@code java.net.Socket}. It connects to its socket file whatever address the driver asks for.
+ * A {@link Socket} over a UNIX-domain {@link SocketChannel} (JDK 16+, <a
+ * href="https://openjdk.org/jeps/380">JEP 380</a>), for the JDBC driver, which only knows {@code
+ * java.net.Socket}. It connects to its socket file whatever address the driver asks for.
  *
- * <p>The channel is non-blocking and waits on selectors, so that reads honour
- * {@link #setSoTimeout} as a TCP socket does (the driver relies on it for
- * {@code Connection.isValid} and {@code socketTimeout}), and so that one thread may write while
- * another reads. TCP options are accepted and ignored.
+ * <p>The channel is non-blocking and waits on selectors, so that reads honour {@link #setSoTimeout}
+ * as a TCP socket does (the driver relies on it for {@code Connection.isValid} and {@code
+ * socketTimeout}), and so that one thread may write while another reads. TCP options are accepted
+ * and ignored.
  */
 final class UnixSocket extends Socket {
 
@@ -48,7 +48,9 @@ final class UnixSocket extends Socket {
     connect(ignored, 0);
   }
 
-  /** Connects to the socket file; connecting to a local socket never waits, so no timeout applies. */
+  /**
+   * Connects to the socket file; connecting to a local socket never waits, so no timeout applies.
+   */
   @Override
   public synchronized void connect(SocketAddress ignored, int timeout) throws IOException {
     if (closed) {
@@ -208,7 +210,10 @@ final class UnixSocket extends Socket {
     }
   }
 
-  /** Waits until the selector's channel is ready or {@code millis} pass (0: no limit); false on timeout. */
+  /**
+   * Waits until the selector's channel is ready or {@code millis} pass (0: no limit); false on
+   * timeout.
+   */
   private boolean await(Selector selector, long deadlineNanos) throws IOException {
     try {
       long millis = 0;

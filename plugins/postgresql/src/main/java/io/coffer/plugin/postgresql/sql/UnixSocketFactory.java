@@ -9,18 +9,20 @@ import javax.net.SocketFactory;
 
 /**
  * Lets the JDBC driver reach PostgreSQL's UNIX socket. pgjdbc has no UNIX-socket transport of its
- * own but instantiates the class named by its {@code socketFactory} property, passing
- * {@code socketFactoryArg} (here: the socket file) to a one-string constructor
- * (<a href="https://jdbc.postgresql.org/documentation/use/#connection-parameters">connection
+ * own but instantiates the class named by its {@code socketFactory} property, passing {@code
+ * socketFactoryArg} (here: the socket file) to a one-string constructor (<a
+ * href="https://jdbc.postgresql.org/documentation/use/#connection-parameters">connection
  * parameters</a>). The sockets are the JDK's own UNIX-domain channels ({@link UnixSocket}), so no
- * native library (junixsocket's, for example) has to be loaded into the agent, where several
- * plugin class loaders could not share it.
+ * native library (junixsocket's, for example) has to be loaded into the agent, where several plugin
+ * class loaders could not share it.
  */
 public final class UnixSocketFactory extends SocketFactory {
 
   private final Path socketFile;
 
-  /** @param socketFile the server's socket, e.g. {@code /run/coffer/.s.PGSQL.5432} */
+  /**
+   * @param socketFile the server's socket, e.g. {@code /run/coffer/.s.PGSQL.5432}
+   */
   public UnixSocketFactory(String socketFile) {
     this.socketFile = Path.of(socketFile);
   }
@@ -36,7 +38,8 @@ public final class UnixSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return connected();
   }
 
@@ -46,7 +49,8 @@ public final class UnixSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return connected();
   }
 

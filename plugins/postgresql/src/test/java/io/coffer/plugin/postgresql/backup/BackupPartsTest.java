@@ -14,22 +14,32 @@ class BackupPartsTest {
 
   @Test
   void positionsComeFromTheVerboseOutput() throws IOException {
-    String output = """
+    String output =
+        """
         pg_basebackup: initiating base backup, waiting for checkpoint to complete
         pg_basebackup: checkpoint completed
         pg_basebackup: write-ahead log start point: 0/2000028 on timeline 1
         pg_basebackup: write-ahead log end point: 1A/FF000100
         pg_basebackup: base backup completed
         """;
-    assertThat(BackupPositions.parse(output)).containsExactlyInAnyOrderEntriesOf(Map.of(
-        POSITION_LSN, "1A/FF000100", BackupPositions.START_LSN, "0/2000028", BackupPositions.TIMELINE, "1"));
+    assertThat(BackupPositions.parse(output))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                POSITION_LSN,
+                "1A/FF000100",
+                BackupPositions.START_LSN,
+                "0/2000028",
+                BackupPositions.TIMELINE,
+                "1"));
     assertThatThrownBy(() -> BackupPositions.parse("pg_basebackup: error: connection failed"))
-        .isInstanceOf(IOException.class).hasMessageContaining("connection failed");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("connection failed");
   }
 
   @Test
   void theBackupLabelNamesTheStart() {
-    String label = """
+    String label =
+        """
         START WAL LOCATION: 0/2000028 (file 000000010000000000000002)
         CHECKPOINT LOCATION: 0/2000060
         BACKUP METHOD: streamed
@@ -41,8 +51,12 @@ class BackupPartsTest {
 
   @Test
   void versions() {
-    assertThat(ToolVersion.parse("pg_basebackup (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n", Program.VERSION)).isEqualTo("15.18");
-    assertThat(ToolVersion.parse("something else\nsecond line", Program.VERSION)).isEqualTo("something else");
+    assertThat(
+            ToolVersion.parse(
+                "pg_basebackup (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n", Program.VERSION))
+        .isEqualTo("15.18");
+    assertThat(ToolVersion.parse("something else\nsecond line", Program.VERSION))
+        .isEqualTo("something else");
     assertThat(ChainRules.major("15.18 (Debian 15.18-0+deb12u1)")).contains("15");
     assertThat(ChainRules.major("16beta1")).contains("16");
     assertThat(ChainRules.major("")).isEmpty();

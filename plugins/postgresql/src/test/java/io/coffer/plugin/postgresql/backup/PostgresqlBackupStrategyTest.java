@@ -8,8 +8,8 @@ import io.coffer.plugin.kit.datadir.DataDirSwap;
 import io.coffer.plugin.postgresql.TestServer;
 import io.coffer.plugin.postgresql.backup.RuntimeStandIn.Stored;
 import io.coffer.spi.Database;
-import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.DatastoreException.Code;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.backup.BackupManifest;
@@ -64,7 +64,8 @@ class PostgresqlBackupStrategyTest {
     // A few MB in two databases: text, random bytes, a view, a sequence; and a user with access.
     source.manager.databases().create(Database.named("shop"));
     source.manager.databases().create(new Database("app-db", "LATIN1", "C"));
-    source.sql("shop",
+    source.sql(
+        "shop",
         "CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, customer TEXT, note TEXT, created TIMESTAMPTZ)",
         "INSERT INTO orders (customer, note, created) SELECT 'customer-' || (g % 977), repeat(md5(g::text), 3),"
             + " '2024-01-01'::timestamptz + g * interval '1 minute' FROM generate_series(1, 20000) g",
@@ -72,9 +73,14 @@ class PostgresqlBackupStrategyTest {
         "INSERT INTO blobs SELECT g, decode(string_agg(md5(g::text || '-' || i), ''), 'hex')"
             + " FROM generate_series(1, 400) g, generate_series(1, 64) i GROUP BY g",
         "CREATE VIEW big_orders AS SELECT id FROM orders WHERE id > 19000");
-    source.sql("app-db", "CREATE TABLE log (id SERIAL PRIMARY KEY, msg TEXT)",
+    source.sql(
+        "app-db",
+        "CREATE TABLE log (id SERIAL PRIMARY KEY, msg TEXT)",
         "INSERT INTO log (msg) SELECT 'line ' || g FROM generate_series(1, 3000) g");
-    source.manager.users().create(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
+    source
+        .manager
+        .users()
+        .create(new UserAccount("alice", "%", List.of("shop")), Secret.of("alice-pw-1"));
   }
 
   @AfterAll
@@ -109,7 +115,8 @@ class PostgresqlBackupStrategyTest {
     BackupManifest m = full.manifest();
     assertThat(m.tool()).isEqualTo("pg_basebackup");
     assertThat(m.toolVersion()).matches("15\\.\\d+");
-    assertThat(m.positions()).containsOnlyKeys(POSITION_LSN, BackupPositions.START_LSN, BackupPositions.TIMELINE);
+    assertThat(m.positions())
+        .containsOnlyKeys(POSITION_LSN, BackupPositions.START_LSN, BackupPositions.TIMELINE);
     assertThat(m.positions().get(POSITION_LSN)).matches("[0-9A-F]+/[0-9A-F]+");
     assertThat(m.positions().get(BackupPositions.TIMELINE)).isEqualTo("1");
     assertThat(Files.size(full.data())).isGreaterThan(3L << 20);
@@ -122,16 +129,21 @@ class PostgresqlBackupStrategyTest {
       assertThat(control.stops.get()).isEqualTo(1);
       assertThat(control.starts.get()).isEqualTo(1);
       assertThat(target.fingerprint()).isEqualTo(before);
-      assertThat(target.manager.databases().list()).extracting(Database::name).containsExactlyInAnyOrder("shop", "app-db");
-      assertThat(target.manager.users().list()).containsExactly(new UserAccount("alice", "%", List.of("shop")));
+      assertThat(target.manager.databases().list())
+          .extracting(Database::name)
+          .containsExactlyInAnyOrder("shop", "app-db");
+      assertThat(target.manager.users().list())
+          .containsExactly(new UserAccount("alice", "%", List.of("shop")));
       target.tcp("alice", "alice-pw-1", "shop").close();
       assertThat(target.dataDir.resolve(DataDirSwap.ASIDE)).doesNotExist();
       assertThat(target.dataDir.resolve(DataDirSwap.INCOMING)).doesNotExist();
       assertThat(target.dataDir.resolve("backup_manifest")).doesNotExist();
-      assertThat(Files.getOwner(target.dataDir.resolve("PG_VERSION")).getName()).isEqualTo("postgres");
+      assertThat(Files.getOwner(target.dataDir.resolve("PG_VERSION")).getName())
+          .isEqualTo("postgres");
       assertThat(target.query("shop", "SELECT count(*) FROM big_orders")).containsExactly("1000");
       target.sql("shop", "INSERT INTO orders (customer) VALUES ('after restore')");
-      // the admin role still logs in over the target's own socket; its authentication files are its own
+      // the admin role still logs in over the target's own socket; its authentication files are its
+      // own
       assertThat(target.manager.databases().list()).isNotEmpty();
     }
   }
@@ -146,14 +158,18 @@ class PostgresqlBackupStrategyTest {
       BackupManifest full = synthetic("some-full", target.manager.serverVersion());
 
       expect(Code.FAILED_PRECONDITION, "", () -> restore(target, full))
-          .hasMessageContaining("restore needs an empty instance").hasMessageContaining("keep");
+          .hasMessageContaining("restore needs an empty instance")
+          .hasMessageContaining("keep");
       assertThat(target.serverPid()).isEqualTo(pid);
       assertThat(target.query("keep", "SELECT x FROM t")).containsExactly("1");
 
       // a role alone makes it non-empty too; root does not
       target.manager.databases().delete("keep");
       target.manager.root().enable(Secret.of("a-Root-password-1"));
-      target.manager.users().create(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
+      target
+          .manager
+          .users()
+          .create(new UserAccount("carol", "%", List.of()), Secret.of("carol-pw"));
       expect(Code.FAILED_PRECONDITION, "", () -> restore(target, full))
           .hasMessageContaining("1 user role (carol)");
       target.manager.users().delete("carol", "%");
@@ -172,29 +188,53 @@ class PostgresqlBackupStrategyTest {
       new Random(42).nextBytes(garbage);
 
       assertThatThrownBy(() -> stage(target, full.manifest(), new ByteArrayInputStream(garbage)))
-          .isInstanceOf(IOException.class).hasMessageContaining("tar");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("tar");
       long half = Files.size(full.data()) / 2;
       assertThatThrownBy(() -> stage(target, full.manifest(), truncated(full.data(), half)))
-          .isInstanceOf(IOException.class).hasMessageContaining("tar");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("tar");
       assertThatThrownBy(() -> stage(target, full.manifest(), InputStream.nullInputStream()))
-          .isInstanceOf(IOException.class).hasMessageContaining("does not look like a tar archive");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("does not look like a tar archive");
       // a valid but empty tar archive (end-of-archive blocks only)
-      assertThatThrownBy(() -> stage(target, full.manifest(), new ByteArrayInputStream(new byte[10240])))
-          .isInstanceOf(IOException.class).hasMessageContaining("not a complete base backup");
+      assertThatThrownBy(
+              () -> stage(target, full.manifest(), new ByteArrayInputStream(new byte[10240])))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("not a complete base backup");
       // the runtime's integrity error surfaces as it is (the runtime maps it to DATA_LOSS)
       IOException integrity = new IOException("segment 3 failed authentication");
-      assertThatThrownBy(() -> stage(target, full.manifest(), failingAfter(full.data(), 1 << 20, integrity)))
+      assertThatThrownBy(
+              () -> stage(target, full.manifest(), failingAfter(full.data(), 1 << 20, integrity)))
           .isSameAs(integrity);
       // a well-formed stream of another backup is refused by its backup_label
-      BackupManifest other = RuntimeStandIn.manifest("full-1", full.manifest().engineVersion(), "pg_basebackup", "",
-          BackupType.FULL, Map.of(BackupPositions.START_LSN, "0/1000028"), 1, Instant.now());
+      BackupManifest other =
+          RuntimeStandIn.manifest(
+              "full-1",
+              full.manifest().engineVersion(),
+              "pg_basebackup",
+              "",
+              BackupType.FULL,
+              Map.of(BackupPositions.START_LSN, "0/1000028"),
+              1,
+              Instant.now());
       assertThatThrownBy(() -> stage(target, other, Files.newInputStream(full.data())))
-          .isInstanceOf(IOException.class).hasMessageContaining("does not match its manifest");
-      // files altered inside a well-formed stream: the major version, then a file only the manifest knows
-      assertThatThrownBy(() -> stage(target, full.manifest(), alteredMember(full.data(), "PG_VERSION")))
-          .isInstanceOf(IOException.class).hasMessageContaining("holds a PostgreSQL 05 data directory");
-      assertThatThrownBy(() -> stage(target, full.manifest(), alteredMember(full.data(), "global/pg_filenode.map")))
-          .isInstanceOf(IOException.class).hasMessageContaining("pg_verifybackup")
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("does not match its manifest");
+      // files altered inside a well-formed stream: the major version, then a file only the manifest
+      // knows
+      assertThatThrownBy(
+              () -> stage(target, full.manifest(), alteredMember(full.data(), "PG_VERSION")))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("holds a PostgreSQL 05 data directory");
+      assertThatThrownBy(
+              () ->
+                  stage(
+                      target,
+                      full.manifest(),
+                      alteredMember(full.data(), "global/pg_filenode.map")))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("pg_verifybackup")
           .hasMessageContaining("global/pg_filenode.map");
 
       assertThat(target.dataDirListing()).isEqualTo(listing);
@@ -209,18 +249,23 @@ class PostgresqlBackupStrategyTest {
   void unsupportedTypesAndUnrestorableChainsAreInvalidArguments() throws Exception {
     Path scratch = Files.createDirectories(work.resolve("scratch-bad"));
     for (BackupType type : List.of(BackupType.LOGICAL)) {
-      expect(Code.INVALID_ARGUMENT, "type",
+      expect(
+          Code.INVALID_ARGUMENT,
+          "type",
           () -> source.manager.backup().open(new BackupRequest("x", type, null, scratch)));
     }
     String version = source.manager.serverVersion();
     BackupManifest full = synthetic("f", version);
-    List<List<BackupManifest>> badChains = List.of(
-        List.of(withEngine(full, "mysql")),
-        List.of(full, full),
-        List.of(synthetic("old", "14.10 (Debian 14.10-1.pgdg120+1)")));
+    List<List<BackupManifest>> badChains =
+        List.of(
+            List.of(withEngine(full, "mysql")),
+            List.of(full, full),
+            List.of(synthetic("old", "14.10 (Debian 14.10-1.pgdg120+1)")));
     for (List<BackupManifest> chain : badChains) {
       // checked before emptiness: the source is far from empty
-      expect(Code.INVALID_ARGUMENT, "backup_id",
+      expect(
+          Code.INVALID_ARGUMENT,
+          "backup_id",
           () -> source.manager.backup().restore(new RestoreRequest(chain, scratch)));
     }
   }
@@ -229,24 +274,30 @@ class PostgresqlBackupStrategyTest {
   @Order(5)
   void closeKillsARunningBackupToolAndReleasesTheWal() throws Exception {
     Path scratch = Files.createDirectories(work.resolve("scratch-killed"));
-    BackupSource running = source.manager.backup()
-        .open(new BackupRequest("killed", BackupType.FULL, null, scratch));
+    BackupSource running =
+        source.manager.backup().open(new BackupRequest("killed", BackupType.FULL, null, scratch));
     ProcessHandle tool = ProcessHandle.of(((BaseBackupSource) running).pid()).orElseThrow();
     assertThat(running.stream().readNBytes(64 << 10)).hasSize(64 << 10);
     assertThat(tool.isAlive()).isTrue();
-    assertThat(source.query("postgres", "SELECT slot_name || ':' || temporary FROM pg_replication_slots"))
+    assertThat(
+            source.query(
+                "postgres", "SELECT slot_name || ':' || temporary FROM pg_replication_slots"))
         .containsExactly("coffer_backup_killed:true");
 
     running.close();
     assertThat(tool.isAlive()).isFalse();
-    assertThatThrownBy(running::finish).isInstanceOf(IOException.class).hasMessageContaining("killed");
+    assertThatThrownBy(running::finish)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("killed");
     running.close(); // idempotent
     long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!source.query("postgres", "SELECT 1 FROM pg_replication_slots").isEmpty() && System.nanoTime() < end) {
+    while (!source.query("postgres", "SELECT 1 FROM pg_replication_slots").isEmpty()
+        && System.nanoTime() < end) {
       Thread.sleep(50);
     }
     assertThat(source.query("postgres", "SELECT slot_name FROM pg_replication_slots")).isEmpty();
-    assertThat(source.query("postgres", "SELECT count(*) FROM pg_stat_replication")).containsExactly("0");
+    assertThat(source.query("postgres", "SELECT count(*) FROM pg_stat_replication"))
+        .containsExactly("0");
   }
 
   @Test
@@ -257,20 +308,22 @@ class PostgresqlBackupStrategyTest {
       List<String> listing = target.dataDirListing();
       ServerControl real = target.control();
       AtomicBoolean failed = new AtomicBoolean();
-      ServerControl failsOnce = new ServerControl() {
-        @Override
-        public void stop() {
-          real.stop();
-        }
+      ServerControl failsOnce =
+          new ServerControl() {
+            @Override
+            public void stop() {
+              real.stop();
+            }
 
-        @Override
-        public void start(Duration timeout) {
-          if (failed.compareAndSet(false, true)) {
-            throw DatastoreException.unavailable("simulated: PostgreSQL did not become ready", null);
-          }
-          real.start(timeout);
-        }
-      };
+            @Override
+            public void start(Duration timeout) {
+              if (failed.compareAndSet(false, true)) {
+                throw DatastoreException.unavailable(
+                    "simulated: PostgreSQL did not become ready", null);
+              }
+              real.start(timeout);
+            }
+          };
       assertThatThrownBy(() -> runtime.restore(target.manager, List.of(full), failsOnce))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("put back as it was")
@@ -290,9 +343,11 @@ class PostgresqlBackupStrategyTest {
     target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch)).close();
   }
 
-  private void stage(TestServer target, BackupManifest backup, InputStream stream) throws IOException {
+  private void stage(TestServer target, BackupManifest backup, InputStream stream)
+      throws IOException {
     Path scratch = Files.createTempDirectory(work, "stage-");
-    try (RestoreSession session = target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch));
+    try (RestoreSession session =
+            target.manager.backup().restore(new RestoreRequest(List.of(backup), scratch));
         stream) {
       session.stage(backup, stream);
     }
@@ -302,14 +357,26 @@ class PostgresqlBackupStrategyTest {
     return new ByteArrayInputStream(Files.readAllBytes(file), 0, (int) bytes);
   }
 
-  /** The tar stream with the content of one (small, text) member changed in place; headers stay valid. */
+  /**
+   * The tar stream with the content of one (small, text) member changed in place; headers stay
+   * valid.
+   */
   private static InputStream alteredMember(Path file, String member) throws IOException {
     byte[] tar = Files.readAllBytes(file);
     for (int header = 0; header + 512 <= tar.length; ) {
-      String name = new String(tar, header, 100, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "");
-      long size = Long.parseLong(new String(tar, header + 124, 11, java.nio.charset.StandardCharsets.US_ASCII)
-          .replace("\0", "").trim().isEmpty() ? "0"
-          : new String(tar, header + 124, 11, java.nio.charset.StandardCharsets.US_ASCII).trim(), 8);
+      String name =
+          new String(tar, header, 100, java.nio.charset.StandardCharsets.US_ASCII)
+              .replace("\0", "");
+      long size =
+          Long.parseLong(
+              new String(tar, header + 124, 11, java.nio.charset.StandardCharsets.US_ASCII)
+                      .replace("\0", "")
+                      .trim()
+                      .isEmpty()
+                  ? "0"
+                  : new String(tar, header + 124, 11, java.nio.charset.StandardCharsets.US_ASCII)
+                      .trim(),
+              8);
       if (name.equals(member)) {
         tar[header + 512] ^= 0x01;
         return new ByteArrayInputStream(tar);
@@ -319,7 +386,8 @@ class PostgresqlBackupStrategyTest {
     throw new IllegalStateException(member + " not found in the backup");
   }
 
-  private static InputStream failingAfter(Path file, int bytes, IOException failure) throws IOException {
+  private static InputStream failingAfter(Path file, int bytes, IOException failure)
+      throws IOException {
     byte[] head = Files.readAllBytes(file);
     return new InputStream() {
       private int pos;
@@ -344,20 +412,47 @@ class PostgresqlBackupStrategyTest {
   }
 
   private static BackupManifest synthetic(String id, String engineVersion) {
-    return RuntimeStandIn.manifest(id, engineVersion, "pg_basebackup", "", BackupType.FULL,
-        Map.of(POSITION_LSN, "0/2000100"), 1, Instant.now());
+    return RuntimeStandIn.manifest(
+        id,
+        engineVersion,
+        "pg_basebackup",
+        "",
+        BackupType.FULL,
+        Map.of(POSITION_LSN, "0/2000100"),
+        1,
+        Instant.now());
   }
 
   private static BackupManifest withEngine(BackupManifest m, String engine) {
-    return new BackupManifest(1, m.backupId(), engine, m.engineVersion(), m.tool(), m.toolVersion(), m.type(),
-        m.parentId(), m.positions(), 1, 1, 1, m.sha256(), "none", "none", "k", m.startedAt(), m.finishedAt());
+    return new BackupManifest(
+        1,
+        m.backupId(),
+        engine,
+        m.engineVersion(),
+        m.tool(),
+        m.toolVersion(),
+        m.type(),
+        m.parentId(),
+        m.positions(),
+        1,
+        1,
+        1,
+        m.sha256(),
+        "none",
+        "none",
+        "k",
+        m.startedAt(),
+        m.finishedAt());
   }
 
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> expect(
       Code code, String field, ThrowingCallable call) {
-    return assertThatThrownBy(call).isInstanceOfSatisfying(DatastoreException.class, e -> {
-      assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
-      assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
-    });
+    return assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            DatastoreException.class,
+            e -> {
+              assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
+              assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
+            });
   }
 }

@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays the runtime's part around a {@link io.coffer.spi.backup.BackupStrategy}: stores the
- * engine stream in a file (no compression or encryption here), writes the manifest from
- * {@link BackupSource#finish()}, and feeds stored backups to a restore session in chain order.
+ * Plays the runtime's part around a {@link io.coffer.spi.backup.BackupStrategy}: stores the engine
+ * stream in a file (no compression or encryption here), writes the manifest from {@link
+ * BackupSource#finish()}, and feeds stored backups to a restore session in chain order.
  */
 final class RuntimeStandIn {
 
@@ -44,22 +44,63 @@ final class RuntimeStandIn {
         bytes = Files.copy(in, data);
       }
       Map<String, String> positions = tool.finish();
-      return new Stored(manifest(id, source.serverVersion(), tool.tool(), tool.toolVersion(), type, positions, bytes,
-          started), data);
+      return new Stored(
+          manifest(
+              id,
+              source.serverVersion(),
+              tool.tool(),
+              tool.toolVersion(),
+              type,
+              positions,
+              bytes,
+              started),
+          data);
     }
   }
 
-  static BackupManifest manifest(String id, String engineVersion, String tool, String toolVersion, BackupType type,
-      Map<String, String> positions, long bytes, Instant started) {
-    return new BackupManifest(BackupManifest.FORMAT_VERSION, id, "postgresql", engineVersion, tool, toolVersion, type,
-        null, positions, bytes, bytes, bytes, "0".repeat(64), "none", "none", "test-key", started, Instant.now());
+  static BackupManifest manifest(
+      String id,
+      String engineVersion,
+      String tool,
+      String toolVersion,
+      BackupType type,
+      Map<String, String> positions,
+      long bytes,
+      Instant started) {
+    return new BackupManifest(
+        BackupManifest.FORMAT_VERSION,
+        id,
+        "postgresql",
+        engineVersion,
+        tool,
+        toolVersion,
+        type,
+        null,
+        positions,
+        bytes,
+        bytes,
+        bytes,
+        "0".repeat(64),
+        "none",
+        "none",
+        "test-key",
+        started,
+        Instant.now());
   }
 
-  void restore(DatastoreManager target, List<Stored> chain, ServerControl server) throws IOException {
-    Path scratch = Files.createDirectories(root.resolve("restore-" + chain.get(chain.size() - 1).manifest().backupId()
-        + "-" + System.nanoTime()));
-    try (RestoreSession session = target.backup()
-        .restore(new RestoreRequest(chain.stream().map(Stored::manifest).toList(), scratch))) {
+  void restore(DatastoreManager target, List<Stored> chain, ServerControl server)
+      throws IOException {
+    Path scratch =
+        Files.createDirectories(
+            root.resolve(
+                "restore-"
+                    + chain.get(chain.size() - 1).manifest().backupId()
+                    + "-"
+                    + System.nanoTime()));
+    try (RestoreSession session =
+        target
+            .backup()
+            .restore(new RestoreRequest(chain.stream().map(Stored::manifest).toList(), scratch))) {
       for (Stored backup : chain) {
         try (InputStream in = Files.newInputStream(backup.data())) {
           session.stage(backup.manifest(), in);

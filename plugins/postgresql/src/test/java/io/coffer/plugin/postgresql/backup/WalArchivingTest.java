@@ -13,9 +13,31 @@ class WalArchivingTest {
   private final WalArchiving archiving = new WalArchiving(null, null);
 
   private static BackupManifest base(String startLsn, String timeline) {
-    return new BackupManifest(1, "b-1", "postgresql", "15", "pg_basebackup", "15", BackupType.FULL, null,
-        Map.of(BackupPositions.START_LSN, startLsn, BackupPositions.TIMELINE, timeline, "lsn", startLsn),
-        1, 1, 1, "00", "zstd", "tink", "mk-1", Instant.EPOCH, Instant.EPOCH);
+    return new BackupManifest(
+        1,
+        "b-1",
+        "postgresql",
+        "15",
+        "pg_basebackup",
+        "15",
+        BackupType.FULL,
+        null,
+        Map.of(
+            BackupPositions.START_LSN,
+            startLsn,
+            BackupPositions.TIMELINE,
+            timeline,
+            "lsn",
+            startLsn),
+        1,
+        1,
+        1,
+        "00",
+        "zstd",
+        "tink",
+        "mk-1",
+        Instant.EPOCH,
+        Instant.EPOCH);
   }
 
   @Test

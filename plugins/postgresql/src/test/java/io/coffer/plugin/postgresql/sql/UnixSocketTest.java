@@ -49,21 +49,24 @@ class UnixSocketTest {
 
   @Test
   void bytesTravelBothWays() throws Exception {
-    try (Socket client = connect(); SocketChannel peer = server.accept()) {
+    try (Socket client = connect();
+        SocketChannel peer = server.accept()) {
       assertThat(client.isConnected()).isTrue();
       OutputStream out = client.getOutputStream();
       byte[] big = new byte[1 << 20]; // more than a socket buffer: writes wait for the reader
       for (int i = 0; i < big.length; i++) {
         big[i] = (byte) i;
       }
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        try {
-          out.write(big);
-          out.flush();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  out.write(big);
+                  out.flush();
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       ByteBuffer received = ByteBuffer.allocate(big.length);
       while (received.hasRemaining()) {
         peer.read(received);
@@ -81,10 +84,12 @@ class UnixSocketTest {
 
   @Test
   void readsHonourTheSoTimeout() throws Exception {
-    try (Socket client = connect(); SocketChannel peer = server.accept()) {
+    try (Socket client = connect();
+        SocketChannel peer = server.accept()) {
       client.setSoTimeout(200);
       long t0 = System.nanoTime();
-      assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+      assertThatThrownBy(() -> client.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
       assertThat(System.nanoTime() - t0).isBetween(150_000_000L, 5_000_000_000L);
       // the socket is still usable after a timeout, as a TCP socket is
       peer.write(ByteBuffer.wrap(new byte[] {7}));
@@ -96,14 +101,16 @@ class UnixSocketTest {
   void closingWakesABlockedReader() throws Exception {
     // the connection waits in the server's backlog, never accepted: nothing will ever arrive
     try (Socket client = connect()) {
-      CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
-        try {
-          client.getInputStream().read();
-          return null;
-        } catch (Exception e) {
-          return e;
-        }
-      });
+      CompletableFuture<Throwable> reader =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  client.getInputStream().read();
+                  return null;
+                } catch (Exception e) {
+                  return e;
+                }
+              });
       Thread.sleep(100);
       client.close();
       assertThat(reader.get(5, TimeUnit.SECONDS)).isInstanceOf(java.io.IOException.class);
@@ -113,7 +120,10 @@ class UnixSocketTest {
 
   @Test
   void aMissingSocketFileIsAConnectError() {
-    assertThatThrownBy(() -> new UnixSocketFactory(dir.resolve("nope").toString()).createSocket("localhost", 5432))
+    assertThatThrownBy(
+            () ->
+                new UnixSocketFactory(dir.resolve("nope").toString())
+                    .createSocket("localhost", 5432))
         .isInstanceOf(java.io.IOException.class);
   }
 }

@@ -25,7 +25,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * RDB snapshots (<a href="https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/">Redis
+ * RDB snapshots (<a
+ * href="https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/">Redis
  * persistence</a>): a backup asks for {@code BGSAVE} (the forked child writes a point-in-time
  * snapshot without blocking clients), waits until the {@code rdb_saves} counter of {@code INFO
  * persistence} moves past it, and streams the finished {@code dump.rdb}. The file is opened at
@@ -40,7 +41,8 @@ public final class RdbBackupStrategy implements BackupStrategy {
   private final ConfigFile config;
   private final AclUsers users;
 
-  public RdbBackupStrategy(RedisSettings settings, AdminClient admin, ConfigFile config, AclUsers users) {
+  public RdbBackupStrategy(
+      RedisSettings settings, AdminClient admin, ConfigFile config, AclUsers users) {
     this.settings = settings;
     this.admin = admin;
     this.config = config;
@@ -63,14 +65,22 @@ public final class RdbBackupStrategy implements BackupStrategy {
     Info after = awaitSave(saves);
     try {
       InputStream stream = Files.newInputStream(settings.rdbFile());
-      Info replication = Info.parse(admin.call("read INFO replication", c -> c.info("replication")));
-      String version = Info.parse(admin.call("read INFO server", c -> c.info("server"))).get("redis_version");
-      Map<String, String> positions = Map.of("master_replid", replication.get("master_replid"),
-          "master_repl_offset", replication.get("master_repl_offset"),
-          "rdb_last_save_time", after.get("rdb_last_save_time"));
+      Info replication =
+          Info.parse(admin.call("read INFO replication", c -> c.info("replication")));
+      String version =
+          Info.parse(admin.call("read INFO server", c -> c.info("server"))).get("redis_version");
+      Map<String, String> positions =
+          Map.of(
+              "master_replid",
+              replication.get("master_replid"),
+              "master_repl_offset",
+              replication.get("master_repl_offset"),
+              "rdb_last_save_time",
+              after.get("rdb_last_save_time"));
       return new RdbSource(stream, version, positions);
     } catch (IOException e) {
-      throw DatastoreException.internal("cannot read the snapshot " + settings.rdbFile() + ": " + e.getMessage(), e);
+      throw DatastoreException.internal(
+          "cannot read the snapshot " + settings.rdbFile() + ": " + e.getMessage(), e);
     }
   }
 
@@ -79,10 +89,13 @@ public final class RdbBackupStrategy implements BackupStrategy {
     while (true) {
       try {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SCHEDULE");
-        admin.call("start BGSAVE", c -> c.dispatch(CommandType.BGSAVE, new StatusOutput<>(StringCodec.UTF8), args));
+        admin.call(
+            "start BGSAVE",
+            c -> c.dispatch(CommandType.BGSAVE, new StatusOutput<>(StringCodec.UTF8), args));
         return;
       } catch (DatastoreException e) {
-        // another snapshot (a save point, a replica's full sync) is being written: ours comes after it
+        // another snapshot (a save point, a replica's full sync) is being written: ours comes after
+        // it
         if (!e.getMessage().contains("already in progress") || System.nanoTime() > deadline) {
           throw e;
         }
@@ -95,15 +108,18 @@ public final class RdbBackupStrategy implements BackupStrategy {
     long deadline = System.nanoTime() + SAVE_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       Info info = persistence();
-      if (info.number("rdb_saves", 0) > savesBefore && info.number("rdb_bgsave_in_progress", 1) == 0) {
+      if (info.number("rdb_saves", 0) > savesBefore
+          && info.number("rdb_bgsave_in_progress", 1) == 0) {
         if (!"ok".equals(info.get("rdb_last_bgsave_status"))) {
-          throw DatastoreException.internal("BGSAVE failed (see the Redis log in " + settings.outputLog() + ")", null);
+          throw DatastoreException.internal(
+              "BGSAVE failed (see the Redis log in " + settings.outputLog() + ")", null);
         }
         return info;
       }
       sleep();
     }
-    throw DatastoreException.unavailable("BGSAVE did not finish within " + SAVE_TIMEOUT.toHours() + " h", null);
+    throw DatastoreException.unavailable(
+        "BGSAVE did not finish within " + SAVE_TIMEOUT.toHours() + " h", null);
   }
 
   private Info persistence() {
@@ -115,26 +131,30 @@ public final class RdbBackupStrategy implements BackupStrategy {
       Thread.sleep(50);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DatastoreException(DatastoreException.Code.CANCELLED, "interrupted while waiting for BGSAVE");
+      throw new DatastoreException(
+          DatastoreException.Code.CANCELLED, "interrupted while waiting for BGSAVE");
     }
   }
 
   @Override
   public RestoreSession restore(RestoreRequest request) {
     if (request.chain().size() != 1 || request.target().type() != BackupType.FULL) {
-      throw DatastoreException.invalidArgument("backup_id", "a Redis restore takes one full RDB snapshot");
+      throw DatastoreException.invalidArgument(
+          "backup_id", "a Redis restore takes one full RDB snapshot");
     }
     BackupManifest target = request.target();
     if (!"redis".equals(target.engine())) {
-      throw DatastoreException.invalidArgument("backup_id", "backup " + target.backupId() + " is a " + target.engine()
-          + " backup, not a Redis one");
+      throw DatastoreException.invalidArgument(
+          "backup_id",
+          "backup " + target.backupId() + " is a " + target.engine() + " backup, not a Redis one");
     }
     Info keyspace = Info.parse(admin.call("read INFO keyspace", c -> c.info("keyspace")));
     boolean hasKeys = keyspace.asMap().keySet().stream().anyMatch(k -> k.matches("db[0-9]+"));
-    // a replica being re-seeded is replaced: its keys are its source's, its ACL users (per server) stay
+    // a replica being re-seeded is replaced: its keys are its source's, its ACL users (per server)
+    // stay
     if (!request.reseed() && (hasKeys || !users.list().isEmpty())) {
-      throw DatastoreException.failedPrecondition("the instance is not empty (it has keys or users); restore into a"
-          + " fresh instance");
+      throw DatastoreException.failedPrecondition(
+          "the instance is not empty (it has keys or users); restore into a" + " fresh instance");
     }
     return new RdbRestore(settings, config, admin, request.scratchDir());
   }

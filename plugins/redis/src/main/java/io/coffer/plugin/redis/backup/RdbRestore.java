@@ -25,18 +25,19 @@ import java.util.Arrays;
  * an RDB version this server reads), then, with the server stopped, moved over {@code dump.rdb}.
  * Redis loads the AOF instead of the RDB when {@code appendonly} is on, so AOF is switched off for
  * the start that loads the snapshot and back on afterwards ({@code CONFIG SET appendonly yes}
- * writes a fresh AOF from the loaded data), as the
- * <a href="https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/">persistence
+ * writes a fresh AOF from the loaded data), as the <a
+ * href="https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/">persistence
  * guide</a> describes.
  *
  * <p>The instance's current files ({@code dump.rdb}, the AOF directory) are set aside first, not
  * deleted (a re-seeded replica has data): a failed install puts them back and restarts the server
- * as it was; a successful one deletes them. Left aside by an agent that died mid-install, they
- * make the next restore refuse (FAILED_PRECONDITION) rather than guess which copy is good.
+ * as it was; a successful one deletes them. Left aside by an agent that died mid-install, they make
+ * the next restore refuse (FAILED_PRECONDITION) rather than guess which copy is good.
  */
 final class RdbRestore implements RestoreSession {
   /** Redis 7.0 writes and reads RDB version 10. */
   static final int MAX_RDB_VERSION = 10;
+
   private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
   static final String ASIDE = ".coffer-before-restore";
 
@@ -61,7 +62,8 @@ final class RdbRestore implements RestoreSession {
   static void checkHeader(Path file) throws IOException {
     byte[] header = new byte[9];
     try (InputStream in = Files.newInputStream(file)) {
-      if (in.readNBytes(header, 0, 9) != 9 || !new String(Arrays.copyOf(header, 5), StandardCharsets.US_ASCII).equals("REDIS")) {
+      if (in.readNBytes(header, 0, 9) != 9
+          || !new String(Arrays.copyOf(header, 5), StandardCharsets.US_ASCII).equals("REDIS")) {
         throw new IOException("the backup is not an RDB snapshot (no REDIS header)");
       }
     }
@@ -72,7 +74,12 @@ final class RdbRestore implements RestoreSession {
       throw new IOException("the backup's RDB header has no version");
     }
     if (version > MAX_RDB_VERSION) {
-      throw new IOException("the backup is RDB version " + version + ", newer than this Redis reads (" + MAX_RDB_VERSION + ")");
+      throw new IOException(
+          "the backup is RDB version "
+              + version
+              + ", newer than this Redis reads ("
+              + MAX_RDB_VERSION
+              + ")");
     }
   }
 
@@ -85,8 +92,11 @@ final class RdbRestore implements RestoreSession {
     Path aofAside = aside(settings.aofDir());
     for (Path p : new Path[] {rdbAside, aofAside}) {
       if (Files.exists(p)) {
-        throw DatastoreException.failedPrecondition("an earlier restore was interrupted: the instance's previous data"
-            + " is in " + p + "; move it back or delete it, then retry");
+        throw DatastoreException.failedPrecondition(
+            "an earlier restore was interrupted: the instance's previous data"
+                + " is in "
+                + p
+                + "; move it back or delete it, then retry");
       }
     }
     boolean aof = config.get("appendonly").map("yes"::equalsIgnoreCase).orElse(false);
@@ -112,8 +122,10 @@ final class RdbRestore implements RestoreSession {
         config.set("appendonly", "yes");
       }
       server.start(START_TIMEOUT);
-      throw new IOException("the snapshot could not be installed; the instance was put back as it was: "
-          + e.getMessage(), e);
+      throw new IOException(
+          "the snapshot could not be installed; the instance was put back as it was: "
+              + e.getMessage(),
+          e);
     }
     Files.deleteIfExists(rdbAside);
     deleteTree(aofAside);
@@ -138,19 +150,22 @@ final class RdbRestore implements RestoreSession {
     if (!Files.exists(root)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   @Override

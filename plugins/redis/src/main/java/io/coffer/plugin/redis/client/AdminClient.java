@@ -26,8 +26,11 @@ import java.util.function.Supplier;
  * queue. A failed connection is dropped and opened afresh, with the current admin secret.
  */
 public final class AdminClient implements AutoCloseable {
-  /** Redis answers admin commands in microseconds; a long wait means it is busy loading or saving. */
+  /**
+   * Redis answers admin commands in microseconds; a long wait means it is busy loading or saving.
+   */
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   static {
@@ -47,7 +50,9 @@ public final class AdminClient implements AutoCloseable {
   private RedisClient client;
   private StatefulRedisConnection<String, String> connection;
 
-  /** @param password read at every (re)connect, so a new admin secret is picked up */
+  /**
+   * @param password read at every (re)connect, so a new admin secret is picked up
+   */
   public AdminClient(String host, int port, Supplier<Secret> password) {
     this(host, port, AdminSecret.ADMIN_USER, password, COMMAND_TIMEOUT);
   }
@@ -57,14 +62,16 @@ public final class AdminClient implements AutoCloseable {
   }
 
   /** A client of another server, e.g. a cluster node reached with the cluster account. */
-  public AdminClient(String host, int port, String user, Supplier<Secret> password, Duration timeout) {
+  public AdminClient(
+      String host, int port, String user, Supplier<Secret> password, Duration timeout) {
     this.host = host;
     this.port = port;
     this.user = user;
     this.password = password;
     this.timeout = timeout;
     // the plugin's own small event loop: the agent's threads stay the agent's
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+    this.resources =
+        DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
   }
 
   /**
@@ -73,15 +80,21 @@ public final class AdminClient implements AutoCloseable {
    *
    * @param action what is being done, for the error message ("create user 'app'")
    */
-  public <T> T call(String action, boolean secretInCommand, Function<RedisCommands<String, String>, T> work) {
+  public <T> T call(
+      String action, boolean secretInCommand, Function<RedisCommands<String, String>, T> work) {
     try {
       return work.apply(connection().sync());
     } catch (RedisConnectionException | RedisCommandTimeoutException e) {
       drop();
-      throw DatastoreException.unavailable("cannot " + action + ": Redis is not reachable: " + e.getMessage(), e);
+      throw DatastoreException.unavailable(
+          "cannot " + action + ": Redis is not reachable: " + e.getMessage(), e);
     } catch (RedisCommandExecutionException e) {
-      throw DatastoreException.internal("cannot " + action + ": "
-          + (secretInCommand ? "Redis refused the command" : "Redis said: " + e.getMessage()), secretInCommand ? null : e);
+      throw DatastoreException.internal(
+          "cannot "
+              + action
+              + ": "
+              + (secretInCommand ? "Redis refused the command" : "Redis said: " + e.getMessage()),
+          secretInCommand ? null : e);
     } catch (RedisException e) {
       drop();
       throw DatastoreException.unavailable("cannot " + action + ": " + e.getMessage(), e);
@@ -98,14 +111,20 @@ public final class AdminClient implements AutoCloseable {
       return connection;
     }
     drop();
-    RedisURI uri = RedisURI.builder().withHost(host).withPort(port)
-        .withAuthentication(user, password.get().reveal().toCharArray())
-        .withTimeout(timeout).withClientName("coffer-agent").build();
+    RedisURI uri =
+        RedisURI.builder()
+            .withHost(host)
+            .withPort(port)
+            .withAuthentication(user, password.get().reveal().toCharArray())
+            .withTimeout(timeout)
+            .withClientName("coffer-agent")
+            .build();
     client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+            .build());
     connection = client.connect();
     return connection;
   }

@@ -38,8 +38,8 @@ public final class Info {
   }
 
   /**
-   * A replica line of a primary's replication section, e.g. {@code slave0} as
-   * {@code ip=127.0.0.1,port=6380,state=online,offset=123,lag=0}, as fields.
+   * A replica line of a primary's replication section, e.g. {@code slave0} as {@code
+   * ip=127.0.0.1,port=6380,state=online,offset=123,lag=0}, as fields.
    */
   public Map<String, String> replica(int index) {
     String line = get("slave" + index);

@@ -4,11 +4,15 @@ import io.coffer.spi.Probe;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Health, role and metrics from one {@code INFO} call, on a connection with a one-second timeout. */
+/**
+ * Health, role and metrics from one {@code INFO} call, on a connection with a one-second timeout.
+ */
 public final class ServerStatus {
   private final AdminClient probe;
 
-  /** @param probe a client whose commands time out within a second */
+  /**
+   * @param probe a client whose commands time out within a second
+   */
   public ServerStatus(AdminClient probe) {
     this.probe = probe;
   }

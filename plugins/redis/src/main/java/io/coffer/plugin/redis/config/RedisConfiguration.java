@@ -21,20 +21,41 @@ import java.util.TreeSet;
 
 /**
  * Configuration through {@code CONFIG SET} (several parameters at once, atomically since Redis 7.0)
- * and {@code CONFIG REWRITE}, which keeps the change in {@code redis.conf}
- * (<a href="https://redis.io/docs/latest/commands/config-set/">CONFIG SET</a>). Parameters
- * {@code CONFIG SET} cannot change are written to {@code redis.conf} and wait for a restart; they
- * are pending while the file and the running server disagree.
+ * and {@code CONFIG REWRITE}, which keeps the change in {@code redis.conf} (<a
+ * href="https://redis.io/docs/latest/commands/config-set/">CONFIG SET</a>). Parameters {@code
+ * CONFIG SET} cannot change are written to {@code redis.conf} and wait for a restart; they are
+ * pending while the file and the running server disagree.
  */
 public final class RedisConfiguration implements ConfigurationManager {
   private static final double K = 1000;
   private static final double KI = 1024;
+
   /** Redis' memory suffixes, any case: k = 1000, kb = 1024, and so on (redis.conf, "Units"). */
-  static final UnitNumbers NUMBERS = new UnitNumbers(List.of(Map.of("b", 1d, "k", K, "kb", KI, "m", K * K,
-      "mb", KI * KI, "g", K * K * K, "gb", KI * KI * KI)), false);
-  private static final ParameterCheck CHECK = new ParameterCheck(
-      RedisParameters.ALL.values().stream().map(RedisParameters.Parameter::rule).toList(), NUMBERS,
-      v -> v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("no"));
+  static final UnitNumbers NUMBERS =
+      new UnitNumbers(
+          List.of(
+              Map.of(
+                  "b",
+                  1d,
+                  "k",
+                  K,
+                  "kb",
+                  KI,
+                  "m",
+                  K * K,
+                  "mb",
+                  KI * KI,
+                  "g",
+                  K * K * K,
+                  "gb",
+                  KI * KI * KI)),
+          false);
+
+  private static final ParameterCheck CHECK =
+      new ParameterCheck(
+          RedisParameters.ALL.values().stream().map(RedisParameters.Parameter::rule).toList(),
+          NUMBERS,
+          v -> v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("no"));
 
   private final AdminClient admin;
   private final ConfigFile file;
@@ -51,7 +72,8 @@ public final class RedisConfiguration implements ConfigurationManager {
 
   @Override
   public List<ParameterValue> values(Collection<String> names) {
-    Collection<String> wanted = names.isEmpty() ? RedisParameters.ALL.keySet() : new TreeSet<>(names);
+    Collection<String> wanted =
+        names.isEmpty() ? RedisParameters.ALL.keySet() : new TreeSet<>(names);
     CHECK.rules("names", wanted);
     return read(wanted);
   }
@@ -61,8 +83,15 @@ public final class RedisConfiguration implements ConfigurationManager {
     CHECK.check(change);
     Map<String, String> live = new LinkedHashMap<>();
     Map<String, String> restart = new LinkedHashMap<>();
-    change.values().forEach((name, value) -> target(name, live, restart).put(name, normalise(name, value)));
-    change.reset().forEach(name -> target(name, live, restart).put(name, RedisParameters.ALL.get(name).defaultValue()));
+    change
+        .values()
+        .forEach((name, value) -> target(name, live, restart).put(name, normalise(name, value)));
+    change
+        .reset()
+        .forEach(
+            name ->
+                target(name, live, restart)
+                    .put(name, RedisParameters.ALL.get(name).defaultValue()));
     try {
       Map<String, String> pending = pendingInFile();
       if (!live.isEmpty()) {
@@ -89,10 +118,15 @@ public final class RedisConfiguration implements ConfigurationManager {
       if (e.code() != DatastoreException.Code.INTERNAL) {
         throw e;
       }
-      // Redis refused a value the rules let through (e.g. a malformed save schedule); nothing was set
-      String named = values.keySet().stream().filter(n -> e.getMessage().contains("'" + n + "'")).findFirst()
-          .orElse(values.keySet().iterator().next());
-      throw DatastoreException.invalidArgument("values." + named, e.getMessage().replaceFirst("^cannot [^:]*: ", ""));
+      // Redis refused a value the rules let through (e.g. a malformed save schedule); nothing was
+      // set
+      String named =
+          values.keySet().stream()
+              .filter(n -> e.getMessage().contains("'" + n + "'"))
+              .findFirst()
+              .orElse(values.keySet().iterator().next());
+      throw DatastoreException.invalidArgument(
+          "values." + named, e.getMessage().replaceFirst("^cannot [^:]*: ", ""));
     }
   }
 
@@ -112,7 +146,8 @@ public final class RedisConfiguration implements ConfigurationManager {
 
   private List<ParameterValue> read(Collection<String> names) {
     List<ParameterValue> out = new ArrayList<>();
-    Map<String, String> live = admin.call("read the configuration", c -> c.configGet(names.toArray(String[]::new)));
+    Map<String, String> live =
+        admin.call("read the configuration", c -> c.configGet(names.toArray(String[]::new)));
     for (String name : names) {
       String value = live.getOrDefault(name, "");
       boolean pending = false;
@@ -132,7 +167,8 @@ public final class RedisConfiguration implements ConfigurationManager {
     return admin.call("read the configuration", c -> c.configGet(name)).getOrDefault(name, "");
   }
 
-  private static Map<String, String> target(String name, Map<String, String> live, Map<String, String> restart) {
+  private static Map<String, String> target(
+      String name, Map<String, String> live, Map<String, String> restart) {
     return RedisParameters.ALL.get(name).rule().restartRequired() ? restart : live;
   }
 

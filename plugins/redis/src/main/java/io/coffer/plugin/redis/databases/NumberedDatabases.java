@@ -26,7 +26,8 @@ public final class NumberedDatabases implements Databases {
     if (cluster) {
       return List.of(new Database("db0", "", ""));
     }
-    String count = admin.call("read databases", c -> c.configGet("databases")).getOrDefault("databases", "16");
+    String count =
+        admin.call("read databases", c -> c.configGet("databases")).getOrDefault("databases", "16");
     List<Database> out = new ArrayList<>();
     for (int n = 0; n < Integer.parseInt(count); n++) {
       out.add(new Database("db" + n, "", ""));
@@ -36,13 +37,17 @@ public final class NumberedDatabases implements Databases {
 
   @Override
   public void create(Database database) {
-    throw new DatastoreException(DatastoreException.Code.UNIMPLEMENTED, "Redis has a fixed set of numbered databases"
-        + " (db0 to db15 by default); change their number with the 'databases' parameter");
+    throw new DatastoreException(
+        DatastoreException.Code.UNIMPLEMENTED,
+        "Redis has a fixed set of numbered databases"
+            + " (db0 to db15 by default); change their number with the 'databases' parameter");
   }
 
   @Override
   public void delete(String name) {
-    throw new DatastoreException(DatastoreException.Code.UNIMPLEMENTED, "Redis databases cannot be deleted;"
-        + " a numbered database is empty until keys are written to it");
+    throw new DatastoreException(
+        DatastoreException.Code.UNIMPLEMENTED,
+        "Redis databases cannot be deleted;"
+            + " a numbered database is empty until keys are written to it");
   }
 }

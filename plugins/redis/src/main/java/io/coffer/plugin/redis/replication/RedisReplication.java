@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Redis replication (<a href="https://redis.io/docs/latest/operate/oss_and_stack/management/replication/">Redis
+ * Redis replication (<a
+ * href="https://redis.io/docs/latest/operate/oss_and_stack/management/replication/">Redis
  * replication</a>), asynchronous only. A replica authenticates to its source as the replication
  * account ({@code masteruser}/{@code masterauth}), which may run only {@code PSYNC}, {@code
  * REPLCONF} and {@code PING}; {@code REPLICAOF} starts a full or partial resynchronisation, so a
@@ -40,7 +41,9 @@ public final class RedisReplication implements ReplicationStrategy {
   private final AdminClient probe;
   private final AclUsers users;
 
-  /** @param probe a client whose commands time out within a second, for {@link #status()} */
+  /**
+   * @param probe a client whose commands time out within a second, for {@link #status()}
+   */
   public RedisReplication(AdminClient admin, AdminClient probe, AclUsers users) {
     this.admin = admin;
     this.probe = probe;
@@ -50,8 +53,11 @@ public final class RedisReplication implements ReplicationStrategy {
   @Override
   public void prepareSource(String user, Secret password) {
     if (!user.startsWith(UserNames.RESERVED_PREFIX)) {
-      throw DatastoreException.invalidArgument("user", "the replication account must be one of the agent's ("
-          + UserNames.RESERVED_PREFIX + "...)");
+      throw DatastoreException.invalidArgument(
+          "user",
+          "the replication account must be one of the agent's ("
+              + UserNames.RESERVED_PREFIX
+              + "...)");
     }
     users.replicationAccount(user, password);
   }
@@ -61,20 +67,38 @@ public final class RedisReplication implements ReplicationStrategy {
     if (!HOST.matcher(source.host()).matches()) {
       throw DatastoreException.invalidArgument("source_host", "must be an IP address or host name");
     }
-    if (!"0".equals(Info.parse(admin.call("read INFO cluster", c -> c.info("cluster"))).get("cluster_enabled"))) {
-      throw DatastoreException.failedPrecondition("a Redis Cluster node gets its replicas with the cluster"
-          + " (replicas_per_primary), not with REPLICAOF");
+    if (!"0"
+        .equals(
+            Info.parse(admin.call("read INFO cluster", c -> c.info("cluster")))
+                .get("cluster_enabled"))) {
+      throw DatastoreException.failedPrecondition(
+          "a Redis Cluster node gets its replicas with the cluster"
+              + " (replicas_per_primary), not with REPLICAOF");
     }
     if (source.semiSync()) {
       throw DatastoreException.invalidArgument("semi_sync", "Redis replicates asynchronously only");
     }
     Info now = info();
-    boolean following = "slave".equals(now.get("role")) && source.host().equals(now.get("master_host"))
-        && Integer.toString(source.port()).equals(now.get("master_port"));
-    admin.call("set the source's credentials", true, c -> c.configSet(Map.of("masteruser", source.user(),
-        "masterauth", source.password().reveal(), "min-replicas-to-write", "0")));
+    boolean following =
+        "slave".equals(now.get("role"))
+            && source.host().equals(now.get("master_host"))
+            && Integer.toString(source.port()).equals(now.get("master_port"));
+    admin.call(
+        "set the source's credentials",
+        true,
+        c ->
+            c.configSet(
+                Map.of(
+                    "masteruser",
+                    source.user(),
+                    "masterauth",
+                    source.password().reveal(),
+                    "min-replicas-to-write",
+                    "0")));
     if (!following) {
-      admin.call("follow " + source.host() + ":" + source.port(), c -> c.replicaof(source.host(), source.port()));
+      admin.call(
+          "follow " + source.host() + ":" + source.port(),
+          c -> c.replicaof(source.host(), source.port()));
     }
     admin.call("rewrite redis.conf", c -> c.configRewrite());
   }
@@ -85,31 +109,48 @@ public final class RedisReplication implements ReplicationStrategy {
     try {
       i = Info.parse(probe.call("read INFO replication", c -> c.info("replication")));
     } catch (RuntimeException e) {
-      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage(), false);
+      return new ReplicationStatus(
+          Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage(), false);
     }
     if ("slave".equals(i.get("role"))) {
       boolean up = "up".equals(i.get("master_link_status"));
       long lastIo = i.number("master_last_io_seconds_ago", -1);
-      String error = up ? "" : "link to the source down for " + i.get("master_link_down_since_seconds") + " s";
-      return new ReplicationStatus(Probe.Role.REPLICA, i.get("master_host"), (int) i.number("master_port", 0), up,
-          up && lastIo >= 0 ? lastIo : -1, i.get("slave_repl_offset"), true, error, up);
+      String error =
+          up ? "" : "link to the source down for " + i.get("master_link_down_since_seconds") + " s";
+      return new ReplicationStatus(
+          Probe.Role.REPLICA,
+          i.get("master_host"),
+          (int) i.number("master_port", 0),
+          up,
+          up && lastIo >= 0 ? lastIo : -1,
+          i.get("slave_repl_offset"),
+          true,
+          error,
+          up);
     }
     boolean fenced;
     try {
-      fenced = FENCE.equals(probe.call("read min-replicas-to-write", c -> c.configGet("min-replicas-to-write"))
-          .getOrDefault("min-replicas-to-write", ""));
+      fenced =
+          FENCE.equals(
+              probe
+                  .call("read min-replicas-to-write", c -> c.configGet("min-replicas-to-write"))
+                  .getOrDefault("min-replicas-to-write", ""));
     } catch (RuntimeException e) {
-      return new ReplicationStatus(Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage(), false);
+      return new ReplicationStatus(
+          Probe.Role.UNKNOWN, "", 0, false, -1, "", false, e.getMessage(), false);
     }
-    Probe.Role role = i.number("connected_slaves", 0) > 0 ? Probe.Role.PRIMARY : Probe.Role.STANDALONE;
-    return new ReplicationStatus(role, "", 0, true, 0, i.get("master_repl_offset"), fenced, "", false);
+    Probe.Role role =
+        i.number("connected_slaves", 0) > 0 ? Probe.Role.PRIMARY : Probe.Role.STANDALONE;
+    return new ReplicationStatus(
+        role, "", 0, true, 0, i.get("master_repl_offset"), fenced, "", false);
   }
 
   @Override
   public String fence(ServerControl server) {
     Info i = info();
     if ("slave".equals(i.get("role"))) {
-      throw DatastoreException.failedPrecondition("this instance is a replica; only a primary can be fenced");
+      throw DatastoreException.failedPrecondition(
+          "this instance is a replica; only a primary can be fenced");
     }
     admin.call("fence the primary", c -> c.configSet("min-replicas-to-write", FENCE));
     admin.call("rewrite redis.conf", c -> c.configRewrite());
@@ -122,7 +163,8 @@ public final class RedisReplication implements ReplicationStrategy {
     try {
       target = Long.parseLong(position);
     } catch (NumberFormatException e) {
-      throw DatastoreException.invalidArgument("position", "must be a replication offset (a number of bytes)");
+      throw DatastoreException.invalidArgument(
+          "position", "must be a replication offset (a number of bytes)");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -134,8 +176,15 @@ public final class RedisReplication implements ReplicationStrategy {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw DatastoreException.unavailable("the replica is at offset " + i.get("slave_repl_offset")
-            + ", not yet at " + target + ", after " + timeout.toSeconds() + " s", null);
+        throw DatastoreException.unavailable(
+            "the replica is at offset "
+                + i.get("slave_repl_offset")
+                + ", not yet at "
+                + target
+                + ", after "
+                + timeout.toSeconds()
+                + " s",
+            null);
       }
       try {
         Thread.sleep(20);

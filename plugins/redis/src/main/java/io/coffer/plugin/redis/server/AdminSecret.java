@@ -14,9 +14,9 @@ import java.util.HexFormat;
 
 /**
  * The password of the agent's admin user, {@value #ADMIN_USER}. Redis has no peer authentication,
- * so the agent keeps a random password in a file only it can read (0600, in the run directory);
- * the ACL file holds only its SHA-256 ({@code #<hash>}, see
- * <a href="https://redis.io/docs/latest/operate/oss_and_stack/management/security/acl/">ACL</a>).
+ * so the agent keeps a random password in a file only it can read (0600, in the run directory); the
+ * ACL file holds only its SHA-256 ({@code #<hash>}, see <a
+ * href="https://redis.io/docs/latest/operate/oss_and_stack/management/security/acl/">ACL</a>).
  */
 public final class AdminSecret {
   public static final String ADMIN_USER = "coffer_admin";
@@ -34,7 +34,8 @@ public final class AdminSecret {
     String password = HexFormat.of().formatHex(bytes);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, password, StandardCharsets.US_ASCII);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     return Secret.of(password);
@@ -47,8 +48,10 @@ public final class AdminSecret {
   /** The hex SHA-256 that an ACL rule {@code #<hash>} names. */
   public static String sha256(Secret password) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(password.reveal().getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(password.reveal().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

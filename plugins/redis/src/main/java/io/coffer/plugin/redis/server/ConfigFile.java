@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * Edits single directives of {@code redis.conf}, for what {@code CONFIG SET} cannot change
- * (parameters that need a restart) and for the AOF switch during a restore. Only plain values
- * (no spaces or quotes) are written; the rest of the file is left as Redis wrote it.
+ * (parameters that need a restart) and for the AOF switch during a restore. Only plain values (no
+ * spaces or quotes) are written; the rest of the file is left as Redis wrote it.
  */
 public final class ConfigFile {
   private final Path file;
@@ -45,7 +45,8 @@ public final class ConfigFile {
     if (!value.matches("[A-Za-z0-9_.:-]+")) {
       throw new IllegalArgumentException("not a plain value: " + name);
     }
-    List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    List<String> lines =
+        Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
     List<String> out = new ArrayList<>();
     boolean written = false;
     for (String line : lines) {
@@ -72,6 +73,8 @@ public final class ConfigFile {
   }
 
   private static String unquote(String v) {
-    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")
+        ? v.substring(1, v.length() - 1)
+        : v;
   }
 }

@@ -23,11 +23,12 @@ import java.util.List;
  */
 public final class DataDirInitializer {
   /** Redis' own defaults (redis.conf of 7.0), written down so that users see them. */
-  static final List<String> FIRST_CONFIG = List.of(
-      "# Written once by the Coffer agent; CONFIG REWRITE keeps it. Port, bind, dir, aclfile and the other",
-      "# settings the agent owns are given on the command line and override this file.",
-      "save 3600 1 300 100 60 10000",
-      "appendonly no");
+  static final List<String> FIRST_CONFIG =
+      List.of(
+          "# Written once by the Coffer agent; CONFIG REWRITE keeps it. Port, bind, dir, aclfile and the other",
+          "# settings the agent owns are given on the command line and override this file.",
+          "save 3600 1 300 100 60 10000",
+          "appendonly no");
 
   private final RedisSettings settings;
 
@@ -38,8 +39,10 @@ public final class DataDirInitializer {
   /** Idempotent. @return the admin password */
   public Secret prepare() {
     try {
-      Directories.ensure(settings.dataDir(), PosixFilePermissions.fromString("rwx------"), settings.serverUser());
-      Directories.ensure(settings.runDir(), PosixFilePermissions.fromString("rwxr-x---"), settings.serverUser());
+      Directories.ensure(
+          settings.dataDir(), PosixFilePermissions.fromString("rwx------"), settings.serverUser());
+      Directories.ensure(
+          settings.runDir(), PosixFilePermissions.fromString("rwxr-x---"), settings.serverUser());
       Secret admin = AdminSecret.ensure(settings.adminSecret());
       if (!Files.exists(settings.configFile())) {
         write(settings.configFile(), FIRST_CONFIG);
@@ -47,8 +50,9 @@ public final class DataDirInitializer {
       writeAcl(admin);
       return admin;
     } catch (IOException e) {
-      throw DatastoreException.internal("cannot prepare the Redis directories in " + settings.dataDir() + ": "
-          + e.getMessage(), e);
+      throw DatastoreException.internal(
+          "cannot prepare the Redis directories in " + settings.dataDir() + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -63,7 +67,8 @@ public final class DataDirInitializer {
     } else {
       lines.add("user default off resetkeys resetchannels -@all");
     }
-    lines.add("user " + AdminSecret.ADMIN_USER + " on #" + AdminSecret.sha256(admin) + " ~* &* +@all");
+    lines.add(
+        "user " + AdminSecret.ADMIN_USER + " on #" + AdminSecret.sha256(admin) + " ~* &* +@all");
     write(settings.aclFile(), lines);
   }
 

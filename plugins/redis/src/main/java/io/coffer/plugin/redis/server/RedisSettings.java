@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code serverProgram}: the {@code redis-server} program; default {@value #DEFAULT_PROGRAM}
  *       (Debian's Redis 7.0).
- *   <li>{@code cliProgram}: the {@code redis-cli} program, which forms clusters; default {@value #DEFAULT_CLI}.
+ *   <li>{@code cliProgram}: the {@code redis-cli} program, which forms clusters; default {@value
+ *       #DEFAULT_CLI}.
  *   <li>{@code cluster}: {@code true} to run as a Redis Cluster node ({@code cluster-enabled yes};
  *       the cluster bus listens on the port + 10000, so the port must be at most 55535); default
  *       {@code false}. A cluster node has database 0 only and no REPLICAOF replication: its
@@ -36,7 +37,13 @@ import java.util.regex.Pattern;
  *     null when the agent is not root and Redis runs as the agent's own account
  */
 public record RedisSettings(
-    Path program, Path cli, Path dataDir, Path runDir, String bindAddress, int port, ServerUser serverUser,
+    Path program,
+    Path cli,
+    Path dataDir,
+    Path runDir,
+    String bindAddress,
+    int port,
+    ServerUser serverUser,
     boolean cluster) {
 
   public static final String SERVER_PROGRAM = "serverProgram";
@@ -44,8 +51,10 @@ public record RedisSettings(
   public static final String CLI_PROGRAM = "cliProgram";
   public static final String DEFAULT_CLI = "/usr/bin/redis-cli";
   public static final String CLUSTER = "cluster";
+
   /** The cluster bus port is the client port + 10000. */
   static final int MAX_CLUSTER_PORT = 65535 - 10000;
+
   private static final Set<String> KNOWN_SETTINGS = Set.of(SERVER_PROGRAM, CLI_PROGRAM, CLUSTER);
   private static final Pattern OS_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:_-]+|\\*");
@@ -85,9 +94,13 @@ public record RedisSettings(
     return runDir.resolve("admin.secret");
   }
 
-  /** Where the agent reaches the server: the bind address, or loopback when it binds every address. */
+  /**
+   * Where the agent reaches the server: the bind address, or loopback when it binds every address.
+   */
   public String adminHost() {
-    return bindAddress.equals("*") || bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
+    return bindAddress.equals("*") || bindAddress.equals("0.0.0.0") || bindAddress.equals("::")
+        ? "127.0.0.1"
+        : bindAddress;
   }
 
   /** {@code command} run as the server's OS account. */
@@ -95,12 +108,15 @@ public record RedisSettings(
     return serverUser == null ? command : serverUser.wrap(command);
   }
 
-  /** @throws DatastoreException INVALID_ARGUMENT naming the offending {@code datastore.*} field */
+  /**
+   * @throws DatastoreException INVALID_ARGUMENT naming the offending {@code datastore.*} field
+   */
   public static RedisSettings from(DatastoreContext context, OsAccount agent) {
     Set<String> unknown = new TreeSet<>(context.settings().keySet());
     unknown.removeAll(KNOWN_SETTINGS);
     if (!unknown.isEmpty()) {
-      throw DatastoreException.invalidArgument("datastore.settings." + unknown.iterator().next(),
+      throw DatastoreException.invalidArgument(
+          "datastore.settings." + unknown.iterator().next(),
           "unknown setting; the redis plugin reads " + new TreeSet<>(KNOWN_SETTINGS));
     }
     if (context.port() < 1 || context.port() > 65535) {
@@ -108,39 +124,61 @@ public record RedisSettings(
     }
     String bind = context.bindAddress();
     if (!ADDRESS.matcher(bind).matches()) {
-      throw DatastoreException.invalidArgument("datastore.bindAddress", "must be one IP address, host name or '*'");
+      throw DatastoreException.invalidArgument(
+          "datastore.bindAddress", "must be one IP address, host name or '*'");
     }
-    Path program = Path.of(context.setting(SERVER_PROGRAM, DEFAULT_PROGRAM)).toAbsolutePath().normalize();
+    Path program =
+        Path.of(context.setting(SERVER_PROGRAM, DEFAULT_PROGRAM)).toAbsolutePath().normalize();
     if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
-      throw DatastoreException.invalidArgument("datastore.settings." + SERVER_PROGRAM, "no executable " + program
-          + "; install Redis (apt-get install redis-server) or set " + SERVER_PROGRAM);
+      throw DatastoreException.invalidArgument(
+          "datastore.settings." + SERVER_PROGRAM,
+          "no executable "
+              + program
+              + "; install Redis (apt-get install redis-server) or set "
+              + SERVER_PROGRAM);
     }
     Path cli = Path.of(context.setting(CLI_PROGRAM, DEFAULT_CLI)).toAbsolutePath().normalize();
     String cluster = context.setting(CLUSTER, "false");
     if (!cluster.equals("true") && !cluster.equals("false")) {
-      throw DatastoreException.invalidArgument("datastore.settings." + CLUSTER, "must be true or false");
+      throw DatastoreException.invalidArgument(
+          "datastore.settings." + CLUSTER, "must be true or false");
     }
     boolean clustered = Boolean.parseBoolean(cluster);
     if (clustered && context.port() > MAX_CLUSTER_PORT) {
-      throw DatastoreException.invalidArgument("datastore.port", "must be at most " + MAX_CLUSTER_PORT
-          + " for a cluster node (its cluster bus listens on the port + 10000)");
+      throw DatastoreException.invalidArgument(
+          "datastore.port",
+          "must be at most "
+              + MAX_CLUSTER_PORT
+              + " for a cluster node (its cluster bus listens on the port + 10000)");
     }
-    return new RedisSettings(program, cli, context.dataDir().toAbsolutePath().normalize(),
-        context.runDir().toAbsolutePath().normalize(), bind, context.port(), serverUser(context.osUser(), agent),
+    return new RedisSettings(
+        program,
+        cli,
+        context.dataDir().toAbsolutePath().normalize(),
+        context.runDir().toAbsolutePath().normalize(),
+        bind,
+        context.port(),
+        serverUser(context.osUser(), agent),
         clustered);
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {
     if (!agent.root()) {
       if (!configured.isEmpty() && !configured.equals(agent.name())) {
-        throw DatastoreException.invalidArgument("datastore.osUser", "the agent runs as '" + agent.name()
-            + "' and cannot start Redis as '" + configured + "'; leave it empty or run the agent as root");
+        throw DatastoreException.invalidArgument(
+            "datastore.osUser",
+            "the agent runs as '"
+                + agent.name()
+                + "' and cannot start Redis as '"
+                + configured
+                + "'; leave it empty or run the agent as root");
       }
       return null;
     }
     String name = configured.isEmpty() ? DEFAULT_OS_USER : configured;
     if (!OS_USER.matcher(name).matches()) {
-      throw DatastoreException.invalidArgument("datastore.osUser", "'" + name + "' is not an OS account name");
+      throw DatastoreException.invalidArgument(
+          "datastore.osUser", "'" + name + "' is not an OS account name");
     }
     return ServerUser.lookup(name, Tools.ENV);
   }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The redis-server command line the runtime supervises. Everything the agent relies on is a
- * command-line option, which Redis applies after the configuration file
- * (<a href="https://redis.io/docs/latest/operate/oss_and_stack/management/config/">Redis
+ * command-line option, which Redis applies after the configuration file (<a
+ * href="https://redis.io/docs/latest/operate/oss_and_stack/management/config/">Redis
  * configuration</a>: "passing arguments via the command line"), so neither {@code CONFIG REWRITE}
  * nor a restored file can move the server to another port, directory or ACL file.
  *
@@ -27,7 +27,8 @@ public final class ServerCommand {
     command.add(s.configFile().toString());
     option(command, "port", Integer.toString(s.port()));
     if (s.bindAddress().equals("*")) {
-      command.addAll(List.of("--bind", "*", "-::*")); // every IPv4 address, and IPv6 where available
+      command.addAll(
+          List.of("--bind", "*", "-::*")); // every IPv4 address, and IPv6 where available
     } else {
       option(command, "bind", s.bindAddress());
     }
@@ -52,7 +53,8 @@ public final class ServerCommand {
       option(command, "cluster-config-file", s.nodesFile().toString());
       option(command, "cluster-node-timeout", "5000");
     }
-    return new ProcessSpec(s.asServerUser(command), Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
+    return new ProcessSpec(
+        s.asServerUser(command), Map.of(), s.dataDir(), s.outputLog(), STOP_TIMEOUT, s.pidFile());
   }
 
   private static void option(List<String> command, String name, String value) {

@@ -20,8 +20,8 @@ import java.util.List;
  * Redis ACL users (<a href="https://redis.io/docs/latest/commands/acl-setuser/">ACL SETUSER</a>):
  * every change is saved to the ACL file at once ({@code ACL SAVE}), so it survives restarts.
  * Creating is two steps so that Redis' error for a bad rule never concerns a command with a
- * password in it: the account is created off with its rules (atomic in Redis 7: on error nothing
- * is created), then given its password and turned on.
+ * password in it: the account is created off with its rules (atomic in Redis 7: on error nothing is
+ * created), then given its password and turned on.
  */
 public final class AclUsers implements Users {
   private final AdminClient admin;
@@ -42,7 +42,11 @@ public final class AclUsers implements Users {
       List<String> rules = new ArrayList<>();
       for (int i = 2; i < tokens.length; i++) {
         String t = tokens[i];
-        if (!t.equals("on") && !t.equals("off") && !t.startsWith("#") && !t.equals("nopass") && !t.equals("sanitize-payload")) {
+        if (!t.equals("on")
+            && !t.equals("off")
+            && !t.startsWith("#")
+            && !t.equals("nopass")
+            && !t.equals("sanitize-payload")) {
           rules.add(t);
         }
       }
@@ -72,7 +76,10 @@ public final class AclUsers implements Users {
       throw e;
     }
     try {
-      setuser("set the password of '" + name + "'", List.of("SETUSER", name, passwordHash(password), "on"), true);
+      setuser(
+          "set the password of '" + name + "'",
+          List.of("SETUSER", name, passwordHash(password), "on"),
+          true);
     } catch (RuntimeException e) {
       admin.call("remove the half-created user '" + name + "'", c -> c.aclDeluser(name));
       throw e;
@@ -102,8 +109,10 @@ public final class AclUsers implements Users {
   }
 
   private static DatastoreException noGrants() {
-    return new DatastoreException(DatastoreException.Code.UNIMPLEMENTED, "Redis users carry ACL rules rather than"
-        + " grants on databases; create the user with the access rules it needs");
+    return new DatastoreException(
+        DatastoreException.Code.UNIMPLEMENTED,
+        "Redis users carry ACL rules rather than"
+            + " grants on databases; create the user with the access rules it needs");
   }
 
   /** Redis accounts have no host part: {@code host} is ignored. */
@@ -112,35 +121,49 @@ public final class AclUsers implements Users {
     UserNames.check(name);
     requirePassword(password);
     requireExists(name);
-    setuser("change the password of '" + name + "'", List.of("SETUSER", name, "resetpass", passwordHash(password)), true);
+    setuser(
+        "change the password of '" + name + "'",
+        List.of("SETUSER", name, "resetpass", passwordHash(password)),
+        true);
     save();
   }
 
   /**
-   * The {@code root} account: every key, channel and command, with the caller's password (its
-   * hash only, as for every account).
+   * The {@code root} account: every key, channel and command, with the caller's password (its hash
+   * only, as for every account).
    *
    * @return the account's name
    */
   public String enableRoot(Secret password) {
     requirePassword(password);
-    setuser("enable root", List.of("SETUSER", UserNames.ROOT, "reset", "on", passwordHash(password), "~*", "&*",
-        "+@all"), true);
+    setuser(
+        "enable root",
+        List.of(
+            "SETUSER", UserNames.ROOT, "reset", "on", passwordHash(password), "~*", "&*", "+@all"),
+        true);
     save();
     return UserNames.ROOT;
   }
 
   /** Makes the replication account: it may only run what a replica sends its source. */
   public void replicationAccount(String name, Secret password) {
-    setuser("prepare the replication account", List.of("SETUSER", name, "reset", "on", passwordHash(password),
-        "+psync", "+replconf", "+ping"), true);
+    setuser(
+        "prepare the replication account",
+        List.of(
+            "SETUSER", name, "reset", "on", passwordHash(password), "+psync", "+replconf", "+ping"),
+        true);
     save();
   }
 
-  /** The account the cluster's nodes and redis-cli use between nodes: every command (slot moves need admin ones). */
+  /**
+   * The account the cluster's nodes and redis-cli use between nodes: every command (slot moves need
+   * admin ones).
+   */
   public void clusterAccount(String name, Secret password) {
-    setuser("prepare the cluster account", List.of("SETUSER", name, "reset", "on", passwordHash(password), "~*", "&*",
-        "+@all"), true);
+    setuser(
+        "prepare the cluster account",
+        List.of("SETUSER", name, "reset", "on", passwordHash(password), "~*", "&*", "+@all"),
+        true);
     save();
   }
 
@@ -156,8 +179,10 @@ public final class AclUsers implements Users {
 
   private static void requireNoDatabases(List<String> databases) {
     if (!databases.isEmpty()) {
-      throw DatastoreException.invalidArgument("databases", "Redis ACLs do not scope users to numbered databases;"
-          + " limit keys with access_rules instead (e.g. ~app:*)");
+      throw DatastoreException.invalidArgument(
+          "databases",
+          "Redis ACLs do not scope users to numbered databases;"
+              + " limit keys with access_rules instead (e.g. ~app:*)");
     }
   }
 
@@ -171,13 +196,15 @@ public final class AclUsers implements Users {
    * {@code #} and the SHA-256 of the password in lower-case hex: ACL SETUSER's way to set a
    * password by its hash, which is also what Redis keeps in memory and in the ACL file. The
    * password itself never reaches the server (Redis 7.0 keeps ACL commands out of the AOF and the
-   * replication stream anyway, but it would still cross the connection and MONITOR).
-   * Source: <a href="https://redis.io/docs/latest/commands/acl-setuser/">ACL SETUSER</a>, rule
-   * {@code #<hash>}.
+   * replication stream anyway, but it would still cross the connection and MONITOR). Source: <a
+   * href="https://redis.io/docs/latest/commands/acl-setuser/">ACL SETUSER</a>, rule {@code
+   * #<hash>}.
    */
   static String passwordHash(Secret password) {
     try {
-      byte[] sha = MessageDigest.getInstance("SHA-256").digest(password.reveal().getBytes(StandardCharsets.UTF_8));
+      byte[] sha =
+          MessageDigest.getInstance("SHA-256")
+              .digest(password.reveal().getBytes(StandardCharsets.UTF_8));
       return "#" + HexFormat.of().formatHex(sha);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
@@ -187,7 +214,10 @@ public final class AclUsers implements Users {
   private void setuser(String action, List<String> args, boolean secret) {
     CommandArgs<String, String> command = new CommandArgs<>(StringCodec.UTF8);
     args.forEach(command::add);
-    admin.call(action, secret, c -> c.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), command));
+    admin.call(
+        action,
+        secret,
+        c -> c.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), command));
   }
 
   private void save() {

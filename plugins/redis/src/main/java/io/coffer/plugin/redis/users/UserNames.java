@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * ACL user names Coffer accepts: 1-64 characters of letters, digits, {@code _ . -}, not starting
  * with {@code -}. Redis itself allows any name without spaces; the narrower set keeps names safe in
- * ACL files, logs and shells. Reserved: {@code default} (Redis' own, kept off), {@code root}
- * (root enable) and the agent's {@code coffer_*} accounts.
+ * ACL files, logs and shells. Reserved: {@code default} (Redis' own, kept off), {@code root} (root
+ * enable) and the agent's {@code coffer_*} accounts.
  */
 public final class UserNames {
   public static final String ROOT = "root";
@@ -18,11 +18,15 @@ public final class UserNames {
 
   private UserNames() {}
 
-  /** @throws DatastoreException INVALID_ARGUMENT (field {@code name}) */
+  /**
+   * @throws DatastoreException INVALID_ARGUMENT (field {@code name})
+   */
   public static String check(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw DatastoreException.invalidArgument("name", "must be 1-64 characters of letters, digits, '_', '.' and '-'"
-          + " (not starting with '-')");
+      throw DatastoreException.invalidArgument(
+          "name",
+          "must be 1-64 characters of letters, digits, '_', '.' and '-'"
+              + " (not starting with '-')");
     }
     if (isReserved(name)) {
       throw DatastoreException.invalidArgument("name", "'" + name + "' is reserved");
@@ -32,7 +36,9 @@ public final class UserNames {
 
   /** Accounts listings leave out. */
   public static boolean isReserved(String name) {
-    return name.equalsIgnoreCase(DEFAULT_USER) || name.equalsIgnoreCase(ROOT)
-        || name.toLowerCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX) || name.equals(AdminSecret.ADMIN_USER);
+    return name.equalsIgnoreCase(DEFAULT_USER)
+        || name.equalsIgnoreCase(ROOT)
+        || name.toLowerCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX)
+        || name.equals(AdminSecret.ADMIN_USER);
   }
 }
