@@ -1,11 +1,13 @@
 package io.coffer.plugin.kit;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 
 /** Creates the server's directories and hands them to the server's OS account. */
@@ -31,6 +33,24 @@ public final class Directories {
     }
     if (owner != null) {
       owner.chown(dir);
+    }
+  }
+
+  /**
+   * The same with the owner named by its account ({@code null}: leave the owner as it is), for a
+   * server that drops to that account itself (e.g. {@code mariadbd --user}).
+   */
+  public static void ensure(Path dir, Set<PosixFilePermission> permissions, String owner)
+      throws IOException {
+    ensure(dir, permissions, (ServerUser) null);
+    if (owner != null) {
+      PosixFileAttributeView view =
+          Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+      UserPrincipal principal =
+          FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(owner);
+      if (!view.getOwner().equals(principal)) {
+        view.setOwner(principal);
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.coffer.plugin.postgresql.server;
 
-import io.coffer.plugin.kit.CommandRunner;
 import io.coffer.plugin.kit.Directories;
+import io.coffer.plugin.kit.datadir.DataDirInit;
 import io.coffer.plugin.postgresql.Tools;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
 import io.coffer.spi.DatastoreException;
@@ -11,13 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Prepares the server before every start: creates the data directory (0700) and the run directory
@@ -36,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataDirInitializer {
 
-  private static final Logger log = LoggerFactory.getLogger(DataDirInitializer.class);
   private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(5);
 
   private final ServerSettings settings;
@@ -60,30 +53,18 @@ public final class DataDirInitializer {
           PosixFilePermissions.fromString("rwx------"),
           settings.serverUser());
       AccessFiles.render(settings);
-      if (isInitialised()) {
-        return;
-      }
-      Set<Path> before = entries(dataDir);
-      log.info("Initialising PostgreSQL data directory {}", dataDir);
-      CommandRunner.Result result;
-      try {
-        result = CommandRunner.run(initdbCommand(), settings.runDir(), INITDB_TIMEOUT, Tools.ENV);
-      } catch (InterruptedException e) {
-        // a half-initialised directory would pass for initialised next time
-        removeAllBut(dataDir, before);
-        throw e;
-      }
-      if (result.exitCode() != 0 || !isInitialised()) {
-        removeAllBut(dataDir, before);
-        throw DatastoreException.internal(
-            "initdb failed (exit " + result.exitCode() + "):\n" + result.outputTail(), null);
-      }
     } catch (IOException e) {
       throw DatastoreException.internal("cannot prepare " + dataDir + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw DatastoreException.internal("interrupted while initialising " + dataDir, e);
     }
+    new DataDirInit(
+            "initdb",
+            dataDir,
+            d -> Files.isRegularFile(d.resolve("PG_VERSION")),
+            initdbCommand(),
+            settings.runDir(),
+            INITDB_TIMEOUT,
+            Tools.ENV)
+        .run();
   }
 
   List<String> initdbCommand() {
@@ -98,28 +79,5 @@ public final class DataDirInitializer {
     command.add("--data-checksums");
     command.add("--no-instructions");
     return settings.asServerUser(command);
-  }
-
-  private boolean isInitialised() {
-    return Files.isRegularFile(settings.dataDir().resolve("PG_VERSION"));
-  }
-
-  private static Set<Path> entries(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.collect(Collectors.toSet());
-    }
-  }
-
-  // Deletes only entries that did not exist before the failed run (e.g. keeps lost+found).
-  private static void removeAllBut(Path dir, Set<Path> keep) throws IOException {
-    for (Path entry : entries(dir)) {
-      if (!keep.contains(entry)) {
-        try (Stream<Path> tree = Files.walk(entry)) {
-          for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
-    }
   }
 }
