@@ -231,40 +231,31 @@ public final class BackupService {
   }
 
   /**
+   * How a restore goes beyond the plain case (into an empty instance, to the end of the backup).
+   *
+   * @param asReplica the instance is attached as a replica next (see {@link
+   *     RestoreRequest#asReplica()})
+   * @param pointInTime when set, the archived log that follows the backup is replayed up to its
+   *     target (a point-in-time restore); downloaded and verified before the instance is changed
+   */
+  public record RestoreOptions(boolean asReplica, PointInTime pointInTime) {
+    /** Into an empty instance, to the end of the backup. */
+    public static final RestoreOptions PLAIN = new RestoreOptions(false, null);
+  }
+
+  /**
    * Restores {@code backupId} (with its parents) into this instance, which must be empty.
    *
-   * @throws DatastoreException INVALID_ARGUMENT (backup_id, key), NOT_FOUND (backup_id, or a parent
-   *     in its chain), FAILED_PRECONDITION (instance not empty), DATA_LOSS (a backup of the chain
-   *     is corrupt or fails authentication: the instance is untouched), INTERNAL
-   */
-  public void restore(String backupId, MasterKey key, JobProgress progress) {
-    restore(backupId, key, false, progress);
-  }
-
-  /**
-   * {@link #restore(String, MasterKey, JobProgress)}, for an instance that is attached as a replica
-   * next when {@code asReplica} (see {@link RestoreRequest#asReplica()}).
-   */
-  public void restore(String backupId, MasterKey key, boolean asReplica, JobProgress progress) {
-    restore(backupId, key, asReplica, null, progress);
-  }
-
-  /**
-   * {@link #restore(String, MasterKey, boolean, JobProgress)}, then, with {@code pointInTime},
-   * replays the archived log that follows the backup up to the target (a point-in-time restore).
-   * The log is downloaded and verified before the instance is changed, like the backups.
-   *
-   * @throws DatastoreException also INVALID_ARGUMENT (target_time before the end of the backup, or
-   *     after the newest archived log, or combined with as_replica), FAILED_PRECONDITION (the
-   *     backup was taken without log archiving; this engine archives no log)
+   * @throws DatastoreException INVALID_ARGUMENT (backup_id, key; target_time before the end of the
+   *     backup, or after the newest archived log, or combined with as_replica), NOT_FOUND
+   *     (backup_id, or a parent in its chain), FAILED_PRECONDITION (instance not empty; a
+   *     point-in-time restore of a backup taken without log archiving, or on an engine that
+   *     archives no log), DATA_LOSS (a backup of the chain is corrupt or fails authentication: the
+   *     instance is untouched), INTERNAL
    */
   public void restore(
-      String backupId,
-      MasterKey key,
-      boolean asReplica,
-      PointInTime pointInTime,
-      JobProgress progress) {
-    restore(backupId, key, asReplica, false, pointInTime, progress);
+      String backupId, MasterKey key, RestoreOptions options, JobProgress progress) {
+    restore(backupId, key, options, false, progress);
   }
 
   /**
@@ -277,7 +268,7 @@ public final class BackupService {
    * primary.
    *
    * @throws DatastoreException FAILED_PRECONDITION (not a replica; the plugin does no replication),
-   *     and as {@link #restore(String, MasterKey, JobProgress)}
+   *     and as {@link #restore(String, MasterKey, RestoreOptions, JobProgress)}
    */
   public void reseed(String backupId, MasterKey key, JobProgress progress) {
     checkId("backup_id", backupId);
@@ -304,7 +295,7 @@ public final class BackupService {
     } catch (IOException e) {
       throw DatastoreException.internal("cannot record the re-seed in " + e.getMessage(), e);
     }
-    restore(backupId, key, true, true, null, progress);
+    restore(backupId, key, new RestoreOptions(true, null), true, progress);
   }
 
   /**
@@ -322,11 +313,12 @@ public final class BackupService {
   private void restore(
       String backupId,
       MasterKey key,
-      boolean asReplica,
+      RestoreOptions options,
       boolean reseed,
-      PointInTime pointInTime,
       JobProgress progress) {
     checkId("backup_id", backupId);
+    boolean asReplica = options.asReplica();
+    PointInTime pointInTime = options.pointInTime();
     List<BackupManifest> chain = chain(backupId, key);
     LogFetch logs =
         pointInTime == null ? null : planLogs(chain.get(chain.size() - 1), pointInTime, asReplica);

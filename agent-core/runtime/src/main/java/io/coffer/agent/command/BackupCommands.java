@@ -96,7 +96,11 @@ final class BackupCommands {
       backups.reseed(op.getBackupId(), key(op.getKey()), progress);
       return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
     }
-    backups.restore(op.getBackupId(), key(op.getKey()), op.getAsReplica(), pointInTime, progress);
+    backups.restore(
+        op.getBackupId(),
+        key(op.getKey()),
+        new BackupService.RestoreOptions(op.getAsReplica(), pointInTime),
+        progress);
     return OperationResult.newBuilder().setDone(Done.getDefaultInstance()).build();
   }
 

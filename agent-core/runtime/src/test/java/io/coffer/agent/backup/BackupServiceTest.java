@@ -79,7 +79,11 @@ class BackupServiceTest {
     assertThat(inc.positions()).containsEntry(BackupManifest.POSITION_LSN, "2");
 
     List<long[]> progress = new ArrayList<>();
-    service.restore("b-inc", key, (done, total) -> progress.add(new long[] {done, total}));
+    service.restore(
+        "b-inc",
+        key,
+        BackupService.RestoreOptions.PLAIN,
+        (done, total) -> progress.add(new long[] {done, total}));
     assertThat(engine.staged).extracting(Staged::backupId).containsExactly("b-full", "b-inc");
     assertThat(engine.staged.get(0).bytes()).isEqualTo(fullBytes);
     assertThat(engine.staged.get(1).bytes()).isEqualTo(engine.next);
@@ -107,7 +111,12 @@ class BackupServiceTest {
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
     DatastoreException e =
         catchThrowableOfType(
-            () -> service.restore("b-1", newMasterKey("mk-other"), JobProgress.NONE),
+            () ->
+                service.restore(
+                    "b-1",
+                    newMasterKey("mk-other"),
+                    BackupService.RestoreOptions.PLAIN,
+                    JobProgress.NONE),
             DatastoreException.class);
     assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT);
     assertThat(e.field()).isEqualTo("key");
@@ -120,7 +129,12 @@ class BackupServiceTest {
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
     DatastoreException e =
         catchThrowableOfType(
-            () -> service.restore("b-1", newMasterKey("mk-1"), JobProgress.NONE),
+            () ->
+                service.restore(
+                    "b-1",
+                    newMasterKey("mk-1"),
+                    BackupService.RestoreOptions.PLAIN,
+                    JobProgress.NONE),
             DatastoreException.class);
     assertThat(e.code()).isEqualTo(Code.DATA_LOSS);
     assertThat(e.getMessage()).contains("not changed");
@@ -140,7 +154,8 @@ class BackupServiceTest {
     }
     DatastoreException e =
         catchThrowableOfType(
-            () -> service.restore("b-1", key, JobProgress.NONE), DatastoreException.class);
+            () -> service.restore("b-1", key, BackupService.RestoreOptions.PLAIN, JobProgress.NONE),
+            DatastoreException.class);
     assertThat(e.code()).isEqualTo(Code.DATA_LOSS);
     assertThat(e.getMessage()).contains("corrupt");
     assertThat(engine.installs).isZero();
@@ -169,7 +184,12 @@ class BackupServiceTest {
         error(() -> service.create("b-3", BackupType.INCREMENTAL, "pg-1", key, JobProgress.NONE));
     assertThat(other.code()).isEqualTo(Code.INVALID_ARGUMENT);
     assertThat(other.getMessage()).contains("postgresql");
-    assertThat(error(() -> service.restore("pg-1", key, JobProgress.NONE)).field())
+    assertThat(
+            error(
+                    () ->
+                        service.restore(
+                            "pg-1", key, BackupService.RestoreOptions.PLAIN, JobProgress.NONE))
+                .field())
         .isEqualTo("backup_id");
 
     engine.next = bytes(1024, 8);
@@ -192,7 +212,10 @@ class BackupServiceTest {
     engine.next = bytes(1 << 20, 9);
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
     engine.readOnly = 1000;
-    DatastoreException e = error(() -> service.restore("b-1", key, JobProgress.NONE));
+    DatastoreException e =
+        error(
+            () ->
+                service.restore("b-1", key, BackupService.RestoreOptions.PLAIN, JobProgress.NONE));
     assertThat(e.code()).isEqualTo(Code.INTERNAL);
     assertThat(e.getMessage()).contains("did not read");
     assertThat(engine.installs).isZero();
@@ -218,7 +241,9 @@ class BackupServiceTest {
 
     engine.next = bytes(1 << 20, 13);
     service.create("b-1", BackupType.FULL, "", key, JobProgress.NONE);
-    assertThat(error(() -> service.restore("b-1", key, cancelNow)).code())
+    assertThat(
+            error(() -> service.restore("b-1", key, BackupService.RestoreOptions.PLAIN, cancelNow))
+                .code())
         .isEqualTo(Code.CANCELLED);
     assertThat(engine.installs).isZero();
   }
