@@ -1,35 +1,27 @@
 package io.coffer.control.backup;
 
-import com.google.protobuf.Timestamp;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.status.ApiErrors;
-import io.coffer.proto.v1.BackupSchedule;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackup;
-import io.coffer.proto.v1.DeleteBackup;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.Operation;
-import io.coffer.proto.v1.RestoreBackup;
 import io.coffer.proto.v1.Result;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -50,7 +42,7 @@ public final class BackupManager implements AutoCloseable {
   static final String CREATE = "create_backup";
   static final String DELETE = "delete_backup";
   static final String RESTORE = "restore_backup";
-  private static final String DELETE_PREFIX = "delete:";
+  static final String DELETE_PREFIX = "delete:";
 
   private final BackupCatalog catalog;
   private final MasterKeyStore keys;
@@ -64,6 +56,9 @@ public final class BackupManager implements AutoCloseable {
   private final Duration jobTimeout;
 
   private final Scheduler blocking = Schedulers.boundedElastic();
+  private final BackupRestores restores;
+  private final BackupDeletion deletion;
+  private final BackupSchedules schedules;
   private final SecureRandom random = new SecureRandom();
 
   /** The replicas of an instance (the replication topology); none until replication says so. */
@@ -87,6 +82,9 @@ public final class BackupManager implements AutoCloseable {
     this.registry = registry;
     this.clock = clock;
     this.jobTimeout = jobTimeout;
+    this.restores = new BackupRestores(catalog, keys, archiveKeys, broker, registry, blocking);
+    this.deletion = new BackupDeletion(catalog, broker, blocking);
+    this.schedules = new BackupSchedules(catalog, registry, deletion, clock, jobTimeout, blocking);
   }
 
   /**
@@ -311,116 +309,9 @@ public final class BackupManager implements AutoCloseable {
 
   // ---- restore ----
 
-  /**
-   * Restores {@code backupId} into {@code instanceId} and waits for the outcome (at most {@code
-   * timeout}).
-   */
-  public Mono<String> restore(
-      String backupId, String instanceId, String commandId, Duration timeout) {
-    return restore(backupId, instanceId, commandId, false, PointInTime.NONE, timeout);
-  }
-
-  /**
-   * {@link #restore(String, String, String, Duration)}; with {@code asReplica}, for an instance
-   * that is attached as a replica right after (RestoreBackup.as_replica).
-   */
-  public Mono<String> restore(
-      String backupId, String instanceId, String commandId, boolean asReplica, Duration timeout) {
-    return restore(backupId, instanceId, commandId, asReplica, PointInTime.NONE, timeout);
-  }
-
-  /**
-   * Where a point-in-time restore stops: at most one of a time, the end of the archive, an LSN and
-   * a restore point's name (the agent checks them); {@link #NONE} restores the backup as it is.
-   */
-  public record PointInTime(
-      Timestamp time, boolean endOfArchive, String lsn, String name, String gtid) {
-    public static final PointInTime NONE = new PointInTime(null, false, "", "", "");
-
-    public PointInTime {
-      lsn = lsn == null ? "" : lsn;
-      name = name == null ? "" : name;
-      gtid = gtid == null ? "" : gtid;
-    }
-
-    boolean any() {
-      return time != null || endOfArchive || !lsn.isEmpty() || !name.isEmpty() || !gtid.isEmpty();
-    }
-  }
-
-  /**
-   * A restore of {@code backupId}; with a {@code pointInTime} target, the agent then replays the
-   * archived log after the backup up to it, reading it with the private archive key, which is sent
-   * for this restore only.
-   */
-  public Mono<String> restore(
-      String backupId,
-      String instanceId,
-      String commandId,
-      boolean asReplica,
-      PointInTime pointInTime,
-      Duration timeout) {
-    return restore(backupId, instanceId, commandId, asReplica, false, pointInTime, timeout);
-  }
-
-  /**
-   * Re-seeds {@code replicaId}, a replica, from {@code backupId}: its data is replaced by the
-   * backup's (RestoreBackup.reseed_replica; the agent refuses unless it is a replica).
-   */
-  public Mono<String> reseed(
-      String backupId, String replicaId, String commandId, Duration timeout) {
-    return restore(backupId, replicaId, commandId, true, true, PointInTime.NONE, timeout);
-  }
-
-  private Mono<String> restore(
-      String backupId,
-      String instanceId,
-      String commandId,
-      boolean asReplica,
-      boolean reseed,
-      PointInTime pointInTime,
-      Duration timeout) {
-    return Mono.fromCallable(
-            () -> {
-              BackupEntry backup = completed("backup_id", backupId);
-              InstanceStatus target = registry.require(instanceId);
-              requireCapability(target, RESTORE);
-              String engine = target.getDatastore().getEngine();
-              if (!backup.manifest().getEngine().equals(engine)) {
-                throw invalid(
-                    "instance_id",
-                    "instance "
-                        + instanceId
-                        + " runs "
-                        + engine
-                        + "; backup "
-                        + backupId
-                        + " is a "
-                        + backup.manifest().getEngine()
-                        + " backup");
-              }
-              RestoreBackup.Builder restore =
-                  RestoreBackup.newBuilder()
-                      .setBackupId(backupId)
-                      .setKey(keys.wrappingKey())
-                      .setAsReplica(asReplica)
-                      .setReseedReplica(reseed);
-              if (pointInTime.any()) {
-                restore
-                    .setToEndOfArchive(pointInTime.endOfArchive())
-                    .setTargetLsn(pointInTime.lsn())
-                    .setTargetName(pointInTime.name())
-                    .setTargetGtid(pointInTime.gtid())
-                    .setArchiveKey(archiveKeys.privateKey());
-                if (pointInTime.time() != null) {
-                  restore.setTargetTime(pointInTime.time());
-                }
-              }
-              return Operation.newBuilder().setRestoreBackup(restore).build();
-            })
-        .subscribeOn(blocking)
-        .flatMap(op -> broker.dispatch(instanceId, commandId, RESTORE, false, op, timeout))
-        .thenReturn(commandId);
+  /** Restores: checked against the catalog and the target instance, then sent to its agent. */
+  public BackupRestores restores() {
+    return restores;
   }
 
   // ---- delete ----
@@ -432,76 +323,7 @@ public final class BackupManager implements AutoCloseable {
    * @return the ids deleted
    */
   public Mono<List<String>> delete(String backupId, boolean cascade, Duration timeout) {
-    return Mono.fromCallable(
-            () -> {
-              BackupEntry root =
-                  catalog
-                      .get(backupId)
-                      .orElseThrow(
-                          () ->
-                              Status.NOT_FOUND
-                                  .withDescription("no backup '" + backupId + "'")
-                                  .asRuntimeException());
-              List<BackupEntry> doomed = dependentsFirst(root);
-              if (doomed.size() > 1 && !cascade) {
-                List<String> children =
-                    doomed.subList(0, doomed.size() - 1).stream()
-                        .map(BackupEntry::backupId)
-                        .toList();
-                throw Status.FAILED_PRECONDITION
-                    .withDescription(
-                        "backup "
-                            + backupId
-                            + " is the parent of "
-                            + children
-                            + "; delete those first, or delete with cascade")
-                    .asRuntimeException();
-              }
-              for (BackupEntry b : doomed) {
-                if (b.state() == BackupState.BACKUP_STATE_PENDING) {
-                  throw Status.FAILED_PRECONDITION
-                      .withDescription(
-                          "backup "
-                              + b.backupId()
-                              + " is still running; delete it once it has ended")
-                      .asRuntimeException();
-                }
-              }
-              return doomed;
-            })
-        .subscribeOn(blocking)
-        .flatMapMany(reactor.core.publisher.Flux::fromIterable)
-        .concatMap(b -> deleteOne(b, timeout).thenReturn(b.backupId()))
-        .collectList();
-  }
-
-  private Mono<Void> deleteOne(BackupEntry b, Duration timeout) {
-    if (b.state() == BackupState.BACKUP_STATE_FAILED) {
-      return Mono.fromRunnable(() -> catalog.delete(b.backupId()))
-          .subscribeOn(blocking)
-          .then(); // nothing stored
-    }
-    Operation op =
-        Operation.newBuilder()
-            .setDeleteBackup(DeleteBackup.newBuilder().setBackupId(b.backupId()))
-            .build();
-    String commandId = DELETE_PREFIX + b.backupId() + ":" + UUID.randomUUID();
-    return Mono.fromRunnable(() -> catalog.update(b.deleting()))
-        .subscribeOn(blocking)
-        .then(broker.dispatch(b.takenOn(), commandId, DELETE, false, op, timeout))
-        .then(); // the catalog entry goes in onCompleted, also when this caller gave up waiting
-  }
-
-  /** {@code root} and all backups depending on it, each after those that depend on it. */
-  private List<BackupEntry> dependentsFirst(BackupEntry root) {
-    List<BackupEntry> out = new ArrayList<>();
-    Deque<BackupEntry> stack = new ArrayDeque<>(List.of(root));
-    while (!stack.isEmpty()) {
-      BackupEntry b = stack.pop();
-      out.add(0, b);
-      catalog.children(b.backupId()).forEach(stack::push);
-    }
-    return out;
+    return deletion.delete(backupId, cascade, timeout);
   }
 
   // ---- results ----
@@ -630,7 +452,8 @@ public final class BackupManager implements AutoCloseable {
                       entry.failed("its command was lost (past retention)", clock.instant())));
     }
     for (BackupEntry entry : catalog.inState(BackupState.BACKUP_STATE_DELETING)) {
-      deleteOne(entry, jobTimeout)
+      deletion
+          .deleteOne(entry, jobTimeout)
           .subscribe(
               null,
               e -> log.warn("backup {} still to be deleted: {}", entry.backupId(), e.getMessage()));
@@ -640,42 +463,13 @@ public final class BackupManager implements AutoCloseable {
 
   // ---- schedules and retention ----
 
-  public Mono<BackupSchedule> setSchedule(BackupSchedule schedule) {
-    return Mono.fromCallable(
-            () -> {
-              registry.require(schedule.getInstanceId());
-              catalog.putSchedule(schedule, clock.instant());
-              applyRetention(schedule.getInstanceId());
-              return schedule;
-            })
-        .subscribeOn(blocking);
+  /** Backup schedules and their retention policies. */
+  public BackupSchedules schedules() {
+    return schedules;
   }
 
-  public Mono<Optional<BackupSchedule>> schedule(String instanceId) {
-    return Mono.fromCallable(
-            () -> catalog.schedule(instanceId).map(BackupCatalog.ScheduleEntry::schedule))
-        .subscribeOn(blocking);
-  }
-
-  public Mono<Boolean> deleteSchedule(String instanceId) {
-    return Mono.fromCallable(() -> catalog.deleteSchedule(instanceId)).subscribeOn(blocking);
-  }
-
-  /** Deletes what the instance's retention policy lets go; runs in the background. */
   void applyRetention(String instanceId) {
-    Optional<BackupCatalog.ScheduleEntry> schedule = catalog.schedule(instanceId);
-    if (schedule.isEmpty()) {
-      return;
-    }
-    BackupSchedule s = schedule.get().schedule();
-    List<BackupEntry> expired =
-        new Retention(s.getKeepCount(), s.getKeepDays())
-            .expired(catalog.list(instanceId), clock.instant());
-    reactor.core.publisher.Flux.fromIterable(expired)
-        .concatMap(b -> deleteOne(b, jobTimeout).thenReturn(b.backupId()))
-        .subscribe(
-            id -> log.info("retention of {}: deleted backup {}", instanceId, id),
-            e -> log.warn("retention of {}: {}", instanceId, e.getMessage()));
+    schedules.applyRetention(instanceId);
   }
 
   /**
@@ -753,6 +547,11 @@ public final class BackupManager implements AutoCloseable {
   }
 
   private BackupEntry completed(String field, String backupId) {
+    return completed(catalog, field, backupId);
+  }
+
+  /** A COMPLETED backup of the catalog, or NOT_FOUND / FAILED_PRECONDITION naming {@code field}. */
+  static BackupEntry completed(BackupCatalog catalog, String field, String backupId) {
     BackupEntry b =
         catalog
             .get(backupId)
@@ -769,7 +568,7 @@ public final class BackupManager implements AutoCloseable {
     return b;
   }
 
-  private static void requireCapability(InstanceStatus instance, String operation) {
+  static void requireCapability(InstanceStatus instance, String operation) {
     if (!instance.getCapabilitiesList().contains(operation)) {
       throw Status.UNIMPLEMENTED
           .withDescription(

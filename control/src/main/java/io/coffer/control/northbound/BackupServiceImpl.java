@@ -3,7 +3,9 @@ package io.coffer.control.northbound;
 import com.google.protobuf.Timestamp;
 import io.coffer.control.backup.BackupEntry;
 import io.coffer.control.backup.BackupManager;
+import io.coffer.control.backup.BackupRestores;
 import io.coffer.control.backup.CronExpression;
+import io.coffer.control.backup.PointInTime;
 import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupSchedule;
@@ -150,15 +152,24 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
                 "target_time",
                 "give at most one of target_time, target_lsn, target_name, target_gtid and to_end_of_archive");
           }
-          BackupManager.PointInTime pit =
-              new BackupManager.PointInTime(
+          PointInTime pit =
+              new PointInTime(
                   target,
                   request.getToEndOfArchive(),
                   request.getTargetLsn(),
                   request.getTargetName(),
                   request.getTargetGtid());
           return id.flatMap(
-                  backup -> backups.restore(backup, instance, commandId, false, pit, timeout))
+                  backup ->
+                      backups
+                          .restores()
+                          .restore(
+                              backup,
+                              instance,
+                              commandId,
+                              BackupRestores.Mode.INTO_EMPTY,
+                              pit,
+                              timeout))
               .map(c -> CommandReply.newBuilder().setCommandId(c).build());
         },
         out);
@@ -246,7 +257,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
             throw ApiErrors.invalidArgument(
                 "schedule.keep_days", "must be at most " + MAX_KEEP_DAYS + " (0: no limit)");
           }
-          return backups.setSchedule(s);
+          return backups.schedules().setSchedule(s);
         },
         out);
   }
@@ -258,6 +269,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
         () -> {
           String instance = Requests.instanceId(request.getInstanceId());
           return backups
+              .schedules()
               .schedule(instance)
               .flatMap(
                   s ->
@@ -278,6 +290,7 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
         () -> {
           String instance = Requests.instanceId(request.getInstanceId());
           return backups
+              .schedules()
               .deleteSchedule(instance)
               .map(deleted -> DeleteBackupScheduleResponse.getDefaultInstance());
         },

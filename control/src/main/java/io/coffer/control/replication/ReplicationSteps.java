@@ -2,6 +2,8 @@ package io.coffer.control.replication;
 
 import io.coffer.control.backup.BackupEntry;
 import io.coffer.control.backup.BackupManager;
+import io.coffer.control.backup.BackupRestores;
+import io.coffer.control.backup.PointInTime;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.keys.DerivedPasswords;
 import io.coffer.control.registry.AgentRegistry;
@@ -109,19 +111,27 @@ public final class ReplicationSteps {
 
   public Mono<Map<String, String>> restoreOnReplica(Workflow w) {
     return backups
+        .restores()
         .restore(
             w.param("backup_id"),
             w.param("replica"),
             WorkflowRunner.commandId(w, ""),
-            true,
+            BackupRestores.Mode.AS_REPLICA,
+            PointInTime.NONE,
             jobTimeout)
         .thenReturn(Map.of());
   }
 
   public Mono<Map<String, String>> reseedReplica(Workflow w) {
     return backups
-        .reseed(
-            w.param("backup_id"), w.param("replica"), WorkflowRunner.commandId(w, ""), jobTimeout)
+        .restores()
+        .restore(
+            w.param("backup_id"),
+            w.param("replica"),
+            WorkflowRunner.commandId(w, ""),
+            BackupRestores.Mode.RESEED,
+            PointInTime.NONE,
+            jobTimeout)
         .thenReturn(Map.of());
   }
 

@@ -72,6 +72,7 @@ class BackupSchedulerTest {
   void takesOneBackupPerOccurrenceOnceAndNotForTheTimeBeforeTheScheduleExisted()
       throws InterruptedException {
     manager
+        .schedules()
         .setSchedule(
             BackupSchedule.newBuilder().setInstanceId("db1").setFullCron("0 3 * * *").build())
         .block();
@@ -98,6 +99,7 @@ class BackupSchedulerTest {
   @Test
   void incrementalsWaitForAFullBackup() {
     manager
+        .schedules()
         .setSchedule(
             BackupSchedule.newBuilder()
                 .setInstanceId("db1")
