@@ -17,15 +17,23 @@ import java.util.Set;
  * load; on a guest hardened with a noexec /tmp that load fails, and SQLite's failure stops the
  * agent (Netty's would silently fall back to the JDK's slower TLS).
  *
+ * <p>junixsocket (the PostgreSQL plugin's Unix socket) does the same.
+ *
  * <p>Each library reads its own system property (below) when it loads, so {@link #install} runs
  * before the agent starts. A property the operator set with {@code -D} is left as it is.
  */
 final class NativeLibraries {
   /**
-   * Netty and netty-tcnative, sqlite-jdbc, zstd-jni, JNA: each library's unpack-directory property.
+   * Netty and netty-tcnative, sqlite-jdbc, zstd-jni, JNA, junixsocket: each library's
+   * unpack-directory property.
    */
   static final List<String> PROPERTIES =
-      List.of("io.netty.native.workdir", "org.sqlite.tmpdir", "ZstdTempFolder", "jna.tmpdir");
+      List.of(
+          "io.netty.native.workdir",
+          "org.sqlite.tmpdir",
+          "ZstdTempFolder",
+          "jna.tmpdir",
+          "org.newsclub.net.unix.library.tmpdir");
 
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rwx------");

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.Properties;
+import org.newsclub.net.unix.AFUNIXSocketFactory;
 import org.postgresql.Driver;
 
 /**
@@ -60,7 +61,7 @@ public final class SocketConnector implements Connector {
     }
     Properties props = new Properties();
     props.setProperty("user", ReservedNames.ADMIN_ROLE);
-    props.setProperty("socketFactory", UnixSocketFactory.class.getName());
+    props.setProperty("socketFactory", AFUNIXSocketFactory.FactoryArg.class.getName());
     props.setProperty("socketFactoryArg", socket.toString());
     props.setProperty("sslmode", "disable");
     props.setProperty("gssEncMode", "disable");
