@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Opens a journal file: SQLite, private (mode 0600), WAL mode with {@code synchronous=FULL} so a
@@ -27,7 +28,7 @@ public final class SqliteFile {
    * @throws IOException when the file cannot be opened or has a newer format
    */
   public static Connection open(Path file, int format, List<String> schema) throws IOException {
-    return open(file, format, schema, java.util.Map.of());
+    return open(file, format, schema, Map.of());
   }
 
   /**
@@ -35,7 +36,7 @@ public final class SqliteFile {
    * {@code v - 1} into {@code v}, and runs for every {@code v} after the file's format.
    */
   public static Connection open(
-      Path file, int format, List<String> schema, java.util.Map<Integer, List<String>> migrations)
+      Path file, int format, List<String> schema, Map<Integer, List<String>> migrations)
       throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     if (!Files.exists(file)) {

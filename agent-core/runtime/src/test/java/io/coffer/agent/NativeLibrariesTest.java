@@ -3,6 +3,7 @@ package io.coffer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,7 +53,7 @@ class NativeLibrariesTest {
     Path notADirectory = Files.writeString(tmp.resolve("state"), "a file");
 
     assertThatThrownBy(() -> NativeLibraries.install(notADirectory, new Properties()))
-        .isInstanceOf(java.io.IOException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining(
             "cannot prepare " + notADirectory.resolve("native") + " for the native libraries")
         .hasMessageContaining("Exception");

@@ -1,7 +1,9 @@
 package io.coffer.bench;
 
+import io.coffer.agent.backup.Compression;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
+import io.coffer.agent.crypto.StreamKeys;
 import io.coffer.tck.RootLogin;
 import io.coffer.tck.Testbed;
 import io.coffer.tck.process.AgentProcess;
@@ -15,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -150,8 +153,7 @@ public final class BackupBenchmark implements Callable<Integer> {
       AgentHandle agent = agents.launch(INSTANCE);
       bed.awaitHealthy(INSTANCE, Duration.ofSeconds(120));
       AgentConfig.Datastore datastore =
-          AgentConfigLoader.load(
-                  work.resolve("agents").resolve(INSTANCE + ".yaml"), java.util.Map.of())
+          AgentConfigLoader.load(work.resolve("agents").resolve(INSTANCE + ".yaml"), Map.of())
               .datastore();
       long mariadbdPid = mariadbdPid(agent, datastore.dataDir());
       RootLogin root = bed.enableRoot(INSTANCE);
@@ -210,8 +212,8 @@ public final class BackupBenchmark implements Callable<Integer> {
                 report.large.get(report.large.size() - 1).rawBytes()));
         for (var config :
             List.of(
-                java.util.Map.entry("agent's JVM options", jvm),
-                java.util.Map.entry("limited to C1", PipelineProfile.withC1Only(jvm)))) {
+                Map.entry("agent's JVM options", jvm),
+                Map.entry("limited to C1", PipelineProfile.withC1Only(jvm)))) {
           Progress.log("profile: pipeline stages, " + config.getKey());
           PipelineProfile.Result r =
               PipelineProfile.run(
@@ -384,11 +386,11 @@ public final class BackupBenchmark implements Callable<Integer> {
     }
     report.setup.add(
         "Coffer: full physical backup, zstd level "
-            + io.coffer.agent.backup.Compression.DEFAULT.level()
+            + Compression.DEFAULT.level()
             + " on "
-            + io.coffer.agent.backup.Compression.DEFAULT.workers()
+            + Compression.DEFAULT.workers()
             + " zstd worker thread(s) + Tink "
-            + io.coffer.agent.crypto.StreamKeys.SCHEME
+            + StreamKeys.SCHEME
             + " + SHA-256, to local storage"
             + " on "
             + fs

@@ -8,6 +8,7 @@ import io.coffer.agent.crypto.StreamKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -106,7 +107,7 @@ public final class PipelineProfile {
   private static OutputStream aead(OutputStream out) throws IOException, GeneralSecurityException {
     return StreamKeys.generate()
         .getPrimitive(StreamingAead.class)
-        .newEncryptingStream(out, "bench".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        .newEncryptingStream(out, "bench".getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The agent's options limited to C1: no C2, so none of its AES, GHASH and SHA intrinsics. */
@@ -138,8 +139,7 @@ public final class PipelineProfile {
     command.add(PipelineProfile.class.getName());
     command.add(stream.toString());
     Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IOException(

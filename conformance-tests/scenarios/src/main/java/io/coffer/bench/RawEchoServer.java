@@ -5,6 +5,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.ClientAuth;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ public final class RawEchoServer {
             .addMethod(
                 RawEcho.ECHO,
                 ServerCalls.asyncUnaryCall(
-                    (byte[] request, io.grpc.stub.StreamObserver<byte[]> out) -> {
+                    (byte[] request, StreamObserver<byte[]> out) -> {
                       out.onNext(request);
                       out.onCompleted();
                     }))

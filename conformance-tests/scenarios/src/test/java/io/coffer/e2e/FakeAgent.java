@@ -1,5 +1,6 @@
 package io.coffer.e2e;
 
+import com.google.rpc.Status;
 import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
 import io.coffer.proto.v1.Command;
@@ -18,9 +19,11 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A raw agent-channel client for security tests: it speaks the protocol directly, so a test can
@@ -51,7 +54,7 @@ public final class FakeAgent implements AutoCloseable {
 
   public FakeAgent(int port, Path caFile, Path cert, Path key, String claimedId, Mode mode)
       throws Exception {
-    this(port, caFile, cert, key, claimedId, mode, java.util.UUID.randomUUID().toString(), 60_000);
+    this(port, caFile, cert, key, claimedId, mode, UUID.randomUUID().toString(), 60_000);
   }
 
   /**
@@ -94,7 +97,7 @@ public final class FakeAgent implements AutoCloseable {
                       sendResult(
                           Result.newBuilder()
                               .setCommandId(value.getCommand().getCommandId())
-                              .setStatus(com.google.rpc.Status.newBuilder().setCode(0))
+                              .setStatus(Status.newBuilder().setCode(0))
                               .setPayload(
                                   OperationResult.newBuilder()
                                       .setPong(
@@ -147,7 +150,7 @@ public final class FakeAgent implements AutoCloseable {
   /** The next Command sent to this agent (skipping other frames). */
   Command nextCommand() throws InterruptedException {
     while (true) {
-      ControlFrame f = received.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+      ControlFrame f = received.poll(20, TimeUnit.SECONDS);
       if (f == null) {
         throw new AssertionError("no command received");
       }

@@ -22,9 +22,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -246,8 +248,7 @@ public abstract class BackupTck extends TckSuite {
     String logical =
         bed
             .backups()
-            .listBackups(
-                io.coffer.proto.v1.ListBackupsRequest.newBuilder().setInstanceId(source).build())
+            .listBackups(ListBackupsRequest.newBuilder().setInstanceId(source).build())
             .getBackupsList()
             .stream()
             .filter(b -> b.getType() == BackupType.BACKUP_TYPE_LOGICAL)
@@ -329,7 +330,7 @@ public abstract class BackupTck extends TckSuite {
                 .build());
     try {
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      java.util.List<Backup> left;
+      List<Backup> left;
       do {
         Thread.sleep(200);
         left =
@@ -373,7 +374,7 @@ public abstract class BackupTck extends TckSuite {
       }
     } finally {
       bed.stopControl();
-      Files.move(saved, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(saved, keyFile, StandardCopyOption.REPLACE_EXISTING);
       bed.startControl();
     }
   }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -293,7 +294,7 @@ public abstract class ConfigurationTck extends TckSuite {
 
   private void restart() throws InterruptedException {
     bed.instances()
-        .withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
+        .withDeadlineAfter(3, TimeUnit.MINUTES)
         .restartInstance(RestartInstanceRequest.newBuilder().setInstanceId(instance).build());
     bed.awaitHealthy(instance, Duration.ofSeconds(60));
   }

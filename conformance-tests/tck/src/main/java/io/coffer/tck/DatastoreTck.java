@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.pf4j.PluginClassLoader;
 
 /**
  * The engine-agnostic suite: lifecycle, databases, users, bad names, idempotency. Every call goes
@@ -97,7 +98,7 @@ public abstract class DatastoreTck extends TckSuite {
   @Test
   void pluginIsLoadedByPf4jFromThePluginsDirectoryNotTheClasspath() {
     Class<?> manager = agent.datastoreManager().getClass();
-    assertThat(manager.getClassLoader()).isInstanceOf(org.pf4j.PluginClassLoader.class);
+    assertThat(manager.getClassLoader()).isInstanceOf(PluginClassLoader.class);
     assertThatThrownBy(
             () -> Class.forName(manager.getName(), false, DatastoreTck.class.getClassLoader()))
         .isInstanceOf(ClassNotFoundException.class);

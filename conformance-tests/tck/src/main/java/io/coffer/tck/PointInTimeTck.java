@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -61,8 +63,8 @@ public abstract class PointInTimeTck extends TckSuite {
   private Map<String, String> atT3;
   private Instant afterT3;
   private Backup second;
-  private final Map<String, Integer> ports = new java.util.HashMap<>();
-  private final Map<String, RootLogin> roots = new java.util.HashMap<>();
+  private final Map<String, Integer> ports = new HashMap<>();
+  private final Map<String, RootLogin> roots = new HashMap<>();
 
   /** A testbed of the subclass's choosing (e.g. with S3 storage); by default local storage. */
   protected Testbed startTestbed(Path root) throws Exception {
@@ -340,9 +342,7 @@ public abstract class PointInTimeTck extends TckSuite {
    * request, and returns the restored data's fingerprint (after checking that it takes writes).
    */
   protected Map<String, String> restoreIntoFresh(
-      String instance,
-      Backup backup,
-      java.util.function.Consumer<RestoreBackupRequest.Builder> target)
+      String instance, Backup backup, Consumer<RestoreBackupRequest.Builder> target)
       throws Exception {
     int port = Ports.free();
     bed.startAgent(

@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -256,7 +257,7 @@ public abstract class ReplicationTck extends TckSuite {
     // creating rp-c prepared rp-b's replication account again: rp-a, attached before, must still be
     // let in when it reconnects (here: after its source's server restarts)
     bed.instances()
-        .withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
+        .withDeadlineAfter(3, TimeUnit.MINUTES)
         .restartInstance(RestartInstanceRequest.newBuilder().setInstanceId("rp-b").build());
     bed.awaitHealthy("rp-b", Duration.ofSeconds(90));
     write("rp-b", "after the source restarted");

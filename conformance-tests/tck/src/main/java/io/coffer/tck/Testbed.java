@@ -6,20 +6,31 @@ import io.coffer.control.ca.CertificateAuthority;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.control.server.ControlServer;
+import io.coffer.proto.v1.Backup;
+import io.coffer.proto.v1.BackupServiceGrpc;
+import io.coffer.proto.v1.BackupState;
+import io.coffer.proto.v1.ClusterServiceGrpc;
 import io.coffer.proto.v1.CommandServiceGrpc;
+import io.coffer.proto.v1.ConfigurationServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.DiagnosticsServiceGrpc;
 import io.coffer.proto.v1.EnableRootRequest;
 import io.coffer.proto.v1.Event;
 import io.coffer.proto.v1.EventServiceGrpc;
+import io.coffer.proto.v1.GetBackupRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.GetWorkflowRequest;
 import io.coffer.proto.v1.Health;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.InstanceStatus;
+import io.coffer.proto.v1.ReplicationServiceGrpc;
+import io.coffer.proto.v1.Role;
 import io.coffer.proto.v1.UserServiceGrpc;
 import io.coffer.proto.v1.WatchEventsRequest;
 import io.coffer.proto.v1.WebhookServiceGrpc;
+import io.coffer.proto.v1.Workflow;
+import io.coffer.proto.v1.WorkflowState;
 import io.coffer.tck.process.AgentProcess;
 import io.coffer.tck.process.ChaosProxy;
 import io.coffer.tck.process.ControlProcess;
@@ -194,15 +205,12 @@ public final class Testbed implements AutoCloseable {
     return UserServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
-  public io.coffer.proto.v1.ClusterServiceGrpc.ClusterServiceBlockingStub clusters() {
-    return io.coffer.proto.v1.ClusterServiceGrpc.newBlockingStub(api)
-        .withDeadlineAfter(60, TimeUnit.SECONDS);
+  public ClusterServiceGrpc.ClusterServiceBlockingStub clusters() {
+    return ClusterServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
-  public io.coffer.proto.v1.ConfigurationServiceGrpc.ConfigurationServiceBlockingStub
-      configuration() {
-    return io.coffer.proto.v1.ConfigurationServiceGrpc.newBlockingStub(api)
-        .withDeadlineAfter(60, TimeUnit.SECONDS);
+  public ConfigurationServiceGrpc.ConfigurationServiceBlockingStub configuration() {
+    return ConfigurationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   /** Event watches: no deadline (the caller cancels). */
@@ -219,14 +227,12 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** Backups and restores; restores block until done, so the deadline is long. */
-  public io.coffer.proto.v1.BackupServiceGrpc.BackupServiceBlockingStub backups() {
-    return io.coffer.proto.v1.BackupServiceGrpc.newBlockingStub(api)
-        .withDeadlineAfter(10, TimeUnit.MINUTES);
+  public BackupServiceGrpc.BackupServiceBlockingStub backups() {
+    return BackupServiceGrpc.newBlockingStub(api).withDeadlineAfter(10, TimeUnit.MINUTES);
   }
 
-  public io.coffer.proto.v1.ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
-    return io.coffer.proto.v1.ReplicationServiceGrpc.newBlockingStub(api)
-        .withDeadlineAfter(60, TimeUnit.SECONDS);
+  public ReplicationServiceGrpc.ReplicationServiceBlockingStub replication() {
+    return ReplicationServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   /**
@@ -307,23 +313,19 @@ public final class Testbed implements AutoCloseable {
    * Waits until a workflow has ended and returns it (through a control restart too: UNAVAILABLE is
    * waited out).
    */
-  public io.coffer.proto.v1.Workflow awaitWorkflow(String workflowId, Duration timeout)
-      throws InterruptedException {
+  public Workflow awaitWorkflow(String workflowId, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
-    io.coffer.proto.v1.Workflow w = null;
+    Workflow w = null;
     while (System.nanoTime() < end) {
       try {
         w =
             replication()
-                .getWorkflow(
-                    io.coffer.proto.v1.GetWorkflowRequest.newBuilder()
-                        .setWorkflowId(workflowId)
-                        .build());
-        if (w.getState() != io.coffer.proto.v1.WorkflowState.WORKFLOW_STATE_RUNNING) {
+                .getWorkflow(GetWorkflowRequest.newBuilder().setWorkflowId(workflowId).build());
+        if (w.getState() != WorkflowState.WORKFLOW_STATE_RUNNING) {
           return w;
         }
-      } catch (io.grpc.StatusRuntimeException e) {
-        if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
           throw e;
         }
       }
@@ -334,7 +336,7 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** Waits until an instance's heartbeats report {@code role}. */
-  public InstanceStatus awaitRole(String instanceId, io.coffer.proto.v1.Role role, Duration timeout)
+  public InstanceStatus awaitRole(String instanceId, Role role, Duration timeout)
       throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     InstanceStatus last = null;
@@ -352,17 +354,13 @@ public final class Testbed implements AutoCloseable {
   }
 
   /** Waits until a backup has ended (COMPLETED or FAILED) and returns it. */
-  public io.coffer.proto.v1.Backup awaitBackup(String backupId, Duration timeout)
-      throws InterruptedException {
+  public Backup awaitBackup(String backupId, Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
-    io.coffer.proto.v1.Backup b = null;
+    Backup b = null;
     while (System.nanoTime() < end) {
-      b =
-          backups()
-              .getBackup(
-                  io.coffer.proto.v1.GetBackupRequest.newBuilder().setBackupId(backupId).build());
-      if (b.getState() == io.coffer.proto.v1.BackupState.BACKUP_STATE_COMPLETED
-          || b.getState() == io.coffer.proto.v1.BackupState.BACKUP_STATE_FAILED) {
+      b = backups().getBackup(GetBackupRequest.newBuilder().setBackupId(backupId).build());
+      if (b.getState() == BackupState.BACKUP_STATE_COMPLETED
+          || b.getState() == BackupState.BACKUP_STATE_FAILED) {
         return b;
       }
       Thread.sleep(200);

@@ -13,9 +13,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,8 +72,7 @@ public final class BackupCatalog implements AutoCloseable {
           last_full        INTEGER NOT NULL,
           last_incremental INTEGER NOT NULL
         )"""),
-            java.util.Map.of(
-                2, List.of("ALTER TABLE backups ADD COLUMN taken_on TEXT NOT NULL DEFAULT ''")));
+            Map.of(2, List.of("ALTER TABLE backups ADD COLUMN taken_on TEXT NOT NULL DEFAULT ''")));
     try {
       return new BackupCatalog(new GroupCommitter(c, "coffer-backup-catalog"));
     } catch (SQLException e) {
@@ -258,7 +259,7 @@ public final class BackupCatalog implements AutoCloseable {
     ps.setString(7, e.origin());
     ps.setLong(8, e.created().toEpochMilli());
     if (e.finished() == null) {
-      ps.setNull(9, java.sql.Types.INTEGER);
+      ps.setNull(9, Types.INTEGER);
     } else {
       ps.setLong(9, e.finished().toEpochMilli());
     }

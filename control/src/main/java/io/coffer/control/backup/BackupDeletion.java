@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -73,7 +74,7 @@ final class BackupDeletion {
               return doomed;
             })
         .subscribeOn(blocking)
-        .flatMapMany(reactor.core.publisher.Flux::fromIterable)
+        .flatMapMany(Flux::fromIterable)
         .concatMap(b -> deleteOne(b, timeout).thenReturn(b.backupId()))
         .collectList();
   }

@@ -1,5 +1,6 @@
 package io.coffer.control.backup;
 
+import com.google.rpc.Code;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
@@ -8,20 +9,25 @@ import io.coffer.control.status.ApiErrors;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.CreateBackup;
+import io.coffer.proto.v1.Health;
+import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.Operation;
 import io.coffer.proto.v1.Result;
+import io.coffer.proto.v1.Role;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -62,7 +68,7 @@ public final class BackupManager implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
 
   /** The replicas of an instance (the replication topology); none until replication says so. */
-  private volatile java.util.function.Function<String, List<String>> replicasOf = id -> List.of();
+  private volatile Function<String, List<String>> replicasOf = id -> List.of();
 
   /** A replica this far behind or more does not take its primary's backups. */
   static final double CAUGHT_UP_SECONDS = 5;
@@ -91,7 +97,7 @@ public final class BackupManager implements AutoCloseable {
    * Full and logical backups asked of an instance with replicas are then taken on a healthy,
    * caught-up one (see {@link #hostFor}); {@code replicasOf} gives the replicas of an instance.
    */
-  public void takeBackupsOnReplicas(java.util.function.Function<String, List<String>> replicasOf) {
+  public void takeBackupsOnReplicas(Function<String, List<String>> replicasOf) {
     this.replicasOf = replicasOf;
   }
 
@@ -114,9 +120,9 @@ public final class BackupManager implements AutoCloseable {
     for (String replica : replicasOf.apply(instance.getInstanceId())) {
       Optional<InstanceStatus> s = registry.status(replica);
       if (s.isEmpty()
-          || s.get().getState() != io.coffer.proto.v1.InstanceState.INSTANCE_STATE_CONNECTED
-          || s.get().getHealth() != io.coffer.proto.v1.Health.HEALTH_HEALTHY
-          || s.get().getRole() != io.coffer.proto.v1.Role.ROLE_REPLICA
+          || s.get().getState() != InstanceState.INSTANCE_STATE_CONNECTED
+          || s.get().getHealth() != Health.HEALTH_HEALTHY
+          || s.get().getRole() != Role.ROLE_REPLICA
           || s.get().getMetricsOrDefault("replication_running", 0) != 1.0) {
         continue;
       }
@@ -355,7 +361,7 @@ public final class BackupManager implements AutoCloseable {
                           entry.instanceId()); // the owner's policy, wherever the backup ran
                     } else {
                       String message =
-                          result.getStatus().getCode() == com.google.rpc.Code.ABORTED_VALUE
+                          result.getStatus().getCode() == Code.ABORTED_VALUE
                               // the restarted agent removed what it had stored (its sweep), so say
                               // so plainly
                               ? "interrupted: the agent restarted while the backup ran; nothing of it was kept"
@@ -531,14 +537,14 @@ public final class BackupManager implements AutoCloseable {
    * The newest COMPLETED full or incremental backup of {@code instanceId} that names a log archive
    * and whose engine finished it before {@code before}: where a point-in-time restore starts.
    */
-  public Optional<String> newestForPointInTime(String instanceId, java.time.Instant before) {
+  public Optional<String> newestForPointInTime(String instanceId, Instant before) {
     return catalog.list(instanceId).stream()
         .filter(b -> b.state() == BackupState.BACKUP_STATE_COMPLETED && b.manifest() != null)
         .filter(b -> b.type() != BackupType.BACKUP_TYPE_LOGICAL)
         .filter(b -> b.manifest().getPositionsMap().containsKey("log_archive"))
         .filter(
             b ->
-                java.time.Instant.ofEpochSecond(
+                Instant.ofEpochSecond(
                         b.manifest().getFinishedAt().getSeconds(),
                         b.manifest().getFinishedAt().getNanos())
                     .isBefore(before))

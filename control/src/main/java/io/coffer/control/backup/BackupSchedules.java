@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -75,7 +76,7 @@ public final class BackupSchedules {
     List<BackupEntry> expired =
         new Retention(s.getKeepCount(), s.getKeepDays())
             .expired(catalog.list(instanceId), clock.instant());
-    reactor.core.publisher.Flux.fromIterable(expired)
+    Flux.fromIterable(expired)
         .concatMap(b -> deletion.deleteOne(b, jobTimeout).thenReturn(b.backupId()))
         .subscribe(
             id -> log.info("retention of {}: deleted backup {}", instanceId, id),

@@ -7,6 +7,7 @@ import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -43,8 +44,7 @@ public final class CronExpression {
 
   /** The latest occurrence at or before {@code now}, if any. */
   public Optional<Instant> lastAtOrBefore(Instant now) {
-    ZonedDateTime minute =
-        now.atZone(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    ZonedDateTime minute = now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
     if (times.isMatch(minute)) { // lastExecution() is strictly before its argument
       return Optional.of(minute.toInstant());
     }

@@ -5,6 +5,7 @@ import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.registry.AgentSession;
 import io.coffer.control.store.StateStore;
 import io.coffer.control.store.StateStore.StoredCommand;
+import io.coffer.proto.v1.Cancel;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.ControlFrame;
 import io.coffer.proto.v1.Operation;
@@ -443,8 +444,7 @@ public final class Broker implements AutoCloseable {
                       .get()
                       .send(
                           ControlFrame.newBuilder()
-                              .setCancel(
-                                  io.coffer.proto.v1.Cancel.newBuilder().setCommandId(commandId))
+                              .setCancel(Cancel.newBuilder().setCommandId(commandId))
                               .build())) {
                 return Mono.error(
                     Status.UNAVAILABLE

@@ -2,6 +2,7 @@ package io.coffer.control.cli;
 
 import io.coffer.proto.v1.ClusterStatus;
 import io.coffer.proto.v1.GetClusterRequest;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -32,7 +33,7 @@ final class ClusterShow extends ClientCommand {
       return ExitCodes.OK;
     }
     List<String[]> fields =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 new String[] {"State", s.getState()},
                 new String[] {"This node", s.getNodeState()},

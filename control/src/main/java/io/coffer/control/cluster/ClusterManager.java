@@ -22,6 +22,7 @@ import io.coffer.proto.v1.OperationResult;
 import io.coffer.proto.v1.PrepareClusterNode;
 import io.coffer.proto.v1.RemoveClusterNode;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -488,12 +490,7 @@ public final class ClusterManager {
         Operation.newBuilder().setGetClusterStatus(GetClusterStatus.getDefaultInstance()).build();
     return broker
         .dispatch(
-            member,
-            java.util.UUID.randomUUID().toString(),
-            "get_cluster_status",
-            true,
-            op,
-            STATUS_TIMEOUT)
+            member, UUID.randomUUID().toString(), "get_cluster_status", true, op, STATUS_TIMEOUT)
         .map(OperationResult::getCluster);
   }
 
@@ -546,7 +543,7 @@ public final class ClusterManager {
     }
   }
 
-  private static io.grpc.StatusRuntimeException invalid(String field, String problem) {
+  private static StatusRuntimeException invalid(String field, String problem) {
     return ApiErrors.invalidArgument(field, problem);
   }
 }

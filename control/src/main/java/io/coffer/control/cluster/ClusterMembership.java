@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +161,7 @@ public final class ClusterMembership implements AutoCloseable {
               Map<String, Cluster> out = new LinkedHashMap<>();
               members.forEach(
                   (id, m) -> out.put(id, new Cluster(id, engines.get(id), List.copyOf(m))));
-              return java.util.Collections.unmodifiableMap(out);
+              return Collections.unmodifiableMap(out);
             });
   }
 

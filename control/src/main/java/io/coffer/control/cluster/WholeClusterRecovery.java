@@ -14,6 +14,7 @@ import io.coffer.proto.v1.GetClusterRecovery;
 import io.coffer.proto.v1.InstanceState;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.Operation;
+import io.coffer.proto.v1.OperationResult;
 import io.coffer.proto.v1.RejoinCluster;
 import io.grpc.Status;
 import java.time.Duration;
@@ -212,8 +213,7 @@ public final class WholeClusterRecovery {
     return call(w, instance, "get_cluster_recovery", op).map(r -> r.getClusterRecovery());
   }
 
-  private Mono<io.coffer.proto.v1.OperationResult> call(
-      Workflow w, String instance, String kind, Operation op) {
+  private Mono<OperationResult> call(Workflow w, String instance, String kind, Operation op) {
     return broker.dispatch(
         instance, WorkflowRunner.commandId(w, instance), kind, false, op, STEP_TIMEOUT);
   }

@@ -27,8 +27,10 @@ import io.coffer.proto.v1.LogArchiveFlushed;
 import io.coffer.proto.v1.Operation;
 import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.proto.v1.SetBackupScheduleRequest;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -187,18 +189,18 @@ public final class BackupServiceImpl extends BackupServiceGrpc.BackupServiceImpl
           "is required unless a target_time or to_end_of_archive is given"
               + " with source_instance_id");
     }
-    java.time.Instant before =
+    Instant before =
         request.hasTargetTime()
-            ? java.time.Instant.ofEpochSecond(
+            ? Instant.ofEpochSecond(
                 request.getTargetTime().getSeconds(), request.getTargetTime().getNanos())
-            : java.time.Instant.MAX;
+            : Instant.MAX;
     return Mono.fromCallable(
             () ->
                 backups
                     .newestForPointInTime(source, before)
                     .orElseThrow(
                         () ->
-                            io.grpc.Status.FAILED_PRECONDITION
+                            Status.FAILED_PRECONDITION
                                 .withDescription(
                                     "instance "
                                         + source

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -164,7 +165,7 @@ public final class AgentRegistry {
 
   public List<InstanceStatus> list() {
     return entries.entrySet().stream()
-        .sorted(java.util.Map.Entry.comparingByKey())
+        .sorted(Map.Entry.comparingByKey())
         .map(en -> status(en.getKey(), en.getValue()))
         .sorted(Comparator.comparing(InstanceStatus::getInstanceId))
         .toList();

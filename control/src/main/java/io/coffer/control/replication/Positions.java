@@ -2,7 +2,9 @@ package io.coffer.control.replication;
 
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Orders replication positions as engines print them, to find the most advanced replica. The
@@ -50,8 +52,8 @@ public final class Positions {
     return Long.compare(sumA, sumB);
   }
 
-  private static java.util.Set<Long> union(Map<Long, Long> a, Map<Long, Long> b) {
-    java.util.Set<Long> all = new java.util.HashSet<>(a.keySet());
+  private static Set<Long> union(Map<Long, Long> a, Map<Long, Long> b) {
+    Set<Long> all = new HashSet<>(a.keySet());
     all.addAll(b.keySet());
     return all;
   }

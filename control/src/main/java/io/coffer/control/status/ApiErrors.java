@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
@@ -17,7 +18,7 @@ public final class ApiErrors {
   public static StatusRuntimeException invalidArgument(String field, String problem) {
     String message = field + ": " + problem;
     return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder()
+        Status.newBuilder()
             .setCode(Code.INVALID_ARGUMENT_VALUE)
             .setMessage(message)
             .addDetails(

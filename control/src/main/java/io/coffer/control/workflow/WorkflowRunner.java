@@ -3,6 +3,7 @@ package io.coffer.control.workflow;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.events.EventKind;
 import io.coffer.control.events.Events;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -229,7 +230,7 @@ public final class WorkflowRunner {
   }
 
   private static String describe(Throwable e) {
-    if (e instanceof io.grpc.StatusRuntimeException s) {
+    if (e instanceof StatusRuntimeException s) {
       return s.getStatus().getCode() + ": " + s.getStatus().getDescription();
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.control.broker.Broker;
+import io.coffer.control.broker.RequestDigests;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.store.SqliteStateStore;
+import io.coffer.proto.v1.BackupManifest;
 import io.coffer.proto.v1.BackupSchedule;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -47,8 +50,7 @@ class BackupSchedulerTest {
             .addCapabilities("restore_backup")
             .build(),
         clock.instant());
-    Broker broker =
-        new Broker(store, registry, clock, io.coffer.control.broker.RequestDigests.open(dir));
+    Broker broker = new Broker(store, registry, clock, RequestDigests.open(dir));
     catalog = BackupCatalog.open(dir);
     manager =
         new BackupManager(
@@ -117,10 +119,7 @@ class BackupSchedulerTest {
     BackupEntry full = catalog.list("db1").get(0);
     catalog.update(
         full.completed(
-            io.coffer.proto.v1.BackupManifest.newBuilder()
-                .setBackupId(full.backupId())
-                .setEngine("mysql")
-                .build(),
+            BackupManifest.newBuilder().setBackupId(full.backupId()).setEngine("mysql").build(),
             clock.instant()));
     clock.set(Instant.parse("2026-11-22T03:15:00Z"));
     scheduler.runDue();
@@ -156,8 +155,7 @@ class BackupSchedulerTest {
         .hasMessageContaining("PENDING");
     catalog.update(
         first.completed(
-            io.coffer.proto.v1.BackupManifest.newBuilder().setEngine("postgresql").build(),
-            clock.instant()));
+            BackupManifest.newBuilder().setEngine("postgresql").build(), clock.instant()));
     assertThatThrownBy(
             () ->
                 manager
@@ -207,12 +205,12 @@ class BackupSchedulerTest {
     }
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
   }

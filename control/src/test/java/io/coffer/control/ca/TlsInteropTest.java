@@ -26,6 +26,7 @@ import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -129,7 +130,7 @@ class TlsInteropTest {
   private void startServer(SslProvider provider) throws Exception {
     SslContext context =
         GrpcSslContexts.configure(
-                io.netty.handler.ssl.SslContextBuilder.forServer(
+                SslContextBuilder.forServer(
                     home.controlCert().toFile(), home.controlKey().toFile()),
                 provider)
             .trustManager(home.caCert().toFile())
@@ -179,7 +180,7 @@ class TlsInteropTest {
 
   private String call(SslProvider provider, File cert, File key) throws Exception {
     SslContext context =
-        GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forClient(), provider)
+        GrpcSslContexts.configure(SslContextBuilder.forClient(), provider)
             .trustManager(home.caCert().toFile())
             .keyManager(cert, key)
             .protocols("TLSv1.3")

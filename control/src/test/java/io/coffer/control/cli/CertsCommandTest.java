@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,8 +205,7 @@ class CertsCommandTest {
     assertThat(json.get("certificate").asText()).isEqualTo(out.resolve("ops.pem").toString());
     X509Certificate leaf = Pem.readCertificates(out.resolve("ops.pem")).get(0);
     assertThat(Identity.of(leaf)).contains(Identity.client("ops"));
-    assertThat(leaf.getNotAfter().toInstant())
-        .isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(8)));
+    assertThat(leaf.getNotAfter().toInstant()).isBefore(Instant.now().plus(Duration.ofDays(8)));
     assertThat(out.resolve("ops.key")).exists();
     assertThat(home.clientCert("ops")).doesNotExist();
   }

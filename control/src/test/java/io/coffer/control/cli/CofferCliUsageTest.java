@@ -2,6 +2,7 @@ package io.coffer.control.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,8 +212,7 @@ class CofferCliUsageTest {
 
   @Test
   void badConfigFileIsAUsageError() throws Exception {
-    Path config =
-        java.nio.file.Files.writeString(tmp.resolve("control.yaml"), "agentListn: 1.2.3.4:5\n");
+    Path config = Files.writeString(tmp.resolve("control.yaml"), "agentListn: 1.2.3.4:5\n");
     Cli.Result result = Cli.run("control", "start", "--config", config.toString());
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).startsWith("coffer: " + config + ": unknown setting 'agentListn'");

@@ -9,6 +9,7 @@ import io.coffer.proto.v1.BackupServiceGrpc;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.BackupType;
 import io.coffer.proto.v1.ChangePasswordRequest;
+import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.CommandStatus;
@@ -206,7 +207,7 @@ final class FakeControl implements AutoCloseable {
     out.onCompleted();
   }
 
-  private static CommandReply reply(io.coffer.proto.v1.CommandOptions options) {
+  private static CommandReply reply(CommandOptions options) {
     return CommandReply.newBuilder().setCommandId(options.getCommandId()).build();
   }
 

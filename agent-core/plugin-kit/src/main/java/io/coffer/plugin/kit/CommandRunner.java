@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a short-lived helper program (e.g. initdb, mariadb-install-db, id), never through a shell
@@ -46,7 +47,7 @@ public final class CommandRunner {
     reader.start();
     boolean exited;
     try {
-      exited = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       // the agent is stopping: leave no helper behind (initdb and install-db run the server below
       // them)
@@ -66,7 +67,7 @@ public final class CommandRunner {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {
-      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      process.onExit().get(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // best effort: the process may already be gone
     }

@@ -1,5 +1,6 @@
 package io.coffer.plugin.kit;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public record ToolEnvironment(
 
   /** This environment with one more variable set. */
   public ToolEnvironment with(String name, String value) {
-    Map<String, String> more = new java.util.HashMap<>(variables);
+    Map<String, String> more = new HashMap<>(variables);
     more.put(name, value);
     return new ToolEnvironment(engine, droppedPrefixes, more);
   }

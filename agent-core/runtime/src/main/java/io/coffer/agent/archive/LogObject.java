@@ -12,12 +12,14 @@ import io.coffer.agent.storage.BackupIntegrityException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * One archived log file as a single storage object:
@@ -110,7 +112,7 @@ public final class LogObject {
     DataInputStream data = new DataInputStream(in);
     try {
       byte[] magic = data.readNBytes(MAGIC.length);
-      if (!java.util.Arrays.equals(magic, MAGIC) || data.readUnsignedByte() != VERSION) {
+      if (!Arrays.equals(magic, MAGIC) || data.readUnsignedByte() != VERSION) {
         throw new BackupIntegrityException(
             objectKey + " is not an archived log file (format " + VERSION + ")", null);
       }
@@ -171,7 +173,7 @@ public final class LogObject {
    * Remembers the storage's own read error (storage unreachable, connection reset), which Tink
    * reports as a failed decryption, so that {@link IntegrityInput} does not take it for tampering.
    */
-  private static final class StorageInput extends java.io.FilterInputStream {
+  private static final class StorageInput extends FilterInputStream {
     volatile IOException failure;
 
     StorageInput(InputStream in) {
@@ -203,7 +205,7 @@ public final class LogObject {
    * Reports Tink's authentication failures (plain IOExceptions) as integrity failures; the
    * storage's own read errors pass through as they are.
    */
-  private static final class IntegrityInput extends java.io.FilterInputStream {
+  private static final class IntegrityInput extends FilterInputStream {
     private final String objectKey;
     private final StorageInput stored;
 

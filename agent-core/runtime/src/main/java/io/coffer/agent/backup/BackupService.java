@@ -22,6 +22,7 @@ import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.replication.ReplicationStatus;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -351,7 +352,7 @@ public final class BackupService {
             new CancellableInput(reader.open(backup.backupId(), overall), progress::cancelled)) {
           session.stage(backup, in);
           // only a stream read to its end has been fully authenticated
-          if (in.transferTo(java.io.OutputStream.nullOutputStream()) > 0) {
+          if (in.transferTo(OutputStream.nullOutputStream()) > 0) {
             throw DatastoreException.internal(
                 "the "
                     + manager.engine()

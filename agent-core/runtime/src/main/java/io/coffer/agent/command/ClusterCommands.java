@@ -9,6 +9,7 @@ import io.coffer.spi.DatastoreException;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Secret;
 import io.coffer.spi.backup.ServerControl;
+import io.coffer.spi.cluster.ClusterRecovery;
 import io.coffer.spi.cluster.NodeAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ final class ClusterCommands {
   }
 
   OperationResult recovery() {
-    io.coffer.spi.cluster.ClusterRecovery r = manager.cluster().recovery(server);
+    ClusterRecovery r = manager.cluster().recovery(server);
     io.coffer.proto.v1.ClusterRecovery.Builder out =
         io.coffer.proto.v1.ClusterRecovery.newBuilder()
             .setHistory(r.history())

@@ -1,6 +1,7 @@
 package io.coffer.agent.config;
 
 import io.coffer.agent.backup.Compression;
+import io.coffer.agent.storage.S3StorageConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -77,18 +78,14 @@ public record AgentConfig(
    * @param s3 the bucket of {@code s3} storage; null for local
    * @param compression zstd level and workers
    */
-  public record Backup(
-      String storage,
-      Path localDir,
-      io.coffer.agent.storage.S3StorageConfig s3,
-      Compression compression) {
+  public record Backup(String storage, Path localDir, S3StorageConfig s3, Compression compression) {
 
     public Backup {
       compression = compression == null ? Compression.DEFAULT : compression;
     }
 
     /** With the default compression. */
-    public Backup(String storage, Path localDir, io.coffer.agent.storage.S3StorageConfig s3) {
+    public Backup(String storage, Path localDir, S3StorageConfig s3) {
       this(storage, localDir, s3, null);
     }
   }

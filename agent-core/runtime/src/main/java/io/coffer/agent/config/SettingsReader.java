@@ -1,6 +1,8 @@
 package io.coffer.agent.config;
 
 import io.coffer.agent.backup.Compression;
+import io.coffer.agent.storage.S3StorageConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,10 +179,10 @@ final class SettingsReader {
     Map<String, Object> s3 = object(b, "s3");
     unknown("backup.s3", s3);
     String endpoint = text(s3, "backup.s3.endpoint", "");
-    java.net.URI endpointUri = null;
+    URI endpointUri = null;
     if (!endpoint.isEmpty()) {
       try {
-        endpointUri = java.net.URI.create(endpoint);
+        endpointUri = URI.create(endpoint);
         if (endpointUri.getScheme() == null || endpointUri.getHost() == null) {
           throw new IllegalArgumentException();
         }
@@ -202,11 +204,11 @@ final class SettingsReader {
     if (!pathStyle && !style.equalsIgnoreCase("false")) {
       problems.add("backup.s3.pathStyle '" + style + "' must be true or false");
     }
-    int partSize = io.coffer.agent.storage.S3StorageConfig.DEFAULT_PART_SIZE;
+    int partSize = S3StorageConfig.DEFAULT_PART_SIZE;
     String part = text(s3, "backup.s3.partSize", String.valueOf(partSize));
     try {
       partSize = Integer.parseInt(part);
-      if (partSize < io.coffer.agent.storage.S3StorageConfig.MIN_PART_SIZE) {
+      if (partSize < S3StorageConfig.MIN_PART_SIZE) {
         problems.add("backup.s3.partSize must be at least 5242880 (5 MiB, S3's minimum part)");
       }
     } catch (NumberFormatException e) {
@@ -218,7 +220,7 @@ final class SettingsReader {
     return new AgentConfig.Backup(
         storage,
         dir,
-        new io.coffer.agent.storage.S3StorageConfig(
+        new S3StorageConfig(
             endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize),
         compression);
   }

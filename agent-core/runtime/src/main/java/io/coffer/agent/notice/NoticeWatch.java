@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -77,7 +78,7 @@ public final class NoticeWatch implements AutoCloseable {
                       full -> {
                         String message =
                             String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "the data volume is %.1f%% full (%d MiB free)",
                                 full.usedPercent(),
                                 full.freeBytes() >> 20);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,7 +73,7 @@ final class StorageCheck {
         "path",
         r.volumeOf().toString(),
         "used_percent",
-        String.format(java.util.Locale.ROOT, "%.1f", r.usedPercent()),
+        String.format(Locale.ROOT, "%.1f", r.usedPercent()),
         "free_bytes",
         Long.toString(r.freeBytes()),
         "total_bytes",

@@ -6,6 +6,7 @@ import io.coffer.proto.v1.Datastore;
 import io.coffer.proto.v1.Health;
 import io.coffer.proto.v1.Heartbeat;
 import io.coffer.proto.v1.Role;
+import io.coffer.spi.Capability;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import java.time.Duration;
@@ -127,9 +128,7 @@ public final class HeartbeatSource {
   private int peerPort() {
     if (peerPort < 0) {
       peerPort =
-          manager.capabilities().contains(io.coffer.spi.Capability.CLUSTER)
-              ? manager.cluster().peerPort()
-              : 0;
+          manager.capabilities().contains(Capability.CLUSTER) ? manager.cluster().peerPort() : 0;
     }
     return peerPort;
   }

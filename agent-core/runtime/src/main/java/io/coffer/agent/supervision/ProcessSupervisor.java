@@ -1,5 +1,6 @@
 package io.coffer.agent.supervision;
 
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.ProcessSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,10 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,14 +187,14 @@ public final class ProcessSupervisor implements AutoCloseable {
         try {
           check.get(200, TimeUnit.MILLISECONDS);
           return;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
           if (!alive(process)) {
             check.cancel(true);
             throw new IllegalStateException(name + " exited while starting" + exitStatus());
           }
         }
       }
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r
           ? r
           : new IllegalStateException(e.getCause());
@@ -268,7 +271,7 @@ public final class ProcessSupervisor implements AutoCloseable {
       notifyAll();
     }
     if (!awaitState(State.READY, timeout)) {
-      throw io.coffer.spi.DatastoreException.unavailable(
+      throw DatastoreException.unavailable(
           name
               + " did not become ready within "
               + timeout.toSeconds()
@@ -291,7 +294,7 @@ public final class ProcessSupervisor implements AutoCloseable {
           .toFuture()
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -11,8 +11,11 @@ import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.LogArchiving;
 import io.coffer.spi.backup.LogFile;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -74,7 +77,7 @@ class LogArchiverTest {
       try {
         return complete(1000);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
 
@@ -211,13 +214,13 @@ class LogArchiverTest {
           @Override
           public InputStream open(String key) throws IOException {
             InputStream in = local.open(key);
-            return new java.io.FilterInputStream(in) {
+            return new FilterInputStream(in) {
               long read;
 
               @Override
               public int read(byte[] b, int off, int len) throws IOException {
                 if (read > (1 << 20)) {
-                  throw new java.net.SocketException("connection reset");
+                  throw new SocketException("connection reset");
                 }
                 int n = super.read(b, off, len);
                 read += Math.max(n, 0);
@@ -248,7 +251,7 @@ class LogArchiverTest {
         };
     assertThatThrownBy(
             () -> LogFetch.plan(flaky, "db-1", n -> true).into(dir.resolve("c"), pair.privateKey()))
-        .isInstanceOf(java.net.SocketException.class)
+        .isInstanceOf(SocketException.class)
         .isNotInstanceOf(BackupIntegrityException.class);
   }
 

@@ -21,7 +21,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +88,7 @@ class BackupPipelineTest {
   @Test
   void everyCompressionSettingRestoresTheSameBytes() throws Exception {
     long size = 16L << 20;
-    java.util.Map<Compression, Long> compressed = new java.util.HashMap<>();
+    Map<Compression, Long> compressed = new HashMap<>();
     for (Compression c :
         List.of(
             new Compression(1, 0),

@@ -7,6 +7,7 @@ import com.google.crypto.tink.aead.AeadConfig;
 import io.coffer.spi.backup.BackupType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class TestStreams {
           s.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
         }
         s.append(',').append(Long.toHexString(random.nextLong())).append('\n');
-        byte[] bytes = s.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = s.toString().getBytes(StandardCharsets.US_ASCII);
         recordLen = Math.min(bytes.length, record.length);
         System.arraycopy(bytes, 0, record, 0, recordLen);
         recordPos = 0;

@@ -3,6 +3,7 @@ package io.coffer.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.agent.backup.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class AgentConfigLoaderTest {
 
     Files.writeString(file, base + "backup: {compression: {level: 6}}\n");
     c = AgentConfigLoader.load(file, Map.of("COFFER_AGENT_BACKUP__COMPRESSION__WORKERS", "0"));
-    assertThat(c.backup().compression()).isEqualTo(new io.coffer.agent.backup.Compression(6, 0));
+    assertThat(c.backup().compression()).isEqualTo(new Compression(6, 0));
 
     Files.writeString(
         file, base + "backup: {compression: {level: 22, workers: many, speed: max}}\n");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.spi.Capability;
+import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
@@ -46,12 +47,12 @@ class PluginLoadingTest {
     Databases databases =
         new Databases() {
           @Override
-          public List<io.coffer.spi.Database> list() {
+          public List<Database> list() {
             return List.of();
           }
 
           @Override
-          public void create(io.coffer.spi.Database database) {}
+          public void create(Database database) {}
 
           @Override
           public void delete(String name) {}

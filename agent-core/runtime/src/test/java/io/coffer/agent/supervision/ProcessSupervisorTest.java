@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,8 +90,7 @@ class ProcessSupervisorTest {
             dir.resolve("server.log"),
             Duration.ofSeconds(5),
             null);
-    java.util.concurrent.atomic.AtomicBoolean ready =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean ready = new AtomicBoolean();
     AtomicInteger launched = new AtomicInteger();
     try (ProcessSupervisor supervisor =
         new ProcessSupervisor(

@@ -1,5 +1,6 @@
 package io.coffer.spi.cluster;
 
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import io.coffer.spi.backup.ServerControl;
 import java.util.List;
@@ -97,7 +98,7 @@ public interface ClusterStrategy {
    * @throws io.coffer.spi.DatastoreException FAILED_PRECONDITION when this node is not a member
    */
   default ClusterRecovery recovery(ServerControl server) {
-    throw io.coffer.spi.DatastoreException.unimplemented("whole-cluster recovery");
+    throw DatastoreException.unimplemented("whole-cluster recovery");
   }
 
   /**
@@ -106,7 +107,7 @@ public interface ClusterStrategy {
    * returns once it is Synced. Idempotent: on a node of a Primary component it returns at once.
    */
   default void bootstrap(ServerControl server) {
-    throw io.coffer.spi.DatastoreException.unimplemented("whole-cluster recovery");
+    throw DatastoreException.unimplemented("whole-cluster recovery");
   }
 
   /**
@@ -115,6 +116,6 @@ public interface ClusterStrategy {
    * Idempotent.
    */
   default void rejoin(ServerControl server) {
-    throw io.coffer.spi.DatastoreException.unimplemented("whole-cluster recovery");
+    throw DatastoreException.unimplemented("whole-cluster recovery");
   }
 }

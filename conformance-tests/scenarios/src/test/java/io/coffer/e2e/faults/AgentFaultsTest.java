@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.coffer.proto.v1.CommandReply;
 import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CommandStatus;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.InstanceState;
 import io.coffer.tck.process.ChaosProxy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +40,8 @@ class AgentFaultsTest {
               try {
                 proxy = new ChaosProxy(controlPort);
                 return proxy.port();
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
               }
             });
   }
@@ -106,7 +111,7 @@ class AgentFaultsTest {
   void aCommandForADisconnectedAgentWaitsUntilItsDeadlineAndIsNeverDropped() throws Exception {
     ServerView server = f.server();
     f.agent.kill9();
-    awaitState(io.coffer.proto.v1.InstanceState.INSTANCE_STATE_UNREACHABLE);
+    awaitState(InstanceState.INSTANCE_STATE_UNREACHABLE);
 
     StatusRuntimeException late =
         catchThrowableOfType(
@@ -159,21 +164,18 @@ class AgentFaultsTest {
   }
 
   /** How often the agent has logged that its channel went down. */
-  private long downEvents() throws java.io.IOException {
-    return java.nio.file.Files.readAllLines(f.agent.log()).stream()
+  private long downEvents() throws IOException {
+    return Files.readAllLines(f.agent.log()).stream()
         .filter(l -> l.contains("agent channel to"))
         .count();
   }
 
-  private void awaitState(io.coffer.proto.v1.InstanceState state) throws InterruptedException {
+  private void awaitState(InstanceState state) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       var s =
           f.bed
               .instances()
-              .getInstance(
-                  io.coffer.proto.v1.GetInstanceRequest.newBuilder()
-                      .setInstanceId(f.instance)
-                      .build());
+              .getInstance(GetInstanceRequest.newBuilder().setInstanceId(f.instance).build());
       if (s.getState() == state) {
         return;
       }

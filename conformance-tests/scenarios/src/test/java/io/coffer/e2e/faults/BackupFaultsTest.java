@@ -9,6 +9,7 @@ import io.coffer.proto.v1.CancelCommandRequest;
 import io.coffer.proto.v1.CommandState;
 import io.coffer.proto.v1.CreateBackupRequest;
 import io.coffer.tck.mysql.MysqlBackupData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,7 +153,7 @@ class BackupFaultsTest {
       return p.isAlive()
           && Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
               .noneMatch(l -> l.startsWith("State:") && l.contains("Z"));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false; // gone
     }
   }

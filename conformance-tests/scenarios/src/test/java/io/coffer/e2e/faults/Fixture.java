@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 
 /**
  * One instance whose agent runs in its own JVM (so it can be SIGKILLed) and supervises a real
@@ -42,8 +43,7 @@ final class Fixture implements AutoCloseable {
    * @param controlPort where the agent connects; 0 for the control itself (else e.g. a proxy's
    *     port)
    */
-  static Fixture start(
-      String instance, boolean controlProcess, java.util.function.IntUnaryOperator controlPort)
+  static Fixture start(String instance, boolean controlProcess, IntUnaryOperator controlPort)
       throws Exception {
     MysqlProvider mysql = MysqlProvider.requireMariadb();
     Path dir =

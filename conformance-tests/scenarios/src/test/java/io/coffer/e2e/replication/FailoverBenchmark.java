@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -294,12 +295,12 @@ public final class FailoverBenchmark {
 
   private static long p50(long[] values) {
     long[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     return sorted[(sorted.length - 1) / 2];
   }
 
   private static long max(long[] values) {
-    return java.util.Arrays.stream(values).max().orElse(0);
+    return Arrays.stream(values).max().orElse(0);
   }
 
   private static String s(long ms) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ abstract class SynchronousFailoverScenario {
       pair.sourceProcess.kill9();
       server.forEach(ProcessHandle::destroyForcibly); // SIGKILL
       for (ProcessHandle p : server) {
-        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        p.onExit().get(30, TimeUnit.SECONDS);
       }
     } finally {
       signal("CONT", replica); // never leave the replica frozen, whatever failed

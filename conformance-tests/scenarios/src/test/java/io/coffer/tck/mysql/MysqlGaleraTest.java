@@ -11,6 +11,7 @@ import io.coffer.proto.v1.CreateClusterRequest;
 import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.CreateUserRequest;
 import io.coffer.proto.v1.Database;
+import io.coffer.proto.v1.Event;
 import io.coffer.proto.v1.GetClusterRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.GrowClusterRequest;
@@ -31,6 +32,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -294,7 +296,7 @@ class MysqlGaleraTest {
     // Each node kept the last Primary component in gvwstate.dat (pc.recovery, on by default): once
     // the agents restarted them all, they restore it themselves
     // (https://galeracluster.com/library/documentation/pc-recovery.html)
-    List<ProcessHandle> servers = new java.util.ArrayList<>();
+    List<ProcessHandle> servers = new ArrayList<>();
     for (String node : members) {
       long pid =
           Long.parseLong(
@@ -334,7 +336,7 @@ class MysqlGaleraTest {
       agents.put(node, bed.startAgent(configs.get(node)));
     }
     // the control notices that no member is Primary with every agent back, and recovers the cluster
-    io.coffer.proto.v1.Event completed = bed.awaitEvent("repair_completed", Duration.ofMinutes(5));
+    Event completed = bed.awaitEvent("repair_completed", Duration.ofMinutes(5));
     assertThat(completed.getDetailsMap()).containsEntry("repair", "recover_cluster");
     Workflow w = bed.awaitWorkflow(completed.getDetailsOrThrow("workflow_id"), WORKFLOW);
     assertThat(w.getState()).as(w.getError()).isEqualTo(WorkflowState.WORKFLOW_STATE_SUCCEEDED);

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -114,7 +115,7 @@ final class RedisBackupData implements BackupData {
       String key = keys.get(i);
       String group = key.substring(0, key.indexOf(':', key.indexOf(':') + 1));
       Object value = reads.get(i).get();
-      if (value instanceof java.util.Set<?> set) {
+      if (value instanceof Set<?> set) {
         value = new TreeSet<>(set.stream().map(String::valueOf).toList());
       } else if (value instanceof Map<?, ?> map) {
         value = new TreeMap<>(map);

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -49,7 +50,7 @@ class RedisClusterTest {
   private static final int KEYS = 10_000;
 
   private Testbed bed;
-  private final Map<String, Integer> ports = new java.util.HashMap<>();
+  private final Map<String, Integer> ports = new HashMap<>();
   private RedisClusterClient client;
   private StatefulRedisClusterConnection<String, String> connection;
 

@@ -24,8 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class RedisSpecificsTest {
   private final RedisProvider provider = RedisProvider.requireRedis();
   private Testbed bed;
   private Path work;
-  private final Map<String, Integer> ports = new java.util.HashMap<>();
+  private final Map<String, Integer> ports = new HashMap<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -170,7 +172,7 @@ class RedisSpecificsTest {
 
     // after a restart the data comes from the new AOF
     bed.instances()
-        .withDeadlineAfter(3, java.util.concurrent.TimeUnit.MINUTES)
+        .withDeadlineAfter(3, TimeUnit.MINUTES)
         .restartInstance(RestartInstanceRequest.newBuilder().setInstanceId("rs-aof").build());
     bed.awaitHealthy("rs-aof", Duration.ofSeconds(60));
     assertThat(work.resolve("rs-aof").resolve("data").resolve("appendonlydir")).isDirectory();
@@ -179,7 +181,7 @@ class RedisSpecificsTest {
     }
   }
 
-  private final Map<String, RootLogin> roots = new java.util.HashMap<>();
+  private final Map<String, RootLogin> roots = new HashMap<>();
 
   private RootLogin root(String id) {
     return roots.computeIfAbsent(id, i -> bed.enableRoot(i));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,17 +48,17 @@ public class JavaProcess implements AutoCloseable {
   }
 
   /** Every live process below this one, e.g. the datastore an agent supervises. */
-  public java.util.List<ProcessHandle> descendants() {
+  public List<ProcessHandle> descendants() {
     return process.descendants().toList();
   }
 
   /**
    * The exit code once the process has exited within {@code timeout}; empty while it still runs.
    */
-  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        ? java.util.OptionalInt.of(process.exitValue())
-        : java.util.OptionalInt.empty();
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */

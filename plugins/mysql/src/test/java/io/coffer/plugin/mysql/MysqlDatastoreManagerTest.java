@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.mariadb.jdbc.Driver;
 
 /**
  * Drives the manager against a real mariadbd, started here the way the runtime would start it.
@@ -378,8 +380,7 @@ class MysqlDatastoreManagerTest {
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "3000");
-    return new org.mariadb.jdbc.Driver()
-        .connect("jdbc:mariadb://127.0.0.1:" + port + "/" + database, props);
+    return new Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/" + database, props);
   }
 
   /** Everything the bad-input test could possibly have changed, read over the admin socket. */
@@ -405,7 +406,7 @@ class MysqlDatastoreManagerTest {
     return String.join("\n", rows);
   }
 
-  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> expect(
+  private static AbstractThrowableAssert<?, ? extends Throwable> expect(
       Code code, String field, ThrowingCallable call) {
     return assertThatThrownBy(call)
         .isInstanceOfSatisfying(

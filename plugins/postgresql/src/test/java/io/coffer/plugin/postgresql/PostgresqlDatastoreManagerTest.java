@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -416,7 +417,7 @@ class PostgresqlDatastoreManagerTest {
     return new String(p.getInputStream().readAllBytes()).strip();
   }
 
-  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> expect(
+  private static AbstractThrowableAssert<?, ? extends Throwable> expect(
       Code code, String field, ThrowingCallable call) {
     return assertThatThrownBy(call)
         .isInstanceOfSatisfying(

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.postgresql.Driver;
 
 /**
  * A real PostgreSQL with its own data directory and port, run by the plugin's manager the way the
@@ -153,8 +154,7 @@ public final class TestServer implements AutoCloseable {
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5");
     props.setProperty("sslmode", "disable");
-    return new org.postgresql.Driver()
-        .connect("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+    return new Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
   }
 
   /** A connection to {@code database} as the agent's admin role, over the socket. */

@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.pf4j.Extension;
 
 /**
@@ -81,7 +82,7 @@ public final class RedisDatastoreManager implements DatastoreManager {
   @Override
   public void init(DatastoreContext context) {
     RedisSettings settings = RedisSettings.from(context, OsAccount.current());
-    java.util.function.Supplier<Secret> secret =
+    Supplier<Secret> secret =
         () -> {
           try {
             return AdminSecret.read(settings.adminSecret());

@@ -11,6 +11,7 @@ import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.UserAccount;
 import io.coffer.spi.config.ConfigurationChange;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,7 +42,7 @@ class RedisServerTest {
         Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is not installed");
     // the server's OS account (redis) must reach its directories under it
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (var s = new java.net.ServerSocket(0)) {
+    try (var s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     manager.init(

@@ -3,6 +3,7 @@ package io.coffer.plugin.kit.testing;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -36,7 +37,7 @@ public final class PluginArchitecture {
     noClasses()
         .should()
         .dependOnClassesThat(
-            com.tngtech.archunit.base.DescribedPredicate.describe(
+            DescribedPredicate.describe(
                 "belong to another plugin",
                 c ->
                     c.getPackageName().startsWith("io.coffer.plugin.")

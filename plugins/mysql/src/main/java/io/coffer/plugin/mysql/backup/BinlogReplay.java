@@ -5,6 +5,7 @@ import io.coffer.plugin.kit.ToolRunner;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.RecoveryTarget;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -102,7 +103,7 @@ final class BinlogReplay {
                 base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
                 null,
                 target.gtid()),
-            ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+            ProcessBuilder.Redirect.from(new File("/dev/null")),
             true);
     try {
       decode.stdout().transferTo(OutputStream.nullOutputStream());
@@ -150,7 +151,7 @@ final class BinlogReplay {
                 base.positions().get(BackupManifest.POSITION_BINLOG_OFFSET),
                 stop,
                 target.gtid()),
-            ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+            ProcessBuilder.Redirect.from(new File("/dev/null")),
             true);
     try (OutputStream out = Files.newOutputStream(sql, StandardOpenOption.WRITE)) {
       decode.stdout().transferTo(out);

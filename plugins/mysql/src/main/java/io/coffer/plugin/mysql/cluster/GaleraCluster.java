@@ -18,6 +18,9 @@ import io.coffer.spi.cluster.ClusterRecovery;
 import io.coffer.spi.cluster.ClusterStatus;
 import io.coffer.spi.cluster.ClusterStrategy;
 import io.coffer.spi.cluster.NodeAddress;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -224,20 +227,19 @@ public final class GaleraCluster implements ClusterStrategy {
   private long logSize() {
     try {
       return Files.exists(settings.errorLog()) ? Files.size(settings.errorLog()) : 0;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return 0;
     }
   }
 
   private String logSince(long offset) {
-    try (java.io.RandomAccessFile f =
-        new java.io.RandomAccessFile(settings.errorLog().toFile(), "r")) {
+    try (RandomAccessFile f = new RandomAccessFile(settings.errorLog().toFile(), "r")) {
       long start = Math.min(offset, f.length());
       byte[] b = new byte[(int) Math.min(f.length() - start, 4 << 20)];
       f.seek(f.length() - b.length);
       f.readFully(b);
-      return new String(b, java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
+      return new String(b, StandardCharsets.UTF_8);
+    } catch (IOException e) {
       return "";
     }
   }

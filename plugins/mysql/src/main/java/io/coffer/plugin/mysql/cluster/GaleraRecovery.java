@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,11 +110,7 @@ public final class GaleraRecovery {
       Files.writeString(temp, marked, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(state));
       Files.setOwner(temp, Files.getOwner(state));
-      Files.move(
-          temp,
-          state,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(temp, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw DatastoreException.internal(
           "cannot mark " + state + " safe to bootstrap: " + e.getMessage(), e);

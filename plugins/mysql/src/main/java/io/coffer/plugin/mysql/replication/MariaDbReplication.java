@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -495,7 +496,7 @@ public final class MariaDbReplication implements ReplicationStrategy {
   /** MASTER_GTID_WAIT; true when reached. A zero timeout only checks. */
   private static boolean waitFor(Connection c, String position, Duration timeout)
       throws SQLException {
-    String seconds = String.format(java.util.Locale.ROOT, "%.3f", timeout.toMillis() / 1000.0);
+    String seconds = String.format(Locale.ROOT, "%.3f", timeout.toMillis() / 1000.0);
     return scalar(c, "SELECT MASTER_GTID_WAIT(?, ?)", position, seconds).equals("0");
   }
 

@@ -1,7 +1,11 @@
 package io.coffer.plugin.mysql.server;
 
+import io.coffer.spi.DatastoreException;
 import io.coffer.spi.ProcessSpec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,16 +131,16 @@ public final class ServerCommand {
             + s.innodbBufferPoolSize()
             + "\n";
     try {
-      java.nio.file.Files.createDirectories(s.runDir());
+      Files.createDirectories(s.runDir());
       Path tmp = s.runDir().resolve(SERVER_OPTIONS_FILE + ".tmp");
-      java.nio.file.Files.writeString(tmp, text);
-      java.nio.file.Files.move(
+      Files.writeString(tmp, text);
+      Files.move(
           tmp,
           serverOptionsFile(s),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException e) {
-      throw io.coffer.spi.DatastoreException.internal(
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw DatastoreException.internal(
           "cannot write " + serverOptionsFile(s) + ": " + e.getMessage(), e);
     }
   }

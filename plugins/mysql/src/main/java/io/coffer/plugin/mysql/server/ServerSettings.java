@@ -1,5 +1,6 @@
 package io.coffer.plugin.mysql.server;
 
+import io.coffer.plugin.kit.DurationSetting;
 import io.coffer.plugin.kit.OsAccount;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -62,7 +64,7 @@ public record ServerSettings(
 
   private static Set<String> knownSettings() {
     Set<String> keys =
-        new java.util.HashSet<>(Set.of(BIN_DIR, INNODB_BUFFER_POOL_SIZE, BINLOG_ARCHIVE_INTERVAL));
+        new HashSet<>(Set.of(BIN_DIR, INNODB_BUFFER_POOL_SIZE, BINLOG_ARCHIVE_INTERVAL));
     keys.addAll(GaleraSettings.KEYS);
     return Set.copyOf(keys);
   }
@@ -160,8 +162,7 @@ public record ServerSettings(
         agent.root(),
         bufferPool,
         serverId(context.instanceId()),
-        io.coffer.plugin.kit.DurationSetting.seconds(
-            context, BINLOG_ARCHIVE_INTERVAL, 300, 10, 86_400),
+        DurationSetting.seconds(context, BINLOG_ARCHIVE_INTERVAL, 300, 10, 86_400),
         GaleraSettings.from(context));
   }
 

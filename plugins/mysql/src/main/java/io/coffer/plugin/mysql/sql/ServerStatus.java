@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Readiness, health, replication and version checks on a dedicated connection, each bounded in
@@ -113,7 +115,7 @@ public final class ServerStatus implements AutoCloseable {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'wsrep\\_%'")) {
       while (rs.next()) {
-        out.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
+        out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2));
       }
     }
     // without a provider loaded (wsrep off) the variables exist but say nothing
@@ -150,11 +152,11 @@ public final class ServerStatus implements AutoCloseable {
     return state.equals("Synced") ? "" : "galera: " + state;
   }
 
-  private static java.util.Optional<Double> number(Map<String, String> m, String key) {
+  private static Optional<Double> number(Map<String, String> m, String key) {
     try {
-      return java.util.Optional.of(Double.parseDouble(m.getOrDefault(key, "")));
+      return Optional.of(Double.parseDouble(m.getOrDefault(key, "")));
     } catch (NumberFormatException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

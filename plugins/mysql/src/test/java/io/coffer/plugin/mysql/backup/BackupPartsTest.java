@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -142,7 +143,7 @@ class BackupPartsTest {
             true,
             "16M",
             7,
-            java.time.Duration.ofMinutes(5),
+            Duration.ofMinutes(5),
             null);
     ToolCommands commands = new ToolCommands(settings, "root");
     String socket = "--socket=" + tmp.resolve("run/mysqld.sock");
@@ -213,7 +214,7 @@ class BackupPartsTest {
             false,
             "16M",
             1,
-            java.time.Duration.ofMinutes(5),
+            Duration.ofMinutes(5),
             null);
     assertThat(new ToolCommands(settings, "root").chownNeeded()).isFalse();
   }

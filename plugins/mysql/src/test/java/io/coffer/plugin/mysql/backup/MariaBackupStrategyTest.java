@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -647,7 +648,7 @@ class MariaBackupStrategyTest {
         m.finishedAt());
   }
 
-  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> expect(
+  private static AbstractThrowableAssert<?, ? extends Throwable> expect(
       Code code, String field, ThrowingCallable call) {
     return assertThatThrownBy(call)
         .isInstanceOfSatisfying(

@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.mariadb.jdbc.Driver;
 
 /**
  * A real mariadbd with its own data directory and port, run by the plugin's manager the way the
@@ -148,7 +149,7 @@ public final class TestInstance implements AutoCloseable {
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "3000");
-    return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/", props);
+    return new Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/", props);
   }
 
   public Connection connect() throws SQLException {

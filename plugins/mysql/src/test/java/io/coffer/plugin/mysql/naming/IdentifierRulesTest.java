@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.Secret;
 import java.util.function.Consumer;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -168,8 +170,8 @@ class IdentifierRulesTest {
     }
   }
 
-  static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
-      String field, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+  static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
+      String field, ThrowableAssert.ThrowingCallable call) {
     return assertThatThrownBy(call)
         .isInstanceOfSatisfying(
             DatastoreException.class,

@@ -23,6 +23,8 @@ import io.coffer.spi.backup.ServerControl;
 import io.coffer.spi.replication.ReplicationSource;
 import io.coffer.spi.replication.ReplicationStatus;
 import io.coffer.spi.replication.ReplicationStrategy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,6 +37,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -491,8 +494,8 @@ class MariaDbReplicationTest {
         instances.add(i);
       }
       return i;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -527,8 +530,8 @@ class MariaDbReplicationTest {
         i.base.getFileName() + " has " + rows + " rows");
   }
 
-  private static ReplicationStatus awaitStatus(
-      TestInstance i, java.util.function.Predicate<ReplicationStatus> wanted) throws Exception {
+  private static ReplicationStatus awaitStatus(TestInstance i, Predicate<ReplicationStatus> wanted)
+      throws Exception {
     ReplicationStatus[] last = new ReplicationStatus[1];
     await(
         () -> wanted.test(last[0] = i.manager.replication().status()),

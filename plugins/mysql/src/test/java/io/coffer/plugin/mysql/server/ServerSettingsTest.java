@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,7 +118,7 @@ class ServerSettingsTest {
         .isNotEqualTo(ServerSettings.serverId("i-2"));
     // CRC-32 of "123456789" is the standard check value 0xCBF43926.
     assertThat(ServerSettings.serverId("123456789")).isEqualTo(0xCBF43926L);
-    for (String id : java.util.List.of("", "db1", "x".repeat(500))) {
+    for (String id : List.of("", "db1", "x".repeat(500))) {
       assertThat(ServerSettings.serverId(id)).isBetween(1L, 0xFFFF_FFFFL);
     }
   }
@@ -180,8 +183,8 @@ class ServerSettingsTest {
     assertInvalid("datastore.runDir", () -> ServerSettings.from(longRunDir, ALICE));
   }
 
-  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
-      String field, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
+      String field, ThrowableAssert.ThrowingCallable call) {
     return assertThatThrownBy(call)
         .isInstanceOfSatisfying(
             DatastoreException.class,

@@ -8,6 +8,7 @@ import io.coffer.plugin.postgresql.sql.SocketConnector;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.backup.RecoveryTarget;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,7 +257,7 @@ final class PointInTimeRecovery {
       Thread.sleep(POLL.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting for recovery");
+      throw new InterruptedIOException("interrupted while waiting for recovery");
     }
   }
 }

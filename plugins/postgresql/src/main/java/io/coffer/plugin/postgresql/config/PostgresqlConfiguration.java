@@ -10,6 +10,7 @@ import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.config.ParameterRule;
 import io.coffer.spi.config.ParameterType;
 import io.coffer.spi.config.ParameterValue;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -193,7 +194,7 @@ public final class PostgresqlConfiguration implements ConfigurationManager {
           case "enum" -> ParameterType.ENUM;
           default -> ParameterType.STRING;
         };
-    java.sql.Array enums = rs.getArray(6);
+    Array enums = rs.getArray(6);
     List<String> allowed = enums == null ? List.of() : Arrays.asList((String[]) enums.getArray());
     return new ParameterRule(
         rs.getString(1),

@@ -1,6 +1,7 @@
 package io.coffer.plugin.postgresql.replication;
 
 import io.coffer.spi.DatastoreException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** WAL positions as PostgreSQL prints them: {@code X/Y} in hex (the {@code pg_lsn} type). */
@@ -14,6 +15,6 @@ final class Lsn {
     if (value == null || !FORMAT.matcher(value).matches()) {
       throw DatastoreException.invalidArgument(field, "must be a PostgreSQL LSN such as 0/3000060");
     }
-    return value.toUpperCase(java.util.Locale.ROOT);
+    return value.toUpperCase(Locale.ROOT);
   }
 }

@@ -3,6 +3,7 @@ package io.coffer.plugin.postgresql.server;
 import io.coffer.plugin.kit.DurationSetting;
 import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.kit.ServerUser;
+import io.coffer.plugin.postgresql.Tools;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import java.nio.charset.StandardCharsets;
@@ -229,6 +230,6 @@ public record ServerSettings(
       throw DatastoreException.invalidArgument(
           "datastore.osUser", "'" + name + "' is not an OS account name");
     }
-    return ServerUser.lookup(name, io.coffer.plugin.postgresql.Tools.ENV);
+    return ServerUser.lookup(name, Tools.ENV);
   }
 }

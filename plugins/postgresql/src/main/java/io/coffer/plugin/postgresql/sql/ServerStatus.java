@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -85,7 +86,7 @@ public final class ServerStatus implements AutoCloseable {
                   rs.getBoolean(1)
                       ? Probe.Role.REPLICA
                       : rs.getLong(4) > 0 ? Probe.Role.PRIMARY : Probe.Role.STANDALONE;
-              Map<String, Double> metrics = new java.util.HashMap<>();
+              Map<String, Double> metrics = new HashMap<>();
               metrics.put("connections", (double) rs.getLong(2));
               metrics.put("uptime_seconds", Math.floor(rs.getDouble(3)));
               metrics.put("replicas_connected", (double) rs.getLong(4));

@@ -2,6 +2,8 @@ package io.coffer.plugin.postgresql.sql;
 
 import io.coffer.plugin.kit.sql.Connector;
 import io.coffer.plugin.postgresql.naming.ReservedNames;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -76,7 +78,7 @@ public final class SocketConnector implements Connector {
         "jdbc:postgresql://localhost:"
             + port
             + "/"
-            + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+            + URLEncoder.encode(database, StandardCharsets.UTF_8);
     Connection connection = DRIVER.connect(url, props);
     if (connection == null) {
       throw new SQLNonTransientConnectionException("PostgreSQL driver refused the connection URL");

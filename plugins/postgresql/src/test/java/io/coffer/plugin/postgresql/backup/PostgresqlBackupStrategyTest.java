@@ -22,6 +22,7 @@ import io.coffer.spi.backup.ServerControl;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,12 +34,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -46,7 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * runtime's place. One source instance is shared; every restore goes into a new instance. Skipped
  * when PostgreSQL is not installed.
  */
-@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresqlBackupStrategyTest {
 
@@ -364,18 +367,15 @@ class PostgresqlBackupStrategyTest {
   private static InputStream alteredMember(Path file, String member) throws IOException {
     byte[] tar = Files.readAllBytes(file);
     for (int header = 0; header + 512 <= tar.length; ) {
-      String name =
-          new String(tar, header, 100, java.nio.charset.StandardCharsets.US_ASCII)
-              .replace("\0", "");
+      String name = new String(tar, header, 100, StandardCharsets.US_ASCII).replace("\0", "");
       long size =
           Long.parseLong(
-              new String(tar, header + 124, 11, java.nio.charset.StandardCharsets.US_ASCII)
+              new String(tar, header + 124, 11, StandardCharsets.US_ASCII)
                       .replace("\0", "")
                       .trim()
                       .isEmpty()
                   ? "0"
-                  : new String(tar, header + 124, 11, java.nio.charset.StandardCharsets.US_ASCII)
-                      .trim(),
+                  : new String(tar, header + 124, 11, StandardCharsets.US_ASCII).trim(),
               8);
       if (name.equals(member)) {
         tar[header + 512] ^= 0x01;
@@ -445,7 +445,7 @@ class PostgresqlBackupStrategyTest {
         m.finishedAt());
   }
 
-  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> expect(
+  private static AbstractThrowableAssert<?, ? extends Throwable> expect(
       Code code, String field, ThrowingCallable call) {
     return assertThatThrownBy(call)
         .isInstanceOfSatisfying(

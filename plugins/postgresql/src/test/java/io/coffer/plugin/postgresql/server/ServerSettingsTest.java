@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.plugin.kit.OsAccount;
 import io.coffer.plugin.kit.ServerUser;
+import io.coffer.plugin.postgresql.Tools;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreException;
 import io.coffer.spi.ProcessSpec;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -81,7 +83,7 @@ class ServerSettingsTest {
             "root",
             "128MB",
             100,
-            java.time.Duration.ofMinutes(5));
+            Duration.ofMinutes(5));
     List<String> setpriv =
         List.of(
             "/usr/bin/setpriv",
@@ -195,11 +197,10 @@ class ServerSettingsTest {
     if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
       return;
     }
-    assertThatThrownBy(() -> ServerUser.lookup("root", io.coffer.plugin.postgresql.Tools.ENV))
+    assertThatThrownBy(() -> ServerUser.lookup("root", Tools.ENV))
         .isInstanceOf(DatastoreException.class)
         .hasMessageContaining("must run as another account");
-    assertThatThrownBy(
-            () -> ServerUser.lookup("no-such-account-here", io.coffer.plugin.postgresql.Tools.ENV))
+    assertThatThrownBy(() -> ServerUser.lookup("no-such-account-here", Tools.ENV))
         .isInstanceOf(DatastoreException.class)
         .hasMessageContaining("no OS account");
   }

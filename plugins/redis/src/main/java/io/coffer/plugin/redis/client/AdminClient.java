@@ -16,6 +16,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -135,7 +136,7 @@ public final class AdminClient implements AutoCloseable {
       connection = null;
     }
     if (client != null) {
-      client.shutdownAsync(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+      client.shutdownAsync(0, 1, TimeUnit.SECONDS);
       client = null;
     }
   }
@@ -143,6 +144,6 @@ public final class AdminClient implements AutoCloseable {
   @Override
   public void close() {
     drop();
-    resources.shutdown(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    resources.shutdown(0, 1, TimeUnit.SECONDS);
   }
 }

@@ -17,6 +17,7 @@ import io.coffer.spi.cluster.NodeAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -376,7 +377,7 @@ public final class RedisCluster implements ClusterStrategy {
   private static String lastLines(String text, int n) {
     String[] lines = text.strip().split("\n");
     return String.join(
-        " | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - n), lines.length));
+        " | ", Arrays.copyOfRange(lines, Math.max(0, lines.length - n), lines.length));
   }
 
   private static void pause() {

@@ -2,6 +2,7 @@ package io.coffer.plugin.redis.users;
 
 import io.coffer.plugin.redis.server.AdminSecret;
 import io.coffer.spi.DatastoreException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +39,7 @@ public final class UserNames {
   public static boolean isReserved(String name) {
     return name.equalsIgnoreCase(DEFAULT_USER)
         || name.equalsIgnoreCase(ROOT)
-        || name.toLowerCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX)
+        || name.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX)
         || name.equals(AdminSecret.ADMIN_USER);
   }
 }

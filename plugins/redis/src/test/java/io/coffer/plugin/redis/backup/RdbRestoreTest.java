@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,7 @@ class RdbRestoreTest {
     assertThat(Files.readString(settings.rdbFile())).isEqualTo("REDIS0010 the replica's old data");
   }
 
-  private java.util.List<String> asides() throws IOException {
+  private List<String> asides() throws IOException {
     try (var files = Files.list(settings.dataDir())) {
       return files
           .map(p -> p.getFileName().toString())
