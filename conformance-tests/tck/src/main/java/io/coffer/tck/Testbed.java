@@ -9,6 +9,7 @@ import io.coffer.control.server.ControlServer;
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupServiceGrpc;
 import io.coffer.proto.v1.BackupState;
+import io.coffer.proto.v1.CertificateServiceGrpc;
 import io.coffer.proto.v1.ClusterServiceGrpc;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.ConfigurationServiceGrpc;
@@ -220,6 +221,10 @@ public final class Testbed implements AutoCloseable {
 
   public WebhookServiceGrpc.WebhookServiceBlockingStub webhooks() {
     return WebhookServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  public CertificateServiceGrpc.CertificateServiceBlockingStub certificates() {
+    return CertificateServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   public CommandServiceGrpc.CommandServiceBlockingStub commands() {

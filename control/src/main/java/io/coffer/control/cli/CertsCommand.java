@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code coffer certs}: the development certificate authority. */
 @Command(
     name = "certs",
-    description = "Manage the development certificate authority and the certificates it issues.",
-    subcommands = {CertsInit.class, CertsIssue.class})
+    description =
+        "Manage the development certificate authority, the certificates it issues, and revocations.",
+    subcommands = {CertsInit.class, CertsIssue.class, CertsRevoke.class, CertsRevoked.class})
 final class CertsCommand extends CliCommand {}

@@ -3,6 +3,7 @@ package io.coffer.control.cli;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.config.HostPort;
 import io.coffer.proto.v1.BackupServiceGrpc;
+import io.coffer.proto.v1.CertificateServiceGrpc;
 import io.coffer.proto.v1.ClusterServiceGrpc;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandServiceGrpc;
@@ -164,6 +165,10 @@ final class ControlClient implements AutoCloseable {
    */
   InstanceServiceGrpc.InstanceServiceBlockingStub instanceJobs() {
     return configureJob(InstanceServiceGrpc.newBlockingStub(channel));
+  }
+
+  CertificateServiceGrpc.CertificateServiceBlockingStub certificates() {
+    return configure(CertificateServiceGrpc.newBlockingStub(channel));
   }
 
   /** Cluster workflows: each call returns at once (a workflow runs in the control). */

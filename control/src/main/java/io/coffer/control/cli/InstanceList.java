@@ -25,7 +25,14 @@ final class InstanceList extends ClientCommand {
     output()
         .table(
             List.of(
-                "INSTANCE", "STATE", "HEALTH", "ROLE", "DATASTORE", "VERSION", "LAST-HEARTBEAT"),
+                "INSTANCE",
+                "STATE",
+                "HEALTH",
+                "ROLE",
+                "DATASTORE",
+                "VERSION",
+                "LAST-HEARTBEAT",
+                "CERT-EXPIRES"),
             response.getInstancesList().stream().map(i -> row(i, now)).toList());
     return ExitCodes.OK;
   }
@@ -38,6 +45,7 @@ final class InstanceList extends ClientCommand {
         Output.label(instance.getRole(), "ROLE_"),
         instance.getDatastore().getEngine(),
         instance.getDatastore().getVersion(),
-        Output.age(instance.getLastHeartbeat(), now));
+        Output.age(instance.getLastHeartbeat(), now),
+        Output.time(instance.getCertificateNotAfter()));
   }
 }

@@ -46,6 +46,15 @@ final class InstanceShow extends ClientCommand {
                 new String[] {"Last heartbeat", heartbeat},
                 new String[] {"Detail", Output.orDash(instance.getDetail())},
                 new String[] {
+                  "Certificate",
+                  instance.getCertificateSerial().isEmpty()
+                      ? "-"
+                      : "serial "
+                          + instance.getCertificateSerial()
+                          + ", expires "
+                          + Output.time(instance.getCertificateNotAfter())
+                },
+                new String[] {
                   "Capabilities",
                   instance.getCapabilitiesCount() == 0
                       ? "-"

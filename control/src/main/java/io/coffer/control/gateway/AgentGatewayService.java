@@ -7,6 +7,7 @@ import io.coffer.control.ha.Leases;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.registry.AgentSession;
 import io.coffer.control.security.AgentAuthInterceptor;
+import io.coffer.control.security.AgentCertificate;
 import io.coffer.control.security.Identity;
 import io.coffer.control.store.StateStore;
 import io.coffer.proto.v1.AgentEvent;
@@ -68,6 +69,7 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
   @Override
   public StreamObserver<AgentFrame> connect(StreamObserver<ControlFrame> responses) {
     Identity identity = AgentAuthInterceptor.IDENTITY.get();
+    AgentCertificate certificate = AgentAuthInterceptor.CERTIFICATE.get();
     ServerCallStreamObserver<ControlFrame> out = (ServerCallStreamObserver<ControlFrame>) responses;
     AtomicReference<AgentSession> current = new AtomicReference<>();
     // must be set before this method returns; the session exists only after the Hello
@@ -135,7 +137,14 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
           refused = true;
           return;
         }
-        AgentSession candidate = new AgentSession(identity.name(), hello, clock.instant(), out);
+        AgentSession candidate =
+            new AgentSession(
+                identity.name(),
+                hello,
+                clock.instant(),
+                out,
+                certificate.serial(),
+                certificate.notAfter());
         Optional<AgentSession> other = registry.attach(candidate);
         if (other.isPresent()) {
           Hello live = other.get().hello();

@@ -10,6 +10,7 @@ import io.coffer.control.ha.Failover;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.replication.Topology;
+import io.coffer.control.security.Revocations;
 import io.grpc.BindableService;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class NorthboundServices {
       WholeClusterRecovery clusterRecovery,
       Events events,
       WebhookStore webhooks,
+      Revocations revocations,
       Clock clock,
       Duration defaultTimeout,
       Duration jobTimeout) {
@@ -49,6 +51,7 @@ public final class NorthboundServices {
         new ReplicationServiceImpl(replication, failover, topology, registry),
         new ClusterServiceImpl(clusters, clusterRecovery),
         new EventServiceImpl(events),
-        new WebhookServiceImpl(webhooks, events.journal(), clock));
+        new WebhookServiceImpl(webhooks, events.journal(), clock),
+        new CertificateServiceImpl(revocations, registry, clock));
   }
 }

@@ -1,6 +1,7 @@
 package io.coffer.control.registry;
 
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.coffer.proto.v1.Datastore;
 import io.coffer.proto.v1.Heartbeat;
 import io.coffer.proto.v1.Hello;
@@ -39,6 +40,8 @@ public final class AgentRegistry {
     volatile Hello hello;
     volatile Heartbeat heartbeat;
     volatile Instant lastSeen;
+    volatile String certificateSerial;
+    volatile Instant certificateNotAfter;
   }
 
   /** An instance known from an earlier run of the control (its stream is not open yet). */
@@ -72,6 +75,8 @@ public final class AgentRegistry {
       }
       e.session = session;
       e.hello = session.hello();
+      e.certificateSerial = session.certificateSerial();
+      e.certificateNotAfter = session.certificateNotAfter();
       e.heartbeat = null;
       e.lastSeen = session.connectedAt();
     }
@@ -163,6 +168,20 @@ public final class AgentRegistry {
         .asRuntimeException();
   }
 
+  /** The live sessions whose agent connected with the certificate {@code serial}. */
+  public List<AgentSession> sessionsWithCertificate(String serial) {
+    return entries.values().stream()
+        .map(en -> en.session)
+        .filter(sn -> sn != null && sn.isOpen() && serial.equals(sn.certificateSerial()))
+        .toList();
+  }
+
+  /** The serial of the certificate {@code instanceId}'s agent connected with last, if any. */
+  public Optional<String> lastCertificate(String instanceId) {
+    Entry e = entries.get(instanceId);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.certificateSerial);
+  }
+
   public List<InstanceStatus> list() {
     return entries.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -185,6 +204,10 @@ public final class AgentRegistry {
         session != null && session.isOpen() && fresh
             ? InstanceState.INSTANCE_STATE_CONNECTED
             : InstanceState.INSTANCE_STATE_UNREACHABLE);
+    if (e.certificateSerial != null) {
+      b.setCertificateSerial(e.certificateSerial)
+          .setCertificateNotAfter(Timestamps.fromMillis(e.certificateNotAfter.toEpochMilli()));
+    }
     if (hello != null) {
       b.setAgentVersion(hello.getAgentVersion())
           .addAllCapabilities(hello.getCapabilitiesList())

@@ -24,17 +24,38 @@ public final class AgentSession {
   private final Hello hello;
   private final Instant connectedAt;
   private final ServerCallStreamObserver<ControlFrame> out;
+  private final String certificateSerial;
+  private final Instant certificateNotAfter;
   private boolean closed;
 
+  /**
+   * @param certificateSerial the serial of the certificate the agent connected with (lower-case
+   *     hex)
+   * @param certificateNotAfter when that certificate expires
+   */
   public AgentSession(
       String instanceId,
       Hello hello,
       Instant connectedAt,
-      ServerCallStreamObserver<ControlFrame> out) {
+      ServerCallStreamObserver<ControlFrame> out,
+      String certificateSerial,
+      Instant certificateNotAfter) {
     this.instanceId = instanceId;
     this.hello = hello;
     this.connectedAt = connectedAt;
     this.out = out;
+    this.certificateSerial = certificateSerial;
+    this.certificateNotAfter = certificateNotAfter;
+  }
+
+  /** The serial of the certificate this agent connected with (lower-case hex). */
+  public String certificateSerial() {
+    return certificateSerial;
+  }
+
+  /** When the certificate this agent connected with expires. */
+  public Instant certificateNotAfter() {
+    return certificateNotAfter;
   }
 
   public String instanceId() {

@@ -9,11 +9,28 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Admits only agent identities ({@code coffer://instance/ID}) to the agent gateway. */
+/**
+ * Admits only agent identities ({@code coffer://instance/ID}) to the agent gateway, and refuses a
+ * certificate that was revoked ({@link Revocations}).
+ */
 public final class AgentAuthInterceptor implements ServerInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(AgentAuthInterceptor.class);
+
   /** The calling agent's identity, for services behind this interceptor. */
   public static final Context.Key<Identity> IDENTITY = Context.key("coffer-agent-identity");
+
+  /** The certificate the calling agent presented. */
+  public static final Context.Key<AgentCertificate> CERTIFICATE =
+      Context.key("coffer-agent-certificate");
+
+  private final Revocations revocations;
+
+  public AgentAuthInterceptor(Revocations revocations) {
+    this.revocations = revocations;
+  }
 
   /**
    * The calling agent's address as the transport saw it (a {@link java.net.SocketAddress}), for
@@ -41,9 +58,32 @@ public final class AgentAuthInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     Object remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    AgentCertificate certificate =
+        PeerCertificates.leaf(call).map(AgentCertificate::of).orElseThrow();
+    Optional<Revocations.Revocation> revoked = revocations.of(certificate.serial());
+    if (revoked.isPresent()) {
+      log.warn(
+          "SECURITY: refused the agent of instance {} from {}: its certificate {} was revoked at {}",
+          id.get().name(),
+          remote,
+          certificate.serial(),
+          revoked.get().revokedAt());
+      call.close(
+          Status.PERMISSION_DENIED.withDescription(
+              "the certificate "
+                  + certificate.serial()
+                  + " of instance "
+                  + id.get().name()
+                  + " was revoked at "
+                  + revoked.get().revokedAt()
+                  + "; the instance needs a new certificate"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
     return Contexts.interceptCall(
         Context.current()
             .withValue(IDENTITY, id.get())
+            .withValue(CERTIFICATE, certificate)
             .withValue(REMOTE_ADDRESS, remote == null ? "an unknown address" : remote),
         call,
         headers,

@@ -13,6 +13,11 @@ final class PeerCertificates {
   private PeerCertificates() {}
 
   static Optional<Identity> identity(ServerCall<?, ?> call) {
+    return leaf(call).flatMap(Identity::of);
+  }
+
+  /** The caller's own certificate, first of its verified chain. */
+  static Optional<X509Certificate> leaf(ServerCall<?, ?> call) {
     SSLSession ssl = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     if (ssl == null) {
       return Optional.empty();
@@ -20,7 +25,7 @@ final class PeerCertificates {
     try {
       Certificate[] chain = ssl.getPeerCertificates();
       if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
-        return Identity.of(leaf);
+        return Optional.of(leaf);
       }
     } catch (SSLPeerUnverifiedException e) {
       // no client certificate presented

@@ -29,6 +29,7 @@ import io.coffer.control.replication.ReplicationSteps;
 import io.coffer.control.replication.Topology;
 import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.ApiAuthInterceptor;
+import io.coffer.control.security.Revocations;
 import io.coffer.control.security.TlsContexts;
 import io.coffer.control.store.SqliteStateStore;
 import io.coffer.control.store.StateStore;
@@ -121,6 +122,8 @@ public final class ControlServer implements AutoCloseable {
                     .group(w.param("source"))
                     .ifPresent(g -> leases.revoke(w.param("source"), g)));
 
+    Revocations revocations = Revocations.open(state);
+    resources.add(revocations);
     EventLoopGroup loops =
         new NioEventLoopGroup(
             config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
@@ -134,7 +137,7 @@ public final class ControlServer implements AutoCloseable {
                 ServerInterceptors.intercept(
                     new AgentGatewayService(
                         registry, broker, store, clock, archiveKeys.publicKey(), events, leases),
-                    new AgentAuthInterceptor()))
+                    new AgentAuthInterceptor(revocations)))
             // handlers never block (store work runs on boundedElastic): no thread hand-off per
             // message
             .directExecutor()
@@ -211,6 +214,7 @@ public final class ControlServer implements AutoCloseable {
             clusterRecovery,
             events,
             webhooks,
+            revocations,
             clock,
             config.defaultTimeout(),
             config.jobTimeout())) {

@@ -89,7 +89,9 @@ class ClientCommandsTest {
                     .setLastHeartbeat(
                         Timestamp.newBuilder()
                             .setSeconds(
-                                now.getEpochSecond() - 300))) // minutes: not flaky under load
+                                now.getEpochSecond() - 300)) // minutes: not flaky under load
+                    .setCertificateSerial("1a2b")
+                    .setCertificateNotAfter(Timestamp.newBuilder().setSeconds(1798761600)))
             .addInstances(
                 InstanceStatus.newBuilder()
                     .setInstanceId("cache-two")
@@ -100,9 +102,9 @@ class ClientCommandsTest {
     assertThat(result.err()).isEmpty();
     assertThat(result.out().lines())
         .containsExactly(
-            "INSTANCE   STATE        HEALTH   ROLE     DATASTORE  VERSION          LAST-HEARTBEAT",
-            "db-1       connected    healthy  primary  mysql      10.11.6-MariaDB  5m ago",
-            "cache-two  unreachable  -        -        -          -                -");
+            "INSTANCE   STATE        HEALTH   ROLE     DATASTORE  VERSION          LAST-HEARTBEAT  CERT-EXPIRES",
+            "db-1       connected    healthy  primary  mysql      10.11.6-MariaDB  5m ago          2027-01-01T00:00:00Z",
+            "cache-two  unreachable  -        -        -          -                -               -");
     assertThat(control.callers).containsOnly("coffer://client/admin");
   }
 
