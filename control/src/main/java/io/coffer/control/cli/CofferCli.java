@@ -51,6 +51,7 @@ import picocli.CommandLine.ScopeType;
     modelTransformer = CofferCli.InstallHandlers.class,
     subcommands = {
       CertsCommand.class,
+      EnrollCommand.class,
       ControlCommand.class,
       InstanceCommand.class,
       DatabaseCommand.class,

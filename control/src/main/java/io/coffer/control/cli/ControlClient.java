@@ -9,6 +9,7 @@ import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandServiceGrpc;
 import io.coffer.proto.v1.ConfigurationServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
+import io.coffer.proto.v1.EnrollmentTokenServiceGrpc;
 import io.coffer.proto.v1.EventServiceGrpc;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.ReplicationServiceGrpc;
@@ -165,6 +166,10 @@ final class ControlClient implements AutoCloseable {
    */
   InstanceServiceGrpc.InstanceServiceBlockingStub instanceJobs() {
     return configureJob(InstanceServiceGrpc.newBlockingStub(channel));
+  }
+
+  EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub enrollmentTokens() {
+    return configure(EnrollmentTokenServiceGrpc.newBlockingStub(channel));
   }
 
   CertificateServiceGrpc.CertificateServiceBlockingStub certificates() {

@@ -2,6 +2,7 @@ package io.coffer.control.northbound;
 
 import io.coffer.control.backup.BackupManager;
 import io.coffer.control.broker.Broker;
+import io.coffer.control.ca.CertificateAuthority;
 import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.cluster.WholeClusterRecovery;
 import io.coffer.control.events.Events;
@@ -10,11 +11,13 @@ import io.coffer.control.ha.Failover;
 import io.coffer.control.registry.AgentRegistry;
 import io.coffer.control.replication.ReplicationManager;
 import io.coffer.control.replication.Topology;
+import io.coffer.control.security.EnrollmentTokens;
 import io.coffer.control.security.Revocations;
 import io.grpc.BindableService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The northbound gRPC services, ready to bind behind the API authentication interceptor. */
 public final class NorthboundServices {
@@ -36,6 +39,7 @@ public final class NorthboundServices {
       Events events,
       WebhookStore webhooks,
       Revocations revocations,
+      EnrollmentTokens enrollmentTokens,
       Clock clock,
       Duration defaultTimeout,
       Duration jobTimeout) {
@@ -52,6 +56,19 @@ public final class NorthboundServices {
         new ClusterServiceImpl(clusters, clusterRecovery),
         new EventServiceImpl(events),
         new WebhookServiceImpl(webhooks, events.journal(), clock),
-        new CertificateServiceImpl(revocations, registry, clock));
+        new CertificateServiceImpl(revocations, registry, clock),
+        new EnrollmentTokenServiceImpl(enrollmentTokens, clock));
+  }
+
+  /**
+   * The enrollment endpoint, for agents without a certificate yet: served without the API's
+   * authentication (the one-time token is the credential).
+   *
+   * @param ca the issuing CA, when this control holds its key
+   * @param validity how long enrolled agents' certificates last
+   */
+  public static BindableService enrollment(
+      EnrollmentTokens tokens, Optional<CertificateAuthority> ca, Duration validity, Clock clock) {
+    return new EnrollmentServiceImpl(tokens, ca, validity, clock);
   }
 }

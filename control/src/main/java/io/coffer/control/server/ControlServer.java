@@ -7,6 +7,7 @@ import io.coffer.control.backup.BackupScheduler;
 import io.coffer.control.backup.MasterKeyStore;
 import io.coffer.control.broker.Broker;
 import io.coffer.control.broker.RequestDigests;
+import io.coffer.control.ca.CertificateAuthority;
 import io.coffer.control.cluster.ClusterManager;
 import io.coffer.control.cluster.ClusterMembership;
 import io.coffer.control.cluster.WholeClusterRecovery;
@@ -29,6 +30,7 @@ import io.coffer.control.replication.ReplicationSteps;
 import io.coffer.control.replication.Topology;
 import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.ApiAuthInterceptor;
+import io.coffer.control.security.EnrollmentTokens;
 import io.coffer.control.security.Revocations;
 import io.coffer.control.security.TlsContexts;
 import io.coffer.control.store.SqliteStateStore;
@@ -46,11 +48,13 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +128,8 @@ public final class ControlServer implements AutoCloseable {
 
     Revocations revocations = Revocations.open(state);
     resources.add(revocations);
+    EnrollmentTokens enrollmentTokens = EnrollmentTokens.open(state);
+    resources.add(enrollmentTokens);
     EventLoopGroup loops =
         new NioEventLoopGroup(
             config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
@@ -215,11 +221,21 @@ public final class ControlServer implements AutoCloseable {
             events,
             webhooks,
             revocations,
+            enrollmentTokens,
             clock,
             config.defaultTimeout(),
             config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
+    // enrollment needs the CA's key; a control without it (an operator keeps the key elsewhere)
+    // answers FAILED_PRECONDITION
+    Optional<CertificateAuthority> issuer =
+        Files.exists(config.home().caKey())
+            ? Optional.of(CertificateAuthority.load(config.caFile(), config.home().caKey()))
+            : Optional.empty();
+    api.addService(
+        NorthboundServices.enrollment(
+            enrollmentTokens, issuer, CertificateAuthority.DEFAULT_LEAF_VALIDITY, clock));
     apiServer = api.build().start();
     resources.add(() -> stop(apiServer));
 
