@@ -10,6 +10,7 @@ import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.BackupStorages;
 import io.coffer.agent.ha.LeaseKeeper;
 import io.coffer.agent.identity.CertificateIdentity;
+import io.coffer.agent.identity.Enrollment;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.notice.NoticeWatch;
 import io.coffer.agent.plugin.Advertised;
@@ -76,6 +77,7 @@ public final class Agent implements AutoCloseable {
 
   private void boot(AgentConfig config) throws IOException {
     long startedAt = System.currentTimeMillis();
+    Enrollment.ensureCertificate(config); // an agent started with a token gets its certificate
     // before anything connects: an agent configured as another instance than its certificate
     // names would be taken for that other instance by the control
     CertificateIdentity.require(config.instanceId(), config.control().certFile());

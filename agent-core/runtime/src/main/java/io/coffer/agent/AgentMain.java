@@ -5,10 +5,12 @@ import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
 import io.coffer.agent.config.ConfigException;
 import io.coffer.agent.identity.CertificateIdentity;
+import io.coffer.agent.identity.Enrollment;
 import io.coffer.agent.logging.AgentLogging;
 import io.coffer.agent.plugin.PluginHost;
 import java.io.IOException;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -56,6 +58,15 @@ public final class AgentMain implements Callable<Integer> {
     }
     if (check) {
       try {
+        if (cfg.control().enrollment() != null && !Files.exists(cfg.control().certFile())) {
+          System.out.println(
+              "configuration "
+                  + config
+                  + " is valid (instance "
+                  + cfg.instanceId()
+                  + ", to enroll)");
+          return 0;
+        }
         CertificateIdentity.require(cfg.instanceId(), cfg.control().certFile());
       } catch (CertificateIdentity.IdentityException e) {
         System.err.println("coffer-agent: " + e.getMessage());
@@ -70,7 +81,10 @@ public final class AgentMain implements Callable<Integer> {
       stateLock = StateLock.acquire(cfg.stateDir(), Duration.ofSeconds(30));
       NativeLibraries.install(cfg.stateDir(), System.getProperties());
       agent = Agent.start(cfg);
-    } catch (PluginHost.PluginException | CertificateIdentity.IdentityException | IOException e) {
+    } catch (PluginHost.PluginException
+        | CertificateIdentity.IdentityException
+        | Enrollment.EnrollmentException
+        | IOException e) {
       System.err.println("coffer-agent: " + e.getMessage());
       return 2;
     }

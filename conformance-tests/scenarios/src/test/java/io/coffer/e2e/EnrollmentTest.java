@@ -17,6 +17,7 @@ import io.coffer.proto.v1.ListEnrollmentTokensRequest;
 import io.coffer.tck.FileScan;
 import io.coffer.tck.Ports;
 import io.coffer.tck.Testbed;
+import io.coffer.tck.process.AgentProcess;
 import io.coffer.tck.redis.RedisProvider;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -191,5 +192,65 @@ class EnrollmentTest {
       w.writeObject(object);
     }
     return out.toString();
+  }
+
+  @Test
+  void anAgentStartedWithATokenEnrollsItselfAndTheTokenServesOnce() throws Exception {
+    RedisProvider redis = RedisProvider.requireRedis();
+    Path work =
+        Files.createTempDirectory(
+            "coffer-enrollment",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    bed = Testbed.start(work);
+    EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub admin =
+        EnrollmentTokenServiceGrpc.newBlockingStub(
+            bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")));
+    String token =
+        admin
+            .createEnrollmentToken(
+                CreateEnrollmentTokenRequest.newBuilder().setInstanceId(INSTANCE).build())
+            .getToken();
+
+    AgentConfig config = enrolling(work, redis, INSTANCE, token);
+    AgentProcess agent = bed.startAgentProcess(config);
+    bed.awaitHealthy(INSTANCE, Duration.ofSeconds(90));
+    Path key = config.control().keyFile();
+    assertThat(key).startsWith(config.stateDir());
+    assertThat(Files.getPosixFilePermissions(key))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(
+            Pem.readCertificates(config.control().certFile()).get(0).getSubjectAlternativeNames())
+        .anySatisfy(san -> assertThat(san.get(1)).isEqualTo("coffer://instance/" + INSTANCE));
+
+    // restarted, it uses its certificate: the spent token is not asked for again
+    agent.terminate(Duration.ofSeconds(30));
+    bed.startAgentProcess(config);
+    bed.awaitHealthy(INSTANCE, Duration.ofSeconds(90));
+
+    // the same token on another guest: refused, the agent exits with code 2 and says why
+    AgentProcess second = bed.startAgentProcess(enrolling(work, redis, INSTANCE + "-2", token));
+    assertThat(second.awaitExit(Duration.ofSeconds(60))).hasValue(2);
+    assertThat(Files.readString(second.log()))
+        .contains("PERMISSION_DENIED")
+        .contains("was already used");
+  }
+
+  private AgentConfig enrolling(Path work, RedisProvider redis, String instance, String token) {
+    Path state = work.resolve("agents").resolve(instance);
+    return new AgentConfig(
+        instance,
+        new AgentConfig.Control(
+            "localhost",
+            bed.agentPort(),
+            bed.home().caCert(),
+            state.resolve("tls/agent.pem"),
+            state.resolve("tls/agent.key"),
+            Duration.ofSeconds(2),
+            new AgentConfig.Enrollment(token, "localhost", bed.apiPort())),
+        state,
+        redis.pluginsDir(),
+        Duration.ofMillis(500),
+        redis.datastore(work.resolve("data-" + instance), Ports.free()),
+        new AgentConfig.Backup("local", bed.backupDir(), null));
   }
 }

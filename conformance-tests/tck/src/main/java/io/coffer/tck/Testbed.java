@@ -473,7 +473,7 @@ public final class Testbed implements AutoCloseable {
         %snotices:
           storageNearlyFullPercent: %d
           certificateWarning: %dh
-        %s"""
+        %s%s"""
             .formatted(
                 c.instanceId(),
                 c.stateDir(),
@@ -496,7 +496,14 @@ public final class Testbed implements AutoCloseable {
                 settings.length() == 0 ? "    {}\n" : settings,
                 c.notices().storageNearlyFullPercent(),
                 c.notices().certificateWarning().toHours(),
-                backupYaml(c.backup())));
+                backupYaml(c.backup()),
+                c.control().enrollment() == null
+                    ? ""
+                    : "enrollment:\n  token: \"%s\"\n  address: %s:%d\n"
+                        .formatted(
+                            c.control().enrollment().token(),
+                            c.control().enrollment().host(),
+                            c.control().enrollment().port())));
     return file;
   }
 

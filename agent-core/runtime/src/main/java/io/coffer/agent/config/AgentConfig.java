@@ -99,7 +99,36 @@ public record AgentConfig(
    * @param maxBackoff cap of the reconnect backoff
    */
   public record Control(
-      String host, int port, Path caFile, Path certFile, Path keyFile, Duration maxBackoff) {}
+      String host,
+      int port,
+      Path caFile,
+      Path certFile,
+      Path keyFile,
+      Duration maxBackoff,
+      Enrollment enrollment) {
+
+    /** Without enrollment: the certificate and key files exist. */
+    public Control(
+        String host, int port, Path caFile, Path certFile, Path keyFile, Duration maxBackoff) {
+      this(host, port, caFile, certFile, keyFile, maxBackoff, null);
+    }
+  }
+
+  /**
+   * How an agent without a certificate gets one: it makes its key, sends a certification request
+   * with the one-time {@code token} to the control's enrollment endpoint at {@code host:port} (its
+   * API listener, TLS that authenticates the control against {@code control.caFile}), and writes
+   * the certificate and key to {@code control.certFile} and {@code control.keyFile}. Unused once
+   * the certificate file exists.
+   *
+   * @param token the one-time token ({@code coffer enroll create}); never printed
+   */
+  public record Enrollment(String token, String host, int port) {
+    @Override
+    public String toString() {
+      return "Enrollment[token=(hidden), host=" + host + ", port=" + port + "]";
+    }
+  }
 
   /**
    * @param engine plugin engine id, e.g. mysql

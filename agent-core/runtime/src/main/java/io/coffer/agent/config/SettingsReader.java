@@ -2,6 +2,7 @@ package io.coffer.agent.config;
 
 import io.coffer.agent.backup.Compression;
 import io.coffer.agent.storage.S3StorageConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,9 @@ final class SettingsReader {
                   "control",
                   "datastore",
                   "backup",
-                  "notices"),
+                  "notices",
+                  "enrollment"),
+          "enrollment", Set.of("token", "tokenFile", "address"),
           "notices", Set.of("storageNearlyFullPercent", "certificateWarning"),
           "backup", Set.of("storage", "dir", "s3", "compression"),
           "backup.compression", Set.of("level", "workers"),
@@ -105,14 +108,21 @@ final class SettingsReader {
         problems.add("control.address '" + address + "' must be host:port");
       }
     }
+    AgentConfig.Enrollment enrollment = enrollment(root, host);
+    Path tls = stateDir == null ? null : stateDir.resolve("tls");
     AgentConfig.Control controlConfig =
         new AgentConfig.Control(
             host,
             port,
             file(control, "control.caFile"),
-            file(control, "control.certFile"),
-            file(control, "control.keyFile"),
-            duration(control, "control.maxBackoff", Duration.ofSeconds(30)));
+            enrollment == null
+                ? file(control, "control.certFile")
+                : path(control, "control.certFile", tls == null ? null : tls.resolve("agent.pem")),
+            enrollment == null
+                ? file(control, "control.keyFile")
+                : path(control, "control.keyFile", tls == null ? null : tls.resolve("agent.key")),
+            duration(control, "control.maxBackoff", Duration.ofSeconds(30)),
+            enrollment);
 
     String engine = text(datastore, "datastore.engine", null);
     Path dataDir = path(datastore, "datastore.dataDir", null);
@@ -157,6 +167,53 @@ final class SettingsReader {
             engine, dataDir, runDir, bind, dsPort, osUser, settings, advertise, advertisePort),
         backup,
         new AgentConfig.Notices(fullPercent, certificateWarning));
+  }
+
+  /**
+   * The optional {@code enrollment} section: {@code token} or {@code tokenFile} (one of them), and
+   * {@code address} (host:port of the control's API listener; default the control's host, port
+   * 7444). The certificate and key files may then be missing: enrollment writes them.
+   */
+  private AgentConfig.Enrollment enrollment(Map<String, Object> root, String controlHost) {
+    Map<String, Object> e = section(root, "enrollment");
+    unknown("enrollment", e);
+    if (e.isEmpty()) {
+      return null;
+    }
+    String token = value(e, "enrollment.token");
+    String tokenFileName = value(e, "enrollment.tokenFile");
+    Path tokenFile = tokenFileName == null ? null : base.resolve(tokenFileName.trim()).normalize();
+    if ((token == null) == (tokenFile == null)) {
+      problems.add("enrollment needs token or tokenFile (one of them)");
+      return null;
+    }
+    if (tokenFile != null) {
+      try { // the file as cloud-init writes it: the token, maybe a line break
+        token = Files.readString(tokenFile).strip();
+      } catch (IOException | RuntimeException x) {
+        problems.add("enrollment.tokenFile " + tokenFile + " is not a readable file");
+        return null;
+      }
+    }
+    token = token.strip();
+    if (!token.matches("cet_[A-Za-z0-9_-]{43}")) {
+      problems.add("the enrollment token is not one 'coffer enroll create' printed");
+      return null;
+    }
+    String address =
+        text(e, "enrollment.address", controlHost == null ? null : controlHost + ":7444");
+    int colon = address == null ? -1 : address.lastIndexOf(':');
+    try {
+      String host = address.substring(0, colon);
+      int port = Integer.parseInt(address.substring(colon + 1));
+      if (host.isEmpty() || port < 1 || port > 65535) {
+        throw new IllegalArgumentException();
+      }
+      return new AgentConfig.Enrollment(token, host, port);
+    } catch (RuntimeException x) {
+      problems.add("enrollment.address '" + address + "' must be host:port");
+      return null;
+    }
   }
 
   private AgentConfig.Backup backup(Map<String, Object> root, Path stateDir) {

@@ -331,4 +331,76 @@ class AgentConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("refers to a node that contains it");
   }
+
+  @Test
+  void anEnrollingAgentNeedsNoCertificateYetAndItsTokenComesFromTheFileOrTheEnvironment()
+      throws Exception {
+    String token = "cet_" + "A".repeat(43);
+    Files.writeString(dir.resolve("token"), token + "\n");
+    Files.writeString(
+        file,
+        """
+        instanceId: db1
+        stateDir: state
+        control: {address: "control.example:7443", caFile: ca.pem}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        enrollment: {tokenFile: token}
+        """);
+    AgentConfig c = AgentConfigLoader.load(file, Map.of());
+    assertThat(c.control().enrollment().token()).isEqualTo(token);
+    assertThat(c.control().enrollment().host()).isEqualTo("control.example");
+    assertThat(c.control().enrollment().port()).isEqualTo(7444);
+    assertThat(c.control().certFile()).isEqualTo(dir.resolve("state/tls/agent.pem"));
+    assertThat(c.control().keyFile()).isEqualTo(dir.resolve("state/tls/agent.key"));
+    assertThat(c.toString()).doesNotContain(token);
+
+    String other = "cet_" + "b".repeat(43);
+    Files.writeString(
+        file,
+        """
+        instanceId: db1
+        stateDir: state
+        control: {address: "control.example:7443", caFile: ca.pem}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        """);
+    AgentConfig fromEnv =
+        AgentConfigLoader.load(
+            file,
+            Map.of(
+                "COFFER_AGENT_ENROLLMENT__TOKEN",
+                other,
+                "COFFER_AGENT_ENROLLMENT__ADDRESS",
+                "api.example:9444"));
+    assertThat(fromEnv.control().enrollment().token()).isEqualTo(other);
+    assertThat(fromEnv.control().enrollment().port()).isEqualTo(9444);
+  }
+
+  @Test
+  void badEnrollmentSettingsAreReportedWithoutTheToken() throws Exception {
+    Files.writeString(
+        file,
+        """
+        instanceId: db1
+        stateDir: state
+        control: {address: "control.example:7443", caFile: ca.pem}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        enrollment: {token: "not-a-token-secret-value", address: "nohost"}
+        """);
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("the enrollment token is not one 'coffer enroll create' printed")
+        .hasMessageNotContaining("not-a-token-secret-value");
+    Files.writeString(
+        file,
+        """
+        instanceId: db1
+        stateDir: state
+        control: {address: "control.example:7443", caFile: ca.pem}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        enrollment: {address: "api:7444"}
+        """);
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .hasMessageContaining("enrollment needs token or tokenFile")
+        .hasMessageContaining("control.certFile"); // without a token, the certificate is required
+  }
 }

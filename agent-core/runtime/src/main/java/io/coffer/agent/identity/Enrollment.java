@@ -1,0 +1,174 @@
+package io.coffer.agent.identity;
+
+import io.coffer.agent.config.AgentConfig;
+import io.coffer.proto.v1.EnrollRequest;
+import io.coffer.proto.v1.EnrollResponse;
+import io.coffer.proto.v1.EnrollmentServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets the agent its certificate with a one-time enrollment token, once: it makes an EC P-256 key
+ * pair here (the private key never leaves the guest: {@code control.keyFile}, mode 0600), sends a
+ * certification request with the token to the control's enrollment endpoint over TLS that
+ * authenticates the control against {@code control.caFile}, and writes the certificate chain to
+ * {@code control.certFile}. Once that file exists the token is not used again.
+ */
+public final class Enrollment {
+  private static final Logger log = LoggerFactory.getLogger(Enrollment.class);
+
+  private Enrollment() {}
+
+  /**
+   * Enrolls when the certificate file is missing and an enrollment is configured.
+   *
+   * @throws EnrollmentException when the certificate is missing and there is no token, or the
+   *     control refuses it (the message says why), or the files cannot be written
+   */
+  public static void ensureCertificate(AgentConfig config) {
+    AgentConfig.Control control = config.control();
+    if (Files.exists(control.certFile())) {
+      return;
+    }
+    AgentConfig.Enrollment enrollment = control.enrollment();
+    if (enrollment == null) {
+      throw new EnrollmentException(
+          "no certificate at "
+              + control.certFile()
+              + " and no enrollment token (enrollment.token or enrollment.tokenFile)");
+    }
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      KeyPair keys = generator.generateKeyPair();
+      String csr = csr(config.instanceId(), keys);
+      EnrollResponse response = enroll(control, enrollment, config.instanceId(), csr);
+      writePrivate(control.keyFile(), privateKeyPem(keys));
+      writeAtomically(control.certFile(), response.getCertificateChainPem(), false);
+      log.info(
+          "enrolled as instance {}: certificate in {}, key in {}",
+          config.instanceId(),
+          control.certFile(),
+          control.keyFile());
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new EnrollmentException("cannot make the agent's key pair: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new EnrollmentException("cannot write the agent's certificate: " + e, e);
+    }
+  }
+
+  private static EnrollResponse enroll(
+      AgentConfig.Control control, AgentConfig.Enrollment enrollment, String instance, String csr)
+      throws IOException {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(enrollment.host(), enrollment.port())
+            .overrideAuthority(control.host())
+            .sslContext(
+                GrpcSslContexts.forClient()
+                    .trustManager(control.caFile().toFile())
+                    .protocols("TLSv1.3")
+                    .build())
+            .build();
+    try {
+      return EnrollmentServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS)
+          .enroll(
+              EnrollRequest.newBuilder()
+                  .setToken(enrollment.token())
+                  .setInstanceId(instance)
+                  .setCsrPem(csr)
+                  .build());
+    } catch (StatusRuntimeException e) {
+      throw new EnrollmentException(
+          "enrollment at "
+              + enrollment.host()
+              + ":"
+              + enrollment.port()
+              + " failed: "
+              + e.getStatus().getCode()
+              + (e.getStatus().getDescription() == null
+                  ? ""
+                  : ": " + e.getStatus().getDescription()),
+          e);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static String csr(String instance, KeyPair keys)
+      throws OperatorCreationException, IOException {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
+      pem.writeObject(
+          new JcaPKCS10CertificationRequestBuilder(
+                  new X500Principal("CN=" + instance), keys.getPublic())
+              .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    }
+    return out.toString();
+  }
+
+  /** PKCS#8, as the agent's TLS reads {@code control.keyFile}. */
+  private static String privateKeyPem(KeyPair keys) {
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(keys.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  private static void writePrivate(Path file, String pem) throws IOException {
+    writeAtomically(file, pem, true);
+  }
+
+  /** Writes next to {@code file} and moves it in place; private files are 0600 from the start. */
+  private static void writeAtomically(Path file, String text, boolean secret) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path tmp =
+        Files.createTempFile(
+            dir,
+            "." + file.getFileName(),
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
+    try {
+      Files.writeString(tmp, text);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Enrollment is impossible or was refused; the agent cannot start. */
+  public static final class EnrollmentException extends RuntimeException {
+    EnrollmentException(String message) {
+      super(message);
+    }
+
+    EnrollmentException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
