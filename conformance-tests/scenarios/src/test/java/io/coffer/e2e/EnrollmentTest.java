@@ -32,6 +32,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
 import org.assertj.core.groups.Tuple;
@@ -233,6 +234,53 @@ class EnrollmentTest {
     assertThat(Files.readString(second.log()))
         .contains("PERMISSION_DENIED")
         .contains("was already used");
+  }
+
+  @Test
+  void anAgentWhoseCertificateExpiredSaysSoAndEnrollsAgainWithANewToken() throws Exception {
+    RedisProvider redis = RedisProvider.requireRedis();
+    Path work =
+        Files.createTempDirectory(
+            "coffer-enrollment",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    bed = Testbed.start(work);
+    AgentConfig enrolling = enrolling(work, redis, INSTANCE, "cet_" + "x".repeat(43));
+    Files.createDirectories(enrolling.control().certFile().getParent());
+    bed.ca()
+        .issueAgent(
+            INSTANCE,
+            Duration.ofSeconds(1),
+            enrolling.control().certFile(),
+            enrolling.control().keyFile());
+    Thread.sleep(2000); // the certificate has expired: the agent was off too long
+
+    AgentConfig.Control c = enrolling.control();
+    AgentConfig withoutToken =
+        new AgentConfig(
+            INSTANCE,
+            new AgentConfig.Control(
+                c.host(), c.port(), c.caFile(), c.certFile(), c.keyFile(), c.maxBackoff()),
+            enrolling.stateDir(),
+            enrolling.pluginsDir(),
+            enrolling.heartbeatInterval(),
+            enrolling.datastore(),
+            enrolling.backup());
+    AgentProcess stale = bed.startAgentProcess(withoutToken);
+    assertThat(stale.awaitExit(Duration.ofSeconds(60))).hasValue(2);
+    assertThat(Files.readString(stale.log()))
+        .contains("expired at")
+        .contains("coffer enroll create --instance " + INSTANCE);
+
+    String token =
+        EnrollmentTokenServiceGrpc.newBlockingStub(
+                bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")))
+            .createEnrollmentToken(
+                CreateEnrollmentTokenRequest.newBuilder().setInstanceId(INSTANCE).build())
+            .getToken();
+    bed.startAgentProcess(enrolling(work, redis, INSTANCE, token));
+    bed.awaitHealthy(INSTANCE, Duration.ofSeconds(90));
+    assertThat(Pem.readCertificates(c.certFile()).get(0).getNotAfter().toInstant())
+        .isAfter(Instant.now().plus(Duration.ofDays(1)));
   }
 
   private AgentConfig enrolling(Path work, RedisProvider redis, String instance, String token) {

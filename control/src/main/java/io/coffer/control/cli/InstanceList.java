@@ -46,6 +46,10 @@ final class InstanceList extends ClientCommand {
         instance.getDatastore().getEngine(),
         instance.getDatastore().getVersion(),
         Output.age(instance.getLastHeartbeat(), now),
-        Output.time(instance.getCertificateNotAfter()));
+        Output.time(instance.getCertificateNotAfter())
+            + (Output.isSet(instance.getCertificateNotAfter())
+                    && Output.instant(instance.getCertificateNotAfter()).isBefore(now)
+                ? " (expired)"
+                : ""));
   }
 }

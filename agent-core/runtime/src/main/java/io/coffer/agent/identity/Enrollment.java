@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +19,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -49,11 +54,28 @@ public final class Enrollment {
    */
   public static void ensureCertificate(AgentConfig config) {
     AgentConfig.Control control = config.control();
-    if (Files.exists(control.certFile())) {
-      return;
-    }
     AgentConfig.Enrollment enrollment = control.enrollment();
-    if (enrollment == null) {
+    if (Files.exists(control.certFile())) {
+      Optional<Instant> expired = expiredAt(control.certFile());
+      if (expired.isEmpty()) {
+        return;
+      }
+      if (enrollment == null) {
+        throw new EnrollmentException(
+            "the certificate "
+                + control.certFile()
+                + " expired at "
+                + expired.get()
+                + "; the control refuses it: give this agent a new enrollment token"
+                + " (coffer enroll create --instance "
+                + config.instanceId()
+                + ") or a new certificate");
+      }
+      log.warn(
+          "the certificate {} expired at {}; enrolling again with the configured token",
+          control.certFile(),
+          expired.get());
+    } else if (enrollment == null) {
       throw new EnrollmentException(
           "no certificate at "
               + control.certFile()
@@ -76,6 +98,18 @@ public final class Enrollment {
       throw new EnrollmentException("cannot make the agent's key pair: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new EnrollmentException("cannot write the agent's certificate: " + e, e);
+    }
+  }
+
+  /** When the certificate in {@code file} expired, if it has; unreadable files are left to TLS. */
+  private static Optional<Instant> expiredAt(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      X509Certificate cert =
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      Instant notAfter = cert.getNotAfter().toInstant();
+      return notAfter.isBefore(Instant.now()) ? Optional.of(notAfter) : Optional.empty();
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
