@@ -67,11 +67,7 @@ class EnrollmentTest {
   @Test
   void aTokenAndARequestBecomeACertificateAnAgentConnectsWith() throws Exception {
     RedisProvider redis = RedisProvider.requireRedis();
-    Path work =
-        Files.createTempDirectory(
-            "coffer-enrollment",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    bed = Testbed.start(work);
+    Path work = startBed();
     anonymous =
         NettyChannelBuilder.forAddress("localhost", bed.apiPort())
             .sslContext(
@@ -80,9 +76,7 @@ class EnrollmentTest {
                     .protocols("TLSv1.3")
                     .build())
             .build();
-    EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub admin =
-        EnrollmentTokenServiceGrpc.newBlockingStub(
-            bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")));
+    EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub admin = admin();
     EnrollmentToken token =
         admin.createEnrollmentToken(
             CreateEnrollmentTokenRequest.newBuilder()
@@ -150,6 +144,22 @@ class EnrollmentTest {
     assertThat(FileScan.filesHolding(bed.root(), List.of(token.getToken()))).isEmpty();
   }
 
+  /** A real control in a fresh directory (the agents' data lives there too); returns it. */
+  private Path startBed() throws Exception {
+    Path work =
+        Files.createTempDirectory(
+            "coffer-enrollment",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    bed = Testbed.start(work);
+    return work;
+  }
+
+  /** The administrators' side of enrollment, with the admin client certificate. */
+  private EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub admin() {
+    return EnrollmentTokenServiceGrpc.newBlockingStub(
+        bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")));
+  }
+
   private EnrollResponse enroll(String token, String instance, String csr) {
     return EnrollmentServiceGrpc.newBlockingStub(anonymous)
         .enroll(
@@ -198,14 +208,8 @@ class EnrollmentTest {
   @Test
   void anAgentStartedWithATokenEnrollsItselfAndTheTokenServesOnce() throws Exception {
     RedisProvider redis = RedisProvider.requireRedis();
-    Path work =
-        Files.createTempDirectory(
-            "coffer-enrollment",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    bed = Testbed.start(work);
-    EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub admin =
-        EnrollmentTokenServiceGrpc.newBlockingStub(
-            bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")));
+    Path work = startBed();
+    EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub admin = admin();
     String token =
         admin
             .createEnrollmentToken(
@@ -239,11 +243,7 @@ class EnrollmentTest {
   @Test
   void anAgentWhoseCertificateExpiredSaysSoAndEnrollsAgainWithANewToken() throws Exception {
     RedisProvider redis = RedisProvider.requireRedis();
-    Path work =
-        Files.createTempDirectory(
-            "coffer-enrollment",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    bed = Testbed.start(work);
+    Path work = startBed();
     AgentConfig enrolling = enrolling(work, redis, INSTANCE, "cet_" + "x".repeat(43));
     Files.createDirectories(enrolling.control().certFile().getParent());
     bed.ca()
@@ -272,8 +272,7 @@ class EnrollmentTest {
         .contains("coffer enroll create --instance " + INSTANCE);
 
     String token =
-        EnrollmentTokenServiceGrpc.newBlockingStub(
-                bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")))
+        admin()
             .createEnrollmentToken(
                 CreateEnrollmentTokenRequest.newBuilder().setInstanceId(INSTANCE).build())
             .getToken();
