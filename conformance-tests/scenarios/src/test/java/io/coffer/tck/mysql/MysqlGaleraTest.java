@@ -86,11 +86,11 @@ class MysqlGaleraTest {
       Map<String, String> settings =
           Map.of(
               "galeraPort",
-              Integer.toString(Ports.free()),
+              Integer.toString(Ports.freeForLater()),
               "galeraIstPort",
-              Integer.toString(Ports.free()),
+              Integer.toString(Ports.freeForLater()),
               "galeraSstPort",
-              Integer.toString(Ports.free()),
+              Integer.toString(Ports.freeForLater()),
               "innodbBufferPoolSize",
               "64M");
       AgentConfig.Datastore ds =

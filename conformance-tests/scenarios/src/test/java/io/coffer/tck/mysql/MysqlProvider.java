@@ -179,14 +179,15 @@ public final class MysqlProvider implements DatastoreProvider {
     Prerequisites.require(
         Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so")),
         "galera-4 is not installed (apt-get install galera-4)");
+    // bound only when the node joins: chosen where no outgoing connection can take them meanwhile
     Map<String, String> settings =
         Map.of(
             "galeraPort",
-            Integer.toString(Ports.free()),
+            Integer.toString(Ports.freeForLater()),
             "galeraIstPort",
-            Integer.toString(Ports.free()),
+            Integer.toString(Ports.freeForLater()),
             "galeraSstPort",
-            Integer.toString(Ports.free()),
+            Integer.toString(Ports.freeForLater()),
             "innodbBufferPoolSize",
             "64M");
     return new AgentConfig.Datastore(
