@@ -77,7 +77,8 @@ public final class Testbed implements AutoCloseable {
   private Testbed(Path root) {
     this.root = root;
     this.home = new CofferHome(root.resolve("home"));
-    this.ca = CertificateAuthority.create(home.caCert(), home.caKey());
+    this.ca = CertificateAuthority.createHierarchy(home);
+    takeRootKeyOffline();
     ca.issueServer(
         "coffer-control",
         List.of("localhost"),
@@ -90,6 +91,20 @@ public final class Testbed implements AutoCloseable {
         CertificateAuthority.DEFAULT_LEAF_VALIDITY,
         home.clientCert("admin"),
         home.clientKey("admin"));
+  }
+
+  /**
+   * Moves the root CA's key out of the home, as an operator would after {@code coffer certs init}:
+   * every test then shows that the control and the agents need only the issuing CA.
+   */
+  private void takeRootKeyOffline() {
+    try {
+      Path offline = root.resolve("offline");
+      Files.createDirectories(offline);
+      Files.move(home.caKey(), offline.resolve("root.key"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** PKI under {@code root}, and a control on free ports; {@link #close()} deletes {@code root}. */

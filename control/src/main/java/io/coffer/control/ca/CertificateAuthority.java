@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -47,15 +48,16 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.util.IPAddress;
 
 /**
- * Coffer's development certificate authority: a self-signed ECDSA P-256 CA kept in two PEM files
- * (see {@link CofferHome}), issuing short-lived leaf certificates for the control's server
- * endpoint, for agents ({@code coffer://instance/ID}) and for northbound clients ({@code
- * coffer://client/NAME}).
+ * Coffer's certificate authority: an ECDSA P-256 CA kept in two PEM files (see {@link CofferHome}),
+ * issuing leaf certificates for the control's server endpoint, for agents ({@code
+ * coffer://instance/ID}) and for northbound clients ({@code coffer://client/NAME}). It is either an
+ * issuing CA under an offline-able root ({@link #createHierarchy}) or, in older homes and in tests,
+ * a self-signed CA issuing directly ({@link #create}).
  *
  * <p>Every leaf gets a fresh P-256 key, keyUsage digitalSignature, one extended key usage, subject
- * and authority key identifiers, and is written as a PEM chain (leaf, then the CA certificate) next
- * to an unencrypted PKCS#8 PEM key of mode 0600: the formats Netty's {@code SslContextBuilder}
- * reads. Nothing is ever overwritten.
+ * and authority key identifiers, and is written as a PEM chain (leaf, then the issuing CA) next to
+ * an unencrypted PKCS#8 PEM key of mode 0600: the formats Netty's {@code SslContextBuilder} reads.
+ * Nothing is ever overwritten.
  *
  * <p>Only the JDK's own providers are used; Bouncy Castle serves as a library, it is not registered
  * as a JCA provider. Instances are thread-safe.
@@ -69,6 +71,10 @@ public final class CertificateAuthority {
   public static final Duration CA_VALIDITY = Duration.ofDays(3653);
 
   public static final String CA_COMMON_NAME = "Coffer Development CA";
+
+  public static final String ROOT_COMMON_NAME = "Coffer Root CA";
+
+  public static final String ISSUING_COMMON_NAME = "Coffer Issuing CA";
 
   static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
@@ -97,57 +103,131 @@ public final class CertificateAuthority {
 
   /**
    * Creates a new self-signed CA and writes it to {@code caCert} (PEM certificate) and {@code
-   * caKey} (PKCS#8 PEM, mode 0600), creating missing directories with mode 0700.
+   * caKey} (PKCS#8 PEM, mode 0600), creating missing directories with mode 0700. The CA issues leaf
+   * certificates itself (one tier); {@link #createHierarchy} makes the two-tier PKI that {@code
+   * coffer certs init} sets up.
    *
    * @throws CertificateAuthorityException when either file exists already, or on any write failure
    */
   public static CertificateAuthority create(Path caCert, Path caKey) {
-    Objects.requireNonNull(caCert, "caCert");
-    Objects.requireNonNull(caKey, "caKey");
-    for (Path existing : List.of(caCert, caKey)) {
+    refuseExisting(caCert, caKey);
+    KeyPair keys = newKeyPair();
+    X509Certificate ca =
+        caCertificate(CA_COMMON_NAME, keys.getPublic(), null, keys.getPrivate(), 0);
+    writeCa(ca, keys.getPrivate(), caCert, caKey);
+    return new CertificateAuthority(ca, keys.getPrivate(), caCert);
+  }
+
+  /**
+   * Creates a root CA in {@code home}'s {@code ca/ca.pem} and {@code ca/ca.key}, and an issuing
+   * (intermediate) CA signed by it in {@code ca/issuing.pem} and {@code ca/issuing.key}; returns
+   * the issuing CA. Agents and clients trust the root ({@code ca/ca.pem}); leaf certificates are
+   * signed by the issuing CA and sent with it as their chain, so the control needs only {@code
+   * ca/issuing.key} and the root key can be moved offline (it is needed again only to make a new
+   * issuing CA). Path lengths: root 1, issuing 0.
+   *
+   * @throws CertificateAuthorityException when any of the four files exists, or on a write failure
+   *     (then none is left behind)
+   */
+  public static CertificateAuthority createHierarchy(CofferHome home) {
+    refuseExisting(home.caCert(), home.caKey(), home.issuingCert(), home.issuingKey());
+    KeyPair rootKeys = newKeyPair();
+    X509Certificate root =
+        caCertificate(ROOT_COMMON_NAME, rootKeys.getPublic(), null, rootKeys.getPrivate(), 1);
+    KeyPair issuingKeys = newKeyPair();
+    X509Certificate issuing =
+        caCertificate(ISSUING_COMMON_NAME, issuingKeys.getPublic(), root, rootKeys.getPrivate(), 0);
+    writeCa(root, rootKeys.getPrivate(), home.caCert(), home.caKey());
+    try {
+      writeCa(issuing, issuingKeys.getPrivate(), home.issuingCert(), home.issuingKey());
+    } catch (RuntimeException e) {
+      Pem.deleteQuietly(home.caCert());
+      Pem.deleteQuietly(home.caKey());
+      throw e;
+    }
+    return new CertificateAuthority(issuing, issuingKeys.getPrivate(), home.issuingCert());
+  }
+
+  /**
+   * The CA that issues certificates in {@code home}: the issuing CA when {@code ca/issuing.key}
+   * exists, else the one-tier CA of {@code ca/ca.pem} and {@code ca/ca.key} (homes made before the
+   * hierarchy), else none (the issuing key is kept elsewhere).
+   *
+   * @throws CertificateAuthorityException when the files are there but unusable
+   */
+  public static Optional<CertificateAuthority> issuer(CofferHome home) {
+    if (Files.exists(home.issuingKey())) {
+      return Optional.of(load(home.issuingCert(), home.issuingKey()));
+    }
+    if (Files.exists(home.caKey())) {
+      return Optional.of(load(home.caCert(), home.caKey()));
+    }
+    return Optional.empty();
+  }
+
+  private static void refuseExisting(Path... files) {
+    for (Path existing : files) {
+      Objects.requireNonNull(existing);
       if (Files.exists(existing)) {
         throw new CertificateAuthorityException(
             "a CA file already exists at " + existing + "; refusing to overwrite it");
       }
     }
-    KeyPair keys = newKeyPair();
+  }
+
+  /**
+   * A CA certificate for {@code key}, signed by {@code issuer}'s key {@code signingKey}, or
+   * self-signed when {@code issuer} is null; {@code pathLength} CAs may follow it in a chain.
+   */
+  private static X509Certificate caCertificate(
+      String commonName,
+      PublicKey key,
+      X509Certificate issuer,
+      PrivateKey signingKey,
+      int pathLength) {
     Instant now = Instant.now();
-    X500Name subject =
-        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, CA_COMMON_NAME).build();
-    X509Certificate ca;
+    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+    Instant notAfter = now.plus(CA_VALIDITY);
+    if (issuer != null && notAfter.isAfter(issuer.getNotAfter().toInstant())) {
+      notAfter = issuer.getNotAfter().toInstant();
+    }
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-                  subject,
+                  issuer == null
+                      ? subject
+                      : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
                   serial(),
                   Date.from(now.minus(BACKDATE)),
-                  Date.from(now.plus(CA_VALIDITY)),
+                  Date.from(notAfter),
                   subject,
-                  keys.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                  key)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength))
               .addExtension(
                   Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
               .addExtension(
-                  Extension.subjectKeyIdentifier,
-                  false,
-                  extensions.createSubjectKeyIdentifier(keys.getPublic()))
+                  Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key))
               .addExtension(
                   Extension.authorityKeyIdentifier,
                   false,
-                  extensions.createAuthorityKeyIdentifier(keys.getPublic()));
-      ca = sign(builder, keys.getPrivate());
+                  issuer == null
+                      ? extensions.createAuthorityKeyIdentifier(key)
+                      : extensions.createAuthorityKeyIdentifier(issuer));
+      return sign(builder, signingKey);
     } catch (GeneralSecurityException | CertIOException e) {
-      throw new IllegalStateException("cannot build the CA certificate", e);
+      throw new IllegalStateException("cannot build the CA certificate " + commonName, e);
     }
-    Pem.writeNew(caKey, Pem.encodePrivateKey(keys.getPrivate()), true);
+  }
+
+  private static void writeCa(X509Certificate ca, PrivateKey key, Path certFile, Path keyFile) {
+    Pem.writeNew(keyFile, Pem.encodePrivateKey(key), true);
     try {
-      Pem.writeNew(caCert, Pem.encodeCertificates(List.of(ca)), false);
+      Pem.writeNew(certFile, Pem.encodeCertificates(List.of(ca)), false);
     } catch (RuntimeException e) {
-      Pem.deleteQuietly(caKey);
+      Pem.deleteQuietly(keyFile);
       throw e;
     }
-    return new CertificateAuthority(ca, keys.getPrivate(), caCert);
   }
 
   /**

@@ -6,7 +6,8 @@ import java.nio.file.Path;
  * Where Coffer keeps its files on a machine ({@code $COFFER_HOME}, default {@code ~/.coffer}):
  *
  * <pre>
- * ca/ca.pem, ca/ca.key                 the development certificate authority
+ * ca/ca.pem, ca/ca.key                 the root CA: ca.pem is the trust anchor; ca.key can go offline
+ * ca/issuing.pem, issuing.key          the issuing CA, signed by the root, that signs every leaf
  * control/control.pem, control.key     the control's server certificate (localhost, 127.0.0.1)
  * clients/NAME.pem, NAME.key           northbound client identities (coffer://client/NAME)
  * agents/ID.pem, ID.key                agent identities (coffer://instance/ID)
@@ -36,6 +37,14 @@ public record CofferHome(Path root) {
 
   public Path caKey() {
     return caDir().resolve("ca.key");
+  }
+
+  public Path issuingCert() {
+    return caDir().resolve("issuing.pem");
+  }
+
+  public Path issuingKey() {
+    return caDir().resolve("issuing.key");
   }
 
   public Path controlCert() {

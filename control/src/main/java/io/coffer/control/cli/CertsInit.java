@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "init",
     description = {
-      "Create the development CA (HOME/ca), the control's server certificate (HOME/control, "
+      "Create a root CA (HOME/ca/ca.pem, ca.key) and an issuing CA signed by it (HOME/ca/issuing.pem,"
+          + " issuing.key), the control's server certificate (HOME/control, "
           + "CN coffer-control for localhost, 127.0.0.1 and ::1, plus --dns/--ip) and a client certificate "
           + "(HOME/clients/NAME, NAME from --client, default admin).",
       "Refuses to replace an existing CA: exits with 4, or with 0 and does nothing given --if-missing."
@@ -72,9 +73,8 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
     if (days < 1) {
       throw new CliException(ExitCodes.USAGE, "--days must be at least 1");
     }
-    boolean certExists = Files.exists(home.caCert());
-    boolean keyExists = Files.exists(home.caKey());
-    if (certExists && keyExists) {
+    // the root key may have been moved offline: a root certificate alone is an existing CA
+    if (Files.exists(home.caCert())) {
       if (ifMissing) {
         if (output().json()) {
           output()
@@ -91,16 +91,20 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
               + home.caDir()
               + "; nothing changed (use --if-missing to accept it, 'coffer certs issue' to issue more certificates)");
     }
-    if (certExists || keyExists) {
-      throw new CliException(
-          ExitCodes.FAILURE,
-          "incomplete CA in "
-              + home.caDir()
-              + ": "
-              + (certExists ? home.caKey() : home.caCert())
-              + " is missing; move "
-              + home.caDir()
-              + " aside and retry");
+    for (Path stray : List.of(home.caKey(), home.issuingCert(), home.issuingKey())) {
+      if (Files.exists(stray)) {
+        throw new CliException(
+            ExitCodes.FAILURE,
+            "incomplete CA in "
+                + home.caDir()
+                + ": "
+                + stray
+                + " exists but the root certificate "
+                + home.caCert()
+                + " is missing; move "
+                + home.caDir()
+                + " aside and retry");
+      }
     }
     for (Path file :
         List.of(
@@ -128,8 +132,8 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
     IssuedCertificate control;
     IssuedCertificate admin;
     try {
-      CertificateAuthority ca = CertificateAuthority.create(home.caCert(), home.caKey());
-      written.addAll(List.of(home.caCert(), home.caKey()));
+      CertificateAuthority ca = CertificateAuthority.createHierarchy(home);
+      written.addAll(List.of(home.caCert(), home.caKey(), home.issuingCert(), home.issuingKey()));
       control =
           ca.issueServer(
               CONTROL_COMMON_NAME, dns, ips, validity, home.controlCert(), home.controlKey());
@@ -144,7 +148,16 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("created", true);
       result.put(
-          "ca", Map.of("certificate", home.caCert().toString(), "key", home.caKey().toString()));
+          "ca",
+          Map.of(
+              "certificate",
+              home.caCert().toString(),
+              "key",
+              home.caKey().toString(),
+              "issuingCertificate",
+              home.issuingCert().toString(),
+              "issuingKey",
+              home.issuingKey().toString()));
       Map<String, Object> server = new LinkedHashMap<>(CertsIssue.describe(control));
       server.put("dnsNames", dns);
       server.put("ipAddresses", ips);
@@ -157,10 +170,17 @@ final class CertsInit extends CliCommand implements Callable<Integer> {
           .fields(
               List.of(
                   new String[] {
-                    "  CA certificate",
+                    "  root CA certificate",
                     home.caCert() + "  (the trust anchor for agents and clients)"
                   },
-                  new String[] {"  CA key", home.caKey().toString()},
+                  new String[] {
+                    "  root CA key", home.caKey() + "  (not needed by the control: move it offline)"
+                  },
+                  new String[] {"  issuing CA", home.issuingCert().toString()},
+                  new String[] {
+                    "  issuing CA key",
+                    home.issuingKey() + "  (signs every certificate; the control's)"
+                  },
                   new String[] {
                     "  control certificate",
                     control.certificateChain()

@@ -123,11 +123,18 @@ final class CertsIssue extends CliCommand implements Callable<Integer> {
   }
 
   static CertificateAuthority load(CofferHome home) {
-    if (!Files.exists(home.caCert()) && !Files.exists(home.caKey())) {
+    if (!Files.exists(home.caCert())) {
       throw new CliException(
           ExitCodes.FAILURE, "no CA in " + home.caDir() + "; run 'coffer certs init' first");
     }
-    return CertificateAuthority.load(home.caCert(), home.caKey());
+    return CertificateAuthority.issuer(home)
+        .orElseThrow(
+            () ->
+                new CliException(
+                    ExitCodes.FAILURE,
+                    "no issuing key in "
+                        + home.caDir()
+                        + " (neither issuing.key nor ca.key): issue on the host that keeps it"));
   }
 
   static Map<String, Object> describe(IssuedCertificate issued) {

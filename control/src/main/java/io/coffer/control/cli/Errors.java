@@ -54,6 +54,19 @@ final class Errors {
               + " ("
               + tlsHint(tls, target, cause)
               + ")";
+    } else if (status.getCode() == Status.Code.UNAUTHENTICATED
+        && tls != null
+        && !tls.clientCertIssuedByCa()) {
+      // TLS offers a client certificate only when its issuer is among the CAs the control asks
+      // for, so one from another CA is silently left out and the call arrives anonymous
+      neverSent = true;
+      message =
+          "UNAUTHENTICATED: the control refused this client's certificate "
+              + tls.clientCert()
+              + ": it is not issued by the CA in "
+              + tls.caFile()
+              + ", so TLS did not present it; issue one with 'coffer certs issue --client NAME' on"
+              + " the control's CA, or use --token";
     } else if (status.getCode() == Status.Code.UNAVAILABLE && isConnectFailure(cause)) {
       neverSent = true;
       message =

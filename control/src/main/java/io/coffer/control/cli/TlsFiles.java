@@ -5,10 +5,17 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The files a connection to the control was set up with, to tell which side of a failed TLS
@@ -21,8 +28,9 @@ import java.util.Collection;
 record TlsFiles(Path caFile, Path clientCert) {
 
   /**
-   * Whether the client certificate is signed by a certificate of the CA bundle (false when
-   * unreadable).
+   * Whether the client certificate's chain (the certificates of its file, leaf first) leads to a
+   * certificate of the CA bundle; an expired or not yet valid certificate still counts as issued by
+   * it (false when unreadable).
    */
   boolean clientCertIssuedByCa() {
     if (clientCert == null) {
@@ -31,17 +39,25 @@ record TlsFiles(Path caFile, Path clientCert) {
     try (InputStream certIn = Files.newInputStream(clientCert);
         InputStream caIn = Files.newInputStream(caFile)) {
       CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-      X509Certificate cert = (X509Certificate) x509.generateCertificate(certIn);
-      Collection<? extends Certificate> cas = x509.generateCertificates(caIn);
-      for (Certificate ca : cas) {
-        try {
-          cert.verify(ca.getPublicKey());
-          return true;
-        } catch (GeneralSecurityException notThisOne) {
-          // try the next certificate of the bundle
-        }
+      List<Certificate> chain = new ArrayList<>(x509.generateCertificates(certIn));
+      Set<TrustAnchor> anchors = new HashSet<>();
+      for (Certificate ca : x509.generateCertificates(caIn)) {
+        anchors.add(new TrustAnchor((X509Certificate) ca, null));
       }
-      return false;
+      // a trust anchor inside the chain would end the path early: leave it out
+      chain.removeIf(c -> anchors.stream().anyMatch(a -> a.getTrustedCert().equals(c)));
+      if (chain.isEmpty() || anchors.isEmpty()) {
+        return false;
+      }
+      PKIXParameters parameters = new PKIXParameters(anchors);
+      parameters.setRevocationEnabled(false);
+      try {
+        CertPathValidator.getInstance("PKIX").validate(x509.generateCertPath(chain), parameters);
+        return true;
+      } catch (CertPathValidatorException e) {
+        return e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
+            || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID;
+      }
     } catch (IOException | GeneralSecurityException | ClassCastException e) {
       return false;
     }

@@ -48,7 +48,6 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -229,10 +228,7 @@ public final class ControlServer implements AutoCloseable {
     }
     // enrollment needs the CA's key; a control without it (an operator keeps the key elsewhere)
     // answers FAILED_PRECONDITION
-    Optional<CertificateAuthority> issuer =
-        Files.exists(config.home().caKey())
-            ? Optional.of(CertificateAuthority.load(config.caFile(), config.home().caKey()))
-            : Optional.empty();
+    Optional<CertificateAuthority> issuer = CertificateAuthority.issuer(config.home());
     api.addService(
         NorthboundServices.enrollment(
             enrollmentTokens, issuer, CertificateAuthority.DEFAULT_LEAF_VALIDITY, clock));

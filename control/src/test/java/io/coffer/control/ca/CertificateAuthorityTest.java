@@ -342,6 +342,40 @@ class CertificateAuthorityTest {
     }
   }
 
+  @Test
+  void aHierarchyIssuesUnderTheRootWithoutTheRootKey() throws Exception {
+    CofferHome two = new CofferHome(tmp.resolve("two"));
+    CertificateAuthority.createHierarchy(two);
+    X509Certificate root = Pem.readCertificates(two.caCert()).get(0);
+    X509Certificate issuing = Pem.readCertificates(two.issuingCert()).get(0);
+    root.verify(root.getPublicKey());
+    issuing.verify(root.getPublicKey());
+    assertThat(root.getBasicConstraints()).isEqualTo(1);
+    assertThat(issuing.getBasicConstraints()).isEqualTo(0);
+    assertThat(issuing.getIssuerX500Principal()).isEqualTo(root.getSubjectX500Principal());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(two.issuingKey())))
+        .isEqualTo("rw-------");
+
+    // the root key goes offline; the issuing CA alone certifies, and the chain leads to the root
+    Files.delete(two.caKey());
+    CertificateAuthority issuer = CertificateAuthority.issuer(two).orElseThrow();
+    assertThat(issuer.certificate()).isEqualTo(issuing);
+    IssuedCertificate agent =
+        issuer.issueAgent("db-1", Duration.ofHours(1), two.agentCert("db-1"), two.agentKey("db-1"));
+    List<X509Certificate> chain = Pem.readCertificates(agent.certificateChain());
+    assertThat(chain).containsExactly(agent.certificate(), issuing);
+    PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+    parameters.setRevocationEnabled(false);
+    CertPathValidator.getInstance("PKIX")
+        .validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), parameters);
+
+    assertThatThrownBy(() -> CertificateAuthority.createHierarchy(two))
+        .isInstanceOf(CertificateAuthorityException.class)
+        .hasMessageContaining("already exists");
+    Files.delete(two.issuingKey());
+    assertThat(CertificateAuthority.issuer(two)).isEmpty();
+  }
+
   private void assertLeafBasics(X509Certificate leaf) throws Exception {
     assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
     boolean[] usage = leaf.getKeyUsage();

@@ -48,7 +48,9 @@ class CertsCommandTest {
             home.clientCert("admin").toString(),
             "coffer control start");
 
-    X509Certificate ca = Pem.readCertificates(home.caCert()).get(0);
+    X509Certificate root = Pem.readCertificates(home.caCert()).get(0);
+    X509Certificate ca = Pem.readCertificates(home.issuingCert()).get(0);
+    ca.verify(root.getPublicKey());
     List<X509Certificate> control = Pem.readCertificates(home.controlCert());
     assertThat(control).hasSize(2);
     assertThat(control.get(1)).isEqualTo(ca);
@@ -62,7 +64,8 @@ class CertsCommandTest {
     admin.verify(ca.getPublicKey());
     assertThat(Identity.of(admin)).contains(Identity.client("admin"));
 
-    for (Path key : List.of(home.caKey(), home.controlKey(), home.clientKey("admin"))) {
+    for (Path key :
+        List.of(home.caKey(), home.issuingKey(), home.controlKey(), home.clientKey("admin"))) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
           .as(key.toString())
           .isEqualTo("rw-------");

@@ -61,6 +61,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
@@ -115,7 +116,15 @@ final class FakeControl implements AutoCloseable {
           @Override
           public <Q, R> ServerCall.Listener<Q> interceptCall(
               ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-            callers.add(caller(call, headers));
+            String caller = caller(call, headers);
+            if (caller.equals("anonymous")) { // as the control's ApiAuthInterceptor does
+              call.close(
+                  Status.UNAUTHENTICATED.withDescription(
+                      "a client certificate or a bearer token is required"),
+                  new Metadata());
+              return new ServerCall.Listener<>() {};
+            }
+            callers.add(caller);
             return next.startCall(call, headers);
           }
         };
