@@ -9,8 +9,11 @@ import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.BackupStorages;
 import io.coffer.agent.ha.LeaseKeeper;
+import io.coffer.agent.identity.AgentKeyManager;
 import io.coffer.agent.identity.CertificateIdentity;
+import io.coffer.agent.identity.CertificateRenewal;
 import io.coffer.agent.identity.Enrollment;
+import io.coffer.agent.identity.KeyMaterial;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.agent.notice.NoticeWatch;
 import io.coffer.agent.plugin.Advertised;
@@ -82,7 +85,10 @@ public final class Agent implements AutoCloseable {
     // names would be taken for that other instance by the control
     CertificateIdentity.require(config.instanceId(), config.control().certFile());
     String runId = UUID.randomUUID().toString();
-    CompletableFuture<ManagedChannel> transport = ControlChannel.dial(config);
+    AgentKeyManager keys =
+        new AgentKeyManager(
+            KeyMaterial.read(config.control().certFile(), config.control().keyFile()));
+    CompletableFuture<ManagedChannel> transport = ControlChannel.dial(config, keys);
     // until the channel owns it: a start that fails on the way must not leave it connecting
     resources.add(() -> transport.thenAccept(ManagedChannel::shutdownNow));
     Files.createDirectories(config.stateDir());
@@ -196,6 +202,16 @@ public final class Agent implements AutoCloseable {
             lease);
     events.set(channel);
     resources.add(channel);
+    CertificateRenewal renewal =
+        new CertificateRenewal(
+            config.instanceId(),
+            config.control(),
+            keys,
+            transport.join(),
+            Clock.systemUTC(),
+            () -> channel.reconnect("the agent's certificate was renewed"));
+    resources.add(renewal);
+    renewal.start();
     if (manager.capabilities().contains(Capability.REPLICATION)) {
       lease.start(); // only a replicating instance is ever given a lease
     }

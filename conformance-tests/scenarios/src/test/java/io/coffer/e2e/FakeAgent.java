@@ -160,6 +160,11 @@ public final class FakeAgent implements AutoCloseable {
     }
   }
 
+  /** The connection the stream runs on, for other calls on it. */
+  public ManagedChannel channel() {
+    return channel;
+  }
+
   @Override
   public void close() {
     channel.shutdownNow();

@@ -53,6 +53,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.commons.io.file.PathUtils;
 
 /**
@@ -109,8 +110,14 @@ public final class Testbed implements AutoCloseable {
 
   /** PKI under {@code root}, and a control on free ports; {@link #close()} deletes {@code root}. */
   public static Testbed start(Path root) throws IOException {
+    return start(root, UnaryOperator.identity());
+  }
+
+  /** The same, with the control's configuration changed by {@code configure} first. */
+  public static Testbed start(Path root, UnaryOperator<ControlConfig> configure)
+      throws IOException {
     Testbed bed = new Testbed(root);
-    bed.controlConfig = ControlConfig.defaults(bed.home).withPorts(0, 0);
+    bed.controlConfig = configure.apply(ControlConfig.defaults(bed.home).withPorts(0, 0));
     bed.startControl();
     return bed;
   }

@@ -422,7 +422,7 @@ public final class CertificateAuthority {
           new JcaX509v3CertificateBuilder(
                   issuer,
                   serial(),
-                  Date.from(now.minus(BACKDATE)),
+                  Date.from(now.minus(backdate(validity))),
                   Date.from(notAfter),
                   new X500Principal(subject.getEncoded()),
                   subjectKey)
@@ -445,6 +445,16 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a certificate for " + commonName, e);
     }
+  }
+
+  /**
+   * How far a leaf starts in the past: {@link #BACKDATE}, but at most a tenth of its validity, so
+   * that an agent renewing at two thirds of [notBefore, notAfter] does so at about two thirds of
+   * the time it really has, also for certificates of seconds.
+   */
+  static Duration backdate(Duration validity) {
+    Duration tenth = validity.dividedBy(10);
+    return tenth.compareTo(BACKDATE) < 0 ? tenth : BACKDATE;
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)

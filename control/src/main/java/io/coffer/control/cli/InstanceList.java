@@ -49,7 +49,7 @@ final class InstanceList extends ClientCommand {
         Output.time(instance.getCertificateNotAfter())
             + (Output.isSet(instance.getCertificateNotAfter())
                     && Output.instant(instance.getCertificateNotAfter()).isBefore(now)
-                ? " (expired)"
+                ? " (expired: needs a new enrollment token)"
                 : ""));
   }
 }

@@ -24,7 +24,9 @@ import java.util.List;
  * for the northbound API, tokens at least 32 characters), {@code defaultTimeout} (30s), {@code
  * commandRetention} (7d), {@code heartbeatMisses} (3), {@code jobTimeout} (24h: how long a backup
  * or restore may wait for its agent), {@code scheduleTick} (30s: how often backup schedules are
- * checked), {@code eventLoopThreads} (1: the network threads both listeners share).
+ * checked), {@code eventLoopThreads} (1: the network threads both listeners share), {@code
+ * agentCertificateValidity} (24h, 30s to 366d: the lifetime of the certificates the control issues
+ * to agents at enrollment and renewal; agents renew at two thirds of it).
  *
  * @param agentListen where agents connect (mTLS, client certificate required)
  * @param apiListen where northbound callers connect (TLS; client certificate or bearer token)
@@ -48,7 +50,11 @@ public record ControlConfig(
     int heartbeatMisses,
     Duration jobTimeout,
     Duration scheduleTick,
-    int eventLoopThreads) {
+    int eventLoopThreads,
+    Duration agentCertificateValidity) {
+
+  /** Agent certificates last this long unless configured: renewed at two thirds, so 16 h. */
+  public static final Duration DEFAULT_AGENT_CERTIFICATE_VALIDITY = Duration.ofHours(24);
 
   public ControlConfig {
     tokens = List.copyOf(tokens);
@@ -70,7 +76,8 @@ public record ControlConfig(
         3,
         Duration.ofHours(24),
         Duration.ofSeconds(30),
-        1);
+        1,
+        DEFAULT_AGENT_CERTIFICATE_VALIDITY);
   }
 
   /** Same configuration with both listeners on the given ports (0 = any free port). */
@@ -94,7 +101,8 @@ public record ControlConfig(
         heartbeatMisses,
         jobTimeout,
         scheduleTick,
-        eventLoopThreads);
+        eventLoopThreads,
+        agentCertificateValidity);
   }
 
   /** Same configuration checking backup schedules every {@code tick} (tests use seconds). */
@@ -113,7 +121,28 @@ public record ControlConfig(
         heartbeatMisses,
         jobTimeout,
         tick,
-        eventLoopThreads);
+        eventLoopThreads,
+        agentCertificateValidity);
+  }
+
+  /** Same configuration issuing agent certificates for {@code validity} (tests use seconds). */
+  public ControlConfig withAgentCertificateValidity(Duration validity) {
+    return new ControlConfig(
+        home,
+        agentListen,
+        apiListen,
+        caFile,
+        certFile,
+        keyFile,
+        stateDir,
+        tokens,
+        defaultTimeout,
+        commandRetention,
+        heartbeatMisses,
+        jobTimeout,
+        scheduleTick,
+        eventLoopThreads,
+        validity);
   }
 
   public ControlConfig withTokens(List<ApiToken> newTokens) {
@@ -131,7 +160,8 @@ public record ControlConfig(
         heartbeatMisses,
         jobTimeout,
         scheduleTick,
-        eventLoopThreads);
+        eventLoopThreads,
+        agentCertificateValidity);
   }
 
   /** Raw YAML shape; every field optional. */
@@ -149,7 +179,8 @@ public record ControlConfig(
       Integer heartbeatMisses,
       String jobTimeout,
       String scheduleTick,
-      Integer eventLoopThreads) {}
+      Integer eventLoopThreads,
+      String agentCertificateValidity) {}
 
   /**
    * Reads a YAML file over the defaults.
@@ -179,7 +210,8 @@ public record ControlConfig(
     if (raw == null) {
       raw =
           new File(
-              null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+              null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+              null);
     }
     List<String> errors = new ArrayList<>();
     CofferHome home =
@@ -194,6 +226,16 @@ public record ControlConfig(
     Duration tick = duration(errors, "scheduleTick", raw.scheduleTick(), d.scheduleTick());
     if (tick.toMillis() < 100) {
       errors.add("scheduleTick must be at least 100ms");
+    }
+    Duration agentValidity =
+        duration(
+            errors,
+            "agentCertificateValidity",
+            raw.agentCertificateValidity(),
+            d.agentCertificateValidity());
+    if (agentValidity.compareTo(Duration.ofSeconds(30)) < 0
+        || agentValidity.compareTo(Duration.ofDays(366)) > 0) {
+      errors.add("agentCertificateValidity must be between 30s and 366d");
     }
     int misses = raw.heartbeatMisses() == null ? d.heartbeatMisses() : raw.heartbeatMisses();
     if (misses < 1 || misses > 100) {
@@ -230,7 +272,8 @@ public record ControlConfig(
         misses,
         jobTimeout,
         tick,
-        threads);
+        threads,
+        agentValidity);
   }
 
   private static HostPort parse(List<String> errors, String key, String value, HostPort fallback) {

@@ -21,11 +21,14 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -84,6 +87,7 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
     return new StreamObserver<>() {
       private AgentSession session;
       private boolean refused;
+      private Disposable expiry;
 
       @Override
       public void onNext(AgentFrame frame) {
@@ -190,7 +194,12 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
             .schedule(
                 () -> {
                   try {
-                    store.saveInstance(opened.instanceId(), hello, clock.instant());
+                    store.saveInstance(
+                        opened.instanceId(),
+                        hello,
+                        clock.instant(),
+                        new StateStore.KnownCertificate(
+                            certificate.serial(), certificate.notAfter()));
                   } catch (RuntimeException e) {
                     log.error("cannot remember instance {}", opened.instanceId(), e);
                   }
@@ -205,13 +214,15 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
                             .setArchiveKey(archiveKey)))
                 .build());
         log.info(
-            "agent {} connected (agent {}, {} {}, {} unacknowledged results)",
+            "agent {} connected with certificate {} (agent {}, {} {}, {} unacknowledged results)",
             identity.name(),
+            certificate.serial(),
             hello.getAgentVersion(),
             hello.getDatastore().getEngine(),
             hello.getDatastore().getVersion(),
             hello.getUnacknowledgedCommandIdsCount());
         broker.onConnected(session);
+        expiry = closeAtExpiry(opened);
       }
 
       @Override
@@ -230,6 +241,9 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
       }
 
       private void close() {
+        if (expiry != null) {
+          expiry.dispose();
+        }
         if (session != null) {
           session.markClosed();
           registry.detach(session);
@@ -237,6 +251,38 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
         }
       }
     };
+  }
+
+  /**
+   * Closes the stream when the certificate it was opened with expires: no connection outlives its
+   * certificate. An agent renews at two thirds of the lifetime, so it reconnects at once with the
+   * new certificate; its commands survive the reconnect as they survive any other (journaled and
+   * re-sent, results replayed).
+   */
+  private Disposable closeAtExpiry(AgentSession session) {
+    long millis =
+        Math.max(0, Duration.between(clock.instant(), session.certificateNotAfter()).toMillis());
+    return Schedulers.parallel()
+        .schedule(
+            () -> {
+              if (!session.isOpen()) {
+                return;
+              }
+              log.info(
+                  "the certificate {} of instance {} expired at {}; closing its stream (the agent"
+                      + " reconnects with its renewed certificate)",
+                  session.certificateSerial(),
+                  session.instanceId(),
+                  session.certificateNotAfter());
+              session.close(
+                  Status.UNAUTHENTICATED.withDescription(
+                      "the certificate this stream was opened with expired at "
+                          + session.certificateNotAfter()
+                          + "; reconnect with the renewed one"));
+              registry.detach(session);
+            },
+            millis,
+            TimeUnit.MILLISECONDS);
   }
 
   /**

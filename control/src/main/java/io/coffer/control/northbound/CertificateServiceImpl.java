@@ -14,6 +14,8 @@ import io.coffer.proto.v1.RevokeCertificateRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,27 +54,26 @@ final class CertificateServiceImpl extends CertificateServiceGrpc.CertificateSer
             throw ApiErrors.invalidArgument(
                 "reason", "must be at most " + MAX_REASON + " characters");
           }
-          String serial;
+          List<String> serials;
           String instance;
           if (byInstance) {
             instance = Requests.instanceId(r.getInstanceId());
-            serial =
-                registry
-                    .lastCertificate(instance)
-                    .orElseThrow(
-                        () ->
-                            Status.NOT_FOUND
-                                .withDescription(
-                                    "no agent of instance '"
-                                        + instance
-                                        + "' has connected since this control started;"
-                                        + " revoke its certificate by serial")
-                                .asRuntimeException());
+            serials = registry.certificates(instance);
+            if (serials.isEmpty()) {
+              throw Status.NOT_FOUND
+                  .withDescription(
+                      "no agent of instance '"
+                          + instance
+                          + "' has connected since this control started;"
+                          + " revoke its certificate by serial")
+                  .asRuntimeException();
+            }
           } else {
-            serial =
+            String serial =
                 AgentCertificate.normalise(r.getSerial())
                     .orElseThrow(
                         () -> ApiErrors.invalidArgument("serial", "must be hexadecimal digits"));
+            serials = List.of(serial);
             instance =
                 registry.sessionsWithCertificate(serial).stream()
                     .map(AgentSession::instanceId)
@@ -81,19 +82,25 @@ final class CertificateServiceImpl extends CertificateServiceGrpc.CertificateSer
           }
           return blocking(
               () -> {
-                Revocations.Revocation done =
-                    revocations.revoke(serial, instance, r.getReason(), clock.instant());
-                for (AgentSession s : registry.sessionsWithCertificate(serial)) {
-                  log.warn(
-                      "SECURITY: certificate {} revoked; closing the stream of instance {}",
-                      serial,
-                      s.instanceId());
-                  s.close(
-                      Status.PERMISSION_DENIED.withDescription(
-                          "the certificate " + serial + " was revoked"));
-                  registry.detach(s);
+                List<Revocations.Revocation> done = new ArrayList<>();
+                for (String serial : serials) {
+                  done.add(revocations.revoke(serial, instance, r.getReason(), clock.instant()));
                 }
-                return proto(done);
+                for (String serial : serials) {
+                  for (AgentSession s : registry.sessionsWithCertificate(serial)) {
+                    log.warn(
+                        "SECURITY: certificate {} revoked; closing the stream of instance {}",
+                        serial,
+                        s.instanceId());
+                    s.close(
+                        Status.PERMISSION_DENIED.withDescription(
+                            "the certificate " + serial + " was revoked"));
+                    registry.detach(s);
+                  }
+                }
+                return proto(done.get(0)).toBuilder()
+                    .addAllAlsoRevokedSerials(serials.subList(1, serials.size()))
+                    .build();
               });
         },
         out);

@@ -1,6 +1,7 @@
 package io.coffer.control.northbound;
 
 import io.coffer.control.ca.CertificateAuthority;
+import io.coffer.control.ca.CertificationRequests;
 import io.coffer.control.ca.Pem;
 import io.coffer.control.security.EnrollmentTokens;
 import io.coffer.control.status.ApiErrors;
@@ -8,23 +9,13 @@ import io.coffer.proto.v1.EnrollRequest;
 import io.coffer.proto.v1.EnrollResponse;
 import io.coffer.proto.v1.EnrollmentServiceGrpc;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -39,7 +30,6 @@ import reactor.core.scheduler.Schedulers;
  */
 final class EnrollmentServiceImpl extends EnrollmentServiceGrpc.EnrollmentServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(EnrollmentServiceImpl.class);
-  static final int MAX_CSR_BYTES = 8 << 10;
 
   private final EnrollmentTokens tokens;
   private final Optional<CertificateAuthority> ca;
@@ -109,38 +99,10 @@ final class EnrollmentServiceImpl extends EnrollmentServiceGrpc.EnrollmentServic
 
   /** One PEM certification request whose signature verifies, or INVALID_ARGUMENT naming csr_pem. */
   static PKCS10CertificationRequest csr(String pem) {
-    if (pem.isEmpty()) {
-      throw ApiErrors.invalidArgument("csr_pem", "is required");
-    }
-    if (pem.getBytes(StandardCharsets.UTF_8).length > MAX_CSR_BYTES) {
-      throw ApiErrors.invalidArgument("csr_pem", "must be at most " + MAX_CSR_BYTES + " bytes");
-    }
-    Object parsed;
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      parsed = parser.readObject();
-      if (parser.readObject() != null) {
-        throw ApiErrors.invalidArgument("csr_pem", "must hold one certification request only");
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof StatusRuntimeException s) {
-        throw s;
-      }
-      throw ApiErrors.invalidArgument("csr_pem", "is not PEM: " + e.getMessage());
-    }
-    if (!(parsed instanceof PKCS10CertificationRequest csr)) {
-      throw ApiErrors.invalidArgument("csr_pem", "is not a PKCS#10 certification request");
-    }
     try {
-      boolean valid =
-          csr.isSignatureValid(
-              new JcaContentVerifierProviderBuilder()
-                  .build(new JcaPKCS10CertificationRequest(csr).getPublicKey()));
-      if (!valid) {
-        throw ApiErrors.invalidArgument("csr_pem", "its signature does not verify");
-      }
-    } catch (OperatorCreationException | PKCSException | GeneralSecurityException e) {
-      throw ApiErrors.invalidArgument("csr_pem", "is unusable: " + e.getMessage());
+      return CertificationRequests.parse(pem);
+    } catch (IllegalArgumentException e) {
+      throw ApiErrors.invalidArgument("csr_pem", e.getMessage());
     }
-    return csr;
   }
 }

@@ -2,6 +2,7 @@ package io.coffer.control.registry;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import io.coffer.control.store.StateStore;
 import io.coffer.proto.v1.Datastore;
 import io.coffer.proto.v1.Heartbeat;
 import io.coffer.proto.v1.Hello;
@@ -12,6 +13,7 @@ import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +46,26 @@ public final class AgentRegistry {
     volatile Instant certificateNotAfter;
   }
 
-  /** An instance known from an earlier run of the control (its stream is not open yet). */
+  /** An instance known from an earlier run of the control, its certificate unknown. */
   public void remember(String instanceId, Hello hello, Instant lastConnected) {
-    Entry e = entries.computeIfAbsent(instanceId, k -> new Entry());
-    if (e.hello == null) {
-      e.hello = hello;
-      e.lastSeen = lastConnected;
+    remember(new StateStore.KnownInstance(instanceId, hello, lastConnected, Optional.empty()));
+  }
+
+  /** An instance known from an earlier run of the control (its stream is not open yet). */
+  public void remember(StateStore.KnownInstance known) {
+    Entry e = entries.computeIfAbsent(known.instanceId(), k -> new Entry());
+    synchronized (e) {
+      if (e.hello == null) {
+        e.hello = known.hello();
+        e.lastSeen = known.lastConnected();
+        known
+            .certificate()
+            .ifPresent(
+                c -> {
+                  e.certificateSerial = c.serial();
+                  e.certificateNotAfter = c.notAfter();
+                });
+      }
     }
   }
 
@@ -176,10 +192,39 @@ public final class AgentRegistry {
         .toList();
   }
 
-  /** The serial of the certificate {@code instanceId}'s agent connected with last, if any. */
-  public Optional<String> lastCertificate(String instanceId) {
+  /**
+   * The serials of the certificates {@code instanceId}'s agent holds, as far as this control knows:
+   * the one it renewed to last, then the one its live stream was opened with (the same one unless
+   * it renewed since it connected). Empty when no agent of the instance connected or renewed since
+   * this control started.
+   */
+  public List<String> certificates(String instanceId) {
     Entry e = entries.get(instanceId);
-    return e == null ? Optional.empty() : Optional.ofNullable(e.certificateSerial);
+    if (e == null) {
+      return List.of();
+    }
+    List<String> serials = new ArrayList<>();
+    String held = e.certificateSerial;
+    AgentSession session = e.session;
+    if (held != null) {
+      serials.add(held);
+    }
+    if (session != null && session.isOpen() && !session.certificateSerial().equals(held)) {
+      serials.add(session.certificateSerial());
+    }
+    return serials;
+  }
+
+  /**
+   * Records a certificate issued to {@code instanceId}'s agent by renewal: the instance's status
+   * shows it from now on (the agent presents it at its next connection).
+   */
+  public void renewed(String instanceId, String serial, Instant notAfter) {
+    Entry e = entries.computeIfAbsent(instanceId, k -> new Entry());
+    synchronized (e) {
+      e.certificateSerial = serial;
+      e.certificateNotAfter = notAfter;
+    }
   }
 
   public List<InstanceStatus> list() {

@@ -8,13 +8,14 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Admits only agent identities ({@code coffer://instance/ID}) to the agent gateway, and refuses a
- * certificate that was revoked ({@link Revocations}).
+ * certificate that was revoked ({@link Revocations}) or has expired since its connection was made.
  */
 public final class AgentAuthInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(AgentAuthInterceptor.class);
@@ -27,9 +28,11 @@ public final class AgentAuthInterceptor implements ServerInterceptor {
       Context.key("coffer-agent-certificate");
 
   private final Revocations revocations;
+  private final Clock clock;
 
-  public AgentAuthInterceptor(Revocations revocations) {
+  public AgentAuthInterceptor(Revocations revocations, Clock clock) {
     this.revocations = revocations;
+    this.clock = clock;
   }
 
   /**
@@ -77,6 +80,19 @@ public final class AgentAuthInterceptor implements ServerInterceptor {
                   + " was revoked at "
                   + revoked.get().revokedAt()
                   + "; the instance needs a new certificate"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    if (!certificate.notAfter().isAfter(clock.instant())) {
+      // TLS checked it at the handshake; a connection can outlive its certificate, new calls on it
+      // may not
+      call.close(
+          Status.UNAUTHENTICATED.withDescription(
+              "the certificate "
+                  + certificate.serial()
+                  + " expired at "
+                  + certificate.notAfter()
+                  + "; connect with a renewed one"),
           new Metadata());
       return new ServerCall.Listener<>() {};
     }

@@ -2,6 +2,7 @@ package io.coffer.control.security;
 
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,11 +25,21 @@ public final class TlsContexts {
       }
     }
     try {
-      return GrpcSslContexts.forServer(certFile.toFile(), keyFile.toFile())
-          .trustManager(caFile.toFile())
-          .clientAuth(clientAuth)
-          .protocols("TLSv1.3")
-          .build();
+      SslContext context =
+          GrpcSslContexts.forServer(certFile.toFile(), keyFile.toFile())
+              .trustManager(caFile.toFile())
+              .clientAuth(clientAuth)
+              .protocols("TLSv1.3")
+              .build();
+      // No session resumption: a resumed session carries the client certificate of the handshake
+      // it resumes, so an agent that renewed its certificate would be seen with the old one.
+      // Agents and callers connect rarely; a full handshake each time costs nothing noticeable.
+      if (context.sessionContext() instanceof OpenSslSessionContext openSsl) {
+        openSsl.setSessionCacheEnabled(false);
+      } else {
+        context.sessionContext().setSessionTimeout(1); // the JDK's TLS: no resumption after 1 s
+      }
+      return context;
     } catch (SSLException | IllegalArgumentException e) {
       throw new IOException(
           "cannot load TLS files "

@@ -17,6 +17,7 @@ import io.coffer.control.events.EventJournal;
 import io.coffer.control.events.Events;
 import io.coffer.control.events.WebhookDispatcher;
 import io.coffer.control.events.WebhookStore;
+import io.coffer.control.gateway.AgentCertificateService;
 import io.coffer.control.gateway.AgentGatewayService;
 import io.coffer.control.ha.Failover;
 import io.coffer.control.ha.HaMonitor;
@@ -94,7 +95,7 @@ public final class ControlServer implements AutoCloseable {
     StateStore store = SqliteStateStore.open(state);
     resources.add(store);
     AgentRegistry registry = new AgentRegistry(clock, config.heartbeatMisses());
-    store.instances().forEach(i -> registry.remember(i.instanceId(), i.hello(), i.lastConnected()));
+    store.instances().forEach(registry::remember);
     Broker broker = new Broker(store, registry, clock, RequestDigests.open(state));
     ArchiveKeyStore archiveKeys = ArchiveKeyStore.open(state);
     resources.add(broker);
@@ -129,6 +130,10 @@ public final class ControlServer implements AutoCloseable {
     resources.add(revocations);
     EnrollmentTokens enrollmentTokens = EnrollmentTokens.open(state);
     resources.add(enrollmentTokens);
+    // enrollment and renewal need the issuing CA's key; a control without it (an operator keeps
+    // the key elsewhere) answers FAILED_PRECONDITION
+    Optional<CertificateAuthority> issuer = CertificateAuthority.issuer(config.home());
+    AgentAuthInterceptor agentAuth = new AgentAuthInterceptor(revocations, clock);
     EventLoopGroup loops =
         new NioEventLoopGroup(
             config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
@@ -142,7 +147,12 @@ public final class ControlServer implements AutoCloseable {
                 ServerInterceptors.intercept(
                     new AgentGatewayService(
                         registry, broker, store, clock, archiveKeys.publicKey(), events, leases),
-                    new AgentAuthInterceptor(revocations)))
+                    agentAuth))
+            .addService(
+                ServerInterceptors.intercept(
+                    new AgentCertificateService(
+                        issuer, config.agentCertificateValidity(), registry, store),
+                    agentAuth))
             // handlers never block (store work runs on boundedElastic): no thread hand-off per
             // message
             .directExecutor()
@@ -226,12 +236,9 @@ public final class ControlServer implements AutoCloseable {
             config.jobTimeout())) {
       api.addService(ServerInterceptors.intercept(service, auth));
     }
-    // enrollment needs the CA's key; a control without it (an operator keeps the key elsewhere)
-    // answers FAILED_PRECONDITION
-    Optional<CertificateAuthority> issuer = CertificateAuthority.issuer(config.home());
     api.addService(
         NorthboundServices.enrollment(
-            enrollmentTokens, issuer, CertificateAuthority.DEFAULT_LEAF_VALIDITY, clock));
+            enrollmentTokens, issuer, config.agentCertificateValidity(), clock));
     apiServer = api.build().start();
     resources.add(() -> stop(apiServer));
 

@@ -34,7 +34,7 @@ import java.util.Optional;
  * payloads sealed.
  */
 public final class SqliteStateStore implements StateStore {
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
   private static final String PURPOSE = "command";
   private final GroupCommitter writer;
   private final SealingKey cipher;
@@ -69,13 +69,19 @@ public final class SqliteStateStore implements StateStore {
         CREATE TABLE IF NOT EXISTS instances (
           instance_id    TEXT PRIMARY KEY,
           hello          BLOB NOT NULL,
-          last_connected INTEGER NOT NULL
+          last_connected INTEGER NOT NULL,
+          certificate_serial    TEXT,
+          certificate_not_after INTEGER
         )"""),
             Map.of(
                 2,
                 List.of(
                     "ALTER TABLE commands ADD COLUMN request_digest BLOB",
-                    "ALTER TABLE commands ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0")));
+                    "ALTER TABLE commands ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0"),
+                3,
+                List.of(
+                    "ALTER TABLE instances ADD COLUMN certificate_serial TEXT",
+                    "ALTER TABLE instances ADD COLUMN certificate_not_after INTEGER")));
     try {
       SqliteStateStore store = new SqliteStateStore(db, cipher);
       store.sealLegacyPayloads();
@@ -235,22 +241,49 @@ public final class SqliteStateStore implements StateStore {
   }
 
   @Override
-  public void saveInstance(String instanceId, Hello hello, Instant now) {
+  public void saveInstance(
+      String instanceId, Hello hello, Instant now, KnownCertificate certificate) {
     try {
       writer.execute(
           c -> {
             try (PreparedStatement ps =
                 c.prepareStatement(
-                    "INSERT INTO instances (instance_id, hello, last_connected) VALUES (?, ?, ?) "
-                        + "ON CONFLICT (instance_id) DO UPDATE SET hello = excluded.hello, last_connected = excluded.last_connected")) {
+                    "INSERT INTO instances (instance_id, hello, last_connected, certificate_serial,"
+                        + " certificate_not_after) VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance_id)"
+                        + " DO UPDATE SET hello = excluded.hello, last_connected ="
+                        + " excluded.last_connected, certificate_serial ="
+                        + " excluded.certificate_serial, certificate_not_after ="
+                        + " excluded.certificate_not_after")) {
               ps.setString(1, instanceId);
               ps.setBytes(2, hello.toByteArray());
               ps.setLong(3, now.toEpochMilli());
+              ps.setString(4, certificate.serial());
+              ps.setLong(5, certificate.notAfter().toEpochMilli());
               return ps.executeUpdate();
             }
           });
     } catch (SQLException e) {
       throw new StoreException("save instance " + instanceId, e);
+    }
+  }
+
+  @Override
+  public void saveCertificate(String instanceId, KnownCertificate certificate) {
+    try {
+      writer.execute(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE instances SET certificate_serial = ?, certificate_not_after = ?"
+                        + " WHERE instance_id = ?")) {
+              ps.setString(1, certificate.serial());
+              ps.setLong(2, certificate.notAfter().toEpochMilli());
+              ps.setString(3, instanceId);
+              return ps.executeUpdate();
+            }
+          });
+    } catch (SQLException e) {
+      throw new StoreException("save the certificate of instance " + instanceId, e);
     }
   }
 
@@ -263,14 +296,20 @@ public final class SqliteStateStore implements StateStore {
             try (Statement s = c.createStatement();
                 ResultSet rs =
                     s.executeQuery(
-                        "SELECT instance_id, hello, last_connected FROM instances ORDER BY instance_id")) {
+                        "SELECT instance_id, hello, last_connected, certificate_serial,"
+                            + " certificate_not_after FROM instances ORDER BY instance_id")) {
               while (rs.next()) {
                 try {
                   out.add(
                       new KnownInstance(
                           rs.getString(1),
                           Hello.parseFrom(rs.getBytes(2)),
-                          Instant.ofEpochMilli(rs.getLong(3))));
+                          Instant.ofEpochMilli(rs.getLong(3)),
+                          rs.getString(4) == null
+                              ? Optional.empty()
+                              : Optional.of(
+                                  new KnownCertificate(
+                                      rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))))));
                 } catch (InvalidProtocolBufferException e) {
                   throw new SQLException("corrupt instance row " + rs.getString(1), e);
                 }

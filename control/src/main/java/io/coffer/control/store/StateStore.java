@@ -62,12 +62,29 @@ public interface StateStore extends AutoCloseable {
   int prune(Instant cutoff);
 
   /** Remembers an instance and its latest Hello, so it stays known across control restarts. */
-  void saveInstance(String instanceId, Hello hello, Instant now);
+  void saveInstance(String instanceId, Hello hello, Instant now, KnownCertificate certificate);
+
+  /**
+   * Records the certificate an instance's agent renewed to (it connects with it next); nothing when
+   * the instance is unknown.
+   */
+  void saveCertificate(String instanceId, KnownCertificate certificate);
 
   /** Instances seen so far with their latest Hello. */
   List<KnownInstance> instances();
 
-  record KnownInstance(String instanceId, Hello hello, Instant lastConnected) {}
+  /**
+   * @param certificate the certificate its agent holds, as far as the control knows (from its last
+   *     connection or renewal)
+   */
+  record KnownInstance(
+      String instanceId,
+      Hello hello,
+      Instant lastConnected,
+      Optional<KnownCertificate> certificate) {}
+
+  /** An agent certificate: serial in lower-case hex, and its end. */
+  record KnownCertificate(String serial, Instant notAfter) {}
 
   @Override
   void close();

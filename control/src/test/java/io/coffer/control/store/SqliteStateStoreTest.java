@@ -91,8 +91,19 @@ class SqliteStateStoreTest {
   @Test
   void instancesAreRememberedAcrossRestarts() throws Exception {
     try (SqliteStateStore store = SqliteStateStore.open(dir)) {
-      store.saveInstance("db1", Hello.newBuilder().setAgentVersion("1").build(), t0);
-      store.saveInstance("db1", Hello.newBuilder().setAgentVersion("2").build(), t0.plusSeconds(5));
+      store.saveInstance(
+          "db1",
+          Hello.newBuilder().setAgentVersion("1").build(),
+          t0,
+          new StateStore.KnownCertificate("a1", t0.plusSeconds(60)));
+      store.saveInstance(
+          "db1",
+          Hello.newBuilder().setAgentVersion("2").build(),
+          t0.plusSeconds(5),
+          new StateStore.KnownCertificate("a2", t0.plusSeconds(65)));
+      // renewed: the certificate the agent connects with next
+      store.saveCertificate("db1", new StateStore.KnownCertificate("b3", t0.plusSeconds(90)));
+      store.saveCertificate("nobody", new StateStore.KnownCertificate("c4", t0));
     }
     try (SqliteStateStore store = SqliteStateStore.open(dir)) {
       assertThat(store.instances())
@@ -101,6 +112,8 @@ class SqliteStateStoreTest {
               i -> {
                 assertThat(i.instanceId()).isEqualTo("db1");
                 assertThat(i.hello().getAgentVersion()).isEqualTo("2");
+                assertThat(i.certificate())
+                    .contains(new StateStore.KnownCertificate("b3", t0.plusSeconds(90)));
               });
     }
   }
@@ -153,6 +166,10 @@ class SqliteStateStoreTest {
               });
       awaitLogTruncated();
       assertThat(filesHolding(PASSWORD)).isEmpty();
+      // format 3: instances remember their agent's certificate
+      store.saveInstance(
+          "db1", Hello.getDefaultInstance(), t0, new StateStore.KnownCertificate("ab", t0));
+      assertThat(store.instances().get(0).certificate()).isPresent();
     }
   }
 

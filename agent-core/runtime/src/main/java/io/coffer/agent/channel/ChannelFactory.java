@@ -1,10 +1,12 @@
 package io.coffer.agent.channel;
 
 import io.coffer.agent.config.AgentConfig;
+import io.coffer.agent.identity.AgentKeyManager;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -27,13 +29,13 @@ final class ChannelFactory {
    * of the start prepares. Completes exceptionally with an {@link UncheckedIOException} when the
    * TLS files cannot be loaded.
    */
-  static CompletableFuture<ManagedChannel> dial(AgentConfig.Control control) {
+  static CompletableFuture<ManagedChannel> dial(AgentConfig.Control control, AgentKeyManager keys) {
     CompletableFuture<ManagedChannel> dialed = new CompletableFuture<>();
     Thread t =
         new Thread(
             () -> {
               try {
-                ManagedChannel channel = create(control);
+                ManagedChannel channel = create(control, keys);
                 channel.getState(true); // connect now, before the first stream asks for it
                 dialed.complete(channel);
               } catch (IOException e) {
@@ -48,27 +50,38 @@ final class ChannelFactory {
     return dialed;
   }
 
-  static ManagedChannel create(AgentConfig.Control control) throws IOException {
+  /**
+   * @param keys the agent's certificate and key, read at every handshake: a renewed certificate is
+   *     presented from the next connection on, without rebuilding the channel
+   */
+  /**
+   * No TLS session resumption: a resumed session carries the certificate of the handshake it
+   * resumes, so a connection made after a renewal would still present the old one.
+   */
+  private static void fullHandshakes(SslContext ssl) {
+    if (ssl.sessionContext() instanceof OpenSslSessionContext openSsl) {
+      openSsl.setSessionCacheEnabled(false);
+    } else {
+      ssl.sessionContext().setSessionTimeout(1); // the JDK's TLS: no resumption after 1 s
+    }
+  }
+
+  static ManagedChannel create(AgentConfig.Control control, AgentKeyManager keys)
+      throws IOException {
     SslContext ssl;
     try {
       ssl =
           GrpcSslContexts.forClient()
               .trustManager(control.caFile().toFile())
-              .keyManager(control.certFile().toFile(), control.keyFile().toFile())
+              .keyManager(keys)
               .protocols("TLSv1.3")
               .build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IOException(
-          "cannot load the agent's TLS files ("
-              + control.certFile()
-              + ", "
-              + control.keyFile()
-              + ", "
-              + control.caFile()
-              + "): "
-              + e.getMessage(),
+          "cannot load the agent's TLS trust anchor " + control.caFile() + ": " + e.getMessage(),
           e);
     }
+    fullHandshakes(ssl);
     // gRPC falls back, silently, to the JDK's slower TLS when BoringSSL cannot load (for one,
     // when its library cannot be unpacked): say which one this agent got
     if (ssl instanceof ReferenceCountedOpenSslContext) {

@@ -4,6 +4,7 @@ import io.coffer.agent.archive.ArchiveKeys;
 import io.coffer.agent.command.CommandExecutor;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.ha.LeaseKeeper;
+import io.coffer.agent.identity.AgentKeyManager;
 import io.coffer.agent.journal.JobJournal;
 import io.coffer.proto.v1.AgentEvent;
 import io.coffer.proto.v1.AgentFrame;
@@ -68,7 +69,13 @@ public final class ControlChannel implements AutoCloseable {
   private final ManagedChannel channel;
   private final Backoff backoff;
   private final Sinks.Many<Boolean> connected = Sinks.many().replay().latest();
+
+  /** The stream results and events go to: the newest one, once its Hello is out. */
   private volatile Session session;
+
+  /** The newest stream, from its start: only its end calls for a reconnect. */
+  private volatile Session latest;
+
   private volatile boolean stopping;
   private Disposable progressFrames;
 
@@ -77,8 +84,8 @@ public final class ControlChannel implements AutoCloseable {
    * it. Start it first thing, so the agent's other start-up work overlaps the TLS set-up and
    * handshake.
    */
-  public static CompletableFuture<ManagedChannel> dial(AgentConfig config) {
-    return ChannelFactory.dial(config.control());
+  public static CompletableFuture<ManagedChannel> dial(AgentConfig config, AgentKeyManager keys) {
+    return ChannelFactory.dial(config.control(), keys);
   }
 
   /**
@@ -158,7 +165,7 @@ public final class ControlChannel implements AutoCloseable {
       return;
     }
     Session s = new Session();
-    session = s;
+    latest = s;
     AgentGatewayGrpc.newStub(channel).connect(s);
     List<Result> pending = journal.unacknowledged();
     s.send(
@@ -172,6 +179,8 @@ public final class ControlChannel implements AutoCloseable {
                     .setJournalFormat(JobJournal.FORMAT))
             .build());
     pending.forEach(r -> s.send(AgentFrame.newBuilder().setResult(r).build()));
+    // published only now, so that a result finishing meanwhile never goes out before the Hello
+    session = s;
     s.heartbeats =
         Flux.interval(Duration.ZERO, config.heartbeatInterval())
             .onBackpressureDrop()
@@ -185,6 +194,22 @@ public final class ControlChannel implements AutoCloseable {
     if (s.isClosed()) {
       s.heartbeats.dispose(); // the stream died while it was being set up
     }
+  }
+
+  /**
+   * Moves to a new connection, make before break: the open stream stays on its connection while a
+   * new one is dialed (with the agent's current certificate: called after a renewal) and a new
+   * stream opened on it; the control then replaces the older stream of this agent process (same
+   * agent_run_id) and closes it. Commands running go on and their results take the new stream (the
+   * journal replays any the old one did not carry).
+   */
+  public void reconnect(String why) {
+    if (stopping) {
+      return;
+    }
+    log.info("moving to a new connection to the control: {}", why);
+    channel.enterIdle(); // in-flight calls keep their connection; the next call makes a new one
+    connect();
   }
 
   private void reconnectLater(Throwable cause) {
@@ -255,9 +280,14 @@ public final class ControlChannel implements AutoCloseable {
    * Sends a result on whichever stream is open now; if none is, the journal keeps it for the next.
    */
   private void deliver(Result result) {
+    AgentFrame frame = AgentFrame.newBuilder().setResult(result).build();
     Session s = session;
     if (s != null) {
-      s.send(AgentFrame.newBuilder().setResult(result).build());
+      s.send(frame);
+      Session now = session;
+      if (now != s && now != null) {
+        now.send(frame); // a new stream took over meanwhile; the control ignores a duplicate
+      }
     }
   }
 
@@ -351,14 +381,14 @@ public final class ControlChannel implements AutoCloseable {
 
     @Override
     public void onError(Throwable t) {
-      if (end(false)) {
+      if (end(false) && this == latest) {
         reconnectLater(t);
-      }
+      } // else a stream a newer one replaced: its end is expected
     }
 
     @Override
     public void onCompleted() {
-      if (end(false)) {
+      if (end(false) && this == latest) {
         reconnectLater(null);
       }
     }

@@ -43,6 +43,16 @@ public final class CertificateIdentity {
       throw new IdentityException(
           "cannot read the agent certificate " + certFile + ": " + e.getMessage());
     }
+    return instanceOf(cert, certFile.toString());
+  }
+
+  /**
+   * The instance id {@code cert} names.
+   *
+   * @param source where the certificate comes from, for the message
+   * @throws IdentityException when it names no instance, or more than one
+   */
+  public static String instanceOf(X509Certificate cert, String source) {
     List<String> ids = new ArrayList<>();
     try {
       Collection<List<?>> names = cert.getSubjectAlternativeNames();
@@ -56,12 +66,12 @@ public final class CertificateIdentity {
       }
     } catch (CertificateParsingException e) {
       throw new IdentityException(
-          "cannot read the names of the agent certificate " + certFile + ": " + e.getMessage());
+          "cannot read the names of the agent certificate " + source + ": " + e.getMessage());
     }
     if (ids.size() != 1) {
       throw new IdentityException(
           "the certificate "
-              + certFile
+              + source
               + " is not an agent certificate: it must name exactly "
               + "one instance as coffer://instance/ID, and names "
               + (ids.isEmpty() ? "none" : ids));

@@ -10,27 +10,16 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +44,16 @@ public final class Enrollment {
   public static void ensureCertificate(AgentConfig config) {
     AgentConfig.Control control = config.control();
     AgentConfig.Enrollment enrollment = control.enrollment();
+    try {
+      CertificateFiles.recover(control.certFile(), control.keyFile());
+    } catch (IOException e) {
+      throw new EnrollmentException(
+          "cannot finish an interrupted certificate renewal in "
+              + control.certFile().getParent()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
     if (Files.exists(control.certFile())) {
       Optional<Instant> expired = expiredAt(control.certFile());
       if (expired.isEmpty()) {
@@ -81,23 +80,23 @@ public final class Enrollment {
               + control.certFile()
               + " and no enrollment token (enrollment.token or enrollment.tokenFile)");
     }
+    KeyPair keys = KeyMaterial.newKeyPair();
+    String csr = KeyMaterial.certificationRequest(config.instanceId(), keys);
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      KeyPair keys = generator.generateKeyPair();
-      String csr = csr(config.instanceId(), keys);
       EnrollResponse response = enroll(control, enrollment, config.instanceId(), csr);
-      writePrivate(control.keyFile(), privateKeyPem(keys));
-      writeAtomically(control.certFile(), response.getCertificateChainPem(), false);
+      List<X509Certificate> chain = KeyMaterial.parseChain(response.getCertificateChainPem());
+      if (chain.isEmpty()) {
+        throw new EnrollmentException("the control answered no certificate");
+      }
+      CertificateFiles.replace(
+          control.certFile(), control.keyFile(), new KeyMaterial(chain, keys.getPrivate()));
       log.info(
           "enrolled as instance {}: certificate in {}, key in {}",
           config.instanceId(),
           control.certFile(),
           control.keyFile());
-    } catch (GeneralSecurityException | OperatorCreationException e) {
-      throw new EnrollmentException("cannot make the agent's key pair: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new EnrollmentException("cannot write the agent's certificate: " + e, e);
+      throw new EnrollmentException("cannot enroll: " + e.getMessage(), e);
     }
   }
 
@@ -148,50 +147,6 @@ public final class Enrollment {
           e);
     } finally {
       channel.shutdownNow();
-    }
-  }
-
-  private static String csr(String instance, KeyPair keys)
-      throws OperatorCreationException, IOException {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
-      pem.writeObject(
-          new JcaPKCS10CertificationRequestBuilder(
-                  new X500Principal("CN=" + instance), keys.getPublic())
-              .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-    }
-    return out.toString();
-  }
-
-  /** PKCS#8, as the agent's TLS reads {@code control.keyFile}. */
-  private static String privateKeyPem(KeyPair keys) {
-    return "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(keys.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
-  }
-
-  private static void writePrivate(Path file, String pem) throws IOException {
-    writeAtomically(file, pem, true);
-  }
-
-  /** Writes next to {@code file} and moves it in place; private files are 0600 from the start. */
-  private static void writeAtomically(Path file, String text, boolean secret) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(
-        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path tmp =
-        Files.createTempFile(
-            dir,
-            "." + file.getFileName(),
-            ".tmp",
-            PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
-    try {
-      Files.writeString(tmp, text);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 

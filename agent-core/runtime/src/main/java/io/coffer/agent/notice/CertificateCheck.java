@@ -29,12 +29,15 @@ final class CertificateCheck {
     this.warning = warning;
   }
 
-  /** The certificate's end; empty when the file cannot be read. */
-  Optional<Instant> notAfter() {
+  /** When a certificate is valid. */
+  record Validity(Instant notBefore, Instant notAfter) {}
+
+  /** The certificate's validity; empty when the file cannot be read. */
+  Optional<Validity> validity() {
     try (InputStream in = Files.newInputStream(certFile)) {
       X509Certificate c =
           (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      return Optional.of(c.getNotAfter().toInstant());
+      return Optional.of(new Validity(c.getNotBefore().toInstant(), c.getNotAfter().toInstant()));
     } catch (IOException | CertificateException | RuntimeException e) {
       return Optional.empty();
     }
@@ -44,8 +47,12 @@ final class CertificateCheck {
    * True when {@code notAfter} is within the warning period at {@code now} and no warning went out
    * today.
    */
-  synchronized boolean due(Instant notAfter, Instant now) {
-    if (Duration.between(now, notAfter).compareTo(warning) > 0) {
+  synchronized boolean due(Validity validity, Instant now) {
+    // the agent renews its certificate with a third of its lifetime left: warn only once a quarter
+    // is left (the renewal has been failing for a while), however short the certificate
+    Duration quarter = Duration.between(validity.notBefore(), validity.notAfter()).dividedBy(4);
+    Duration period = quarter.compareTo(warning) < 0 ? quarter : warning;
+    if (Duration.between(now, validity.notAfter()).compareTo(period) > 0) {
       lastWarned = null;
       return false;
     }

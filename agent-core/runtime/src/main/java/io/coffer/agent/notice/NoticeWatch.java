@@ -91,12 +91,13 @@ public final class NoticeWatch implements AutoCloseable {
                       });
             });
     certificate
-        .notAfter()
+        .validity()
         .ifPresent(
-            end -> {
+            validity -> {
+              Instant end = validity.notAfter();
               double daysLeft = Duration.between(now, end).toHours() / 24.0;
               m.put("certificate_days_left", Math.floor(daysLeft * 10) / 10.0);
-              if (certificate.due(end, now)) {
+              if (certificate.due(validity, now)) {
                 String message =
                     "the agent's certificate expires at "
                         + end

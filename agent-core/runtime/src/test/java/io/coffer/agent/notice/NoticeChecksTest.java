@@ -44,13 +44,36 @@ class NoticeChecksTest {
   void aCertificateWithinItsWarningPeriodWarnsAtMostOnceADay() {
     CertificateCheck check = new CertificateCheck(dir.resolve("none.pem"), Duration.ofDays(30));
     Instant now = Instant.parse("2026-12-07T00:00:00Z");
-    assertThat(check.notAfter()).isEmpty();
-    assertThat(check.due(now.plus(Duration.ofDays(31)), now)).isFalse();
-    assertThat(check.due(now.plus(Duration.ofDays(29)), now)).isTrue();
-    assertThat(check.due(now.plus(Duration.ofDays(29)), now.plus(Duration.ofHours(23)))).isFalse();
-    assertThat(check.due(now.plus(Duration.ofDays(29)), now.plus(Duration.ofHours(24)))).isTrue();
+    assertThat(check.validity()).isEmpty();
+    Instant issued = now.minus(Duration.ofDays(300));
+    assertThat(check.due(valid(issued, now.plus(Duration.ofDays(31))), now)).isFalse();
+    assertThat(check.due(valid(issued, now.plus(Duration.ofDays(29))), now)).isTrue();
+    assertThat(
+            check.due(valid(issued, now.plus(Duration.ofDays(29))), now.plus(Duration.ofHours(23))))
+        .isFalse();
+    assertThat(
+            check.due(valid(issued, now.plus(Duration.ofDays(29))), now.plus(Duration.ofHours(24))))
+        .isTrue();
     // renewed: a certificate far from its end again, then near it later warns at once
-    assertThat(check.due(now.plus(Duration.ofDays(90)), now.plus(Duration.ofHours(25)))).isFalse();
-    assertThat(check.due(now.plus(Duration.ofDays(20)), now.plus(Duration.ofHours(26)))).isTrue();
+    assertThat(
+            check.due(valid(issued, now.plus(Duration.ofDays(90))), now.plus(Duration.ofHours(25))))
+        .isFalse();
+    assertThat(
+            check.due(valid(issued, now.plus(Duration.ofDays(20))), now.plus(Duration.ofHours(26))))
+        .isTrue();
+  }
+
+  @Test
+  void aShortLivedCertificateWarnsOnlyOnceAQuarterOfItsLifetimeIsLeft() {
+    CertificateCheck check = new CertificateCheck(dir.resolve("none.pem"), Duration.ofDays(30));
+    Instant issued = Instant.parse("2026-12-07T00:00:00Z");
+    CertificateCheck.Validity day = valid(issued, issued.plus(Duration.ofHours(24)));
+    // renewed at 16 h as a rule: no warning then, but one when 6 h are left and still not renewed
+    assertThat(check.due(day, issued.plus(Duration.ofHours(17)))).isFalse();
+    assertThat(check.due(day, issued.plus(Duration.ofHours(18)).plusSeconds(1))).isTrue();
+  }
+
+  private static CertificateCheck.Validity valid(Instant notBefore, Instant notAfter) {
+    return new CertificateCheck.Validity(notBefore, notAfter);
   }
 }
