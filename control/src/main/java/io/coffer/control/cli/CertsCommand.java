@@ -7,5 +7,11 @@ import picocli.CommandLine.Command;
     name = "certs",
     description =
         "Manage the development certificate authority, the certificates it issues, and revocations.",
-    subcommands = {CertsInit.class, CertsIssue.class, CertsRevoke.class, CertsRevoked.class})
+    subcommands = {
+      CertsInit.class,
+      CertsIssue.class,
+      CertsRotate.class,
+      CertsRevoke.class,
+      CertsRevoked.class
+    })
 final class CertsCommand extends CliCommand {}

@@ -4,6 +4,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,19 +15,18 @@ public final class TlsContexts {
   private TlsContexts() {}
 
   /**
+   * @param certificate the control's own certificate and key, reloaded when they change
    * @param clientAuth REQUIRE for the agent gateway (no certificate, no handshake); OPTIONAL for
    *     the northbound API, where a bearer token may stand in for a certificate
    */
-  public static SslContext server(Path certFile, Path keyFile, Path caFile, ClientAuth clientAuth)
+  public static SslContext server(ServerCertificate certificate, Path caFile, ClientAuth clientAuth)
       throws IOException {
-    for (Path p : new Path[] {certFile, keyFile, caFile}) {
-      if (!Files.isReadable(p)) {
-        throw new IOException(p + " is missing or unreadable; run `coffer certs init` first");
-      }
+    if (!Files.isReadable(caFile)) {
+      throw new IOException(caFile + " is missing or unreadable; run `coffer certs init` first");
     }
     try {
       SslContext context =
-          GrpcSslContexts.forServer(certFile.toFile(), keyFile.toFile())
+          GrpcSslContexts.configure(SslContextBuilder.forServer(certificate))
               .trustManager(caFile.toFile())
               .clientAuth(clientAuth)
               .protocols("TLSv1.3")
@@ -41,16 +41,7 @@ public final class TlsContexts {
       }
       return context;
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IOException(
-          "cannot load TLS files "
-              + certFile
-              + ", "
-              + keyFile
-              + ", "
-              + caFile
-              + ": "
-              + e.getMessage(),
-          e);
+      throw new IOException("cannot load the CA file " + caFile + ": " + e.getMessage(), e);
     }
   }
 }

@@ -33,6 +33,7 @@ import io.coffer.control.security.AgentAuthInterceptor;
 import io.coffer.control.security.ApiAuthInterceptor;
 import io.coffer.control.security.EnrollmentTokens;
 import io.coffer.control.security.Revocations;
+import io.coffer.control.security.ServerCertificate;
 import io.coffer.control.security.TlsContexts;
 import io.coffer.control.store.SqliteStateStore;
 import io.coffer.control.store.StateStore;
@@ -70,6 +71,9 @@ public final class ControlServer implements AutoCloseable {
 
   /** Events are kept this long: a watcher may resume from any sequence of the last 7 days. */
   private static final Duration EVENT_RETENTION = Duration.ofDays(7);
+
+  /** How often the control looks for a rotated certificate of its own (coffer certs rotate). */
+  public static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(2);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private Server agentServer;
@@ -134,15 +138,16 @@ public final class ControlServer implements AutoCloseable {
     // the key elsewhere) answers FAILED_PRECONDITION
     Optional<CertificateAuthority> issuer = CertificateAuthority.issuer(config.home());
     AgentAuthInterceptor agentAuth = new AgentAuthInterceptor(revocations, clock);
+    ServerCertificate serverCertificate =
+        ServerCertificate.watch(config.certFile(), config.keyFile(), CERTIFICATE_CHECK);
+    resources.add(serverCertificate);
     EventLoopGroup loops =
         new NioEventLoopGroup(
             config.eventLoopThreads(), new DefaultThreadFactory("coffer-net", true));
     resources.add(() -> loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly());
     agentServer =
         listener(config.agentListen(), loops)
-            .sslContext(
-                TlsContexts.server(
-                    config.certFile(), config.keyFile(), config.caFile(), ClientAuth.REQUIRE))
+            .sslContext(TlsContexts.server(serverCertificate, config.caFile(), ClientAuth.REQUIRE))
             .addService(
                 ServerInterceptors.intercept(
                     new AgentGatewayService(
@@ -170,9 +175,7 @@ public final class ControlServer implements AutoCloseable {
 
     NettyServerBuilder api =
         listener(config.apiListen(), loops)
-            .sslContext(
-                TlsContexts.server(
-                    config.certFile(), config.keyFile(), config.caFile(), ClientAuth.OPTIONAL))
+            .sslContext(TlsContexts.server(serverCertificate, config.caFile(), ClientAuth.OPTIONAL))
             .directExecutor();
     ApiAuthInterceptor auth = new ApiAuthInterceptor(config.tokens());
     BackupCatalog catalog = BackupCatalog.open(state);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coffer.control.ca.CertificateAuthority;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.ca.Pem;
 import io.coffer.control.security.Identity;
@@ -228,5 +229,43 @@ class CertsCommandTest {
       assertThat(result.err().lines()).hasSize(1);
     }
     assertThat(home.root().resolve("agents")).doesNotExist();
+  }
+
+  @Test
+  void rotateReplacesTheControlCertificateKeepingItsNamesAndAClientCertificate() throws Exception {
+    assertThat(coffer("certs", "init", "--dns", "control.example", "--ip", "10.0.0.7").exitCode())
+        .isZero();
+    X509Certificate before = Pem.readCertificates(home.controlCert()).get(0);
+    String keyBefore = Files.readString(home.controlKey());
+
+    Cli.Result rotated = coffer("certs", "rotate", "--server", "--days", "30");
+    assertThat(rotated.exitCode()).as(rotated.toString()).isZero();
+    X509Certificate after = Pem.readCertificates(home.controlCert()).get(0);
+    assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+    assertThat(rotated.out()).contains(after.getSerialNumber().toString(16));
+    assertThat(after.getSubjectX500Principal()).isEqualTo(before.getSubjectX500Principal());
+    assertThat(after.getSubjectAlternativeNames())
+        .containsExactlyInAnyOrderElementsOf(before.getSubjectAlternativeNames());
+    assertThat(Files.readString(home.controlKey())).isNotEqualTo(keyBefore);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.controlKey())))
+        .isEqualTo("rw-------");
+    after.verify(Pem.readCertificates(home.issuingCert()).get(0).getPublicKey());
+    assertThat(CertificateAuthority.issuer(home)).isPresent();
+    try (var files = Files.list(home.controlCert().getParent())) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("control.pem", "control.key");
+    }
+
+    X509Certificate admin = Pem.readCertificates(home.clientCert("admin")).get(0);
+    assertThat(coffer("certs", "rotate", "--client", "admin").exitCode()).isZero();
+    X509Certificate adminAfter = Pem.readCertificates(home.clientCert("admin")).get(0);
+    assertThat(adminAfter.getSerialNumber()).isNotEqualTo(admin.getSerialNumber());
+    assertThat(Identity.of(adminAfter)).contains(Identity.client("admin"));
+
+    Cli.Result missing = coffer("certs", "rotate", "--client", "nobody");
+    assertThat(missing.exitCode()).isEqualTo(3);
+    assertThat(missing.err()).contains("no certificate to rotate");
+    Cli.Result both = coffer("certs", "rotate", "--server", "--client", "admin");
+    assertThat(both.exitCode()).isEqualTo(2);
   }
 }
