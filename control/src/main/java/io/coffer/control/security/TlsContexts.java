@@ -9,18 +9,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /** Server TLS for the control: TLS 1.3 only, client certificates verified against the Coffer CA. */
 public final class TlsContexts {
   private TlsContexts() {}
 
   /**
-   * @param certificate the control's own certificate and key, reloaded when they change
+   * @param certificate the control's own certificate and key (a key manager that reloads them when
+   *     they change)
    * @param clientAuth REQUIRE for the agent gateway (no certificate, no handshake); OPTIONAL for
    *     the northbound API, where a bearer token may stand in for a certificate
    */
-  public static SslContext server(ServerCertificate certificate, Path caFile, ClientAuth clientAuth)
-      throws IOException {
+  public static SslContext server(
+      X509ExtendedKeyManager certificate, Path caFile, ClientAuth clientAuth) throws IOException {
     if (!Files.isReadable(caFile)) {
       throw new IOException(caFile + " is missing or unreadable; run `coffer certs init` first");
     }

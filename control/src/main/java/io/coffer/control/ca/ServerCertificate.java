@@ -1,7 +1,5 @@
-package io.coffer.control.security;
+package io.coffer.control.ca;
 
-import io.coffer.control.ca.CertificateAuthorityException;
-import io.coffer.control.ca.Pem;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
