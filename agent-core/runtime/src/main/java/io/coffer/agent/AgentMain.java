@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         "Runs the Coffer guest agent: supervises the datastore and serves the control over an outbound mTLS stream.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:stopped by a signal",
+      "0:stopped (143 or 130 when the stop was SIGTERM or SIGINT: the JVM's own code, after the"
+          + " agent stopped cleanly)",
       "1:failed while running",
       "2:bad configuration or usage (also: instanceId is not the instance the certificate names)"
     })

@@ -121,9 +121,15 @@ public record AgentConfig(
    * the certificate and key to {@code control.certFile} and {@code control.keyFile}. Unused once
    * the certificate file exists.
    *
-   * @param token the one-time token ({@code coffer enroll create}); never printed
+   * @param token the one-time token ({@code coffer enroll create}); never printed; null when the
+   *     configured {@code tokenFile} does not exist (an agent that has its certificate needs none)
+   * @param missingTokenFile that file, when {@code token} is null
    */
-  public record Enrollment(String token, String host, int port) {
+  public record Enrollment(String token, String host, int port, Path missingTokenFile) {
+    public Enrollment(String token, String host, int port) {
+      this(token, host, port, null);
+    }
+
     @Override
     public String toString() {
       return "Enrollment[token=(hidden), host=" + host + ", port=" + port + "]";

@@ -170,9 +170,11 @@ final class SettingsReader {
   }
 
   /**
-   * The optional {@code enrollment} section: {@code token} or {@code tokenFile} (one of them), and
-   * {@code address} (host:port of the control's API listener; default the control's host, port
-   * 7444). The certificate and key files may then be missing: enrollment writes them.
+   * The optional {@code enrollment} section: {@code token} or {@code tokenFile} ({@code token} wins
+   * when both are given; a {@code tokenFile} that does not exist leaves the token unknown, which
+   * matters only if the agent has to enroll), and {@code address} (host:port of the control's API
+   * listener; default the control's host, port 7444). The certificate and key files may then be
+   * missing: enrollment writes them.
    */
   private AgentConfig.Enrollment enrollment(Map<String, Object> root, String controlHost) {
     Map<String, Object> e = section(root, "enrollment");
@@ -183,11 +185,13 @@ final class SettingsReader {
     String token = value(e, "enrollment.token");
     String tokenFileName = value(e, "enrollment.tokenFile");
     Path tokenFile = tokenFileName == null ? null : base.resolve(tokenFileName.trim()).normalize();
-    if ((token == null) == (tokenFile == null)) {
+    if (token == null && tokenFile == null) {
       problems.add("enrollment needs token or tokenFile (one of them)");
       return null;
     }
-    if (tokenFile != null) {
+    // a token given (e.g. COFFER_AGENT_ENROLLMENT__TOKEN) wins over the image's tokenFile; a token
+    // file that is gone (removed once spent) matters only when the agent has to enroll
+    if (token == null && Files.exists(tokenFile)) {
       try { // the file as cloud-init writes it: the token, maybe a line break
         token = Files.readString(tokenFile).strip();
       } catch (IOException | RuntimeException x) {
@@ -195,8 +199,8 @@ final class SettingsReader {
         return null;
       }
     }
-    token = token.strip();
-    if (!token.matches("cet_[A-Za-z0-9_-]{43}")) {
+    token = token == null ? null : token.strip();
+    if (token != null && !token.matches("cet_[A-Za-z0-9_-]{43}")) {
       problems.add("the enrollment token is not one 'coffer enroll create' printed");
       return null;
     }
@@ -209,7 +213,7 @@ final class SettingsReader {
       if (host.isEmpty() || port < 1 || port > 65535) {
         throw new IllegalArgumentException();
       }
-      return new AgentConfig.Enrollment(token, host, port);
+      return new AgentConfig.Enrollment(token, host, port, token == null ? tokenFile : null);
     } catch (RuntimeException x) {
       problems.add("enrollment.address '" + address + "' must be host:port");
       return null;

@@ -80,6 +80,16 @@ public final class Enrollment {
               + control.certFile()
               + " and no enrollment token (enrollment.token or enrollment.tokenFile)");
     }
+    if (enrollment.token() == null) {
+      throw new EnrollmentException(
+          "the agent needs a certificate ("
+              + control.certFile()
+              + ") and its enrollment token file "
+              + enrollment.missingTokenFile()
+              + " does not exist: put the token from 'coffer enroll create --instance "
+              + config.instanceId()
+              + "' there, or in COFFER_AGENT_ENROLLMENT__TOKEN");
+    }
     KeyPair keys = KeyMaterial.newKeyPair();
     String csr = KeyMaterial.certificationRequest(config.instanceId(), keys);
     try {

@@ -376,6 +376,33 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void theImagesTokenFileYieldsToAGivenTokenAndMayBeGoneOnceSpent() throws Exception {
+    String fileToken = "cet_" + "F".repeat(43);
+    Files.writeString(dir.resolve("token"), fileToken);
+    Files.writeString(
+        file,
+        """
+        instanceId: db1
+        stateDir: state
+        control: {address: "control.example:7443", caFile: ca.pem}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        enrollment: {tokenFile: token}
+        """);
+    String envToken = "cet_" + "E".repeat(43);
+    assertThat(
+            AgentConfigLoader.load(file, Map.of("COFFER_AGENT_ENROLLMENT__TOKEN", envToken))
+                .control()
+                .enrollment()
+                .token())
+        .isEqualTo(envToken);
+    // removed after the agent enrolled: the configuration still loads, with no token
+    Files.delete(dir.resolve("token"));
+    AgentConfig spent = AgentConfigLoader.load(file, Map.of());
+    assertThat(spent.control().enrollment().token()).isNull();
+    assertThat(spent.control().enrollment().missingTokenFile()).isEqualTo(dir.resolve("token"));
+  }
+
+  @Test
   void badEnrollmentSettingsAreReportedWithoutTheToken() throws Exception {
     Files.writeString(
         file,
