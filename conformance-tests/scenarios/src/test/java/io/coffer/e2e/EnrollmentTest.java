@@ -241,6 +241,26 @@ class EnrollmentTest {
   }
 
   @Test
+  void aGuestThatBootsBeforeItsControlIsReachableEnrollsOnceItIs() throws Exception {
+    RedisProvider redis = RedisProvider.requireRedis();
+    Path work = startBed();
+    String token =
+        admin()
+            .createEnrollmentToken(
+                CreateEnrollmentTokenRequest.newBuilder().setInstanceId(INSTANCE).build())
+            .getToken();
+    bed.stopControl();
+    AgentProcess agent = bed.startAgentProcess(enrolling(work, redis, INSTANCE, token));
+    Thread.sleep(4000);
+    assertThat(agent.alive()).isTrue();
+    assertThat(Files.readString(agent.log()))
+        .contains("cannot reach the control's enrollment endpoint")
+        .doesNotContain(token);
+    bed.startControl();
+    bed.awaitHealthy(INSTANCE, Duration.ofSeconds(90));
+  }
+
+  @Test
   void anAgentWhoseCertificateExpiredSaysSoAndEnrollsAgainWithANewToken() throws Exception {
     RedisProvider redis = RedisProvider.requireRedis();
     Path work = startBed();

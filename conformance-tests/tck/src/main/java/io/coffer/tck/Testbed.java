@@ -494,8 +494,7 @@ public final class Testbed implements AutoCloseable {
           settings:
         %snotices:
           storageNearlyFullPercent: %d
-          certificateWarning: %dh
-        %s%s"""
+        %s%s%s"""
             .formatted(
                 c.instanceId(),
                 c.stateDir(),
@@ -517,7 +516,10 @@ public final class Testbed implements AutoCloseable {
                 d.osUser(),
                 settings.length() == 0 ? "    {}\n" : settings,
                 c.notices().storageNearlyFullPercent(),
-                c.notices().certificateWarning().toHours(),
+                c.notices().certificateWarning() == null
+                    ? ""
+                    : "  certificateWarning: %dh\n"
+                        .formatted(c.notices().certificateWarning().toHours()),
                 backupYaml(c.backup()),
                 c.control().enrollment() == null
                     ? ""

@@ -64,10 +64,12 @@ public record AgentConfig(
    * @param storageNearlyFullPercent {@code storage_nearly_full} once the data directory's volume is
    *     this full, in percent of its size, 1 to 99 (default 90)
    * @param certificateWarning {@code certificate_near_expiry} once the agent's certificate expires
-   *     within this, 1 hour to 365 days (default 30 days)
+   *     within this, 1 hour to 365 days; null (the default) for 30 days but at most a quarter of
+   *     the certificate's lifetime: the agent renews with a third left, so by default the notice
+   *     means the renewal has been failing for a while
    */
   public record Notices(int storageNearlyFullPercent, Duration certificateWarning) {
-    public static final Notices DEFAULTS = new Notices(90, Duration.ofDays(30));
+    public static final Notices DEFAULTS = new Notices(90, null);
   }
 
   /**

@@ -66,6 +66,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * notices:                         # optional: when the agent warns the control (events)
  *   storageNearlyFullPercent: 90   # storage_nearly_full at this share of the data volume, 1..99
  *   certificateWarning: 30d        # certificate_near_expiry this long before the agent's certificate ends
+ *                                  # (default: 30d, at most a quarter of the certificate's lifetime)
  * </pre>
  *
  * Values are taken as written: {@code 0640}, {@code 1.50} or {@code off} reach the setting as those

@@ -148,8 +148,7 @@ final class SettingsReader {
     Map<String, Object> notices = section(root, "notices");
     unknown("notices", notices);
     int fullPercent = integer(notices, "notices.storageNearlyFullPercent", 90, 1, 99);
-    Duration certificateWarning =
-        duration(notices, "notices.certificateWarning", Duration.ofDays(30));
+    Duration certificateWarning = duration(notices, "notices.certificateWarning", null);
     if (certificateWarning != null
         && (certificateWarning.toHours() < 1 || certificateWarning.toDays() > 365)) {
       problems.add("notices.certificateWarning must be between 1h and 365 days");

@@ -5,6 +5,7 @@ import io.coffer.proto.v1.EnrollRequest;
 import io.coffer.proto.v1.EnrollResponse;
 import io.coffer.proto.v1.EnrollmentServiceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -16,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -134,30 +136,58 @@ public final class Enrollment {
                     .protocols("TLSv1.3")
                     .build())
             .build();
+    EnrollRequest request =
+        EnrollRequest.newBuilder()
+            .setToken(enrollment.token())
+            .setInstanceId(instance)
+            .setCsrPem(csr)
+            .build();
     try {
-      return EnrollmentServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(30, TimeUnit.SECONDS)
-          .enroll(
-              EnrollRequest.newBuilder()
-                  .setToken(enrollment.token())
-                  .setInstanceId(instance)
-                  .setCsrPem(csr)
-                  .build());
-    } catch (StatusRuntimeException e) {
-      throw new EnrollmentException(
-          "enrollment at "
-              + enrollment.host()
-              + ":"
-              + enrollment.port()
-              + " failed: "
-              + e.getStatus().getCode()
-              + (e.getStatus().getDescription() == null
-                  ? ""
-                  : ": " + e.getStatus().getDescription()),
-          e);
+      // a guest may boot before its control is reachable: wait for it, as the channel does;
+      // only an answer (a refusal) ends the agent
+      Duration wait = Duration.ofSeconds(1);
+      while (true) {
+        try {
+          return EnrollmentServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .enroll(request);
+        } catch (StatusRuntimeException e) {
+          Status.Code code = e.getStatus().getCode();
+          if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+            throw refused(enrollment, e);
+          }
+          log.warn(
+              "cannot reach the control's enrollment endpoint {}:{} ({}); trying again in {} s",
+              enrollment.host(),
+              enrollment.port(),
+              code,
+              wait.toSeconds());
+          try {
+            Thread.sleep(wait.toMillis());
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw refused(enrollment, e);
+          }
+          Duration doubled = wait.multipliedBy(2);
+          wait = doubled.compareTo(control.maxBackoff()) > 0 ? control.maxBackoff() : doubled;
+        }
+      }
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  private static EnrollmentException refused(
+      AgentConfig.Enrollment enrollment, StatusRuntimeException e) {
+    return new EnrollmentException(
+        "enrollment at "
+            + enrollment.host()
+            + ":"
+            + enrollment.port()
+            + " failed: "
+            + e.getStatus().getCode()
+            + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()),
+        e);
   }
 
   /** Enrollment is impossible or was refused; the agent cannot start. */

@@ -19,11 +19,16 @@ import java.util.Optional;
  */
 final class CertificateCheck {
   private static final Duration REPEAT = Duration.ofDays(1);
+  private static final Duration DEFAULT_WARNING = Duration.ofDays(30);
 
   private final Path certFile;
   private final Duration warning;
   private Instant lastWarned;
 
+  /**
+   * @param warning how long before the end to warn; null for the default (30 days, at most a
+   *     quarter of the certificate's lifetime)
+   */
   CertificateCheck(Path certFile, Duration warning) {
     this.certFile = certFile;
     this.warning = warning;
@@ -48,10 +53,13 @@ final class CertificateCheck {
    * today.
    */
   synchronized boolean due(Validity validity, Instant now) {
-    // the agent renews its certificate with a third of its lifetime left: warn only once a quarter
-    // is left (the renewal has been failing for a while), however short the certificate
-    Duration quarter = Duration.between(validity.notBefore(), validity.notAfter()).dividedBy(4);
-    Duration period = quarter.compareTo(warning) < 0 ? quarter : warning;
+    Duration period = warning;
+    if (period == null) {
+      // the agent renews its certificate with a third of its lifetime left: by default warn only
+      // once a quarter is left (the renewal has been failing for a while), however short it is
+      Duration quarter = Duration.between(validity.notBefore(), validity.notAfter()).dividedBy(4);
+      period = quarter.compareTo(DEFAULT_WARNING) < 0 ? quarter : DEFAULT_WARNING;
+    }
     if (Duration.between(now, validity.notAfter()).compareTo(period) > 0) {
       lastWarned = null;
       return false;

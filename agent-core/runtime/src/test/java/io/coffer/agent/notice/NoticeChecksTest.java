@@ -64,8 +64,8 @@ class NoticeChecksTest {
   }
 
   @Test
-  void aShortLivedCertificateWarnsOnlyOnceAQuarterOfItsLifetimeIsLeft() {
-    CertificateCheck check = new CertificateCheck(dir.resolve("none.pem"), Duration.ofDays(30));
+  void byDefaultAShortLivedCertificateWarnsOnlyOnceAQuarterOfItsLifetimeIsLeft() {
+    CertificateCheck check = new CertificateCheck(dir.resolve("none.pem"), null);
     Instant issued = Instant.parse("2026-12-07T00:00:00Z");
     CertificateCheck.Validity day = valid(issued, issued.plus(Duration.ofHours(24)));
     // renewed at 16 h as a rule: no warning then, but one when 6 h are left and still not renewed
