@@ -3,12 +3,17 @@ package io.coffer.e2e.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.plugin.kit.testing.Prerequisites;
+import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.CreateEnrollmentTokenRequest;
 import io.coffer.proto.v1.CreateUserRequest;
+import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.EnrollmentTokenServiceGrpc;
 import io.coffer.proto.v1.ListDatabasesRequest;
+import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.Ports;
 import io.coffer.tck.Testbed;
+import io.coffer.tck.mysql.MysqlProvider;
+import io.coffer.tck.postgresql.PostgresqlProvider;
 import io.coffer.tck.redis.RedisProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +21,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
@@ -37,7 +43,6 @@ import org.testcontainers.utility.DockerImageName;
  * as root), skips elsewhere, and fails under {@code COFFER_REQUIRE_SERVERS=1}.
  */
 class GuestImageTest {
-  private static final String IMAGE = "localhost/coffer-redis:latest";
   private static final String PASSWORD = "Guest-pass-1";
 
   @TempDir Path tmp;
@@ -54,35 +59,43 @@ class GuestImageTest {
     }
   }
 
-  @Test
-  void aGuestFromTheRedisImageEnrollsWithATokenAndServesAClient() throws Exception {
-    RedisProvider redis = RedisProvider.requireRedis();
+  @ParameterizedTest
+  @ValueSource(strings = {"mysql", "postgresql", "redis"})
+  void aGuestEnrollsWithATokenFromItsEnvironmentAndServesAClient(String engine) throws Exception {
+    DatastoreProvider provider =
+        switch (engine) {
+          case "mysql" -> MysqlProvider.requireMariadb();
+          case "postgresql" -> PostgresqlProvider.requirePostgresql();
+          default -> RedisProvider.requireRedis();
+        };
     Prerequisites.require(
         dockerApi(),
         "no Docker-API engine (as root: apt-get install podman runc debootstrap, then eval"
             + " \"$(bin/coffer-podman)\")");
-    buildImage();
+    buildImage(engine);
 
+    String instance = "guest-" + engine;
     bed = Testbed.start(tmp.resolve("bed"));
     String token =
         EnrollmentTokenServiceGrpc.newBlockingStub(
                 bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")))
             .createEnrollmentToken(
-                CreateEnrollmentTokenRequest.newBuilder().setInstanceId("guest-a").build())
+                CreateEnrollmentTokenRequest.newBuilder().setInstanceId(instance).build())
             .getToken();
     int port = Ports.free();
     StringBuilder log = new StringBuilder();
     guest =
-        new GenericContainer<>(DockerImageName.parse(IMAGE))
+        new GenericContainer<>(DockerImageName.parse("localhost/coffer-" + engine + ":latest"))
             .withImagePullPolicy(name -> false) // built here; no registry is reachable
-            // the guest reaches the control on this host's loopback; its Redis port is this host's
+            // the guest reaches the control on this host's loopback; its server's port is this
+            // host's
             .withNetworkMode("host")
             .withFileSystemBind(
                 bed.home().caCert().toString(), "/etc/coffer/ca.pem", BindMode.READ_ONLY)
             .withEnv(
                 Map.of(
                     "COFFER_AGENT_INSTANCE_ID",
-                    "guest-a",
+                    instance,
                     "COFFER_AGENT_CONTROL__ADDRESS",
                     "localhost:" + bed.agentPort(),
                     "COFFER_AGENT_ENROLLMENT__TOKEN",
@@ -95,25 +108,45 @@ class GuestImageTest {
                     Integer.toString(port)))
             .withLogConsumer((OutputFrame f) -> log.append(f.getUtf8String()))
             .waitingFor(
-                Wait.forLogMessage(".*connected to the control as instance guest-a.*", 1)
-                    .withStartupTimeout(Duration.ofSeconds(120)));
+                Wait.forLogMessage(".*connected to the control as instance " + instance + ".*", 1)
+                    .withStartupTimeout(Duration.ofSeconds(180)));
     guest.start();
-    bed.awaitHealthy("guest-a", Duration.ofSeconds(90));
-    assertThat(log).contains("enrolled as instance guest-a").doesNotContain(token);
+    try {
+      bed.awaitHealthy(instance, Duration.ofSeconds(120));
+    } catch (AssertionError e) {
+      String server =
+          guest
+              .execInContainer(
+                  "sh",
+                  "-c",
+                  "tail -n 40 /var/lib/coffer-agent/run/*.log /var/lib/coffer-agent/run/*.err 2>&1 | cut -c1-300")
+              .getStdout();
+      throw new AssertionError(
+          e.getMessage() + "; the guest's log:\n" + log + "\nits server's log:\n" + server, e);
+    }
+    assertThat(log).contains("enrolled as instance " + instance).doesNotContain(token);
 
-    String db =
-        bed.databases()
-            .listDatabases(ListDatabasesRequest.newBuilder().setInstanceId("guest-a").build())
-            .getDatabases(0)
-            .getName();
-    bed.users()
-        .createUser(
-            CreateUserRequest.newBuilder()
-                .setInstanceId("guest-a")
-                .setName("app")
-                .setPassword(PASSWORD)
-                .build());
-    assertThat(redis.dataPlane(port).writeAndRead("app", PASSWORD, db, "from a guest"))
+    String db;
+    CreateUserRequest.Builder user =
+        CreateUserRequest.newBuilder().setInstanceId(instance).setName("app").setPassword(PASSWORD);
+    if (provider.namedDatabases()) {
+      db = "shop";
+      bed.databases()
+          .createDatabase(
+              CreateDatabaseRequest.newBuilder()
+                  .setInstanceId(instance)
+                  .setDatabase(Database.newBuilder().setName(db))
+                  .build());
+      user.addDatabases(db);
+    } else {
+      db =
+          bed.databases()
+              .listDatabases(ListDatabasesRequest.newBuilder().setInstanceId(instance).build())
+              .getDatabases(0)
+              .getName();
+    }
+    bed.users().createUser(user.build());
+    assertThat(provider.dataPlane(port).writeAndRead("app", PASSWORD, db, "from a guest"))
         .isEqualTo("from a guest");
   }
 
@@ -125,15 +158,15 @@ class GuestImageTest {
     }
   }
 
-  /** bin/coffer-image build --engine redis: a no-op when the image of these inputs exists. */
-  private static void buildImage() throws Exception {
+  /** bin/coffer-image build --engine ENGINE: a no-op when the image of these inputs exists. */
+  private static void buildImage(String engine) throws Exception {
     Path repo = Path.of(System.getProperty("coffer.repo", "../.."));
     Path script = repo.resolve("bin/coffer-image");
     Prerequisites.require(
         Files.isExecutable(script) && "root".equals(System.getProperty("user.name")),
         "building guest images needs root and " + script);
     Process p =
-        new ProcessBuilder(script.toString(), "build", "--engine", "redis")
+        new ProcessBuilder(script.toString(), "build", "--engine", engine)
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes());

@@ -57,9 +57,9 @@ public final class DataDirInitializer {
     List<String> command = new ArrayList<>();
     command.add(settings.installDb().toString());
     command.add("--no-defaults"); // must come first; ignore any my.cnf on the host
-    if (settings.switchUser()) {
-      command.add("--user=" + settings.osUser());
-    }
+    // also when the agent is not root: --user names the account the agent connects as over the
+    // socket (unix_socket authentication), which install-db creates only for the user given here
+    command.add("--user=" + settings.osUser());
     command.add("--datadir=" + settings.dataDir());
     command.add("--auth-root-authentication-method=socket");
     command.add("--skip-test-db");

@@ -78,6 +78,7 @@ class ServerSettingsTest {
         .containsExactly(
             binDir.resolve("mariadb-install-db").toString(),
             "--no-defaults",
+            "--user=" + s.osUser(),
             "--datadir=" + tmp.resolve("data"),
             "--auth-root-authentication-method=socket",
             "--skip-test-db");
