@@ -493,15 +493,20 @@ public final class CertificateAuthority {
     return serial;
   }
 
-  private static boolean matches(PrivateKey key, PublicKey publicKey) {
+  /**
+   * Whether {@code key} is the private half of {@code publicKey}: it signs a random challenge (EC
+   * keys with ECDSA, others with RSA, as an operator's own certificate may have).
+   */
+  static boolean matches(PrivateKey key, PublicKey publicKey) {
     try {
       byte[] challenge = new byte[32];
       RANDOM.nextBytes(challenge);
-      Signature signer = Signature.getInstance(SIGNATURE_ALGORITHM);
+      String algorithm = "EC".equals(key.getAlgorithm()) ? SIGNATURE_ALGORITHM : "SHA256withRSA";
+      Signature signer = Signature.getInstance(algorithm);
       signer.initSign(key);
       signer.update(challenge);
       byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(SIGNATURE_ALGORITHM);
+      Signature verifier = Signature.getInstance(algorithm);
       verifier.initVerify(publicKey);
       verifier.update(challenge);
       return verifier.verify(signature);

@@ -5,11 +5,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +28,6 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class ServerCertificate extends X509ExtendedKeyManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerCertificate.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private record Material(
       String alias, X509Certificate[] chain, PrivateKey key, FileTime certTime, FileTime keyTime) {}
@@ -84,7 +80,7 @@ public final class ServerCertificate extends X509ExtendedKeyManager implements A
     } catch (CertificateAuthorityException e) {
       throw new IOException(e.getMessage(), e);
     }
-    if (!pairs(key, chain.get(0))) {
+    if (!CertificateAuthority.matches(key, chain.get(0).getPublicKey())) {
       throw new IOException("the key " + keyFile + " does not belong to " + certFile);
     }
     return new Material(alias, chain.toArray(X509Certificate[]::new), key, certTime, keyTime);
@@ -113,23 +109,6 @@ public final class ServerCertificate extends X509ExtendedKeyManager implements A
           m.chain()[0].getSerialNumber().toString(16));
     } catch (IOException e) {
       log.debug("not reloading the control's certificate yet: {}", e.getMessage());
-    }
-  }
-
-  private static boolean pairs(PrivateKey key, X509Certificate cert) {
-    try {
-      byte[] challenge = new byte[32];
-      RANDOM.nextBytes(challenge);
-      String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(challenge);
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(cert.getPublicKey());
-      verifier.update(challenge);
-      return verifier.verify(signer.sign());
-    } catch (GeneralSecurityException e) {
-      return false;
     }
   }
 
