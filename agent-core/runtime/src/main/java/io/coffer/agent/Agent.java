@@ -27,6 +27,7 @@ import io.coffer.proto.v1.Hello;
 import io.coffer.spi.Capability;
 import io.coffer.spi.DatastoreContext;
 import io.coffer.spi.DatastoreManager;
+import io.coffer.spi.PluginApi;
 import io.coffer.spi.backup.LogArchiving;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -189,6 +190,7 @@ public final class Agent implements AutoCloseable {
                 Hello.newBuilder()
                     .setInstanceId(config.instanceId())
                     .setAgentVersion(Version.current())
+                    .setPluginApiVersion(PluginApi.VERSION)
                     .setDatastore(heartbeats.datastore())
                     .addAllPlugins(plugins.describe())
                     .addAllCapabilities(capabilities)

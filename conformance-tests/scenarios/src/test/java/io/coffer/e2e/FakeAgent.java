@@ -24,6 +24,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A raw agent-channel client for security tests: it speaks the protocol directly, so a test can
@@ -71,6 +72,23 @@ public final class FakeAgent implements AutoCloseable {
       Mode mode,
       String runId,
       int heartbeatMillis)
+      throws Exception {
+    this(port, caFile, cert, key, claimedId, mode, runId, heartbeatMillis, h -> h);
+  }
+
+  /**
+   * @param hello changes the Hello before it is sent (e.g. another plugin API version)
+   */
+  public FakeAgent(
+      int port,
+      Path caFile,
+      Path cert,
+      Path key,
+      String claimedId,
+      Mode mode,
+      String runId,
+      int heartbeatMillis,
+      UnaryOperator<Hello.Builder> hello)
       throws Exception {
     SslContextBuilder ssl =
         GrpcSslContexts.forClient().trustManager(caFile.toFile()).protocols("TLSv1.3");
@@ -127,11 +145,12 @@ public final class FakeAgent implements AutoCloseable {
     send(
         AgentFrame.newBuilder()
             .setHello(
-                Hello.newBuilder()
-                    .setInstanceId(claimedId)
-                    .setAgentVersion("fake")
-                    .setHeartbeatIntervalMillis(heartbeatMillis)
-                    .setAgentRunId(runId))
+                hello.apply(
+                    Hello.newBuilder()
+                        .setInstanceId(claimedId)
+                        .setAgentVersion("fake")
+                        .setHeartbeatIntervalMillis(heartbeatMillis)
+                        .setAgentRunId(runId)))
             .build());
     send(
         AgentFrame.newBuilder()

@@ -16,6 +16,7 @@ import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.Done;
 import io.coffer.proto.v1.GetCommandRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.Hello;
 import io.coffer.proto.v1.InstanceServiceGrpc;
 import io.coffer.proto.v1.ListInstancesRequest;
 import io.coffer.proto.v1.OperationResult;
@@ -28,8 +29,11 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,50 @@ class MutualTlsTest {
       assertThat(unknown("alpha")).isTrue();
       assertThat(unknown("bravo")).isTrue();
     }
+  }
+
+  @Test
+  void anAgentProvidingAPluginApiTheControlDoesNotSupportIsRefusedSayingWhatToUpgrade()
+      throws Exception {
+    Path[] a = agentCert("future");
+    try (FakeAgent agent = helloWith(a, "future", h -> h.setPluginApiVersion("2.0.0"))) {
+      Status status = Status.fromThrowable(agent.closed.get(20, TimeUnit.SECONDS));
+      assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(status.getDescription())
+          .isEqualTo(
+              "this agent provides plugin API 2.0.0 but this control supports plugin API 1.x"
+                  + " only; upgrade the control before its agents");
+      assertThat(agent.received).noneMatch(ControlFrame::hasWelcome);
+    }
+    try (FakeAgent agent = helloWith(a, "future", h -> h.setPluginApiVersion("two"))) {
+      Status status = Status.fromThrowable(agent.closed.get(20, TimeUnit.SECONDS));
+      assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(status.getDescription()).contains("'two'", "MAJOR.MINOR.PATCH");
+    }
+    assertThat(unknown("future")).isTrue();
+    // a later minor version only adds, and an agent from before the field counts as 1.0.0
+    for (String version : List.of("1.7.0", "")) {
+      String id = version.isEmpty() ? "legacy" : "minor";
+      try (FakeAgent agent = helloWith(agentCert(id), id, h -> h.setPluginApiVersion(version))) {
+        ControlFrame first = agent.received.poll(20, TimeUnit.SECONDS);
+        assertThat(first).as("plugin API '%s'", version).isNotNull();
+        assertThat(first.hasWelcome()).isTrue();
+      }
+    }
+  }
+
+  private FakeAgent helloWith(Path[] cert, String id, UnaryOperator<Hello.Builder> hello)
+      throws Exception {
+    return new FakeAgent(
+        agentPort(),
+        bed.home().caCert(),
+        cert[0],
+        cert[1],
+        id,
+        FakeAgent.Mode.RECORD,
+        UUID.randomUUID().toString(),
+        60_000,
+        hello);
   }
 
   @Test

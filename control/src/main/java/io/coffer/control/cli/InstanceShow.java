@@ -4,6 +4,7 @@ import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.InstanceStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -43,6 +44,15 @@ final class InstanceShow extends ClientCommand {
                 new String[] {"Datastore", Output.orDash(instance.getDatastore().getEngine())},
                 new String[] {"Version", Output.orDash(instance.getDatastore().getVersion())},
                 new String[] {"Agent version", Output.orDash(instance.getAgentVersion())},
+                new String[] {"Plugin API", Output.orDash(instance.getPluginApiVersion())},
+                new String[] {
+                  "Plugins",
+                  instance.getPluginsCount() == 0
+                      ? "-"
+                      : instance.getPluginsList().stream()
+                          .map(p -> p.getId() + " " + p.getVersion())
+                          .collect(Collectors.joining(", "))
+                },
                 new String[] {"Last heartbeat", heartbeat},
                 new String[] {"Detail", Output.orDash(instance.getDetail())},
                 new String[] {

@@ -141,6 +141,18 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
           refused = true;
           return;
         }
+        Optional<String> unsupported = PluginApiSupport.refusal(hello);
+        if (unsupported.isPresent()) {
+          log.warn(
+              "refused agent {} (agent {}): {}",
+              identity.name(),
+              hello.getAgentVersion(),
+              unsupported.get());
+          out.onError(
+              Status.FAILED_PRECONDITION.withDescription(unsupported.get()).asRuntimeException());
+          refused = true;
+          return;
+        }
         AgentSession candidate =
             new AgentSession(
                 identity.name(),

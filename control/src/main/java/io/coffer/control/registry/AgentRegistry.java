@@ -255,6 +255,8 @@ public final class AgentRegistry {
     }
     if (hello != null) {
       b.setAgentVersion(hello.getAgentVersion())
+          .setPluginApiVersion(hello.getPluginApiVersion())
+          .addAllPlugins(hello.getPluginsList())
           .addAllCapabilities(hello.getCapabilitiesList())
           .setDatastore(hello.getDatastore());
     }

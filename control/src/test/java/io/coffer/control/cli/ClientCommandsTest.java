@@ -25,6 +25,7 @@ import io.coffer.proto.v1.ListDatabasesRequest;
 import io.coffer.proto.v1.ListDatabasesResponse;
 import io.coffer.proto.v1.ListInstancesResponse;
 import io.coffer.proto.v1.ListUsersResponse;
+import io.coffer.proto.v1.PluginInfo;
 import io.coffer.proto.v1.RevokeAccessRequest;
 import io.coffer.proto.v1.Role;
 import io.coffer.proto.v1.RootCredentials;
@@ -133,6 +134,8 @@ class ClientCommandsTest {
             .setInstanceId("db-1")
             .setState(InstanceState.INSTANCE_STATE_CONNECTED)
             .setAgentVersion("0.1.0")
+            .setPluginApiVersion("1.0.0")
+            .addPlugins(PluginInfo.newBuilder().setId("redis").setVersion("0.1.0"))
             .addCapabilities("databases")
             .addCapabilities("users")
             .build());
@@ -143,6 +146,8 @@ class ClientCommandsTest {
             "Instance:        db-1\n",
             "State:           connected\n",
             "Agent version:   0.1.0\n",
+            "Plugin API:      1.0.0\n",
+            "Plugins:         redis 0.1.0\n",
             "Capabilities:    databases, users\n");
   }
 

@@ -223,9 +223,10 @@ public final class ControlChannel implements AutoCloseable {
             ? Status.UNAVAILABLE.withDescription("stream closed by the control")
             : Status.fromThrowable(cause);
     if (status.getCode() == Status.Code.ALREADY_EXISTS
-        || status.getCode() == Status.Code.PERMISSION_DENIED) {
+        || status.getCode() == Status.Code.PERMISSION_DENIED
+        || status.getCode() == Status.Code.FAILED_PRECONDITION) {
       // not a network fault: the control refuses this agent's identity (e.g. another agent holds
-      // it)
+      // it) or its version (a plugin API it does not support)
       log.error(
           "the control at {}:{} refuses this agent ({}: {}); trying again in {} ms",
           config.control().host(),

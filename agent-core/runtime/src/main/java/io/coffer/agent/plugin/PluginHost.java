@@ -103,6 +103,7 @@ public final class PluginHost implements AutoCloseable {
                 PluginInfo.newBuilder()
                     .setId(p.getPluginId())
                     .setVersion(p.getDescriptor().getVersion())
+                    .setRequires(p.getDescriptor().getRequires())
                     .build())
         .toList();
   }
