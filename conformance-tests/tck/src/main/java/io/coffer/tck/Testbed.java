@@ -5,6 +5,7 @@ import io.coffer.agent.config.AgentConfig;
 import io.coffer.control.ca.CertificateAuthority;
 import io.coffer.control.ca.CofferHome;
 import io.coffer.control.config.ControlConfig;
+import io.coffer.control.config.HostPort;
 import io.coffer.control.server.ControlServer;
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupServiceGrpc;
@@ -54,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 
 /**
@@ -76,6 +78,14 @@ public final class Testbed implements AutoCloseable {
   private boolean keepRoot;
 
   private Testbed(Path root) {
+    this(root, List.of());
+  }
+
+  /**
+   * @param controlAddresses IP addresses of this host, beside 127.0.0.1, that the control's
+   *     certificate names, for agents that reach it there
+   */
+  private Testbed(Path root, List<String> controlAddresses) {
     this.root = root;
     this.home = new CofferHome(root.resolve("home"));
     this.ca = CertificateAuthority.createHierarchy(home);
@@ -83,7 +93,7 @@ public final class Testbed implements AutoCloseable {
     ca.issueServer(
         "coffer-control",
         List.of("localhost"),
-        List.of("127.0.0.1"),
+        Stream.concat(Stream.of("127.0.0.1"), controlAddresses.stream()).toList(),
         CertificateAuthority.DEFAULT_LEAF_VALIDITY,
         home.controlCert(),
         home.controlKey());
@@ -118,6 +128,25 @@ public final class Testbed implements AutoCloseable {
       throws IOException {
     Testbed bed = new Testbed(root);
     bed.controlConfig = configure.apply(ControlConfig.defaults(bed.home).withPorts(0, 0));
+    bed.startControl();
+    return bed;
+  }
+
+  /**
+   * PKI under {@code root}, and a control on free ports of every address of this host, certified
+   * also for {@code address} (an address of this host, such as a container network's gateway), so
+   * that agents in guests on that network reach both its listeners there.
+   */
+  public static Testbed startReachableAt(Path root, String address) throws IOException {
+    return startReachableAt(root, address, UnaryOperator.identity());
+  }
+
+  /** The same, with the control's configuration changed by {@code configure} first. */
+  public static Testbed startReachableAt(
+      Path root, String address, UnaryOperator<ControlConfig> configure) throws IOException {
+    Testbed bed = new Testbed(root, List.of(address));
+    HostPort any = new HostPort("0.0.0.0", 0);
+    bed.controlConfig = configure.apply(ControlConfig.defaults(bed.home).withListeners(any, any));
     bed.startControl();
     return bed;
   }

@@ -10,7 +10,8 @@ import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * A real S3-compatible server in this JVM: S3Proxy (Jetty, S3 REST API with SigV4) over jclouds'
- * filesystem blobstore in a temporary directory, on 127.0.0.1 and a free port.
+ * filesystem blobstore in a temporary directory, on 127.0.0.1 (or a given address of this host) and
+ * a free port.
  */
 public final class S3ProxyFixture implements AutoCloseable {
   public static final String ACCESS_KEY = "coffer-access";
@@ -20,7 +21,17 @@ public final class S3ProxyFixture implements AutoCloseable {
   private final BlobStoreContext context;
   private final S3Proxy proxy;
 
+  private final String host;
+
   public S3ProxyFixture(Path dir) throws Exception {
+    this(dir, "127.0.0.1");
+  }
+
+  /**
+   * @param host the address to listen on: 127.0.0.1, or 0.0.0.0 for guests on a container network
+   */
+  public S3ProxyFixture(Path dir, String host) throws Exception {
+    this.host = host;
     Properties props = new Properties();
     props.setProperty("jclouds.filesystem.basedir", dir.toString());
     context =
@@ -32,7 +43,7 @@ public final class S3ProxyFixture implements AutoCloseable {
     proxy =
         S3Proxy.builder()
             .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://" + host + ":0"))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();
     proxy.start();
@@ -46,7 +57,14 @@ public final class S3ProxyFixture implements AutoCloseable {
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + proxy.getPort());
+    return endpointAt("0.0.0.0".equals(host) ? "127.0.0.1" : host);
+  }
+
+  /**
+   * The endpoint as seen from elsewhere, at {@code address} (e.g. a container network's gateway).
+   */
+  public URI endpointAt(String address) {
+    return URI.create("http://" + address + ":" + proxy.getPort());
   }
 
   public S3StorageConfig config(String prefix, int partSize) {

@@ -2,129 +2,64 @@ package io.coffer.e2e.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coffer.plugin.kit.testing.Prerequisites;
+import io.coffer.e2e.guest.GuestLab.Guest;
 import io.coffer.proto.v1.CreateDatabaseRequest;
-import io.coffer.proto.v1.CreateEnrollmentTokenRequest;
 import io.coffer.proto.v1.CreateUserRequest;
 import io.coffer.proto.v1.Database;
-import io.coffer.proto.v1.EnrollmentTokenServiceGrpc;
+import io.coffer.proto.v1.GetInstanceRequest;
+import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListDatabasesRequest;
+import io.coffer.spi.PluginApi;
 import io.coffer.tck.DatastoreProvider;
-import io.coffer.tck.Ports;
 import io.coffer.tck.Testbed;
-import io.coffer.tck.mysql.MysqlProvider;
-import io.coffer.tck.postgresql.PostgresqlProvider;
-import io.coffer.tck.redis.RedisProvider;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.BindMode;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.output.OutputFrame;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * A guest container from the image {@code bin/coffer-image} builds (built here when missing or
- * stale: its tag is a hash of its inputs), on Podman's Docker API through Testcontainers: the
- * coffer-agent package was installed into a clean Debian root to make it, the agent is the
- * container's main process, takes its identity and one-time enrollment token from the environment,
- * enrolls with the control on this host, starts Redis, and serves a user who then writes and reads
- * data as a client does.
- *
- * <p>Runs where a Docker-API socket is set up ({@code bin/coffer-podman}; {@code bin/test} does it
- * as root), skips elsewhere, and fails under {@code COFFER_REQUIRE_SERVERS=1}.
+ * A guest container of each engine from the image {@code bin/coffer-image} builds (built here when
+ * missing or stale: its tag is a hash of its inputs), on its own address of a container network:
+ * the coffer-agent package was installed into a clean Debian root to make the image, the agent is
+ * the container's main process, takes its identity and one-time enrollment token from the
+ * environment, enrolls with the control on this host, starts its server, and serves a user who then
+ * writes and reads data as a client does.
  */
 class GuestImageTest {
   private static final String PASSWORD = "Guest-pass-1";
 
   @TempDir Path tmp;
-  private Testbed bed;
-  private GenericContainer<?> guest;
+  private GuestLab lab;
 
   @AfterEach
-  void stop() {
-    if (guest != null) {
-      guest.stop();
-    }
-    if (bed != null) {
-      bed.close();
+  void stop() throws Exception {
+    if (lab != null) {
+      lab.close();
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"mysql", "postgresql", "redis"})
   void aGuestEnrollsWithATokenFromItsEnvironmentAndServesAClient(String engine) throws Exception {
-    DatastoreProvider provider =
-        switch (engine) {
-          case "mysql" -> MysqlProvider.requireMariadb();
-          case "postgresql" -> PostgresqlProvider.requirePostgresql();
-          default -> RedisProvider.requireRedis();
-        };
-    Prerequisites.require(
-        dockerApi(),
-        "no Docker-API engine (as root: apt-get install podman runc debootstrap, then eval"
-            + " \"$(bin/coffer-podman)\")");
-    buildImage(engine);
-
+    DatastoreProvider provider = GuestLab.provider(engine);
+    lab = GuestLab.start(tmp, engine, false);
+    Testbed bed = lab.bed();
     String instance = "guest-" + engine;
-    bed = Testbed.start(tmp.resolve("bed"));
-    String token =
-        EnrollmentTokenServiceGrpc.newBlockingStub(
-                bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")))
-            .createEnrollmentToken(
-                CreateEnrollmentTokenRequest.newBuilder().setInstanceId(instance).build())
-            .getToken();
-    int port = Ports.free();
-    StringBuilder log = new StringBuilder();
-    guest =
-        new GenericContainer<>(DockerImageName.parse("localhost/coffer-" + engine + ":latest"))
-            .withImagePullPolicy(name -> false) // built here; no registry is reachable
-            // the guest reaches the control on this host's loopback; its server's port is this
-            // host's
-            .withNetworkMode("host")
-            .withFileSystemBind(
-                bed.home().caCert().toString(), "/etc/coffer/ca.pem", BindMode.READ_ONLY)
-            .withEnv(
-                Map.of(
-                    "COFFER_AGENT_INSTANCE_ID",
-                    instance,
-                    "COFFER_AGENT_CONTROL__ADDRESS",
-                    "localhost:" + bed.agentPort(),
-                    "COFFER_AGENT_ENROLLMENT__TOKEN",
-                    token,
-                    "COFFER_AGENT_ENROLLMENT__ADDRESS",
-                    "localhost:" + bed.apiPort(),
-                    "COFFER_AGENT_DATASTORE__BIND_ADDRESS",
-                    "127.0.0.1",
-                    "COFFER_AGENT_DATASTORE__PORT",
-                    Integer.toString(port)))
-            .withLogConsumer((OutputFrame f) -> log.append(f.getUtf8String()))
-            .waitingFor(
-                Wait.forLogMessage(".*connected to the control as instance " + instance + ".*", 1)
-                    .withStartupTimeout(Duration.ofSeconds(180)));
-    guest.start();
-    try {
-      bed.awaitHealthy(instance, Duration.ofSeconds(120));
-    } catch (AssertionError e) {
-      String server =
-          guest
-              .execInContainer(
-                  "sh",
-                  "-c",
-                  "tail -n 40 /var/lib/coffer-agent/run/*.log /var/lib/coffer-agent/run/*.err 2>&1 | cut -c1-300")
-              .getStdout();
-      throw new AssertionError(
-          e.getMessage() + "; the guest's log:\n" + log + "\nits server's log:\n" + server, e);
-    }
-    assertThat(log).contains("enrolled as instance " + instance).doesNotContain(token);
+    Guest guest = lab.startGuest(engine, instance);
+    // the packaged agent says what it is: its version, the plugin API it provides, its plugins
+    InstanceStatus status =
+        bed.instances()
+            .getInstance(GetInstanceRequest.newBuilder().setInstanceId(instance).build());
+    assertThat(status.getAgentVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
+    assertThat(status.getPluginApiVersion()).isEqualTo(PluginApi.VERSION);
+    assertThat(status.getPluginsList())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getId()).contains(engine);
+              assertThat(p.getVersion()).isEqualTo(status.getAgentVersion());
+              assertThat(p.getRequires()).isEqualTo(">=1.0.0 & <2.0.0");
+            });
 
     String db;
     CreateUserRequest.Builder user =
@@ -146,31 +81,8 @@ class GuestImageTest {
               .getName();
     }
     bed.users().createUser(user.build());
-    assertThat(provider.dataPlane(port).writeAndRead("app", PASSWORD, db, "from a guest"))
-        .isEqualTo("from a guest");
-  }
-
-  private static boolean dockerApi() {
-    try {
-      return DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** bin/coffer-image build --engine ENGINE: a no-op when the image of these inputs exists. */
-  private static void buildImage(String engine) throws Exception {
-    Path repo = Path.of(System.getProperty("coffer.repo", "../.."));
-    Path script = repo.resolve("bin/coffer-image");
-    Prerequisites.require(
-        Files.isExecutable(script) && "root".equals(System.getProperty("user.name")),
-        "building guest images needs root and " + script);
-    Process p =
-        new ProcessBuilder(script.toString(), "build", "--engine", engine)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(15, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(provider.dataPlane(guest.clientPort()).writeAndRead("app", PASSWORD, db, "guest"))
+        .isEqualTo("guest");
+    assertThat(guest.log()).doesNotContain(PASSWORD);
   }
 }
