@@ -9,6 +9,7 @@ import io.coffer.plugin.mysql.cluster.GaleraCluster;
 import io.coffer.plugin.mysql.cluster.GaleraOptionFile;
 import io.coffer.plugin.mysql.config.MariaDbConfiguration;
 import io.coffer.plugin.mysql.config.ParameterFile;
+import io.coffer.plugin.mysql.naming.ReservedAccounts;
 import io.coffer.plugin.mysql.replication.MariaDbReplication;
 import io.coffer.plugin.mysql.replication.RoleFile;
 import io.coffer.plugin.mysql.server.DataDirInitializer;
@@ -122,7 +123,7 @@ public final class MysqlDatastoreManager implements DatastoreManager {
             replicationSession,
             status,
             databases,
-            new UserAdmin(admin),
+            new UserAdmin(admin, ReservedAccounts.of(adminUser, settings.osUser())),
             new RootAccess(admin),
             roleFile,
             new MariaDbReplication(replicationSession, status, roleFile),

@@ -1,6 +1,7 @@
 package io.coffer.plugin.mysql.backup;
 
 import io.coffer.plugin.kit.sql.AdminSession;
+import io.coffer.plugin.mysql.naming.ReservedAccounts;
 import io.coffer.plugin.mysql.server.ServerSettings;
 import io.coffer.plugin.mysql.sql.AccountExport;
 import io.coffer.plugin.mysql.sql.DatabaseAdmin;
@@ -68,9 +69,10 @@ public final class MariaBackupStrategy implements BackupStrategy {
       Supplier<String> serverVersion) {
     this.commands = new ToolCommands(settings, adminUser);
     this.databases = new DatabaseAdmin(admin);
-    this.users = new UserAdmin(admin);
-    this.accounts = new AccountExport(admin);
-    this.reset = new InstanceReset(admin);
+    ReservedAccounts reserved = ReservedAccounts.of(adminUser, settings.osUser());
+    this.users = new UserAdmin(admin, reserved);
+    this.accounts = new AccountExport(admin, reserved);
+    this.reset = new InstanceReset(admin, reserved);
     this.serverVersion = serverVersion;
   }
 

@@ -7,13 +7,13 @@ package io.coffer.plugin.mysql.naming;
 public record Account(String name, String host) {
 
   /**
-   * Validates both parts (fields {@code name} and {@code host}) and refuses reserved accounts. An
-   * empty host means {@code %}, as in {@link io.coffer.spi.UserAccount}.
+   * Validates both parts (fields {@code name} and {@code host}) and refuses reserved accounts,
+   * {@code reserved}'s included. An empty host means {@code %}, as in {@link
+   * io.coffer.spi.UserAccount}.
    */
-  public static Account of(String name, String host) {
+  public static Account of(String name, String host, ReservedAccounts reserved) {
     String h = host == null || host.isEmpty() ? "%" : host;
-    return new Account(
-        ReservedNames.userManagedUser("name", name), IdentifierRules.host("host", h));
+    return new Account(reserved.userManaged("name", name), IdentifierRules.host("host", h));
   }
 
   @Override

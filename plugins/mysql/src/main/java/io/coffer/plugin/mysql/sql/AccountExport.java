@@ -2,6 +2,7 @@ package io.coffer.plugin.mysql.sql;
 
 import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.kit.sql.Sql;
+import io.coffer.plugin.mysql.naming.ReservedAccounts;
 import io.coffer.plugin.mysql.naming.ReservedNames;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,8 +32,13 @@ public final class AccountExport {
   public record Script(String accounts, String grants) {}
 
   private final AdminSession session;
+  private final ReservedAccounts reserved;
 
-  public AccountExport(AdminSession session) {
+  /**
+   * @param reserved the accounts left alone (the agent's own among them)
+   */
+  public AccountExport(AdminSession session, ReservedAccounts reserved) {
+    this.reserved = reserved;
     this.session = session;
   }
 
@@ -48,7 +54,7 @@ public final class AccountExport {
                   c,
                   "SELECT User, Host FROM mysql.user WHERE is_role = 'N' ORDER BY User, Host",
                   rs -> new String[] {rs.getString(1), rs.getString(2)})) {
-            if (!ReservedNames.isReservedUser(account[0])) {
+            if (!reserved.isReserved(account[0])) {
               append(c, account[0], account[1], accounts, grants);
             }
           }

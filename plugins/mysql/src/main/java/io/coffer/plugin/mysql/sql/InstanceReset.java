@@ -2,6 +2,7 @@ package io.coffer.plugin.mysql.sql;
 
 import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.kit.sql.Sql;
+import io.coffer.plugin.mysql.naming.ReservedAccounts;
 import io.coffer.plugin.mysql.naming.ReservedNames;
 import io.coffer.plugin.mysql.naming.SqlIdentifiers;
 import java.sql.Statement;
@@ -16,8 +17,13 @@ import java.util.List;
 public final class InstanceReset {
 
   private final AdminSession session;
+  private final ReservedAccounts reserved;
 
-  public InstanceReset(AdminSession session) {
+  /**
+   * @param reserved the accounts left alone (the agent's own among them)
+   */
+  public InstanceReset(AdminSession session, ReservedAccounts reserved) {
+    this.reserved = reserved;
     this.session = session;
   }
 
@@ -41,7 +47,7 @@ public final class InstanceReset {
                   c,
                   "SELECT User, Host FROM mysql.user WHERE is_role = 'N'",
                   rs -> new String[] {rs.getString(1), rs.getString(2)})) {
-            if (!ReservedNames.isReservedUser(account[0])) {
+            if (!reserved.isReserved(account[0])) {
               Sql.update(c, "DROP USER IF EXISTS ?@?", account[0], account[1]);
             }
           }

@@ -4,6 +4,7 @@ import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.kit.sql.Sql;
 import io.coffer.plugin.mysql.naming.Account;
 import io.coffer.plugin.mysql.naming.IdentifierRules;
+import io.coffer.plugin.mysql.naming.ReservedAccounts;
 import io.coffer.plugin.mysql.naming.ReservedNames;
 import io.coffer.plugin.mysql.naming.SqlIdentifiers;
 import io.coffer.spi.DatastoreException;
@@ -34,8 +35,13 @@ public final class UserAdmin implements Users {
   private static final Logger log = LoggerFactory.getLogger(UserAdmin.class);
 
   private final AdminSession session;
+  private final ReservedAccounts reserved;
 
-  public UserAdmin(AdminSession session) {
+  /**
+   * @param reserved the accounts users may not manage here (the agent's own among them)
+   */
+  public UserAdmin(AdminSession session, ReservedAccounts reserved) {
+    this.reserved = reserved;
     this.session = session;
   }
 
@@ -62,7 +68,7 @@ public final class UserAdmin implements Users {
                   c,
                   "SELECT User, Host FROM mysql.user WHERE is_role = 'N' ORDER BY User, Host",
                   rs -> new String[] {rs.getString(1), rs.getString(2)})) {
-            if (!ReservedNames.isReservedUser(row[0])) {
+            if (!reserved.isReserved(row[0])) {
               users.add(
                   new UserAccount(
                       row[0], row[1], grants.getOrDefault(List.of(row[0], row[1]), List.of())));
@@ -79,7 +85,7 @@ public final class UserAdmin implements Users {
       throw DatastoreException.invalidArgument(
           "access_rules", "this engine grants access per database; leave it empty");
     }
-    Account account = Account.of(user.name(), user.host());
+    Account account = Account.of(user.name(), user.host(), reserved);
     IdentifierRules.password("password", password);
     List<String> databases = grantTargets(user.databases());
     String hash = NativePasswordHash.of(password);
@@ -113,7 +119,7 @@ public final class UserAdmin implements Users {
 
   @Override
   public void delete(String name, String host) {
-    Account account = Account.of(name, host);
+    Account account = Account.of(name, host, reserved);
     session.execute(
         "drop user " + account,
         false,
@@ -132,7 +138,7 @@ public final class UserAdmin implements Users {
 
   @Override
   public void grantAccess(String name, String host, List<String> databaseNames) {
-    Account account = Account.of(name, host);
+    Account account = Account.of(name, host, reserved);
     List<String> databases = grantTargets(databaseNames);
     session.execute(
         "grant access to " + account,
@@ -156,7 +162,7 @@ public final class UserAdmin implements Users {
   /** Idempotent per database: revoking access the user does not have is not an error. */
   @Override
   public void revokeAccess(String name, String host, List<String> databaseNames) {
-    Account account = Account.of(name, host);
+    Account account = Account.of(name, host, reserved);
     List<String> databases = new ArrayList<>(new LinkedHashSet<>(databaseNames));
     databases.forEach(db -> IdentifierRules.databaseName("databases", db));
     session.execute(
@@ -196,7 +202,7 @@ public final class UserAdmin implements Users {
 
   @Override
   public void changePassword(String name, String host, Secret password) {
-    Account account = Account.of(name, host);
+    Account account = Account.of(name, host, reserved);
     IdentifierRules.password("password", password);
     String hash = NativePasswordHash.of(password);
     session.execute(

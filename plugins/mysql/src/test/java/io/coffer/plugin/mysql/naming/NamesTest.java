@@ -68,16 +68,31 @@ class NamesTest {
         "COFFER_x"
       })
   void reservedAccountsCannotBeManaged(String name) {
-    assertInvalid("name", () -> Account.of(name, "%")).hasMessageContaining("reserved");
+    assertInvalid("name", () -> Account.of(name, "%", ReservedAccounts.NONE))
+        .hasMessageContaining("reserved");
   }
 
   @Test
   void accountsValidateBothPartsAndDefaultTheHost() {
-    assertThat(Account.of("alice", "")).isEqualTo(new Account("alice", "%"));
-    assertThat(Account.of("alice", null)).isEqualTo(new Account("alice", "%"));
-    assertThat(Account.of("alice", "LocalHost")).isEqualTo(new Account("alice", "localhost"));
-    assertThat(Account.of("rooty", "%").toString()).isEqualTo("'rooty'@'%'");
-    assertInvalid("name", () -> Account.of("al'ice", "%"));
-    assertInvalid("host", () -> Account.of("alice", "%' --"));
+    assertThat(Account.of("alice", "", ReservedAccounts.NONE)).isEqualTo(new Account("alice", "%"));
+    assertThat(Account.of("alice", null, ReservedAccounts.NONE))
+        .isEqualTo(new Account("alice", "%"));
+    assertThat(Account.of("alice", "LocalHost", ReservedAccounts.NONE))
+        .isEqualTo(new Account("alice", "localhost"));
+    assertThat(Account.of("rooty", "%", ReservedAccounts.NONE).toString()).isEqualTo("'rooty'@'%'");
+    assertInvalid("name", () -> Account.of("al'ice", "%", ReservedAccounts.NONE));
+    assertInvalid("host", () -> Account.of("alice", "%' --", ReservedAccounts.NONE));
+  }
+
+  @Test
+  void theAgentsOwnAccountsOnAnInstanceAreReservedThere() {
+    ReservedAccounts guest = ReservedAccounts.of("coffer", "mysql");
+    assertThat(guest.isReserved("coffer")).isTrue();
+    assertThat(guest.isReserved("Coffer")).isTrue();
+    assertThat(guest.isReserved("root")).isTrue();
+    assertThat(guest.isReserved("alice")).isFalse();
+    assertInvalid("name", () -> Account.of("COFFER", "localhost", guest))
+        .hasMessageContaining("the agent's own account");
+    assertThat(Account.of("coffer", "%", ReservedAccounts.NONE).name()).isEqualTo("coffer");
   }
 }

@@ -8,6 +8,7 @@ import io.coffer.plugin.kit.sql.AdminSession;
 import io.coffer.plugin.mysql.backup.RuntimeStandIn;
 import io.coffer.plugin.mysql.backup.RuntimeStandIn.Stored;
 import io.coffer.plugin.mysql.backup.TestInstance;
+import io.coffer.plugin.mysql.naming.ReservedAccounts;
 import io.coffer.plugin.mysql.server.ServerCommand;
 import io.coffer.plugin.mysql.sql.AccountExport;
 import io.coffer.plugin.mysql.sql.ReplicationSnapshot;
@@ -149,7 +150,7 @@ class MariaDbReplicationTest {
             new SocketConnector(a.base.resolve("run/mysqld.sock"), Duration.ofSeconds(5), "root"),
             true,
             SqlErrors.FAILURES)) {
-      AccountExport.Script script = new AccountExport(admin).script();
+      AccountExport.Script script = new AccountExport(admin, ReservedAccounts.NONE).script();
       assertThat(script.accounts() + script.grants())
           .contains("`app`@`%`")
           .doesNotContain("coffer_");
