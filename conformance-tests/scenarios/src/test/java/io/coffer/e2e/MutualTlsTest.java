@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.Code;
 import io.coffer.control.ca.CertificateAuthority;
+import io.coffer.proto.v1.AgentEvent;
+import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.Command;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CommandReply;
@@ -14,6 +16,7 @@ import io.coffer.proto.v1.CreateDatabaseRequest;
 import io.coffer.proto.v1.Database;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.Done;
+import io.coffer.proto.v1.Event;
 import io.coffer.proto.v1.GetCommandRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.Hello;
@@ -29,6 +32,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -148,6 +152,38 @@ class MutualTlsTest {
         assertThat(first.hasWelcome()).isTrue();
       }
     }
+  }
+
+  @Test
+  void anEventSentAgainIsJournaledOnceAndEachCopyIsAcknowledged() throws Exception {
+    Path[] cert = agentCert("noisy");
+    AgentEvent event =
+        AgentEvent.newBuilder()
+            .setKind("fencing_applied")
+            .setMessage("fenced once, reported twice")
+            .setEventId("ev-1")
+            .build();
+    try (FakeAgent agent = helloWith(cert, "noisy", h -> h)) {
+      agent.send(AgentFrame.newBuilder().setEvent(event).build());
+      agent.send(AgentFrame.newBuilder().setEvent(event).build()); // as after a reconnect
+      agent.send(
+          AgentFrame.newBuilder()
+              .setEvent(event.toBuilder().setEventId("ev-2").setMessage("another"))
+              .build());
+      List<String> acks = new ArrayList<>();
+      while (acks.size() < 3) {
+        ControlFrame f = agent.received.poll(20, TimeUnit.SECONDS);
+        assertThat(f).as("acknowledgements so far: %s", acks).isNotNull();
+        if (f.hasEventAck()) {
+          acks.add(f.getEventAck().getEventId());
+        }
+      }
+      assertThat(acks).containsExactly("ev-1", "ev-1", "ev-2");
+    }
+    List<Event> journaled = bed.events(0, 10, List.of("fencing_applied"), Duration.ofSeconds(2));
+    assertThat(journaled)
+        .extracting(Event::getMessage)
+        .containsExactly("fenced once, reported twice", "another");
   }
 
   private FakeAgent helloWith(Path[] cert, String id, UnaryOperator<Hello.Builder> hello)

@@ -15,6 +15,7 @@ import io.coffer.proto.v1.AgentFrame;
 import io.coffer.proto.v1.AgentGatewayGrpc;
 import io.coffer.proto.v1.ArchiveKey;
 import io.coffer.proto.v1.ControlFrame;
+import io.coffer.proto.v1.EventAck;
 import io.coffer.proto.v1.Hello;
 import io.coffer.proto.v1.Welcome;
 import io.grpc.Status;
@@ -47,6 +48,7 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
   private final ArchiveKey archiveKey;
   private final Events events;
   private final Leases leases;
+  private final SeenEvents seenEvents = new SeenEvents();
 
   /**
    * @param archiveKey the public log archive key every agent gets in its Welcome
@@ -115,7 +117,7 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
           }
           case RESULT -> broker.onResult(session, frame.getResult());
           case PROGRESS -> broker.onProgress(session, frame.getProgress());
-          case EVENT -> agentEvent(session.instanceId(), frame.getEvent());
+          case EVENT -> agentEvent(session, frame.getEvent());
           case HELLO -> log.warn("{} sent a second Hello; ignored", session.instanceId());
           default -> log.warn("{} sent an unknown frame; ignored", session.instanceId());
         }
@@ -298,18 +300,29 @@ public final class AgentGatewayService extends AgentGatewayGrpc.AgentGatewayImpl
   }
 
   /**
-   * An event the agent noticed, journaled for its instance; kinds agents may not report are
-   * dropped.
+   * An event the agent noticed, journaled for its instance once per event id, then acknowledged;
+   * kinds agents may not report are dropped (and acknowledged: sending them again changes nothing).
    */
-  private void agentEvent(String instanceId, AgentEvent event) {
-    EventKind.of(event.getKind())
-        .filter(EventKind.FROM_AGENTS::contains)
-        .ifPresentOrElse(
-            kind -> events.publish(kind, instanceId, event.getMessage(), event.getDetailsMap()),
-            () ->
-                log.warn(
-                    "{} reported an event of kind '{}', which agents do not report; dropped",
-                    instanceId,
-                    event.getKind()));
+  private void agentEvent(AgentSession session, AgentEvent event) {
+    String instanceId = session.instanceId();
+    boolean first =
+        event.getEventId().isEmpty() || seenEvents.firstTime(instanceId, event.getEventId());
+    if (first) {
+      EventKind.of(event.getKind())
+          .filter(EventKind.FROM_AGENTS::contains)
+          .ifPresentOrElse(
+              kind -> events.publish(kind, instanceId, event.getMessage(), event.getDetailsMap()),
+              () ->
+                  log.warn(
+                      "{} reported an event of kind '{}', which agents do not report; dropped",
+                      instanceId,
+                      event.getKind()));
+    }
+    if (!event.getEventId().isEmpty()) {
+      session.send(
+          ControlFrame.newBuilder()
+              .setEventAck(EventAck.newBuilder().setEventId(event.getEventId()))
+              .build());
+    }
   }
 }

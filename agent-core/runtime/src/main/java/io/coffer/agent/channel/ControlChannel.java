@@ -22,9 +22,11 @@ import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +65,14 @@ public final class ControlChannel implements AutoCloseable {
   private final ArchiveKeys archiveKeys;
   private final LeaseKeeper lease;
 
-  /** Events noticed while no stream was welcomed; sent after the next Welcome. */
-  private final Deque<AgentEvent> unsent = new ArrayDeque<>();
+  /**
+   * Events the control has not acknowledged yet, by event id in the order reported: sent when
+   * reported, and again after each Welcome, until acknowledged (at most {@value
+   * #MAX_PENDING_EVENTS} kept; the oldest are dropped).
+   */
+  private final Map<String, AgentEvent> unacknowledged = new LinkedHashMap<>();
+
+  static final int MAX_PENDING_EVENTS = 100;
 
   private final ManagedChannel channel;
   private final Backoff backoff;
@@ -247,33 +255,45 @@ public final class ControlChannel implements AutoCloseable {
   }
 
   /**
-   * Reports an event to the control: now when a stream is welcomed, otherwise after the next
-   * Welcome (at most 100 kept; the oldest are dropped).
+   * Reports an event to the control: now when a stream is welcomed, and again after each later
+   * Welcome until the control acknowledges it (a stream may be dead before the agent notices).
    */
   public void report(AgentEvent event) {
-    synchronized (unsent) {
-      unsent.addLast(event);
-      while (unsent.size() > 100) {
-        unsent.removeFirst();
+    AgentEvent e =
+        event.getEventId().isEmpty()
+            ? event.toBuilder().setEventId(UUID.randomUUID().toString()).build()
+            : event;
+    synchronized (unacknowledged) {
+      unacknowledged.put(e.getEventId(), e);
+      Iterator<String> oldest = unacknowledged.keySet().iterator();
+      while (unacknowledged.size() > MAX_PENDING_EVENTS) {
+        oldest.next();
+        oldest.remove();
       }
     }
     Session s = session;
-    if (s != null && s.welcomed) {
-      flushEvents();
+    if (s != null && s.welcomed && !s.isClosed()) {
+      s.send(AgentFrame.newBuilder().setEvent(e).build());
     }
   }
 
-  private void flushEvents() {
-    Session s = session;
-    while (s != null && !s.isClosed()) {
-      AgentEvent next;
-      synchronized (unsent) {
-        next = unsent.pollFirst();
-      }
-      if (next == null) {
+  /** Sends every unacknowledged event on a newly welcomed stream. */
+  private void resendEvents(Session s) {
+    List<AgentEvent> pending;
+    synchronized (unacknowledged) {
+      pending = List.copyOf(unacknowledged.values());
+    }
+    for (AgentEvent e : pending) {
+      if (s.isClosed()) {
         return;
       }
-      s.send(AgentFrame.newBuilder().setEvent(next).build());
+      s.send(AgentFrame.newBuilder().setEvent(e).build());
+    }
+  }
+
+  private void acknowledged(String eventId) {
+    synchronized (unacknowledged) {
+      unacknowledged.remove(eventId);
     }
   }
 
@@ -354,7 +374,7 @@ public final class ControlChannel implements AutoCloseable {
           // before any command of this stream: the term decides which of them may run
           lease.welcomed(frame.getWelcome().getTerm(), frame.getWelcome().getDeposed());
           welcomed = true;
-          flushEvents();
+          resendEvents(this);
           backoff.reset();
           connected.tryEmitNext(true);
           log.info("connected to the control as instance {}", frame.getWelcome().getInstanceId());
@@ -373,6 +393,7 @@ public final class ControlChannel implements AutoCloseable {
           // a journal write: keep it off the gRPC event loop
           Schedulers.boundedElastic().schedule(() -> journal.acknowledge(id));
         }
+        case EVENT_ACK -> acknowledged(frame.getEventAck().getEventId());
         case CANCEL -> executor.cancel(frame.getCancel().getCommandId());
         case LEASE -> lease.onLease(frame.getLease());
         default -> log.warn("ignoring unknown control frame {}", frame.getFrameCase());
