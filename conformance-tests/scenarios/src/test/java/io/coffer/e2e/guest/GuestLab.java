@@ -3,7 +3,9 @@ package io.coffer.e2e.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Network.Ipam;
+import com.github.dockerjava.api.model.Ports;
 import io.coffer.agent.storage.S3ProxyFixture;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.plugin.kit.testing.Prerequisites;
@@ -244,9 +246,44 @@ final class GuestLab implements AutoCloseable {
       StringBuilder output,
       Network network) {
 
-    /** The port on 127.0.0.1 that Podman forwards to the guest's server. */
+    /**
+     * The port on 127.0.0.1 that Podman forwards to the guest's server now (asked each time: a
+     * restart or a reconnect to the network may change it).
+     */
     int clientPort() {
-      return container.getMappedPort(standardPort(engine));
+      Ports.Binding[] bindings =
+          DockerClientFactory.instance()
+              .client()
+              .inspectContainerCmd(container.getContainerId())
+              .exec()
+              .getNetworkSettings()
+              .getPorts()
+              .getBindings()
+              .get(ExposedPort.tcp(standardPort(engine)));
+      assertThat(bindings).as("the ports forwarded to " + instance).isNotEmpty();
+      return Integer.parseInt(bindings[0].getHostPortSpec());
+    }
+
+    /** Cuts the guest off the network: from the control, the storage and the other guests. */
+    void disconnect() {
+      DockerClientFactory.instance()
+          .client()
+          .disconnectFromNetworkCmd()
+          .withContainerId(container.getContainerId())
+          .withNetworkId(network.getId())
+          .withForce(true)
+          .exec();
+    }
+
+    /** Heals {@link #disconnect()}: back on the network, under its alias again. */
+    void reconnect() {
+      DockerClientFactory.instance()
+          .client()
+          .connectToNetworkCmd()
+          .withContainerId(container.getContainerId())
+          .withNetworkId(network.getId())
+          .withContainerNetwork(new ContainerNetwork().withAliases(instance))
+          .exec();
     }
 
     /** The guest's address on the lab's network. */

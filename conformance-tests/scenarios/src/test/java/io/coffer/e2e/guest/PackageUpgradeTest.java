@@ -2,8 +2,6 @@ package io.coffer.e2e.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Ports;
 import io.coffer.e2e.guest.GuestLab.Guest;
 import io.coffer.proto.v1.Backup;
 import io.coffer.proto.v1.BackupSchedule;
@@ -117,7 +115,7 @@ class PackageUpgradeTest {
         .isNotEmpty();
 
     assertThat(journalState(guest, "user-before-upgrade")).isEqualTo("DONE");
-    try (BackupData d = provider.backupData(clientPort(guest), root.name(), root.password())) {
+    try (BackupData d = provider.backupData(guest.clientPort(), root.name(), root.password())) {
       assertThat(d.fingerprint()).isEqualTo(data);
     }
     Backup afterUpgrade = awaitScheduledBackup(bed, restarted);
@@ -171,20 +169,6 @@ class PackageUpgradeTest {
         guest.container().execInContainer("dpkg-query", "-W", "-f", "${Version}", "coffer-agent");
     assertThat(r.getExitCode()).as(r.getStderr()).isZero();
     return r.getStdout().strip();
-  }
-
-  /** The port on 127.0.0.1 forwarded to the guest's server now (it may change at a restart). */
-  private static int clientPort(Guest guest) {
-    Ports.Binding[] bindings =
-        DockerClientFactory.instance()
-            .client()
-            .inspectContainerCmd(guest.container().getContainerId())
-            .exec()
-            .getNetworkSettings()
-            .getPorts()
-            .getBindings()
-            .get(ExposedPort.tcp(GuestLab.standardPort(guest.engine())));
-    return Integer.parseInt(bindings[0].getHostPortSpec());
   }
 
   /** The job's state in the agent's journal, read from a copy of the journal's files. */
