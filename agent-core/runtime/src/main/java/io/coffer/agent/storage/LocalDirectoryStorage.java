@@ -6,10 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -47,19 +53,54 @@ public final class LocalDirectoryStorage implements BackupStorage {
     return Files.newInputStream(path(key)); // NoSuchFileException when missing
   }
 
+  /**
+   * Walks only the directory the prefix lies in (keys are paths), and passes over entries that
+   * vanish while it walks: the log archiver renames and removes its temporary files meanwhile.
+   */
   @Override
   public List<String> list(String prefix) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().startsWith("."))
-          .map(p -> root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"))
-          .filter(k -> k.startsWith(prefix))
-          .sorted()
-          .toList();
-    } catch (UncheckedIOException e) {
-      throw e.getCause(); // a directory removed while walking
+    int slash = prefix.lastIndexOf('/');
+    Path start =
+        slash <= 0 ? root : root.resolve(BackupStorage.checkKey(prefix.substring(0, slash)));
+    if (!Files.isDirectory(start)) {
+      return List.of();
     }
+    List<String> keys = new ArrayList<>();
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+              String key =
+                  root.relativize(file)
+                      .toString()
+                      .replace(file.getFileSystem().getSeparator(), "/");
+              if (key.startsWith(prefix)) {
+                keys.add(key);
+              }
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE; // removed or renamed while listing
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    Collections.sort(keys);
+    return keys;
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +49,38 @@ class LocalDirectoryStorageTest {
     assertThatThrownBy(() -> storage.open("a//b")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> storage.open("nope")).isInstanceOf(NoSuchFileException.class);
     storage.delete("nope"); // idempotent
+  }
+
+  @Test
+  void listingPassesOverFilesThatVanishMeanwhileAndWalksOnlyThePrefixsDirectory() throws Exception {
+    LocalDirectoryStorage storage = new LocalDirectoryStorage(dir);
+    try (StorageOutputStream out = storage.create("b1/data")) {
+      out.write(1);
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    // an archiver writing objects beside: temporary files come and go while the listing walks
+    Thread archiver =
+        new Thread(
+            () -> {
+              for (int i = 0; !stop.get(); i++) {
+                try (StorageOutputStream out = storage.create("logs/x/" + (i % 50))) {
+                  out.write(new byte[64]);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
+    archiver.start();
+    try {
+      for (int i = 0; i < 300; i++) {
+        assertThat(storage.list("b1/")).containsExactly("b1/data");
+        assertThat(storage.list("")).contains("b1/data");
+      }
+    } finally {
+      stop.set(true);
+      archiver.join();
+    }
+    assertThat(storage.list("nothing/")).isEmpty();
+    assertThat(storage.list("logs/x/4")).contains("logs/x/4", "logs/x/40", "logs/x/49");
   }
 }
