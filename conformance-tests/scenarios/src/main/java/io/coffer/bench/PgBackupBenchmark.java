@@ -2,6 +2,8 @@ package io.coffer.bench;
 
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.agent.config.AgentConfigLoader;
+import io.coffer.proto.v1.CommandOptions;
+import io.coffer.proto.v1.RestoreBackupRequest;
 import io.coffer.tck.RootLogin;
 import io.coffer.tck.Testbed;
 import io.coffer.tck.process.AgentProcess;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,6 +89,7 @@ public final class PgBackupBenchmark implements Callable<Integer> {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     List<Long> raw = new ArrayList<>();
     List<CofferBackup.Run> coffer = new ArrayList<>();
+    List<Long> restores = new ArrayList<>();
     long dataBytes;
     try (Cleanup cleanup = new Cleanup().onShutdown()) {
       cleanup.add(() -> Leftovers.reap(work));
@@ -129,16 +133,32 @@ public final class PgBackupBenchmark implements Callable<Integer> {
                 r.rawBytes(),
                 r.storedBytes(),
                 r.rssMaxKiB()));
-        backups.delete(r.backupId());
+        if (i < repeat) {
+          backups.delete(r.backupId());
+        }
       }
-      Progress.log("stopping the agent, PostgreSQL and the control");
+      String kept = coffer.get(coffer.size() - 1).backupId();
+      for (int i = 1; i <= repeat; i++) {
+        String target = INSTANCE + "-r" + i;
+        Progress.log(
+            "coffer: restore into a new instance " + target + ", run " + i + " of " + repeat);
+        agents.launch(target, "postgresql", Map.of("sharedBuffers", "256MB"));
+        bed.awaitHealthy(target, Duration.ofSeconds(120));
+        restores.add(restore(bed, kept, target));
+        Progress.log(
+            String.format(
+                Locale.ROOT,
+                "coffer: restored in %.2f s",
+                restores.get(restores.size() - 1) / 1e9));
+      }
+      Progress.log("stopping the agents, PostgreSQL and the control");
     } catch (Exception e) {
       System.err.println("coffer-pg-backup-bench: failed: " + e);
       e.printStackTrace();
       System.err.println("coffer-pg-backup-bench: logs and data kept in " + work);
       return 1;
     }
-    print(dataBytes, raw, coffer);
+    print(dataBytes, raw, coffer, restores);
     if (keep) {
       System.out.println("Work directory kept: " + work);
     } else {
@@ -213,7 +233,31 @@ public final class PgBackupBenchmark implements Callable<Integer> {
     return System.nanoTime() - start;
   }
 
-  private static void print(long dataBytes, List<Long> raw, List<CofferBackup.Run> coffer) {
+  /**
+   * Restores {@code backupId} into the empty {@code target}: from RestoreBackup until the restored
+   * server, healthy again, has committed a write.
+   */
+  private static long restore(Testbed bed, String backupId, String target) throws Exception {
+    long start = System.nanoTime();
+    bed.backups()
+        .withDeadlineAfter(60, TimeUnit.MINUTES)
+        .restoreBackup(
+            RestoreBackupRequest.newBuilder()
+                .setBackupId(backupId)
+                .setInstanceId(target)
+                .setOptions(CommandOptions.newBuilder().setTimeoutMillis(3_600_000))
+                .build());
+    bed.awaitHealthy(target, Duration.ofMinutes(10));
+    RootLogin root = bed.enableRoot(target); // a committed write on the restored server
+    long nanos = System.nanoTime() - start;
+    if (root.name().isEmpty()) {
+      throw new IllegalStateException("no superuser after the restore");
+    }
+    return nanos;
+  }
+
+  private static void print(
+      long dataBytes, List<Long> raw, List<CofferBackup.Run> coffer, List<Long> restores) {
     long rawBest = raw.stream().min(Comparator.naturalOrder()).orElseThrow();
     CofferBackup.Run best =
         coffer.stream().min(Comparator.comparingLong(CofferBackup.Run::nanos)).orElseThrow();
@@ -237,5 +281,14 @@ public final class PgBackupBenchmark implements Callable<Integer> {
         best.rssMaxKiB() >> 10);
     System.out.printf(
         Locale.ROOT, "  throughput ratio coffer/raw   : %.2f%n", rawBest / (double) best.nanos());
+    long restoreBest = restores.stream().min(Comparator.naturalOrder()).orElseThrow();
+    System.out.printf(
+        Locale.ROOT,
+        "  coffer restore (to writable)  : %6.2f s  %7.1f MiB/s  (runs: %s s)%n",
+        restoreBest / 1e9,
+        mib / (restoreBest / 1e9),
+        restores.stream()
+            .map(n -> String.format(Locale.ROOT, "%.2f", n / 1e9))
+            .collect(Collectors.joining(", ")));
   }
 }

@@ -15,6 +15,7 @@ import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.BackupType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +28,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BackupPipelineTest {
   static final long SIZE = 64L << 20;
@@ -115,16 +118,50 @@ class BackupPipelineTest {
     assertThatThrownBy(() -> new Compression(3, -1)).hasMessageContaining("workers must be 0..64");
   }
 
-  @Test
-  void aFlippedStoredByteIsRefusedBeforeAnyPlaintext() throws Exception {
+  @ParameterizedTest
+  @ValueSource(doubles = {0.5, 0.9999})
+  void aFlippedStoredByteFailsTheReadThatReachesItAndNoPlaintextOfItsSegmentIsReleased(double where)
+      throws Exception {
+    int size = 4 << 20;
     new BackupPipeline(storage, master, Clock.systemUTC())
-        .write(job("b1"), compressible(4 << 20, SEED), ProgressListener.NONE);
-    flipByte(dir.resolve("b1/data.zst.tink"), Files.size(dir.resolve("b1/data.zst.tink")) / 2);
+        .write(job("b1"), compressible(size, SEED), ProgressListener.NONE);
+    Path data = dir.resolve("b1/data.zst.tink");
+    flipByte(data, (long) (Files.size(data) * where)); // the middle, or the last segment's tag
 
-    assertThatThrownBy(() -> new RestoreJob(storage, master).open("b1", ProgressListener.NONE))
+    byte[] buffer = new byte[1 << 16];
+    long[] received = {0};
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in =
+                  new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                  received[0] += n;
+                }
+              }
+            })
         .isInstanceOf(BackupIntegrityException.class)
-        .hasMessageContaining("b1 is corrupt")
-        .hasMessageContaining("SHA-256");
+        .hasMessageContaining("b1 is corrupt");
+    assertThat(received[0]).as("plaintext released before the failure").isLessThan(size);
+  }
+
+  @Test
+  void aTruncatedObjectFailsAtItsEnd() throws Exception {
+    int size = 4 << 20;
+    new BackupPipeline(storage, master, Clock.systemUTC())
+        .write(job("b1"), compressible(size, SEED), ProgressListener.NONE);
+    Path data = dir.resolve("b1/data.zst.tink");
+    try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+      f.setLength(f.length() - 1);
+    }
+    assertThatThrownBy(
+            () -> {
+              try (InputStream in =
+                  new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
+                in.transferTo(OutputStream.nullOutputStream());
+              }
+            })
+        .isInstanceOf(BackupIntegrityException.class)
+        .hasMessageContaining("b1 is corrupt");
   }
 
   @Test
