@@ -8,6 +8,7 @@ import io.coffer.proto.v1.BackupSchedule;
 import io.coffer.proto.v1.BackupState;
 import io.coffer.proto.v1.CommandOptions;
 import io.coffer.proto.v1.CreateUserRequest;
+import io.coffer.proto.v1.GetBackupScheduleRequest;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.proto.v1.ListBackupsRequest;
@@ -92,7 +93,6 @@ class PackageUpgradeTest {
                 .setSchedule(
                     BackupSchedule.newBuilder().setInstanceId(INSTANCE).setFullCron("* * * * *"))
                 .build());
-    awaitScheduledBackup(bed, Instant.EPOCH);
     assertThat(journalState(guest, "user-before-upgrade")).isEqualTo("DONE");
 
     // the newer package, installed over the running agent's, then the agent restarted on it
@@ -118,6 +118,12 @@ class PackageUpgradeTest {
     try (BackupData d = provider.backupData(guest.clientPort(), root.name(), root.password())) {
       assertThat(d.fingerprint()).isEqualTo(data);
     }
+    assertThat(
+            bed.backups()
+                .getBackupSchedule(
+                    GetBackupScheduleRequest.newBuilder().setInstanceId(INSTANCE).build())
+                .getFullCron())
+        .isEqualTo("* * * * *");
     Backup afterUpgrade = awaitScheduledBackup(bed, restarted);
     assertThat(afterUpgrade.getState()).isEqualTo(BackupState.BACKUP_STATE_COMPLETED);
   }
