@@ -477,28 +477,11 @@ public abstract class ReplicationTck extends TckSuite {
   }
 
   private void awaitSameData(String source, String replica) throws Exception {
-    long end = System.nanoTime() + CONVERGE.toNanos();
-    Map<String, String> expected = Map.of();
-    Map<String, String> actual = Map.of();
-    do {
-      try (BackupData s = data(source);
-          BackupData r = data(replica)) {
-        expected = s.fingerprint();
-        actual = r.fingerprint();
-      } catch (Exception e) {
-        // a replica may refuse reads while it loads a full resynchronisation (Redis: LOADING)
-        if (System.nanoTime() > end) {
-          throw e;
-        }
-        Thread.sleep(250);
-        continue;
-      }
-      if (expected.equals(actual)) {
-        return;
-      }
-      Thread.sleep(250);
-    } while (System.nanoTime() < end);
-    assertThat(actual).as("data on %s vs its source %s", replica, source).isEqualTo(expected);
+    BackupData.awaitSame(
+        () -> data(source),
+        () -> data(replica),
+        CONVERGE,
+        "data on " + replica + " vs its source " + source);
   }
 
   private static Status.Code code(Callable<?> call) {

@@ -7,6 +7,7 @@ import static io.coffer.agent.backup.TestStreams.newMasterKey;
 import static io.coffer.agent.backup.TestStreams.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.luben.zstd.util.Native;
 import io.coffer.agent.storage.BackupIntegrityException;
@@ -128,17 +129,8 @@ class BackupPipelineTest {
     Path data = dir.resolve("b1/data.zst.tink");
     flipByte(data, (long) (Files.size(data) * where)); // the middle, or the last segment's tag
 
-    byte[] buffer = new byte[1 << 16];
     long[] received = {0};
-    assertThatThrownBy(
-            () -> {
-              try (InputStream in =
-                  new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                  received[0] += n;
-                }
-              }
-            })
+    assertThat(restoreFailure("b1", received))
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("b1 is corrupt");
     assertThat(received[0]).as("plaintext released before the failure").isLessThan(size);
@@ -197,17 +189,8 @@ class BackupPipelineTest {
             m.finishedAt());
     Files.write(dir.resolve("b1/manifest.json"), ManifestCodec.encode(lying));
 
-    byte[] buffer = new byte[1 << 16];
     long[] received = {0};
-    assertThatThrownBy(
-            () -> {
-              try (InputStream in =
-                  new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                  received[0] += n;
-                }
-              }
-            })
+    assertThat(restoreFailure("b1", received))
         .isInstanceOf(BackupIntegrityException.class)
         .hasMessageContaining("failed authentication");
     assertThat(received[0]).isZero(); // the first segment never left the decrypter
@@ -295,6 +278,19 @@ class BackupPipelineTest {
     try (InputStream in = new RestoreJob(storage, master).open("b1", ProgressListener.NONE)) {
       assertThat(in.readAllBytes()).isEmpty();
     }
+  }
+
+  /** Reads backup {@code id} to its end: the failure, and the plaintext released before it. */
+  private Throwable restoreFailure(String id, long[] received) {
+    byte[] buffer = new byte[1 << 16];
+    return catchThrowable(
+        () -> {
+          try (InputStream in = new RestoreJob(storage, master).open(id, ProgressListener.NONE)) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+              received[0] += n;
+            }
+          }
+        });
   }
 
   static void flipByte(Path file, long offset) throws IOException {

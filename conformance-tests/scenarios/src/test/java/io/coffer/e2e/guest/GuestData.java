@@ -81,28 +81,10 @@ final class GuestData {
 
   /** Waits until {@code replica}'s checksums equal {@code source}'s. */
   void awaitSame(String source, String replica, Duration timeout) throws Exception {
-    long end = System.nanoTime() + timeout.toNanos();
-    Map<String, String> expected = Map.of();
-    Map<String, String> actual = Map.of();
-    do {
-      try (BackupData s = on(source);
-          BackupData r = on(replica)) {
-        expected = s.fingerprint();
-        actual = r.fingerprint();
-      } catch (Exception e) {
-        // a replica may refuse reads while it loads a full resynchronisation (Redis: LOADING), or
-        // restarts while it rejoins
-        if (System.nanoTime() > end) {
-          throw e;
-        }
-        Thread.sleep(250);
-        continue;
-      }
-      if (expected.equals(actual)) {
-        return;
-      }
-      Thread.sleep(250);
-    } while (System.nanoTime() < end);
-    assertThat(actual).as("data on %s vs its source %s", replica, source).isEqualTo(expected);
+    BackupData.awaitSame(
+        () -> on(source),
+        () -> on(replica),
+        timeout,
+        "data on " + replica + " vs its source " + source);
   }
 }
