@@ -17,6 +17,7 @@ import io.coffer.proto.v1.ConfigurationServiceGrpc;
 import io.coffer.proto.v1.DatabaseServiceGrpc;
 import io.coffer.proto.v1.DiagnosticsServiceGrpc;
 import io.coffer.proto.v1.EnableRootRequest;
+import io.coffer.proto.v1.EnrollmentTokenServiceGrpc;
 import io.coffer.proto.v1.Event;
 import io.coffer.proto.v1.EventServiceGrpc;
 import io.coffer.proto.v1.GetBackupRequest;
@@ -272,6 +273,10 @@ public final class Testbed implements AutoCloseable {
 
   public WebhookServiceGrpc.WebhookServiceBlockingStub webhooks() {
     return WebhookServiceGrpc.newBlockingStub(api).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  public EnrollmentTokenServiceGrpc.EnrollmentTokenServiceBlockingStub enrollmentTokens() {
+    return EnrollmentTokenServiceGrpc.newBlockingStub(api).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   public CertificateServiceGrpc.CertificateServiceBlockingStub certificates() {

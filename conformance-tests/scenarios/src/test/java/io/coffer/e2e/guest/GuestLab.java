@@ -10,7 +10,6 @@ import io.coffer.agent.storage.S3ProxyFixture;
 import io.coffer.control.config.ControlConfig;
 import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.proto.v1.CreateEnrollmentTokenRequest;
-import io.coffer.proto.v1.EnrollmentTokenServiceGrpc;
 import io.coffer.proto.v1.GetInstanceRequest;
 import io.coffer.proto.v1.InstanceStatus;
 import io.coffer.tck.DatastoreProvider;
@@ -122,8 +121,7 @@ final class GuestLab implements AutoCloseable {
    */
   Guest startGuest(String engine, String instance) throws Exception {
     String token =
-        EnrollmentTokenServiceGrpc.newBlockingStub(
-                bed.channel(bed.home().clientCert("admin"), bed.home().clientKey("admin")))
+        bed.enrollmentTokens()
             .createEnrollmentToken(
                 CreateEnrollmentTokenRequest.newBuilder().setInstanceId(instance).build())
             .getToken();
