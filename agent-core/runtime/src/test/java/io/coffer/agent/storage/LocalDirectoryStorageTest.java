@@ -62,7 +62,9 @@ class LocalDirectoryStorageTest {
     Thread archiver =
         new Thread(
             () -> {
-              for (int i = 0; !stop.get(); i++) {
+              for (int i = 0;
+                  i < 50 || !stop.get();
+                  i++) { // every one of the 50 keys at least once
                 try (StorageOutputStream out = storage.create("logs/x/" + (i % 50))) {
                   out.write(new byte[64]);
                 } catch (Exception e) {
