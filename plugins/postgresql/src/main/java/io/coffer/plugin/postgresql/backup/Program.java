@@ -3,23 +3,19 @@ package io.coffer.plugin.postgresql.backup;
 import io.coffer.spi.DatastoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The programs backup and restore run, found when needed rather than at start, so that an instance
  * without them still serves everything but backups. PostgreSQL's programs are taken only from the
  * server's {@code binDir} (client and server must be the same major version; Debian's wrappers in
- * /usr/bin choose a version by themselves); {@code tar} from the usual system directories.
+ * /usr/bin choose a version by themselves).
  */
 enum Program {
   /** <a href="https://www.postgresql.org/docs/15/app-pgbasebackup.html">pg_basebackup</a>. */
-  PG_BASEBACKUP("pg_basebackup", "postgresql-client-15", true),
+  PG_BASEBACKUP("pg_basebackup", "postgresql-client-15"),
   /** <a href="https://www.postgresql.org/docs/15/app-pgverifybackup.html">pg_verifybackup</a>. */
-  PG_VERIFYBACKUP("pg_verifybackup", "postgresql-client-15", true),
-  /** GNU tar, which extracts pg_basebackup's tar format. */
-  TAR("tar", "tar", false);
+  PG_VERIFYBACKUP("pg_verifybackup", "postgresql-client-15");
 
   /**
    * The version in a PostgreSQL tool's {@code --version} output: "pg_basebackup (PostgreSQL) 15.18
@@ -27,16 +23,12 @@ enum Program {
    */
   static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+(?:\\.\\d+)*)");
 
-  private static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr/bin"), Path.of("/bin"));
-
   private final String fileName;
   private final String debianPackage;
-  private final boolean postgresql;
 
-  Program(String fileName, String debianPackage, boolean postgresql) {
+  Program(String fileName, String debianPackage) {
     this.fileName = fileName;
     this.debianPackage = debianPackage;
-    this.postgresql = postgresql;
   }
 
   /** The name recorded in manifests and shown in messages. */
@@ -49,22 +41,14 @@ enum Program {
    * @throws DatastoreException FAILED_PRECONDITION naming the package to install when it is missing
    */
   Path find(Path binDir) {
-    List<Path> dirs = new ArrayList<>();
-    if (postgresql) {
-      dirs.add(binDir);
-    } else {
-      dirs.addAll(SYSTEM_DIRS);
-    }
-    for (Path dir : dirs) {
-      Path candidate = dir.resolve(fileName);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate;
-      }
+    Path candidate = binDir.resolve(fileName);
+    if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+      return candidate;
     }
     throw DatastoreException.failedPrecondition(
         fileName
             + " is not installed (looked in "
-            + dirs
+            + binDir
             + "); install the "
             + debianPackage
             + " package");
