@@ -3,6 +3,7 @@ package io.coffer.agent;
 import io.coffer.agent.archive.ArchiveKeys;
 import io.coffer.agent.archive.LogArchiver;
 import io.coffer.agent.backup.BackupService;
+import io.coffer.agent.backup.CipherWarmUp;
 import io.coffer.agent.backup.WorkArea;
 import io.coffer.agent.channel.ControlChannel;
 import io.coffer.agent.command.CommandExecutor;
@@ -225,6 +226,9 @@ public final class Agent implements AutoCloseable {
       archiver.start();
     }
     channel.start();
+    if (config.backup().warmUp()) {
+      CipherWarmUp.startInBackground();
+    }
     log.info(
         "agent for instance {} started ({} plugin, control {}:{})",
         config.instanceId(),

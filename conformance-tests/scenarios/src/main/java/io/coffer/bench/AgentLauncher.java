@@ -63,6 +63,8 @@ final class AgentLauncher {
     this.mode = mode;
     this.jvm = jvm;
     this.runtimeTarget = runtimeTarget;
+    // agents as installed: their ciphers warmed up after start (backup.warmUp, on by default)
+    bed.cipherWarmUp(mode == Mode.PRODUCTION);
   }
 
   /**

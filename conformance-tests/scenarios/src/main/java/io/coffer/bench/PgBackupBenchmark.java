@@ -219,14 +219,16 @@ public final class PgBackupBenchmark implements Callable<Integer> {
   }
 
   /**
-   * Waits before a timed restore, the same for both sides. Some virtual machines (this project's
-   * Firecracker guests among them) hand memory freed in the guest back to their host within
-   * seconds, and writing into such pages costs several times more than into pages freed a moment
-   * ago (1.5 GB into the page cache: 0.3 s right after deleting as much, 3-3.5 s after 5-20 s;
-   * {@code dd} measured). A restore right after deleting the previous data directory would be
-   * favoured; after this wait both write into the same kind of memory.
+   * Drops the page cache (as root), so that both sides read their backup from disk, as a restore of
+   * a backup taken earlier does, then waits before a timed restore, the same for both sides. Some
+   * virtual machines (this project's Firecracker guests among them) hand memory freed in the guest
+   * back to their host within seconds, and writing into such pages costs several times more than
+   * into pages freed a moment ago (1.5 GB into the page cache: 0.3 s right after deleting as much,
+   * 3-3.5 s after 5-20 s; {@code dd} measured). A restore right after deleting the previous data
+   * directory would be favoured; after this wait both write into the same kind of memory.
    */
-  static void settleMemory() throws InterruptedException {
+  static void settleMemory() throws InterruptedException, IOException {
+    Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "1\n");
     Thread.sleep(10_000);
   }
 

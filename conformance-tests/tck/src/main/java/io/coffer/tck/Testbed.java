@@ -76,6 +76,7 @@ public final class Testbed implements AutoCloseable {
   private int apiPort;
   private ManagedChannel api;
   private AgentConfig.Backup backup;
+  private volatile boolean cipherWarmUp;
   private boolean keepRoot;
 
   private Testbed(Path root) {
@@ -457,7 +458,18 @@ public final class Testbed implements AutoCloseable {
         pluginsDir,
         Duration.ofMillis(500),
         datastore,
-        backup != null ? backup : new AgentConfig.Backup("local", backupDir(), null));
+        (backup != null ? backup : new AgentConfig.Backup("local", backupDir(), null))
+            .withWarmUp(cipherWarmUp));
+  }
+
+  /**
+   * Whether agents configured from now on warm their ciphers up after start, as agents do by
+   * default ({@code backup.warmUp}); off in the testbed, which starts hundreds of agents that would
+   * each spend about two seconds of CPU on it. Benchmarks of production behaviour turn it on.
+   */
+  public Testbed cipherWarmUp(boolean on) {
+    this.cipherWarmUp = on;
+    return this;
   }
 
   /** Agents configured from now on keep their backups in {@code storage} (e.g. S3) instead. */
@@ -569,8 +581,9 @@ public final class Testbed implements AutoCloseable {
     if (b == null) {
       return "";
     }
+    String warmUp = b.warmUp() ? "" : "  warmUp: false\n";
     if (b.s3() == null) {
-      return "backup:\n  storage: local\n  dir: " + b.localDir() + "\n";
+      return "backup:\n  storage: local\n  dir: " + b.localDir() + "\n" + warmUp;
     }
     var s3 = b.s3();
     return """
@@ -585,7 +598,7 @@ public final class Testbed implements AutoCloseable {
             secretKey: %s
             pathStyle: %s
             partSize: %d
-        """
+        %s"""
         .formatted(
             s3.endpoint(),
             s3.region(),
@@ -594,7 +607,8 @@ public final class Testbed implements AutoCloseable {
             s3.accessKey(),
             s3.secretKey(),
             s3.pathStyle(),
-            s3.partSize());
+            s3.partSize(),
+            warmUp);
   }
 
   /** Starts an agent in this JVM (it loads its plugin with PF4J from the plugins directory). */

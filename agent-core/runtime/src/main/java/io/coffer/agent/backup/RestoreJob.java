@@ -33,6 +33,11 @@ public final class RestoreJob {
 
   static final int READ_AHEAD_DEPTH = 8;
 
+  /** Stored bytes fetched ahead of decryption: at most this times (depth + 2) in memory. */
+  static final int FETCH_CHUNK = 1 << 20;
+
+  static final int FETCH_DEPTH = 4;
+
   private final BackupStorage storage;
   private final MasterKey masterKey;
 
@@ -89,11 +94,18 @@ public final class RestoreJob {
     }
     StreamingAead aead = DataKeys.unwrap(wrapped, masterKey, backupId);
 
-    InputStream stored = new ChecksummedInput(storage.open(BackupLayout.data(backupId)), manifest);
+    // the object is fetched and hashed on a thread of its own: a backup written with direct I/O, or
+    // one taken a while ago, is read from disk (or the network), and that wait and SHA-256 overlap
+    // decryption
+    InputStream stored =
+        new ReadAhead(
+            new ChecksummedInput(storage.open(BackupLayout.data(backupId)), manifest),
+            FETCH_CHUNK,
+            FETCH_DEPTH,
+            "coffer-restore-fetch-" + backupId);
     try {
       InputStream plaintext = aead.newDecryptingStream(stored, DataKeys.ad(backupId));
-      // reading, hashing and decrypting on one thread, decompressing (and the caller's work) on
-      // the caller's: two cores instead of one
+      // decrypting on another thread, decompressing (and the caller's work) on the caller's
       InputStream decrypted =
           new ReadAhead(
               new AuthenticatedInput(plaintext, backupId),

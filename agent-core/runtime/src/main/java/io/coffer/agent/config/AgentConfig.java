@@ -79,16 +79,30 @@ public record AgentConfig(
    * @param localDir the directory of {@code local} storage
    * @param s3 the bucket of {@code s3} storage; null for local
    * @param compression zstd level and workers
+   * @param warmUp whether the ciphers are compiled soon after start ({@code backup.warmUp}, default
+   *     true; see {@link io.coffer.agent.backup.CipherWarmUp}): off only where agents come and go
+   *     by the hundred, as in a test suite
    */
-  public record Backup(String storage, Path localDir, S3StorageConfig s3, Compression compression) {
+  public record Backup(
+      String storage, Path localDir, S3StorageConfig s3, Compression compression, boolean warmUp) {
 
     public Backup {
       compression = compression == null ? Compression.DEFAULT : compression;
     }
 
-    /** With the default compression. */
+    /** With the warm-up. */
+    public Backup(String storage, Path localDir, S3StorageConfig s3, Compression compression) {
+      this(storage, localDir, s3, compression, true);
+    }
+
+    /** With the default compression and the warm-up. */
     public Backup(String storage, Path localDir, S3StorageConfig s3) {
       this(storage, localDir, s3, null);
+    }
+
+    /** This one with the warm-up on or off. */
+    public Backup withWarmUp(boolean on) {
+      return new Backup(storage, localDir, s3, compression, on);
     }
   }
 

@@ -37,7 +37,7 @@ final class SettingsReader {
                   "enrollment"),
           "enrollment", Set.of("token", "tokenFile", "address"),
           "notices", Set.of("storageNearlyFullPercent", "certificateWarning"),
-          "backup", Set.of("storage", "dir", "s3", "compression"),
+          "backup", Set.of("storage", "dir", "s3", "compression", "warmUp"),
           "backup.compression", Set.of("level", "workers"),
           "backup.s3",
               Set.of(
@@ -226,11 +226,16 @@ final class SettingsReader {
     Path dir =
         path(b, "backup.dir", stateDir == null ? Path.of("backups") : stateDir.resolve("backups"));
     Compression compression = compression(b);
+    String warm = text(b, "backup.warmUp", "true");
+    boolean warmUp = warm.equalsIgnoreCase("true");
+    if (!warmUp && !warm.equalsIgnoreCase("false")) {
+      problems.add("backup.warmUp '" + warm + "' must be true or false");
+    }
     if (storage.equals("local")) {
       if (b.containsKey("s3")) {
         problems.add("backup.s3 is set but backup.storage is local");
       }
-      return new AgentConfig.Backup(storage, dir, null, compression);
+      return new AgentConfig.Backup(storage, dir, null, compression, warmUp);
     }
     if (!storage.equals("s3")) {
       problems.add("backup.storage '" + storage + "' must be local or s3");
@@ -282,7 +287,8 @@ final class SettingsReader {
         dir,
         new S3StorageConfig(
             endpointUri, region, bucket, prefix, accessKey, secretKey, pathStyle, partSize),
-        compression);
+        compression,
+        warmUp);
   }
 
   private Compression compression(Map<String, Object> backup) {

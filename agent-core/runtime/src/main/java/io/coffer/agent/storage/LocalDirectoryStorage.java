@@ -3,7 +3,6 @@ package io.coffer.agent.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -50,7 +49,7 @@ public final class LocalDirectoryStorage implements BackupStorage {
 
   @Override
   public InputStream open(String key) throws IOException {
-    return Files.newInputStream(path(key)); // NoSuchFileException when missing
+    return DirectReader.open(path(key)); // NoSuchFileException when missing
   }
 
   /**
@@ -138,17 +137,20 @@ public final class LocalDirectoryStorage implements BackupStorage {
     return "local:" + root;
   }
 
-  /** Writes through a FileChannel so close() can force() the data before the rename. */
+  /**
+   * Writes through a {@link DirectWriter}: the data reach the disk while they stream, so that
+   * close() has only the last blocks to sync before the rename.
+   */
   private static final class FileOutput extends StorageOutputStream {
     private final Path temp;
     private final Path target;
-    private final FileChannel channel;
+    private final DirectWriter writer;
     private boolean done;
 
     FileOutput(Path temp, Path target) throws IOException {
       this.temp = temp;
       this.target = target;
-      this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+      this.writer = new DirectWriter(temp, "coffer-storage-write");
     }
 
     @Override
@@ -161,10 +163,7 @@ public final class LocalDirectoryStorage implements BackupStorage {
       if (done) {
         throw new IOException("object " + target + " is already committed or aborted");
       }
-      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      writer.write(b, off, len);
     }
 
     @Override
@@ -174,8 +173,8 @@ public final class LocalDirectoryStorage implements BackupStorage {
       }
       done = true;
       try {
-        channel.force(true);
-        channel.close();
+        writer.finish();
+        writer.close();
         try {
           Files.move(
               temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -184,7 +183,7 @@ public final class LocalDirectoryStorage implements BackupStorage {
         }
         fsyncDirectory(target.getParent());
       } catch (IOException | RuntimeException e) {
-        channel.close();
+        writer.close();
         Files.deleteIfExists(temp);
         throw e;
       }
@@ -197,7 +196,7 @@ public final class LocalDirectoryStorage implements BackupStorage {
       }
       done = true;
       try {
-        channel.close();
+        writer.close();
       } finally {
         Files.deleteIfExists(temp);
       }

@@ -112,6 +112,25 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void theCipherWarmUpIsOnUnlessTurnedOff() throws Exception {
+    String base =
+        """
+        instanceId: db1
+        stateDir: state
+        control: {address: "localhost:7443", caFile: ca.pem, certFile: a.pem, keyFile: a.key}
+        datastore: {engine: mysql, dataDir: data, port: 3306}
+        """;
+    Files.writeString(file, base);
+    assertThat(AgentConfigLoader.load(file, Map.of()).backup().warmUp()).isTrue();
+    Files.writeString(file, base + "backup: {warmUp: false}\n");
+    assertThat(AgentConfigLoader.load(file, Map.of()).backup().warmUp()).isFalse();
+    Files.writeString(file, base + "backup: {warmUp: sometimes}\n");
+    assertThatThrownBy(() -> AgentConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("backup.warmUp 'sometimes' must be true or false");
+  }
+
+  @Test
   void noticesAndAnAdvertisedPortAreReadWithDefaultsAndValidated() throws Exception {
     String base =
         """
