@@ -94,6 +94,12 @@ public final class BackupBenchmark implements Callable<Integer> {
   boolean profile;
 
   @Option(
+      names = "--no-peer",
+      description =
+          "Leave out the shell pipeline (mariadb-backup | zstd | openssl) and the restores.")
+  boolean noPeer;
+
+  @Option(
       names = "--keep",
       description =
           "Keep the work directory (logs, data, the backups taken) after a successful run too.")
@@ -136,6 +142,7 @@ public final class BackupBenchmark implements Callable<Integer> {
             "coffer-backup-bench",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     describeSetup(report, jvm, work);
+    PeerRuns peer = null;
     try (Cleanup cleanup = new Cleanup().onShutdown()) {
       cleanup.add(() -> Leftovers.reap(work));
       Progress.log("starting the control (work directory " + work + ")");
@@ -199,6 +206,9 @@ public final class BackupBenchmark implements Callable<Integer> {
         report.large.add(c);
         deleteUnlessKept(coffer, c);
       }
+      if (!noPeer) {
+        peer = new PeerRuns(agents, bed, root, datastore, raw, mariadbd, work, repeat).run(coffer);
+      }
       if (profile) {
         Path stream = work.resolve("profile.xbstream");
         Progress.log("profile: saving one mariadb-backup stream to " + stream);
@@ -234,6 +244,9 @@ public final class BackupBenchmark implements Callable<Integer> {
       return 1;
     }
     report.print(System.out);
+    if (peer != null) {
+      peer.print(System.out);
+    }
     if (keep) {
       System.out.println("Work directory kept: " + work);
     } else {

@@ -9,8 +9,6 @@ import java.util.function.ToLongFunction;
 
 /** The figures of one backup benchmark run, printed as one table with the goals. */
 final class BackupReport {
-  static final double THROUGHPUT_GOAL = 0.85;
-
   /** "Heap flat": the large database's heap high-water at most this much above the small one's. */
   static final double HEAP_FLAT_GOAL = 1.25;
 
@@ -91,8 +89,8 @@ final class BackupReport {
         format,
         "  Coffer / raw throughput",
         fmt("%.2fx", ratio),
-        fmt(">= %.2fx", THROUGHPUT_GOAL),
-        status(ratio >= THROUGHPUT_GOAL),
+        "", // the raw tool does not compress, encrypt nor store: compared with the pipeline below
+        "",
         raw.size() > 1 ? fmt("best of each; medians: %.2fx", medianRatio) : "");
     out.printf(
         format,

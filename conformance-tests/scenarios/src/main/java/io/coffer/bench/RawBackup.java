@@ -66,6 +66,11 @@ final class RawBackup {
     throw new IOException("mariadb-backup is not installed (apt-get install mariadb-backup)");
   }
 
+  /** The mariadb-backup program. */
+  Path tool() {
+    return tool;
+  }
+
   /** The command line, as the plugin builds it. */
   List<String> command(Path target, Path lsnDir) {
     return List.of(

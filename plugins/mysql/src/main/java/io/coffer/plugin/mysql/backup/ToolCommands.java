@@ -66,10 +66,16 @@ final class ToolCommands {
     return List.of(path(Program.MBSTREAM), "-x", "-C", dir.toAbsolutePath().toString());
   }
 
-  /** Makes the full backup in {@code dir} consistent (crash recovery on the copy). */
+  /**
+   * Makes the full backup in {@code dir} consistent (crash recovery on the copy), with as much
+   * memory for InnoDB's buffer pool as the server is given ({@code --use-memory}, default 100 MB:
+   * applying the redo log of a busy backup is that much faster, <a
+   * href="https://mariadb.com/kb/en/mariabackup-options/#-use-memory">mariabackup options</a>).
+   */
   List<String> prepare(Path dir) {
     List<String> command = mariadbBackup("--prepare");
     command.add("--target-dir=" + dir.toAbsolutePath());
+    command.add("--use-memory=" + settings.innodbBufferPoolSize());
     return command;
   }
 

@@ -168,6 +168,7 @@ class BackupPartsTest {
             "--no-defaults",
             "--prepare",
             "--target-dir=" + tmp.resolve("0"),
+            "--use-memory=16M", // the server's innodb_buffer_pool_size in this test
             "--incremental-dir=" + tmp.resolve("1"));
     assertThat(commands.extract(tmp.resolve("0")))
         .containsExactly(
