@@ -124,7 +124,15 @@ final class ReadAhead extends InputStream {
         free.offer(current.buffer()); // read: the pump may fill it again
       }
       try {
-        current = chunks.take();
+        // never an unbounded wait: once closed (here or by another thread closing the chain),
+        // the pump stops without sending END
+        Chunk next;
+        while ((next = chunks.poll(POLL_MILLIS, TimeUnit.MILLISECONDS)) == null) {
+          if (closed) {
+            throw new IOException("read-ahead stream closed");
+          }
+        }
+        current = next;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while reading ahead");

@@ -103,10 +103,11 @@ public final class RestoreJob {
             FETCH_CHUNK,
             FETCH_DEPTH,
             "coffer-restore-fetch-" + backupId);
+    InputStream decrypted = null;
     try {
       InputStream plaintext = aead.newDecryptingStream(stored, DataKeys.ad(backupId));
       // decrypting on another thread, decompressing (and the caller's work) on the caller's
-      InputStream decrypted =
+      decrypted =
           new ReadAhead(
               new AuthenticatedInput(plaintext, backupId),
               READ_AHEAD_CHUNK,
@@ -114,7 +115,7 @@ public final class RestoreJob {
               "coffer-restore-read-" + backupId);
       return new ProgressInput(new ZstdInputStream(decrypted), progress);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
-      stored.close();
+      (decrypted != null ? decrypted : stored).close(); // stops the read-ahead threads
       throw e instanceof IOException io
           ? io
           : new BackupIntegrityException("backup " + backupId + ": cannot decrypt", e);

@@ -17,17 +17,20 @@ import java.nio.file.StandardOpenOption;
  * file system refuses direct I/O (tmpfs).
  */
 final class DirectReader extends InputStream {
-  private static final int BLOCK = 1 << 20;
-  private static final int ALIGN = 4096;
+  private static final int BLOCK = DirectWriter.BLOCK;
 
   private final FileChannel channel;
-  private final ByteBuffer block =
-      ByteBuffer.allocateDirect(BLOCK + ALIGN).alignedSlice(ALIGN).limit(BLOCK).slice();
+  private final int align;
+  private final ByteBuffer block;
   private long position; // of the next block to read: always a multiple of BLOCK
   private boolean eof;
 
-  private DirectReader(FileChannel channel) {
+  private DirectReader(FileChannel channel, int align) {
     this.channel = channel;
+    this.align = align;
+    int memory = Math.max(align, 4096);
+    this.block =
+        ByteBuffer.allocateDirect(BLOCK + memory).alignedSlice(memory).limit(BLOCK).slice();
     block.limit(0);
   }
 
@@ -35,9 +38,13 @@ final class DirectReader extends InputStream {
    * @throws java.nio.file.NoSuchFileException when the file does not exist
    */
   static InputStream open(Path file) throws IOException {
+    int align = Files.exists(file) ? DirectWriter.directAlignment(file) : 0;
+    if (align == 0) {
+      return Files.newInputStream(file); // NoSuchFileException when missing
+    }
     try {
       return new DirectReader(
-          FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT));
+          FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT), align);
     } catch (UnsupportedOperationException e) {
       return Files.newInputStream(file);
     } catch (IOException e) {
@@ -76,7 +83,7 @@ final class DirectReader extends InputStream {
       int n = channel.read(block, position + block.position());
       // -1 at the end; a read not a whole number of blocks long ends at the end of the file, and
       // reading on from an unaligned offset would fail (EINVAL)
-      if (n <= 0 || n % ALIGN != 0) {
+      if (n <= 0 || n % align != 0) {
         eof = true;
         break;
       }

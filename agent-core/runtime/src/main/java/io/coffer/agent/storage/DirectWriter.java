@@ -32,8 +32,21 @@ final class DirectWriter implements AutoCloseable {
   static final int BUFFERS = 4;
   static final int SYNC_EVERY_MIB = 128;
 
-  /** Memory, offsets and lengths of direct I/O aligned to this (the usual logical block size). */
+  /** Memory of direct I/O aligned to at least this; offsets and lengths to the block size. */
   private static final int ALIGN = 4096;
+
+  /**
+   * The alignment direct I/O needs on {@code file}'s file system (the JDK checks against its block
+   * size, f_frsize: 4 KiB on ext4 and XFS, 1 MiB on NFS), or 0 when it does not divide a block.
+   */
+  static int directAlignment(Path file) {
+    try {
+      long size = java.nio.file.Files.getFileStore(file).getBlockSize();
+      return size > 0 && size <= BLOCK && Long.bitCount(size) == 1 ? (int) Math.max(size, 512) : 0;
+    } catch (IOException | UnsupportedOperationException e) {
+      return 0;
+    }
+  }
 
   private static final ByteBuffer POISON = ByteBuffer.allocate(0);
 
@@ -56,28 +69,33 @@ final class DirectWriter implements AutoCloseable {
   private ByteBuffer current;
   private long position; // bytes handed to the writer thread
   private boolean closed;
+  private boolean broken;
 
   /** Opens {@code file}, which must exist and be empty (a temporary file made for the object). */
   DirectWriter(Path file, String threadName) throws IOException {
     this.file = file;
-    FileChannel c;
-    boolean d;
-    try {
-      c = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-      d = true;
-    } catch (IOException | UnsupportedOperationException e) { // e.g. tmpfs: EINVAL
-      c = FileChannel.open(file, StandardOpenOption.WRITE);
-      d = false;
+    FileChannel c = null;
+    int align = directAlignment(file);
+    if (align > 0) {
+      try {
+        c = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+      } catch (IOException | UnsupportedOperationException e) { // e.g. tmpfs: EINVAL
+        c = null;
+      }
     }
-    this.channel = c;
-    this.direct = d;
-    this.alignment = d ? ALIGN : 1;
+    this.direct = c != null;
+    this.channel = c != null ? c : FileChannel.open(file, StandardOpenOption.WRITE);
+    this.alignment = direct ? align : 1;
     this.threadName = threadName;
     this.current = take();
   }
 
   void write(byte[] b, int off, int len) throws IOException {
     check();
+    if (broken) {
+      throw new IOException("an earlier write to " + file + " failed");
+    }
+    broken = true; // until this write is through: finish() must not commit a half-written file
     while (len > 0) {
       int n = Math.min(len, current.remaining());
       current.put(b, off, n);
@@ -89,6 +107,7 @@ final class DirectWriter implements AutoCloseable {
         current = take();
       }
     }
+    broken = false;
   }
 
   /**
@@ -97,6 +116,10 @@ final class DirectWriter implements AutoCloseable {
    * @return the file's length
    */
   long finish() throws IOException {
+    if (broken) {
+      throw new IOException("an earlier write to " + file + " failed; not committing it");
+    }
+    broken = true;
     current.flip();
     int tail = current.remaining() % alignment;
     int aligned = current.remaining() - tail;
@@ -145,7 +168,7 @@ final class DirectWriter implements AutoCloseable {
       channel.close();
       if (writer == null || !writer.isAlive()) { // never hand out a block still being written
         for (ByteBuffer b : owned) {
-          if (POOL.size() < POOL_MAX) {
+          if (alignment <= ALIGN && POOL.size() < POOL_MAX) {
             POOL.add(b.clear());
           }
         }
@@ -176,10 +199,10 @@ final class DirectWriter implements AutoCloseable {
           }
         }
       }
-    } catch (IOException e) {
-      failure = e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Throwable t) { // whatever it is, the caller must hear of it rather than wait
+      failure = t instanceof IOException io ? io : new IOException(t.toString(), t);
     }
   }
 
@@ -212,9 +235,10 @@ final class DirectWriter implements AutoCloseable {
 
   private ByteBuffer take() throws IOException {
     if (free.isEmpty() && owned.size() < BUFFERS) {
-      ByteBuffer b = POOL.poll();
+      ByteBuffer b = alignment <= ALIGN ? POOL.poll() : null; // pooled blocks: 4 KiB-aligned
       if (b == null) {
-        b = ByteBuffer.allocateDirect(BLOCK + ALIGN).alignedSlice(ALIGN).limit(BLOCK).slice();
+        int memory = Math.max(alignment, ALIGN);
+        b = ByteBuffer.allocateDirect(BLOCK + memory).alignedSlice(memory).limit(BLOCK).slice();
       }
       owned.add(b);
       return b;

@@ -17,7 +17,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -58,13 +61,24 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * org.apache.commons:commons-compress} (an optional dependency of the plugin kit).
  */
 public final class TarExtractor {
-  /** What was extracted: regular files and their bytes. */
-  public record Result(long files, long bytes) {}
+  /**
+   * What was extracted: regular files and their bytes, and each regular file's CRC-32C (the
+   * Castagnoli polynomial, as {@link java.util.zip.CRC32C} computes it and PostgreSQL's backup
+   * manifests record it) by its path relative to the directory, with {@code /} separators.
+   */
+  public record Result(long files, long bytes, Map<String, Integer> crc32c) {
+    public Result {
+      crc32c = Map.copyOf(crc32c);
+    }
+  }
 
   static final int CHUNK = 1 << 20;
 
   /** A file being written is written back every this many bytes, not only once complete. */
   static final long WRITE_BACK_EVERY = 64L << 20;
+
+  static final int MAX_WRITERS = 4;
+  static final int MAX_BUFFERS = 16;
 
   private static final String SYNC_THREAD = "coffer-extract-sync";
 
@@ -79,13 +93,14 @@ public final class TarExtractor {
       throw new IllegalArgumentException("writers must be at least 1, not " + writers);
     }
     this.writers = writers;
-    this.buffers =
-        4 * writers + 2; // enough for the parser to stay ahead: 1 MiB of direct memory each
+    // enough for the parser to stay ahead, 1 MiB of direct memory each; bounded, as the agent's
+    // direct memory is (by its -Xmx)
+    this.buffers = Math.min(4 * writers + 2, MAX_BUFFERS);
   }
 
-  /** One writer per available core. */
+  /** One writer per available core, at most {@value #MAX_WRITERS}. */
   public static TarExtractor perCore() {
-    return new TarExtractor(Runtime.getRuntime().availableProcessors());
+    return new TarExtractor(Math.min(Runtime.getRuntime().availableProcessors(), MAX_WRITERS));
   }
 
   /**
@@ -97,14 +112,61 @@ public final class TarExtractor {
    */
   public Result extract(InputStream tar, Path dir) throws IOException {
     Files.createDirectories(dir);
+    Source source = new Source(tar);
     Run run = new Run(dir.toRealPath());
     try {
-      run.extract(new TarArchiveInputStream(tar));
+      try {
+        run.extract(new TarArchiveInputStream(source));
+      } catch (IOException | RuntimeException e) {
+        run.abandon(e); // every file closed, every thread stopped, before the caller cleans up
+        throw source.failure != null ? source.failure : malformed(e);
+      }
+      if (source.bytes == 0) {
+        throw new IOException("the stream does not look like a tar archive: it is empty");
+      }
       run.finish();
     } finally {
       run.shutdown();
     }
-    return new Result(run.files, run.bytes);
+    return new Result(run.files, run.bytes, run.checksums);
+  }
+
+  /** Commons Compress's words for a broken archive, said to be about tar. */
+  private static IOException malformed(Exception e) {
+    if (e instanceof IOException io
+        && io.getMessage() != null
+        && io.getMessage().startsWith("tar ")) {
+      return io; // ours, already saying which entry
+    }
+    return new IOException("malformed tar archive: " + e.getMessage(), e);
+  }
+
+  /** The stream read, counted, with its own failure kept apart from the archive's. */
+  private static final class Source extends java.io.FilterInputStream {
+    IOException failure;
+    long bytes;
+
+    Source(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        int n = in.read(b, off, len);
+        bytes += Math.max(n, 0);
+        return n;
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
   }
 
   /** One extraction: its threads, its buffers, its first failure. */
@@ -121,6 +183,7 @@ public final class TarExtractor {
     private Path checkedParent;
     private long files;
     private long bytes;
+    private final Map<String, Integer> checksums = new HashMap<>();
 
     Run(Path root) {
       this.root = root;
@@ -144,12 +207,22 @@ public final class TarExtractor {
         rethrow();
         Path target = target(entry.getName());
         if (entry.isDirectory()) {
-          Files.createDirectories(target);
+          if (!target.equals(root)) {
+            checkParent(target);
+            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+              Files.createDirectory(target); // fails on a symbolic link of that name
+            }
+          }
           directories.add(new Directory(target, entry.getMode(), entry.getLastModifiedTime()));
         } else if (entry.isSymbolicLink()) {
           checkParent(target);
           Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-        } else if (entry.isFile() && !entry.isLink()) {
+        } else if (entry.isFile()
+            && !entry.isLink()
+            && !entry.isCharacterDevice()
+            && !entry.isBlockDevice()
+            && !entry.isFIFO()
+            && !entry.isSparse()) {
           checkParent(target);
           file(in, entry, target);
         } else {
@@ -179,22 +252,30 @@ public final class TarExtractor {
         throw new IOException("tar entry " + entry.getName() + " appears twice", e);
       }
       OpenFile file = new OpenFile(channel, target, entry.getLastModifiedTime(), !directFile);
-      long offset = 0;
-      while (offset < size) {
-        int wanted = (int) Math.min(CHUNK, size - offset);
-        int filled = in.readNBytes(staging, 0, wanted);
-        if (filled < wanted) {
-          throw new IOException("tar entry " + entry.getName() + " is truncated");
+      CRC32C crc = new CRC32C(); // on the parsing thread: an intrinsic, ~10 GB/s
+      try {
+        long offset = 0;
+        while (offset < size) {
+          int wanted = (int) Math.min(CHUNK, size - offset);
+          int filled = in.readNBytes(staging, 0, wanted);
+          if (filled < wanted) {
+            throw new IOException("tar entry " + entry.getName() + " is truncated");
+          }
+          crc.update(staging, 0, filled);
+          ByteBuffer buffer = take();
+          buffer.clear();
+          buffer.put(staging, 0, filled).flip();
+          long at = offset;
+          file.pending.incrementAndGet();
+          writePool.execute(() -> write(file, buffer, at));
+          offset += filled;
         }
-        ByteBuffer buffer = take();
-        buffer.clear();
-        buffer.put(staging, 0, filled).flip();
-        long at = offset;
-        file.pending.incrementAndGet();
-        writePool.execute(() -> write(file, buffer, at));
-        offset += filled;
+      } finally {
+        file.complete(); // closed once its queued chunks are done, whatever happened
       }
-      file.complete();
+      checksums.put(
+          root.relativize(target).toString().replace(target.getFileSystem().getSeparator(), "/"),
+          (int) crc.getValue());
       files++;
       bytes += size;
     }
@@ -240,9 +321,26 @@ public final class TarExtractor {
       // deepest first, so that a read-only mode never stops the setting of one below it
       for (int i = directories.size() - 1; i >= 0; i--) {
         Directory d = directories.get(i);
-        Files.setPosixFilePermissions(d.path, permissions(d.mode));
-        Files.setLastModifiedTime(d.path, d.modified);
+        java.nio.file.attribute.PosixFileAttributeView view =
+            Files.getFileAttributeView(
+                d.path,
+                java.nio.file.attribute.PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        view.setPermissions(permissions(d.mode));
+        view.setTimes(d.modified, null, null);
       }
+    }
+
+    /**
+     * After a failure: the queued chunks and flushes run out without doing I/O (they check the
+     * failure first), every channel is closed, and both pools stop.
+     */
+    void abandon(Throwable cause) throws IOException {
+      failure.compareAndSet(null, cause);
+      writePool.shutdown();
+      await(writePool);
+      writeBack.shutdown();
+      await(writeBack);
     }
 
     void shutdown() {
@@ -264,7 +362,7 @@ public final class TarExtractor {
     private void rethrow() throws IOException {
       Throwable t = failure.get();
       if (t instanceof IOException io) {
-        throw new IOException("extraction failed: " + io.getMessage(), io);
+        throw new IOException("tar extraction failed: " + io.getMessage(), io);
       }
       if (t != null) {
         throw new IllegalStateException("extraction failed", t);

@@ -142,6 +142,61 @@ class TarExtractorTest {
   }
 
   @Test
+  void aDirectoryEntryThroughASymbolicLinkIsRefusedAndTheOutsideUntouched() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwxr-xr-x"));
+    TarArchiveEntry link = new TarArchiveEntry("lnk", TarConstants.LF_SYMLINK);
+    link.setLinkName(outside.toString());
+    TarArchiveEntry dir = new TarArchiveEntry("lnk/sub/");
+    dir.setMode(040700);
+    byte[] archive = archive(new Item(link, null), new Item(dir, null));
+
+    assertThatThrownBy(
+            () -> new TarExtractor(1).extract(new ByteArrayInputStream(archive), tmp.resolve("t")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("link");
+    assertThat(outside.resolve("sub")).doesNotExist();
+    assertThat(Files.getPosixFilePermissions(outside))
+        .isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @Test
+  void devicesAndFifosAreRefused() throws Exception {
+    for (byte type : new byte[] {TarConstants.LF_CHR, TarConstants.LF_BLK, TarConstants.LF_FIFO}) {
+      byte[] archive = archive(new Item(new TarArchiveEntry("dev", type), null));
+      assertThatThrownBy(
+              () ->
+                  new TarExtractor(1)
+                      .extract(new ByteArrayInputStream(archive), tmp.resolve("t" + type)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("only directories, files and symbolic links");
+    }
+  }
+
+  @Test
+  void garbageAndEmptyStreamsAreSaidNotToBeTarArchives() throws Exception {
+    byte[] garbage = bytes(new Random(3), 4096);
+    assertThatThrownBy(
+            () -> new TarExtractor(1).extract(new ByteArrayInputStream(garbage), tmp.resolve("g")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("tar archive");
+    assertThatThrownBy(
+            () -> new TarExtractor(1).extract(InputStream.nullInputStream(), tmp.resolve("e")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("does not look like a tar archive");
+  }
+
+  @Test
+  void checksumsEveryFileWithCrc32c() throws Exception {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] archive = archive(file("d/f", "hello"), file("g", ""));
+    TarExtractor.Result r =
+        new TarExtractor(1).extract(new ByteArrayInputStream(archive), tmp.resolve("c"));
+    assertThat(r.crc32c()).containsEntry("d/f", (int) crc.getValue()).containsEntry("g", 0);
+  }
+
+  @Test
   void hardLinksAreRefused() throws Exception {
     TarArchiveEntry hard = new TarArchiveEntry("b", TarConstants.LF_LINK);
     hard.setLinkName("a");

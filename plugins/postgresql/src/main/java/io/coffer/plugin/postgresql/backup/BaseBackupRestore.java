@@ -98,6 +98,8 @@ final class BaseBackupRestore implements RestoreSession {
     check(backup, dir);
     Path manifest = dir.resolve("backup_manifest");
     if (Files.exists(manifest)) {
+      // contents: the checksums computed while extracting; presence, sizes and WAL: the tool
+      ManifestChecksums.check(manifest, extracted.crc32c(), backup.backupId());
       tools.run(Program.PG_VERIFYBACKUP.displayName(), commands.verify(dir), VERIFY);
       Files.delete(manifest); // describes the backup, not part of a data directory
     }

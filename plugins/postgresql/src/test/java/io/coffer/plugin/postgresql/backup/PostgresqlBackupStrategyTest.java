@@ -237,7 +237,7 @@ class PostgresqlBackupStrategyTest {
                       full.manifest(),
                       alteredMember(full.data(), "global/pg_filenode.map")))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("pg_verifybackup")
+          .hasMessageContaining("differs from the backup manifest")
           .hasMessageContaining("global/pg_filenode.map");
 
       assertThat(target.dataDirListing()).isEqualTo(listing);
