@@ -23,6 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ran out, has fenced its server. When the guest is connected again, its agent learns it was
  * deposed, keeps its server fenced, and the old primary is rejoined as a replica of the new one,
  * which then holds every write, those made after the promotion included.
+ *
+ * <p>MariaDB only, in CI's time budget (the case takes 100 s per engine): PostgreSQL's partitioned
+ * primary is covered by {@code PostgresqlFullPartitionTest}, which cuts a network namespace instead
+ * of a container network; add {@code "postgresql"} below to run it here too.
  */
 class GuestPartitionTest {
   @TempDir Path tmp;
@@ -36,7 +40,7 @@ class GuestPartitionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mysql", "postgresql"})
+  @ValueSource(strings = {"mysql"})
   void aPartitionedPrimaryIsReplacedFencedAndRejoinedAsAReplica(String engine) throws Exception {
     DatastoreProvider provider = GuestLab.provider(engine);
     lab = GuestLab.start(tmp, engine, true);
