@@ -5,8 +5,11 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestClassOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -20,6 +23,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * passed in silence. When all suites are done, the per-capability {@link TckReport} is printed and
  * written to {@code target/coffer-tck/ENGINE.txt}.
  *
+ * <p>The suites run in order, lifecycle and basics first: a suite whose area the plugin does not
+ * declare then starts no server at all.
+ *
  * <p>To add engine-specific checks to a suite, declare a {@code @Nested} class in the subclass that
  * extends that suite (e.g. {@code class Gtid extends PointInTimeTck}); it replaces the generic one,
  * whose place in the report says so.
@@ -31,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
 public abstract class PluginTck {
   private DatastoreProvider provider;
 
@@ -51,6 +58,7 @@ public abstract class PluginTck {
   }
 
   @Nested
+  @Order(1)
   @DisplayName("lifecycle, databases, users, root")
   @ExtendWith(Replaceable.class)
   class Basics extends DatastoreTck {
@@ -61,6 +69,7 @@ public abstract class PluginTck {
   }
 
   @Nested
+  @Order(2)
   @DisplayName("configuration")
   @ExtendWith(Replaceable.class)
   class Configuration extends ConfigurationTck {
@@ -71,6 +80,7 @@ public abstract class PluginTck {
   }
 
   @Nested
+  @Order(3)
   @DisplayName("backup")
   @ExtendWith(Replaceable.class)
   class Backup extends BackupTck {
@@ -81,6 +91,7 @@ public abstract class PluginTck {
   }
 
   @Nested
+  @Order(4)
   @DisplayName("point-in-time")
   @ExtendWith(Replaceable.class)
   class PointInTime extends PointInTimeTck {
@@ -91,6 +102,7 @@ public abstract class PluginTck {
   }
 
   @Nested
+  @Order(5)
   @DisplayName("replication")
   @ExtendWith(Replaceable.class)
   class Replication extends ReplicationTck {
@@ -101,6 +113,7 @@ public abstract class PluginTck {
   }
 
   @Nested
+  @Order(6)
   @DisplayName("cluster")
   @ExtendWith(Replaceable.class)
   class Cluster extends ClusterTck {

@@ -1,6 +1,8 @@
 package io.coffer.tck;
 
 import io.coffer.proto.v1.InstanceStatus;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -19,6 +21,28 @@ public abstract class TckSuite {
     return declared;
   }
 
+  /** What each plugin declared, by engine and plugins directory, as earlier suites saw it. */
+  private static final Map<String, Declared> SEEN = new ConcurrentHashMap<>();
+
+  /**
+   * Whether an earlier suite of this JVM saw the plugin leave {@code suiteArea} undeclared. The
+   * suite then starts no server at all (a Cassandra node takes 20 s to start only to be told no),
+   * and its tests are skipped as after {@link #declare}.
+   */
+  protected final boolean knownUndeclared(DatastoreProvider provider, Area suiteArea) {
+    Declared seen = SEEN.get(key(provider));
+    if (seen == null || seen.has(suiteArea)) {
+      return false;
+    }
+    declared = seen;
+    TckReport.notDeclared(seen.engine(), suiteArea, seen.notDeclared(suiteArea));
+    return true;
+  }
+
+  private static String key(DatastoreProvider provider) {
+    return provider.engine() + "@" + provider.pluginsDir().toAbsolutePath();
+  }
+
   /**
    * Records what the instance's plugin declares, and whether it declares the suite's area. When it
    * does not, the suite sets up nothing more and each of its tests is skipped with "AREA: not
@@ -26,6 +50,7 @@ public abstract class TckSuite {
    */
   protected final boolean declare(InstanceStatus status, Area suiteArea) {
     declared = Declared.of(status);
+    SEEN.put(key(provider()), declared);
     if (!declared.has(suiteArea)) {
       TckReport.notDeclared(declared.engine(), suiteArea, declared.notDeclared(suiteArea));
       return false;
