@@ -1,15 +1,12 @@
 package io.coffer.plugin.redis.server;
 
+import io.coffer.plugin.kit.SecretFile;
 import io.coffer.spi.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
@@ -20,29 +17,16 @@ import java.util.HexFormat;
  */
 public final class AdminSecret {
   public static final String ADMIN_USER = "coffer_admin";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private AdminSecret() {}
 
   /** Reads the password, creating it when the file is missing. */
   public static Secret ensure(Path file) throws IOException {
-    if (Files.isRegularFile(file)) {
-      return Secret.of(Files.readString(file, StandardCharsets.US_ASCII).trim());
-    }
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    String password = HexFormat.of().formatHex(bytes);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(
-        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, password, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    return Secret.of(password);
+    return SecretFile.ensure(file);
   }
 
   public static Secret read(Path file) throws IOException {
-    return Secret.of(Files.readString(file, StandardCharsets.US_ASCII).trim());
+    return SecretFile.read(file);
   }
 
   /** The hex SHA-256 that an ACL rule {@code #<hash>} names. */
