@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.plugin.kit.testing.Prerequisites;
+import io.coffer.tck.BackupData;
 import io.coffer.tck.DataPlane;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.Ports;
@@ -122,6 +123,9 @@ public final class CassandraProvider implements DatastoreProvider {
             DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
                 .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+                // a session per check: closing one need not wait the default 2 s of quiet
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build())
         .build();
   }
@@ -137,6 +141,11 @@ public final class CassandraProvider implements DatastoreProvider {
         return row == null ? null : row.getString(0);
       }
     };
+  }
+
+  @Override
+  public BackupData backupData(int port, String user, String password) {
+    return new CassandraBackupData(port, user, password);
   }
 
   @Override

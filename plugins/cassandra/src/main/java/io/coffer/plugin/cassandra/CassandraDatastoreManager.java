@@ -1,5 +1,6 @@
 package io.coffer.plugin.cassandra;
 
+import io.coffer.plugin.cassandra.backup.SnapshotBackup;
 import io.coffer.plugin.cassandra.cql.AdminRole;
 import io.coffer.plugin.cassandra.cql.CqlAdmin;
 import io.coffer.plugin.cassandra.cql.CqlNames;
@@ -20,6 +21,7 @@ import io.coffer.spi.DatastoreManager;
 import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
+import io.coffer.spi.backup.BackupStrategy;
 import io.coffer.spi.database.Databases;
 import io.coffer.spi.user.Superuser;
 import io.coffer.spi.user.Users;
@@ -38,9 +40,10 @@ import org.pf4j.Extension;
 /**
  * The Apache Cassandra datastore: renders {@code cassandra.yaml} and the JVM options, describes the
  * Cassandra JVM (run as the {@code cassandra} OS account when the agent is root), and administers
- * keyspaces and roles over CQL (Apache Cassandra's Java driver) as the agent's own superuser role,
- * {@value CqlNames#ADMIN_ROLE}, which replaces the default {@code cassandra} superuser at the first
- * start. JMX, on loopback, serves what CQL cannot (the authentication caches, the server's pid).
+ * keyspaces, roles and snapshot backups over CQL (Apache Cassandra's Java driver) as the agent's
+ * own superuser role, {@value CqlNames#ADMIN_ROLE}, which replaces the default {@code cassandra}
+ * superuser at the first start. JMX, on loopback, serves what CQL cannot (the authentication
+ * caches, the server's pid).
  */
 @Extension
 public final class CassandraDatastoreManager implements DatastoreManager {
@@ -65,7 +68,7 @@ public final class CassandraDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT);
+    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP);
   }
 
   @Override
@@ -178,6 +181,13 @@ public final class CassandraDatastoreManager implements DatastoreManager {
   @Override
   public Superuser root() {
     return instance().roles()::enableRoot;
+  }
+
+  @Override
+  public BackupStrategy backup() {
+    Instance i = instance();
+    return new SnapshotBackup(
+        i.settings(), i.admin(), i.jmx(), i.keyspaces(), i.roles(), i.status()::version);
   }
 
   private Instance instance() {

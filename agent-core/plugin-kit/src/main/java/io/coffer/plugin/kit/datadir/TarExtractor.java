@@ -4,6 +4,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -117,6 +118,9 @@ public final class TarExtractor {
     try {
       try {
         run.extract(new TarArchiveInputStream(source));
+        // the archive ends with zero blocks padded to the writer's record size, which the reader
+        // may leave unread: read the stream to its real end, so a failure there is seen too
+        source.transferTo(OutputStream.nullOutputStream());
       } catch (IOException | RuntimeException e) {
         run.abandon(e); // every file closed, every thread stopped, before the caller cleans up
         throw source.failure != null ? source.failure : malformed(e);

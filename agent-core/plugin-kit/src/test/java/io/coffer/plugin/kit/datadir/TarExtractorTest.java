@@ -197,6 +197,24 @@ class TarExtractorTest {
   }
 
   @Test
+  void anArchivePaddedToALargeRecordIsReadToTheEndOfTheStream() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes, 1 << 16)) {
+      Item f = file("f", "padded");
+      out.putArchiveEntry(f.entry());
+      out.write(f.data());
+      out.closeArchiveEntry();
+    }
+    assertThat(bytes.size()).isEqualTo(1 << 16);
+    ByteArrayInputStream in = new ByteArrayInputStream(bytes.toByteArray());
+
+    new TarExtractor(1).extract(in, tmp.resolve("p"));
+
+    assertThat(in.available()).as("bytes left unread").isZero();
+    assertThat(tmp.resolve("p/f")).hasContent("padded");
+  }
+
+  @Test
   void hardLinksAreRefused() throws Exception {
     TarArchiveEntry hard = new TarArchiveEntry("b", TarConstants.LF_LINK);
     hard.setLinkName("a");

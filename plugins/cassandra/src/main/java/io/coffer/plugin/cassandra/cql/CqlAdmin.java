@@ -141,6 +141,10 @@ public final class CqlAdmin implements AutoCloseable {
               .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
               .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
               .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 1)
+              // each session has its own event loops; closing one waits 2 s of quiet by default,
+              // which a readiness poll pays on every attempt
+              .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+              .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
               .build();
       return CqlSession.builder()
           .addContactPoint(address)

@@ -56,6 +56,70 @@ public final class NodeJmx {
         });
   }
 
+  private static final String STORAGE_SERVICE = "org.apache.cassandra.db:type=StorageService";
+
+  /**
+   * Flushes the keyspaces' memtables and hard-links every live SSTable of theirs under {@code
+   * snapshots/<tag>} in each table's directory: {@code nodetool snapshot -t <tag> <keyspace>...}
+   * (StorageServiceMBean {@code takeSnapshot(tag, options, entities)}).
+   */
+  public void takeSnapshot(String tag, List<String> keyspaces) {
+    call(
+        c ->
+            c.invoke(
+                new ObjectName(STORAGE_SERVICE),
+                "takeSnapshot",
+                new Object[] {tag, Map.of("skipFlush", "false"), keyspaces.toArray(new String[0])},
+                new String[] {
+                  String.class.getName(), Map.class.getName(), String[].class.getName()
+                }));
+  }
+
+  /** Removes the snapshot {@code tag} from every keyspace: {@code nodetool clearsnapshot -t}. */
+  public void clearSnapshot(String tag) {
+    call(
+        c ->
+            c.invoke(
+                new ObjectName(STORAGE_SERVICE),
+                "clearSnapshot",
+                new Object[] {tag, new String[0]},
+                new String[] {String.class.getName(), String[].class.getName()}));
+  }
+
+  /**
+   * Loads the SSTables in {@code dir} into the table, moving them: {@code nodetool import} with its
+   * defaults (levels reset, repaired state cleared, SSTables and tokens verified, caches
+   * invalidated); ColumnFamilyStoreMBean {@code importNewSSTables}.
+   *
+   * @return the directories that failed (empty when all were imported)
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> importSSTables(String keyspace, String table, String dir) {
+    return call(
+        c ->
+            (List<String>)
+                c.invoke(
+                    new ObjectName(
+                        "org.apache.cassandra.db:type=Tables,keyspace="
+                            + keyspace
+                            + ",table="
+                            + table),
+                    "importNewSSTables",
+                    new Object[] {
+                      java.util.Set.of(dir), true, true, true, true, true, false, false
+                    },
+                    new String[] {
+                      java.util.Set.class.getName(),
+                      "boolean",
+                      "boolean",
+                      "boolean",
+                      "boolean",
+                      "boolean",
+                      "boolean",
+                      "boolean"
+                    }));
+  }
+
   /** The server's process id, as its JVM reports it. */
   public long pid() {
     return call(c -> (Long) c.getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid"));
@@ -71,6 +135,10 @@ public final class NodeJmx {
     } catch (IOException e) {
       throw DatastoreException.unavailable(
           "Cassandra's JMX on " + url + " is not answering: " + e.getMessage(), e);
+    } catch (javax.management.MBeanException e) {
+      Exception cause = e.getTargetException();
+      throw DatastoreException.internal(
+          "Cassandra refused: " + (cause == null ? e.getMessage() : cause.getMessage()), e);
     } catch (JMException e) {
       throw DatastoreException.internal("Cassandra's JMX refused: " + e.getMessage(), e);
     }
