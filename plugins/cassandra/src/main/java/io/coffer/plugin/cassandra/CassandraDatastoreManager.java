@@ -28,6 +28,7 @@ import io.coffer.spi.user.Users;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +129,8 @@ public final class CassandraDatastoreManager implements DatastoreManager {
         timeout,
         "Cassandra on " + s.clientHost() + ":" + s.port(),
         limit -> {
+          // a plain connect first: the driver logs a warning for every refused attempt
+          requireListening(s.clientHost(), s.port(), limit);
           if (i.adminRole().ensure(password, limit)) {
             i.jmx().invalidateAuthCaches();
           }
@@ -135,6 +138,12 @@ public final class CassandraDatastoreManager implements DatastoreManager {
     i.admin().reset(); // sessions opened before a restart point at a server that is gone
     i.status().probe();
     writePidFile(s.pidFile(), i.jmx().pid());
+  }
+
+  private static void requireListening(String host, int port, Duration limit) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), (int) Math.max(1, limit.toMillis()));
+    }
   }
 
   private static void writePidFile(Path file, long pid) {
