@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.coffer.agent.config.AgentConfig;
 import io.coffer.plugin.kit.testing.Prerequisites;
 import io.coffer.tck.BackupData;
+import io.coffer.tck.ConfigurationSamples;
 import io.coffer.tck.DataPlane;
 import io.coffer.tck.DatastoreProvider;
 import io.coffer.tck.Ports;
@@ -146,6 +147,49 @@ public final class CassandraProvider implements DatastoreProvider {
   @Override
   public BackupData backupData(int port, String user, String password) {
     return new CassandraBackupData(port, user, password);
+  }
+
+  @Override
+  public ConfigurationSamples configurationSamples() {
+    return new ConfigurationSamples(
+        "tombstone_warn_threshold",
+        "2000",
+        "2000",
+        "memtable_allocation_type",
+        "offheap_buffers",
+        "offheap_buffers",
+        List.of(
+            Map.entry("tombstone_failure_threshold", "lots"),
+            Map.entry("tombstone_failure_threshold", "-1"),
+            Map.entry("tombstone_failure_threshold", "1.5"),
+            Map.entry("read_request_timeout", "0"),
+            Map.entry("read_request_timeout", "10 parsecs"),
+            Map.entry("compaction_throughput", "64MB/s"),
+            Map.entry("hinted_handoff_enabled", "maybe"),
+            Map.entry("memtable_allocation_type", "on_the_heap")),
+        List.of(
+            "num_tokens",
+            "listen_address",
+            "native_transport_port",
+            "authenticator",
+            "data_file_directories",
+            "cluster_name",
+            "no_such_parameter",
+            "tombstone_warn_threshold: 1\nauthenticator"),
+        List.of(
+            Map.entry("compaction_throughput", "32MiB/s"),
+            Map.entry("read_request_timeout", "7000ms"),
+            Map.entry("hinted_handoff_enabled", "false"),
+            Map.entry("concurrent_compactors", "3")));
+  }
+
+  /** What the node itself says it runs with: {@code system_views.settings}. */
+  @Override
+  public String showParameter(int port, String user, String password, String name) {
+    try (CqlSession s = connect(port, user, password)) {
+      Row row = s.execute("SELECT value FROM system_views.settings WHERE name = ?", name).one();
+      return row == null ? null : row.getString(0);
+    }
   }
 
   @Override

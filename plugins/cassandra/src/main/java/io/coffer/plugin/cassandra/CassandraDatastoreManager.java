@@ -1,6 +1,8 @@
 package io.coffer.plugin.cassandra;
 
 import io.coffer.plugin.cassandra.backup.SnapshotBackup;
+import io.coffer.plugin.cassandra.config.CassandraConfiguration;
+import io.coffer.plugin.cassandra.config.Overrides;
 import io.coffer.plugin.cassandra.cql.AdminRole;
 import io.coffer.plugin.cassandra.cql.CqlAdmin;
 import io.coffer.plugin.cassandra.cql.CqlNames;
@@ -22,6 +24,7 @@ import io.coffer.spi.Probe;
 import io.coffer.spi.ProcessSpec;
 import io.coffer.spi.Secret;
 import io.coffer.spi.backup.BackupStrategy;
+import io.coffer.spi.config.ConfigurationManager;
 import io.coffer.spi.database.Databases;
 import io.coffer.spi.user.Superuser;
 import io.coffer.spi.user.Users;
@@ -41,10 +44,10 @@ import org.pf4j.Extension;
 /**
  * The Apache Cassandra datastore: renders {@code cassandra.yaml} and the JVM options, describes the
  * Cassandra JVM (run as the {@code cassandra} OS account when the agent is root), and administers
- * keyspaces, roles and snapshot backups over CQL (Apache Cassandra's Java driver) as the agent's
- * own superuser role, {@value CqlNames#ADMIN_ROLE}, which replaces the default {@code cassandra}
- * superuser at the first start. JMX, on loopback, serves what CQL cannot (the authentication
- * caches, the server's pid).
+ * keyspaces, roles, configuration and snapshot backups over CQL (Apache Cassandra's Java driver) as
+ * the agent's own superuser role, {@value CqlNames#ADMIN_ROLE}, which replaces the default {@code
+ * cassandra} superuser at the first start. JMX, on loopback, serves what CQL cannot (the
+ * authentication caches, the server's pid).
  */
 @Extension
 public final class CassandraDatastoreManager implements DatastoreManager {
@@ -53,6 +56,7 @@ public final class CassandraDatastoreManager implements DatastoreManager {
   private record Instance(
       CassandraSettings settings,
       ServerFiles files,
+      CassandraConfiguration configuration,
       AdminRole adminRole,
       CqlAdmin admin,
       ServerStatus status,
@@ -69,7 +73,12 @@ public final class CassandraDatastoreManager implements DatastoreManager {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DATABASES, Capability.USERS, Capability.ROOT, Capability.BACKUP);
+    return Set.of(
+        Capability.DATABASES,
+        Capability.USERS,
+        Capability.ROOT,
+        Capability.BACKUP,
+        Capability.CONFIGURATION);
   }
 
   @Override
@@ -88,10 +97,12 @@ public final class CassandraDatastoreManager implements DatastoreManager {
     CqlAdmin probe = new CqlAdmin(address, settings.datacenter(), CqlNames.ADMIN_ROLE, secret);
     NodeJmx jmx = new NodeJmx(settings.jmxPort());
     Keyspaces keyspaces = new Keyspaces(admin, settings.datacenter());
+    Overrides overrides = new Overrides(settings.parametersFile());
     instance =
         new Instance(
             settings,
-            new ServerFiles(settings),
+            new ServerFiles(settings, overrides),
+            new CassandraConfiguration(admin, jmx, overrides),
             new AdminRole(address, settings.datacenter()),
             admin,
             new ServerStatus(probe),
@@ -190,6 +201,11 @@ public final class CassandraDatastoreManager implements DatastoreManager {
   @Override
   public Superuser root() {
     return instance().roles()::enableRoot;
+  }
+
+  @Override
+  public ConfigurationManager configuration() {
+    return instance().configuration();
   }
 
   @Override

@@ -120,6 +120,20 @@ public final class NodeJmx {
                     }));
   }
 
+  /**
+   * Sets an attribute of one of the node's MBeans, as nodetool's setters do (e.g. {@code
+   * setcompactionthroughput}: StorageService {@code CompactionThroughputMbPerSec}).
+   *
+   * @param mbean e.g. {@code org.apache.cassandra.db:type=StorageService}
+   */
+  public void set(String mbean, String attribute, Object value) {
+    call(
+        c -> {
+          c.setAttribute(new ObjectName(mbean), new javax.management.Attribute(attribute, value));
+          return null;
+        });
+  }
+
   /** The server's process id, as its JVM reports it. */
   public long pid() {
     return call(c -> (Long) c.getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid"));

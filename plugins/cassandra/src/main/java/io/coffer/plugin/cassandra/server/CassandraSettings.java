@@ -157,6 +157,11 @@ public record CassandraSettings(
     return dataDir.resolve("coffer-admin.secret");
   }
 
+  /** The parameters a user set ({@code coffer config set}); see the config package. */
+  public Path parametersFile() {
+    return dataDir.resolve("coffer-parameters.json");
+  }
+
   /** Where Cassandra keeps SSTables ({@code data_file_directories}). */
   public Path sstableDir() {
     return dataDir.resolve("data");

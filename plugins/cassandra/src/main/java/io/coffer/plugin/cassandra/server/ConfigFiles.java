@@ -28,7 +28,10 @@ final class ConfigFiles {
 
   private ConfigFiles() {}
 
-  static Map<String, Object> cassandraYaml(CassandraSettings s) {
+  /**
+   * @param overrides the user's parameters, typed for YAML; they never replace what the agent sets
+   */
+  static Map<String, Object> cassandraYaml(CassandraSettings s, Map<String, Object> overrides) {
     Map<String, Object> y = new LinkedHashMap<>();
     y.put("cluster_name", s.clusterName());
     y.put("num_tokens", s.numTokens());
@@ -64,13 +67,15 @@ final class ConfigFiles {
     y.put("auto_snapshot", true);
     y.put("disk_failure_policy", "stop");
     y.put("commit_failure_policy", "stop");
+    overrides.forEach(y::putIfAbsent);
     return y;
   }
 
-  static String renderYaml(CassandraSettings s) {
+  static String renderYaml(CassandraSettings s, Map<String, Object> overrides) {
     try {
-      return "# Written by the Coffer agent before every start; edits are lost.\n"
-          + YAML.writeValueAsString(cassandraYaml(s));
+      return "# Written by the Coffer agent before every start; edits are lost (coffer config set\n"
+          + "# keeps parameters in coffer-parameters.json beside the data).\n"
+          + YAML.writeValueAsString(cassandraYaml(s, overrides));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot render cassandra.yaml", e);
     }

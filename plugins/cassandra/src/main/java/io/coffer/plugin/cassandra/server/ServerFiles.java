@@ -1,5 +1,7 @@
 package io.coffer.plugin.cassandra.server;
 
+import io.coffer.plugin.cassandra.config.CassandraParameters;
+import io.coffer.plugin.cassandra.config.Overrides;
 import io.coffer.plugin.kit.Directories;
 import io.coffer.spi.DatastoreException;
 import java.io.IOException;
@@ -12,14 +14,16 @@ import java.util.List;
 
 /**
  * Prepares the server before every start: its directories (data 0700, run 0750, owned by the
- * server's account) and the configuration files, rendered again from the settings. Cassandra
- * initialises an empty data directory itself at its first start.
+ * server's account) and the configuration files, rendered again from the settings and the
+ * parameters a user set. Cassandra initialises an empty data directory itself at its first start.
  */
 public final class ServerFiles {
   private final CassandraSettings settings;
+  private final Overrides overrides;
 
-  public ServerFiles(CassandraSettings settings) {
+  public ServerFiles(CassandraSettings settings, Overrides overrides) {
     this.settings = settings;
+    this.overrides = overrides;
   }
 
   /** Idempotent. */
@@ -41,7 +45,9 @@ public final class ServerFiles {
       Directories.ensure(settings.runDir(), PosixFilePermissions.fromString("rwxr-x---"), owner);
       Directories.ensure(settings.confDir(), PosixFilePermissions.fromString("rwxr-x---"), owner);
       Directories.ensure(settings.logDir(), PosixFilePermissions.fromString("rwxr-x---"), owner);
-      write(settings.configFile(), ConfigFiles.renderYaml(settings));
+      write(
+          settings.configFile(),
+          ConfigFiles.renderYaml(settings, CassandraParameters.yaml(overrides.read())));
       write(settings.rackDcFile(), ConfigFiles.rackDc(settings));
       write(settings.logbackFile(), ConfigFiles.logback());
       // a pid file left by an earlier server names a process that is gone (or another one)

@@ -37,7 +37,7 @@ class ConfigFilesTest {
   void yamlParsesBackToWhatTheAgentReliesOnWithValuesQuoted() throws Exception {
     Map<String, Object> y =
         new ObjectMapper(new YAMLFactory())
-            .readValue(ConfigFiles.renderYaml(settings("10.0.0.5")), Map.class);
+            .readValue(ConfigFiles.renderYaml(settings("10.0.0.5"), Map.of()), Map.class);
     assertThat(y)
         .containsEntry("cluster_name", "shop: 'prod'")
         .containsEntry("authenticator", "PasswordAuthenticator")
@@ -59,10 +59,35 @@ class ConfigFilesTest {
   void aNodeListeningOnEveryAddressBroadcastsItsOwn() throws Exception {
     Map<String, Object> y =
         new ObjectMapper(new YAMLFactory())
-            .readValue(ConfigFiles.renderYaml(settings("0.0.0.0")), Map.class);
+            .readValue(ConfigFiles.renderYaml(settings("0.0.0.0"), Map.of()), Map.class);
     assertThat(y)
         .containsEntry("rpc_address", "0.0.0.0")
         .containsEntry("broadcast_rpc_address", "10.0.0.5");
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void theUsersParametersAreMergedTypedAndNeverReplaceTheAgents() throws Exception {
+    Map<String, Object> y =
+        new ObjectMapper(new YAMLFactory())
+            .readValue(
+                ConfigFiles.renderYaml(
+                    settings("10.0.0.5"),
+                    Map.of(
+                        "hinted_handoff_enabled",
+                        false,
+                        "tombstone_warn_threshold",
+                        2000L,
+                        "read_request_timeout",
+                        "7000ms",
+                        "authenticator",
+                        "AllowAllAuthenticator")),
+                Map.class);
+    assertThat(y)
+        .containsEntry("hinted_handoff_enabled", false)
+        .containsEntry("tombstone_warn_threshold", 2000)
+        .containsEntry("read_request_timeout", "7000ms")
+        .containsEntry("authenticator", "PasswordAuthenticator");
   }
 
   @Test
