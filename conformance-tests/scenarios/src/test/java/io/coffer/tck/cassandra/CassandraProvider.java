@@ -63,7 +63,10 @@ public final class CassandraProvider implements DatastoreProvider {
     }
   }
 
-  /** The jars, in a temporary directory every account can read; one copy per test JVM. */
+  /**
+   * The jars, in a temporary directory every account can read (a clone's target directory may sit
+   * under a private home); one copy per test JVM, removed when it exits.
+   */
   private static synchronized Path readableCopy(Path built) {
     if (sharedLib != null) {
       return sharedLib;
@@ -81,9 +84,20 @@ public final class CassandraProvider implements DatastoreProvider {
         }
       }
       sharedLib = dir;
+      // the servers are stopped by the suites' beds before the JVM ends; then the copy goes too
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> deleteTree(dir), "coffer-cassandra-lib-cleanup"));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort at exit
     }
   }
 
