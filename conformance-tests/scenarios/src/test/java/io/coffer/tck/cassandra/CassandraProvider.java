@@ -121,11 +121,18 @@ public final class CassandraProvider implements DatastoreProvider {
         port,
         "",
         Map.of(
-            "libDirs", lib.toString(),
-            "storagePort", Integer.toString(Ports.freeForLater()),
-            "jmxPort", Integer.toString(Ports.freeForLater()),
-            "heapSize", "512M",
-            "fastStart", "true"));
+            "libDirs",
+            lib.toString(),
+            "storagePort",
+            Integer.toString(Ports.freeForLater()),
+            "jmxPort",
+            Integer.toString(Ports.freeForLater()),
+            "heapSize",
+            "512M",
+            "fastStart",
+            "true",
+            "incrementalBackups",
+            "true"));
   }
 
   /** Logs in with the role's password over the native protocol, as applications do. */

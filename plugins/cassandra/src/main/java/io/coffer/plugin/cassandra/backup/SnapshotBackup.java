@@ -7,6 +7,7 @@ import io.coffer.plugin.cassandra.roles.Roles;
 import io.coffer.plugin.cassandra.server.CassandraSettings;
 import io.coffer.spi.Database;
 import io.coffer.spi.DatastoreException;
+import io.coffer.spi.backup.BackupManifest;
 import io.coffer.spi.backup.BackupRequest;
 import io.coffer.spi.backup.BackupSource;
 import io.coffer.spi.backup.BackupStrategy;
@@ -16,13 +17,16 @@ import io.coffer.spi.backup.RestoreSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Full backups as snapshots (<a
+ * Full backups as snapshots, and incremental ones from {@code incremental_backups} (the SSTables
+ * flushed since the parent's flush, which Cassandra hard-links under each table's {@code
+ * backups/}), (<a
  * href="https://cassandra.apache.org/doc/5.0/cassandra/managing/operating/backups.html">Backups:
  * snapshots</a>): the node flushes its memtables and hard-links its SSTables ({@code nodetool
  * snapshot}), the agent streams the schema and those files as a tar through its pipeline, and
@@ -55,39 +59,79 @@ public final class SnapshotBackup implements BackupStrategy {
     this.version = version;
   }
 
+  /**
+   * Where a backup's files start, in {@link io.coffer.spi.backup.BackupManifest#positions()}: the
+   * time (epoch milliseconds, this host's clock) just before its flush. An incremental backup takes
+   * the {@code backups/} SSTables written since its parent's mark.
+   */
+  static final String MARK = "cassandra_flushed_after_ms";
+
   @Override
   public Set<BackupType> types() {
-    return Set.of(BackupType.FULL);
+    return settings.incrementalBackups()
+        ? Set.of(BackupType.FULL, BackupType.INCREMENTAL)
+        : Set.of(BackupType.FULL);
   }
 
   @Override
   public BackupSource open(BackupRequest request) {
-    if (request.type() != BackupType.FULL) {
+    if (!types().contains(request.type())) {
       throw DatastoreException.invalidArgument(
-          "type", "Cassandra backups are full snapshots; " + request.type() + " is not offered");
+          "type",
+          request.type() == BackupType.INCREMENTAL
+              ? "incremental backups need the datastore setting incrementalBackups: true"
+              : "Cassandra backups are snapshots; " + request.type() + " is not offered");
     }
+    long parentMark = request.parent() == null ? 0 : mark(request.parent());
     List<String> names = new ArrayList<>();
     for (Database d : keyspaces.list()) {
       names.add(d.name());
     }
     String tag = "coffer-" + request.backupId();
+    boolean full = request.type() == BackupType.FULL;
+    long mark = System.currentTimeMillis();
     try {
-      if (!names.isEmpty()) {
-        jmx.takeSnapshot(tag, names);
+      List<SnapshotFiles.Entry> files = new ArrayList<>();
+      if (full) {
+        if (!names.isEmpty()) {
+          jmx.takeSnapshot(tag, names);
+        }
+        for (String ks : names) {
+          files.addAll(SnapshotFiles.of(settings.sstableDir(), ks, tag));
+        }
+      } else {
+        for (String ks : names) {
+          jmx.flush(ks);
+          // the parent completed: what it covers need not stay linked
+          SnapshotFiles.prune(settings.sstableDir(), ks, parentMark);
+          files.addAll(SnapshotFiles.incremental(settings.sstableDir(), ks, parentMark));
+        }
       }
       Schema schema = Schema.describe(cql, names);
-      List<SnapshotFiles.Entry> files = new ArrayList<>();
-      for (String ks : names) {
-        files.addAll(SnapshotFiles.of(settings.sstableDir(), ks, tag));
-      }
-      return new SnapshotSource(schema.toJson(), files, version.get(), () -> clear(tag));
+      return new SnapshotSource(
+          schema.toJson(),
+          files,
+          version.get(),
+          Map.of(MARK, Long.toString(mark)),
+          full ? () -> clear(tag) : () -> {});
     } catch (IOException | RuntimeException e) {
-      clear(tag);
+      if (full) {
+        clear(tag);
+      }
       if (e instanceof DatastoreException d) {
         throw d;
       }
-      throw DatastoreException.internal("cannot take the snapshot: " + e.getMessage(), e);
+      throw DatastoreException.internal("cannot take the backup: " + e.getMessage(), e);
     }
+  }
+
+  private static long mark(BackupManifest parent) {
+    String mark = parent.positions().get(MARK);
+    if (mark == null || !mark.matches("[0-9]{1,19}")) {
+      throw DatastoreException.invalidArgument(
+          "parent_id", "backup " + parent.backupId() + " records no Cassandra flush mark");
+    }
+    return Long.parseLong(mark);
   }
 
   private void clear(String tag) {
@@ -104,9 +148,9 @@ public final class SnapshotBackup implements BackupStrategy {
    */
   @Override
   public RestoreSession restore(RestoreRequest request) {
-    if (request.chain().size() != 1 || request.target().type() != BackupType.FULL) {
+    if (request.chain().get(0).type() != BackupType.FULL) {
       throw DatastoreException.invalidArgument(
-          "backup_id", "a Cassandra restore takes one full snapshot");
+          "backup_id", "a Cassandra restore starts from a full snapshot");
     }
     if (request.recoveryTarget() != null || request.asReplica()) {
       throw DatastoreException.failedPrecondition(

@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a snapshot into an empty, running node, as Cassandra documents it (<a
+ * Restores a snapshot, and the incremental backups after it, into an empty, running node, as
+ * Cassandra documents it (<a
  * href="https://cassandra.apache.org/doc/5.0/cassandra/managing/operating/bulk_loading.html">Bulk
  * loading: nodetool import</a>): the stream is extracted beside the data (in {@code coffer-restore}
  * of the data directory, which Cassandra does not read, owned by the server's account so that the
@@ -44,37 +45,50 @@ final class SnapshotRestore implements RestoreSession {
     this.owner = owner;
   }
 
+  /** One directory per backup of the chain, in order. */
+  private final List<Path> staged = new ArrayList<>();
+
   @Override
   public void stage(BackupManifest backup, InputStream stream) throws IOException {
-    deleteTree(staging);
-    TarExtractor.perCore().extract(stream, staging);
-    if (!Files.isRegularFile(staging.resolve(SnapshotFiles.SCHEMA))) {
+    if (staged.isEmpty()) {
+      deleteTree(staging);
+    }
+    Path dir = staging.resolve(Integer.toString(staged.size()));
+    TarExtractor.perCore().extract(stream, dir);
+    if (!Files.isRegularFile(dir.resolve(SnapshotFiles.SCHEMA))) {
       throw new IOException(
           "backup " + backup.backupId() + " holds no " + SnapshotFiles.SCHEMA + ": not a snapshot");
     }
     if (owner != null) {
       owner.chownTree(staging);
     }
+    staged.add(dir);
   }
 
   @Override
   public void install(ServerControl server) throws IOException {
     List<String> created = new ArrayList<>();
     try {
-      Schema schema = Schema.fromJson(read(staging.resolve(SnapshotFiles.SCHEMA)));
+      // the schema as the chain's last backup saw it: tables created in between included
+      Path last = staged.get(staged.size() - 1);
+      Schema schema = Schema.fromJson(read(last.resolve(SnapshotFiles.SCHEMA)));
       for (Schema.Keyspace ks : schema.keyspaces()) {
         created.add(ks.name());
         for (String statement : ks.statements()) {
           cql.execute(statement);
         }
       }
-      Path tables = staging.resolve(SnapshotFiles.TABLES);
-      for (Path tableDir : tableDirs(tables)) {
-        String keyspace = tableDir.getParent().getFileName().toString();
-        String table = tableDir.getFileName().toString();
-        List<String> failed = jmx.importSSTables(keyspace, table, tableDir.toString());
-        if (!failed.isEmpty()) {
-          throw new IOException("Cassandra could not import " + keyspace + "." + table);
+      for (Path dir : staged) {
+        for (Path tableDir : tableDirs(dir.resolve(SnapshotFiles.TABLES))) {
+          String keyspace = tableDir.getParent().getFileName().toString();
+          String table = tableDir.getFileName().toString();
+          if (!tableExists(keyspace, table)) {
+            continue; // dropped later in the chain: the last schema has it no more
+          }
+          List<String> failed = jmx.importSSTables(keyspace, table, tableDir.toString());
+          if (!failed.isEmpty()) {
+            throw new IOException("Cassandra could not import " + keyspace + "." + table);
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -99,6 +113,16 @@ final class SnapshotRestore implements RestoreSession {
     } catch (IOException e) {
       log.warn("could not remove {}: {}", staging, e.getMessage());
     }
+  }
+
+  private boolean tableExists(String keyspace, String table) {
+    return cql.execute(
+                "SELECT table_name FROM system_schema.tables"
+                    + " WHERE keyspace_name = ? AND table_name = ?",
+                keyspace,
+                table)
+            .one()
+        != null;
   }
 
   private static String read(Path file) throws IOException {

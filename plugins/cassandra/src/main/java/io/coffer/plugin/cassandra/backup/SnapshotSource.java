@@ -17,9 +17,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * A snapshot being streamed: a tar of the schema and the snapshot's SSTables, written on a thread
- * of its own into a pipe the runtime reads. The snapshot is cleared when the stream is done or
- * cancelled.
+ * A snapshot (or an incremental backup's SSTables) being streamed: a tar of the schema and the
+ * SSTables, written on a thread of its own into a pipe the runtime reads. The snapshot is cleared
+ * when the stream is done or cancelled.
  */
 final class SnapshotSource implements BackupSource {
   private static final int PIPE_BYTES = 1 << 20;
@@ -29,12 +29,23 @@ final class SnapshotSource implements BackupSource {
   private final Future<?> written;
   private final String version;
   private final Runnable clear;
+  private final Map<String, String> positions;
   private boolean cleared;
 
-  SnapshotSource(String schema, List<SnapshotFiles.Entry> files, String version, Runnable clear)
+  /**
+   * @param positions what {@link #finish} reports
+   * @param clear removes the snapshot, once
+   */
+  SnapshotSource(
+      String schema,
+      List<SnapshotFiles.Entry> files,
+      String version,
+      Map<String, String> positions,
+      Runnable clear)
       throws IOException {
     this.version = version;
     this.clear = clear;
+    this.positions = Map.copyOf(positions);
     this.stream = new PipedInputStream(PIPE_BYTES);
     PipedOutputStream out = new PipedOutputStream(stream);
     this.writer =
@@ -97,7 +108,7 @@ final class SnapshotSource implements BackupSource {
     } finally {
       clearOnce();
     }
-    return Map.of();
+    return positions;
   }
 
   @Override

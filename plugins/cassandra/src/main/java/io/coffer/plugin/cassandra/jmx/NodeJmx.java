@@ -75,6 +75,17 @@ public final class NodeJmx {
                 }));
   }
 
+  /** Flushes the keyspace's memtables to SSTables: {@code nodetool flush <keyspace>}. */
+  public void flush(String keyspace) {
+    call(
+        c ->
+            c.invoke(
+                new ObjectName(STORAGE_SERVICE),
+                "forceKeyspaceFlush",
+                new Object[] {keyspace, new String[0]},
+                new String[] {String.class.getName(), String[].class.getName()}));
+  }
+
   /** Removes the snapshot {@code tag} from every keyspace: {@code nodetool clearsnapshot -t}. */
   public void clearSnapshot(String tag) {
     call(

@@ -44,6 +44,11 @@ import java.util.stream.Stream;
  *   <li>{@code heapSize}: the JVM heap, e.g. {@code 512M} or {@code 4G}; default as Cassandra's
  *       {@code cassandra-env.sh} computes it: max(min(RAM/2, 1G), min(RAM/4, 8G)).
  *   <li>{@code numTokens}: {@code num_tokens}; default {@value #DEFAULT_NUM_TOKENS}.
+ *   <li>{@code incrementalBackups}: {@code true} turns on Cassandra's {@code incremental_backups}
+ *       (every flushed SSTable is also hard-linked under the table's {@code backups/}) and offers
+ *       INCREMENTAL backups on a full one; default {@code false}. The links are removed once a
+ *       later backup covers them, so with this on, schedule incremental backups: without them the
+ *       links keep SSTables on disk that compaction has replaced.
  *   <li>{@code fastStart}: {@code true} shortens the waits Cassandra makes for a multi-node ring
  *       (gossip settling, ring delay, the default superuser's setup delay) for a single node or a
  *       test; default {@code false}.
@@ -77,6 +82,7 @@ public record CassandraSettings(
     int heapMegabytes,
     int numTokens,
     boolean fastStart,
+    boolean incrementalBackups,
     ServerUser serverUser) {
 
   public static final String LIB_DIRS = "libDirs";
@@ -97,6 +103,7 @@ public record CassandraSettings(
   public static final String NUM_TOKENS = "numTokens";
   public static final int DEFAULT_NUM_TOKENS = 16;
   public static final String FAST_START = "fastStart";
+  public static final String INCREMENTAL_BACKUPS = "incrementalBackups";
 
   private static final Set<String> KNOWN_SETTINGS =
       Set.of(
@@ -110,7 +117,8 @@ public record CassandraSettings(
           JMX_PORT,
           HEAP_SIZE,
           NUM_TOKENS,
-          FAST_START);
+          FAST_START,
+          INCREMENTAL_BACKUPS);
   private static final Pattern OS_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:_-]+");
   private static final Pattern SEED = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
@@ -258,10 +266,8 @@ public record CassandraSettings(
     }
     String dc = label(context, DATACENTER, DEFAULT_DATACENTER);
     List<String> seeds = seeds(context.setting(SEEDS, listen + ":" + storagePort));
-    String fast = context.setting(FAST_START, "false");
-    if (!fast.equals("true") && !fast.equals("false")) {
-      throw invalid(FAST_START, "must be true or false");
-    }
+    boolean fast = bool(context, FAST_START);
+    boolean incremental = bool(context, INCREMENTAL_BACKUPS);
     return new CassandraSettings(
         java,
         libDirs,
@@ -279,7 +285,8 @@ public record CassandraSettings(
         seeds,
         heap(context.settings().get(HEAP_SIZE)),
         intSetting(context, NUM_TOKENS, DEFAULT_NUM_TOKENS, 1, 1536),
-        Boolean.parseBoolean(fast),
+        fast,
+        incremental,
         serverUser(context.osUser(), agent));
   }
 
@@ -363,6 +370,14 @@ public record CassandraSettings(
       throw invalid(key, "must be 1 to 64 letters, digits, '_', '.' or '-'");
     }
     return value;
+  }
+
+  private static boolean bool(DatastoreContext context, String key) {
+    String value = context.setting(key, "false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw invalid(key, "must be true or false");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private static int intSetting(

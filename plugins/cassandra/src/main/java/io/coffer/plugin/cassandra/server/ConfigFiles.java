@@ -65,6 +65,7 @@ final class ConfigFiles {
     y.put("start_native_transport", true);
     y.put("endpoint_snitch", "GossipingPropertyFileSnitch");
     y.put("auto_snapshot", true);
+    y.put("incremental_backups", s.incrementalBackups());
     y.put("disk_failure_policy", "stop");
     y.put("commit_failure_policy", "stop");
     overrides.forEach(y::putIfAbsent);

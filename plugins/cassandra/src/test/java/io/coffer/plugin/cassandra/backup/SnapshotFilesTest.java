@@ -33,6 +33,37 @@ class SnapshotFilesTest {
   }
 
   @Test
+  void anIncrementalTakesWholeSSTablesWrittenSinceTheMarkAndPruneRemovesOnlyOlderOnes()
+      throws Exception {
+    Path backups =
+        Files.createDirectories(
+            data.resolve("shop/orders-5a1ff267ace03f128563cfae6103c65e/backups"));
+    long mark = 1_000_000_000_000L;
+    // nb-1: wholly before the mark; nb-2: straddles it (one component after); nb-3: after
+    touch(backups.resolve("nb-1-big-Data.db"), mark - 5000);
+    touch(backups.resolve("nb-1-big-TOC.txt"), mark - 4000);
+    touch(backups.resolve("nb-2-big-Data.db"), mark - 10);
+    touch(backups.resolve("nb-2-big-TOC.txt"), mark + 10);
+    touch(backups.resolve("nb-3-big-Data.db"), mark + 2000);
+
+    assertThat(SnapshotFiles.incremental(data, "shop", mark))
+        .extracting(SnapshotFiles.Entry::name)
+        .containsExactly(
+            "tables/shop/orders/nb-2-big-Data.db",
+            "tables/shop/orders/nb-2-big-TOC.txt",
+            "tables/shop/orders/nb-3-big-Data.db");
+
+    assertThat(SnapshotFiles.prune(data, "shop", mark)).isEqualTo(2);
+    assertThat(backups.resolve("nb-1-big-Data.db")).doesNotExist();
+    assertThat(backups.resolve("nb-2-big-Data.db")).exists();
+  }
+
+  private static void touch(Path file, long millis) throws Exception {
+    Files.writeString(file, "x");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(millis));
+  }
+
+  @Test
   void theSchemaSurvivesItsJsonWithSemicolonsInsideLiterals() throws Exception {
     Schema schema =
         new Schema(

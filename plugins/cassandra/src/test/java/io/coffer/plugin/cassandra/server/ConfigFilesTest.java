@@ -29,6 +29,7 @@ class ConfigFilesTest {
         1024,
         16,
         false,
+        false,
         null);
   }
 
