@@ -35,6 +35,44 @@ public record ServerUser(String name, int uid, int gid, Path setpriv) {
   private static final List<Path> SETPRIV =
       List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
 
+  private static final Pattern OS_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
+
+  /**
+   * The account a server runs as, from {@code datastore.osUser}: {@code configured}, or {@code
+   * defaultName} when empty, looked up when the agent is root; null when the agent is not root (the
+   * server then runs as the agent's own account, and another account is refused).
+   *
+   * @param server the server's name for messages, e.g. {@code PostgreSQL}
+   * @throws DatastoreException INVALID_ARGUMENT (field {@code datastore.osUser})
+   */
+  public static ServerUser forAgent(
+      String configured,
+      OsAccount agent,
+      String defaultName,
+      String server,
+      ToolEnvironment tools) {
+    if (!agent.root()) {
+      if (!configured.isEmpty() && !configured.equals(agent.name())) {
+        throw DatastoreException.invalidArgument(
+            "datastore.osUser",
+            "the agent runs as '"
+                + agent.name()
+                + "' and cannot start "
+                + server
+                + " as '"
+                + configured
+                + "'; leave it empty or run the agent as root");
+      }
+      return null;
+    }
+    String name = configured.isEmpty() ? defaultName : configured;
+    if (!OS_USER.matcher(name).matches()) {
+      throw DatastoreException.invalidArgument(
+          "datastore.osUser", "'" + name + "' is not an OS account name");
+    }
+    return lookup(name, tools);
+  }
+
   /**
    * Looks the account up with {@code id} (which sees NSS accounts too, not only /etc/passwd).
    *

@@ -119,7 +119,6 @@ public record CassandraSettings(
           NUM_TOKENS,
           FAST_START,
           INCREMENTAL_BACKUPS);
-  private static final Pattern OS_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:_-]+");
   private static final Pattern SEED = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}");
 
@@ -409,23 +408,6 @@ public record CassandraSettings(
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {
-    if (!agent.root()) {
-      if (!configured.isEmpty() && !configured.equals(agent.name())) {
-        throw DatastoreException.invalidArgument(
-            "datastore.osUser",
-            "the agent runs as '"
-                + agent.name()
-                + "' and cannot start Cassandra as '"
-                + configured
-                + "'; leave it empty or run the agent as root");
-      }
-      return null;
-    }
-    String name = configured.isEmpty() ? DEFAULT_OS_USER : configured;
-    if (!OS_USER.matcher(name).matches()) {
-      throw DatastoreException.invalidArgument(
-          "datastore.osUser", "'" + name + "' is not an OS account name");
-    }
-    return ServerUser.lookup(name, Tools.ENV);
+    return ServerUser.forAgent(configured, agent, DEFAULT_OS_USER, "Cassandra", Tools.ENV);
   }
 }

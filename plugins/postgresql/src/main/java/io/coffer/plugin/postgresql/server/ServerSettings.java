@@ -213,23 +213,6 @@ public record ServerSettings(
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {
-    if (!agent.root()) {
-      if (!configured.isEmpty() && !configured.equals(agent.name())) {
-        throw DatastoreException.invalidArgument(
-            "datastore.osUser",
-            "the agent runs as '"
-                + agent.name()
-                + "' and cannot start PostgreSQL as '"
-                + configured
-                + "'; leave it empty or run the agent as root");
-      }
-      return null;
-    }
-    String name = configured.isEmpty() ? DEFAULT_OS_USER : configured;
-    if (!OS_USER.matcher(name).matches()) {
-      throw DatastoreException.invalidArgument(
-          "datastore.osUser", "'" + name + "' is not an OS account name");
-    }
-    return ServerUser.lookup(name, Tools.ENV);
+    return ServerUser.forAgent(configured, agent, DEFAULT_OS_USER, "PostgreSQL", Tools.ENV);
   }
 }

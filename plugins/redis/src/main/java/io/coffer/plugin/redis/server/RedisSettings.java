@@ -56,7 +56,6 @@ public record RedisSettings(
   static final int MAX_CLUSTER_PORT = 65535 - 10000;
 
   private static final Set<String> KNOWN_SETTINGS = Set.of(SERVER_PROGRAM, CLI_PROGRAM, CLUSTER);
-  private static final Pattern OS_USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}");
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:_-]+|\\*");
   private static final String DEFAULT_OS_USER = "redis";
 
@@ -163,23 +162,6 @@ public record RedisSettings(
   }
 
   private static ServerUser serverUser(String configured, OsAccount agent) {
-    if (!agent.root()) {
-      if (!configured.isEmpty() && !configured.equals(agent.name())) {
-        throw DatastoreException.invalidArgument(
-            "datastore.osUser",
-            "the agent runs as '"
-                + agent.name()
-                + "' and cannot start Redis as '"
-                + configured
-                + "'; leave it empty or run the agent as root");
-      }
-      return null;
-    }
-    String name = configured.isEmpty() ? DEFAULT_OS_USER : configured;
-    if (!OS_USER.matcher(name).matches()) {
-      throw DatastoreException.invalidArgument(
-          "datastore.osUser", "'" + name + "' is not an OS account name");
-    }
-    return ServerUser.lookup(name, Tools.ENV);
+    return ServerUser.forAgent(configured, agent, DEFAULT_OS_USER, "Redis", Tools.ENV);
   }
 }
